@@ -1,0 +1,128 @@
+/**
+ * A labelled form control with its hint and error: the label is a real <label>, the error
+ * is tied to the control with aria-describedby and aria-invalid, so screen readers read it.
+ */
+import { useId, type ReactNode } from "react";
+
+type Common = {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+};
+
+function describedBy(id: string, error?: string, hint?: ReactNode) {
+  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+function Frame({
+  id,
+  label,
+  error,
+  hint,
+  className,
+  children,
+}: Omit<Common, "name"> & { id: string; children: ReactNode }) {
+  return (
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  className,
+  ...input
+}: Common & React.InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId();
+  return (
+    <Frame id={id} label={label} error={error} hint={hint} className={className}>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        {...input}
+      />
+    </Frame>
+  );
+}
+
+export function TextareaField({
+  label,
+  name,
+  error,
+  hint,
+  className,
+  ...input
+}: Common & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <Frame id={id} label={label} error={error} hint={hint} className={className}>
+      <textarea
+        id={id}
+        name={name}
+        rows={3}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        {...input}
+      />
+    </Frame>
+  );
+}
+
+export type Option = { value: string; label: string };
+
+export function SelectField({
+  label,
+  name,
+  error,
+  hint,
+  className,
+  options,
+  placeholder,
+  ...select
+}: Common &
+  React.SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
+  const id = useId();
+  return (
+    <Frame id={id} label={label} error={error} hint={hint} className={className}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        {...select}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Frame>
+  );
+}
+
+/** Turns a label map ({ poc: "PoC" }) into select options. */
+export function optionsOf<K extends string>(labels: Record<K, string>): Option[] {
+  return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
+}

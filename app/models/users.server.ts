@@ -1,0 +1,308 @@
+/** People: accounts, their discipline and role, and the active flag. */
+import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { sessions, users, type Discipline, type Role } from "../../db/schema";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { disciplineLabel, roleLabel } from "~/domain/labels";
+import { hashPassword, verifyPassword } from "~/utils/password.server";
+import { recordActivity, type Via } from "./activity.server";
+
+export type Actor = { id: number; name: string; role: Role; discipline: Discipline; via?: Via };
+
+export type PublicUser = {
+  id: number;
+  name: string;
+  email: string;
+  discipline: Discipline;
+  role: Role;
+  active: boolean;
+  version: number;
+  createdAt: number;
+};
+
+const publicColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  discipline: users.discipline,
+  role: users.role,
+  active: users.active,
+  version: users.version,
+  createdAt: users.createdAt,
+};
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function countUsers(): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0;
+}
+
+export function getUser(id: number): PublicUser | undefined {
+  return db.select(publicColumns).from(users).where(eq(users.id, id)).get();
+}
+
+export function findUserByEmail(email: string): PublicUser | undefined {
+  return db.select(publicColumns).from(users).where(eq(users.email, normalizeEmail(email))).get();
+}
+
+export function getPasswordHash(userId: number): string | undefined {
+  return db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.h;
+}
+
+export type UserSort = "name" | "email" | "discipline" | "role" | "created";
+const sortColumns = {
+  name: users.name,
+  email: users.email,
+  discipline: users.discipline,
+  role: users.role,
+  created: users.createdAt,
+} as const;
+
+export function listUsers({
+  q,
+  status = "all",
+  sort = "name",
+}: { q?: string; status?: "all" | "active" | "inactive"; sort?: UserSort } = {}): PublicUser[] {
+  const filters = [];
+  if (q) {
+    const pattern = `%${q.toLowerCase()}%`;
+    filters.push(sql`(lower(${users.name}) like ${pattern} or ${users.email} like ${pattern})`);
+  }
+  if (status !== "all") filters.push(eq(users.active, status === "active"));
+  return db
+    .select(publicColumns)
+    .from(users)
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(asc(sortColumns[sort] ?? users.name), asc(users.id))
+    .all();
+}
+
+function duplicateEmail(): ValidationError {
+  return new ValidationError("That e-mail address is taken.", {
+    email: "Someone already uses this e-mail address. Choose another.",
+  });
+}
+
+type NewUser = {
+  name: string;
+  email: string;
+  discipline: Discipline;
+  role: Role;
+  password: string;
+};
+
+/** Inserts a user and its activity row; the caller holds the transaction. */
+async function insertUser(
+  input: NewUser,
+  actorId: number | null,
+  via: Via,
+  action: string,
+): Promise<PublicUser> {
+  const email = normalizeEmail(input.email);
+  const passwordHash = await hashPassword(input.password);
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const taken = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+    if (taken) throw duplicateEmail();
+    const created = tx
+      .insert(users)
+      .values({ ...input, email, passwordHash, createdAt: now, updatedAt: now })
+      .returning(publicColumns)
+      .get();
+    recordActivity(tx, {
+      actorId: actorId ?? created.id,
+      entityType: "user",
+      entityId: created.id,
+      action,
+      summary: `${created.name} (${disciplineLabel[created.discipline]}, ${roleLabel[created.role]}) was added`,
+      after: { name: created.name, email, discipline: created.discipline, role: created.role },
+      via,
+      at: now,
+    });
+    return created;
+  });
+}
+
+/** First run: creates the first admin, only while there is no user at all. */
+export async function createFirstAdmin(
+  input: Omit<NewUser, "role">,
+): Promise<PublicUser> {
+  if (countUsers() > 0) throw new ConflictError("Triad is already set up. Sign in instead.");
+  return insertUser({ ...input, role: "admin" }, null, "web", "user.setup");
+}
+
+export async function createUser({
+  actor,
+  ...input
+}: NewUser & { actor: Actor | null }): Promise<PublicUser> {
+  if (actor && actor.role !== "admin") throw new ForbiddenError("Only admins add people.");
+  return insertUser(input, actor?.id ?? null, actor?.via ?? "cli", "user.created");
+}
+
+function activeAdminCount(excludingId: number): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, "admin"), eq(users.active, true), ne(users.id, excludingId)))
+      .get()?.n ?? 0
+  );
+}
+
+export function updateUserAccess({
+  actor,
+  userId,
+  discipline,
+  role,
+  version,
+}: {
+  actor: Actor;
+  userId: number;
+  discipline: Discipline;
+  role: Role;
+  version: number;
+}): PublicUser {
+  if (actor.role !== "admin") throw new ForbiddenError("Only admins change disciplines and roles.");
+  return db.transaction((tx) => {
+    const before = tx.select(publicColumns).from(users).where(eq(users.id, userId)).get();
+    if (!before) throw new NotFoundError("No such person.");
+    if (before.role === "admin" && role !== "admin" && activeAdminCount(userId) === 0) {
+      throw new ValidationError("Triad needs at least one active admin.", {
+        role: "This is the last active admin. Make someone else admin first.",
+      });
+    }
+    const after = tx
+      .update(users)
+      .set({ discipline, role, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .where(and(eq(users.id, userId), eq(users.version, version)))
+      .returning(publicColumns)
+      .get();
+    if (!after) {
+      throw new ConflictError(
+        `${before.name} was changed by someone else since you opened the page. Reload and try again.`,
+      );
+    }
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "user",
+      entityId: userId,
+      action: "user.access_changed",
+      summary: `${after.name} is now ${disciplineLabel[discipline]}, ${roleLabel[role]}`,
+      before: { discipline: before.discipline, role: before.role },
+      after: { discipline, role },
+      via: actor.via,
+    });
+    return after;
+  });
+}
+
+/** Deactivating ends the person's sessions at once; their history stays. */
+export function setUserActive({
+  actor,
+  userId,
+  active,
+}: {
+  actor: Actor;
+  userId: number;
+  active: boolean;
+}): PublicUser {
+  if (actor.role !== "admin") throw new ForbiddenError("Only admins deactivate people.");
+  return db.transaction((tx) => {
+    const before = tx.select(publicColumns).from(users).where(eq(users.id, userId)).get();
+    if (!before) throw new NotFoundError("No such person.");
+    if (before.active === active) {
+      throw new ConflictError(`${before.name} is already ${active ? "active" : "deactivated"}.`);
+    }
+    if (!active && before.role === "admin" && activeAdminCount(userId) === 0) {
+      throw new ValidationError("Triad needs at least one active admin.", {
+        form: "This is the last active admin. Make someone else admin first.",
+      });
+    }
+    const after = tx
+      .update(users)
+      .set({ active, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .where(eq(users.id, userId))
+      .returning(publicColumns)
+      .get()!;
+    if (!active) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "user",
+      entityId: userId,
+      action: active ? "user.reactivated" : "user.deactivated",
+      summary: `${after.name} was ${active ? "reactivated" : "deactivated"}`,
+      before: { active: before.active },
+      after: { active },
+      via: actor.via,
+    });
+    return after;
+  });
+}
+
+export function updateProfile({ actor, name }: { actor: Actor; name: string }): PublicUser {
+  return db.transaction((tx) => {
+    const before = tx.select(publicColumns).from(users).where(eq(users.id, actor.id)).get();
+    if (!before) throw new NotFoundError("No such person.");
+    const after = tx
+      .update(users)
+      .set({ name, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .where(eq(users.id, actor.id))
+      .returning(publicColumns)
+      .get()!;
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "user",
+      entityId: actor.id,
+      action: "user.renamed",
+      summary: `${before.name} is now called ${name}`,
+      before: { name: before.name },
+      after: { name },
+      via: actor.via,
+    });
+    return after;
+  });
+}
+
+/** Changes the actor's own password and ends their other sessions. */
+export async function changePassword({
+  actor,
+  currentPassword,
+  newPassword,
+  keepSessionId,
+}: {
+  actor: Actor;
+  currentPassword: string;
+  newPassword: string;
+  keepSessionId?: string;
+}): Promise<void> {
+  const current = getPasswordHash(actor.id);
+  if (!current || !(await verifyPassword(current, currentPassword))) {
+    throw new ValidationError("Your current password is not right.", {
+      currentPassword: "That is not your current password.",
+    });
+  }
+  const passwordHash = await hashPassword(newPassword);
+  db.transaction((tx) => {
+    tx.update(users)
+      .set({ passwordHash, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .where(eq(users.id, actor.id))
+      .run();
+    tx.delete(sessions)
+      .where(
+        keepSessionId
+          ? and(eq(sessions.userId, actor.id), ne(sessions.id, keepSessionId))
+          : eq(sessions.userId, actor.id),
+      )
+      .run();
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "user",
+      entityId: actor.id,
+      action: "user.password_changed",
+      summary: `${actor.name} changed their password`,
+      via: actor.via,
+    });
+  });
+}

@@ -1,0 +1,157 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import stylesheet from "~/styles/app.css?url";
+import { DisciplineBadge } from "~/components/ui/Badge";
+import { getOptionalUser } from "~/utils/auth.server";
+import { useNonce } from "~/utils/nonce";
+import { readToast } from "~/utils/toast.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Triad" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = getOptionalUser(request);
+  const { toast, clear } = readToast(request);
+  return data(
+    {
+      user: user
+        ? { id: user.id, name: user.name, role: user.role, discipline: user.discipline }
+        : null,
+      toast,
+    },
+    clear ? { headers: { "Set-Cookie": clear } } : undefined,
+  );
+}
+
+export type RootData = typeof loader;
+
+function Header({ user }: { user: NonNullable<Awaited<ReturnType<typeof useRootUser>>> | null }) {
+  return (
+    <header className="site-header">
+      <Link to="/" className="brand" aria-label="Triad, go to the dashboard">
+        <span aria-hidden="true" className="brand-mark">
+          ▲
+        </span>{" "}
+        Triad
+      </Link>
+      {user ? (
+        <>
+          <nav aria-label="Main" className="main-nav">
+            <NavLink to="/" end>
+              Dashboard
+            </NavLink>
+            <NavLink to="/projects">Projects</NavLink>
+            <NavLink to="/debt">Debt</NavLink>
+            {user.role === "admin" ? <NavLink to="/people">People</NavLink> : null}
+            {user.role === "admin" ? <NavLink to="/admin/gates">Gates</NavLink> : null}
+          </nav>
+          <div className="user-menu">
+            <Link to="/account" className="user-name">
+              {user.name}
+            </Link>
+            <DisciplineBadge discipline={user.discipline} />
+            <Form method="post" action="/logout">
+              <button type="submit" className="btn btn-link">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </>
+      ) : null}
+    </header>
+  );
+}
+
+function useRootUser() {
+  return useRouteLoaderData<RootData>("root")?.user ?? null;
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const rootData = useRouteLoaderData<RootData>("root");
+  const toast = rootData?.toast;
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <Header user={rootData?.user ?? null} />
+        {toast ? (
+          <div className={`toast toast-${toast.kind}`} role="status">
+            {toast.message}
+          </div>
+        ) : null}
+        <main id="main" className="main">
+          {children}
+        </main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message =
+    "Triad hit an unexpected error. Nothing you did was lost; try again, and if it keeps happening tell an admin.";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      title = "Page not found";
+      message =
+        typeof error.data === "string" && error.data && error.data !== "Not Found"
+          ? error.data
+          : "There is no page at this address. It may have moved, or the link may be mistyped.";
+    } else if (error.status === 403) {
+      title = "Not allowed";
+      message =
+        typeof error.data === "string" && error.data
+          ? error.data
+          : "You do not have permission to see or do this.";
+    } else {
+      title = `${error.status} ${error.statusText || "Error"}`;
+      if (typeof error.data === "string" && error.data) message = error.data;
+    }
+  } else if (error instanceof Error) {
+    console.error(error);
+  }
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <h1 id="error-title">{title}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">Back to the dashboard</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * Server-side sessions. The cookie holds a random 256-bit token; the database holds its
+ * SHA-256, so sign-out and deactivation end a session at once and a copied database holds
+ * no usable cookie. Cookie: HttpOnly, SameSite=Lax, Path=/; over https also Secure with the
+ * `__Host-` prefix.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { eq, lt, or } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { sessions, users, type Discipline, type Role } from "../../db/schema";
+
+/** A session ends after this long without a request... */
+export const IDLE_TIMEOUT_MS = 12 * 60 * 60 * 1000; // 12 hours
+/** ...and in any case this long after sign-in. */
+export const ABSOLUTE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000; // 7 days
+/** lastSeenAt is written at most this often, so reads stay reads. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export type SessionUser = {
+  id: number;
+  name: string;
+  email: string;
+  discipline: Discipline;
+  role: Role;
+  sessionId: string;
+};
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export function isSecureRequest(request: Request): boolean {
+  return new URL(request.url).protocol === "https:";
+}
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? "__Host-triad_session" : "triad_session";
+}
+
+export function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get("Cookie");
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const index = part.indexOf("=");
+    if (index < 0) continue;
+    if (part.slice(0, index).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(index + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function serializeCookie(
+  name: string,
+  value: string,
+  { secure, maxAgeSeconds }: { secure: boolean; maxAgeSeconds?: number },
+): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Lax"];
+  if (secure) parts.push("Secure");
+  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
+  return parts.join("; ");
+}
+
+/** Starts a new session (a fresh random id at every sign-in) and returns its Set-Cookie. */
+export function createSession(
+  request: Request,
+  userId: number,
+  now = Date.now(),
+): { cookie: string; sessionId: string } {
+  const token = randomBytes(32).toString("base64url");
+  const sessionId = hashToken(token);
+  db.insert(sessions)
+    .values({
+      id: sessionId,
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + ABSOLUTE_LIFETIME_MS,
+    })
+    .run();
+  const secure = isSecureRequest(request);
+  return {
+    sessionId,
+    cookie: serializeCookie(sessionCookieName(secure), token, {
+      secure,
+      maxAgeSeconds: ABSOLUTE_LIFETIME_MS / 1000,
+    }),
+  };
+}
+
+export function clearSessionCookie(request: Request): string {
+  const secure = isSecureRequest(request);
+  return serializeCookie(sessionCookieName(secure), "", { secure, maxAgeSeconds: 0 });
+}
+
+/** The signed-in, active user of this request, or null. Expired sessions are removed. */
+export function getSessionUser(request: Request, now = Date.now()): SessionUser | null {
+  const token = readCookie(request, sessionCookieName(isSecureRequest(request)));
+  if (!token) return null;
+  const sessionId = hashToken(token);
+  const row = db
+    .select({
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      discipline: users.discipline,
+      role: users.role,
+      active: users.active,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sessionId))
+    .get();
+  if (!row) return null;
+  if (!row.active || now >= row.expiresAt || now - row.lastSeenAt >= IDLE_TIMEOUT_MS) {
+    db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+    return null;
+  }
+  if (now - row.lastSeenAt >= TOUCH_INTERVAL_MS) {
+    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId)).run();
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    discipline: row.discipline,
+    role: row.role,
+    sessionId,
+  };
+}
+
+export function destroySession(sessionId: string): void {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+/** Housekeeping: drops sessions past either limit. */
+export function purgeExpiredSessions(now = Date.now()): number {
+  return db
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, now - IDLE_TIMEOUT_MS)))
+    .run().changes;
+}
+

@@ -1,0 +1,69 @@
+/**
+ * The one database connection of this process: better-sqlite3 in WAL mode with foreign keys
+ * and a busy timeout, kept on globalThis so dev-server reloads do not open a second one.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** What a transaction callback receives; models accept either. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export const DEFAULT_DATABASE_PATH = "./data/triad.db";
+
+export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_PATH;
+  return url.startsWith("file:") ? url.slice("file:".length) : url;
+}
+
+export function migrationsFolder(): string {
+  return process.env.TRIAD_MIGRATIONS_DIR ?? path.resolve(process.cwd(), "db/migrations");
+}
+
+/** Opens (creating its directory if needed) and configures a database file. */
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export function applyMigrations(database: Db): void {
+  migrate(database, { migrationsFolder: migrationsFolder() });
+}
+
+const globalForDb = globalThis as unknown as { __triadDb?: Db };
+
+/** The process-wide connection, opened and migrated on first use. */
+export function getDb(): Db {
+  if (!globalForDb.__triadDb) {
+    const database = openDatabase(databasePath());
+    applyMigrations(database);
+    globalForDb.__triadDb = database;
+  }
+  return globalForDb.__triadDb;
+}
+
+/** Closes the process-wide connection (tests, CLI). */
+export function closeDb(): void {
+  globalForDb.__triadDb?.$client.close();
+  globalForDb.__triadDb = undefined;
+}
+
+/** `db.select()...` reads as if the connection were a constant, yet opens lazily. */
+export const db: Db = new Proxy({} as Db, {
+  get(_target, property) {
+    const real = getDb();
+    const value = Reflect.get(real, property, real);
+    return typeof value === "function" ? value.bind(real) : value;
+  },
+});
+
+export { schema };
