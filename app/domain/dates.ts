@@ -1,0 +1,118 @@
+/**
+ * Calendar helpers. A calendar date is a `YYYY-MM-DD` string (due dates, target dates);
+ * an instant is integer milliseconds UTC. Nothing here reads the clock: callers pass
+ * `now` or `today` so tests control time.
+ *
+ * Valid `YYYY-MM-DD` strings compare correctly as plain strings, so `a < b` is the
+ * chronological order once both are validated.
+ */
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type CalendarDate = { year: number; month: number; day: number };
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Days in `month` (1-12) of `year`. */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** True for a real calendar date written as `YYYY-MM-DD` (2025-02-29 is not one). */
+export function isValidDate(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Splits a valid `YYYY-MM-DD` date; throws a RangeError for anything else. */
+export function parseDate(value: string): CalendarDate {
+  if (!isValidDate(value)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(value)}`);
+  const [year, month, day] = value.split("-").map(Number);
+  return { year, month, day };
+}
+
+export function formatDate({ year, month, day }: CalendarDate): string {
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(
+    2,
+    "0"
+  )}`;
+}
+
+/** The UTC calendar date of an instant: `utcDate(Date.UTC(2025, 0, 31, 23, 59))` is "2025-01-31". */
+export function utcDate(instant: number): string {
+  const d = new Date(instant);
+  return formatDate({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
+}
+
+/** Milliseconds UTC at midnight starting `date`. */
+export function startOfDateUtc(date: string): number {
+  const { year, month, day } = parseDate(date);
+  return Date.UTC(year, month - 1, day);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((startOfDateUtc(to) - startOfDateUtc(from)) / DAY_MS);
+}
+
+export function addDays(date: string, days: number): string {
+  return utcDate(startOfDateUtc(date) + days * DAY_MS);
+}
+
+/**
+ * `months` calendar months after `date`, clamped to the end of a shorter month:
+ * 2025-01-31 + 1 = 2025-02-28, 2024-01-31 + 1 = 2024-02-29, 2024-02-29 + 12 = 2025-02-28.
+ */
+export function addMonths(date: string, months: number): string {
+  const { year, month, day } = parseDate(date);
+  const zeroBased = month - 1 + months;
+  const targetYear = year + Math.floor(zeroBased / 12);
+  const targetMonth = (((zeroBased % 12) + 12) % 12) + 1;
+  return formatDate({
+    year: targetYear,
+    month: targetMonth,
+    day: Math.min(day, daysInMonth(targetYear, targetMonth)),
+  });
+}
+
+/** -1, 0 or 1, for sorting. */
+export function compareDates(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Calendar months from `from` to `to` as a decimal; 0 when `to` is not after `from`.
+ *
+ * Whole months are counted by the calendar, always from `from` itself (so month ends stay
+ * month ends): the whole count is the largest n with addMonths(from, n) <= to. The days left
+ * over are a fraction of the span from addMonths(from, n) to addMonths(from, n + 1).
+ *
+ *   2025-01-31 -> 2025-02-28  = 1        (Feb 28 is Jan 31 + 1 month in a non-leap year)
+ *   2024-01-31 -> 2024-02-29  = 1
+ *   2024-02-29 -> 2025-02-28  = 12
+ *   2024-12-15 -> 2025-01-15  = 1
+ *   2025-04-01 -> 2025-04-16  = 15 / 30 = 0.5
+ *
+ * Not rounded: round only for display.
+ */
+export function monthsBetween(from: string, to: string): number {
+  if (to <= from) return 0;
+  const start = parseDate(from);
+  const end = parseDate(to);
+  // A first guess by month numbers is never too small and at most one too large
+  // (when the day of `to` is before the day of `from`).
+  let whole = (end.year - start.year) * 12 + (end.month - start.month);
+  if (addMonths(from, whole) > to) whole -= 1;
+  const anchor = addMonths(from, whole);
+  const next = addMonths(from, whole + 1);
+  const remainder = daysBetween(anchor, to);
+  return whole + remainder / daysBetween(anchor, next);
+}
