@@ -500,3 +500,5 @@ export type Discipline = (typeof DISCIPLINES)[number];
 export type Role = (typeof ROLES)[number];
 export type Stage = (typeof STAGES)[number];
 export type ProjectState = (typeof PROJECT_STATES)[number];
+export type Register = (typeof REGISTERS)[number];
+export type Decision = (typeof DECISIONS)[number];

@@ -100,3 +100,28 @@ export function listRecentActivity({ limit = 50 }: { limit?: number } = {}): Act
     .limit(limit)
     .all();
 }
+
+/** One entity's history (a requirement's versions, a debt item's changes), newest first. */
+export function listEntityActivity({
+  entityType,
+  entityId,
+  projectId,
+}: {
+  entityType: string;
+  entityId: number;
+  projectId?: number;
+}): ActivityRow[] {
+  return db
+    .select(activityColumns)
+    .from(activity)
+    .leftJoin(users, eq(users.id, activity.actorId))
+    .where(
+      and(
+        eq(activity.entityType, entityType),
+        eq(activity.entityId, entityId),
+        projectId ? eq(activity.projectId, projectId) : undefined,
+      ),
+    )
+    .orderBy(desc(activity.id))
+    .all();
+}

@@ -3,7 +3,7 @@
  * written for the person filling in the form: they appear next to the field.
  */
 import { z } from "zod";
-import { DISCIPLINES, ROLES } from "../../db/schema";
+import { DECISIONS, DISCIPLINES, FEASIBILITIES, PRIORITIES, REGISTERS, ROLES, STOP_CAUSES } from "../../db/schema";
 
 import { PASSWORD_MIN } from "./limits";
 
@@ -71,3 +71,135 @@ export const changePasswordSchema = z
     path: ["confirmPassword"],
     message: "The two new passwords differ.",
   });
+
+// ---------- projects ----------
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Keep the ${label} under ${max} characters.`)
+    .optional()
+    .default("");
+
+export const idField = (message: string) =>
+  z.coerce.number({ error: message }).int(message).positive(message);
+
+export const versionField = z.coerce.number().int().positive();
+
+export const projectSchema = z.object({
+  name: z
+    .string({ error: "Enter a project name." })
+    .trim()
+    .min(2, "Enter a project name of at least 2 characters.")
+    .max(120, "Keep the name under 120 characters."),
+  summary: optionalText(500, "summary"),
+  businessCase: optionalText(4000, "business case"),
+  ownerId: idField("Choose an owner."),
+});
+
+export const stateChangeSchema = z.discriminatedUnion("to", [
+  z.object({ to: z.literal("on_hold"), version: versionField }),
+  z.object({ to: z.literal("active"), version: versionField }),
+  z.object({ to: z.literal("retired"), version: versionField }),
+  z.object({
+    to: z.literal("stopped"),
+    version: versionField,
+    stopCause: z.enum(STOP_CAUSES, { error: "Choose why the project stopped." }),
+    stopNote: z
+      .string({ error: "Say in a sentence what happened." })
+      .trim()
+      .min(3, "Say in a sentence what happened.")
+      .max(2000, "Keep the note under 2000 characters."),
+  }),
+]);
+
+export const addMemberSchema = z.object({
+  userId: idField("Choose a person."),
+  discipline: disciplineField,
+});
+
+// ---------- requirements ----------
+export const requirementSchema = z.object({
+  title: z
+    .string({ error: "Enter a title." })
+    .trim()
+    .min(3, "Enter a title of at least 3 characters.")
+    .max(200, "Keep the title under 200 characters."),
+  description: optionalText(4000, "description"),
+  target: z
+    .string({ error: "Enter a measurable target." })
+    .trim()
+    .min(2, "Enter a measurable target, such as “precision ≥ 0.8” or “warn 48 h ahead”.")
+    .max(300, "Keep the target under 300 characters."),
+  priority: z.enum(PRIORITIES, { error: "Choose must, should or could." }),
+});
+
+export const assessmentSchema = z
+  .object({
+    feasibility: z.enum(
+      FEASIBILITIES.filter((f) => f !== "unassessed") as [
+        "feasible",
+        "feasible_with_conditions",
+        "infeasible",
+      ],
+      { error: "Choose feasible, feasible with conditions or infeasible." },
+    ),
+    note: optionalText(2000, "note"),
+    conditions: optionalText(2000, "conditions"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.feasibility === "feasible_with_conditions" && !value.conditions) {
+      ctx.addIssue({ code: "custom", path: ["conditions"], message: "Write down the conditions." });
+    }
+    if (value.feasibility === "infeasible" && !value.conditions) {
+      ctx.addIssue({ code: "custom", path: ["conditions"], message: "Say why it is infeasible." });
+    }
+  });
+
+// ---------- gate reviews ----------
+const isoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2027-03-31.")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "That date does not exist.");
+
+export const dateField = isoDate;
+
+/** The sign-off form: conditions are written one per line and become debt items. */
+export const signOffFormSchema = z
+  .object({
+    decision: z.enum(DECISIONS, { error: "Choose approve, approve with conditions or request changes." }),
+    comment: optionalText(4000, "comment"),
+    conditions: optionalText(4000, "conditions"),
+    conditionRegister: z.enum(REGISTERS).default("technical"),
+    conditionTargetDate: z.union([z.literal(""), isoDate]).optional().default(""),
+    discipline: disciplineField.optional(),
+  })
+  .transform((v) => ({
+    decision: v.decision,
+    comment: v.comment,
+    panel: v.discipline,
+    conditions:
+      v.decision === "approve_with_conditions"
+        ? v.conditions
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter(Boolean)
+            .map((title) => ({ title: title.slice(0, 200), register: v.conditionRegister, targetDate: v.conditionTargetDate || null }))
+        : [],
+  }));
+
+export const attestSchema = z.object({
+  key: z.string().min(1, "Choose a criterion."),
+  note: optionalText(2000, "note"),
+});
+
+export const templateSchema = z.object({
+  label: z
+    .string({ error: "Write the criterion." })
+    .trim()
+    .min(5, "Write the criterion as a sentence of at least 5 characters.")
+    .max(300, "Keep it under 300 characters."),
+  discipline: z.union([z.literal(""), disciplineField]).transform((v) => (v === "" ? null : v)),
+});

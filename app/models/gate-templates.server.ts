@@ -1,0 +1,217 @@
+/**
+ * The organisation's gate checklists (/admin/gates). Defaults from DESIGN.md are seeded on
+ * first use; admins add, edit, reorder and retire attestations and switch automatic checks
+ * on or off. An open review keeps the criteria it was opened with.
+ */
+import { and, asc, eq, max, sql } from "drizzle-orm";
+import { db, type Tx } from "../../db/client.server";
+import { criterionTemplates, type Discipline } from "../../db/schema";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { DEFAULT_CRITERIA } from "~/domain/gates";
+import { stageShortLabel } from "~/domain/labels";
+import { recordActivity } from "./activity.server";
+import type { Actor } from "./users.server";
+
+export type GateStage = "pilot" | "production";
+export const GATE_STAGES: GateStage[] = ["pilot", "production"];
+
+/** Inserts the default checklist for a stage that has none yet (idempotent). */
+export function ensureDefaultTemplates(tx: Tx, stage: GateStage, now = Date.now()): void {
+  const existing = tx
+    .select({ id: criterionTemplates.id })
+    .from(criterionTemplates)
+    .where(eq(criterionTemplates.targetStage, stage))
+    .get();
+  if (existing) return;
+  DEFAULT_CRITERIA[stage].forEach((c, position) => {
+    tx.insert(criterionTemplates)
+      .values({ ...c, targetStage: stage, position, createdAt: now, updatedAt: now })
+      .run();
+  });
+  recordActivity(tx, {
+    actorId: null,
+    entityType: "criterion_template",
+    action: "template.seeded",
+    summary: `The default checklist for the gate to ${stageShortLabel[stage]} was set up`,
+    after: { stage, keys: DEFAULT_CRITERIA[stage].map((c) => c.key) },
+    via: "cli",
+    at: now,
+  });
+}
+
+export function listTemplates(stage: GateStage) {
+  db.transaction((tx) => ensureDefaultTemplates(tx, stage));
+  return db
+    .select()
+    .from(criterionTemplates)
+    .where(eq(criterionTemplates.targetStage, stage))
+    .orderBy(asc(criterionTemplates.position), asc(criterionTemplates.id))
+    .all();
+}
+
+function requireAdminActor(actor: Actor) {
+  if (actor.role !== "admin") throw new ForbiddenError("Only admins edit gate checklists.");
+}
+
+function keyFrom(label: string): string {
+  return (
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "")
+      .slice(0, 48) || "criterion"
+  );
+}
+
+export function addAttestation({
+  actor,
+  stage,
+  label,
+  discipline,
+}: {
+  actor: Actor;
+  stage: GateStage;
+  label: string;
+  discipline: Discipline | null;
+}) {
+  requireAdminActor(actor);
+  const now = Date.now();
+  return db.transaction((tx) => {
+    ensureDefaultTemplates(tx, stage, now);
+    const base = keyFrom(label);
+    let key = base;
+    for (let n = 2; tx.select({ id: criterionTemplates.id }).from(criterionTemplates).where(and(eq(criterionTemplates.targetStage, stage), eq(criterionTemplates.key, key))).get(); n++) {
+      key = `${base}_${n}`;
+    }
+    const last = tx
+      .select({ p: max(criterionTemplates.position) })
+      .from(criterionTemplates)
+      .where(eq(criterionTemplates.targetStage, stage))
+      .get()?.p;
+    const created = tx
+      .insert(criterionTemplates)
+      .values({ targetStage: stage, key, label, kind: "attestation", discipline, position: (last ?? -1) + 1, createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "criterion_template",
+      entityId: created.id,
+      action: "template.added",
+      summary: `${actor.name} added “${label}” to the gate to ${stageShortLabel[stage]}`,
+      after: { key, label, discipline },
+      via: actor.via,
+      at: now,
+    });
+    return created;
+  });
+}
+
+function loadTemplate(tx: Tx, id: number) {
+  const row = tx.select().from(criterionTemplates).where(eq(criterionTemplates.id, id)).get();
+  if (!row) throw new NotFoundError("No such criterion.");
+  return row;
+}
+
+export function updateAttestation({
+  actor,
+  templateId,
+  version,
+  label,
+  discipline,
+}: {
+  actor: Actor;
+  templateId: number;
+  version: number;
+  label: string;
+  discipline: Discipline | null;
+}) {
+  requireAdminActor(actor);
+  const now = Date.now();
+  db.transaction((tx) => {
+    const before = loadTemplate(tx, templateId);
+    if (before.kind !== "attestation") {
+      throw new ValidationError("Automatic checks cannot be redefined.", {
+        label: "Automatic checks are computed from the data; they can only be switched on or off.",
+      });
+    }
+    const updated = tx
+      .update(criterionTemplates)
+      .set({ label, discipline, updatedAt: now, version: sql`${criterionTemplates.version} + 1` })
+      .where(and(eq(criterionTemplates.id, templateId), eq(criterionTemplates.version, version)))
+      .run();
+    if (updated.changes === 0) {
+      throw new ConflictError("Someone else changed this criterion since you opened the page. Reload and try again.");
+    }
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "criterion_template",
+      entityId: templateId,
+      action: "template.updated",
+      summary: `${actor.name} reworded a criterion of the gate to ${stageShortLabel[before.targetStage]}`,
+      before: { label: before.label, discipline: before.discipline },
+      after: { label, discipline },
+      via: actor.via,
+      at: now,
+    });
+  });
+}
+
+export function setTemplateActive({ actor, templateId, active }: { actor: Actor; templateId: number; active: boolean }) {
+  requireAdminActor(actor);
+  const now = Date.now();
+  db.transaction((tx) => {
+    const before = loadTemplate(tx, templateId);
+    if (before.active === active) throw new ConflictError("Nothing to change: it already is.");
+    tx.update(criterionTemplates)
+      .set({ active, updatedAt: now, version: sql`${criterionTemplates.version} + 1` })
+      .where(eq(criterionTemplates.id, templateId))
+      .run();
+    const verb = before.kind === "auto" ? (active ? "switched on" : "switched off") : active ? "restored" : "retired";
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "criterion_template",
+      entityId: templateId,
+      action: active ? "template.activated" : "template.deactivated",
+      summary: `${actor.name} ${verb} “${before.label}” (gate to ${stageShortLabel[before.targetStage]})`,
+      before: { active: before.active },
+      after: { active },
+      via: actor.via,
+      at: now,
+    });
+  });
+}
+
+/** Swaps a criterion with its neighbour above or below. */
+export function moveTemplate({ actor, templateId, direction }: { actor: Actor; templateId: number; direction: "up" | "down" }) {
+  requireAdminActor(actor);
+  const now = Date.now();
+  db.transaction((tx) => {
+    const row = loadTemplate(tx, templateId);
+    const siblings = tx
+      .select()
+      .from(criterionTemplates)
+      .where(eq(criterionTemplates.targetStage, row.targetStage))
+      .orderBy(asc(criterionTemplates.position), asc(criterionTemplates.id))
+      .all();
+    const index = siblings.findIndex((s) => s.id === templateId);
+    const other = siblings[direction === "up" ? index - 1 : index + 1];
+    if (!other) throw new ConflictError(`It is already at the ${direction === "up" ? "top" : "bottom"}.`);
+    // Renumber so positions are distinct, then swap the two.
+    siblings.forEach((s, i) => {
+      const position = s.id === row.id ? siblings.indexOf(other) : s.id === other.id ? index : i;
+      tx.update(criterionTemplates).set({ position }).where(eq(criterionTemplates.id, s.id)).run();
+    });
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "criterion_template",
+      entityId: templateId,
+      action: "template.moved",
+      summary: `${actor.name} moved “${row.label}” ${direction} (gate to ${stageShortLabel[row.targetStage]})`,
+      before: { position: index },
+      after: { position: siblings.indexOf(other) },
+      via: actor.via,
+      at: now,
+    });
+  });
+}

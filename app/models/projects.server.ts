@@ -1,0 +1,427 @@
+/** Projects: create, edit, list, state changes (hold, resume, stop, retire), slugs. */
+import { and, asc, count, desc, eq, like, sql, type SQL } from "drizzle-orm";
+import { db, type Tx } from "../../db/client.server";
+import {
+  gateReviews,
+  memberships,
+  projects,
+  projectSlugs,
+  users,
+  type Discipline,
+  type Project,
+  type ProjectState,
+  type Stage,
+} from "../../db/schema";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { projectStateLabel, stopCauseLabel } from "~/domain/labels";
+import { can, type ProjectContext } from "~/domain/permissions";
+import { recordActivity } from "./activity.server";
+import type { Actor } from "./users.server";
+
+export type ProjectWithOwner = Project & { ownerName: string };
+
+export function slugify(name: string): string {
+  const base = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/g, "");
+  return base || "project";
+}
+
+function slugTaken(tx: Tx, slug: string, exceptProjectId?: number): boolean {
+  const current = tx.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).get();
+  if (current && current.id !== exceptProjectId) return true;
+  const old = tx
+    .select({ id: projectSlugs.projectId })
+    .from(projectSlugs)
+    .where(eq(projectSlugs.slug, slug))
+    .get();
+  return Boolean(old && old.id !== exceptProjectId);
+}
+
+function uniqueSlug(tx: Tx, name: string, exceptProjectId?: number): string {
+  const base = slugify(name);
+  let slug = base;
+  for (let n = 2; slugTaken(tx, slug, exceptProjectId); n++) slug = `${base}-${n}`;
+  return slug;
+}
+
+const projectColumns = {
+  id: projects.id,
+  slug: projects.slug,
+  name: projects.name,
+  summary: projects.summary,
+  businessCase: projects.businessCase,
+  stage: projects.stage,
+  state: projects.state,
+  stopCause: projects.stopCause,
+  stopNote: projects.stopNote,
+  ownerId: projects.ownerId,
+  stageEnteredAt: projects.stageEnteredAt,
+  createdAt: projects.createdAt,
+  updatedAt: projects.updatedAt,
+  version: projects.version,
+  ownerName: users.name,
+};
+
+export type ProjectLookup =
+  | { kind: "found"; project: ProjectWithOwner }
+  | { kind: "moved"; slug: string }
+  | { kind: "missing" };
+
+/** By slug; a slug the project had before a rename answers "moved" with the new one. */
+export function findProjectBySlug(slug: string): ProjectLookup {
+  const project = db
+    .select(projectColumns)
+    .from(projects)
+    .innerJoin(users, eq(users.id, projects.ownerId))
+    .where(eq(projects.slug, slug))
+    .get();
+  if (project) return { kind: "found", project };
+  const old = db
+    .select({ slug: projects.slug })
+    .from(projectSlugs)
+    .innerJoin(projects, eq(projects.id, projectSlugs.projectId))
+    .where(eq(projectSlugs.slug, slug))
+    .get();
+  return old ? { kind: "moved", slug: old.slug } : { kind: "missing" };
+}
+
+export function getProject(projectId: number): ProjectWithOwner | undefined {
+  return db
+    .select(projectColumns)
+    .from(projects)
+    .innerJoin(users, eq(users.id, projects.ownerId))
+    .where(eq(projects.id, projectId))
+    .get();
+}
+
+export function memberDiscipline(projectId: number, userId: number): Discipline | null {
+  return (
+    db
+      .select({ d: memberships.discipline })
+      .from(memberships)
+      .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+      .get()?.d ?? null
+  );
+}
+
+/** The project as `can()` sees it for this user. */
+export function projectContext(
+  project: Pick<Project, "id" | "ownerId" | "state">,
+  userId: number,
+): ProjectContext {
+  return {
+    ownerId: project.ownerId,
+    state: project.state,
+    memberDiscipline: memberDiscipline(project.id, userId),
+  };
+}
+
+/** Loads a project for a write and checks permission: the start of every model mutation. */
+export function projectForWrite(
+  tx: Tx,
+  actor: Actor,
+  projectId: number,
+  action: Parameters<typeof can>[1],
+  discipline?: Discipline | null,
+): Project {
+  const project = tx.select().from(projects).where(eq(projects.id, projectId)).get();
+  if (!project) throw new NotFoundError("No such project.");
+  const membership = tx
+    .select({ d: memberships.discipline })
+    .from(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, actor.id)))
+    .get();
+  const context: ProjectContext = {
+    ownerId: project.ownerId,
+    state: project.state,
+    memberDiscipline: membership?.d ?? null,
+  };
+  if (!can(actor, action, { project: context, discipline })) {
+    throw new ForbiddenError(forbiddenMessage(action, context));
+  }
+  return project;
+}
+
+function forbiddenMessage(action: string, context: ProjectContext): string {
+  if (context.state === "stopped" || context.state === "retired") {
+    return `This project is ${projectStateLabel[context.state].toLowerCase()}, so it can no longer be changed.`;
+  }
+  if (action.startsWith("gate:") && context.state !== "active") {
+    return "Gate reviews are paused while the project is on hold.";
+  }
+  if (!context.memberDiscipline) return "Only members of this project can change it.";
+  return "Your discipline on this project cannot do that.";
+}
+
+export type ProjectInput = {
+  name: string;
+  summary: string;
+  businessCase: string;
+  ownerId: number;
+};
+
+function requireActiveUser(tx: Tx, userId: number, field: string) {
+  const user = tx
+    .select({ id: users.id, name: users.name, discipline: users.discipline, active: users.active })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
+  if (!user || !user.active) {
+    throw new ValidationError("Choose an active person.", { [field]: "Choose an active person." });
+  }
+  return user;
+}
+
+export function createProject({ actor, ...input }: ProjectInput & { actor: Actor }): Project {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const owner = requireActiveUser(tx, input.ownerId, "ownerId");
+    const slug = uniqueSlug(tx, input.name);
+    const project = tx
+      .insert(projects)
+      .values({ ...input, slug, stageEnteredAt: now, createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    tx.insert(memberships)
+      .values({ projectId: project.id, userId: owner.id, discipline: owner.discipline, createdAt: now })
+      .run();
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId: project.id,
+      entityType: "project",
+      entityId: project.id,
+      action: "project.created",
+      summary: `${actor.name} created ${project.name} (owner ${owner.name})`,
+      after: { name: project.name, slug, stage: project.stage, state: project.state, ownerId: owner.id },
+      via: actor.via,
+      at: now,
+    });
+    return project;
+  });
+}
+
+export function updateProject({
+  actor,
+  projectId,
+  version,
+  ...input
+}: ProjectInput & { actor: Actor; projectId: number; version: number }): Project {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const before = projectForWrite(tx, actor, projectId, "project:edit");
+    if (input.ownerId !== before.ownerId) {
+      if (!can(actor, "project:change-state", { project: { ownerId: before.ownerId, state: before.state, memberDiscipline: null } })) {
+        throw new ForbiddenError("Only the owner or an admin hands the project to a new owner.");
+      }
+      requireActiveUser(tx, input.ownerId, "ownerId");
+      const isMember = tx
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, input.ownerId)))
+        .get();
+      if (!isMember) {
+        throw new ValidationError("The owner must be on the team.", {
+          ownerId: "Add this person to the team first; the owner is always a member.",
+        });
+      }
+    }
+    const slug = input.name !== before.name ? uniqueSlug(tx, input.name, projectId) : before.slug;
+    const after = tx
+      .update(projects)
+      .set({ ...input, slug, updatedAt: now, version: sql`${projects.version} + 1` })
+      .where(and(eq(projects.id, projectId), eq(projects.version, version)))
+      .returning()
+      .get();
+    if (!after) throw staleProject(before.name);
+    if (slug !== before.slug) {
+      tx.insert(projectSlugs)
+        .values({ slug: before.slug, projectId, retiredAt: now })
+        .onConflictDoNothing()
+        .run();
+      tx.delete(projectSlugs).where(eq(projectSlugs.slug, slug)).run();
+    }
+    const changed = (Object.keys(input) as (keyof ProjectInput)[]).filter((k) => input[k] !== before[k]);
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId,
+      entityType: "project",
+      entityId: projectId,
+      action: "project.updated",
+      summary: `${actor.name} edited ${after.name}${changed.length ? ` (${changed.join(", ")})` : ""}`,
+      before: Object.fromEntries(changed.map((k) => [k, before[k]]).concat(slug !== before.slug ? [["slug", before.slug]] : [])),
+      after: Object.fromEntries(changed.map((k) => [k, after[k]]).concat(slug !== before.slug ? [["slug", slug]] : [])),
+      via: actor.via,
+      at: now,
+    });
+    return after;
+  });
+}
+
+export function staleProject(name: string) {
+  return new ConflictError(
+    `${name} was changed by someone else since you opened the page. Reload to see their changes, then try again.`,
+  );
+}
+
+export type StateChange =
+  | { to: "on_hold" | "active" | "retired" }
+  | { to: "stopped"; stopCause: NonNullable<Project["stopCause"]>; stopNote: string };
+
+const ALLOWED: Record<ProjectState, ProjectState[]> = {
+  active: ["on_hold", "stopped", "retired"],
+  on_hold: ["active", "stopped", "retired"],
+  stopped: [],
+  retired: [],
+};
+
+export function changeProjectState({
+  actor,
+  projectId,
+  version,
+  change,
+}: {
+  actor: Actor;
+  projectId: number;
+  version: number;
+  change: StateChange;
+}): Project {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const before = projectForWrite(tx, actor, projectId, "project:change-state");
+    if (!ALLOWED[before.state].includes(change.to)) {
+      throw new ConflictError(
+        `A project that is ${projectStateLabel[before.state].toLowerCase()} cannot become ${projectStateLabel[change.to].toLowerCase()}.`,
+      );
+    }
+    if (change.to === "retired" && before.stage !== "production") {
+      throw new ConflictError("Only a project in production can be retired. Stop it instead.");
+    }
+    const after = tx
+      .update(projects)
+      .set({
+        state: change.to,
+        stopCause: change.to === "stopped" ? change.stopCause : null,
+        stopNote: change.to === "stopped" ? change.stopNote : null,
+        updatedAt: now,
+        version: sql`${projects.version} + 1`,
+      })
+      .where(and(eq(projects.id, projectId), eq(projects.version, version)))
+      .returning()
+      .get();
+    if (!after) throw staleProject(before.name);
+    // A stopped or retired project has no open gate review left behind.
+    let withdrawnReview: number | null = null;
+    if (change.to === "stopped" || change.to === "retired") {
+      const open = tx
+        .update(gateReviews)
+        .set({ status: "withdrawn", closedAt: now, closedById: actor.id, closeNote: `Project ${change.to}` })
+        .where(and(eq(gateReviews.projectId, projectId), eq(gateReviews.status, "open")))
+        .returning({ id: gateReviews.id })
+        .get();
+      withdrawnReview = open?.id ?? null;
+    }
+    const verb = {
+      on_hold: "put on hold",
+      active: "resumed",
+      stopped: "stopped",
+      retired: "retired",
+    }[change.to];
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId,
+      entityType: "project",
+      entityId: projectId,
+      action: "project.state_changed",
+      summary:
+        `${actor.name} ${verb} ${after.name}` +
+        (change.to === "stopped" ? ` (${stopCauseLabel[change.stopCause]}: ${change.stopNote})` : "") +
+        (withdrawnReview ? "; the open gate review was withdrawn" : ""),
+      before: { state: before.state },
+      after: {
+        state: after.state,
+        ...(change.to === "stopped" ? { stopCause: change.stopCause, stopNote: change.stopNote } : {}),
+        ...(withdrawnReview ? { withdrawnReviewId: withdrawnReview } : {}),
+      },
+      via: actor.via,
+      at: now,
+    });
+    return after;
+  });
+}
+
+export const PROJECT_SORTS = ["name", "stage", "state", "updated", "created"] as const;
+export type ProjectSort = (typeof PROJECT_SORTS)[number];
+
+export type ProjectFilters = {
+  q?: string;
+  stage?: Stage;
+  state?: ProjectState;
+  /** Only projects this user is on (optionally in this discipline). */
+  memberId?: number;
+  memberDiscipline?: Discipline;
+  sort?: ProjectSort;
+  page?: number;
+  pageSize?: number;
+};
+
+export function listProjects(filters: ProjectFilters) {
+  const { page = 1, pageSize = 25, sort = "name" } = filters;
+  const where: SQL[] = [];
+  if (filters.q) where.push(like(projects.name, `%${filters.q.replace(/[%_]/g, "")}%`));
+  if (filters.stage) where.push(eq(projects.stage, filters.stage));
+  if (filters.state) where.push(eq(projects.state, filters.state));
+  if (filters.memberId) {
+    where.push(
+      sql`exists (select 1 from ${memberships} where ${memberships.projectId} = ${projects.id} and ${memberships.userId} = ${filters.memberId}${
+        filters.memberDiscipline ? sql` and ${memberships.discipline} = ${filters.memberDiscipline}` : sql``
+      })`,
+    );
+  }
+  const condition = where.length ? and(...where) : undefined;
+  const order = {
+    name: [asc(projects.name)],
+    stage: [sql`case ${projects.stage} when 'poc' then 0 when 'pilot' then 1 else 2 end`, asc(projects.name)],
+    state: [asc(projects.state), asc(projects.name)],
+    updated: [desc(projects.updatedAt)],
+    created: [desc(projects.createdAt)],
+  }[sort];
+  const total = db.select({ n: count() }).from(projects).where(condition).get()?.n ?? 0;
+  const rows = db
+    .select({
+      id: projects.id,
+      slug: projects.slug,
+      name: projects.name,
+      summary: projects.summary,
+      stage: projects.stage,
+      state: projects.state,
+      stageEnteredAt: projects.stageEnteredAt,
+      updatedAt: projects.updatedAt,
+      ownerName: users.name,
+      memberCount: sql<number>`(select count(*) from ${memberships} where ${memberships.projectId} = ${projects.id})`,
+    })
+    .from(projects)
+    .innerJoin(users, eq(users.id, projects.ownerId))
+    .where(condition)
+    .orderBy(...order, asc(projects.id))
+    .limit(pageSize)
+    .offset((Math.max(1, page) - 1) * pageSize)
+    .all();
+  return { rows, total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
+/** Active people to choose an owner or a new member from. */
+export function listActivePeople() {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, discipline: users.discipline })
+    .from(users)
+    .where(eq(users.active, true))
+    .orderBy(asc(users.name))
+    .all();
+}
+

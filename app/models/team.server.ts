@@ -1,0 +1,164 @@
+/** A project's team: who is on it, in which discipline. */
+import { and, asc, eq } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { gateReviews, memberships, signOffs, users, type Discipline } from "../../db/schema";
+import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import { disciplineLabel } from "~/domain/labels";
+import { recordActivity } from "./activity.server";
+import { projectForWrite } from "./projects.server";
+import type { Actor } from "./users.server";
+
+export type TeamMember = {
+  userId: number;
+  name: string;
+  email: string;
+  discipline: Discipline;
+  active: boolean;
+  since: number;
+};
+
+export function listTeam(projectId: number): TeamMember[] {
+  return db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      discipline: memberships.discipline,
+      active: users.active,
+      since: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.projectId, projectId))
+    .orderBy(asc(memberships.discipline), asc(users.name))
+    .all();
+}
+
+export function addMember({
+  actor,
+  projectId,
+  userId,
+  discipline,
+}: {
+  actor: Actor;
+  projectId: number;
+  userId: number;
+  discipline: Discipline;
+}): void {
+  const now = Date.now();
+  db.transaction((tx) => {
+    const project = projectForWrite(tx, actor, projectId, "team:manage");
+    const person = tx
+      .select({ id: users.id, name: users.name, active: users.active })
+      .from(users)
+      .where(eq(users.id, userId))
+      .get();
+    if (!person || !person.active) {
+      throw new ValidationError("Choose an active person.", { userId: "Choose an active person." });
+    }
+    const existing = tx
+      .select({ discipline: memberships.discipline })
+      .from(memberships)
+      .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+      .get();
+    if (existing) {
+      throw new ValidationError(`${person.name} is already on the team.`, {
+        userId: `${person.name} is already on the team as ${disciplineLabel[existing.discipline]}. One person signs for one discipline only.`,
+      });
+    }
+    tx.insert(memberships).values({ projectId, userId, discipline, createdAt: now }).run();
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId,
+      entityType: "membership",
+      entityId: userId,
+      action: "member.added",
+      summary: `${actor.name} added ${person.name} to ${project.name} as ${disciplineLabel[discipline]}`,
+      after: { userId, discipline },
+      via: actor.via,
+      at: now,
+    });
+  });
+}
+
+/** Current sign-offs this person gave on the project's open review. */
+export function liveSignOffsOf(projectId: number, userId: number) {
+  return db
+    .select({ id: signOffs.id, discipline: signOffs.discipline, reviewId: signOffs.reviewId })
+    .from(signOffs)
+    .innerJoin(gateReviews, eq(gateReviews.id, signOffs.reviewId))
+    .where(
+      and(
+        eq(gateReviews.projectId, projectId),
+        eq(gateReviews.status, "open"),
+        eq(signOffs.userId, userId),
+        eq(signOffs.status, "current"),
+      ),
+    )
+    .all();
+}
+
+export class NeedsConfirmation extends ConflictError {}
+
+/**
+ * Removes a member. If they have a live sign-off on the open review, the caller must
+ * confirm; the sign-off is then marked withdrawn (kept, no longer counting).
+ */
+export function removeMember({
+  actor,
+  projectId,
+  userId,
+  confirmed,
+}: {
+  actor: Actor;
+  projectId: number;
+  userId: number;
+  confirmed: boolean;
+}): { withdrawnSignOffs: number } {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const project = projectForWrite(tx, actor, projectId, "team:manage");
+    if (project.ownerId === userId) {
+      throw new ConflictError(
+        "The owner cannot leave the team. Hand the project to a new owner first (Edit project).",
+      );
+    }
+    const member = tx
+      .select({ name: users.name, discipline: memberships.discipline })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+      .get();
+    if (!member) throw new NotFoundError("That person is not on the team.");
+    const live = liveSignOffsOf(projectId, userId);
+    if (live.length && !confirmed) {
+      throw new NeedsConfirmation(
+        `${member.name} has signed off on the open gate review. Removing them withdraws that sign-off.`,
+      );
+    }
+    for (const signOff of live) {
+      tx.update(signOffs)
+        .set({ status: "withdrawn", endedAt: now })
+        .where(eq(signOffs.id, signOff.id))
+        .run();
+    }
+    tx.delete(memberships)
+      .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+      .run();
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId,
+      entityType: "membership",
+      entityId: userId,
+      action: "member.removed",
+      summary:
+        `${actor.name} removed ${member.name} (${disciplineLabel[member.discipline]}) from ${project.name}` +
+        (live.length ? "; their sign-off was withdrawn" : ""),
+      before: { userId, discipline: member.discipline },
+      after: live.length ? { withdrawnSignOffIds: live.map((s) => s.id) } : undefined,
+      via: actor.via,
+      at: now,
+    });
+    return { withdrawnSignOffs: live.length };
+  });
+}

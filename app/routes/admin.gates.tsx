@@ -1,0 +1,141 @@
+/** The organisation's gate checklists: admins edit attestations and switch automatic checks. */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { Badge, DisciplineBadge } from "~/components/ui/Badge";
+import { Field, SelectField, optionsOf } from "~/components/ui/Field";
+import { FormError } from "~/components/ui/FormError";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { disciplineLabel, stageShortLabel } from "~/domain/labels";
+import {
+  addAttestation,
+  GATE_STAGES,
+  listTemplates,
+  moveTemplate,
+  setTemplateActive,
+  updateAttestation,
+} from "~/models/gate-templates.server";
+import { requireAdmin, toActor } from "~/utils/auth.server";
+import { formFailure, parseForm } from "~/utils/forms";
+import { actionError } from "~/utils/http.server";
+import { redirectWithToast } from "~/utils/toast.server";
+import { idField, templateSchema, versionField } from "~/utils/validation";
+
+export const meta: MetaFunction = () => [{ title: "Gate checklists · Triad" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  requireAdmin(request);
+  return { stages: GATE_STAGES.map((stage) => ({ stage, templates: listTemplates(stage) })) };
+}
+
+const templateId = z.object({ templateId: idField("Choose a criterion.") });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = requireAdmin(request);
+  const actor = toActor(admin);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  try {
+    if (intent === "add") {
+      const parsed = parseForm(templateSchema.extend({ stage: z.enum(["pilot", "production"]) }), formData);
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      addAttestation({ actor, ...parsed.data });
+    } else if (intent === "update") {
+      const parsed = parseForm(templateSchema.extend({ ...templateId.shape, version: versionField }), formData);
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      updateAttestation({ actor, ...parsed.data });
+    } else if (intent === "up" || intent === "down") {
+      const parsed = parseForm(templateId, formData);
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      moveTemplate({ actor, templateId: parsed.data.templateId, direction: intent });
+    } else if (intent === "activate" || intent === "deactivate") {
+      const parsed = parseForm(templateId, formData);
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      setTemplateActive({ actor, templateId: parsed.data.templateId, active: intent === "activate" });
+    } else {
+      return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
+    }
+    return redirectWithToast(request, "/admin/gates", {
+      kind: "success",
+      message: "Checklist saved. Reviews opened from now on use it; open reviews keep theirs.",
+    });
+  } catch (error) {
+    return actionError(error, formData);
+  }
+}
+
+const disciplineOptions = [{ value: "", label: "Any member" }, ...optionsOf(disciplineLabel)];
+
+export default function GateTemplates() {
+  const { stages } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const editId = Number(searchParams.get("edit")) || Number(actionData && !actionData.ok ? actionData.values.templateId : 0);
+  const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
+  const values = actionData && !actionData.ok ? actionData.values : {};
+  return (
+    <>
+      <PageHeader
+        title="Gate checklists"
+        description="The criteria each gate review starts with. Automatic checks are computed from the data; attestations are ticked by a member with a note."
+      />
+      <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
+      {stages.map(({ stage, templates }) => (
+        <section key={stage} className="card" aria-labelledby={`gate-${stage}`}>
+          <h2 id={`gate-${stage}`}>Gate to {stageShortLabel[stage]}</h2>
+          <ol className="criteria">
+            {templates.map((t, i) => (
+              <li key={t.id} className={t.active ? "met" : "unmet"}>
+                {editId === t.id && t.kind === "attestation" ? (
+                  <Form method="post" noValidate>
+                    <input type="hidden" name="templateId" value={t.id} />
+                    <input type="hidden" name="version" value={t.version} />
+                    <Field label="Criterion" name="label" defaultValue={values.label ?? t.label} error={errors.label} />
+                    <SelectField label="Who attests" name="discipline" options={disciplineOptions} defaultValue={values.discipline ?? t.discipline ?? ""} />
+                    <div className="form-actions">
+                      <button type="submit" name="intent" value="update" className="btn btn-primary">Save criterion</button>
+                      <Link to="/admin/gates">Cancel</Link>
+                    </div>
+                  </Form>
+                ) : (
+                  <>
+                    <div className="row">
+                      <span className="criterion-label">{t.label}</span>
+                      <Badge tone="muted">{t.kind === "auto" ? "Automatic" : "Attestation"}</Badge>
+                      {t.discipline ? <DisciplineBadge discipline={t.discipline} /> : null}
+                      {!t.active ? <Badge tone="warn">{t.kind === "auto" ? "Switched off" : "Retired"}</Badge> : null}
+                    </div>
+                    <Form method="post" className="row small">
+                      <input type="hidden" name="templateId" value={t.id} />
+                      <button type="submit" name="intent" value="up" className="btn btn-link" disabled={i === 0}>
+                        Move up<span className="sr-only">: {t.label}</span>
+                      </button>
+                      <button type="submit" name="intent" value="down" className="btn btn-link" disabled={i === templates.length - 1}>
+                        Move down<span className="sr-only">: {t.label}</span>
+                      </button>
+                      {t.kind === "attestation" ? (
+                        <Link to={`?edit=${t.id}`}>Edit<span className="sr-only">: {t.label}</span></Link>
+                      ) : null}
+                      <button type="submit" name="intent" value={t.active ? "deactivate" : "activate"} className="btn btn-link">
+                        {t.kind === "auto" ? (t.active ? "Switch off" : "Switch on") : t.active ? "Retire" : "Restore"}
+                        <span className="sr-only">: {t.label}</span>
+                      </button>
+                    </Form>
+                  </>
+                )}
+              </li>
+            ))}
+          </ol>
+          <Form method="post" noValidate className="form-card">
+            <input type="hidden" name="stage" value={stage} />
+            <h3>Add an attestation to the gate to {stageShortLabel[stage]}</h3>
+            <Field label="Criterion" name="label" defaultValue={values.stage === stage ? values.label : ""} error={values.stage === stage ? errors.label : undefined} />
+            <SelectField label="Who attests" name="discipline" options={disciplineOptions} defaultValue="" />
+            <button type="submit" name="intent" value="add" className="btn btn-primary">Add criterion</button>
+          </Form>
+        </section>
+      ))}
+    </>
+  );
+}

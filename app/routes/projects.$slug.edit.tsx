@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ProjectForm } from "~/components/ProjectForm";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { updateProject } from "~/models/projects.server";
+import { listTeam } from "~/models/team.server";
+import { toActor } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
+import { actionError } from "~/utils/http.server";
+import { requireProjectWith } from "~/utils/project.server";
+import { redirectWithToast } from "~/utils/toast.server";
+import { projectSchema, versionField } from "~/utils/validation";
+
+export const meta: MetaFunction = () => [{ title: "Edit project · Triad" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { project, may } = requireProjectWith(request, params, "project:edit");
+  const team = listTeam(project.id).filter((m) => m.active);
+  return {
+    project: {
+      slug: project.slug,
+      name: project.name,
+      summary: project.summary,
+      businessCase: project.businessCase,
+      ownerId: project.ownerId,
+      version: project.version,
+    },
+    people: team.map((m) => ({ id: m.userId, name: m.name, discipline: m.discipline })),
+    mayChangeOwner: may("project:change-state"),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, project } = requireProjectWith(request, params, "project:edit");
+  const formData = await request.formData();
+  const parsed = parseForm(projectSchema.extend({ version: versionField }), formData);
+  if (!parsed.ok) return data(parsed, { status: 400 });
+  try {
+    const updated = updateProject({ actor: toActor(user), projectId: project.id, ...parsed.data });
+    return redirectWithToast(request, `/projects/${updated.slug}`, {
+      kind: "success",
+      message:
+        updated.slug !== project.slug
+          ? `Saved. The project's address is now /projects/${updated.slug}; the old one still leads here.`
+          : "Project saved.",
+    });
+  } catch (error) {
+    return actionError(error, formData);
+  }
+}
+
+export default function EditProject() {
+  const { project, people, mayChangeOwner } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const values = actionData && !actionData.ok ? actionData.values : {};
+  return (
+    <>
+      <PageHeader title="Edit project" description="Renaming keeps the old address working." />
+      <ProjectForm
+        people={mayChangeOwner ? people : people.filter((p) => p.id === project.ownerId)}
+        defaults={{ ...project, ...values }}
+        errors={actionData && !actionData.ok ? actionData.fieldErrors : {}}
+        formError={actionData && !actionData.ok ? actionData.formError : null}
+        submitLabel="Save project"
+        cancelTo={`/projects/${project.slug}`}
+        version={project.version}
+        ownerHint={
+          mayChangeOwner
+            ? "The owner is chosen from the team."
+            : "Only the owner or an admin hands the project to someone else."
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,185 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { DISCIPLINES } from "../../db/schema";
+import { DisciplineBadge } from "~/components/ui/Badge";
+import { EmptyState } from "~/components/ui/EmptyState";
+import { SelectField, optionsOf } from "~/components/ui/Field";
+import { FormError } from "~/components/ui/FormError";
+import { disciplineLabel } from "~/domain/labels";
+import { listActivePeople } from "~/models/projects.server";
+import { addMember, listTeam, liveSignOffsOf, NeedsConfirmation, removeMember } from "~/models/team.server";
+import { toActor } from "~/utils/auth.server";
+import { formFailure, parseForm } from "~/utils/forms";
+import { actionError } from "~/utils/http.server";
+import { requireProject, requireProjectWith } from "~/utils/project.server";
+import { redirectWithToast } from "~/utils/toast.server";
+import { addMemberSchema, idField } from "~/utils/validation";
+import { z } from "zod";
+
+export const meta: MetaFunction = () => [{ title: "Team · Triad" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { project, may } = requireProject(request, params);
+  const team = listTeam(project.id);
+  const onTeam = new Set(team.map((m) => m.userId));
+  const removeId = Number(new URL(request.url).searchParams.get("remove"));
+  const removing = team.find((m) => m.userId === removeId) ?? null;
+  return {
+    slug: project.slug,
+    ownerId: project.ownerId,
+    team,
+    candidates: may("team:manage") ? listActivePeople().filter((p) => !onTeam.has(p.id)) : [],
+    mayManage: may("team:manage"),
+    removing: removing
+      ? { ...removing, liveSignOffs: liveSignOffsOf(project.id, removing.userId).length }
+      : null,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, project } = requireProjectWith(request, params, "team:manage");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const back = `/projects/${project.slug}/team`;
+  try {
+    if (intent === "add") {
+      const parsed = parseForm(addMemberSchema, formData);
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      addMember({ actor: toActor(user), projectId: project.id, ...parsed.data });
+      return redirectWithToast(request, back, { kind: "success", message: "Added to the team." });
+    }
+    if (intent === "remove") {
+      const parsed = parseForm(
+        z.object({ userId: idField("Choose a person."), confirmed: z.literal("yes").optional() }),
+        formData,
+      );
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      try {
+        const { withdrawnSignOffs } = removeMember({
+          actor: toActor(user),
+          projectId: project.id,
+          userId: parsed.data.userId,
+          confirmed: parsed.data.confirmed === "yes",
+        });
+        return redirectWithToast(request, back, {
+          kind: "success",
+          message: withdrawnSignOffs
+            ? "Removed from the team; their sign-off was withdrawn."
+            : "Removed from the team.",
+        });
+      } catch (error) {
+        if (error instanceof NeedsConfirmation) {
+          return redirectWithToast(request, `${back}?remove=${parsed.data.userId}`, {
+            kind: "info",
+            message: error.message,
+          });
+        }
+        throw error;
+      }
+    }
+  } catch (error) {
+    return actionError(error, formData);
+  }
+  return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
+}
+
+export default function Team() {
+  const { slug, ownerId, team, candidates, mayManage, removing } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
+  const values = actionData && !actionData.ok ? actionData.values : {};
+  return (
+    <>
+      <h2>Team</h2>
+      <p className="page-description">
+        Each member signs gate reviews for one discipline. A project needs business, data science and
+        IT operations on its team to reach a pilot.
+      </p>
+      <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
+      {removing && mayManage ? (
+        <Form method="post" className="confirm-box">
+          <input type="hidden" name="intent" value="remove" />
+          <input type="hidden" name="userId" value={removing.userId} />
+          <input type="hidden" name="confirmed" value="yes" />
+          <p>
+            Remove {removing.name} ({disciplineLabel[removing.discipline]}) from the team?
+            {removing.liveSignOffs
+              ? ` Their sign-off on the open gate review will be withdrawn and no longer count.`
+              : ""}
+          </p>
+          <div className="form-actions">
+            <button type="submit" className="btn btn-danger">
+              Yes, remove {removing.name}
+            </button>
+            <Link to={`/projects/${slug}/team`}>Cancel</Link>
+          </div>
+        </Form>
+      ) : null}
+      <div className="grid-3">
+        {DISCIPLINES.map((discipline) => {
+          const members = team.filter((m) => m.discipline === discipline);
+          return (
+            <section key={discipline} className="card" aria-labelledby={`team-${discipline}`}>
+              <h3 id={`team-${discipline}`}>
+                <DisciplineBadge discipline={discipline} />
+              </h3>
+              {members.length === 0 ? (
+                <p className="muted">Nobody yet.</p>
+              ) : (
+                <ul className="list-plain">
+                  {members.map((m) => (
+                    <li key={m.userId} className="row">
+                      <span>
+                        {m.name}
+                        {m.userId === ownerId ? " (owner)" : ""}
+                        {m.active ? "" : " (deactivated)"}
+                      </span>
+                      {mayManage && m.userId !== ownerId && searchParams.get("remove") !== String(m.userId) ? (
+                        <Link to={`?remove=${m.userId}`} className="small">
+                          Remove<span className="sr-only"> {m.name}</span>
+                        </Link>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          );
+        })}
+      </div>
+      {mayManage ? (
+        candidates.length ? (
+          <Form method="post" noValidate className="form-card" aria-labelledby="add-member-title">
+            <h3 id="add-member-title">Add a member</h3>
+            <SelectField
+              label="Person"
+              name="userId"
+              placeholder="Choose a person"
+              options={candidates.map((p) => ({ value: String(p.id), label: `${p.name} (${p.email})` }))}
+              defaultValue={values.userId ?? ""}
+              error={errors.userId}
+            />
+            <SelectField
+              label="Discipline on this project"
+              name="discipline"
+              options={optionsOf(disciplineLabel)}
+              defaultValue={values.discipline ?? "data_science"}
+              error={errors.discipline}
+            />
+            <button type="submit" name="intent" value="add" className="btn btn-primary">
+              Add to team
+            </button>
+          </Form>
+        ) : (
+          <EmptyState title="Everyone is already on this team.">
+            <p>Ask an admin to add more people to Triad.</p>
+          </EmptyState>
+        )
+      ) : (
+        <p className="muted">Only the project owner or an admin changes the team.</p>
+      )}
+    </>
+  );
+}

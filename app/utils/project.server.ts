@@ -1,0 +1,58 @@
+/**
+ * The guard every /projects/:slug/* loader and action starts with: who asks, which project,
+ * and what they may do there. An old slug (before a rename) redirects to the new address.
+ */
+import { redirect } from "@remix-run/node";
+import { can, type Action, type ProjectContext } from "~/domain/permissions";
+import { findProjectBySlug, projectContext, type ProjectWithOwner } from "~/models/projects.server";
+import { requireUser, type SessionUser } from "./auth.server";
+
+export type ProjectRequest = {
+  user: SessionUser;
+  project: ProjectWithOwner;
+  context: ProjectContext;
+  /** `can(user, action, { project, discipline })` for this project. */
+  may: (action: Action, discipline?: ProjectContext["memberDiscipline"]) => boolean;
+};
+
+export function requireProject(request: Request, params: { slug?: string }): ProjectRequest {
+  const user = requireUser(request);
+  const slug = params.slug ?? "";
+  const found = findProjectBySlug(slug);
+  if (found.kind === "moved") {
+    const url = new URL(request.url);
+    const rest = url.pathname.slice(`/projects/${slug}`.length);
+    throw redirect(`/projects/${found.slug}${rest}${url.search}`, 301);
+  }
+  if (found.kind === "missing") {
+    throw new Response("There is no project at this address. It may have been renamed or never existed.", {
+      status: 404,
+    });
+  }
+  const context = projectContext(found.project, user.id);
+  return {
+    user,
+    project: found.project,
+    context,
+    may: (action, discipline) => can(user, action, { project: context, discipline }),
+  };
+}
+
+/** The same, and 403 unless the user may do `action` here. */
+export function requireProjectWith(
+  request: Request,
+  params: { slug?: string },
+  action: Action,
+  discipline?: ProjectContext["memberDiscipline"],
+): ProjectRequest {
+  const loaded = requireProject(request, params);
+  if (!loaded.may(action, discipline)) {
+    throw new Response(
+      loaded.context.memberDiscipline
+        ? "Your discipline on this project cannot do that."
+        : "Only members of this project can change it.",
+      { status: 403 },
+    );
+  }
+  return loaded;
+}
