@@ -22,5 +22,6 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { target: "es2022" },
+  optimizeDeps: { exclude: ["@node-rs/argon2"] },
   server: { host: "127.0.0.1" },
 });

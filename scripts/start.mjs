@@ -1,14 +1,19 @@
 // `npm start`: build once if there is no build, then serve it (migrations run at startup).
-import { spawnSync } from "node:child_process";
+// The server runs as a child that receives our SIGINT/SIGTERM, so stopping `npm start` stops it.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-
-const run = (command, args, env = process.env) => {
-  const result = spawnSync(command, args, { stdio: "inherit", env });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-};
 
 if (!existsSync("build/server/index.js")) {
   console.log("No build found: building Triad once (about a minute)…");
-  run("npx", ["remix", "vite:build"]);
+  const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
-run(process.execPath, ["--import", "tsx", "scripts/server.ts"], { NODE_ENV: "production", ...process.env });
+
+const server = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+  stdio: "inherit",
+  env: { NODE_ENV: "production", ...process.env },
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => server.kill(signal));
+}
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

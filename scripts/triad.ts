@@ -1,0 +1,349 @@
+/**
+ * The operator command line: `npm run triad -- <command> [options]`.
+ *
+ * Every command is one entry in `commands`: a summary, a usage line, its options for
+ * node:util's parseArgs, the names of its positional arguments, and `run`. Adding a command
+ * (token:create, generate, ...) means adding an entry; parsing, help and errors come with it.
+ *
+ * Works on the database named by DATABASE_URL (default ./data/triad.db).
+ * Exit codes: 0 done, 1 refused or failed, 2 bad usage.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import {
+  applyMigrations,
+  closeDb,
+  databasePath,
+  getDb,
+  migrationsFolder,
+  openDatabase,
+  type Db,
+} from "../db/client.server";
+import { seedDemo, demoAccounts, DEMO_PASSWORD, type DemoProject } from "../db/demo";
+import { PROJECT_STATES, STAGES } from "../db/schema";
+import { DomainError, ValidationError } from "~/domain/errors";
+import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
+import { countUsers, createUser } from "~/models/users.server";
+import { newUserSchema } from "~/utils/validation";
+
+/** Wrong command line: the message and the command's usage go to stderr, exit code 2. */
+class UsageError extends Error {}
+/** The command ran and refused or failed: the message (and details) go to stderr, exit code 1. */
+class CommandError extends Error {
+  constructor(message: string, public readonly details: string[] = []) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+type Values = Record<string, string | boolean | undefined>;
+type Input = { values: Values; args: Record<string, string> };
+
+type Command = {
+  summary: string;
+  /** Options and arguments after the command name, as shown in help. */
+  usage: string;
+  /** More lines for `help <command>`. */
+  details?: string[];
+  options?: Options;
+  /** Names of the required positional arguments, in order. */
+  args?: string[];
+  run(input: Input): Promise<void> | void;
+};
+
+let out: NodeJS.WritableStream = process.stdout;
+const say = (line = "") => out.write(`${line}\n`);
+
+const str = (values: Values, name: string) => {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+};
+
+// ---------------------------------------------------------------- commands
+
+async function userCreate({ values }: Input) {
+  if (values.password !== undefined && values["password-stdin"]) {
+    throw new UsageError("Give either --password or --password-stdin, not both.");
+  }
+  const password = values["password-stdin"]
+    ? fs.readFileSync(0, "utf8").replace(/\r?\n$/, "")
+    : str(values, "password");
+  const parsed = newUserSchema.safeParse({
+    email: str(values, "email"),
+    name: str(values, "name"),
+    discipline: str(values, "discipline"),
+    role: str(values, "role") ?? "member",
+    password,
+  });
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      fields[String(issue.path[0] ?? "form")] ??= issue.message;
+    }
+    throw new ValidationError("The person was not created.", fields);
+  }
+  const user = await createUser({ actor: null, ...parsed.data });
+  const access = `${disciplineLabel[user.discipline]}, ${roleLabel[user.role]}`;
+  say(`Created ${user.name} <${user.email}> (${access}), id ${user.id}, in ${databasePath()}.`);
+}
+
+type JournalEntry = { tag: string; when: number };
+
+function lastAppliedMigration(database: Db): number {
+  const row = database.$client
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'",
+    )
+    .get();
+  if (!row) return 0;
+  const last = database.$client
+    .prepare("SELECT max(created_at) AS at FROM __drizzle_migrations")
+    .get() as { at: number | null };
+  return Number(last.at ?? 0);
+}
+
+function migrateCommand() {
+  const file = databasePath();
+  const journalPath = path.join(migrationsFolder(), "meta/_journal.json");
+  const journal = JSON.parse(fs.readFileSync(journalPath, "utf8")) as { entries: JournalEntry[] };
+  const database = openDatabase(file);
+  try {
+    const before = lastAppliedMigration(database);
+    applyMigrations(database);
+    for (const entry of journal.entries.filter((e) => e.when > before)) {
+      say(`Applied ${entry.tag}.sql to ${file}`);
+    }
+    say(`${file} is up to date (${journal.entries.length} migrations).`);
+  } finally {
+    database.$client.close();
+  }
+}
+
+async function backupCommand({ args }: Input) {
+  const source = databasePath();
+  const target = path.resolve(args.file);
+  if (!fs.existsSync(source)) throw new CommandError(`There is no database at ${source}.`);
+  if (fs.existsSync(target)) {
+    throw new CommandError(
+      `${target} already exists. Triad never overwrites a backup: choose a new file name.`,
+    );
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Opened without migrating: a backup taken before an upgrade must be the old schema.
+  const database = openDatabase(source);
+  try {
+    const { totalPages } = await database.$client.backup(target);
+    const copy = openDatabase(target);
+    const check = copy.$client.pragma("quick_check", { simple: true });
+    copy.$client.close();
+    if (check !== "ok") throw new CommandError(`The copy failed its integrity check: ${check}`);
+    const kib = Math.round(fs.statSync(target).size / 1024);
+    say(`Backed up ${source} to ${target} (${totalPages} pages, ${kib} KiB, integrity ok).`);
+  } finally {
+    database.$client.close();
+  }
+}
+
+async function demoCommand() {
+  const file = databasePath();
+  const database = getDb();
+  const existing = countUsers();
+  if (existing > 0) {
+    const people = existing === 1 ? "1 person" : `${existing} people`;
+    throw new CommandError(
+      `${file} already has ${people}; the demo fills only an empty database.`,
+      [
+        "Use a new file, for example:",
+        "  DATABASE_URL=./data/demo.db npm run triad -- demo",
+        "or simply `npm run demo`, which seeds ./data/demo.db once and starts the server.",
+      ],
+    );
+  }
+  const seed = await seedDemo(database, { now: Date.now() });
+  const projects = Object.values(seed.projects);
+  const count = <T extends string>(values: readonly T[], pick: (p: DemoProject) => T) =>
+    values
+      .map((value) => [value, projects.filter((p) => pick(p) === value).length] as const)
+      .filter(([, n]) => n > 0);
+  const byStage = count(STAGES, (p) => p.stage).map(([s, n]) => `${n} ${stageShortLabel[s]}`);
+  const byState = count(PROJECT_STATES, (p) => p.state).map(
+    ([s, n]) => `${n} ${projectStateLabel[s].toLowerCase()}`,
+  );
+  say(`Demo organisation created in ${file}:`);
+  say(`  ${Object.keys(seed.users).length} people`);
+  say(`  ${projects.length} projects: ${byStage.join(", ")}; ${byState.join(", ")}`);
+  say();
+  say(`Sign in with any of these (password: ${DEMO_PASSWORD}):`);
+  for (const { email, discipline, role, name, title } of demoAccounts()) {
+    const columns = [email.padEnd(22), disciplineLabel[discipline].padEnd(14), roleLabel[role]];
+    say(`  ${columns.join(" ").padEnd(46)} ${name}, ${title}`);
+  }
+}
+
+const commands: Record<string, Command> = {
+  "user:create": {
+    summary: "Add a person (an admin or a member) to the organisation.",
+    usage:
+      "--email <e-mail> --name <name> --discipline business|data_science|it [--role admin|member] (--password <password> | --password-stdin)",
+    details: [
+      "The role defaults to member. --password-stdin reads the password from the first line of",
+      "standard input, so it stays out of the shell history and the process list.",
+    ],
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      discipline: { type: "string" },
+      role: { type: "string" },
+      password: { type: "string" },
+      "password-stdin": { type: "boolean" },
+    },
+    run: userCreate,
+  },
+  migrate: {
+    summary: "Apply pending database migrations (the server also does this at start).",
+    usage: "",
+    run: migrateCommand,
+  },
+  backup: {
+    summary: "Write a consistent copy of the live database to a new file.",
+    usage: "<file>",
+    details: [
+      "Safe while the server runs (SQLite's online backup). Refuses to overwrite an existing file.",
+    ],
+    args: ["file"],
+    run: backupCommand,
+  },
+  demo: {
+    summary: "Fill an empty database with the demo organisation (people, projects, history).",
+    usage: "",
+    details: [`Every demo account has the password ${DEMO_PASSWORD}.`],
+    run: demoCommand,
+  },
+  help: {
+    summary: "Show the commands, or the details of one.",
+    usage: "[<command>]",
+    run: () => undefined, // handled in main
+  },
+};
+
+// ---------------------------------------------------------------- plumbing
+
+function usageOf(name: string): string {
+  const command = commands[name];
+  return `npm run triad -- ${name}${command.usage ? ` ${command.usage}` : ""}`;
+}
+
+function printHelp(name?: string) {
+  if (name && commands[name]) {
+    say(`Usage: ${usageOf(name)}`);
+    say();
+    say(commands[name].summary);
+    for (const line of commands[name].details ?? []) say(line);
+    return;
+  }
+  say("Triad operator commands. Usage: npm run triad -- <command> [options]");
+  say("The database is DATABASE_URL (default ./data/triad.db).");
+  say();
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  for (const [commandName, command] of Object.entries(commands)) {
+    say(`  ${commandName.padEnd(width)}  ${command.summary}`);
+  }
+  say();
+  say("Run `npm run triad -- help <command>` for a command's options.");
+}
+
+function parse(command: Command, argv: string[]): Input {
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: command.options ?? {},
+      allowPositionals: true,
+      strict: true,
+    }) as { values: Values; positionals: string[] };
+  } catch (error) {
+    // parseArgs' messages are clear ("Unknown option '--x'"); drop its advice about "--".
+    throw new UsageError((error as Error).message.split(". To specify")[0]);
+  }
+  const names = command.args ?? [];
+  if (parsed.positionals.length < names.length) {
+    throw new UsageError(`Missing <${names[parsed.positionals.length]}>.`);
+  }
+  if (parsed.positionals.length > names.length) {
+    throw new UsageError(`Unexpected argument "${parsed.positionals[names.length]}".`);
+  }
+  const args = Object.fromEntries(names.map((n, i) => [n, parsed.positionals[i]]));
+  return { values: parsed.values, args };
+}
+
+const flagOf = (field: string) => (field === "form" ? "" : `--${field}: `);
+
+/** Runs one command line; returns the exit code. Exported for tests. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name) {
+    out = process.stderr;
+    printHelp();
+    out = process.stdout;
+    return 2;
+  }
+  if (name === "help" || name === "--help" || name === "-h") {
+    if (rest[0] && !commands[rest[0]]) {
+      process.stderr.write(`triad: unknown command "${rest[0]}".\n`);
+      return 2;
+    }
+    printHelp(rest[0]);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(
+      `triad: unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}.\n`,
+    );
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    printHelp(name);
+    return 0;
+  }
+  try {
+    await command.run(parse(command, rest));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`triad ${name}: ${error.message}\nUsage: ${usageOf(name)}\n`);
+      return 2;
+    }
+    if (error instanceof ValidationError) {
+      process.stderr.write(`triad ${name}: ${error.message}\n`);
+      for (const [field, message] of Object.entries(error.fields)) {
+        process.stderr.write(`  ${flagOf(field)}${message}\n`);
+      }
+      return 1;
+    }
+    if (error instanceof CommandError || error instanceof DomainError) {
+      process.stderr.write(`triad ${name}: ${error.message}\n`);
+      for (const line of error instanceof CommandError ? error.details : []) {
+        process.stderr.write(`${line}\n`);
+      }
+      return 1;
+    }
+    process.stderr.write(`triad ${name} failed:\n${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  } finally {
+    closeDb();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  // `npm run triad -- help | head` closes the pipe early: that is not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
