@@ -1,0 +1,219 @@
+/**
+ * Portfolio statistics from history facts, not current state: which stage a project was
+ * in on a date, how long projects stay in each stage, how many get through each gate,
+ * why they stop. Pure functions; instants are ms UTC and `now` is always passed in.
+ */
+import type { Stage } from "../../db/schema";
+
+/** A project's stage changes, oldest first; the first entry is its creation (stage poc). */
+export type StageChange = { at: number; stage: Stage };
+export type ProjectHistory = {
+  projectId: number;
+  changes: StageChange[];
+  /** When it stopped or retired, if it did: it is in no stage after that. */
+  endedAt?: number | null;
+};
+
+export type StageInterval = { stage: Stage; start: number; end: number | null };
+
+/** The stays of one project, in order; `end` null while it is still in that stage. */
+export function stageIntervals(history: ProjectHistory): StageInterval[] {
+  const changes = [...history.changes].sort((a, b) => a.at - b.at);
+  return changes.map((change, i) => {
+    const next = changes[i + 1];
+    const end = next ? next.at : (history.endedAt ?? null);
+    return { stage: change.stage, start: change.at, end };
+  });
+}
+
+/** The stage a project was in at `at`, or null before it existed or after it ended. */
+export function stageOn(history: ProjectHistory, at: number): Stage | null {
+  for (const interval of stageIntervals(history)) {
+    if (interval.start <= at && (interval.end === null || at < interval.end)) return interval.stage;
+  }
+  return null;
+}
+
+/**
+ * Quantile by linear interpolation between closest ranks (the "R-7" definition used by
+ * spreadsheets): q=0.5 of [1,2,3,4] is 2.5. Null for no values.
+ */
+export function quantile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+}
+
+const DAY = 86_400_000;
+const days = (ms: number) => ms / DAY;
+
+export type Period = { from: number; to: number };
+const within = (at: number, period: Period) => at >= period.from && at < period.to;
+
+export type GateWait = { targetStage: Stage; openedAt: number; closedAt: number | null; status: string };
+export type StopFact = { at: number; cause: string };
+
+export type DurationFigures = { count: number; medianDays: number | null; p90Days: number | null };
+
+export type PeriodStats = {
+  /** Projects that entered each stage during the period. */
+  entered: Record<Stage, number>;
+  /**
+   * Cohort conversion: of the projects that entered the first stage during the period, how
+   * many have reached the second by `now`.
+   */
+  conversion: Array<{ from: Stage; to: Stage; cohort: number; converted: number; rate: number | null }>;
+  /** Completed stays that ended during the period (left the stage by promotion or stop). */
+  timeInStage: Record<Stage, DurationFigures>;
+  /** Gate reviews closed as promoted during the period: opened -> promoted. */
+  gateWait: Record<"pilot" | "production", DurationFigures>;
+  /** Stops during the period by cause. */
+  stops: Record<string, number>;
+};
+
+function durations(values: number[]): DurationFigures {
+  return { count: values.length, medianDays: quantile(values, 0.5), p90Days: quantile(values, 0.9) };
+}
+
+export function periodStats(input: {
+  histories: ProjectHistory[];
+  reviews: GateWait[];
+  stops: StopFact[];
+  period: Period;
+}): PeriodStats {
+  const { histories, reviews, stops, period } = input;
+  const entered: Record<Stage, number> = { poc: 0, pilot: 0, production: 0 };
+  const stays: Record<Stage, number[]> = { poc: [], pilot: [], production: [] };
+  const reached = histories.map((h) => {
+    const intervals = stageIntervals(h);
+    for (const interval of intervals) {
+      if (within(interval.start, period)) entered[interval.stage] += 1;
+      if (interval.end !== null && within(interval.end, period)) {
+        stays[interval.stage].push(days(interval.end - interval.start));
+      }
+    }
+    return intervals;
+  });
+
+  const conversion = ([["poc", "pilot"], ["pilot", "production"], ["poc", "production"]] as const).map(
+    ([from, to]) => {
+      const cohort = reached.filter((intervals) =>
+        intervals.some((i) => i.stage === from && within(i.start, period)),
+      );
+      const converted = cohort.filter((intervals) => intervals.some((i) => i.stage === to)).length;
+      return {
+        from,
+        to,
+        cohort: cohort.length,
+        converted,
+        rate: cohort.length ? converted / cohort.length : null,
+      };
+    },
+  );
+
+  const waits = { pilot: [] as number[], production: [] as number[] };
+  for (const review of reviews) {
+    if (review.status !== "promoted" || review.closedAt === null) continue;
+    if (!within(review.closedAt, period)) continue;
+    if (review.targetStage === "pilot" || review.targetStage === "production") {
+      waits[review.targetStage].push(days(review.closedAt - review.openedAt));
+    }
+  }
+
+  const stopCounts: Record<string, number> = {};
+  for (const stop of stops) {
+    if (within(stop.at, period)) stopCounts[stop.cause] = (stopCounts[stop.cause] ?? 0) + 1;
+  }
+
+  return {
+    entered,
+    conversion,
+    timeInStage: {
+      poc: durations(stays.poc),
+      pilot: durations(stays.pilot),
+      production: durations(stays.production),
+    },
+    gateWait: { pilot: durations(waits.pilot), production: durations(waits.production) },
+    stops: stopCounts,
+  };
+}
+
+/** The last instant of each calendar month (UTC) from `from` to `to`, inclusive. */
+export function monthEnds(from: number, to: number): number[] {
+  const result: number[] = [];
+  const start = new Date(from);
+  let year = start.getUTCFullYear();
+  let month = start.getUTCMonth();
+  for (;;) {
+    const end = Date.UTC(year, month + 1, 1) - 1;
+    result.push(Math.min(end, to));
+    if (end >= to) break;
+    month += 1;
+    if (month === 12) {
+      month = 0;
+      year += 1;
+    }
+  }
+  return result;
+}
+
+
+export type DebtFact = {
+  register: "technical" | "organizational";
+  principalDays: number;
+  interestDays: number;
+  openedAt: number;
+  /** When it stopped costing: repaid (null while open or accepted). */
+  repaidAt: number | null;
+};
+
+export type DebtPoint = {
+  at: number;
+  technical: { principalDays: number; accruedInterestDays: number };
+  organizational: { principalDays: number; accruedInterestDays: number };
+};
+
+/**
+ * Debt at each month end: principal of the items open then, and the interest accrued by
+ * then on every item opened so far (up to its repayment). `monthsBetweenDates` is the
+ * calendar rule of app/domain/dates.ts, passed in so this stays a pure function of its input.
+ */
+export function debtSeries(
+  items: DebtFact[],
+  at: number[],
+  monthsBetweenDates: (from: string, to: string) => number,
+): DebtPoint[] {
+  const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const memo = new Map<string, number>();
+  const months = (from: number, to: number) => {
+    const a = dateOf(from);
+    const b = dateOf(to);
+    const key = `${a}|${b}`;
+    let value = memo.get(key);
+    if (value === undefined) {
+      value = monthsBetweenDates(a, b);
+      memo.set(key, value);
+    }
+    return value;
+  };
+  return at.map((moment) => {
+    const point: DebtPoint = {
+      at: moment,
+      technical: { principalDays: 0, accruedInterestDays: 0 },
+      organizational: { principalDays: 0, accruedInterestDays: 0 },
+    };
+    for (const item of items) {
+      if (item.openedAt > moment) continue;
+      const bucket = point[item.register];
+      const open = item.repaidAt === null || item.repaidAt > moment;
+      if (open) bucket.principalDays += item.principalDays;
+      if (item.interestDays > 0) {
+        bucket.accruedInterestDays += item.interestDays * months(item.openedAt, open ? moment : item.repaidAt!);
+      }
+    }
+    return point;
+  });
+}

@@ -1,0 +1,313 @@
+/**
+ * The portfolio dashboard's data: the pipeline board, the signed-in user's queue, and the
+ * bottleneck figures over a period, computed from history facts (app/domain/stats.ts).
+ */
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { db } from "../../db/client.server";
+import {
+  activity,
+  debtItems,
+  gateReviews,
+  memberships,
+  projects,
+  repaymentSteps,
+  requirements,
+  signOffs,
+  users,
+  STAGES,
+  type Discipline,
+  type Stage,
+} from "../../db/schema";
+import { addDays, monthsBetween } from "~/domain/dates";
+import {
+  debtSeries,
+  monthEnds,
+  periodStats,
+  stageOn,
+  type ProjectHistory,
+  type StopFact,
+} from "~/domain/stats";
+import { debtTotalsForProject } from "./debt.server";
+import { getReview, openReviewSummary } from "./gates.server";
+
+// ---------- history facts ----------
+
+type HistoryFacts = { histories: ProjectHistory[]; stops: StopFact[] };
+
+/** Every project's stage changes and end, from the append-only activity log. */
+export function loadStageHistories(projectIds?: number[]): HistoryFacts {
+  const rows = db
+    .select({
+      projectId: activity.projectId,
+      at: activity.at,
+      action: activity.action,
+      after: activity.after,
+    })
+    .from(activity)
+    .where(
+      and(
+        inArray(activity.action, ["project.created", "project.stage_changed", "project.state_changed"]),
+        eq(activity.entityType, "project"),
+        projectIds ? inArray(activity.projectId, projectIds) : undefined,
+      ),
+    )
+    .orderBy(asc(activity.at), asc(activity.id))
+    .all();
+  const byProject = new Map<number, ProjectHistory>();
+  const stops: StopFact[] = [];
+  for (const row of rows) {
+    if (row.projectId === null) continue;
+    const after = row.after ? (JSON.parse(row.after) as { stage?: Stage; state?: string; stopCause?: string }) : {};
+    let history = byProject.get(row.projectId);
+    if (!history) {
+      history = { projectId: row.projectId, changes: [], endedAt: null };
+      byProject.set(row.projectId, history);
+    }
+    if (row.action === "project.created") {
+      history.changes.push({ at: row.at, stage: after.stage ?? "poc" });
+    } else if (row.action === "project.stage_changed" && after.stage) {
+      history.changes.push({ at: row.at, stage: after.stage });
+    } else if (row.action === "project.state_changed") {
+      if (after.state === "stopped" || after.state === "retired") history.endedAt = row.at;
+      if (after.state === "stopped") stops.push({ at: row.at, cause: after.stopCause ?? "other" });
+    }
+  }
+  return { histories: [...byProject.values()].filter((h) => h.changes.length > 0), stops };
+}
+
+/** The stage each project was in on `at` (null: did not exist yet, or had ended). */
+export function stagesOnDate(at: number, projectIds?: number[]): Map<number, Stage | null> {
+  const { histories } = loadStageHistories(projectIds);
+  return new Map(histories.map((h) => [h.projectId, stageOn(h, at)]));
+}
+
+// ---------- bottleneck figures (cached briefly: analytics, not live state) ----------
+
+const CACHE_MS = 60_000;
+const figureCache = new Map<string, { at: number; value: ReturnType<typeof computeFigures> }>();
+
+function computeFigures(from: number, to: number) {
+  const { histories, stops } = loadStageHistories();
+  const reviews = db
+    .select({
+      targetStage: gateReviews.targetStage,
+      openedAt: gateReviews.openedAt,
+      closedAt: gateReviews.closedAt,
+      status: gateReviews.status,
+    })
+    .from(gateReviews)
+    .all();
+  const stats = periodStats({ histories, reviews, stops, period: { from, to } });
+  const debt = db
+    .select({
+      register: debtItems.register,
+      principalDays: debtItems.principalDays,
+      interestDays: debtItems.interestDays,
+      openedAt: debtItems.openedAt,
+      repaidAt: debtItems.repaidAt,
+    })
+    .from(debtItems)
+    .where(lte(debtItems.openedAt, to))
+    .all();
+  const series = debtSeries(debt, monthEnds(from, to), monthsBetween);
+  return { ...stats, debtSeries: series };
+}
+
+export function bottleneckFigures({ from, to, now }: { from: number; to: number; now: number }) {
+  const key = `${from}|${to}`;
+  const cached = figureCache.get(key);
+  if (cached && now - cached.at < CACHE_MS) return cached.value;
+  const value = computeFigures(from, to);
+  figureCache.set(key, { at: now, value });
+  if (figureCache.size > 50) figureCache.delete(figureCache.keys().next().value!);
+  return value;
+}
+
+/** Forget cached figures (tests; after bulk loads). */
+export function clearFigureCache() {
+  figureCache.clear();
+}
+
+// ---------- pipeline board ----------
+
+export const BOARD_LIMIT = 12;
+
+export function pipelineBoard({
+  userId,
+  mine,
+  waitingFor,
+  today,
+}: {
+  userId: number;
+  mine: boolean;
+  /** Only projects whose open review lacks a current sign-off of this discipline. */
+  waitingFor?: Discipline;
+  today: string;
+}) {
+  const conditions = [eq(projects.state, "active")];
+  if (mine) {
+    conditions.push(
+      sql`exists (select 1 from ${memberships} where ${memberships.projectId} = ${projects.id} and ${memberships.userId} = ${userId})`,
+    );
+  }
+  if (waitingFor) {
+    conditions.push(
+      sql`exists (select 1 from ${gateReviews} where ${gateReviews.projectId} = ${projects.id} and ${gateReviews.status} = 'open'
+        and not exists (select 1 from ${signOffs} where ${signOffs.reviewId} = ${gateReviews.id}
+          and ${signOffs.discipline} = ${waitingFor} and ${signOffs.status} = 'current'))`,
+    );
+  }
+  return STAGES.map((stage) => {
+    const where = and(...conditions, eq(projects.stage, stage));
+    const total = db.select({ n: sql<number>`count(*)` }).from(projects).where(where).get()?.n ?? 0;
+    // The longest in their stage first: those are the ones stuck.
+    const rows = db
+      .select({
+        id: projects.id,
+        slug: projects.slug,
+        name: projects.name,
+        stageEnteredAt: projects.stageEnteredAt,
+        ownerName: users.name,
+        mismatches: sql<number>`(select count(*) from ${requirements} where ${requirements.projectId} = ${projects.id}
+          and ${requirements.status} = 'active' and ${requirements.priority} = 'must'
+          and ${requirements.feasibility} in ('infeasible', 'unassessed'))`,
+      })
+      .from(projects)
+      .innerJoin(users, eq(users.id, projects.ownerId))
+      .where(where)
+      .orderBy(asc(projects.stageEnteredAt), asc(projects.id))
+      .limit(BOARD_LIMIT)
+      .all();
+    const cards = rows.map((row) => {
+      const debt = debtTotalsForProject(row.id, today, stage);
+      return {
+        ...row,
+        review: openReviewSummary(row.id),
+        debtDays:
+          debt.technical.principalDays +
+          debt.technical.accruedInterestDays +
+          debt.organizational.principalDays +
+          debt.organizational.accruedInterestDays,
+        overdue: debt.technical.overdueCount + debt.organizational.overdueCount,
+      };
+    });
+    return { stage, total, cards };
+  });
+}
+
+// ---------- my queue ----------
+
+const DUE_SOON_DAYS = 14;
+
+export function myQueue({ userId, today }: { userId: number; today: string }) {
+  const mine = db
+    .select({
+      projectId: memberships.projectId,
+      discipline: memberships.discipline,
+      slug: projects.slug,
+      name: projects.name,
+    })
+    .from(memberships)
+    .innerJoin(projects, eq(projects.id, memberships.projectId))
+    .where(and(eq(memberships.userId, userId), eq(projects.state, "active")))
+    .all();
+  const myProjectIds = mine.map((m) => m.projectId);
+
+  // Open reviews on my projects: evaluate each once for my discipline's panel.
+  const reviewsWaiting: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; status: string }> = [];
+  const staleSignOffs: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage }> = [];
+  const open = myProjectIds.length
+    ? db
+        .select({ id: gateReviews.id, projectId: gateReviews.projectId })
+        .from(gateReviews)
+        .where(and(inArray(gateReviews.projectId, myProjectIds), eq(gateReviews.status, "open")))
+        .all()
+    : [];
+  for (const review of open) {
+    const membership = mine.find((m) => m.projectId === review.projectId)!;
+    const view = getReview(review.id);
+    if (!view) continue;
+    const panel = view.panels.find((p) => p.discipline === membership.discipline)!;
+    const entry = { slug: membership.slug, name: membership.name, reviewId: review.id, targetStage: view.review.targetStage };
+    if (panel.status === "stale" && panel.signOff?.userId === userId) staleSignOffs.push(entry);
+    else if (panel.status === "missing" || panel.status === "stale" || panel.status === "invalid") {
+      reviewsWaiting.push({ ...entry, status: panel.status });
+    }
+  }
+
+  const assessingProjects = mine.filter((m) => m.discipline === "it" || m.discipline === "data_science").map((m) => m.projectId);
+  const toAssess = assessingProjects.length
+    ? db
+        .select({ id: requirements.id, title: requirements.title, priority: requirements.priority, slug: projects.slug, name: projects.name })
+        .from(requirements)
+        .innerJoin(projects, eq(projects.id, requirements.projectId))
+        .where(
+          and(
+            inArray(requirements.projectId, assessingProjects),
+            eq(requirements.status, "active"),
+            eq(requirements.feasibility, "unassessed"),
+          ),
+        )
+        .orderBy(sql`case ${requirements.priority} when 'must' then 0 when 'should' then 1 else 2 end`, asc(requirements.id))
+        .limit(50)
+        .all()
+    : [];
+
+  const horizon = addDays(today, DUE_SOON_DAYS);
+  const debtDue = db
+    .select({
+      id: debtItems.id,
+      title: debtItems.title,
+      targetDate: debtItems.targetDate,
+      status: debtItems.status,
+      slug: projects.slug,
+      name: projects.name,
+    })
+    .from(debtItems)
+    .innerJoin(projects, eq(projects.id, debtItems.projectId))
+    .where(
+      and(
+        eq(debtItems.ownerId, userId),
+        inArray(debtItems.status, ["open", "repaying"]),
+        lte(debtItems.targetDate, horizon),
+      ),
+    )
+    .orderBy(asc(debtItems.targetDate))
+    .limit(50)
+    .all();
+  const stepItem = alias(debtItems, "step_item");
+  const stepsDue = db
+    .select({
+      id: repaymentSteps.id,
+      title: repaymentSteps.title,
+      dueDate: repaymentSteps.dueDate,
+      itemId: stepItem.id,
+      itemTitle: stepItem.title,
+      slug: projects.slug,
+      name: projects.name,
+    })
+    .from(repaymentSteps)
+    .innerJoin(stepItem, eq(stepItem.id, repaymentSteps.debtItemId))
+    .innerJoin(projects, eq(projects.id, stepItem.projectId))
+    .where(
+      and(
+        eq(repaymentSteps.ownerId, userId),
+        isNull(repaymentSteps.doneAt),
+        lte(repaymentSteps.dueDate, horizon),
+        inArray(stepItem.status, ["open", "repaying"]),
+      ),
+    )
+    .orderBy(asc(repaymentSteps.dueDate))
+    .limit(50)
+    .all();
+
+  return {
+    reviewsWaiting,
+    staleSignOffs,
+    toAssess,
+    debtDue: debtDue.map((d) => ({ ...d, overdue: d.targetDate !== null && d.targetDate < today })),
+    stepsDue: stepsDue.map((s) => ({ ...s, overdue: s.dueDate !== null && s.dueDate < today })),
+  };
+}
+
