@@ -17,7 +17,7 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   if (to.includes("\\") || /[\u0000-\u001f]/.test(to)) return fallback;
   try {
     const url = new URL(to, "http://triad.invalid");
-    if (url.origin !== "http://triad.invalid") return fallback;
+    if (url.origin !== "http://triad.invalid" || url.pathname.startsWith("//")) return fallback;
     return url.pathname + url.search + url.hash;
   } catch {
     return fallback;
