@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ProjectForm } from "~/components/ProjectForm";
-import { PageHeader } from "~/components/ui/PageHeader";
 import { updateProject } from "~/models/projects.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
@@ -56,7 +55,8 @@ export default function EditProject() {
   const values = actionData && !actionData.ok ? actionData.values : {};
   return (
     <>
-      <PageHeader title="Edit project" description="Renaming keeps the old address working." />
+      <h2>Edit project</h2>
+      <p className="page-description">Renaming keeps the old address working.</p>
       <ProjectForm
         people={mayChangeOwner ? people : people.filter((p) => p.id === project.ownerId)}
         defaults={{ ...project, ...values }}

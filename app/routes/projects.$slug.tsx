@@ -1,6 +1,6 @@
 /** The frame of every project page: name, stage, state and the project's tabs. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { StageBadge, StateBadge } from "~/components/ProjectBadges";
 import { requireProject } from "~/utils/project.server";
 
@@ -33,7 +33,7 @@ export default function ProjectFrame() {
     <>
       <div className="project-title">
         <p className="breadcrumb">
-          <a href="/projects">Projects</a> /
+          <Link to="/projects">Projects</Link> /
         </p>
         <h1 className="project-name">{project.name}</h1>
         <div className="row">

@@ -1,0 +1,109 @@
+/** One register of a project: the items with their cost, and a totals row. */
+import { Link } from "@remix-run/react";
+import type { DEBT_STATUSES, REGISTERS, SEVERITIES } from "../../../db/schema";
+import { registerLabel } from "~/domain/labels";
+import { DebtStatusBadge, OverdueFlag, SeverityBadge } from "./DebtBadges";
+import { formatDays } from "./format";
+
+export type RegisterRow = {
+  id: number;
+  title: string;
+  categoryLabel: string;
+  severity: (typeof SEVERITIES)[number];
+  status: (typeof DEBT_STATUSES)[number];
+  ownerName: string | null;
+  principalDays: number;
+  accruedInterestDays: number;
+  targetDate: string | null;
+  overdue: boolean;
+  dueBeforeNextStage: boolean;
+  stepCount: number;
+  stepsDone: number;
+};
+
+export type RegisterTotals = {
+  count: number;
+  openCount: number;
+  principalDays: number;
+  accruedInterestDays: number;
+  overdueCount: number;
+};
+
+export function RegisterTable({
+  slug,
+  register,
+  items,
+  totals,
+  nextStageLabel,
+}: {
+  slug: string;
+  register: (typeof REGISTERS)[number];
+  items: RegisterRow[];
+  totals: RegisterTotals;
+  nextStageLabel: string | null;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="debt-table">
+        <caption className="sr-only">
+          {registerLabel[register]} debt register: {totals.count} items
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Title</th>
+            <th scope="col">Category</th>
+            <th scope="col">Severity</th>
+            <th scope="col">Status</th>
+            <th scope="col">Owner</th>
+            <th scope="col" className="num">
+              Principal
+            </th>
+            <th scope="col" className="num">
+              Accrued interest
+            </th>
+            <th scope="col">Target date</th>
+            <th scope="col">Overdue</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.id}>
+              <td>
+                <Link to={`/projects/${slug}/debt/${item.id}`}>{item.title}</Link>
+                <div className="debt-sub">
+                  {item.stepCount > 0 ? `${item.stepsDone} of ${item.stepCount} steps done` : "No steps yet"}
+                  {item.dueBeforeNextStage && nextStageLabel ? ` · due before ${nextStageLabel}` : ""}
+                </div>
+              </td>
+              <td>{item.categoryLabel}</td>
+              <td>
+                <SeverityBadge severity={item.severity} />
+              </td>
+              <td>
+                <DebtStatusBadge status={item.status} />
+              </td>
+              <td>{item.ownerName ?? <span className="muted">No owner</span>}</td>
+              <td className="num">{formatDays(item.principalDays)}</td>
+              <td className="num">{formatDays(item.accruedInterestDays)}</td>
+              <td>{item.targetDate ?? <span className="muted">None</span>}</td>
+              <td>
+                <OverdueFlag overdue={item.overdue} status={item.status} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <td colSpan={5}>
+              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount} not yet repaid
+            </td>
+            <td className="num">{formatDays(totals.principalDays)}</td>
+            <td className="num">{formatDays(totals.accruedInterestDays)}</td>
+            <td />
+            <td>{totals.overdueCount} overdue</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * The organisation-wide debt register: every item of every project, filtered with a GET form,
+ * sorted by any column, totals for the filtered set, 50 a page, and the same set as CSV.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { OrgDebtTable, type SortHeader } from "~/components/debt/OrgDebtTable";
+import { formatDays } from "~/components/debt/format";
+import { EmptyState } from "~/components/ui/EmptyState";
+import { SelectField, optionsOf } from "~/components/ui/Field";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { ORGANIZATIONAL_CATEGORIES, TECHNICAL_CATEGORIES, categoriesFor } from "~/domain/debt";
+import { utcDate } from "~/domain/dates";
+import { debtStatusLabel, registerLabel, severityLabel } from "~/domain/labels";
+import { listOrgDebt, orgDebtFilterOptions } from "~/models/debt.server";
+import { requireUser } from "~/utils/auth.server";
+import { debtFiltersQuery, parseDebtFilters, type DebtFilters, type DebtSort } from "~/utils/debt-validation";
+
+export const meta: MetaFunction = () => [{ title: "Debt register · Triad" }];
+
+const COLUMNS: Array<{ key: DebtSort; label: string; numeric?: boolean; firstDir: "asc" | "desc" }> = [
+  { key: "project", label: "Project", firstDir: "asc" },
+  { key: "title", label: "Title", firstDir: "asc" },
+  { key: "register", label: "Register", firstDir: "asc" },
+  { key: "category", label: "Category", firstDir: "asc" },
+  { key: "severity", label: "Severity", firstDir: "desc" },
+  { key: "status", label: "Status", firstDir: "asc" },
+  { key: "owner", label: "Owner", firstDir: "asc" },
+  { key: "principal", label: "Principal", numeric: true, firstDir: "desc" },
+  { key: "interest", label: "Interest", numeric: true, firstDir: "desc" },
+  { key: "accrued", label: "Accrued interest", numeric: true, firstDir: "desc" },
+  { key: "target", label: "Target date", firstDir: "asc" },
+  { key: "overdue", label: "Overdue", firstDir: "desc" },
+];
+
+const FILTER_KEYS = ["register", "status", "severity", "category", "project", "owner", "overdue"] as const;
+
+function sortHeaders(filters: DebtFilters): SortHeader[] {
+  return COLUMNS.map((c) => {
+    const current = filters.sort === c.key;
+    const dir = current ? (filters.dir === "asc" ? "desc" : "asc") : c.firstDir;
+    return {
+      key: c.key,
+      label: c.label,
+      numeric: c.numeric,
+      href: `/debt${debtFiltersQuery({ ...filters, sort: c.key, dir, page: 1 })}`,
+      direction: current ? (filters.dir === "asc" ? "ascending" : "descending") : null,
+    };
+  });
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  requireUser(request);
+  const filters = parseDebtFilters(new URL(request.url).searchParams);
+  const today = utcDate(Date.now());
+  const { rows, totals, page, pages } = listOrgDebt({ filters, today });
+  const options = orgDebtFilterOptions();
+  const categories = filters.register
+    ? categoriesFor(filters.register)
+    : [...TECHNICAL_CATEGORIES, ...ORGANIZATIONAL_CATEGORIES.filter((c) => c.value !== "other")];
+  const pageHref = (n: number) => `/debt${debtFiltersQuery({ ...filters, page: n })}`;
+  return {
+    filters,
+    rows,
+    totals,
+    page,
+    pages,
+    headers: sortHeaders(filters),
+    previousHref: page > 1 ? pageHref(page - 1) : null,
+    nextHref: page < pages ? pageHref(page + 1) : null,
+    csvHref: `/debt.csv${debtFiltersQuery({ ...filters, page: 1 })}`,
+    filtered: FILTER_KEYS.some((key) => filters[key] !== undefined),
+    options: {
+      categories: categories.map((c) => ({ value: c.value, label: c.label })),
+      projects: options.projects.map((p) => ({ value: String(p.id), label: p.name })),
+      owners: [
+        { value: "none", label: "No owner" },
+        ...options.owners.map((o) => ({ value: String(o.id), label: o.name })),
+      ],
+    },
+  };
+}
+
+const STATUS_OPTIONS = [
+  { value: "unpaid", label: "Not yet repaid (open or repaying)" },
+  ...optionsOf(debtStatusLabel),
+];
+
+export default function DebtRegister() {
+  const { filters, rows, totals, page, pages, headers, previousHref, nextHref, csvHref, filtered, options } =
+    useLoaderData<typeof loader>();
+  const value = (v: string | number | undefined) => (v === undefined ? "" : String(v));
+  return (
+    <>
+      <PageHeader
+        title="Debt register"
+        description="Technical and organizational debt across all projects: what it costs, who owns it, what is overdue."
+        actions={
+          <a className="btn btn-secondary" href={csvHref} download>
+            Download CSV
+          </a>
+        }
+      />
+      <Form method="get" className="filters debt-filters" role="search" aria-label="Filter debt">
+        <input type="hidden" name="sort" value={filters.sort} />
+        <input type="hidden" name="dir" value={filters.dir} />
+        <SelectField label="Register" name="register" placeholder="Both" options={optionsOf(registerLabel)} defaultValue={value(filters.register)} />
+        <SelectField label="Status" name="status" placeholder="Any" options={STATUS_OPTIONS} defaultValue={value(filters.status)} />
+        <SelectField label="Severity" name="severity" placeholder="Any" options={optionsOf(severityLabel)} defaultValue={value(filters.severity)} />
+        <SelectField label="Category" name="category" placeholder="Any" options={options.categories} defaultValue={value(filters.category)} />
+        <SelectField label="Project" name="project" placeholder="All projects" options={options.projects} defaultValue={value(filters.project)} />
+        <SelectField label="Owner" name="owner" placeholder="Anyone" options={options.owners} defaultValue={value(filters.owner)} />
+        <SelectField
+          label="Overdue"
+          name="overdue"
+          placeholder="Either"
+          options={[
+            { value: "yes", label: "Overdue only" },
+            { value: "no", label: "Not overdue" },
+          ]}
+          defaultValue={value(filters.overdue)}
+        />
+        <button type="submit" className="btn btn-secondary">
+          Apply filters
+        </button>
+        {filtered ? <Link to="/debt">Clear filters</Link> : null}
+      </Form>
+      <p className="debt-summary" aria-live="polite">
+        {totals.count} {totals.count === 1 ? "item" : "items"} · {formatDays(totals.principalDays)} principal still to repay
+        · {formatDays(totals.accruedInterestDays)} interest accrued · {totals.overdueCount} overdue
+      </p>
+      {rows.length === 0 ? (
+        <EmptyState title={filtered ? "No debt matches these filters." : "No debt logged yet."}>
+          <p>
+            {filtered ? (
+              <>
+                <Link to="/debt">Clear the filters</Link> to see every item.
+              </>
+            ) : (
+              "Projects log their shortcuts on their Debt tab; they all show up here."
+            )}
+          </p>
+        </EmptyState>
+      ) : (
+        <OrgDebtTable rows={rows} headers={headers} totals={totals} />
+      )}
+      {pages > 1 ? (
+        <nav className="pager" aria-label="Pages">
+          {previousHref ? <Link to={previousHref}>← Previous page</Link> : <span className="muted">← Previous page</span>}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {nextHref ? <Link to={nextHref}>Next page →</Link> : <span className="muted">Next page →</span>}
+        </nav>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,210 @@
+/**
+ * zod schemas for debt: the forms of the project registers and item pages, the filters of
+ * /debt and /debt.csv, and (later) the API bodies. One source of truth: field names are the
+ * model's input names. Rules that need the project (category per register, plan dates against
+ * the project's stage, member owners) live in app/domain/debt.ts and the model; these
+ * schemas check shape and give each field a message a person can act on.
+ */
+import { z } from "zod";
+import { DEBT_STATUSES, REGISTERS, SEVERITIES, STAGES } from "../../db/schema";
+import { isValidCategory } from "~/domain/debt";
+import { isValidDate } from "~/domain/dates";
+import { idField, versionField } from "./validation";
+
+export { versionField };
+
+const text = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Keep the ${label} under ${max} characters.`)
+    .optional()
+    .default("");
+
+/** Empty string, missing or "none" -> null; else a positive id. */
+const optionalId = (message: string) =>
+  z.preprocess(
+    (v) => (v === "" || v == null || v === "none" ? null : v),
+    idField(message).nullable(),
+  );
+
+/** Person-days: "2", "2.5" or "2,5"; 0 to 10,000. */
+const personDays = (label: string, max = 10_000) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? "0" : v.trim().replace(",", ".")) : v),
+    z.coerce
+      .number({ error: `Enter the ${label} as a number of person-days, like 3 or 2.5.` })
+      .refine(Number.isFinite, `Enter the ${label} as a number of person-days, like 3 or 2.5.`)
+      .min(0, `The ${label} cannot be negative.`)
+      .max(max, `Keep the ${label} under ${max.toLocaleString("en")} person-days.`),
+  );
+
+/** An optional `YYYY-MM-DD` date: empty -> null. */
+const optionalDate = (message = "Enter a date as YYYY-MM-DD, for example 2027-03-01.") =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v),
+    z.string().refine(isValidDate, message).nullable().default(null),
+  );
+
+export const registerField = z.enum(REGISTERS, { error: "Choose the technical or organizational register." });
+export const severityField = z.enum(SEVERITIES, { error: "Choose low, medium, high or critical." });
+export const stageField = z.enum(STAGES, { error: "Choose a stage." });
+export const debtStatusField = z.enum(DEBT_STATUSES, { error: "Choose a status." });
+
+const title = z
+  .string({ error: "Enter a title." })
+  .trim()
+  .min(3, "Enter a title of at least 3 characters.")
+  .max(200, "Keep the title under 200 characters.");
+
+/** The fields of a debt item except its register (fixed once logged) and its plan. */
+export const debtDetailsShape = {
+  title,
+  description: text(4000, "description"),
+  category: z.string({ error: "Choose a category." }).trim().min(1, "Choose a category."),
+  benefit: text(2000, "reason"),
+  stageIncurred: stageField,
+  severity: severityField,
+  principalDays: personDays("principal"),
+  interestDays: personDays("interest", 1_000),
+  ownerId: optionalId("Choose an owner from the project's members."),
+};
+
+const categoryFits = (value: { register: string; category: string }, ctx: z.RefinementCtx) => {
+  if (value.category && !isValidCategory(value.register, value.category)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["category"],
+      message: `Choose one of the ${value.register} register's categories.`,
+    });
+  }
+};
+
+/** "Log debt item". */
+export const newDebtItemSchema = z
+  .object({ register: registerField, ...debtDetailsShape })
+  .superRefine(categoryFits);
+
+/** "Edit details" on the item page (the register is checked against the stored one). */
+export const debtDetailsSchema = z
+  .object({ register: registerField, version: versionField, ...debtDetailsShape })
+  .superRefine(categoryFits);
+
+/** The repayment plan; its dates are checked against the steps by domain validatePlan. */
+export const debtPlanSchema = z.object({
+  version: versionField,
+  strategy: text(4000, "strategy"),
+  targetDate: optionalDate(),
+  repayBeforeStage: z.preprocess(
+    (v) => (v === "" || v == null ? null : v),
+    z.enum(["pilot", "production"], { error: "Choose pilot or production." }).nullable(),
+  ),
+});
+
+export const repaymentStepSchema = z.object({
+  version: versionField,
+  title: z
+    .string({ error: "Enter what the step does." })
+    .trim()
+    .min(3, "Enter what the step does, in at least 3 characters.")
+    .max(300, "Keep the step under 300 characters."),
+  ownerId: optionalId("Choose an owner from the project's members."),
+  dueDate: optionalDate(),
+});
+
+/** Steps are addressed by id; the item's version guards the whole plan. */
+export const stepActionSchema = z.object({
+  version: versionField,
+  stepId: idField("No such step."),
+});
+
+/** Status changes by hand; the rules (note, justification, review date) are validateStatusChange. */
+export const debtStatusChangeSchema = z.object({
+  version: versionField,
+  to: debtStatusField,
+  note: text(2000, "note"),
+  justification: text(2000, "justification"),
+  reviewDate: z.string().trim().optional().default(""),
+});
+
+// ---------- the organisation-wide register: /debt and /debt.csv ----------
+
+export const DEBT_SORTS = [
+  "project",
+  "title",
+  "register",
+  "category",
+  "severity",
+  "status",
+  "owner",
+  "principal",
+  "interest",
+  "accrued",
+  "target",
+  "overdue",
+  "opened",
+] as const;
+export type DebtSort = (typeof DEBT_SORTS)[number];
+
+/** Status filter: one status, or "unpaid" for open and repaying together. */
+export const DEBT_STATUS_FILTERS = ["unpaid", ...DEBT_STATUSES] as const;
+
+const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.enum(values).optional()).catch(undefined);
+
+const optionalFilterId = z
+  .preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional())
+  .catch(undefined);
+
+/**
+ * The filters of the org-wide register, from a query string. Unknown or malformed values
+ * are ignored (a hand-edited URL shows everything rather than an error page).
+ */
+export const debtFiltersSchema = z.object({
+  register: optionalEnum(REGISTERS),
+  status: optionalEnum(DEBT_STATUS_FILTERS),
+  severity: optionalEnum(SEVERITIES),
+  category: z
+    .string()
+    .trim()
+    .max(60)
+    .regex(/^[a-z_]*$/)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v || undefined),
+  project: optionalFilterId,
+  /** A user id, or "none" for items without an owner. */
+  owner: z
+    .union([z.literal("none"), z.coerce.number().int().positive()])
+    .optional()
+    .catch(undefined),
+  overdue: optionalEnum(["yes", "no"] as const),
+  sort: z.enum(DEBT_SORTS).catch("overdue").default("overdue"),
+  dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+
+export type DebtFilters = z.output<typeof debtFiltersSchema>;
+
+/** Parses `?register=...&status=...` (the GET form of /debt, and /debt.csv). */
+export function parseDebtFilters(search: URLSearchParams): DebtFilters {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(debtFiltersSchema.shape)) {
+    const value = search.get(key);
+    if (value != null && value !== "") raw[key] = value;
+  }
+  return debtFiltersSchema.parse(raw);
+}
+
+/** The query string for filters (defaults left out), to build sort, page and CSV links. */
+export function debtFiltersQuery(filters: Partial<DebtFilters>): string {
+  const params = new URLSearchParams();
+  const defaults: Partial<Record<keyof DebtFilters, unknown>> = { sort: "overdue", dir: "desc", page: 1 };
+  for (const key of Object.keys(debtFiltersSchema.shape) as (keyof DebtFilters)[]) {
+    const value = filters[key];
+    if (value === undefined || value === null || value === "" || defaults[key] === value) continue;
+    params.set(key, String(value));
+  }
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
