@@ -17,34 +17,43 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
-export const DISCIPLINES = ["business", "data_science", "it"] as const;
-export const ROLES = ["admin", "member"] as const;
-export const STAGES = ["poc", "pilot", "production"] as const;
-export const PROJECT_STATES = ["active", "on_hold", "stopped", "retired"] as const;
-export const STOP_CAUSES = [
-  "data_access_quality",
-  "privacy_security",
-  "too_few_engineers",
-  "organisational_gap",
-  "technology_landscape",
-  "other",
-] as const;
-export const PRIORITIES = ["must", "should", "could"] as const;
-export const FEASIBILITIES = [
-  "unassessed",
-  "feasible",
-  "feasible_with_conditions",
-  "infeasible",
-] as const;
-export const REQUIREMENT_STATUSES = ["active", "withdrawn"] as const;
-export const REVIEW_STATUSES = ["open", "promoted", "withdrawn"] as const;
-export const CRITERION_KINDS = ["auto", "attestation"] as const;
-export const DECISIONS = ["approve", "approve_with_conditions", "changes_requested"] as const;
-export const SIGNOFF_STATUSES = ["current", "superseded", "withdrawn"] as const;
-export const REGISTERS = ["technical", "organizational"] as const;
-export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
-export const DEBT_STATUSES = ["open", "repaying", "repaid", "accepted"] as const;
-export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+import {
+  DISCIPLINES,
+  ROLES,
+  STAGES,
+  PROJECT_STATES,
+  STOP_CAUSES,
+  PRIORITIES,
+  FEASIBILITIES,
+  REQUIREMENT_STATUSES,
+  REVIEW_STATUSES,
+  CRITERION_KINDS,
+  DECISIONS,
+  SIGNOFF_STATUSES,
+  REGISTERS,
+  SEVERITIES,
+  DEBT_STATUSES,
+  DELIVERY_STATUSES,
+} from "./enums";
+
+export {
+  DISCIPLINES,
+  ROLES,
+  STAGES,
+  PROJECT_STATES,
+  STOP_CAUSES,
+  PRIORITIES,
+  FEASIBILITIES,
+  REQUIREMENT_STATUSES,
+  REVIEW_STATUSES,
+  CRITERION_KINDS,
+  DECISIONS,
+  SIGNOFF_STATUSES,
+  REGISTERS,
+  SEVERITIES,
+  DEBT_STATUSES,
+  DELIVERY_STATUSES,
+};
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);

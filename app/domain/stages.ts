@@ -1,4 +1,5 @@
-import { STAGES, type Stage } from "../../db/schema";
+import { STAGES } from "../../db/enums";
+import type { Stage } from "../../db/schema";
 
 /** The stage after `stage`, or null in production. */
 export function nextStage(stage: Stage): Stage | null {

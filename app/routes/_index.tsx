@@ -1,7 +1,7 @@
 /** The portfolio dashboard: my queue, the pipeline board and where projects get stuck. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { DISCIPLINES, STOP_CAUSES } from "../../db/schema";
+import { DISCIPLINES, STOP_CAUSES } from "../../db/enums";
 import { FunnelChart, LineChart, StackedBarChart } from "~/components/charts/Charts";
 import { PipelineBoard } from "~/components/dashboard/PipelineBoard";
 import { MyQueue } from "~/components/dashboard/MyQueue";

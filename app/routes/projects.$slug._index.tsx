@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { DISCIPLINES, STAGES, type Stage } from "../../db/schema";
+import { DISCIPLINES, STAGES } from "../../db/enums";
+import type { Stage } from "../../db/schema";
 import { SignOffBadge } from "~/components/gates/GateParts";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, TextareaField, optionsOf } from "~/components/ui/Field";

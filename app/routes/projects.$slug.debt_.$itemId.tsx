@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { z } from "zod";
-import { STAGES } from "../../db/schema";
+import { STAGES } from "../../db/enums";
 import { DebtItemFields } from "~/components/debt/DebtItemFields";
 import { DebtHistory } from "~/components/debt/DebtHistory";
 import { DebtStatusPanel, type Confirming } from "~/components/debt/DebtStatusPanel";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { DISCIPLINES } from "../../db/schema";
+import { DISCIPLINES } from "../../db/enums";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { SelectField, optionsOf } from "~/components/ui/Field";

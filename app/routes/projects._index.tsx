@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { PROJECT_STATES, STAGES, DISCIPLINES } from "../../db/schema";
+import { PROJECT_STATES, STAGES, DISCIPLINES } from "../../db/enums";
 import { StageBadge, StateBadge } from "~/components/ProjectBadges";
 import { ButtonLink } from "~/components/ui/Button";
 import { EmptyState } from "~/components/ui/EmptyState";

@@ -1,0 +1,32 @@
+/**
+ * The stored values of every enumeration, with no drizzle import: the browser bundle can
+ * use them (select options, badges) without pulling in the schema.
+ */
+export const DISCIPLINES = ["business", "data_science", "it"] as const;
+export const ROLES = ["admin", "member"] as const;
+export const STAGES = ["poc", "pilot", "production"] as const;
+export const PROJECT_STATES = ["active", "on_hold", "stopped", "retired"] as const;
+export const STOP_CAUSES = [
+  "data_access_quality",
+  "privacy_security",
+  "too_few_engineers",
+  "organisational_gap",
+  "technology_landscape",
+  "other",
+] as const;
+export const PRIORITIES = ["must", "should", "could"] as const;
+export const FEASIBILITIES = [
+  "unassessed",
+  "feasible",
+  "feasible_with_conditions",
+  "infeasible",
+] as const;
+export const REQUIREMENT_STATUSES = ["active", "withdrawn"] as const;
+export const REVIEW_STATUSES = ["open", "promoted", "withdrawn"] as const;
+export const CRITERION_KINDS = ["auto", "attestation"] as const;
+export const DECISIONS = ["approve", "approve_with_conditions", "changes_requested"] as const;
+export const SIGNOFF_STATUSES = ["current", "superseded", "withdrawn"] as const;
+export const REGISTERS = ["technical", "organizational"] as const;
+export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+export const DEBT_STATUSES = ["open", "repaying", "repaid", "accepted"] as const;
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
