@@ -1,0 +1,366 @@
+/**
+ * The gate dossier: one review, open or closed, as a self-contained document an auditor can
+ * read on screen or print from the browser (the print stylesheet leaves out the navigation).
+ * The same data is at ./dossier.json.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect, useState, type ReactNode } from "react";
+import { CriteriaList, SignOffBadge } from "~/components/gates/GateParts";
+import { Badge, DisciplineBadge } from "~/components/ui/Badge";
+import {
+  debtStatusLabel,
+  decisionLabel,
+  disciplineLabel,
+  feasibilityLabel,
+  priorityLabel,
+  projectStateLabel,
+  registerLabel,
+  severityLabel,
+  stageLabel,
+  stageShortLabel,
+} from "~/domain/labels";
+import { getGateDossier, type GateDossier } from "~/models/dossier.server";
+import { formatDateTime, formatDays } from "~/utils/format";
+import { invariantResponse } from "~/utils/http.server";
+import { requireProject } from "~/utils/project.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Gate dossier #${data.dossier.review.id} · ${data.dossier.project.name} · Triad` : "Gate dossier · Triad" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { project } = requireProject(request, params);
+  const dossier = getGateDossier({ projectId: project.id, reviewId: Number(params.reviewId) });
+  invariantResponse(dossier, "This project has no gate review with that number.");
+  return { dossier };
+}
+
+type SignOff = GateDossier["signOffs"][number];
+
+const reviewStatusLabel = { open: "Open", promoted: "Promoted", withdrawn: "Withdrawn" } as const;
+
+function Standing({ signOff, when }: { signOff: SignOff; when: string }) {
+  const { standing } = signOff;
+  if (standing === "superseded") return <Badge tone="muted">Superseded (replaced by a later sign-off)</Badge>;
+  if (standing === "withdrawn") return <Badge tone="muted">Withdrawn (signer left the team)</Badge>;
+  if (standing === "not_recorded") return <Badge tone="muted">Not recorded (no closing snapshot)</Badge>;
+  return (
+    <>
+      <SignOffBadge status={standing} />{" "}
+      <span className="small">
+        {standing === "stale" ? `stale ${when}: it did not count` : standing === "invalid" ? `did not count ${when}` : `current ${when}`}
+      </span>
+    </>
+  );
+}
+
+function PrintButton() {
+  // Rendered only once hydrated: without JavaScript a button could not print anything.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  if (!hydrated) return null;
+  return (
+    <button type="button" className="btn btn-secondary" onClick={() => window.print()}>
+      Print…
+    </button>
+  );
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="dossier-section" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+export default function GateDossierPage() {
+  const { dossier } = useLoaderData<typeof loader>();
+  const { project, review, content } = dossier;
+  const base = `/projects/${project.slug}/gate/${review.id}`;
+  const when = content === "live" ? "now" : "at closing";
+  const attestations = new Map(dossier.criteria.map((c) => [c.key, c.attestation]));
+  return (
+    <article className="dossier" aria-labelledby="dossier-title">
+      <div className="dossier-actions no-print">
+        <p className="small">
+          To print this dossier or save it as PDF, use your browser’s Print command (Ctrl+P, or ⌘P on a Mac); the
+          printout leaves out the navigation.
+        </p>
+        <div className="row">
+          <PrintButton />
+          <a className="btn btn-secondary" href={`${base}/dossier.json`}>
+            Download as JSON
+          </a>
+          <Link to={review.status === "open" ? `/projects/${project.slug}/gate` : base}>Back to the review</Link>
+        </div>
+      </div>
+
+      <header className="dossier-header">
+        <p className="dossier-kicker">Triad · gate dossier</p>
+        <h2 id="dossier-title">
+          {project.name}: gate review #{review.id}, {stageShortLabel[review.fromStage]} → {stageShortLabel[review.targetStage]}
+        </h2>
+        <p className={`dossier-content dossier-content-${content}`} role="note">
+          {content === "closing_snapshot"
+            ? `Closed review: criteria, sign-off validity, requirements and debt as they stood when the review closed (${formatDateTime(review.closedAt!)}).`
+            : content === "live"
+              ? "Open review — live content: everything below is evaluated now and may change until the review closes."
+              : "Closed review without a closing snapshot (closed when the project was stopped or retired): criteria, requirements and debt below are live content, not as they stood at closing."}
+        </p>
+      </header>
+
+      <div className="grid-2">
+        <Section id="dossier-project" title="Project">
+          <dl className="dl">
+            <dt>Name</dt>
+            <dd>{project.name}</dd>
+            <dt>Slug</dt>
+            <dd>
+              <code>{project.slug}</code>
+            </dd>
+            <dt>Stage when opened</dt>
+            <dd>{stageLabel[project.stageWhenOpened]}</dd>
+            <dt>Stage after closing</dt>
+            <dd>{project.stageAfterClosing ? stageLabel[project.stageAfterClosing] : "— (review open)"}</dd>
+            <dt>Stage now</dt>
+            <dd>
+              {stageLabel[project.stageNow]} ({projectStateLabel[project.stateNow].toLowerCase()})
+            </dd>
+            <dt>Owner</dt>
+            <dd>{project.owner.name}</dd>
+            <dt>Business case</dt>
+            <dd className="prewrap">{project.businessCase || "—"}</dd>
+          </dl>
+        </Section>
+        <Section id="dossier-review" title="Review">
+          <dl className="dl">
+            <dt>Gate</dt>
+            <dd>
+              {stageLabel[review.fromStage]} → {stageLabel[review.targetStage]}
+            </dd>
+            <dt>Status</dt>
+            <dd>{reviewStatusLabel[review.status]}</dd>
+            <dt>Opened</dt>
+            <dd>
+              {formatDateTime(review.openedAt)} by {review.openedBy.name}
+            </dd>
+            <dt>Closed</dt>
+            <dd>{review.closedAt ? `${formatDateTime(review.closedAt)} by ${review.closedBy?.name ?? "—"}` : "— (open)"}</dd>
+            {review.closedAt ? (
+              <>
+                <dt>Days open</dt>
+                <dd>{formatDays((review.closedAt - review.openedAt) / 86_400_000)}</dd>
+              </>
+            ) : null}
+            <dt>Close note</dt>
+            <dd className="prewrap">{review.closeNote || "—"}</dd>
+            <dt>Content fingerprint {when}</dt>
+            <dd>{review.contentFingerprint ? <code className="dossier-fingerprint">{review.contentFingerprint}</code> : "not recorded"}</dd>
+          </dl>
+          {review.blockers.length ? (
+            <div className="blockers dossier-blockers">
+              <p>What stood in the way of promotion {when}:</p>
+              <ul>
+                {review.blockers.map((b) => (
+                  <li key={b}>{b}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </Section>
+      </div>
+
+      <Section id="dossier-criteria" title={`Criteria and evidence (${dossier.criteria.filter((c) => c.met).length} of ${dossier.criteria.length} met ${when})`}>
+        <CriteriaList
+          criteria={dossier.criteria}
+          renderControls={(c) => {
+            const a = attestations.get(c.key);
+            if (c.kind !== "attestation") return null;
+            // The detail already quotes the attester and the note; the evidence adds when.
+            return a ? (
+              <p className="small dossier-evidence">
+                Attested on {formatDateTime(a.at)} by {a.byName ?? "—"}.
+              </p>
+            ) : null;
+          }}
+        />
+      </Section>
+
+      <Section id="dossier-signoffs" title="Sign-offs">
+        {dossier.panels.map((panel) => {
+          const own = dossier.signOffs.filter((s) => s.discipline === panel.discipline);
+          return (
+            <div key={panel.discipline} className="card dossier-panel">
+              <h4 className="row">
+                <DisciplineBadge discipline={panel.discipline} />
+                {panel.status ? <SignOffBadge status={panel.status} /> : null}
+                <span className="small muted">{panel.status ? `panel ${when}` : ""}</span>
+              </h4>
+              {own.length === 0 ? <p className="muted">No sign-off was given.</p> : null}
+              {own.map((s) => (
+                <dl key={s.id} className="dl dossier-signoff">
+                  <dt>Signer</dt>
+                  <dd>
+                    {s.signer.name} ({disciplineLabel[s.discipline]})
+                  </dd>
+                  <dt>Signed</dt>
+                  <dd>{formatDateTime(s.signedAt)}</dd>
+                  <dt>Decision</dt>
+                  <dd>{decisionLabel[s.decision]}</dd>
+                  <dt>Comment</dt>
+                  <dd className="prewrap">{s.comment || "—"}</dd>
+                  <dt>Fingerprint</dt>
+                  <dd>
+                    <code className="dossier-fingerprint">{s.fingerprint}</code>
+                    {s.matchesContentFingerprint === null ? null : (
+                      <span className="small"> ({s.matchesContentFingerprint ? "matches" : "differs from"} the content {when})</span>
+                    )}
+                  </dd>
+                  <dt>Standing</dt>
+                  <dd>
+                    <Standing signOff={s} when={when} />
+                    {s.endedAt ? <span className="small"> — ended {formatDateTime(s.endedAt)}</span> : null}
+                  </dd>
+                </dl>
+              ))}
+            </div>
+          );
+        })}
+      </Section>
+
+      <Section id="dossier-conditions" title="Conditions logged as debt">
+        {dossier.conditions.length === 0 ? (
+          <p className="muted">No sign-off of this review carried conditions.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Condition</th>
+                  <th scope="col">Set by</th>
+                  <th scope="col">Register</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Due</th>
+                  <th scope="col">Status today</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dossier.conditions.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      #{c.id} {c.title}
+                    </td>
+                    <td>{disciplineLabel[c.discipline]}</td>
+                    <td>{registerLabel[c.register]}</td>
+                    <td>{c.owner?.name ?? "—"}</td>
+                    <td>
+                      {[c.targetDate, c.repayBeforeStage ? `before ${stageShortLabel[c.repayBeforeStage]}` : null].filter(Boolean).join(", ") || "—"}
+                    </td>
+                    <td>{debtStatusLabel[c.statusNow]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <Section id="dossier-requirements" title={`Requirements ${when === "now" ? "(live)" : "as they stood at closing"}`}>
+        {dossier.requirements.length === 0 ? (
+          <p className="muted">No requirement was stated.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Requirement</th>
+                  <th scope="col">Measurable target</th>
+                  <th scope="col">Priority</th>
+                  <th scope="col">Feasibility</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dossier.requirements.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      <strong>{r.title}</strong>
+                      {r.status === "withdrawn" ? <> <Badge tone="muted">Withdrawn</Badge></> : null}
+                      {r.description ? <div className="small prewrap">{r.description}</div> : null}
+                    </td>
+                    <td>{r.target}</td>
+                    <td>{priorityLabel[r.priority]}</td>
+                    <td>
+                      {feasibilityLabel[r.feasibility]}
+                      {r.conditions ? <div className="small prewrap">{r.conditions}</div> : null}
+                      {r.feasibilityNote ? <div className="small muted prewrap">{r.feasibilityNote}</div> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <Section id="dossier-debt" title={`Open debt ${when === "now" ? "(live)" : "as it stood at closing"}`}>
+        {dossier.debtItems.length === 0 ? (
+          <p className="muted">No open debt item.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Debt item</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col" className="num">Principal</th>
+                  <th scope="col" className="num">Interest</th>
+                  <th scope="col">Repayment plan</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dossier.debtItems.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      #{d.id} {d.title}
+                      <div className="small">
+                        {registerLabel[d.register]} · {severityLabel[d.severity]} severity
+                      </div>
+                    </td>
+                    <td>{debtStatusLabel[d.status]}</td>
+                    <td>{d.owner?.name ?? "—"}</td>
+                    <td className="num">{formatDays(d.principalDays)}</td>
+                    <td className="num">{formatDays(d.interestDays)}/month</td>
+                    <td>
+                      {d.strategy || d.targetDate || d.repayBeforeStage ? (
+                        <>
+                          {d.strategy ? <div className="prewrap">{d.strategy}</div> : null}
+                          <div className="small">
+                            {[d.targetDate ? `target ${d.targetDate}` : null, d.repayBeforeStage ? `before ${stageShortLabel[d.repayBeforeStage]}` : null]
+                              .filter(Boolean)
+                              .join(", ")}
+                            {d.steps.length ? ` · ${d.steps.filter((s) => s.done).length} of ${d.steps.length} steps done` : ""}
+                          </div>
+                        </>
+                      ) : (
+                        "No plan"
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <footer className="dossier-footer small">
+        Generated by Triad on {formatDateTime(dossier.generatedAt)} from gate review #{review.id} of {project.slug}. The same data is
+        available as JSON at {base}/dossier.json.
+      </footer>
+    </article>
+  );
+}
