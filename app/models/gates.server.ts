@@ -40,6 +40,7 @@ import { gateDebtFacts, insertConditionDebtItem } from "./debt.server";
 import { ensureDefaultTemplates, type GateStage } from "./gate-templates.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
+import { enqueueDebtEventsById, enqueueWebhookEvent, webhookProject } from "./webhooks.server";
 
 type Database = Tx | typeof db;
 
@@ -273,6 +274,10 @@ export function openReview({ actor, projectId }: { actor: Actor; projectId: numb
       via: actor.via,
       at: now,
     });
+    enqueueWebhookEvent(tx, "gate.review_opened", {
+      project: webhookProject(project),
+      review: { id: review.id, fromStage: project.stage, targetStage: target, openedAt: now, openedBy: { id: actor.id, name: actor.name } },
+    }, now);
     return review;
   });
 }
@@ -365,6 +370,12 @@ export function signOff({
       via: actor.via,
       at: now,
     });
+    enqueueWebhookEvent(tx, "gate.signoff", {
+      project: webhookProject(project),
+      review: { id: reviewId, targetStage: review.targetStage },
+      signoff: { id: created.id, discipline, decision, comment: comment.trim(), user: { id: actor.id, name: actor.name }, signedAt: now, conditionDebtItemIds: conditionIds },
+    }, now);
+    enqueueDebtEventsById(tx, "debt.created", conditionIds, now);
     return { ...created, fingerprint, conditionIds };
   });
 }
@@ -471,6 +482,13 @@ export function promote({ actor, reviewId }: { actor: Actor; reviewId: number })
       via: actor.via,
       at: now,
     });
+    enqueueWebhookEvent(tx, "project.promoted", {
+      project: { ...webhookProject(project), stage: review.targetStage },
+      fromStage: project.stage,
+      reviewId,
+      promotedBy: { id: actor.id, name: actor.name },
+      promotedAt: now,
+    }, now);
     return { stage: review.targetStage, reviewId };
   });
 }
@@ -498,6 +516,25 @@ export function withdrawReview({ actor, reviewId, note }: { actor: Actor; review
       at: now,
     });
   });
+}
+
+/**
+ * Withdraws a project's open review, if any, keeping its closing snapshot: used when the
+ * project stops or retires (the caller's transaction writes the one activity row).
+ */
+export function withdrawOpenReviewOf(tx: Tx, projectId: number, actorId: number, note: string, now: number): number | null {
+  const review = tx
+    .select()
+    .from(gateReviews)
+    .where(and(eq(gateReviews.projectId, projectId), eq(gateReviews.status, "open")))
+    .get();
+  if (!review) return null;
+  const snapshot = closingSnapshot(tx, review);
+  tx.update(gateReviews)
+    .set({ status: "withdrawn", closedAt: now, closedById: actorId, closeNote: note, closingSnapshot: JSON.stringify(snapshot), version: review.version + 1 })
+    .where(eq(gateReviews.id, review.id))
+    .run();
+  return review.id;
 }
 
 /** Closed reviews' stored snapshot (dossier, history). */

@@ -2,7 +2,6 @@
 import { and, asc, count, desc, eq, like, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
 import {
-  gateReviews,
   memberships,
   projects,
   projectSlugs,
@@ -16,6 +15,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~
 import { projectStateLabel, stopCauseLabel } from "~/domain/labels";
 import { can, type ProjectContext } from "~/domain/permissions";
 import { recordActivity } from "./activity.server";
+import { withdrawOpenReviewOf } from "./gates.server";
 import type { Actor } from "./users.server";
 
 export type ProjectWithOwner = Project & { ownerName: string };
@@ -316,16 +316,10 @@ export function changeProjectState({
       .get();
     if (!after) throw staleProject(before.name);
     // A stopped or retired project has no open gate review left behind.
-    let withdrawnReview: number | null = null;
-    if (change.to === "stopped" || change.to === "retired") {
-      const open = tx
-        .update(gateReviews)
-        .set({ status: "withdrawn", closedAt: now, closedById: actor.id, closeNote: `Project ${change.to}` })
-        .where(and(eq(gateReviews.projectId, projectId), eq(gateReviews.status, "open")))
-        .returning({ id: gateReviews.id })
-        .get();
-      withdrawnReview = open?.id ?? null;
-    }
+    const withdrawnReview =
+      change.to === "stopped" || change.to === "retired"
+        ? withdrawOpenReviewOf(tx, projectId, actor.id, `Project ${change.to}`, now)
+        : null;
     const verb = {
       on_hold: "put on hold",
       active: "resumed",

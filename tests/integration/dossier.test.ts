@@ -292,7 +292,7 @@ describe("dossiers of reviews still open or closed without a snapshot", () => {
     expect(data.panels.map((p) => p.status)).toEqual(["approved", "missing", "missing"]);
   });
 
-  it("a review withdrawn because the project stopped falls back to live content, labelled", async () => {
+  it("a review withdrawn because the project stopped keeps its content as it stood then", async () => {
     const { project, review } = projectWithOpenReview();
     signOff({ actor: actorOf(people.operator), reviewId: review.id, decision: "approve", comment: "" });
     changeProjectState({
@@ -302,10 +302,11 @@ describe("dossiers of reviews still open or closed without a snapshot", () => {
       change: { to: "stopped", stopCause: "too_few_engineers", stopNote: "No ML engineer to be hired this year." },
     });
     const { data } = await readDossierJson(project.slug, review.id);
-    expect(data.content).toBe("live_no_snapshot");
+    expect(data.content).toBe("closing_snapshot");
     expect(data.review.status).toBe("withdrawn");
-    expect(data.review.contentFingerprint).toBeNull();
-    expect(data.signOffs).toEqual([expect.objectContaining({ discipline: "it", standing: "not_recorded", matchesContentFingerprint: null })]);
+    expect(data.review.closeNote).toBe("Project stopped");
+    expect(data.review.contentFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(data.signOffs).toEqual([expect.objectContaining({ discipline: "it", matchesContentFingerprint: true })]);
     expect(data.requirements.map((r) => r.title)).toEqual([OLD_TITLE]);
   });
 });
