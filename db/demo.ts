@@ -24,6 +24,8 @@ import {
 import { recordActivity, type ActivityInput } from "../app/models/activity.server";
 import { disciplineLabel, roleLabel, stageShortLabel, stopCauseLabel } from "../app/domain/labels";
 import { hashPassword } from "../app/utils/password.server";
+import { seedDemoDebt } from "./demo-debt";
+import { seedDemoGates } from "./demo-gates";
 
 export const DEMO_PASSWORD = "triad-demo-password";
 export const DEMO_EMAIL_DOMAIN = "demo.triad";
@@ -551,8 +553,22 @@ export async function seedDemo(
     const timeline = new Timeline();
     const people = seedPeople(tx, now, hash, timeline);
     const projectRows = seedProjects(tx, now, people, timeline);
-    // Later parts go here: seedRequirements(tx, seed, timeline), seedGateReviews(...), ...
+    const seed: DemoSeed = { now, users: people, projects: projectRows };
+    // Debt first: the gate reviews' fingerprints include the open debt.
+    seedDemoDebt(tx, {
+      now,
+      projects: Object.values(projectRows).map((p) => ({
+        id: p.id,
+        stage: p.stage,
+        slug: p.slug,
+        memberIds: p.members.map((m) => m.userId),
+      })),
+      createdById: people.ada.id,
+      timeline,
+    });
+    seedDemoGates(tx, seed, timeline);
+    // Later parts go here, before the timeline is written.
     timeline.write(tx);
-    return { now, users: people, projects: projectRows };
+    return seed;
   });
 }
