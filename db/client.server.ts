@@ -7,6 +7,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { seedReferenceData } from "./reference-data";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -35,8 +36,10 @@ export function openDatabase(file: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+/** Brings the schema up to date and makes sure the reference data (gate checklists) exists. */
 export function applyMigrations(database: Db): void {
   migrate(database, { migrationsFolder: migrationsFolder() });
+  seedReferenceData(database);
 }
 
 const globalForDb = globalThis as unknown as { __triadDb?: Db };

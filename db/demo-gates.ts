@@ -62,7 +62,6 @@ import {
   stageShortLabel,
 } from "../app/domain/labels";
 import { currentFingerprint } from "../app/models/gates.server";
-import { ensureDefaultTemplates } from "../app/models/gate-templates.server";
 import { gateDebtFacts, insertConditionDebtItem, type GateDebtFact } from "../app/models/debt.server";
 
 const MINUTE = 60_000;
@@ -1164,10 +1163,6 @@ export function seedDemoGates(tx: Tx, seed: DemoSeed, timeline: Timeline): DemoG
     names: new Map(people.map((p) => [p.id, p.name])),
   };
 
-  // The organisation's checklists were set up with the organisation (the admin's first day).
-  const setupAt = people.find((p) => p.id === seed.users.ada.id)?.createdAt ?? fail("no admin");
-  ensureDefaultTemplates(tx, "pilot", setupAt);
-  ensureDefaultTemplates(tx, "production", setupAt);
 
   let refs = new Map<string, number>();
   for (const key of Object.keys(REQUIREMENTS) as ProjectKey[]) {

@@ -1,13 +1,12 @@
 /**
- * The organisation's gate checklists (/admin/gates). Defaults from DESIGN.md are seeded on
- * first use; admins add, edit, reorder and retire attestations and switch automatic checks
+ * The organisation's gate checklists (/admin/gates). Defaults from DESIGN.md are written
+ * right after the migrations (db/reference-data.ts); admins add, edit, reorder and retire attestations and switch automatic checks
  * on or off. An open review keeps the criteria it was opened with.
  */
 import { and, asc, eq, max, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
 import { criterionTemplates, type Discipline } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
-import { DEFAULT_CRITERIA } from "~/domain/gates";
 import { stageShortLabel } from "~/domain/labels";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
@@ -15,32 +14,7 @@ import type { Actor } from "./users.server";
 export type GateStage = "pilot" | "production";
 export const GATE_STAGES: GateStage[] = ["pilot", "production"];
 
-/** Inserts the default checklist for a stage that has none yet (idempotent). */
-export function ensureDefaultTemplates(tx: Tx, stage: GateStage, now = Date.now()): void {
-  const existing = tx
-    .select({ id: criterionTemplates.id })
-    .from(criterionTemplates)
-    .where(eq(criterionTemplates.targetStage, stage))
-    .get();
-  if (existing) return;
-  DEFAULT_CRITERIA[stage].forEach((c, position) => {
-    tx.insert(criterionTemplates)
-      .values({ ...c, targetStage: stage, position, createdAt: now, updatedAt: now })
-      .run();
-  });
-  recordActivity(tx, {
-    actorId: null,
-    entityType: "criterion_template",
-    action: "template.seeded",
-    summary: `The default checklist for the gate to ${stageShortLabel[stage]} was set up`,
-    after: { stage, keys: DEFAULT_CRITERIA[stage].map((c) => c.key) },
-    via: "cli",
-    at: now,
-  });
-}
-
 export function listTemplates(stage: GateStage) {
-  db.transaction((tx) => ensureDefaultTemplates(tx, stage));
   return db
     .select()
     .from(criterionTemplates)
@@ -77,7 +51,6 @@ export function addAttestation({
   requireAdminActor(actor);
   const now = Date.now();
   return db.transaction((tx) => {
-    ensureDefaultTemplates(tx, stage, now);
     const base = keyFrom(label);
     let key = base;
     for (let n = 2; tx.select({ id: criterionTemplates.id }).from(criterionTemplates).where(and(eq(criterionTemplates.targetStage, stage), eq(criterionTemplates.key, key))).get(); n++) {

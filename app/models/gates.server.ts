@@ -37,7 +37,6 @@ import { decisionLabel, disciplineLabel, stageShortLabel } from "~/domain/labels
 import { nextStage } from "~/domain/stages";
 import { recordActivity } from "./activity.server";
 import { gateDebtFacts, insertConditionDebtItem } from "./debt.server";
-import { ensureDefaultTemplates, type GateStage } from "./gate-templates.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
 import { enqueueDebtEventsById, enqueueWebhookEvent, webhookProject } from "./webhooks.server";
@@ -246,7 +245,6 @@ export function openReview({ actor, projectId }: { actor: Actor; projectId: numb
       .where(and(eq(gateReviews.projectId, projectId), eq(gateReviews.status, "open")))
       .get();
     if (existing) throw new ConflictError("A gate review is already open for this project.");
-    ensureDefaultTemplates(tx, target as GateStage, now);
     const templates = tx
       .select()
       .from(criterionTemplates)
