@@ -62,11 +62,13 @@ function Header({ user }: { user: NonNullable<Awaited<ReturnType<typeof useRootU
             <NavLink to="/debt">Debt</NavLink>
             {user.role === "admin" ? <NavLink to="/people">People</NavLink> : null}
             {user.role === "admin" ? <NavLink to="/admin/gates">Gates</NavLink> : null}
+            {user.role === "admin" ? <NavLink to="/admin/webhooks">Webhooks</NavLink> : null}
           </nav>
           <div className="user-menu">
             <Link to="/account" className="user-name">
               {user.name}
             </Link>
+            <Link to="/settings/tokens">Tokens</Link>
             <DisciplineBadge discipline={user.discipline} />
             <Form method="post" action="/logout">
               <button type="submit" className="btn btn-link">

@@ -14,6 +14,7 @@ import express from "express";
 import { closeDb, databasePath, getDb } from "../db/client.server";
 import { isAllowedOrigin } from "../app/utils/http.server";
 import { purgeExpiredSessions } from "../app/utils/session.server";
+import { startWebhookWorker } from "../app/utils/webhook-worker.server";
 
 const dev = process.env.NODE_ENV === "development";
 const port = Number(process.env.PORT ?? 3000);
@@ -43,6 +44,8 @@ function contentSecurityPolicy(nonce: string): string {
 async function main() {
   const startedAt = performance.now();
   getDb(); // open and migrate before the first request
+  // Sends webhook deliveries from the outbox on its own timer (unref'd), never in a request.
+  const webhookWorker = startWebhookWorker();
   const app = express();
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY === "1") app.set("trust proxy", true);
@@ -146,8 +149,10 @@ async function main() {
   const shutdown = () => {
     clearInterval(housekeeping);
     server.close(() => {
-      closeDb();
-      process.exit(0);
+      void webhookWorker.stop().finally(() => {
+        closeDb();
+        process.exit(0);
+      });
     });
     setTimeout(() => process.exit(0), 3000).unref();
   };

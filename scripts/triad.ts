@@ -22,11 +22,13 @@ import {
   type Db,
 } from "../db/client.server";
 import { seedDemo, demoAccounts, DEMO_PASSWORD, type DemoProject } from "../db/demo";
+import { generateOrganisation } from "../db/generate";
 import { PROJECT_STATES, STAGES } from "../db/schema";
 import { DomainError, ValidationError } from "~/domain/errors";
 import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
-import { countUsers, createUser } from "~/models/users.server";
-import { newUserSchema } from "~/utils/validation";
+import { createToken } from "~/models/tokens.server";
+import { countUsers, createUser, findUserByEmail } from "~/models/users.server";
+import { newTokenSchema, newUserSchema } from "~/utils/validation";
 
 /** Wrong command line: the message and the command's usage go to stderr, exit code 2. */
 class UsageError extends Error {}
@@ -182,6 +184,60 @@ async function demoCommand() {
   }
 }
 
+function tokenCreate({ values }: Input) {
+  const parsed = newTokenSchema.safeParse({ name: str(values, "name"), expiresOn: str(values, "expires") ?? "" });
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[issue.path[0] === "expiresOn" ? "expires" : String(issue.path[0] ?? "form")] ??= issue.message;
+    throw new ValidationError("The token was not created.", fields);
+  }
+  const email = str(values, "email");
+  const user = email ? findUserByEmail(email) : undefined;
+  if (!user) throw new CommandError(`There is no person with the e-mail ${email ?? "(none given)"}.`);
+  let created: ReturnType<typeof createToken>;
+  try {
+    created = createToken({ actor: null, userId: user.id, ...parsed.data });
+  } catch (error) {
+    if (error instanceof ValidationError && error.fields.expiresOn) {
+      throw new ValidationError(error.message, { expires: error.fields.expiresOn });
+    }
+    throw error;
+  }
+  const { token, row } = created;
+  const until = parsed.data.expiresOn ? `valid through ${parsed.data.expiresOn}` : "no expiry";
+  process.stderr.write(`Created the API token “${row.name}” for ${user.name} <${user.email}> (${until}). It is shown once:\n`);
+  say(token);
+}
+
+function generateCommand({ values }: Input) {
+  const number = (name: string, fallback: number) => {
+    const raw = str(values, name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`--${name} must be a positive whole number.`);
+    return Number(raw);
+  };
+  const projects = number("projects", 5000);
+  const seed = number("seed", 1);
+  const nowText = str(values, "now");
+  const now = nowText === undefined ? undefined : Date.parse(nowText);
+  if (now !== undefined && Number.isNaN(now)) throw new UsageError("--now must be a date such as 2025-06-01.");
+  const file = databasePath();
+  const database = openDatabase(file);
+  try {
+    applyMigrations(database);
+    say(`Generating ${projects} projects (seed ${seed}) in ${file}…`);
+    const result = generateOrganisation(database, { projects, seed, now, log: say });
+    for (const [table, n] of Object.entries(result.counts)) say(`  ${table.padEnd(16)} ${String(n).padStart(9)}`);
+    say(`Done in ${(result.elapsedMs / 1000).toFixed(1)} s. Everyone's password is ${result.bench.password};`);
+    say(`sign in as ${result.bench.email} (admin).`);
+  } catch (error) {
+    if (error instanceof Error && /not empty/.test(error.message)) throw new CommandError(`${file}: ${error.message}`);
+    throw error;
+  } finally {
+    database.$client.close();
+  }
+}
+
 const commands: Record<string, Command> = {
   "user:create": {
     summary: "Add a person (an admin or a member) to the organisation.",
@@ -220,6 +276,20 @@ const commands: Record<string, Command> = {
     usage: "",
     details: [`Every demo account has the password ${DEMO_PASSWORD}.`],
     run: demoCommand,
+  },
+  "token:create": {
+    summary: "Create a personal access token for the JSON API and print it (once).",
+    usage: "--email <e-mail> --name <name> [--expires YYYY-MM-DD]",
+    details: ["The token acts as that person, with their permissions; only its hash is stored."],
+    options: { email: { type: "string" }, name: { type: "string" }, expires: { type: "string" } },
+    run: tokenCreate,
+  },
+  generate: {
+    summary: "Fill an empty database with a large generated organisation (benchmarks, scale tests).",
+    usage: "[--projects <n>] [--seed <n>] [--now YYYY-MM-DD]",
+    details: ["Defaults: 5000 projects, seed 1, history up to today. Same seed and --now, same data."],
+    options: { projects: { type: "string" }, seed: { type: "string" }, now: { type: "string" } },
+    run: generateCommand,
   },
   help: {
     summary: "Show the commands, or the details of one.",

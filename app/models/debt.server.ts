@@ -47,6 +47,7 @@ import type { DebtFilters, DebtSort } from "~/utils/debt-validation";
 import { recordActivity } from "./activity.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
+import { enqueueDebtEvent, enqueueIfRepaid } from "./webhooks.server";
 
 export const DEBT_PAGE_SIZE = 50;
 
@@ -270,6 +271,7 @@ export function createDebtItem({
       { register, ...pick(created, DETAIL_KEYS), status: created.status },
       now,
     );
+    enqueueDebtEvent(tx, "debt.created", created, now);
     return created;
   });
 }
@@ -394,6 +396,7 @@ export function setDebtStatus({
           : `marked ${quote(item.title)} ${debtStatusLabel[change.to].toLowerCase()}${note ? `: ${note}` : ""}`;
     const keys = ["status", "statusNote", "repaidAt", "acceptedJustification", "acceptedReviewDate"] as const;
     record(tx, mutation.actor, item, "debt.status_changed", `${mutation.actor.name} ${what}`, pick(item, keys), pick(after, keys), now);
+    enqueueIfRepaid(tx, item, after, now);
     return after;
   });
 }
@@ -535,6 +538,7 @@ export function setRepaymentStepDone({
       { stepId: step.id, done, status: after.status },
       now,
     );
+    enqueueIfRepaid(tx, item, after, now);
     return after;
   });
 }
@@ -593,6 +597,7 @@ export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { st
       set.status ? { status: after.status } : undefined,
       now,
     );
+    enqueueIfRepaid(tx, item, after, now);
     return after;
   });
 }

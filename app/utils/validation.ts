@@ -203,3 +203,45 @@ export const templateSchema = z.object({
     .max(300, "Keep it under 300 characters."),
   discipline: z.union([z.literal(""), disciplineField]).transform((v) => (v === "" ? null : v)),
 });
+
+// ---------- personal access tokens and webhooks ----------
+
+/** `/settings/tokens` and `triad token:create`: a name and an optional last day of validity. */
+export const newTokenSchema = z.object({
+  name: z
+    .string({ error: "Name the token, for example “CI pipeline”." })
+    .trim()
+    .min(1, "Name the token, for example “CI pipeline”.")
+    .max(80, "Keep the name under 80 characters."),
+  expiresOn: z
+    .union([z.literal(""), isoDate])
+    .optional()
+    .transform((v) => v || null),
+});
+
+/** The events a webhook can subscribe to (DESIGN: gate decisions and debt). */
+export const WEBHOOK_EVENTS = [
+  "gate.review_opened",
+  "gate.signoff",
+  "project.promoted",
+  "debt.created",
+  "debt.overdue",
+  "debt.repaid",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const webhookSchema = z.object({
+  url: z
+    .string({ error: "Enter the receiver's address." })
+    .trim()
+    .max(2000, "Keep the address under 2000 characters.")
+    .pipe(z.url({ protocol: /^https?$/, error: "Enter a full address starting with https:// (or http://)." })),
+  secret: z
+    .string({ error: "Enter a secret." })
+    .trim()
+    .min(16, "Use a secret of at least 16 characters: the receiver checks signatures with it.")
+    .max(256, "Keep the secret under 256 characters."),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS, { error: "Choose events from the list." }), { error: "Choose at least one event." })
+    .min(1, "Choose at least one event."),
+});

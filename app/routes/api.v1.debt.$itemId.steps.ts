@@ -1,0 +1,19 @@
+/** POST /api/v1/debt/:itemId/steps {version, title, ownerId?, dueDate?}: adds a repayment step (201). */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { addRepaymentStep } from "~/models/debt.server";
+import { apiResource, debtItemParam, endpoint } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { debtItemView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.addRepaymentStep, ({ actor, params, body }) => {
+    const item = debtItemParam(params);
+    const { version, ...step } = body;
+    const created = addRepaymentStep({ actor, itemId: item.id, version, step });
+    const debtItem = debtItemView(item.id);
+    return { step: debtItem.steps.find((s) => s.id === created.id), debtItem };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

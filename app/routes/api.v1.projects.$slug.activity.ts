@@ -1,0 +1,22 @@
+/** GET /api/v1/projects/:slug/activity: the project's audit log, newest first, cursor paged. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { listProjectActivity } from "~/models/activity.server";
+import { apiResource, decodeCursor, encodeCursor, endpoint, projectParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { activityView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.listActivity, ({ params, query }) => {
+    const project = projectParam(params);
+    const at = decodeCursor(query.cursor, ["before"]);
+    const rows = listProjectActivity({ projectId: project.id, before: at?.before, limit: query.limit });
+    const last = rows.at(-1);
+    return {
+      activity: rows.map(activityView),
+      nextCursor: rows.length === query.limit && last ? encodeCursor({ before: last.id }) : null,
+    };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

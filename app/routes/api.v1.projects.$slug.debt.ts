@@ -1,0 +1,17 @@
+/** POST /api/v1/projects/:slug/debt {register, title, category, ...}: logs a debt item (201). */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { createDebtItem } from "~/models/debt.server";
+import { apiResource, endpoint, projectParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { debtItemView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.createDebtItem, ({ actor, params, body }) => {
+    const project = projectParam(params);
+    const item = createDebtItem({ actor, projectId: project.id, ...body });
+    return { debtItem: debtItemView(item.id) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

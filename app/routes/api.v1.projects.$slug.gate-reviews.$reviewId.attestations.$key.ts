@@ -1,0 +1,17 @@
+/** POST .../gate-reviews/:reviewId/attestations/:key {note}: ticks an attestation criterion. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { attest } from "~/models/gates.server";
+import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { reviewView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.attest, ({ actor, params, body }) => {
+    const { project, reviewId } = reviewParam(params);
+    attest({ actor, reviewId, key: params.key ?? "", note: body.note });
+    return { review: reviewView(reviewId, project) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

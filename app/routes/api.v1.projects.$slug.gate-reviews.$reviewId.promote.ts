@@ -1,0 +1,17 @@
+/** POST .../gate-reviews/:reviewId/promote: 200 with the new stage, or 409 with the blockers. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { promote } from "~/models/gates.server";
+import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { projectView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.promote, ({ actor, params }) => {
+    const { project, reviewId } = reviewParam(params);
+    const { stage } = promote({ actor, reviewId });
+    return { stage, project: projectView(project.id) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

@@ -1,0 +1,28 @@
+/** POST .../gate-reviews/:reviewId/signoffs {decision, comment, conditions?}: the token user's own discipline. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { signOff } from "~/models/gates.server";
+import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { reviewView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.signOff, ({ actor, params, body }) => {
+    const { project, reviewId } = reviewParam(params);
+    const created = signOff({ actor, reviewId, ...body });
+    return {
+      signoff: {
+        id: created.id,
+        discipline: created.discipline,
+        decision: created.decision,
+        comment: created.comment,
+        user: { id: actor.id, name: actor.name },
+        signedAt: created.signedAt,
+        conditionDebtItemIds: created.conditionIds,
+      },
+      review: reviewView(reviewId, project),
+    };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

@@ -1,0 +1,22 @@
+/** DELETE /api/v1/projects/:slug/members/:userId (?confirm=true withdraws a live sign-off). */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { removeMember } from "~/models/team.server";
+import { apiResource, endpoint, idParam, projectParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.removeMember, ({ actor, params, query }) => {
+    const project = projectParam(params);
+    const userId = idParam(params, "userId", "person");
+    const { withdrawnSignOffs } = removeMember({
+      actor,
+      projectId: project.id,
+      userId,
+      confirmed: query.confirm === "true",
+    });
+    return { removed: userId, withdrawnSignOffs };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

@@ -1,0 +1,23 @@
+/** PATCH /api/v1/projects/:slug/requirements/:requirementId (needs version). */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { updateRequirement } from "~/models/requirements.server";
+import { apiResource, endpoint, requirementParam, sentFields } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.updateRequirement, ({ actor, params, body, sent }) => {
+    const current = requirementParam(params);
+    const { title, description, target, priority } = current;
+    const requirement = updateRequirement({
+      actor,
+      requirementId: current.id,
+      version: body.version,
+      ...{ title, description, target, priority },
+      ...sentFields(body, sent, ["title", "description", "target", "priority"]),
+    });
+    return { requirement };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

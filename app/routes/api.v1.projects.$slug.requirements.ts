@@ -1,0 +1,15 @@
+/** POST /api/v1/projects/:slug/requirements {title, target, priority, description?}. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { createRequirement } from "~/models/requirements.server";
+import { apiResource, endpoint, projectParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.createRequirement, ({ actor, params, body }) => {
+    const project = projectParam(params);
+    return { requirement: createRequirement({ actor, projectId: project.id, ...body }) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

@@ -1,0 +1,25 @@
+/** GET /api/v1/projects/:slug (with team, requirements, current review, debt totals) and PATCH. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { updateProject } from "~/models/projects.server";
+import { apiResource, endpoint, projectParam, sentFields } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { projectDetailView, projectView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.getProject, ({ params }) => ({ project: projectDetailView(projectParam(params).id) })),
+  endpoint(apiRoutes.updateProject, ({ actor, params, body, sent }) => {
+    const project = projectParam(params);
+    const { name, summary, businessCase, ownerId } = project;
+    updateProject({
+      actor,
+      projectId: project.id,
+      version: body.version,
+      ...{ name, summary, businessCase, ownerId },
+      ...sentFields(body, sent, ["name", "summary", "businessCase", "ownerId"]),
+    });
+    return { project: projectView(project.id) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

@@ -1,0 +1,336 @@
+/**
+ * The JSON API's request pipeline, shared by every app/routes/api.v1.*.ts file:
+ *
+ *   method known? (405) -> bearer token (401) -> rate limit per token (429)
+ *   -> query (400) -> body: JSON content type (415), size (413), JSON (400), schema (400)
+ *   -> the handler, which calls the same models as the pages with `via: "api"`
+ *   -> JSON (instants as ISO strings), or one error shape `{error: {code, message, fields?}}`.
+ *
+ * Models do every check inside their transaction, so a refused request writes nothing.
+ */
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import type { z } from "zod";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
+import { getDebtItem } from "~/models/debt.server";
+import { listReviews } from "~/models/gates.server";
+import { findProjectBySlug, type ProjectWithOwner } from "~/models/projects.server";
+import { getRequirement } from "~/models/requirements.server";
+import { NeedsConfirmation } from "~/models/team.server";
+import { authenticateToken } from "~/models/tokens.server";
+import type { Actor } from "~/models/users.server";
+import { toApiJson } from "./api-json";
+import { type ApiErrorBody, type ApiMethod, type ApiRoute, type ErrorCode, type ErrorStatus } from "./api-routes.server";
+import { RateLimiter } from "./rate-limit.server";
+
+export type ApiActor = Actor & { via: "api"; tokenId: number };
+
+/** Requests per token per minute (TRIAD_API_LIMIT, default 120). */
+export const apiLimiter = new RateLimiter(Number(process.env.TRIAD_API_LIMIT) || 120, 60_000);
+export const apiRateKey = (tokenId: number) => `api:token:${tokenId}`;
+
+/** The largest body read, in bytes (the server's TRIAD_BODY_LIMIT, default 1 MiB). */
+export const bodyLimitBytes = () => Number(process.env.TRIAD_BODY_LIMIT) || 1024 * 1024;
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+/** A refusal decided by the pipeline itself (the domain errors cover the rest). */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: ErrorStatus,
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly extra: Omit<ApiErrorBody["error"], "code" | "message"> = {},
+    public readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export function errorResponse(
+  status: ErrorStatus,
+  code: ErrorCode,
+  message: string,
+  extra: Omit<ApiErrorBody["error"], "code" | "message"> = {},
+  headers: Record<string, string> = {},
+): Response {
+  const body: ApiErrorBody = { error: { code, message, ...extra } };
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+const RESPONSE_CODES: Partial<Record<number, ErrorCode>> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+};
+
+/** The one mapping of a thrown error to an API answer. */
+export async function apiErrorResponse(error: unknown): Promise<Response> {
+  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.extra, error.headers);
+  if (error instanceof ValidationError) {
+    return errorResponse(400, "invalid_request", error.message, Object.keys(error.fields).length ? { fields: error.fields } : {});
+  }
+  if (error instanceof ForbiddenError) return errorResponse(403, "forbidden", error.message);
+  if (error instanceof NotFoundError) return errorResponse(404, "not_found", error.message);
+  if (error instanceof NeedsConfirmation) {
+    return errorResponse(409, "confirmation_required", `${error.message} Repeat the request with ?confirm=true to go ahead.`);
+  }
+  if (error instanceof ConflictError) {
+    return error.details.length
+      ? errorResponse(409, "promotion_blocked", error.message, { blockers: error.details })
+      : errorResponse(409, "conflict", error.message);
+  }
+  if (error instanceof Response && RESPONSE_CODES[error.status]) {
+    const text = await error.text().catch(() => "");
+    return errorResponse(error.status as ErrorStatus, RESPONSE_CODES[error.status]!, text || "Request refused.");
+  }
+  if (typeof (error as { code?: unknown })?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_CONSTRAINT")) {
+    return errorResponse(409, "conflict", "The change collided with another one made at the same moment. Read again and retry.");
+  }
+  console.error(error);
+  return errorResponse(500, "internal_error", "Triad hit an unexpected error. Nothing was changed; try again later.");
+}
+
+// ---------- authentication ----------
+
+const UNAUTHORIZED_HEADERS = { "WWW-Authenticate": 'Bearer realm="triad"' };
+
+const TOKEN_REFUSALS = {
+  unknown: "This token is not valid.",
+  revoked: "This token was revoked. Create a new one at /settings/tokens.",
+  expired: "This token has expired. Create a new one at /settings/tokens.",
+  deactivated: "The account this token belongs to is deactivated.",
+} as const;
+
+export function authenticate(request: Request, now = Date.now()): ApiActor {
+  const header = request.headers.get("Authorization") ?? "";
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) {
+    throw new ApiError(401, "unauthorized", "Send a personal access token: Authorization: Bearer <token>.", {}, UNAUTHORIZED_HEADERS);
+  }
+  const check = authenticateToken(match[1], now);
+  if (!check.ok) throw new ApiError(401, "unauthorized", TOKEN_REFUSALS[check.reason], {}, UNAUTHORIZED_HEADERS);
+  const limit = apiLimiter.hit(apiRateKey(check.value.tokenId), now);
+  if (limit.limited) {
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `Too many requests with this token. Wait ${limit.retryAfterSeconds} seconds.`,
+      {},
+      { "Retry-After": String(limit.retryAfterSeconds) },
+    );
+  }
+  const { user, tokenId } = check.value;
+  return { id: user.id, name: user.name, role: user.role, discipline: user.discipline, via: "api", tokenId };
+}
+
+// ---------- input ----------
+
+function issuesToFields(issues: z.core.$ZodIssue[]): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) fields[[...issue.path, key].join(".")] ??= "Unknown field.";
+      continue;
+    }
+    fields[issue.path.map(String).join(".") || "body"] ??= issue.message;
+  }
+  return fields;
+}
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(`The ${what} is invalid.`, issuesToFields(result.error.issues));
+  return result.data;
+}
+
+function isJson(contentType: string | null): boolean {
+  if (!contentType) return false;
+  const [type, ...params] = contentType.toLowerCase().split(";").map((p) => p.trim());
+  const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  return (type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type)) && (!charset || charset === "utf-8");
+}
+
+/** The body as a JSON object: 415 unless JSON, 413 over the limit, 400 unless an object. */
+export async function readJsonObject(request: Request, limit = bodyLimitBytes()): Promise<Record<string, unknown>> {
+  if (!isJson(request.headers.get("Content-Type"))) {
+    throw new ApiError(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json (UTF-8).");
+  }
+  const tooLarge = () => new ApiError(413, "payload_too_large", `The request body is larger than ${limit} bytes.`);
+  if (Number(request.headers.get("Content-Length") ?? 0) > limit) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        // Stop reading but do not cancel: cancelling destroys the connection before the 413
+        // is written. Node drains the unread rest once the answer is sent.
+        reader.releaseLock();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
+  } catch {
+    throw new ApiError(400, "invalid_json", size === 0 ? "The body is empty: send a JSON object." : "The body is not valid JSON.");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ApiError(400, "invalid_json", "The body must be a JSON object.");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) out[key] ??= value;
+  return out;
+}
+
+/** A path id: anything but a positive integer cannot name a row, so it is 404. */
+export function idParam(params: Record<string, string | undefined>, name: string, what: string): number {
+  const value = params[name] ?? "";
+  const id = /^\d{1,15}$/.test(value) ? Number(value) : 0;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError(`There is no ${what} ${JSON.stringify(value)}.`);
+  return id;
+}
+
+/** The project named by `:slug`; a slug from before a rename finds the project too. */
+export function projectParam(params: Record<string, string | undefined>): ProjectWithOwner {
+  const slug = params.slug ?? "";
+  let found = findProjectBySlug(slug);
+  if (found.kind === "moved") found = findProjectBySlug(found.slug);
+  if (found.kind !== "found") throw new NotFoundError(`There is no project with the slug “${slug}”.`);
+  return found.project;
+}
+
+/** The requirement named by `:requirementId`, on the project named by `:slug`. */
+export function requirementParam(params: Record<string, string | undefined>) {
+  const project = projectParam(params);
+  const requirement = getRequirement(idParam(params, "requirementId", "requirement"));
+  if (!requirement || requirement.projectId !== project.id) {
+    throw new NotFoundError("This project has no requirement with that id.");
+  }
+  return requirement;
+}
+
+/** The gate review named by `:reviewId`, which must belong to the project named by `:slug`. */
+export function reviewParam(params: Record<string, string | undefined>) {
+  const project = projectParam(params);
+  const reviewId = idParam(params, "reviewId", "gate review");
+  if (!listReviews(project.id).some((r) => r.id === reviewId)) {
+    throw new NotFoundError("This project has no gate review with that id.");
+  }
+  return { project, reviewId };
+}
+
+/** The debt item named by `:itemId`, with its steps. */
+export function debtItemParam(params: Record<string, string | undefined>) {
+  const item = getDebtItem(idParam(params, "itemId", "debt item"));
+  if (!item) throw new NotFoundError("There is no such debt item.");
+  return item;
+}
+
+/** Opaque paging cursors: base64url JSON the client hands back unchanged. */
+export function encodeCursor(value: Record<string, number>): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+export function decodeCursor<K extends string>(cursor: string | undefined, keys: readonly K[]): Record<K, number> | null {
+  if (!cursor) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString()) as Record<string, unknown>;
+    if (keys.every((k) => Number.isSafeInteger(value[k]) && (value[k] as number) >= 0)) return value as Record<K, number>;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError("The cursor is invalid.", { cursor: "Pass back a nextCursor from an earlier answer, unchanged." });
+}
+
+// ---------- endpoints ----------
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export type EndpointContext<R extends ApiRoute> = {
+  request: Request;
+  params: Record<string, string | undefined>;
+  context: AppLoadContext;
+  actor: ApiActor;
+  query: Output<R["query"]>;
+  body: Output<R["body"]>;
+  /** The body's top-level keys as sent (PATCH bodies change only what they name). */
+  sent: Set<string>;
+};
+
+export type Endpoint = { route: ApiRoute; run: (args: LoaderFunctionArgs | ActionFunctionArgs) => Promise<Response> };
+
+export function endpoint<R extends ApiRoute>(
+  route: R,
+  handle: (ctx: EndpointContext<R>) => unknown,
+): Endpoint {
+  return {
+    route,
+    run: async ({ request, params, context }) => {
+      const actor = route.public ? (null as unknown as ApiActor) : authenticate(request);
+      const query = route.query ? parseWith(route.query, queryObject(new URL(request.url)), "query string") : undefined;
+      let body: unknown;
+      let sent = new Set<string>();
+      if (route.body) {
+        const raw = await readJsonObject(request);
+        sent = new Set(Object.keys(raw));
+        body = parseWith(strictBody(route.body), raw, "request body");
+      }
+      const result = await handle({ request, params, context, actor, query, body, sent } as EndpointContext<R>);
+      if (result instanceof Response) return result;
+      return Response.json(toApiJson(result), { status: route.status, headers: NO_STORE });
+    },
+  };
+}
+
+const strictCache = new WeakMap<z.ZodType, z.ZodType>();
+
+/** Unknown top-level fields are refused (400), so a misspelt field is not silently ignored. */
+function strictBody(schema: z.ZodType): z.ZodType {
+  let strict = strictCache.get(schema);
+  if (!strict) {
+    strict = "strict" in schema && typeof schema.strict === "function" ? (schema as unknown as z.ZodObject).strict() : schema;
+    strictCache.set(schema, strict);
+  }
+  return strict;
+}
+
+/**
+ * One URL's endpoints as the route module's loader and action (both: an unsupported method
+ * gets a JSON 405 rather than Remix's text answer).
+ */
+export function apiResource(...endpoints: Endpoint[]) {
+  const byMethod = new Map<string, Endpoint>(endpoints.map((e) => [e.route.method, e]));
+  if (byMethod.has("GET")) byMethod.set("HEAD", byMethod.get("GET")!);
+  const allow = [...new Set(endpoints.map((e) => e.route.method))].join(", ");
+  return async (args: LoaderFunctionArgs | ActionFunctionArgs): Promise<Response> => {
+    const found = byMethod.get(args.request.method.toUpperCase() as ApiMethod);
+    try {
+      if (!found) {
+        throw new ApiError(405, "method_not_allowed", `${args.request.method} is not supported here. Use ${allow}.`, {}, { Allow: allow });
+      }
+      return await found.run(args);
+    } catch (error) {
+      return apiErrorResponse(error);
+    }
+  };
+}
+
+
+/** The fields of a PATCH body that were actually sent, among `keys`. */
+export function sentFields<T extends object, K extends keyof T & string>(body: T, sent: Set<string>, keys: readonly K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => sent.has(k)).map((k) => [k, body[k]])) as Partial<Pick<T, K>>;
+}

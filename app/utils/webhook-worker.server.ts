@@ -1,0 +1,160 @@
+/**
+ * The webhook worker: runs inside the server process on a timer, never in a request. Each
+ * tick sends a few due deliveries from the outbox (webhook_deliveries), signed with
+ * HMAC-SHA256 of the hook's secret over the exact body, and records the outcome: delivered on
+ * a 2xx answer, else retried with backoff (10 s, 30 s, 2 min, 10 min, 1 h) and given up after
+ * six attempts. Every minute it also announces newly overdue debt items (debt.overdue, once
+ * per item, remembered in the notices table).
+ *
+ * The clock, the backoff and fetch are injectable, so tests run a retry without waiting.
+ */
+import { createHmac } from "node:crypto";
+import { utcDate } from "~/domain/dates";
+import { overdueSql } from "~/models/debt.server";
+import { announceOverdueDebt, dueDeliveries, recordDeliveryAttempt, type DueDelivery } from "~/models/webhooks.server";
+
+export const DEFAULT_BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 3_600_000] as const;
+export const DEFAULT_MAX_ATTEMPTS = 6;
+
+export type WebhookWorkerOptions = {
+  now?: () => number;
+  /** Milliseconds to wait after the `attempt`-th failure (1-based). */
+  backoff?: (attempt: number) => number;
+  maxAttempts?: number;
+  intervalMs?: number;
+  batchSize?: number;
+  timeoutMs?: number;
+  overdueScanMs?: number;
+  fetch?: typeof fetch;
+  /** Where a failing tick is reported (never thrown into the timer). */
+  onError?: (error: unknown) => void;
+};
+
+export const defaultBackoff = (attempt: number) =>
+  DEFAULT_BACKOFF_MS[Math.min(attempt, DEFAULT_BACKOFF_MS.length) - 1];
+
+/** The value of the X-Triad-Signature header for `body`. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    return `No answer within ${Math.round(timeoutMs / 1000)} s.`;
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return (cause?.code ? `${cause.code}: ${message}` : message).slice(0, 300);
+}
+
+async function attempt(delivery: DueDelivery, options: Required<Pick<WebhookWorkerOptions, "timeoutMs" | "fetch">>) {
+  try {
+    const response = await options.fetch(delivery.url, {
+      method: "POST",
+      redirect: "manual",
+      signal: AbortSignal.timeout(options.timeoutMs),
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": "Triad-Webhooks/1",
+        "X-Triad-Event": delivery.event,
+        "X-Triad-Delivery": String(delivery.id),
+        "X-Triad-Signature": signBody(delivery.secret, delivery.payload),
+      },
+      body: delivery.payload,
+    });
+    const ok = response.status >= 200 && response.status < 300;
+    const text = ok ? "" : await response.text().catch(() => "");
+    if (ok) await response.body?.cancel().catch(() => undefined);
+    return {
+      statusCode: response.status,
+      error: ok ? null : `The receiver answered ${response.status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : "."}`,
+    };
+  } catch (error) {
+    return { statusCode: null, error: describeFailure(error, options.timeoutMs) };
+  }
+}
+
+/** One pass: sends up to `batchSize` due deliveries in parallel and records each outcome. */
+export async function runWebhookDeliveries(options: WebhookWorkerOptions = {}) {
+  const now = options.now ?? Date.now;
+  const backoff = options.backoff ?? defaultBackoff;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const settings = { timeoutMs: options.timeoutMs ?? 5000, fetch: options.fetch ?? fetch };
+  const due = dueDeliveries(now(), options.batchSize ?? 5);
+  const outcomes = await Promise.all(
+    due.map(async (delivery) => {
+      const result = await attempt(delivery, settings);
+      const delivered = result.error === null;
+      const attempts = delivery.attempts + 1;
+      const at = now();
+      recordDeliveryAttempt({
+        id: delivery.id,
+        delivered,
+        statusCode: result.statusCode,
+        error: result.error,
+        retryAt: delivered || attempts >= maxAttempts ? null : at + backoff(attempts),
+        now: at,
+      });
+      return delivered ? "delivered" : attempts >= maxAttempts ? "failed" : "retrying";
+    }),
+  );
+  return {
+    sent: outcomes.length,
+    delivered: outcomes.filter((o) => o === "delivered").length,
+    retrying: outcomes.filter((o) => o === "retrying").length,
+    failed: outcomes.filter((o) => o === "failed").length,
+  };
+}
+
+/** Announces debt items that became overdue since the last scan (debt.overdue). */
+export function scanOverdueDebt(now = Date.now()): number {
+  return announceOverdueDebt({ overdue: overdueSql(utcDate(now)), now });
+}
+
+export type WebhookWorker = {
+  /** One tick by hand (tests): the overdue scan when due, then one batch of deliveries. */
+  runOnce: () => Promise<void>;
+  /** Stops the timer and waits for a tick in flight. */
+  stop: () => Promise<void>;
+};
+
+export function startWebhookWorker(options: WebhookWorkerOptions = {}): WebhookWorker {
+  const now = options.now ?? Date.now;
+  const overdueScanMs = options.overdueScanMs ?? 60_000;
+  const onError = options.onError ?? ((error) => console.error("Webhook worker:", error));
+  let lastScan = Number.NEGATIVE_INFINITY;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  const tick = async () => {
+    if (now() - lastScan >= overdueScanMs) {
+      lastScan = now();
+      scanOverdueDebt(now());
+    }
+    await runWebhookDeliveries(options);
+  };
+
+  const runOnce = () => {
+    // Never two ticks at once: a slow receiver delays the next batch, nothing else.
+    running ??= tick()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+
+  const timer = setInterval(() => {
+    if (!stopped && !running) void runOnce();
+  }, options.intervalMs ?? 1000);
+  timer.unref();
+
+  return {
+    runOnce,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,352 @@
+/**
+ * Webhooks end to end: an admin adds a hook on /admin/webhooks; API writes put deliveries in
+ * the outbox in their own transaction (a refused write puts none); the worker posts them to a
+ * real receiver on a local port with an HMAC-SHA256 signature, retries after a 500 with
+ * backoff (an injected clock, so no waiting), gives up after the last attempt, survives dead
+ * and slow receivers; debt.overdue is announced once per item.
+ */
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { setWebhookActive } from "~/models/webhooks.server";
+import * as adminWebhooks from "~/routes/admin.webhooks";
+import { apiLimiter } from "~/utils/api.server";
+import { runWebhookDeliveries, scanOverdueDebt, signBody, startWebhookWorker } from "~/utils/webhook-worker.server";
+import { resetDatabase, sqlite } from "../support/database";
+import { callAction, callLoader } from "../support/requests";
+import { createAdmin, signInAs, type TestUser } from "../support/users";
+import { actorOf } from "./debt-support";
+import { api, userWithToken, type TokenUser } from "./api-support";
+
+type Received = { headers: http.IncomingHttpHeaders; body: string };
+
+/** A receiver on a free local port that answers with the next status of `script` (then the last one). */
+async function receiver(script: number[], { hang = false } = {}) {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      if (hang) return; // never answers
+      const status = script[Math.min(received.length - 1, script.length - 1)];
+      res.writeHead(status, { "Content-Type": "text/plain" }).end(status >= 400 ? "receiver is down" : "ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { url, received, close };
+}
+
+type DeliveryRow = {
+  id: number;
+  webhook_id: number;
+  event: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_status_code: number | null;
+  last_error: string | null;
+};
+
+const deliveries = (webhookId: number) =>
+  sqlite().prepare("select * from webhook_deliveries where webhook_id = ? order by id").all(webhookId) as DeliveryRow[];
+
+let admin: TestUser;
+let owner: TokenUser;
+let scientist: TokenUser;
+const SECRET = "s3cret-for-the-webhook-test";
+
+async function addHook(url: string, events: string[]): Promise<number> {
+  const answer = await callAction(adminWebhooks.action, "/admin/webhooks", {
+    cookie: signInAs(admin),
+    form: { intent: "add", url, secret: SECRET, "events[]": events },
+  });
+  expect(answer.status).toBe(302);
+  return (sqlite().prepare("select max(id) as id from webhooks").get() as { id: number }).id;
+}
+
+async function newProject(name: string) {
+  const created = await api("POST", "/api/v1/projects", { token: owner.token, body: { name } });
+  const slug: string = created.body.project.slug;
+  await api("POST", `/api/v1/projects/${slug}/members`, { token: owner.token, body: { email: scientist.email, discipline: "data_science" } });
+  return slug;
+}
+
+beforeAll(async () => {
+  resetDatabase();
+  admin = await createAdmin({ name: "Ada Admin" });
+  owner = await userWithToken({ name: "Bo Business", discipline: "business" });
+  scientist = await userWithToken({ name: "Di Data", discipline: "data_science" });
+});
+
+beforeEach(() => {
+  apiLimiter.reset();
+  // Earlier tests' hooks must not receive this test's events.
+  sqlite().prepare("update webhooks set active = 0").run();
+  sqlite().prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
+});
+
+describe("/admin/webhooks", () => {
+  it("is for admins only, and checks the address, the secret and the events", async () => {
+    const member = await userWithToken();
+    const refused = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(member) });
+    expect(refused.status).toBe(403);
+    const invalid = await callAction(adminWebhooks.action, "/admin/webhooks", {
+      cookie: signInAs(admin),
+      form: { intent: "add", url: "ftp://files.example.com", secret: "short" },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.data.fieldErrors).toMatchObject({
+      url: expect.stringMatching(/https:\/\//),
+      secret: expect.stringMatching(/16 characters/),
+      "events[]": expect.stringMatching(/at least one event/),
+    });
+    const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
+    expect(page.data.events.map((e: { event: string }) => e.event)).toContain("debt.overdue");
+    expect(page.data.suggestedSecret.length).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe("delivery", () => {
+  it("signs the body, retries after a 500 with backoff, then delivers", async () => {
+    const target = await receiver([500, 200]);
+    try {
+      const hookId = await addHook(target.url, ["gate.review_opened", "gate.signoff"]);
+      const slug = await newProject("Webhook journey");
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      expect(opened.status).toBe(201);
+      // The outbox row was written with the change; nothing was sent during the request.
+      const [pending] = deliveries(hookId);
+      expect(pending).toMatchObject({ event: "gate.review_opened", status: "pending", attempts: 0 });
+      expect(target.received).toHaveLength(0);
+
+      let clock = pending.next_attempt_at;
+      const options = { now: () => clock, backoff: (attempt: number) => attempt * 10_000 };
+      expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 1, retrying: 1 });
+      expect(deliveries(hookId)[0]).toMatchObject({
+        status: "pending",
+        attempts: 1,
+        last_status_code: 500,
+        next_attempt_at: clock + 10_000,
+      });
+      expect(deliveries(hookId)[0].last_error).toMatch(/500/);
+
+      clock += 9_999;
+      expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 0 });
+      clock += 1;
+      expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 1, delivered: 1 });
+      expect(deliveries(hookId)[0]).toMatchObject({ status: "delivered", attempts: 2, last_status_code: 200, last_error: null });
+
+      expect(target.received).toHaveLength(2);
+      for (const { headers, body } of target.received) {
+        const expected = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+        expect(headers["x-triad-signature"]).toBe(expected);
+        expect(headers["x-triad-event"]).toBe("gate.review_opened");
+        expect(headers["x-triad-delivery"]).toBe(String(pending.id));
+        expect(headers["content-type"]).toBe("application/json");
+      }
+      expect(target.received[0].body).toBe(target.received[1].body);
+      const payload = JSON.parse(target.received[0].body);
+      expect(payload).toMatchObject({
+        event: "gate.review_opened",
+        data: { project: { slug, stage: "poc" }, review: { id: opened.body.review.id, targetStage: "pilot" } },
+      });
+      expect(payload.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(signBody(SECRET, target.received[0].body)).toBe(target.received[0].headers["x-triad-signature"]);
+
+      // A sign-off with conditions: gate.signoff (subscribed); debt.created is not subscribed.
+      const signed = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
+        token: scientist.token,
+        body: { decision: "approve_with_conditions", comment: "", conditions: [{ title: "Automate the data export" }] },
+      });
+      expect(signed.status).toBe(201);
+      expect(deliveries(hookId).map((d) => d.event)).toEqual(["gate.review_opened", "gate.signoff"]);
+      expect(JSON.parse(deliveries(hookId)[1].payload).data.signoff).toMatchObject({
+        discipline: "data_science",
+        decision: "approve_with_conditions",
+        conditionDebtItemIds: signed.body.signoff.conditionDebtItemIds,
+      });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("writes no delivery when the change is refused", async () => {
+    const target = await receiver([200]);
+    try {
+      const hookId = await addHook(target.url, ["gate.signoff", "project.promoted", "debt.created"]);
+      const slug = await newProject("Refused writes");
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      const refusedSignOff = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
+        token: scientist.token,
+        body: { decision: "changes_requested", comment: "" },
+      });
+      expect(refusedSignOff.status).toBe(400);
+      const refusedPromotion = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/promote`, {
+        token: owner.token,
+      });
+      expect(refusedPromotion.status).toBe(409);
+      expect(deliveries(hookId)).toEqual([]);
+      // An accepted sign-off with a condition announces both the sign-off and the new debt item.
+      const signed = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
+        token: scientist.token,
+        body: { decision: "approve_with_conditions", conditions: [{ title: "Write the missing tests", register: "technical" }] },
+      });
+      expect(signed.status).toBe(201);
+      expect(deliveries(hookId).map((d) => d.event)).toEqual(["gate.signoff", "debt.created"]);
+      expect(JSON.parse(deliveries(hookId)[1].payload).data.debtItem).toMatchObject({
+        id: signed.body.signoff.conditionDebtItemIds[0],
+        title: "Write the missing tests",
+      });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("gives up after the last attempt, and records dead and silent receivers", async () => {
+    const down = await receiver([500]);
+    const silent = await receiver([200], { hang: true });
+    const dead = await receiver([200]);
+    await dead.close(); // nothing listens there any more
+    try {
+      const hooks = [await addHook(down.url, ["gate.review_opened"]), await addHook(silent.url, ["gate.review_opened"]), await addHook(dead.url, ["gate.review_opened"])];
+      const slug = await newProject("Unreachable receivers");
+      const started = Date.now();
+      expect((await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token })).status).toBe(201);
+      expect(Date.now() - started).toBeLessThan(2000); // the request never waits for receivers
+      let clock = Date.now();
+      const options = { now: () => clock, backoff: () => 1, maxAttempts: 2, timeoutMs: 300 };
+      await runWebhookDeliveries(options);
+      clock += 1;
+      await runWebhookDeliveries(options);
+      const [toDown, toSilent, toDead] = hooks.map((id) => deliveries(id)[0]);
+      expect(toDown).toMatchObject({ status: "failed", attempts: 2, last_status_code: 500 });
+      expect(toSilent).toMatchObject({ status: "failed", attempts: 2, last_status_code: null });
+      expect(toSilent.last_error).toMatch(/No answer within/);
+      expect(toDead).toMatchObject({ status: "failed", attempts: 2, last_status_code: null });
+      expect(toDead.last_error).toMatch(/ECONNREFUSED/);
+      expect(await runWebhookDeliveries({ ...options, now: () => clock + 3_600_000 })).toMatchObject({ sent: 0 });
+    } finally {
+      await Promise.all([down.close(), silent.close()]);
+    }
+  });
+
+  it("drops pending deliveries when a hook is deactivated", async () => {
+    const target = await receiver([200]);
+    try {
+      const hookId = await addHook(target.url, ["gate.review_opened"]);
+      const slug = await newProject("Deactivated hook");
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      const version = (sqlite().prepare("select version from webhooks where id = ?").get(hookId) as { version: number }).version;
+      setWebhookActive({ actor: actorOf(admin), webhookId: hookId, version, active: false });
+      expect(deliveries(hookId)[0]).toMatchObject({ status: "failed", attempts: 0 });
+      expect(await runWebhookDeliveries({ now: () => Date.now() + 1000 })).toMatchObject({ sent: 0 });
+      expect(target.received).toHaveLength(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("runs in the background on a timer and stops cleanly", async () => {
+    const target = await receiver([200]);
+    try {
+      const hookId = await addHook(target.url, ["project.promoted", "gate.review_opened"]);
+      const slug = await newProject("Background worker");
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      const worker = startWebhookWorker({ intervalMs: 10 });
+      try {
+        for (let i = 0; i < 200 && deliveries(hookId)[0]?.status !== "delivered"; i++) await new Promise((r) => setTimeout(r, 10));
+      } finally {
+        await worker.stop();
+      }
+      expect(deliveries(hookId)[0]).toMatchObject({ status: "delivered", attempts: 1 });
+      expect(target.received).toHaveLength(1);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe("debt.created and debt.repaid", () => {
+  it("are announced when an item is logged and when it is repaid, by hand or by its last step", async () => {
+    const target = await receiver([200]);
+    try {
+      const hookId = await addHook(target.url, ["debt.created", "debt.repaid"]);
+      const slug = await newProject("Debt events");
+      const body = { register: "technical", category: "missing_tests", stageIncurred: "poc", severity: "low", principalDays: 1, interestDays: 0 };
+      const first = await api("POST", `/api/v1/projects/${slug}/debt`, { token: scientist.token, body: { ...body, title: "No tests for the loader" } });
+      const second = await api("POST", `/api/v1/projects/${slug}/debt`, { token: scientist.token, body: { ...body, title: "No tests for the scorer" } });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      const byHand = await api("PATCH", `/api/v1/debt/${first.body.debtItem.id}`, {
+        token: scientist.token,
+        body: { version: first.body.debtItem.version, status: "repaid", note: "Tests written." },
+      });
+      expect(byHand.status).toBe(200);
+      const step = await api("POST", `/api/v1/debt/${second.body.debtItem.id}/steps`, {
+        token: scientist.token,
+        body: { version: second.body.debtItem.version, title: "Write the scorer tests" },
+      });
+      const done = await api("PATCH", `/api/v1/debt/${second.body.debtItem.id}/steps/${step.body.step.id}`, {
+        token: scientist.token,
+        body: { version: step.body.debtItem.version, done: true },
+      });
+      expect(done.body.debtItem.status).toBe("repaid");
+      const events = deliveries(hookId).map((d) => [d.event, JSON.parse(d.payload).data.debtItem.title]);
+      expect(events).toEqual([
+        ["debt.created", "No tests for the loader"],
+        ["debt.created", "No tests for the scorer"],
+        ["debt.repaid", "No tests for the loader"],
+        ["debt.repaid", "No tests for the scorer"],
+      ]);
+      expect(JSON.parse(deliveries(hookId)[2].payload).data.debtItem.repaidAt).toMatch(/^\d{4}-/);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe("debt.overdue", () => {
+  it("is announced once per item by the periodic scan", async () => {
+    const target = await receiver([200]);
+    try {
+      const slug = await newProject("Overdue debt");
+      const logged = await api("POST", `/api/v1/projects/${slug}/debt`, {
+        token: scientist.token,
+        body: { register: "technical", title: "Manual data export", category: "manual_steps", stageIncurred: "poc", severity: "high", principalDays: 3, interestDays: 1 },
+      });
+      expect(logged.status).toBe(201);
+      const item = logged.body.debtItem;
+      const planned = await api("PATCH", `/api/v1/debt/${item.id}`, {
+        token: scientist.token,
+        body: { version: item.version, strategy: "Script the export.", targetDate: "2001-01-31" },
+      });
+      expect(planned.status).toBe(200);
+      expect(planned.body.debtItem.overdue).toBe(true);
+
+      expect(scanOverdueDebt()).toBe(0); // nobody listens yet: nothing remembered
+      const hookId = await addHook(target.url, ["debt.overdue"]);
+      const announced = scanOverdueDebt();
+      expect(announced).toBeGreaterThanOrEqual(1);
+      expect(scanOverdueDebt()).toBe(0);
+      const rows = deliveries(hookId).filter((d) => JSON.parse(d.payload).data.debtItem.id === item.id);
+      expect(rows).toHaveLength(1);
+      expect(JSON.parse(rows[0].payload).data).toMatchObject({ project: { slug }, debtItem: { title: "Manual data export", targetDate: "2001-01-31" } });
+      expect(sqlite().prepare("select key from notices where key = ?").get(`debt.overdue:${item.id}`)).toBeTruthy();
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+afterAll(() => {
+  apiLimiter.reset();
+});

@@ -1,0 +1,138 @@
+/**
+ * The OpenAPI document: valid OpenAPI 3.1 in shape, generated from the route table, and in
+ * step with the server: every documented operation is served by a route file (a request
+ * without a token gets 401, not 405), every api.v1.*.ts route file is a documented path, and
+ * methods that are not documented answer 405.
+ */
+import { describe, expect, it } from "vitest";
+import { apiRoutes, type ApiRoute } from "~/utils/api-routes.server";
+import { openApiDocument } from "~/utils/openapi.server";
+import { api, apiRouteFiles, documentedPathOf } from "../integration/api-support";
+
+const doc = openApiDocument("http://triad.test") as any;
+const routes: ApiRoute[] = Object.values(apiRoutes);
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/** Every `$ref` in `value`, with where it was found. */
+function refs(value: unknown, at = "#"): Array<{ ref: string; at: string }> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => refs(v, `${at}/${i}`));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) =>
+      k === "$ref" && typeof v === "string" ? [{ ref: v, at }] : refs(v, `${at}/${k}`),
+    );
+  }
+  return [];
+}
+
+function resolve(pointer: string): unknown {
+  return pointer
+    .replace(/^#\//, "")
+    .split("/")
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<any>((node, key) => (node == null ? undefined : node[key]), doc);
+}
+
+const operations = () =>
+  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+  );
+
+describe("the OpenAPI document is valid 3.1 in shape", () => {
+  it("has the required top-level fields", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(typeof doc.info.title).toBe("string");
+    expect(typeof doc.info.version).toBe("string");
+    expect(doc.servers[0].url).toBe("http://triad.test/api/v1");
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(10);
+    expect(Object.keys(doc.components.schemas).length).toBeGreaterThan(5);
+    expect(doc.components.securitySchemes.bearerToken).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(Object.keys(doc.webhooks)).toEqual(
+      expect.arrayContaining(["gate.review_opened", "gate.signoff", "project.promoted", "debt.created", "debt.overdue", "debt.repaid"]),
+    );
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc); // plain JSON, nothing lost in serialisation
+  });
+
+  it("has well-formed operations: unique ids, responses, declared path parameters", () => {
+    const ids = new Set<string>();
+    for (const { path, method, operation } of operations()) {
+      expect(path.startsWith("/")).toBe(true);
+      expect(HTTP_METHODS).toContain(method);
+      expect(ids.has(operation.operationId)).toBe(false);
+      ids.add(operation.operationId);
+      expect(Object.keys(operation.responses).length).toBeGreaterThan(0);
+      for (const [status, response] of Object.entries<any>(operation.responses)) {
+        expect(status).toMatch(/^([1-5]\d\d|default)$/);
+        expect(response.$ref ?? response.description).toBeTruthy();
+      }
+      const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      const declared = operation.parameters.filter((p: any) => p.in === "path");
+      expect(declared.map((p: any) => p.name).sort()).toEqual(templated);
+      for (const parameter of operation.parameters) {
+        expect(["path", "query", "header", "cookie"]).toContain(parameter.in);
+        expect(typeof parameter.name).toBe("string");
+        expect(parameter.schema).toBeTypeOf("object");
+        if (parameter.in === "path") expect(parameter.required).toBe(true);
+      }
+      if (operation.requestBody) expect(operation.requestBody.content["application/json"].schema).toBeTruthy();
+      for (const requirement of operation.security) {
+        for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes[scheme]).toBeTruthy();
+      }
+    }
+  });
+
+  it("resolves every $ref, and its schemas are JSON Schema objects (no per-schema $schema)", () => {
+    for (const { ref, at } of refs(doc)) expect(resolve(ref), `${ref} at ${at}`).toBeTruthy();
+    for (const [name, schema] of Object.entries<any>(doc.components.schemas)) {
+      expect(typeof schema, name).toBe("object");
+      expect(schema.$schema, name).toBeUndefined();
+    }
+  });
+
+  it("describes request bodies from the same zod schemas that validate them", () => {
+    const createProject = doc.components.schemas.CreateProjectBody;
+    expect(createProject.required).toEqual(["name"]);
+    expect(createProject.properties.name).toMatchObject({ type: "string", minLength: 2, maxLength: 120 });
+    expect(doc.components.schemas.SignOffBody.properties.decision.enum).toEqual([
+      "approve",
+      "approve_with_conditions",
+      "changes_requested",
+    ]);
+    expect(doc.components.schemas.UpdateDebtItemBody.required).toEqual(["version"]);
+    expect(doc.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
+  });
+});
+
+describe("the document lists every route the server serves", () => {
+  it("has every route of the route table, and nothing else", () => {
+    for (const route of routes) {
+      expect(doc.paths[route.path]?.[route.method.toLowerCase()]?.operationId, `${route.method} ${route.path}`).toBe(route.operationId);
+    }
+    expect(operations()).toHaveLength(routes.length);
+  });
+
+  it("maps every api.v1.*.ts route file to a documented path, and every documented path to a file", () => {
+    const files = apiRouteFiles().filter((f) => f !== "api.v1.$.ts"); // the JSON 404 for unknown addresses
+    const served = files.map(documentedPathOf).sort();
+    expect(served).toEqual(Object.keys(doc.paths).sort());
+  });
+
+  it("serves each documented operation from its route file (401 without a token, not 405)", async () => {
+    for (const route of routes) {
+      const path = `/api/v1${route.path.replace(/\{(\w+)\}/g, (_, name: string) => (/Id$/.test(name) ? "1" : "x"))}`;
+      const answer = await api(route.method, path, route.body ? { body: {} } : {});
+      expect(answer.status, `${route.method} ${route.path} (${answer.file})`).toBe(route.public ? 200 : 401);
+    }
+  });
+
+  it("answers 405 for the methods a path does not document", async () => {
+    for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
+      const concrete = `/api/v1${path.replace(/\{(\w+)\}/g, "1")}`;
+      for (const method of ["GET", "POST", "PATCH", "DELETE", "PUT"]) {
+        if (method.toLowerCase() in item) continue;
+        const answer = await api(method, concrete, method === "GET" ? {} : { body: {} });
+        expect(answer.status, `${method} ${path}`).toBe(405);
+        expect(answer.body.error.code).toBe("method_not_allowed");
+      }
+    }
+  });
+});
