@@ -8,7 +8,7 @@ import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { Field } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
-import { ConflictError } from "~/domain/errors";
+import { ConflictError, ValidationError } from "~/domain/errors";
 import { debtStatusLabel, registerLabel, stageShortLabel } from "~/domain/labels";
 import { nextStage } from "~/domain/stages";
 import { conditionItemsForReview } from "~/models/debt.server";
@@ -99,6 +99,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof ConflictError && error.details.length) {
       return data({ ...formFailure(formData, {}, error.message), blockers: error.details }, { status: 409 });
+    }
+    if (error instanceof ValidationError) {
+      // keep the intent, so the page shows the messages next to the fields of the form that was sent
+      return data({ ...formFailure(formData, error.fields, error.message), intent }, { status: 400 });
     }
     return actionError(error, formData);
   }

@@ -228,7 +228,7 @@ export default function Requirements() {
       {d.mayState ? (
         <section aria-labelledby="new-requirement">
           <h3 id="new-requirement">State a requirement</h3>
-          <RequirementForm intent="create" values={valuesFor("create") ?? {}} errors={errorsFor("create")} submitLabel="Add requirement" />
+          <RequirementForm key={d.requirements.length} intent="create" values={valuesFor("create") ?? {}} errors={errorsFor("create")} submitLabel="Add requirement" />
         </section>
       ) : null}
     </>

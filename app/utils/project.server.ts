@@ -20,6 +20,11 @@ export function requireProject(request: Request, params: { slug?: string }): Pro
   const slug = params.slug ?? "";
   const found = findProjectBySlug(slug);
   if (found.kind === "moved") {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      // A form opened before a rename still reaches the project, so its version check can
+      // answer with a conflict instead of a redirect that silently drops the input.
+      return requireProject(request, { slug: found.slug });
+    }
     const url = new URL(request.url);
     const rest = url.pathname.slice(`/projects/${slug}`.length);
     throw redirect(`/projects/${found.slug}${rest}${url.search}`, 301);
