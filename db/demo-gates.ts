@@ -825,7 +825,7 @@ function insertCriteria(
 type SignedOff = SignOffState & { id: number; signedAt: number; status: "current" | "superseded" };
 
 /**
- * Writes one sign-off as app/models/gates.server.ts signOff does: the previous current one of
+ * Writes one sign-off as app/models/gate-signoffs.server.ts signOff does: the previous current one of
  * that discipline is superseded, conditions become debt items linked by sign_off_id, and the
  * fingerprint is taken after the conditions exist (`fingerprintAt` computes it).
  */

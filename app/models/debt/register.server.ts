@@ -1,0 +1,236 @@
+/**
+ * The organisation-wide register (/debt, /debt.csv): one filter builder, so the page, its
+ * totals and the CSV always select the same rows.
+ */
+import { and, asc, eq, inArray, isNull, not, sql, type SQL } from "drizzle-orm";
+import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import Database from "better-sqlite3";
+import { db } from "../../../db/client.server";
+import { debtItems, projects, users } from "../../../db/schema";
+import { accruedInterest, categoryLabel } from "~/domain/debt";
+import type { DebtFilters, DebtSort } from "~/utils/debt-validation";
+import { UNSETTLED } from "./shared.server";
+
+export const DEBT_PAGE_SIZE = 50;
+
+/**
+ * Overdue, in SQL, exactly as domain `isOverdue`: open or repaying, and the target date or an
+ * unfinished step's due date is before `today`.
+ */
+export function overdueSql(today: string): SQL {
+  // Written with qualified names on purpose: drizzle leaves columns unqualified in the select
+  // list of a single-table query, and inside the subquery "id" would then mean the step's id.
+  const item = (column: string) => sql.raw(`"debt_items"."${column}"`);
+  return sql`(${item("status")} in ('open', 'repaying') and ((${item("target_date")} is not null and ${item("target_date")} < ${today}) or exists (select 1 from "repayment_steps" as "rs" where "rs"."debt_item_id" = ${item("id")} and "rs"."done_at" is null and "rs"."due_date" is not null and "rs"."due_date" < ${today})))`;
+}
+
+function orgWhere(filters: DebtFilters, today: string): SQL | undefined {
+  const where: SQL[] = [];
+  if (filters.register) where.push(eq(debtItems.register, filters.register));
+  if (filters.status === "unpaid") where.push(inArray(debtItems.status, UNSETTLED));
+  else if (filters.status) where.push(eq(debtItems.status, filters.status));
+  if (filters.severity) where.push(eq(debtItems.severity, filters.severity));
+  if (filters.category) where.push(eq(debtItems.category, filters.category));
+  if (filters.project) where.push(eq(debtItems.projectId, filters.project));
+  if (filters.owner === "none") where.push(isNull(debtItems.ownerId));
+  else if (filters.owner) where.push(eq(debtItems.ownerId, filters.owner));
+  if (filters.overdue === "yes") where.push(overdueSql(today));
+  if (filters.overdue === "no") where.push(not(overdueSql(today)));
+  return where.length ? and(...where) : undefined;
+}
+
+const orgOwner = alias(users, "owner");
+
+function orgColumns(today: string) {
+  return {
+    id: debtItems.id,
+    projectId: debtItems.projectId,
+    projectSlug: projects.slug,
+    projectName: projects.name,
+    register: debtItems.register,
+    title: debtItems.title,
+    description: debtItems.description,
+    category: debtItems.category,
+    benefit: debtItems.benefit,
+    stageIncurred: debtItems.stageIncurred,
+    severity: debtItems.severity,
+    status: debtItems.status,
+    statusNote: debtItems.statusNote,
+    acceptedJustification: debtItems.acceptedJustification,
+    acceptedReviewDate: debtItems.acceptedReviewDate,
+    ownerId: debtItems.ownerId,
+    ownerName: orgOwner.name,
+    principalDays: debtItems.principalDays,
+    interestDays: debtItems.interestDays,
+    strategy: debtItems.strategy,
+    targetDate: debtItems.targetDate,
+    repayBeforeStage: debtItems.repayBeforeStage,
+    openedAt: debtItems.openedAt,
+    repaidAt: debtItems.repaidAt,
+    overdue: sql<number>`${overdueSql(today)}`,
+  };
+}
+
+function orgOrder(filters: DebtFilters, today: string): SQL[] {
+  const dir = filters.dir === "asc" ? sql`asc` : sql`desc`;
+  const rank = (column: AnySQLiteColumn, values: readonly string[]) =>
+    sql`(case ${column} ${sql.join(values.map((v, i) => sql`when ${v} then ${i}`), sql` `)} else ${values.length} end)`;
+  const end = sql`coalesce(case when ${debtItems.status} = 'repaid' then date(${debtItems.repaidAt} / 1000, 'unixepoch') end, ${today})`;
+  // Sorting only: months approximated by days / 30.436875; displayed values are exact.
+  const accrued = sql`(${debtItems.interestDays} * max(0, julianday(${end}) - julianday(date(${debtItems.openedAt} / 1000, 'unixepoch'))) / 30.436875)`;
+  const expressions: Record<DebtSort, SQL> = {
+    project: sql`lower(${projects.name})`,
+    title: sql`lower(${debtItems.title})`,
+    register: sql`${debtItems.register}`,
+    category: sql`${debtItems.category}`,
+    severity: rank(debtItems.severity, ["low", "medium", "high", "critical"]),
+    status: rank(debtItems.status, ["open", "repaying", "accepted", "repaid"]),
+    owner: sql`lower(${orgOwner.name})`,
+    principal: sql`${debtItems.principalDays}`,
+    interest: sql`${debtItems.interestDays}`,
+    accrued,
+    target: sql`${debtItems.targetDate}`,
+    overdue: overdueSql(today),
+    opened: sql`${debtItems.openedAt}`,
+  };
+  const nullable = filters.sort === "owner" || filters.sort === "target";
+  return [
+    sql`${expressions[filters.sort]} ${dir}${nullable ? sql` nulls last` : sql``}`,
+    sql`${rank(debtItems.severity, ["low", "medium", "high", "critical"])} desc`,
+    sql`${debtItems.targetDate} asc nulls last`,
+    asc(debtItems.id),
+  ];
+}
+
+type OrgRaw = ReturnType<ReturnType<typeof orgQuery>["all"]>[number];
+
+function orgQuery(filters: DebtFilters, today: string) {
+  return db
+    .select(orgColumns(today))
+    .from(debtItems)
+    .innerJoin(projects, eq(projects.id, debtItems.projectId))
+    .leftJoin(orgOwner, eq(orgOwner.id, debtItems.ownerId))
+    .where(orgWhere(filters, today))
+    .orderBy(...orgOrder(filters, today));
+}
+
+/** A row of the org-wide register, with the numbers the domain computes. */
+function finishRow(row: OrgRaw, today: string) {
+  return {
+    ...row,
+    overdue: Boolean(row.overdue),
+    categoryLabel: categoryLabel(row.register, row.category),
+    accruedInterestDays: accruedInterest(row, today),
+  };
+}
+
+export type OrgDebtRow = ReturnType<typeof finishRow>;
+
+export type OrgDebtTotals = {
+  count: number;
+  openCount: number;
+  principalDays: number;
+  accruedInterestDays: number;
+  overdueCount: number;
+};
+
+/** Totals of the whole filtered set (not just the page). */
+export function orgDebtTotals(filters: DebtFilters, today: string): OrgDebtTotals {
+  const where = orgWhere(filters, today);
+  const unsettled = sql`${debtItems.status} in ('open', 'repaying')`;
+  const sums = db
+    .select({
+      count: sql<number>`count(*)`,
+      openCount: sql<number>`coalesce(sum(case when ${unsettled} then 1 else 0 end), 0)`,
+      principalDays: sql<number>`coalesce(sum(case when ${unsettled} then ${debtItems.principalDays} else 0 end), 0)`,
+      overdueCount: sql<number>`coalesce(sum(case when ${overdueSql(today)} then 1 else 0 end), 0)`,
+    })
+    .from(debtItems)
+    .where(where)
+    .get()!;
+  // Interest needs calendar months (domain monthsBetween), so it is summed here, row by row.
+  const interestRows = db
+    .select({
+      interestDays: debtItems.interestDays,
+      openedAt: debtItems.openedAt,
+      repaidAt: debtItems.repaidAt,
+      status: debtItems.status,
+    })
+    .from(debtItems)
+    .where(and(where, sql`${debtItems.interestDays} > 0`))
+    .all();
+  const accruedInterestDays = interestRows.reduce((sum, row) => sum + accruedInterest(row, today), 0);
+  return { ...sums, accruedInterestDays };
+}
+
+/** One page of the org-wide register, its totals and page count. */
+export function listOrgDebt({
+  filters,
+  today,
+  pageSize = DEBT_PAGE_SIZE,
+}: {
+  filters: DebtFilters;
+  today: string;
+  pageSize?: number;
+}) {
+  const totals = orgDebtTotals(filters, today);
+  const pages = Math.max(1, Math.ceil(totals.count / pageSize));
+  const page = Math.min(filters.page, pages);
+  const rows = orgQuery(filters, today)
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .all()
+    .map((row) => finishRow(row, today));
+  return { rows, totals, page, pages, pageSize };
+}
+
+/**
+ * Every row of the filtered set, in the page's order, one at a time, for the CSV download.
+ *
+ * It reads through its own read-only connection: a better-sqlite3 connection with an open
+ * iterator refuses every write ("connection is busy"), and a download streams across many
+ * event-loop turns. The separate connection also reads one consistent snapshot (WAL). Call
+ * `close` when done (csvStream does, also when the client goes away).
+ */
+export function iterateOrgDebt(filters: DebtFilters, today: string): { rows: Iterator<OrgDebtRow>; close: () => void } {
+  const query = orgQuery(filters, today);
+  const file = db.$client.name;
+  if (!file || file === ":memory:" || db.$client.memory) {
+    const all = query.all().map((row) => finishRow(row, today));
+    return { rows: all[Symbol.iterator](), close: () => {} };
+  }
+  const { sql: text, params } = query.toSQL();
+  const keys = Object.keys(orgColumns(today)) as (keyof OrgRaw)[];
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  reader.pragma("busy_timeout = 5000");
+  const cursor = reader.prepare(text).raw(true).iterate(...params) as IterableIterator<unknown[]>;
+  function* rows(): Generator<OrgDebtRow> {
+    for (const values of cursor) {
+      const row = Object.fromEntries(keys.map((key, i) => [key, values[i]])) as OrgRaw;
+      yield finishRow(row, today);
+    }
+  }
+  return {
+    rows: rows(),
+    close: () => {
+      cursor.return?.();
+      if (reader.open) reader.close();
+    },
+  };
+}
+
+/** Choices for the /debt filter form: projects, and people who own debt. */
+export function orgDebtFilterOptions() {
+  const projectOptions = db
+    .select({ id: projects.id, name: projects.name })
+    .from(projects)
+    .orderBy(asc(projects.name))
+    .all();
+  const owners = db
+    .selectDistinct({ id: users.id, name: users.name })
+    .from(debtItems)
+    .innerJoin(users, eq(users.id, debtItems.ownerId))
+    .orderBy(asc(users.name))
+    .all();
+  return { projects: projectOptions, owners };
+}

@@ -1,0 +1,237 @@
+/**
+ * Repayment steps of a debt item's plan. Steps are part of the item: every change bumps the
+ * item's `version` and writes one activity row on the item; ticking or removing a step moves
+ * the item's status along (domain `statusAfterStepChange`).
+ */
+import { eq, sql } from "drizzle-orm";
+import { db } from "../../../db/client.server";
+import { repaymentSteps, type DebtItem, type RepaymentStep, type Stage } from "../../../db/schema";
+import { statusAfterStepChange, validatePlan } from "~/domain/debt";
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
+import { debtStatusLabel } from "~/domain/labels";
+import { enqueueIfRepaid } from "../webhook-outbox.server";
+import {
+  beginItemWrite,
+  fieldWords,
+  loadSteps,
+  pick,
+  quote,
+  record,
+  requireMemberOwner,
+  staleItem,
+  writeItem,
+  type ItemMutation,
+} from "./shared.server";
+
+export type StepInput = { title: string; ownerId: number | null; dueDate: string | null };
+
+/** Status and its dates after the steps changed. */
+function statusSet(item: DebtItem, steps: Array<{ done: boolean }>, now: number): Partial<DebtItem> {
+  const status = statusAfterStepChange(item.status, steps);
+  if (status === item.status) return {};
+  return status === "repaid"
+    ? { status, repaidAt: now, statusNote: "All repayment steps are done." }
+    : { status, repaidAt: null };
+}
+
+const statusWords = (set: Partial<DebtItem>) =>
+  set.status ? `; the item is now ${debtStatusLabel[set.status].toLowerCase()}` : "";
+
+const stepView = (s: RepaymentStep) => ({
+  id: s.id,
+  title: s.title,
+  ownerId: s.ownerId,
+  dueDate: s.dueDate,
+  done: s.doneAt != null,
+});
+
+/** The plan's rules for one step (title, due date not after the target date). */
+function checkStep(item: DebtItem, steps: RepaymentStep[], index: number, step: StepInput, stage: Stage) {
+  const planned = steps.map((s) => ({ title: s.title, dueDate: s.dueDate }));
+  planned[index] = { title: step.title, dueDate: step.dueDate };
+  const errors = validatePlan({ targetDate: item.targetDate, repayBeforeStage: null, steps: planned }, stage);
+  const fields: FieldErrors = {};
+  for (const field of ["title", "dueDate"] as const) {
+    const message = errors[`steps.${index}.${field}`];
+    if (message) fields[field] = message;
+  }
+  if (Object.keys(fields).length) throw new ValidationError("Check the step.", fields);
+}
+
+export function addRepaymentStep({ step, ...mutation }: ItemMutation & { step: StepInput }): RepaymentStep {
+  const now = mutation.now ?? Date.now();
+  return db.transaction((tx) => {
+    const { item, project } = beginItemWrite(tx, mutation, true);
+    const steps = loadSteps(tx, item.id);
+    checkStep(item, steps, steps.length, step, project.stage);
+    requireMemberOwner(tx, item.projectId, step.ownerId, "ownerId");
+    const created = tx
+      .insert(repaymentSteps)
+      .values({
+        debtItemId: item.id,
+        position: steps.reduce((max, s) => Math.max(max, s.position), 0) + 1,
+        title: step.title,
+        ownerId: step.ownerId,
+        dueDate: step.dueDate,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    // An undone step cannot settle the item, and must not undo a "repaying" set by hand.
+    writeItem(tx, item, mutation.version, {}, now);
+    record(
+      tx,
+      mutation.actor,
+      item,
+      "debt.step_added",
+      `${mutation.actor.name} added step ${steps.length + 1} ${quote(created.title)} to the plan of ${quote(item.title)}${created.dueDate ? `, due ${created.dueDate}` : ""}`,
+      undefined,
+      { step: stepView(created) },
+      now,
+    );
+    return created;
+  });
+}
+
+function findStep(steps: RepaymentStep[], stepId: number) {
+  const index = steps.findIndex((s) => s.id === stepId);
+  if (index < 0) throw new NotFoundError("That step is not part of this repayment plan.");
+  return { step: steps[index], index };
+}
+
+export function updateRepaymentStep({
+  stepId,
+  step: input,
+  ...mutation
+}: ItemMutation & { stepId: number; step: StepInput }): RepaymentStep {
+  const now = mutation.now ?? Date.now();
+  return db.transaction((tx) => {
+    const { item, project } = beginItemWrite(tx, mutation, true);
+    const steps = loadSteps(tx, item.id);
+    const { step, index } = findStep(steps, stepId);
+    checkStep(item, steps, index, input, project.stage);
+    requireMemberOwner(tx, item.projectId, input.ownerId, "ownerId");
+    const keys = (["title", "ownerId", "dueDate"] as const).filter((k) => input[k] !== step[k]);
+    if (keys.length === 0) {
+      if (item.version !== mutation.version) throw staleItem(item.title);
+      return step;
+    }
+    writeItem(tx, item, mutation.version, {}, now);
+    const after = tx
+      .update(repaymentSteps)
+      .set({ ...pick(input, keys), version: sql`${repaymentSteps.version} + 1` })
+      .where(eq(repaymentSteps.id, step.id))
+      .returning()
+      .get()!;
+    record(
+      tx,
+      mutation.actor,
+      item,
+      "debt.step_updated",
+      `${mutation.actor.name} edited step ${index + 1} ${quote(after.title)} of ${quote(item.title)} (${fieldWords(keys)})`,
+      { stepId: step.id, ...pick(step, keys) },
+      { stepId: step.id, ...pick(after, keys) },
+      now,
+    );
+    return after;
+  });
+}
+
+/** Ticks or unticks a step; the item's status follows (statusAfterStepChange). */
+export function setRepaymentStepDone({
+  stepId,
+  done,
+  ...mutation
+}: ItemMutation & { stepId: number; done: boolean }): DebtItem {
+  const now = mutation.now ?? Date.now();
+  return db.transaction((tx) => {
+    const { item } = beginItemWrite(tx, mutation, true);
+    const steps = loadSteps(tx, item.id);
+    const { step, index } = findStep(steps, stepId);
+    if ((step.doneAt != null) === done) {
+      throw new ConflictError(`Step ${index + 1} ${quote(step.title)} is already ${done ? "done" : "not done"}.`);
+    }
+    tx.update(repaymentSteps)
+      .set({
+        doneAt: done ? now : null,
+        doneById: done ? mutation.actor.id : null,
+        version: sql`${repaymentSteps.version} + 1`,
+      })
+      .where(eq(repaymentSteps.id, step.id))
+      .run();
+    const views = steps.map((s) => (s.id === step.id ? { ...stepView(s), done } : stepView(s)));
+    const set = statusSet(item, views, now);
+    const after = writeItem(tx, item, mutation.version, set, now);
+    record(
+      tx,
+      mutation.actor,
+      item,
+      done ? "debt.step_done" : "debt.step_undone",
+      `${mutation.actor.name} marked step ${index + 1} ${quote(step.title)} of ${quote(item.title)} ${done ? "done" : "not done"}${statusWords(set)}`,
+      { stepId: step.id, done: !done, status: item.status },
+      { stepId: step.id, done, status: after.status },
+      now,
+    );
+    enqueueIfRepaid(tx, item, after, now);
+    return after;
+  });
+}
+
+export function moveRepaymentStep({
+  stepId,
+  direction,
+  ...mutation
+}: ItemMutation & { stepId: number; direction: "up" | "down" }): void {
+  const now = mutation.now ?? Date.now();
+  db.transaction((tx) => {
+    const { item } = beginItemWrite(tx, mutation, true);
+    const steps = loadSteps(tx, item.id);
+    const { step, index } = findStep(steps, stepId);
+    const otherIndex = direction === "up" ? index - 1 : index + 1;
+    const other = steps[otherIndex];
+    if (!other) {
+      throw new ConflictError(`Step ${quote(step.title)} is already ${direction === "up" ? "first" : "last"}.`);
+    }
+    writeItem(tx, item, mutation.version, {}, now);
+    // Positions are rewritten 1..n so gaps or ties from older data cannot stick.
+    const order = steps.map((s) => s.id);
+    [order[index], order[otherIndex]] = [order[otherIndex], order[index]];
+    order.forEach((id, i) => {
+      tx.update(repaymentSteps).set({ position: i + 1 }).where(eq(repaymentSteps.id, id)).run();
+    });
+    record(
+      tx,
+      mutation.actor,
+      item,
+      "debt.step_moved",
+      `${mutation.actor.name} moved step ${quote(step.title)} of ${quote(item.title)} ${direction} (now step ${otherIndex + 1})`,
+      { stepIds: steps.map((s) => s.id) },
+      { stepIds: order },
+      now,
+    );
+  });
+}
+
+export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { stepId: number }): DebtItem {
+  const now = mutation.now ?? Date.now();
+  return db.transaction((tx) => {
+    const { item } = beginItemWrite(tx, mutation, true);
+    const steps = loadSteps(tx, item.id);
+    const { step, index } = findStep(steps, stepId);
+    tx.delete(repaymentSteps).where(eq(repaymentSteps.id, step.id)).run();
+    const set = statusSet(item, steps.filter((s) => s.id !== step.id).map(stepView), now);
+    const after = writeItem(tx, item, mutation.version, set, now);
+    record(
+      tx,
+      mutation.actor,
+      item,
+      "debt.step_removed",
+      `${mutation.actor.name} removed step ${index + 1} ${quote(step.title)} from the plan of ${quote(item.title)}${statusWords(set)}`,
+      { step: stepView(step), status: item.status },
+      set.status ? { status: after.status } : undefined,
+      now,
+    );
+    enqueueIfRepaid(tx, item, after, now);
+    return after;
+  });
+}

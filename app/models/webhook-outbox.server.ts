@@ -1,0 +1,232 @@
+/**
+ * The webhook outbox. A change that announces an event calls `enqueueWebhookEvent(tx, ...)`
+ * inside its own transaction, so a delivery row exists exactly when the change was committed.
+ * The background worker (app/utils/webhook-worker.server.ts) sends due deliveries and records
+ * each outcome here; the user's request never waits for a receiver. Re-exported by
+ * webhooks.server.ts, which holds the admin side.
+ */
+import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { db, type Tx } from "../../db/client.server";
+import { debtItems, notices, projects, webhookDeliveries, webhooks, type DebtItem, type Project } from "../../db/schema";
+import { toApiJson } from "~/utils/api-json";
+import type { WebhookEvent } from "~/utils/validation";
+
+type Database = Tx | typeof db;
+
+/**
+ * Writes one pending delivery per active webhook subscribed to `event`, with the exact body
+ * that will be sent (and signed) on every attempt. Call it inside the change's transaction.
+ */
+export function enqueueWebhookEvent(tx: Database, event: WebhookEvent, data: unknown, now = Date.now()): number {
+  const hooks = tx
+    .select({ id: webhooks.id })
+    .from(webhooks)
+    .where(
+      and(
+        eq(webhooks.active, true),
+        sql`exists (select 1 from json_each(${webhooks.events}) where json_each.value = ${event})`,
+      ),
+    )
+    .all();
+  if (hooks.length === 0) return 0;
+  const payload = JSON.stringify({ event, occurredAt: new Date(now).toISOString(), data: toApiJson(data) });
+  tx.insert(webhookDeliveries)
+    .values(hooks.map((hook) => ({ webhookId: hook.id, event, payload, nextAttemptAt: now, createdAt: now })))
+    .run();
+  return hooks.length;
+}
+
+/** Whether any active webhook listens to `event` (lets the overdue scan skip its query). */
+export function hasSubscribers(event: WebhookEvent, database: Database = db): boolean {
+  return Boolean(
+    database
+      .select({ id: webhooks.id })
+      .from(webhooks)
+      .where(
+        and(
+          eq(webhooks.active, true),
+          sql`exists (select 1 from json_each(${webhooks.events}) where json_each.value = ${event})`,
+        ),
+      )
+      .get(),
+  );
+}
+
+/** The project as events describe it. */
+export function webhookProject(project: Pick<Project, "id" | "slug" | "name" | "stage" | "state">) {
+  return { id: project.id, slug: project.slug, name: project.name, stage: project.stage, state: project.state };
+}
+
+/** debt.created / debt.repaid / debt.overdue for one item; call inside the change's transaction. */
+export function enqueueDebtEvent(
+  tx: Database,
+  event: Extract<WebhookEvent, `debt.${string}`>,
+  item: Pick<
+    DebtItem,
+    | "id"
+    | "projectId"
+    | "register"
+    | "title"
+    | "category"
+    | "severity"
+    | "status"
+    | "principalDays"
+    | "interestDays"
+    | "ownerId"
+    | "targetDate"
+    | "repayBeforeStage"
+    | "openedAt"
+    | "repaidAt"
+  >,
+  now = Date.now(),
+): number {
+  if (!hasSubscribers(event, tx)) return 0;
+  const project = tx
+    .select({ id: projects.id, slug: projects.slug, name: projects.name, stage: projects.stage, state: projects.state })
+    .from(projects)
+    .where(eq(projects.id, item.projectId))
+    .get();
+  if (!project) return 0;
+  const { projectId: _projectId, ...debtItem } = item;
+  return enqueueWebhookEvent(tx, event, { project: webhookProject(project), debtItem }, now);
+}
+
+const debtEventColumns = {
+  id: debtItems.id,
+  projectId: debtItems.projectId,
+  register: debtItems.register,
+  title: debtItems.title,
+  category: debtItems.category,
+  severity: debtItems.severity,
+  status: debtItems.status,
+  principalDays: debtItems.principalDays,
+  interestDays: debtItems.interestDays,
+  ownerId: debtItems.ownerId,
+  targetDate: debtItems.targetDate,
+  repayBeforeStage: debtItems.repayBeforeStage,
+  openedAt: debtItems.openedAt,
+  repaidAt: debtItems.repaidAt,
+};
+
+/**
+ * debt.overdue, once per item: items matching `overdue` (the debt model's overdueSql, passed
+ * in by the worker) that have no notice yet get one, and their event, in one transaction each.
+ * Skipped while no webhook listens, so a hook added later hears about what is overdue now.
+ */
+export function announceOverdueDebt({ overdue, now, limit = 100 }: { overdue: SQL; now: number; limit?: number }): number {
+  if (!hasSubscribers("debt.overdue")) return 0;
+  const noticeKey = sql`'debt.overdue:' || ${debtItems.id}`;
+  const items = db
+    .select(debtEventColumns)
+    .from(debtItems)
+    .leftJoin(notices, eq(notices.key, noticeKey))
+    .where(and(overdue, isNull(notices.key)))
+    .orderBy(asc(debtItems.id))
+    .limit(limit)
+    .all();
+  let announced = 0;
+  for (const item of items) {
+    db.transaction((tx) => {
+      const inserted = tx
+        .insert(notices)
+        .values({ key: `debt.overdue:${item.id}`, createdAt: now })
+        .onConflictDoNothing()
+        .returning({ key: notices.key })
+        .get();
+      if (inserted) announced += enqueueDebtEvent(tx, "debt.overdue", item, now) > 0 ? 1 : 0;
+    });
+  }
+  return announced;
+}
+
+/** debt.repaid when a change settled the item (by hand, or by its last step). */
+export function enqueueIfRepaid(
+  tx: Database,
+  before: Pick<DebtItem, "status">,
+  after: Parameters<typeof enqueueDebtEvent>[2],
+  now = Date.now(),
+): void {
+  if (after.status === "repaid" && before.status !== "repaid") enqueueDebtEvent(tx, "debt.repaid", after, now);
+}
+
+/** The same for items known by id (the conditions a sign-off logged as debt). */
+export function enqueueDebtEventsById(
+  tx: Database,
+  event: Extract<WebhookEvent, `debt.${string}`>,
+  itemIds: number[],
+  now = Date.now(),
+): void {
+  if (itemIds.length === 0 || !hasSubscribers(event, tx)) return;
+  const items = tx.select(debtEventColumns).from(debtItems).where(inArray(debtItems.id, itemIds)).all();
+  for (const item of items) enqueueDebtEvent(tx, event, item, now);
+}
+
+export type DueDelivery = {
+  id: number;
+  webhookId: number;
+  event: string;
+  payload: string;
+  attempts: number;
+  url: string;
+  secret: string;
+};
+
+/** Pending deliveries whose time has come, oldest first, of active webhooks only. */
+export function dueDeliveries(now: number, limit: number): DueDelivery[] {
+  return db
+    .select({
+      id: webhookDeliveries.id,
+      webhookId: webhookDeliveries.webhookId,
+      event: webhookDeliveries.event,
+      payload: webhookDeliveries.payload,
+      attempts: webhookDeliveries.attempts,
+      url: webhooks.url,
+      secret: webhooks.secret,
+    })
+    .from(webhookDeliveries)
+    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
+    .where(
+      and(
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.nextAttemptAt, now),
+        eq(webhooks.active, true),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * The outcome of one attempt: delivered, retried at `retryAt`, or (retryAt null) given up.
+ * Only a still-pending row is touched, so a deactivation in between is not undone.
+ */
+export function recordDeliveryAttempt({
+  id,
+  delivered,
+  statusCode,
+  error,
+  retryAt,
+  now,
+}: {
+  id: number;
+  delivered: boolean;
+  statusCode: number | null;
+  error: string | null;
+  retryAt: number | null;
+  now: number;
+}): void {
+  db.update(webhookDeliveries)
+    .set({
+      attempts: sql`${webhookDeliveries.attempts} + 1`,
+      lastStatusCode: statusCode,
+      lastError: error,
+      ...(delivered
+        ? { status: "delivered" as const, deliveredAt: now }
+        : retryAt === null
+          ? { status: "failed" as const }
+          : { nextAttemptAt: retryAt }),
+    })
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "pending")))
+    .run();
+}
