@@ -51,6 +51,10 @@ export function signOff({
     if (decision === "approve_with_conditions" && conditions.length === 0) {
       errors.conditions = "Write at least one condition, one per line.";
     }
+    // After production there is no later stage to repay before, so a date must say when.
+    if (review.targetStage === "production" && conditions.some((c) => !c.targetDate)) {
+      errors.conditionTargetDate = "At the gate to production, give the conditions a target date.";
+    }
     if (Object.keys(errors).length) throw new ValidationError("The sign-off is incomplete.", errors);
     const previous = tx
       .select({ id: signOffs.id, decision: signOffs.decision, userId: signOffs.userId })
