@@ -13,7 +13,6 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { db } from "../../db/client.server";
 import {
   activity,
-  requirements,
   users,
   type Discipline,
   type ProjectState,
@@ -22,6 +21,7 @@ import {
 import { DISCIPLINES } from "../../db/schema";
 import { stageIntervals, type ProjectHistory } from "~/domain/stats";
 import { conditionItemsForReview, gateDebtFacts } from "./debt.server";
+import { gateRequirements } from "./gate-reviews-read.server";
 import { getReview, reviewSnapshot, type PanelStatus } from "./gates.server";
 import { getProject } from "./projects.server";
 
@@ -46,24 +46,6 @@ function namesOf(ids: Array<number | null | undefined>): Map<number, string> {
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-function liveRequirements(projectId: number) {
-  return db
-    .select({
-      id: requirements.id,
-      title: requirements.title,
-      description: requirements.description,
-      target: requirements.target,
-      priority: requirements.priority,
-      status: requirements.status,
-      feasibility: requirements.feasibility,
-      conditions: requirements.conditions,
-      feasibilityNote: requirements.feasibilityNote,
-    })
-    .from(requirements)
-    .where(eq(requirements.projectId, projectId))
-    .orderBy(asc(requirements.id))
-    .all();
-}
 
 /**
  * The dossier of review `reviewId` of project `projectId`; null when the project has no such
@@ -176,7 +158,7 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
       /** The item's status today (the debt register follows it after the review). */
       statusNow: c.status,
     })),
-    requirements: snapshot?.requirements ?? liveRequirements(projectId),
+    requirements: snapshot?.requirements ?? gateRequirements(db, projectId),
     debtItems: debtFacts.map((d) => ({
       id: d.id,
       register: d.register,

@@ -33,8 +33,9 @@ type Database = Tx | typeof db;
 
 // ---------- facts ----------
 
-function loadFacts(database: Database, projectId: number) {
-  const reqs = database
+/** A project's requirements with exactly the fields that matter at a gate, by id. */
+export function gateRequirements(database: Database, projectId: number) {
+  return database
     .select({
       id: requirements.id,
       title: requirements.title,
@@ -48,7 +49,12 @@ function loadFacts(database: Database, projectId: number) {
     })
     .from(requirements)
     .where(eq(requirements.projectId, projectId))
+    .orderBy(asc(requirements.id))
     .all();
+}
+
+function loadFacts(database: Database, projectId: number) {
+  const reqs = gateRequirements(database, projectId);
   const members = database
     .select({ userId: memberships.userId, discipline: memberships.discipline })
     .from(memberships)
@@ -224,14 +230,13 @@ export function loadOpenReview(tx: Tx, reviewId: number): GateReview {
 /** What the dossier keeps: the content as it stood when the review closed. */
 export function closingSnapshot(tx: Tx, review: GateReview) {
   const view = evaluateReview(tx, review);
-  const reqs = tx.select().from(requirements).where(eq(requirements.projectId, review.projectId)).all();
   const debt = gateDebtFacts(review.projectId, tx);
   return {
     fingerprint: view.fingerprint,
     criteria: view.criteria.map((c) => ({ key: c.key, label: c.label, kind: c.kind, met: c.met, detail: c.detail, attestedByName: c.attestedByName, attestedAt: c.attestedAt, attestationNote: c.attestationNote })),
     panels: view.panels.map((p) => ({ discipline: p.discipline, status: p.status })),
     blockers: view.blockers,
-    requirements: reqs.map((r) => ({ id: r.id, title: r.title, description: r.description, target: r.target, priority: r.priority, status: r.status, feasibility: r.feasibility, conditions: r.conditions, feasibilityNote: r.feasibilityNote })),
+    requirements: gateRequirements(tx, review.projectId),
     debtItems: debt,
   };
 }
