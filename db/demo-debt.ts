@@ -16,7 +16,6 @@ import { recordActivity, type ActivityInput } from "../app/models/activity.serve
 import { categoryLabel, type Register } from "../app/domain/debt";
 import { utcDate, addDays } from "../app/domain/dates";
 import { debtStatusLabel, registerLabel, severityLabel } from "../app/domain/labels";
-import { stageIndex } from "../app/domain/stages";
 
 const DAY = 24 * 60 * 60 * 1000;
 
