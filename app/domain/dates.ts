@@ -116,3 +116,25 @@ export function monthsBetween(from: string, to: string): number {
   const remainder = daysBetween(anchor, to);
   return whole + remainder / daysBetween(anchor, next);
 }
+
+/**
+ * `monthsBetween` for day numbers (days since 1970-01-01 UTC), without building strings:
+ * the same calendar rule, for loops over many items (the dashboard's debt series).
+ */
+export function monthsBetweenDays(fromDay: number, toDay: number): number {
+  if (toDay <= fromDay) return 0;
+  const from = new Date(fromDay * DAY_MS);
+  const to = new Date(toDay * DAY_MS);
+  const y = from.getUTCFullYear();
+  const m = from.getUTCMonth();
+  const d = from.getUTCDate();
+  // Day number of `from` plus n months, clamped to the month's last day (as addMonths does).
+  const plusMonths = (n: number) => {
+    const last = new Date(Date.UTC(y, m + n + 1, 0)).getUTCDate();
+    return Date.UTC(y, m + n, Math.min(d, last)) / DAY_MS;
+  };
+  let whole = (to.getUTCFullYear() - y) * 12 + (to.getUTCMonth() - m);
+  if (plusMonths(whole) > toDay) whole -= 1;
+  const anchor = plusMonths(whole);
+  return whole + (toDay - anchor) / (plusMonths(whole + 1) - anchor);
+}

@@ -4,6 +4,7 @@
  * why they stop. Pure functions; instants are ms UTC and `now` is always passed in.
  */
 import type { Stage } from "../../db/schema";
+import { monthsBetweenDays } from "./dates";
 
 /** A project's stage changes, oldest first; the first entry is its creation (stage poc). */
 export type StageChange = { at: number; stage: Stage };
@@ -181,39 +182,38 @@ export type DebtPoint = {
  * then on every item opened so far (up to its repayment). `monthsBetweenDates` is the
  * calendar rule of app/domain/dates.ts, passed in so this stays a pure function of its input.
  */
-export function debtSeries(
-  items: DebtFact[],
-  at: number[],
-  monthsBetweenDates: (from: string, to: string) => number,
-): DebtPoint[] {
-  const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const memo = new Map<string, number>();
-  const months = (from: number, to: number) => {
-    const a = dateOf(from);
-    const b = dateOf(to);
-    const key = `${a}|${b}`;
+export function debtSeries(items: DebtFact[], at: number[]): DebtPoint[] {
+  // Interest depends only on the two calendar days: the calendar rule runs once per
+  // distinct (opened day, end day) pair, not once per item and month.
+  const dayOf = (ms: number) => Math.floor(ms / DAY);
+  const memo = new Map<number, number>();
+  const months = (fromDay: number, toDay: number) => {
+    const key = fromDay * 1_000_000 + toDay;
     let value = memo.get(key);
     if (value === undefined) {
-      value = monthsBetweenDates(a, b);
+      value = monthsBetweenDays(fromDay, toDay);
       memo.set(key, value);
     }
     return value;
   };
+  const opened = items.map((i) => dayOf(i.openedAt));
+  const repaid = items.map((i) => (i.repaidAt === null ? null : dayOf(i.repaidAt)));
   return at.map((moment) => {
+    const momentDay = dayOf(moment);
     const point: DebtPoint = {
       at: moment,
       technical: { principalDays: 0, accruedInterestDays: 0 },
       organizational: { principalDays: 0, accruedInterestDays: 0 },
     };
-    for (const item of items) {
-      if (item.openedAt > moment) continue;
+    items.forEach((item, i) => {
+      if (item.openedAt > moment) return;
       const bucket = point[item.register];
       const open = item.repaidAt === null || item.repaidAt > moment;
       if (open) bucket.principalDays += item.principalDays;
       if (item.interestDays > 0) {
-        bucket.accruedInterestDays += item.interestDays * months(item.openedAt, open ? moment : item.repaidAt!);
+        bucket.accruedInterestDays += item.interestDays * months(opened[i], open ? momentDay : repaid[i]!);
       }
-    }
+    });
     return point;
   });
 }

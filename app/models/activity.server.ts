@@ -5,6 +5,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { db, type Db, type Tx } from "../../db/client.server";
 import { activity, users } from "../../db/schema";
+import { noteWrite } from "./data-version.server";
 
 export type Via = "web" | "api" | "cli";
 
@@ -24,6 +25,7 @@ export type ActivityInput = {
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 export function recordActivity(tx: Tx | Db, input: ActivityInput): void {
+  noteWrite();
   tx.insert(activity)
     .values({
       at: input.at ?? Date.now(),

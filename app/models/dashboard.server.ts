@@ -19,7 +19,7 @@ import {
   type Discipline,
   type Stage,
 } from "../../db/schema";
-import { addDays, monthsBetween } from "~/domain/dates";
+import { addDays } from "~/domain/dates";
 import {
   debtSeries,
   monthEnds,
@@ -29,6 +29,7 @@ import {
   type StopFact,
 } from "~/domain/stats";
 import { debtTotalsForProject } from "./debt.server";
+import { memoUntilWrite } from "./data-version.server";
 import { getReview, openReviewSummary } from "./gates.server";
 
 // ---------- history facts ----------
@@ -110,7 +111,7 @@ function computeFigures(from: number, to: number) {
     .from(debtItems)
     .where(lte(debtItems.openedAt, to))
     .all();
-  const series = debtSeries(debt, monthEnds(from, to), monthsBetween);
+  const series = debtSeries(debt, monthEnds(from, to));
   return { ...stats, debtSeries: series };
 }
 
@@ -133,18 +134,23 @@ export function clearFigureCache() {
 
 export const BOARD_LIMIT = 12;
 
-export function pipelineBoard({
-  userId,
-  mine,
-  waitingFor,
-  today,
-}: {
+type BoardInput = {
   userId: number;
   mine: boolean;
   /** Only projects whose open review lacks a current sign-off of this discipline. */
   waitingFor?: Discipline;
   today: string;
-}) {
+};
+
+const boardCache = new Map<string, { version: string; value: ReturnType<typeof computeBoard> }>();
+
+/** The board, remembered until the next write (it is the same for everyone without "mine"). */
+export function pipelineBoard(input: BoardInput) {
+  const key = `${input.mine ? input.userId : "all"}|${input.waitingFor ?? ""}|${input.today}`;
+  return memoUntilWrite(boardCache, key, () => computeBoard(input));
+}
+
+function computeBoard({ userId, mine, waitingFor, today }: BoardInput) {
   const conditions = [eq(projects.state, "active")];
   if (mine) {
     conditions.push(
@@ -200,7 +206,13 @@ export function pipelineBoard({
 
 const DUE_SOON_DAYS = 14;
 
-export function myQueue({ userId, today }: { userId: number; today: string }) {
+const queueCache = new Map<string, { version: string; value: ReturnType<typeof computeQueue> }>();
+
+export function myQueue(input: { userId: number; today: string }) {
+  return memoUntilWrite(queueCache, `${input.userId}|${input.today}`, () => computeQueue(input));
+}
+
+function computeQueue({ userId, today }: { userId: number; today: string }) {
   const mine = db
     .select({
       projectId: memberships.projectId,

@@ -165,6 +165,21 @@ describe("my queue", () => {
   });
 });
 
+describe("remembered dashboard data", () => {
+  it("is recomputed after any write, so nobody sees a stale queue or board", () => {
+    const project = teamProject("Memo project");
+    const today = utcDate(Date.now());
+    const requirement = createRequirement({ actor: actor(business), projectId: project.id, title: "Memo must", description: "", target: "recall ≥ 0.7", priority: "must" });
+    expect(myQueue({ userId: operator.id, today }).toAssess.map((r) => r.title)).toContain("Memo must");
+    const before = pipelineBoard({ userId: operator.id, mine: false, today }).flatMap((c) => c.cards).find((c) => c.name === "Memo project");
+    expect(before?.mismatches).toBe(1);
+    assessRequirement({ actor: actor(operator), requirementId: requirement.id, version: requirement.version, feasibility: "feasible", note: "", conditions: "" });
+    expect(myQueue({ userId: operator.id, today }).toAssess.map((r) => r.title)).not.toContain("Memo must");
+    const after = pipelineBoard({ userId: operator.id, mine: false, today }).flatMap((c) => c.cards).find((c) => c.name === "Memo project");
+    expect(after?.mismatches).toBe(0);
+  });
+});
+
 describe("dashboard page", () => {
   it("renders the board with the open review's sign-off states", async () => {
     const result = await callLoader(dashboardRoute.loader, "/?waiting=it", { cookie: signInAs(operator) });

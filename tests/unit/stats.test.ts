@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { monthsBetween } from "../../app/domain/dates";
+import { monthsBetween, monthsBetweenDays } from "../../app/domain/dates";
 import {
   debtSeries,
   monthEnds,
@@ -141,12 +141,24 @@ describe("month ends and debt over time", () => {
       // 4 d, 1 d/month, opened 2025-01-01, repaid 2025-02-01 -> 1 month of interest, then none
       { register: "organizational" as const, principalDays: 4, interestDays: 1, openedAt: day("2025-01-01"), repaidAt: day("2025-02-01") },
     ];
-    const [march] = debtSeries(items, [day("2025-03-01")], monthsBetween);
+    const [march] = debtSeries(items, [day("2025-03-01")]);
     // technical: 2 months open -> 4 d interest; principal 10
     expect(march.technical).toEqual({ principalDays: 10, accruedInterestDays: 4 });
     // organizational: repaid -> no principal left; interest stopped at 1 month
     expect(march.organizational).toEqual({ principalDays: 0, accruedInterestDays: 1 });
-    const [before] = debtSeries(items, [day("2024-12-31")], monthsBetween);
+    const [before] = debtSeries(items, [day("2024-12-31")]);
     expect(before.technical.principalDays + before.organizational.principalDays).toBe(0);
+  });
+});
+
+describe("monthsBetweenDays", () => {
+  it("agrees with the string calendar rule, month ends and leap years included", () => {
+    const dayNumber = (iso: string) => day(iso) / 86_400_000;
+    const dates = ["2023-01-31", "2023-02-28", "2024-01-31", "2024-02-29", "2024-03-31", "2024-12-15", "2025-01-15", "2025-02-28", "2025-04-01", "2025-04-16", "2026-11-29"];
+    for (const from of dates) {
+      for (const to of dates) {
+        expect(monthsBetweenDays(dayNumber(from), dayNumber(to)), `${from} -> ${to}`).toBeCloseTo(monthsBetween(from, to), 12);
+      }
+    }
   });
 });

@@ -106,7 +106,7 @@ export type Series = { label: string; values: number[]; className: string };
 export function LineChart({ title, xLabels, series, unit }: { title: string; xLabels: string[]; series: Series[]; unit: string }) {
   const width = 560;
   const height = 220;
-  const pad = { left: 56, right: 12, top: 12, bottom: 28 };
+  const pad = { left: 56, right: 24, top: 12, bottom: 28 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const step = xLabels.length > 1 ? (width - pad.left - pad.right) / (xLabels.length - 1) : 0;
   const y = (v: number) => pad.top + (height - pad.top - pad.bottom) * (1 - v / max);
@@ -141,7 +141,7 @@ export function LineChart({ title, xLabels, series, unit }: { title: string; xLa
         ))}
         {xLabels.map((label, i) =>
           i % Math.ceil(xLabels.length / 6) === 0 || i === last ? (
-            <text key={label} x={pad.left + i * step} y={height - 8} className="chart-axis" textAnchor="middle">{label}</text>
+            <text key={label} x={pad.left + i * step} y={height - 8} className="chart-axis" textAnchor={i === last && last > 0 ? "end" : i === 0 ? "start" : "middle"}>{label}</text>
           ) : null,
         )}
         {series.map((s) => (
