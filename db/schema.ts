@@ -144,6 +144,8 @@ export const projects = sqliteTable(
   (t) => [
     uniqueIndex("projects_slug_unique").on(t.slug),
     index("projects_stage_state_idx").on(t.stage, t.state),
+    // The pipeline board: active projects of a stage, longest in stage first.
+    index("projects_board_idx").on(t.state, t.stage, t.stageEnteredAt, t.id),
     index("projects_owner_idx").on(t.ownerId),
     index("projects_name_idx").on(t.name),
     check("projects_stage_check", inList("stage", STAGES)),
@@ -359,6 +361,8 @@ export const debtItems = sqliteTable(
   (t) => [
     index("debt_items_project_idx").on(t.projectId, t.register, t.status),
     index("debt_items_status_idx").on(t.status, t.targetDate),
+    // /debt filtered by status and severity (the register's most common view).
+    index("debt_items_status_severity_idx").on(t.status, t.severity, t.targetDate),
     index("debt_items_owner_idx").on(t.ownerId, t.status),
     index("debt_items_sign_off_idx").on(t.signOffId),
     check("debt_items_register_check", inList("register", REGISTERS)),

@@ -105,6 +105,20 @@ export function compareDates(a: string, b: string): number {
  */
 export function monthsBetween(from: string, to: string): number {
   if (to <= from) return 0;
+  // Pure and asked for the same few thousand date pairs over and over (a register of
+  // 100k items opened on ~1,000 days): remember the answers, boundedly.
+  const key = from + to;
+  const known = monthsMemo.get(key);
+  if (known !== undefined) return known;
+  const value = computeMonthsBetween(from, to);
+  if (monthsMemo.size >= 100_000) monthsMemo.clear();
+  monthsMemo.set(key, value);
+  return value;
+}
+
+const monthsMemo = new Map<string, number>();
+
+function computeMonthsBetween(from: string, to: string): number {
   const start = parseDate(from);
   const end = parseDate(to);
   // A first guess by month numbers is never too small and at most one too large

@@ -116,7 +116,9 @@ function computeFigures(from: number, to: number) {
 }
 
 export function bottleneckFigures({ from, to, now }: { from: number; to: number; now: number }) {
-  const key = `${from}|${to}`;
+  // `from` and `to` move with the clock: key by the period's length in days, so the figures
+  // are computed once a minute per period (as the page says), not on every request.
+  const key = String(Math.round((to - from) / 86_400_000));
   const cached = figureCache.get(key);
   if (cached && now - cached.at < CACHE_MS) return cached.value;
   const value = computeFigures(from, to);

@@ -7,7 +7,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { OrgDebtTable, type SortHeader } from "~/components/debt/OrgDebtTable";
 import { formatDays } from "~/components/debt/format";
 import { EmptyState } from "~/components/ui/EmptyState";
-import { SelectField, optionsOf } from "~/components/ui/Field";
+import { Field, SelectField, optionsOf } from "~/components/ui/Field";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { ORGANIZATIONAL_CATEGORIES, TECHNICAL_CATEGORIES, categoriesFor } from "~/domain/debt";
 import { utcDate } from "~/domain/dates";
@@ -33,7 +33,7 @@ const COLUMNS: Array<{ key: DebtSort; label: string; numeric?: boolean; firstDir
   { key: "overdue", label: "Overdue", firstDir: "desc" },
 ];
 
-const FILTER_KEYS = ["register", "status", "severity", "category", "project", "owner", "overdue"] as const;
+const FILTER_KEYS = ["register", "status", "severity", "category", "project", "owner", "projectName", "ownerName", "overdue"] as const;
 
 function sortHeaders(filters: DebtFilters): SortHeader[] {
   return COLUMNS.map((c) => {
@@ -72,11 +72,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filtered: FILTER_KEYS.some((key) => filters[key] !== undefined),
     options: {
       categories: categories.map((c) => ({ value: c.value, label: c.label })),
-      projects: options.projects.map((p) => ({ value: String(p.id), label: p.name })),
-      owners: [
-        { value: "none", label: "No owner" },
-        ...options.owners.map((o) => ({ value: String(o.id), label: o.name })),
-      ],
+      // A large organisation gets name searches instead of lists of thousands.
+      projects: options.projects?.map((p) => ({ value: String(p.id), label: p.name })) ?? null,
+      owners: options.owners
+        ? [{ value: "none", label: "No owner" }, ...options.owners.map((o) => ({ value: String(o.id), label: o.name }))]
+        : null,
     },
   };
 }
@@ -108,8 +108,22 @@ export default function DebtRegister() {
         <SelectField label="Status" name="status" placeholder="Any" options={STATUS_OPTIONS} defaultValue={value(filters.status)} />
         <SelectField label="Severity" name="severity" placeholder="Any" options={optionsOf(severityLabel)} defaultValue={value(filters.severity)} />
         <SelectField label="Category" name="category" placeholder="Any" options={options.categories} defaultValue={value(filters.category)} />
-        <SelectField label="Project" name="project" placeholder="All projects" options={options.projects} defaultValue={value(filters.project)} />
-        <SelectField label="Owner" name="owner" placeholder="Anyone" options={options.owners} defaultValue={value(filters.owner)} />
+        {options.projects ? (
+          <SelectField label="Project" name="project" placeholder="All projects" options={options.projects} defaultValue={value(filters.project)} />
+        ) : (
+          <>
+            {filters.project ? <input type="hidden" name="project" value={filters.project} /> : null}
+            <Field label="Project name contains" name="projectName" type="search" defaultValue={value(filters.projectName)} />
+          </>
+        )}
+        {options.owners ? (
+          <SelectField label="Owner" name="owner" placeholder="Anyone" options={options.owners} defaultValue={value(filters.owner)} />
+        ) : (
+          <>
+            {filters.owner ? <input type="hidden" name="owner" value={filters.owner} /> : null}
+            <Field label="Owner name contains" name="ownerName" type="search" defaultValue={value(filters.ownerName)} />
+          </>
+        )}
         <SelectField
           label="Overdue"
           name="overdue"

@@ -85,7 +85,11 @@ export function csvStream<T>({
     start(controller) {
       controller.enqueue(encoder.encode(BOM + csvLine(header)));
     },
-    pull(controller) {
+    async pull(controller) {
+      // One event-loop turn per batch: Remix's writer does not wait for the socket to drain,
+      // so without it the whole file is built (and held) before the first byte leaves, and
+      // every other request waits meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         let chunk = "";
         for (let i = 0; i < batchSize; i++) {

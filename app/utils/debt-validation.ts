@@ -178,6 +178,9 @@ export const debtFiltersSchema = z.object({
     .union([z.literal("none"), z.coerce.number().int().positive()])
     .optional()
     .catch(undefined),
+  /** Name contains: the project and owner filters of a large organisation (no long lists). */
+  projectName: z.string().trim().max(120).optional().catch(undefined).transform((v) => v || undefined),
+  ownerName: z.string().trim().max(120).optional().catch(undefined).transform((v) => v || undefined),
   overdue: optionalEnum(["yes", "no"] as const),
   sort: z.enum(DEBT_SORTS).catch("overdue").default("overdue"),
   dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),

@@ -16,8 +16,11 @@ type RouteModule = {
 
 const modules = import.meta.glob<RouteModule>(["/app/routes/*.tsx", "/app/routes/*/route.tsx"]);
 
-/** Pages anyone may open: signing in, first-run setup, signing out. */
-const PUBLIC = new Set(["login", "setup", "logout"]);
+/**
+ * Pages anyone may open: signing in, first-run setup, signing out, and the benchmark's
+ * floor (a fixed table of made-up rows that reads no data, by design).
+ */
+const PUBLIC = new Set(["login", "setup", "logout", "bench.floor"]);
 
 /** A URL and params for a flat-route file name: people.$userId -> /people/1. */
 function exampleUrl(file: string) {

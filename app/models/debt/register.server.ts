@@ -9,6 +9,7 @@ import { db } from "../../../db/client.server";
 import { debtItems, projects, users } from "../../../db/schema";
 import { accruedInterest, categoryLabel } from "~/domain/debt";
 import type { DebtFilters, DebtSort } from "~/utils/debt-validation";
+import { memoUntilWrite } from "../data-version.server";
 import { UNSETTLED } from "./shared.server";
 
 export const DEBT_PAGE_SIZE = 50;
@@ -34,10 +35,23 @@ function orgWhere(filters: DebtFilters, today: string): SQL | undefined {
   if (filters.project) where.push(eq(debtItems.projectId, filters.project));
   if (filters.owner === "none") where.push(isNull(debtItems.ownerId));
   else if (filters.owner) where.push(eq(debtItems.ownerId, filters.owner));
+  if (filters.projectName) {
+    where.push(
+      sql`${debtItems.projectId} in (select ${projects.id} from ${projects} where ${projects.name} like ${likeContains(filters.projectName)} escape '\\')`,
+    );
+  }
+  if (filters.ownerName) {
+    where.push(
+      sql`${debtItems.ownerId} in (select ${users.id} from ${users} where ${users.name} like ${likeContains(filters.ownerName)} escape '\\')`,
+    );
+  }
   if (filters.overdue === "yes") where.push(overdueSql(today));
   if (filters.overdue === "no") where.push(not(overdueSql(today)));
   return where.length ? and(...where) : undefined;
 }
+
+/** `%text%` for LIKE, with the wildcards in the text taken literally. */
+const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const orgOwner = alias(users, "owner");
 
@@ -164,15 +178,16 @@ export function orgDebtTotals(filters: DebtFilters, today: string): OrgDebtTotal
 }
 
 /** One page of the org-wide register, its totals and page count. */
-export function listOrgDebt({
-  filters,
-  today,
-  pageSize = DEBT_PAGE_SIZE,
-}: {
-  filters: DebtFilters;
-  today: string;
-  pageSize?: number;
-}) {
+type OrgDebtInput = { filters: DebtFilters; today: string; pageSize?: number };
+const registerCache = new Map<string, { version: string; value: ReturnType<typeof computeOrgDebt> }>();
+
+/** One page of the org-wide register with its totals, remembered until the next write. */
+export function listOrgDebt(input: OrgDebtInput) {
+  const key = JSON.stringify([input.filters, input.today, input.pageSize ?? DEBT_PAGE_SIZE]);
+  return memoUntilWrite(registerCache, key, () => computeOrgDebt(input));
+}
+
+function computeOrgDebt({ filters, today, pageSize = DEBT_PAGE_SIZE }: OrgDebtInput) {
   const totals = orgDebtTotals(filters, today);
   const pages = Math.max(1, Math.ceil(totals.count / pageSize));
   const page = Math.min(filters.page, pages);
@@ -206,8 +221,9 @@ export function iterateOrgDebt(filters: DebtFilters, today: string): { rows: Ite
   const cursor = reader.prepare(text).raw(true).iterate(...params) as IterableIterator<unknown[]>;
   function* rows(): Generator<OrgDebtRow> {
     for (const values of cursor) {
-      const row = Object.fromEntries(keys.map((key, i) => [key, values[i]])) as OrgRaw;
-      yield finishRow(row, today);
+      const row = {} as Record<string, unknown>;
+      for (let i = 0; i < keys.length; i++) row[keys[i]] = values[i];
+      yield finishRow(row as OrgRaw, today);
     }
   }
   return {
@@ -220,17 +236,35 @@ export function iterateOrgDebt(filters: DebtFilters, today: string): { rows: Ite
 }
 
 /** Choices for the /debt filter form: projects, and people who own debt. */
+/** Above this many projects or owners, the filter form asks for a name instead of a list. */
+export const FILTER_LIST_LIMIT = 150;
+
+const optionsCache = new Map<string, { version: string; value: ReturnType<typeof computeFilterOptions> }>();
+
+/**
+ * Choices for the /debt filter form: the projects and the people who own debt, or null for
+ * either when there are too many to list (the form then searches by name).
+ */
 export function orgDebtFilterOptions() {
+  return memoUntilWrite(optionsCache, "all", computeFilterOptions);
+}
+
+function computeFilterOptions() {
   const projectOptions = db
     .select({ id: projects.id, name: projects.name })
     .from(projects)
     .orderBy(asc(projects.name))
+    .limit(FILTER_LIST_LIMIT + 1)
     .all();
   const owners = db
     .selectDistinct({ id: users.id, name: users.name })
     .from(debtItems)
     .innerJoin(users, eq(users.id, debtItems.ownerId))
     .orderBy(asc(users.name))
+    .limit(FILTER_LIST_LIMIT + 1)
     .all();
-  return { projects: projectOptions, owners };
+  return {
+    projects: projectOptions.length > FILTER_LIST_LIMIT ? null : projectOptions,
+    owners: owners.length > FILTER_LIST_LIMIT ? null : owners,
+  };
 }

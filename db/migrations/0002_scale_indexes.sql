@@ -1,0 +1,2 @@
+CREATE INDEX `debt_items_status_severity_idx` ON `debt_items` (`status`,`severity`,`target_date`);--> statement-breakpoint
+CREATE INDEX `projects_board_idx` ON `projects` (`state`,`stage`,`stage_entered_at`,`id`);
