@@ -27,6 +27,7 @@ import {
   type SignOffState,
   type SignOffStatus,
 } from "~/domain/gates";
+import { memoUntilWrite } from "./data-version.server";
 import { gateDebtFacts } from "./debt/gate.server";
 
 type Database = Tx | typeof db;
@@ -179,8 +180,14 @@ export function getOpenReview(projectId: number) {
   return review ? evaluateReview(db, review) : null;
 }
 
-/** For the overview and the pipeline board: the open review's panels only. */
+const summaryCache = new Map<string, { version: string; value: ReturnType<typeof computeSummary> }>();
+
+/** For the overview and the pipeline board: the open review's panels only (remembered until the next write). */
 export function openReviewSummary(projectId: number) {
+  return memoUntilWrite(summaryCache, String(projectId), () => computeSummary(projectId), 2000);
+}
+
+function computeSummary(projectId: number) {
   const view = getOpenReview(projectId);
   if (!view) return null;
   return {

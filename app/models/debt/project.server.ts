@@ -16,6 +16,7 @@ import {
   type DebtSummary,
   type Register,
 } from "~/domain/debt";
+import { memoUntilWrite } from "../data-version.server";
 import { stepsOfProject } from "./shared.server";
 
 const itemOwner = alias(users, "item_owner");
@@ -98,8 +99,14 @@ export function listProjectDebt({
 
 export type ProjectDebtTotals = Record<Register, DebtSummary & { dueBeforeNextStageCount: number }>;
 
-/** Both registers' totals for the project overview. */
+const totalsCache = new Map<string, { version: string; value: ProjectDebtTotals }>();
+
+/** Both registers' totals for the project overview and the board (remembered until the next write). */
 export function debtTotalsForProject(projectId: number, today: string, projectStage?: Stage): ProjectDebtTotals {
+  return memoUntilWrite(totalsCache, `${projectId}|${today}|${projectStage ?? ""}`, () => computeTotals(projectId, today, projectStage), 2000);
+}
+
+function computeTotals(projectId: number, today: string, projectStage?: Stage): ProjectDebtTotals {
   const stage =
     projectStage ??
     db.select({ stage: projects.stage }).from(projects).where(eq(projects.id, projectId)).get()?.stage ??
