@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { db } from "../../db/client.server";
+import { db, type Tx } from "../../db/client.server";
 import { requirements, users, type Requirement } from "../../db/schema";
 import { ConflictError, NotFoundError } from "~/domain/errors";
 import { feasibilityLabel, priorityLabel } from "~/domain/labels";
@@ -144,6 +144,52 @@ export function editResetsAssessment(before: RequirementInput & { feasibility: s
   );
 }
 
+/**
+ * The write every requirement change shares: update only if nobody changed the row since
+ * `version` (else a conflict), then one activity row with the old and new version.
+ */
+function reviseRequirement(
+  tx: Tx,
+  {
+    actor,
+    before,
+    version,
+    set,
+    action,
+    summary,
+    now,
+  }: {
+    actor: Actor;
+    before: Requirement;
+    version: number;
+    set: Partial<Requirement>;
+    action: string;
+    summary: (after: Requirement) => string;
+    now: number;
+  },
+): Requirement {
+  const after = tx
+    .update(requirements)
+    .set({ ...set, updatedAt: now, version: sql`${requirements.version} + 1` })
+    .where(and(eq(requirements.id, before.id), eq(requirements.version, version)))
+    .returning()
+    .get();
+  if (!after) throw staleRequirement(before.title);
+  recordActivity(tx, {
+    actorId: actor.id,
+    projectId: before.projectId,
+    entityType: "requirement",
+    entityId: before.id,
+    action,
+    summary: summary(after),
+    before: snapshot(before),
+    after: snapshot(after),
+    via: actor.via,
+    at: now,
+  });
+  return after;
+}
+
 export function updateRequirement({
   actor,
   requirementId,
@@ -158,35 +204,22 @@ export function updateRequirement({
       throw new ConflictError("This requirement was withdrawn; it can no longer be edited.");
     }
     const reset = editResetsAssessment(before, input);
-    const after = tx
-      .update(requirements)
-      .set({
+    return reviseRequirement(tx, {
+      actor,
+      before,
+      version,
+      now,
+      set: {
         ...input,
         ...(reset
           ? { feasibility: "unassessed" as const, feasibilityNote: null, conditions: null, assessedById: null, assessedAt: null }
           : {}),
-        updatedAt: now,
-        version: sql`${requirements.version} + 1`,
-      })
-      .where(and(eq(requirements.id, requirementId), eq(requirements.version, version)))
-      .returning()
-      .get();
-    if (!after) throw staleRequirement(before.title);
-    recordActivity(tx, {
-      actorId: actor.id,
-      projectId: before.projectId,
-      entityType: "requirement",
-      entityId: requirementId,
+      },
       action: "requirement.updated",
-      summary:
+      summary: (after) =>
         `${actor.name} revised “${after.title}”` +
         (reset ? `; its assessment (${feasibilityLabel[before.feasibility]}) was reset` : ""),
-      before: snapshot(before),
-      after: snapshot(after),
-      via: actor.via,
-      at: now,
     });
-    return after;
   });
 }
 
@@ -204,26 +237,15 @@ export function withdrawRequirement({
     const before = loadRequirement(requirementId);
     projectForWrite(tx, actor, before.projectId, "requirement:state");
     if (before.status === "withdrawn") throw new ConflictError("This requirement is already withdrawn.");
-    const after = tx
-      .update(requirements)
-      .set({ status: "withdrawn", updatedAt: now, version: sql`${requirements.version} + 1` })
-      .where(and(eq(requirements.id, requirementId), eq(requirements.version, version)))
-      .returning()
-      .get();
-    if (!after) throw staleRequirement(before.title);
-    recordActivity(tx, {
-      actorId: actor.id,
-      projectId: before.projectId,
-      entityType: "requirement",
-      entityId: requirementId,
+    return reviseRequirement(tx, {
+      actor,
+      before,
+      version,
+      now,
+      set: { status: "withdrawn" },
       action: "requirement.withdrawn",
-      summary: `${actor.name} withdrew “${before.title}”`,
-      before: snapshot(before),
-      after: snapshot(after),
-      via: actor.via,
-      at: now,
+      summary: () => `${actor.name} withdrew “${before.title}”`,
     });
-    return after;
   });
 }
 
@@ -249,34 +271,21 @@ export function assessRequirement({
     if (before.status !== "active") {
       throw new ConflictError("This requirement was withdrawn; it needs no assessment.");
     }
-    const after = tx
-      .update(requirements)
-      .set({
+    return reviseRequirement(tx, {
+      actor,
+      before,
+      version,
+      now,
+      set: {
         feasibility,
         feasibilityNote: note || null,
         conditions: feasibility === "feasible" ? null : conditions,
         assessedById: actor.id,
         assessedAt: now,
-        updatedAt: now,
-        version: sql`${requirements.version} + 1`,
-      })
-      .where(and(eq(requirements.id, requirementId), eq(requirements.version, version)))
-      .returning()
-      .get();
-    if (!after) throw staleRequirement(before.title);
-    recordActivity(tx, {
-      actorId: actor.id,
-      projectId: before.projectId,
-      entityType: "requirement",
-      entityId: requirementId,
+      },
       action: "requirement.assessed",
-      summary: `${actor.name} assessed “${before.title}” as ${feasibilityLabel[feasibility].toLowerCase()}`,
-      before: snapshot(before),
-      after: snapshot(after),
-      via: actor.via,
-      at: now,
+      summary: () => `${actor.name} assessed “${before.title}” as ${feasibilityLabel[feasibility].toLowerCase()}`,
     });
-    return after;
   });
 }
 
