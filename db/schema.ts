@@ -36,24 +36,7 @@ import {
   DELIVERY_STATUSES,
 } from "./enums";
 
-export {
-  DISCIPLINES,
-  ROLES,
-  STAGES,
-  PROJECT_STATES,
-  STOP_CAUSES,
-  PRIORITIES,
-  FEASIBILITIES,
-  REQUIREMENT_STATUSES,
-  REVIEW_STATUSES,
-  CRITERION_KINDS,
-  DECISIONS,
-  SIGNOFF_STATUSES,
-  REGISTERS,
-  SEVERITIES,
-  DEBT_STATUSES,
-  DELIVERY_STATUSES,
-};
+export * from "./enums";
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
