@@ -171,6 +171,17 @@ export function getReview(reviewId: number, projectId?: number) {
   return evaluateReview(db, review);
 }
 
+/** Whether review `reviewId` is one of this project's (forms post ids; the URL names the project). */
+export function reviewBelongsTo(reviewId: number, projectId: number): boolean {
+  return Boolean(
+    db
+      .select({ id: gateReviews.id })
+      .from(gateReviews)
+      .where(and(eq(gateReviews.id, reviewId), eq(gateReviews.projectId, projectId)))
+      .get(),
+  );
+}
+
 export function getOpenReview(projectId: number) {
   const review = db
     .select()

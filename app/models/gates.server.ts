@@ -28,6 +28,7 @@ export {
   openReviewIds,
   openReviewSummary,
   reviewSnapshot,
+  reviewBelongsTo,
   type PanelStatus,
   type ReviewView,
 } from "./gate-reviews-read.server";

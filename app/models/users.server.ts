@@ -99,11 +99,16 @@ async function insertUser(
   actorId: number | null,
   via: Via,
   action: string,
+  onlyIfNobodyExists = false,
 ): Promise<PublicUser> {
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
   const now = Date.now();
   return db.transaction((tx) => {
+    // Checked again here: hashing yields the event loop, so two first-run setups can race.
+    if (onlyIfNobodyExists && (tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) {
+      throw new ConflictError("Triad is already set up. Sign in instead.");
+    }
     const taken = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
     if (taken) throw duplicateEmail();
     const created = tx
@@ -130,7 +135,7 @@ export async function createFirstAdmin(
   input: Omit<NewUser, "role">,
 ): Promise<PublicUser> {
   if (countUsers() > 0) throw new ConflictError("Triad is already set up. Sign in instead.");
-  return insertUser({ ...input, role: "admin" }, null, "web", "user.setup");
+  return insertUser({ ...input, role: "admin" }, null, "web", "user.setup", true);
 }
 
 export async function createUser({

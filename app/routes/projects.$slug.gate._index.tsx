@@ -12,10 +12,10 @@ import { ConflictError, ValidationError } from "~/domain/errors";
 import { debtStatusLabel, registerLabel, stageShortLabel } from "~/domain/labels";
 import { nextStage } from "~/domain/stages";
 import { conditionItemsForReview } from "~/models/debt.server";
-import { attest, getOpenReview, openReview, promote, signOff, withdrawReview } from "~/models/gates.server";
+import { attest, getOpenReview, openReview, promote, reviewBelongsTo, signOff, withdrawReview } from "~/models/gates.server";
 import { toActor } from "~/utils/auth.server";
 import { formFailure, parseForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { actionError, invariantResponse } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { attestSchema, signOffFormSchema } from "~/utils/validation";
@@ -70,6 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     if (!reviewId.success) return data(formFailure(formData, {}, "Choose a gate review."), { status: 400 });
     const id = reviewId.data.reviewId;
+    invariantResponse(reviewBelongsTo(id, project.id), "This project has no gate review with that number.");
     if (intent === "sign") {
       const parsed = parseForm(signOffFormSchema, formData);
       if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });

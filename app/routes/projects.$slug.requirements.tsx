@@ -11,6 +11,7 @@ import { listEntityActivity } from "~/models/activity.server";
 import {
   assessRequirement,
   createRequirement,
+  getRequirement,
   listRequirements,
   mismatchesOf,
   updateRequirement,
@@ -19,7 +20,7 @@ import {
 import { toActor } from "~/utils/auth.server";
 import { formFailure, parseForm } from "~/utils/forms";
 import { formatDateTime } from "~/utils/format";
-import { actionError } from "~/utils/http.server";
+import { actionError, invariantResponse } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { assessmentSchema, idField, requirementSchema, versionField } from "~/utils/validation";
@@ -55,6 +56,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, needs);
   const actor = toActor(user);
   const back = `/projects/${project.slug}/requirements`;
+  // Forms post a requirement id; it must be one of the project the URL names.
+  const postedId = Number(formData.get("requirementId"));
+  if (postedId) {
+    invariantResponse(getRequirement(postedId)?.projectId === project.id, "This project has no such requirement.");
+  }
   try {
     if (intent === "create") {
       const parsed = parseForm(requirementSchema, formData);

@@ -100,15 +100,7 @@ export async function signIn({
     };
   }
 
-  const { cookie } = createSession(request, user.id);
-  recordActivity(db, {
-    actorId: user.id,
-    entityType: "session",
-    entityId: user.id,
-    action: "session.signed_in",
-    summary: `${user.name} signed in`,
-    after: { client: clientAddress },
-  });
+  const cookie = startSession(request, user, { client: clientAddress });
   return { ok: true, user: { id: user.id, name: user.name }, cookie };
 }
 
@@ -130,15 +122,22 @@ export function signOut(request: Request): string {
   return clearSessionCookie(request);
 }
 
-/** Signs in a just-created user (first-run setup). */
-export function startSession(request: Request, user: { id: number; name: string }): string {
-  const { cookie } = createSession(request, user.id);
-  recordActivity(db, {
-    actorId: user.id,
-    entityType: "session",
-    entityId: user.id,
-    action: "session.signed_in",
-    summary: `${user.name} signed in`,
+/** A new session and its activity row, in one transaction; returns the Set-Cookie. */
+export function startSession(
+  request: Request,
+  user: { id: number; name: string },
+  details?: Record<string, unknown>,
+): string {
+  return db.transaction((tx) => {
+    const { cookie } = createSession(request, user.id);
+    recordActivity(tx, {
+      actorId: user.id,
+      entityType: "session",
+      entityId: user.id,
+      action: "session.signed_in",
+      summary: `${user.name} signed in`,
+      after: details,
+    });
+    return cookie;
   });
-  return cookie;
 }

@@ -86,6 +86,18 @@ describe("first-run setup", () => {
   });
 });
 
+describe("two first-run setups at the same moment", () => {
+  it("make exactly one admin; the other is told Triad is already set up", async () => {
+    const post = (name: string, email: string) =>
+      callAction(setup.action, "/setup", { form: { name, email, password: "a long enough password" } });
+    const results = await Promise.all([post("Ada", "ada@example.com"), post("Bob", "bob@example.com")]);
+    expect(results.map((r) => r.status).sort()).toEqual([302, 409]);
+    expect(countUsers()).toBe(1);
+    const refused = results.find((r) => r.status === 409)!;
+    expect(refused.data.formError).toMatch(/already set up/);
+  });
+});
+
 describe("an empty database sends everyone to /setup", () => {
   it("from the dashboard and the sign-in page", async () => {
     expect(await callLoader(index.loader, "/")).toMatchObject({ status: 302, location: "/setup" });
