@@ -83,11 +83,6 @@ export function addMonths(date: string, months: number): string {
   });
 }
 
-/** -1, 0 or 1, for sorting. */
-export function compareDates(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Calendar months from `from` to `to` as a decimal; 0 when `to` is not after `from`.
  *

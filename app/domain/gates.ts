@@ -484,10 +484,6 @@ export function signOffStatus(
   return "changes_requested";
 }
 
-export function isApproval(status: SignOffStatus): boolean {
-  return status === "approved" || status === "approved_with_conditions";
-}
-
 /** "Business'" / "Data science's" / "IT operations'". */
 function possessive(label: string): string {
   return label.endsWith("s") ? `${label}'` : `${label}'s`;

@@ -92,17 +92,6 @@ export function listProjectActivity({
     .all();
 }
 
-/** The latest rows of the whole organisation (admins' sign-in log, tests). */
-export function listRecentActivity({ limit = 50 }: { limit?: number } = {}): ActivityRow[] {
-  return db
-    .select(activityColumns)
-    .from(activity)
-    .leftJoin(users, eq(users.id, activity.actorId))
-    .orderBy(desc(activity.id))
-    .limit(limit)
-    .all();
-}
-
 /** One entity's history (a requirement's versions, a debt item's changes), newest first. */
 export function listEntityActivity({
   entityType,

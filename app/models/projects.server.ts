@@ -148,7 +148,8 @@ export function projectForWrite(
   return project;
 }
 
-function forbiddenMessage(action: string, context: ProjectContext): string {
+/** Why `can` refused a project action, in words (pages and models say the same). */
+export function forbiddenMessage(action: string, context: ProjectContext): string {
   if (context.state === "stopped" || context.state === "retired") {
     return `This project is ${projectStateLabel[context.state].toLowerCase()}, so it can no longer be changed.`;
   }

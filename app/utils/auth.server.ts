@@ -3,7 +3,6 @@ import { redirect } from "@remix-run/node";
 import { countUsers, findUserByEmail, getPasswordHash, type Actor } from "~/models/users.server";
 import { recordActivity } from "~/models/activity.server";
 import { db } from "../../db/client.server";
-import { can, type Action, type Target } from "~/domain/permissions";
 import { loginLimiter } from "./rate-limit.server";
 import { burnPasswordCheck, verifyPassword } from "./password.server";
 import {
@@ -36,13 +35,6 @@ export function requireAdmin(request: Request): SessionUser {
     throw new Response("Only admins can open this page.", { status: 403 });
   }
   return user;
-}
-
-/** 403 unless `can(user, action, target)`. */
-export function assertCan(user: SessionUser, action: Action, target?: Target): void {
-  if (!can(user, action, target)) {
-    throw new Response("You are not allowed to do that here.", { status: 403 });
-  }
 }
 
 export function toActor(user: SessionUser): Actor {

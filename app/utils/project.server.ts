@@ -4,7 +4,7 @@
  */
 import { redirect } from "@remix-run/node";
 import { can, type Action, type ProjectContext } from "~/domain/permissions";
-import { findProjectBySlug, projectContext, type ProjectWithOwner } from "~/models/projects.server";
+import { findProjectBySlug, forbiddenMessage, projectContext, type ProjectWithOwner } from "~/models/projects.server";
 import { requireUser, type SessionUser } from "./auth.server";
 
 export type ProjectRequest = {
@@ -52,12 +52,7 @@ export function requireProjectWith(
 ): ProjectRequest {
   const loaded = requireProject(request, params);
   if (!loaded.may(action, discipline)) {
-    throw new Response(
-      loaded.context.memberDiscipline
-        ? "Your discipline on this project cannot do that."
-        : "Only members of this project can change it.",
-      { status: 403 },
-    );
+    throw new Response(forbiddenMessage(action, loaded.context), { status: 403 });
   }
   return loaded;
 }
