@@ -16,7 +16,7 @@ import { attest, getOpenReview, openReview, promote, reviewBelongsTo, signOff, w
 import { toActor } from "~/utils/auth.server";
 import { formFailure, parseForm } from "~/utils/forms";
 import { actionError, invariantResponse } from "~/utils/http.server";
-import { requireProject, requireProjectWith } from "~/utils/project.server";
+import { requireProject } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { attestSchema, signOffFormSchema } from "~/utils/validation";
 
@@ -61,7 +61,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const reviewId = reviewIdSchema.safeParse({ reviewId: formData.get("reviewId") });
   try {
     if (intent === "open") {
-      requireProjectWith(request, params, "gate:open");
       const review = openReview({ actor, projectId: project.id });
       return redirectWithToast(request, back, {
         kind: "success",
