@@ -7,6 +7,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { backfillSignOffViews } from "./backfill-signoffs";
 import { seedReferenceData } from "./reference-data";
 import * as schema from "./schema";
 
@@ -36,9 +37,13 @@ export function openDatabase(file: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
-/** Brings the schema up to date and makes sure the reference data (gate checklists) exists. */
+/**
+ * Brings the schema up to date, runs the data steps that SQL cannot do (per-discipline
+ * sign-off views, migration 0003) and makes sure the reference data (gate checklists) exists.
+ */
 export function applyMigrations(database: Db): void {
   migrate(database, { migrationsFolder: migrationsFolder() });
+  backfillSignOffViews(database);
   seedReferenceData(database);
 }
 

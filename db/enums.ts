@@ -28,5 +28,6 @@ export const DECISIONS = ["approve", "approve_with_conditions", "changes_request
 export const SIGNOFF_STATUSES = ["current", "superseded", "withdrawn"] as const;
 export const REGISTERS = ["technical", "organizational"] as const;
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
-export const DEBT_STATUSES = ["open", "repaying", "repaid", "accepted"] as const;
+/** written_off: left behind when its project stopped (docs/domain.md, "Stopping and reopening a project"); terminal. */
+export const DEBT_STATUSES = ["open", "repaying", "repaid", "accepted", "written_off"] as const;
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;

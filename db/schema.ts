@@ -120,6 +120,8 @@ export const projects = sqliteTable(
       .notNull()
       .references(() => users.id),
     stageEnteredAt: integer("stage_entered_at").notNull(),
+    /** When it was stopped or retired (cleared when reopened): "days in stage" stop counting there. */
+    closedAt: integer("closed_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     version: version(),
@@ -178,12 +180,32 @@ export const requirements = sqliteTable(
     target: text("target").notNull(),
     priority: text("priority", { enum: PRIORITIES }).notNull(),
     status: text("status", { enum: REQUIREMENT_STATUSES }).notNull().default("active"),
+    /**
+     * The combined verdict, kept by the model from the two below (docs/domain.md,
+     * "Feasibility"): unassessed until both disciplines have given theirs, infeasible when
+     * either says so, with conditions when either has conditions.
+     */
     feasibility: text("feasibility", { enum: FEASIBILITIES }).notNull().default("unassessed"),
+    /** Legacy single-assessment columns (before migration 0003); no longer written. */
     feasibilityNote: text("feasibility_note"),
-    /** Conditions (feasible_with_conditions) or the reason (infeasible). */
     conditions: text("conditions"),
     assessedById: integer("assessed_by_id").references(() => users.id),
     assessedAt: integer("assessed_at"),
+    // Data science's verdict, with its own version for optimistic locking.
+    dsFeasibility: text("ds_feasibility", { enum: FEASIBILITIES }).notNull().default("unassessed"),
+    /** Conditions (feasible_with_conditions) or the reason (infeasible). */
+    dsConditions: text("ds_conditions"),
+    dsNote: text("ds_note"),
+    dsAssessedById: integer("ds_assessed_by_id").references(() => users.id),
+    dsAssessedAt: integer("ds_assessed_at"),
+    dsVersion: integer("ds_version").notNull().default(1),
+    // IT operations' verdict.
+    itFeasibility: text("it_feasibility", { enum: FEASIBILITIES }).notNull().default("unassessed"),
+    itConditions: text("it_conditions"),
+    itNote: text("it_note"),
+    itAssessedById: integer("it_assessed_by_id").references(() => users.id),
+    itAssessedAt: integer("it_assessed_at"),
+    itVersion: integer("it_version").notNull().default(1),
     createdById: integer("created_by_id")
       .notNull()
       .references(() => users.id),
@@ -236,6 +258,10 @@ export const gateReviews = sqliteTable(
       .notNull()
       .references(() => users.id),
     openedAt: integer("opened_at").notNull(),
+    /** Why the review is opened now, in the opener's words. */
+    statement: text("statement").notNull().default(""),
+    /** Approvals each discipline needs, copied from the gate policy when the review opened. */
+    requiredApprovals: integer("required_approvals").notNull().default(1),
     closedById: integer("closed_by_id").references(() => users.id),
     closedAt: integer("closed_at"),
     closeNote: text("close_note"),
@@ -268,6 +294,14 @@ export const gateCriteria = sqliteTable(
     attestedById: integer("attested_by_id").references(() => users.id),
     attestedAt: integer("attested_at"),
     attestationNote: text("attestation_note"),
+    /** An http(s) link to the evidence, optional. */
+    evidenceUrl: text("evidence_url"),
+    /**
+     * The attester's discipline when they attested: decides whose concern an attestation of a
+     * criterion any member may attest is (docs/domain.md, "What makes a sign-off stale"), and
+     * stays put if the attester later changes discipline.
+     */
+    attesterDiscipline: text("attester_discipline", { enum: DISCIPLINES }),
   },
   (t) => [uniqueIndex("gate_criteria_review_key_unique").on(t.reviewId, t.key)],
 );
@@ -285,20 +319,93 @@ export const signOffs = sqliteTable(
       .references(() => users.id),
     decision: text("decision", { enum: DECISIONS }).notNull(),
     comment: text("comment").notNull().default(""),
-    /** Hash of the gate-relevant content at signing (app/domain/fingerprint.ts). */
+    /**
+     * Hash of the signer's discipline's view of the gate content at signing
+     * (app/domain/concerns.ts, docs/domain.md "What makes a sign-off stale").
+     */
     fingerprint: text("fingerprint").notNull(),
+    /** JSON of that view, to show what changed since; null for sign-offs from before 0003. */
+    snapshot: text("snapshot"),
     signedAt: integer("signed_at").notNull(),
-    /** current: the one that counts; superseded: changed later; withdrawn: signer left the team. */
+    /**
+     * current: this member's latest word; superseded: they signed again; withdrawn: their
+     * approval ended (they left the team or changed discipline).
+     */
     status: text("status", { enum: SIGNOFF_STATUSES }).notNull().default("current"),
     endedAt: integer("ended_at"),
+    /** A project owner dismissed this "changes requested" (it then no longer blocks). */
+    dismissedById: integer("dismissed_by_id").references(() => users.id),
+    dismissedAt: integer("dismissed_at"),
+    dismissReason: text("dismiss_reason"),
   },
   (t) => [
     index("sign_offs_review_idx").on(t.reviewId, t.status),
     index("sign_offs_user_idx").on(t.userId, t.status),
-    uniqueIndex("sign_offs_one_current")
-      .on(t.reviewId, t.discipline)
+    // Each member has one current word per review; several members of a discipline may sign.
+    uniqueIndex("sign_offs_one_current_per_member")
+      .on(t.reviewId, t.userId)
       .where(sql`status = 'current'`),
     check("sign_offs_decision_check", inList("decision", DECISIONS)),
+  ],
+);
+
+/** Per gate (target stage): how many approvals each discipline needs. */
+export const gatePolicies = sqliteTable("gate_policies", {
+  targetStage: text("target_stage", { enum: STAGES }).primaryKey(),
+  requiredApprovals: integer("required_approvals").notNull().default(1),
+  updatedAt: integer("updated_at").notNull(),
+  version: version(),
+});
+
+/** The conversation on a gate review: plain text, optionally a reply to one sign-off. */
+export const reviewComments = sqliteTable(
+  "review_comments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    reviewId: integer("review_id")
+      .notNull()
+      .references(() => gateReviews.id),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    replyToSignOffId: integer("reply_to_sign_off_id").references(() => signOffs.id),
+    createdAt: integer("created_at").notNull(),
+    editedAt: integer("edited_at"),
+    version: version(),
+  },
+  (t) => [index("review_comments_review_idx").on(t.reviewId, t.id)],
+);
+
+/** Earlier wordings of an edited comment, oldest first. */
+export const reviewCommentRevisions = sqliteTable(
+  "review_comment_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => reviewComments.id),
+    body: text("body").notNull(),
+    /** When this wording was replaced. */
+    replacedAt: integer("replaced_at").notNull(),
+  },
+  (t) => [index("review_comment_revisions_comment_idx").on(t.commentId, t.id)],
+);
+
+/** `@name` mentions in a comment, resolved to team members when written. */
+export const reviewCommentMentions = sqliteTable(
+  "review_comment_mentions",
+  {
+    commentId: integer("comment_id")
+      .notNull()
+      .references(() => reviewComments.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex("review_comment_mentions_unique").on(t.commentId, t.userId),
+    index("review_comment_mentions_user_idx").on(t.userId),
   ],
 );
 
@@ -334,6 +441,8 @@ export const debtItems = sqliteTable(
     signOffId: integer("sign_off_id").references(() => signOffs.id),
     openedAt: integer("opened_at").notNull(),
     repaidAt: integer("repaid_at"),
+    /** When its project was stopped and it was written off (reason in status_note); interest ends there. */
+    writtenOffAt: integer("written_off_at"),
     createdById: integer("created_by_id")
       .notNull()
       .references(() => users.id),
@@ -489,6 +598,7 @@ export type Requirement = typeof requirements.$inferSelect;
 export type GateReview = typeof gateReviews.$inferSelect;
 export type GateCriterion = typeof gateCriteria.$inferSelect;
 export type SignOff = typeof signOffs.$inferSelect;
+export type ReviewComment = typeof reviewComments.$inferSelect;
 export type DebtItem = typeof debtItems.$inferSelect;
 export type RepaymentStep = typeof repaymentSteps.$inferSelect;
 export type Activity = typeof activity.$inferSelect;

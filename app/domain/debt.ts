@@ -1,5 +1,5 @@
 /**
- * Debt rules (DESIGN.md "Debt item"): categories of the two registers, accrued interest,
+ * Debt rules (docs/domain.md "Debt item"): categories of the two registers, accrued interest,
  * overdue and "due before the next stage", how repayment steps move an item's status,
  * and validation of repayment plans and manual status changes. Pure: `today` is always
  * a parameter (a `YYYY-MM-DD` date), never read from the clock.
@@ -62,20 +62,35 @@ export function isOpenDebt(status: string): boolean {
 }
 
 /**
+ * Settled debt: repaid, accepted, or written off when its project stopped. Its repayment plan
+ * is frozen; written off is terminal (docs/domain.md, "Stopping and reopening a project").
+ */
+export function isSettledDebt(status: string): boolean {
+  return status === "repaid" || status === "accepted" || status === "written_off";
+}
+
+/** The calendar day an item stopped costing interest: repaid or written off; null while it costs. */
+export function interestEnd(item: { status: string; repaidAt: number | null; writtenOffAt?: number | null }): string | null {
+  if (item.status === "repaid" && item.repaidAt != null) return utcDate(item.repaidAt);
+  if (item.status === "written_off" && item.writtenOffAt != null) return utcDate(item.writtenOffAt);
+  return null;
+}
+
+/**
  * Person-days of interest accrued so far: interest (person-days per month) x calendar
- * months from the UTC date the item was opened to `today`, or to the date it was repaid.
- * Accepted items keep accruing: they are kept on purpose but still cost.
+ * months from the UTC date the item was opened to `today`, or to the date it was repaid or
+ * written off. Accepted items keep accruing: they are kept on purpose but still cost.
  */
 export function accruedInterest(
-  item: { interestDays: number; openedAt: number; repaidAt: number | null; status: string },
+  item: { interestDays: number; openedAt: number; repaidAt: number | null; writtenOffAt?: number | null; status: string },
   today: string
 ): number {
-  const end = item.status === "repaid" && item.repaidAt != null ? utcDate(item.repaidAt) : today;
+  const end = interestEnd(item) ?? today;
   return item.interestDays * monthsBetween(utcDate(item.openedAt), end);
 }
 
 /**
- * Overdue: not repaid or accepted, and past its target date or with an unfinished step
+ * Overdue: open or repaying (never repaid, accepted or written off), and past its target date or with an unfinished step
  * past its due date. Due *today* is not overdue yet.
  */
 export function isOverdue(
@@ -113,19 +128,30 @@ export function isPastRepayStage(
 }
 
 /**
- * The status after a repayment step was ticked or unticked:
- * open -> repaying once a step is done; open/repaying -> repaid when every step (at least
- * one) is done; repaying -> open when no step is done any more. Repaid and accepted items
- * are not moved by steps.
+ * The status after a repayment step was ticked or unticked: open -> repaying once a step is
+ * done; repaying -> open when no step is done any more. Steps never settle an item: when the
+ * last one is ticked the page proposes "repaid" (`proposeRepaid`), and marking it repaid
+ * still takes a note saying how. Settled items are not moved by steps.
  */
 export function statusAfterStepChange(
   current: DebtStatus,
   steps: Array<{ done: boolean }>
 ): DebtStatus {
-  if (current === "repaid" || current === "accepted") return current;
-  const done = steps.filter((s) => s.done).length;
-  if (steps.length > 0 && done === steps.length) return "repaid";
-  return done > 0 ? "repaying" : "open";
+  if (isSettledDebt(current)) return current;
+  return steps.some((s) => s.done) ? "repaying" : "open";
+}
+
+/** Every step (at least one) is done while the item is still open or repaying: time to ask "repaid?". */
+export function proposeRepaid(status: string, steps: Array<{ done: boolean }>): boolean {
+  return isOpenDebt(status) && steps.length > 0 && steps.every((s) => s.done);
+}
+
+/** Why open debt is written off when its project stops: 3 to 1000 characters. Null when fine. */
+export function writeOffReasonError(reason: string | null | undefined): string | null {
+  const text = reason?.trim() ?? "";
+  if (text.length < 3) return "Say in a sentence why the open debt is written off.";
+  if (text.length > 1000) return "Keep the reason under 1000 characters.";
+  return null;
 }
 
 const DATE_MESSAGE = "Enter a date as YYYY-MM-DD, for example 2027-03-01.";
@@ -219,7 +245,7 @@ export type DebtSummary = {
   openCount: number;
   /** Principal still to repay: open and repaying items only. */
   principalDays: number;
-  /** Interest accrued by every item, including repaid (until repaid) and accepted ones. */
+  /** Interest accrued by every item, including repaid and written-off ones (until then) and accepted ones. */
   accruedInterestDays: number;
   overdueCount: number;
 };
@@ -231,6 +257,7 @@ export type DebtSummaryItem = {
   interestDays: number;
   openedAt: number;
   repaidAt: number | null;
+  writtenOffAt?: number | null;
   targetDate: string | null;
   steps: Array<{ dueDate: string | null; done: boolean }>;
 };

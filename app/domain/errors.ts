@@ -41,3 +41,6 @@ export class ConflictError extends DomainError {
     this.name = "ConflictError";
   }
 }
+
+/** The change needs the user's explicit confirmation first (it would withdraw sign-offs). */
+export class NeedsConfirmation extends ConflictError {}

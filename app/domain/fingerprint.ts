@@ -1,9 +1,13 @@
 /**
- * The fingerprint of a gate's content (DESIGN.md: "a sign-off is for what was signed").
- * A sign-off stores the fingerprint current when it was given; when the fingerprint changes
- * afterwards the sign-off is stale.
+ * Fingerprints: a sign-off is for what was signed (docs/domain.md).
  *
- * What counts, and nothing else:
+ * Since migration 0003 each discipline has its own fingerprint: the SHA-256 of its view of the
+ * gate content (app/domain/concerns.ts), `disciplineFingerprint`. A sign-off stores the
+ * fingerprint of its discipline's view when it was given; when that changes, it is stale.
+ *
+ * `gateFingerprint` below is the single whole-gate fingerprint used before 0003. It is kept
+ * only so the migration's backfill can tell which older sign-offs were still current.
+ * What it covered:
  * - every requirement (withdrawn ones too, so withdrawing one changes the content), with its
  *   title, description, target, priority, status, feasibility, conditions and feasibility note;
  * - attestations that are ticked (key, who, note); an unticked one counts as absent;
@@ -17,6 +21,30 @@
  * Server-only (node:crypto): import it from `.server.ts` modules.
  */
 import { createHash } from "node:crypto";
+import { DISCIPLINES, type Discipline } from "../../db/schema";
+import { canonicalView, disciplineView, type DisciplineView, type GateContent } from "./concerns";
+
+const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
+
+/** SHA-256 (hex) of one discipline's view. */
+export function viewFingerprint(view: DisciplineView): string {
+  return sha256(canonicalView(view));
+}
+
+/** The fingerprint of discipline `d`'s concerns in the gate content. */
+export function disciplineFingerprint(d: Discipline, content: GateContent): string {
+  return viewFingerprint(disciplineView(d, content));
+}
+
+/** Every discipline's view of the content, and each view's fingerprint. */
+export function disciplineViews(content: GateContent): {
+  views: Record<Discipline, DisciplineView>;
+  fingerprints: Record<Discipline, string>;
+} {
+  const views = Object.fromEntries(DISCIPLINES.map((d) => [d, disciplineView(d, content)])) as Record<Discipline, DisciplineView>;
+  const fingerprints = Object.fromEntries(DISCIPLINES.map((d) => [d, viewFingerprint(views[d])])) as Record<Discipline, string>;
+  return { views, fingerprints };
+}
 
 export type FingerprintInput = {
   requirements: Array<{
@@ -110,7 +138,7 @@ export function canonicalGateContent(input: FingerprintInput): string {
   return JSON.stringify({ v: FINGERPRINT_VERSION, requirements, attestations, debtItems });
 }
 
-/** SHA-256 (hex) of the canonical gate content. */
+/** SHA-256 (hex) of the canonical gate content (the pre-0003 fingerprint). */
 export function gateFingerprint(input: FingerprintInput): string {
-  return createHash("sha256").update(canonicalGateContent(input), "utf8").digest("hex");
+  return sha256(canonicalGateContent(input));
 }

@@ -12,7 +12,7 @@
  * - `feasible_with_conditions` counts as feasible: the conditions are written down.
  */
 import type { Discipline, Stage } from "../../db/schema";
-import { disciplineLabel, stageLabel } from "./labels";
+import { disciplineLabel, possessive, stageLabel } from "./labels";
 
 const DISCIPLINE_ORDER: readonly Discipline[] = ["business", "data_science", "it"];
 
@@ -21,6 +21,7 @@ export const AUTO_RULES = [
   "musts_assessed_none_infeasible",
   "team_all_disciplines",
   "open_debt_has_plan",
+  "no_open_debt_due_before_pilot",
   "all_requirements_feasible",
   "no_open_debt_due_before_production",
   "open_debt_has_owner_and_target",
@@ -83,6 +84,12 @@ export const DEFAULT_CRITERIA: Record<"pilot" | "production", CriterionDefinitio
       kind: "auto",
       discipline: null,
     },
+    {
+      key: "no_open_debt_due_before_pilot",
+      label: "No open debt item is due to be repaid before pilot.",
+      kind: "auto",
+      discipline: null,
+    },
   ],
   production: [
     {
@@ -141,7 +148,7 @@ export type GateFacts = {
   debtItems: Array<{
     id: number;
     title: string;
-    status: "open" | "repaying" | "repaid" | "accepted";
+    status: "open" | "repaying" | "repaid" | "accepted" | "written_off";
     ownerId: number | null;
     strategy: string | null;
     targetDate: string | null;
@@ -244,9 +251,11 @@ function mustsAssessedNoneInfeasible(facts: GateFacts): CriterionResult {
     );
   }
   if (problems.length > 0) return { met: false, detail: problems.join(" ") };
+  const withConditions = musts.filter((r) => r.feasibility === "feasible_with_conditions").length;
+  const base = `${every(musts.length, "must-have is", "must-haves are")} assessed and feasible`;
   return {
     met: true,
-    detail: `${every(musts.length, "must-have is", "must-haves are")} assessed and feasible.`,
+    detail: withConditions > 0 ? `${base} (${withConditions} with conditions).` : `${base}.`,
   };
 }
 
@@ -362,6 +371,21 @@ function noOpenDebtDueBeforeProduction(facts: GateFacts): CriterionResult {
   return { met: true, detail: "No open debt item is due before production." };
 }
 
+function noOpenDebtDueBeforePilot(facts: GateFacts): CriterionResult {
+  const due = facts.debtItems.filter(
+    (d) => isOpen(d) && (d.repayBeforeStage === "poc" || d.repayBeforeStage === "pilot")
+  );
+  if (due.length > 0) {
+    return {
+      met: false,
+      detail: `${count(due.length, "open debt item", "open debt items")} must be repaid before pilot: ${quoteList(
+        due.map((d) => d.title)
+      )}.`,
+    };
+  }
+  return { met: true, detail: "No open debt item is due before pilot." };
+}
+
 function openDebtHasOwnerAndTarget(facts: GateFacts): CriterionResult {
   const open = facts.debtItems.filter(isOpen);
   if (open.length === 0) return { met: true, detail: "There is no open debt." };
@@ -398,6 +422,7 @@ const RULES: Record<AutoRule, (facts: GateFacts) => CriterionResult> = {
   musts_assessed_none_infeasible: mustsAssessedNoneInfeasible,
   team_all_disciplines: teamAllDisciplines,
   open_debt_has_plan: openDebtHasPlan,
+  no_open_debt_due_before_pilot: noOpenDebtDueBeforePilot,
   all_requirements_feasible: allRequirementsFeasible,
   no_open_debt_due_before_production: noOpenDebtDueBeforeProduction,
   open_debt_has_owner_and_target: openDebtHasOwnerAndTarget,
@@ -456,38 +481,86 @@ export type SignOffState = {
   userId: number;
   userName: string;
   decision: "approve" | "approve_with_conditions" | "changes_requested";
+  /** The fingerprint of the signer's discipline's view when they signed. */
   fingerprint: string;
+  /** Set when the project owner dismissed this "changes requested". */
+  dismissedAt?: number | null;
 };
 
 export type SignOffStatus =
   | "approved"
   | "approved_with_conditions"
   | "changes_requested"
+  | "dismissed"
   | "stale"
   | "invalid";
 
+/** Each discipline's live fingerprint (app/domain/concerns.ts). */
+export type Fingerprints = Record<Discipline, string>;
+
 /**
- * What a current sign-off is worth now. `invalid` (the signer is no longer a member of that
- * discipline) wins over `stale` (the gate content changed since signing), which wins over
- * the decision itself.
+ * What one member's current sign-off is worth now (docs/domain.md, "Sign-off rules").
+ * - A "changes requested" blocks until its author renews it or the project owner dismisses
+ *   it; neither staleness nor its author leaving the team lifts it.
+ * - An approval counts only while its signer is a member of that discipline (`invalid`
+ *   otherwise) and their discipline's concerns are unchanged since signing (`stale`).
  */
 export function signOffStatus(
   s: SignOffState,
-  currentFingerprint: string,
+  disciplineFingerprint: string,
   members: GateFacts["members"]
 ): SignOffStatus {
+  if (s.decision === "changes_requested") return s.dismissedAt != null ? "dismissed" : "changes_requested";
   const stillMember = members.some((m) => m.userId === s.userId && m.discipline === s.discipline);
   if (!stillMember) return "invalid";
-  if (s.fingerprint !== currentFingerprint) return "stale";
-  if (s.decision === "approve") return "approved";
-  if (s.decision === "approve_with_conditions") return "approved_with_conditions";
-  return "changes_requested";
+  if (s.fingerprint !== disciplineFingerprint) return "stale";
+  return s.decision === "approve" ? "approved" : "approved_with_conditions";
 }
 
-/** "Business'" / "Data science's" / "IT operations'". */
-function possessive(label: string): string {
-  return label.endsWith("s") ? `${label}'` : `${label}'s`;
+export type PanelStatus =
+  | "approved"
+  | "approved_with_conditions"
+  | "changes_requested"
+  | "stale"
+  | "invalid"
+  | "missing";
+
+export type DisciplinePanel<S extends SignOffState> = {
+  discipline: Discipline;
+  status: PanelStatus;
+  /** Current approvals that count (fresh, by a member of the discipline). */
+  approvals: number;
+  required: number;
+  signOffs: Array<S & { standing: SignOffStatus }>;
+};
+
+/**
+ * One discipline's standing: approved when it has at least `required` counting approvals
+ * and no undismissed "changes requested" from any member of the discipline.
+ */
+export function disciplinePanel<S extends SignOffState>(
+  discipline: Discipline,
+  current: S[],
+  fingerprints: Fingerprints,
+  members: GateFacts["members"],
+  required = 1
+): DisciplinePanel<S> {
+  const signOffs = current
+    .filter((s) => s.discipline === discipline)
+    .map((s) => ({ ...s, standing: signOffStatus(s, fingerprints[discipline], members) }));
+  const counting = signOffs.filter((s) => s.standing === "approved" || s.standing === "approved_with_conditions");
+  let status: PanelStatus;
+  if (signOffs.some((s) => s.standing === "changes_requested")) status = "changes_requested";
+  else if (counting.length >= required) {
+    status = counting.some((s) => s.standing === "approved_with_conditions") ? "approved_with_conditions" : "approved";
+  } else if (signOffs.some((s) => s.standing === "stale")) status = "stale";
+  else if (signOffs.some((s) => s.standing === "invalid")) status = "invalid";
+  else status = "missing";
+  return { discipline, status, approvals: counting.length, required, signOffs };
 }
+
+export const isApproved = (status: PanelStatus) => status === "approved" || status === "approved_with_conditions";
+
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
@@ -496,15 +569,18 @@ const withoutFinalPeriod = (sentence: string) => sentence.replace(/\.\s*$/, "");
 
 /**
  * Everything that stops promotion, one sentence each; empty means the project may be
- * promoted. Order: missing sign-offs, stale ones, changes requested, invalid signers, one
- * person signing for several disciplines, then each unmet criterion.
+ * promoted. Order: missing approvals, stale ones, changes requested, invalid signers, then
+ * each unmet criterion. Stale and invalid approvals are named only while the discipline
+ * still lacks approvals (a colleague's fresh approval may already be enough).
  */
 export function promotionBlockers(input: {
   criteria: Array<CriterionState & CriterionResult>;
   signOffs: SignOffState[];
-  currentFingerprint: string;
+  fingerprints: Fingerprints;
   members: GateFacts["members"];
+  requiredApprovals?: number;
 }): string[] {
+  const required = input.requiredApprovals ?? 1;
   const missing: string[] = [];
   const stale: string[] = [];
   const changes: string[] = [];
@@ -512,51 +588,45 @@ export function promotionBlockers(input: {
 
   for (const discipline of DISCIPLINE_ORDER) {
     const label = disciplineLabel[discipline];
-    const signOff = input.signOffs.find((s) => s.discipline === discipline);
-    if (!signOff) {
-      missing.push(`${label} has not signed off.`);
+    const panel = disciplinePanel(discipline, input.signOffs, input.fingerprints, input.members, required);
+    for (const s of panel.signOffs) {
+      if (s.standing === "changes_requested") {
+        changes.push(
+          `${s.userName} requested changes for ${label}; ${s.userName} must renew the sign-off, or the project owner must dismiss the request with a reason.`
+        );
+      }
+    }
+    if (panel.approvals >= required) continue;
+    let explained = false;
+    for (const s of panel.signOffs) {
+      if (s.standing === "stale") {
+        explained = true;
+        stale.push(
+          `${possessive(s.userName)} sign-off for ${label} is stale: what concerns ${label} changed after ${s.userName} signed. ${s.userName} must renew it.`
+        );
+      } else if (s.standing === "invalid") {
+        explained = true;
+        invalid.push(
+          `${possessive(s.userName)} sign-off for ${label} no longer counts: ${s.userName} is not ${article(
+            label
+          )} ${label} member of the team any more. ${capitalize(article(label))} ${label} member must sign.`
+        );
+      }
+    }
+    if (explained && required === 1) continue;
+    if (explained) {
+      missing.push(`${label} needs ${required} approvals; it has ${panel.approvals}.`);
       continue;
     }
-    const name = signOff.userName;
-    switch (signOffStatus(signOff, input.currentFingerprint, input.members)) {
-      case "stale":
-        stale.push(
-          `${possessive(
-            label
-          )} sign-off is stale: the gate content changed after ${name} signed. ${name} must renew it.`
-        );
-        break;
-      case "changes_requested":
-        changes.push(
-          `${name} requested changes for ${label}; ${label} must approve before promotion.`
-        );
-        break;
-      case "invalid":
-        invalid.push(
-          `${possessive(name)} sign-off for ${label} no longer counts: ${name} is not ${article(
-            label
-          )} ${label} member of the team any more. ${capitalize(
-            article(label)
-          )} ${label} member must sign.`
-        );
-        break;
-      default:
-        break;
-    }
-  }
-
-  const duplicates: string[] = [];
-  const byUser = new Map<number, SignOffState[]>();
-  for (const s of input.signOffs) {
-    byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s]);
-  }
-  for (const signed of byUser.values()) {
-    const disciplines = DISCIPLINE_ORDER.filter((d) => signed.some((s) => s.discipline === d));
-    if (disciplines.length > 1) {
-      duplicates.push(
-        `${signed[0].userName} signed for ${andList(
-          disciplines.map((d) => disciplineLabel[d])
-        )}; three different members must sign, one per discipline.`
+    const objected = panel.signOffs.some((s) => s.standing === "changes_requested");
+    if (objected && required === 1 && panel.approvals === 0) continue;
+    if (panel.signOffs.length === 0) {
+      missing.push(required === 1 ? `${label} has not signed off.` : `${label} has not signed off; it needs ${required} approvals.`);
+    } else {
+      missing.push(
+        required === 1
+          ? `${label} has not approved yet.`
+          : `${label} needs ${required} approvals; it has ${panel.approvals}.`
       );
     }
   }
@@ -565,5 +635,5 @@ export function promotionBlockers(input: {
     .filter((c) => !c.met)
     .map((c) => `Criterion not met: ${withoutFinalPeriod(c.label)} — ${c.detail}`);
 
-  return [...missing, ...stale, ...changes, ...invalid, ...duplicates, ...unmet];
+  return [...missing, ...stale, ...changes, ...invalid, ...unmet];
 }

@@ -84,6 +84,18 @@ export const debtStatusLabel: Labels<typeof DEBT_STATUSES> = {
   repaying: "Repaying",
   repaid: "Repaid",
   accepted: "Accepted",
+  written_off: "Written off",
 };
 
+/** What happens to a stopped project's open debt (docs/domain.md, "Stopping and reopening a project"). */
+export const openDebtChoiceLabel = {
+  write_off: "Write it off",
+  keep: "Keep it open",
+} as const;
+
 export const roleLabel = { admin: "Admin", member: "Member" } as const;
+
+/** "Business'" / "Data science's" / "IT operations'". */
+export function possessive(label: string): string {
+  return label.endsWith("s") ? `${label}'` : `${label}'s`;
+}

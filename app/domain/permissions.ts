@@ -27,6 +27,7 @@ export type Action =
   | "project:create"
   | "project:edit"
   | "project:change-state"
+  | "project:reopen"
   | "team:manage"
   | "requirement:state"
   | "requirement:assess"
@@ -35,12 +36,20 @@ export type Action =
   | "gate:attest"
   | "gate:promote"
   | "gate:withdraw"
+  | "gate:dismiss"
+  | "gate:comment"
+  | "gate:clear-attestation"
   | "debt:write";
 
 export type Target = {
   project?: ProjectContext;
-  /** gate:sign — the discipline panel; gate:attest — the criterion's discipline (null = any). */
+  /**
+   * gate:sign — the discipline panel; gate:attest — the criterion's discipline (null = any);
+   * gate:clear-attestation — the discipline the attestation belongs to.
+   */
   discipline?: Discipline | null;
+  /** gate:clear-attestation — who attested it. */
+  authorId?: number | null;
 };
 
 export const ADMIN_ACTIONS: Action[] = ["people:manage", "templates:manage", "webhooks:manage"];
@@ -62,6 +71,9 @@ export function can(user: PermissionUser, action: Action, target: Target = {}): 
   switch (action) {
     case "project:change-state":
       return isOwner || isAdmin(user);
+    case "project:reopen":
+      // Only a stopped project, and only an admin: reopening overrides the owner's decision.
+      return project.state === "stopped" && isAdmin(user);
     case "team:manage":
       return isOpen(project.state) && (isOwner || isAdmin(user));
     case "project:edit":
@@ -78,7 +90,18 @@ export function can(user: PermissionUser, action: Action, target: Target = {}): 
     case "gate:withdraw":
       return project.state !== "retired" && (member !== null || isOwner || isAdmin(user));
     case "gate:sign":
-      return project.state === "active" && member !== null && member === target.discipline;
+      // The seat is the person's own discipline (docs/domain.md): a role never widens it.
+      return project.state === "active" && member !== null && member === target.discipline && member === user.discipline;
+    case "gate:dismiss":
+      return project.state === "active" && isOwner;
+    case "gate:comment":
+      return isOpen(project.state) && (member !== null || isOwner);
+    case "gate:clear-attestation":
+      return (
+        project.state === "active" &&
+        member !== null &&
+        (target.authorId === user.id || (target.discipline != null && target.discipline === member))
+      );
     case "gate:attest":
       return (
         project.state === "active" &&

@@ -169,6 +169,8 @@ export type DebtFact = {
   openedAt: number;
   /** When it stopped costing: repaid (null while open or accepted). */
   repaidAt: number | null;
+  /** Or written off when its project stopped: it stops costing then too. */
+  writtenOffAt?: number | null;
 };
 
 export type DebtPoint = {
@@ -177,9 +179,15 @@ export type DebtPoint = {
   organizational: { principalDays: number; accruedInterestDays: number };
 };
 
+/** When an item stopped costing: repaid or written off, whichever came first; null while it costs. */
+function endOf(item: DebtFact): number | null {
+  const ends = [item.repaidAt, item.writtenOffAt ?? null].filter((t): t is number => t !== null);
+  return ends.length ? Math.min(...ends) : null;
+}
+
 /**
  * Debt at each month end: principal of the items open then, and the interest accrued by
- * then on every item opened so far (up to its repayment). `monthsBetweenDates` is the
+ * then on every item opened so far (up to its repayment or write-off). `monthsBetweenDates` is the
  * calendar rule of app/domain/dates.ts, passed in so this stays a pure function of its input.
  */
 export function debtSeries(items: DebtFact[], at: number[]): DebtPoint[] {
@@ -197,7 +205,8 @@ export function debtSeries(items: DebtFact[], at: number[]): DebtPoint[] {
     return value;
   };
   const opened = items.map((i) => dayOf(i.openedAt));
-  const repaid = items.map((i) => (i.repaidAt === null ? null : dayOf(i.repaidAt)));
+  const ended = items.map((i) => endOf(i));
+  const repaid = ended.map((end) => (end === null ? null : dayOf(end)));
   return at.map((moment) => {
     const momentDay = dayOf(moment);
     const point: DebtPoint = {
@@ -208,7 +217,7 @@ export function debtSeries(items: DebtFact[], at: number[]): DebtPoint[] {
     items.forEach((item, i) => {
       if (item.openedAt > moment) return;
       const bucket = point[item.register];
-      const open = item.repaidAt === null || item.repaidAt > moment;
+      const open = ended[i] === null || ended[i]! > moment;
       if (open) bucket.principalDays += item.principalDays;
       if (item.interestDays > 0) {
         bucket.accruedInterestDays += item.interestDays * months(opened[i], open ? momentDay : repaid[i]!);

@@ -48,7 +48,7 @@ export function loadStageHistories(projectIds?: number[]): HistoryFacts {
     .from(activity)
     .where(
       and(
-        inArray(activity.action, ["project.created", "project.stage_changed", "project.state_changed"]),
+        inArray(activity.action, ["project.created", "project.stage_changed", "project.state_changed", "project.reopened"]),
         eq(activity.entityType, "project"),
         projectIds ? inArray(activity.projectId, projectIds) : undefined,
       ),
@@ -72,6 +72,9 @@ export function loadStageHistories(projectIds?: number[]): HistoryFacts {
     } else if (row.action === "project.state_changed") {
       if (after.state === "stopped" || after.state === "retired") history.endedAt = row.at;
       if (after.state === "stopped") stops.push({ at: row.at, cause: after.stopCause ?? "other" });
+    } else if (row.action === "project.reopened") {
+      // An admin reopened a stopped project: it is in its stage again.
+      history.endedAt = null;
     }
   }
   return { histories: [...byProject.values()].filter((h) => h.changes.length > 0), stops };
@@ -107,6 +110,7 @@ function computeFigures(from: number, to: number) {
       interestDays: debtItems.interestDays,
       openedAt: debtItems.openedAt,
       repaidAt: debtItems.repaidAt,
+      writtenOffAt: debtItems.writtenOffAt,
     })
     .from(debtItems)
     .where(lte(debtItems.openedAt, to))
@@ -244,13 +248,16 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
     if (!view) continue;
     const panel = view.panels.find((p) => p.discipline === membership.discipline)!;
     const entry = { slug: membership.slug, name: membership.name, reviewId: review.id, targetStage: view.review.targetStage };
-    if (panel.status === "stale" && panel.signOff?.userId === userId) staleSignOffs.push(entry);
-    else if (panel.status === "missing" || panel.status === "stale" || panel.status === "invalid") {
+    const own = panel.signOffs.find((s) => s.userId === userId);
+    if (own?.standing === "stale") staleSignOffs.push(entry);
+    else if (!own && (panel.status === "missing" || panel.status === "stale" || panel.status === "invalid")) {
       reviewsWaiting.push({ ...entry, status: panel.status });
     }
   }
 
+  // Each assessing discipline gives its own verdict: what waits is what *your* discipline has not assessed.
   const assessingProjects = mine.filter((m) => m.discipline === "it" || m.discipline === "data_science").map((m) => m.projectId);
+  const myVerdict = mine.find((m) => m.discipline === "it") ? requirements.itFeasibility : requirements.dsFeasibility;
   const toAssess = assessingProjects.length
     ? db
         .select({ id: requirements.id, title: requirements.title, priority: requirements.priority, slug: projects.slug, name: projects.name })
@@ -260,7 +267,7 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
           and(
             inArray(requirements.projectId, assessingProjects),
             eq(requirements.status, "active"),
-            eq(requirements.feasibility, "unassessed"),
+            eq(myVerdict, "unassessed"),
           ),
         )
         .orderBy(sql`case ${requirements.priority} when 'must' then 0 when 'should' then 1 else 2 end`, asc(requirements.id))

@@ -7,6 +7,14 @@
  * stood then, whatever changed afterwards. An open review is evaluated live and says so
  * (`content: "live"`). A review closed without a snapshot (withdrawn because the project was
  * stopped or retired) falls back to live content and says that too (`content: "live_no_snapshot"`).
+ *
+ * Format 2 (docs/domain.md, "Sign-off rules"): every sign-off carries its own standing and what
+ * changed since it was given, a dismissed "changes requested" says by whom and why, requirements
+ * carry both feasibility verdicts, the review carries its opening statement, the approvals each
+ * discipline needed and the conversation, and the content fingerprint is one per discipline.
+ * Snapshots taken before migration 0003 are read as they are: their one fingerprint appears as
+ * `contentFingerprints: { all }`, their single feasibility verdict under `verdicts.legacy`, and a
+ * current sign-off's standing is its panel's status, as format 1 had it.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -20,22 +28,81 @@ import {
 } from "../../db/schema";
 import { DISCIPLINES } from "../../db/schema";
 import { stageIntervals, type ProjectHistory } from "~/domain/stats";
+import type { SignOffStatus } from "~/domain/gates";
 import { conditionItemsForReview, gateDebtFacts } from "./debt.server";
 import { gateRequirements } from "./gate-reviews-read.server";
 import { getReview, reviewSnapshot, type PanelStatus } from "./gates.server";
 import { getProject } from "./projects.server";
+import { listComments } from "./review-comments.server";
 
-export const DOSSIER_FORMAT = "triad.gate-dossier/1";
+export const DOSSIER_FORMAT = "triad.gate-dossier/2";
 
 /** How the content of a dossier was obtained. */
 export type DossierContent = "closing_snapshot" | "live" | "live_no_snapshot";
 
 /**
- * What a sign-off counted for when the review closed (or now, for an open review):
- * the panel status of a current sign-off, or `superseded` / `withdrawn` for earlier ones,
- * or `not_recorded` when a closed review kept no snapshot.
+ * What a sign-off counted for when the review closed (or now, for an open review): a current
+ * sign-off's own standing (approved, approved with conditions, changes requested, dismissed,
+ * stale, invalid; for a snapshot from before migration 0003 its panel's status), `superseded`
+ * / `withdrawn` for earlier ones, or `not_recorded` when a closed review kept no snapshot.
  */
-export type SignOffStanding = PanelStatus | "superseded" | "withdrawn" | "not_recorded";
+export type SignOffStanding = SignOffStatus | PanelStatus | "superseded" | "withdrawn" | "not_recorded";
+
+/** One discipline's feasibility verdict on a requirement. */
+export type DossierVerdict = {
+  feasibility: "unassessed" | "feasible" | "feasible_with_conditions" | "infeasible";
+  conditions: string | null;
+  note: string | null;
+};
+
+/**
+ * Per discipline (`data_science`, `it`); a snapshot from before per-discipline verdicts holds
+ * the one verdict it had under `legacy`.
+ */
+export type DossierVerdicts = Partial<Record<"data_science" | "it" | "legacy", DossierVerdict>>;
+
+/** A requirement row as a snapshot or the live query holds it, old format or new. */
+type StoredRequirement = {
+  id: number;
+  title: string;
+  description: string;
+  target: string;
+  priority: "must" | "should" | "could";
+  status: "active" | "withdrawn";
+  feasibility: DossierVerdict["feasibility"];
+  dsFeasibility?: DossierVerdict["feasibility"];
+  dsConditions?: string | null;
+  dsNote?: string | null;
+  itFeasibility?: DossierVerdict["feasibility"];
+  itConditions?: string | null;
+  itNote?: string | null;
+  /** Before migration 0003: the one verdict's conditions and note. */
+  conditions?: string | null;
+  feasibilityNote?: string | null;
+};
+
+const orNull = (text: string | null | undefined) => (text == null || text === "" ? null : text);
+
+function dossierRequirement(r: StoredRequirement) {
+  const verdicts: DossierVerdicts =
+    r.dsFeasibility !== undefined || r.itFeasibility !== undefined
+      ? {
+          data_science: { feasibility: r.dsFeasibility ?? "unassessed", conditions: orNull(r.dsConditions), note: orNull(r.dsNote) },
+          it: { feasibility: r.itFeasibility ?? "unassessed", conditions: orNull(r.itConditions), note: orNull(r.itNote) },
+        }
+      : { legacy: { feasibility: r.feasibility, conditions: orNull(r.conditions), note: orNull(r.feasibilityNote) } };
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    target: r.target,
+    priority: r.priority,
+    status: r.status,
+    /** The combined verdict (app/domain/feasibility.ts). */
+    feasibility: r.feasibility,
+    verdicts,
+  };
+}
 
 const person = alias(users, "person");
 
@@ -69,20 +136,42 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
     met: c.met,
     detail: c.detail,
     attestation: c.attestedAt
-      ? { byName: c.attestedByName ?? null, at: c.attestedAt, note: c.attestationNote ?? "" }
+      ? { byName: c.attestedByName ?? null, at: c.attestedAt, note: c.attestationNote ?? "", evidenceUrl: c.evidenceUrl ?? null }
       : null,
   }));
 
+  const snapshotPanels = snapshot?.panels ?? [];
   const panelStatus = new Map<Discipline, PanelStatus>(
-    (snapshot?.panels ?? view.panels).map((p) => [p.discipline, p.status as PanelStatus]),
+    (snapshot ? snapshotPanels : view.panels).map((p) => [p.discipline, p.status as PanelStatus]),
   );
-  const contentFingerprint = snapshot?.fingerprint ?? (content === "live" ? view.fingerprint : null);
+  // Each sign-off's own standing at closing; snapshots from before migration 0003 kept the
+  // panels' status only.
+  const closingStanding = new Map(
+    snapshotPanels.flatMap((p) => (p.signOffs ?? []).map((s) => [s.id, { standing: s.standing, changes: s.changes ?? [] }] as const)),
+  );
+  // Each sign-off is compared with its own discipline's fingerprint (one for the whole gate
+  // in snapshots from before migration 0003).
+  const contentFingerprint = (d: Discipline): string | null =>
+    snapshot ? (snapshot.fingerprints?.[d] ?? snapshot.fingerprint ?? null) : content === "live" ? view.fingerprints[d] : null;
+  const contentFingerprints: Partial<Record<Discipline | "all", string>> | null = snapshot
+    ? (snapshot.fingerprints ?? (snapshot.fingerprint ? { all: snapshot.fingerprint } : null))
+    : content === "live"
+      ? view.fingerprints
+      : null;
   const signOffs = view.panels.flatMap((panel) =>
-    [...(panel.signOff ? [panel.signOff] : []), ...panel.earlier].map((s) => {
+    [...panel.signOffs, ...panel.earlier].map((s) => {
       let standing: SignOffStanding;
+      let changes: string[] = [];
       if (s.status !== "current") standing = s.status;
       else if (content === "live_no_snapshot") standing = "not_recorded";
-      else standing = panelStatus.get(s.discipline) ?? "missing";
+      else if (content === "live") {
+        standing = s.standing ?? panelStatus.get(s.discipline) ?? "missing";
+        changes = s.changes;
+      } else {
+        const atClosing = closingStanding.get(s.id);
+        standing = atClosing?.standing ?? panelStatus.get(s.discipline) ?? "missing";
+        changes = atClosing?.changes ?? [];
+      }
       return {
         id: s.id,
         discipline: s.discipline,
@@ -94,7 +183,11 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
         status: s.status,
         endedAt: s.endedAt,
         standing,
-        matchesContentFingerprint: contentFingerprint ? s.fingerprint === contentFingerprint : null,
+        /** For a stale sign-off: what changed in its discipline's concerns since it was given. */
+        changes,
+        /** Set when the project owner dismissed this "changes requested". */
+        dismissal: s.dismissedAt ? { at: s.dismissedAt, byName: s.dismissedByName ?? null, reason: s.dismissReason ?? "" } : null,
+        matchesContentFingerprint: contentFingerprint(s.discipline) ? s.fingerprint === contentFingerprint(s.discipline) : null,
       };
     }),
   );
@@ -138,14 +231,41 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
       closedAt: review.closedAt,
       closedBy: review.closedById ? { id: review.closedById, name: nameOf(review.closedById) } : null,
       closeNote: review.closeNote,
-      /** Fingerprint of the gate content at closing (live for an open review). */
-      contentFingerprint,
+      /** Why the review was opened then, in the opener's words. */
+      statement: review.statement,
+      /** Counting approvals each discipline needed (copied from the gate policy when opened). */
+      requiredApprovals: review.requiredApprovals,
+      /**
+       * Fingerprint of each discipline's view of the gate content at closing (live for an open
+       * review; null without a snapshot). A snapshot from before migration 0003 holds one
+       * fingerprint for the whole gate: `{ all: fingerprint }`.
+       */
+      contentFingerprints,
       /** What stood in the way of promotion at closing (live for an open review). */
       blockers: snapshot?.blockers ?? (content === "live" ? view.blockers : []),
     },
     criteria,
-    panels: DISCIPLINES.map((discipline) => ({ discipline, status: content === "live_no_snapshot" ? null : (panelStatus.get(discipline) ?? "missing") })),
+    panels: DISCIPLINES.map((discipline) => {
+      const p = (snapshot ? snapshotPanels : view.panels).find((x) => x.discipline === discipline);
+      return {
+        discipline,
+        status: content === "live_no_snapshot" ? null : (panelStatus.get(discipline) ?? "missing"),
+        /** Counting approvals at closing (now, for an open review); null when not recorded. */
+        approvals: content === "live_no_snapshot" ? null : (p?.approvals ?? null),
+      };
+    }),
     signOffs,
+    /** The review's conversation, oldest first; `editedAt` is set when the author reworded it. */
+    comments: listComments(review.id).map((c) => ({
+      id: c.id,
+      author: { id: c.authorId, name: c.authorName },
+      at: c.createdAt,
+      body: c.body,
+      replyToSignOffId: c.replyToSignOffId,
+      editedAt: c.editedAt,
+      mentions: c.mentions.map((m) => m.name),
+      earlierWordings: c.revisions.map((r) => ({ body: r.body, replacedAt: r.replacedAt })),
+    })),
     conditions: conditionRows.map((c) => ({
       id: c.id,
       signOffId: c.signOffId,
@@ -158,7 +278,7 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
       /** The item's status today (the debt register follows it after the review). */
       statusNow: c.status,
     })),
-    requirements: snapshot?.requirements ?? gateRequirements(db, projectId),
+    requirements: ((snapshot?.requirements ?? gateRequirements(db, projectId)) as StoredRequirement[]).map(dossierRequirement),
     debtItems: debtFacts.map((d) => ({
       id: d.id,
       register: d.register,

@@ -14,17 +14,20 @@ import {
   signOffs,
   users,
   DISCIPLINES,
+  type Discipline,
   type GateReview,
 } from "../../db/schema";
+import { describeChanges, gateContentFrom, type DisciplineView } from "~/domain/concerns";
 import { ConflictError, NotFoundError } from "~/domain/errors";
-import { gateFingerprint, type FingerprintInput } from "~/domain/fingerprint";
+import { disciplineViews } from "~/domain/fingerprint";
 import {
+  disciplinePanel,
   evaluateCriteria,
   promotionBlockers,
-  signOffStatus,
   type CriterionState,
+  type Fingerprints,
   type GateFacts,
-  type SignOffState,
+  type PanelStatus,
   type SignOffStatus,
 } from "~/domain/gates";
 import { memoUntilWrite } from "./data-version.server";
@@ -45,14 +48,20 @@ export function gateRequirements(database: Database, projectId: number) {
       priority: requirements.priority,
       status: requirements.status,
       feasibility: requirements.feasibility,
-      conditions: requirements.conditions,
-      feasibilityNote: requirements.feasibilityNote,
+      dsFeasibility: requirements.dsFeasibility,
+      dsConditions: requirements.dsConditions,
+      dsNote: requirements.dsNote,
+      itFeasibility: requirements.itFeasibility,
+      itConditions: requirements.itConditions,
+      itNote: requirements.itNote,
     })
     .from(requirements)
     .where(eq(requirements.projectId, projectId))
     .orderBy(asc(requirements.id))
     .all();
 }
+
+export type GateRequirementRow = ReturnType<typeof gateRequirements>[number];
 
 function loadFacts(database: Database, projectId: number) {
   const reqs = gateRequirements(database, projectId);
@@ -80,7 +89,9 @@ function loadCriteria(database: Database, reviewId: number) {
       attestedById: gateCriteria.attestedById,
       attestedAt: gateCriteria.attestedAt,
       attestationNote: gateCriteria.attestationNote,
+      evidenceUrl: gateCriteria.evidenceUrl,
       attestedByName: attester.name,
+      attesterDiscipline: gateCriteria.attesterDiscipline,
     })
     .from(gateCriteria)
     .leftJoin(attester, eq(attester.id, gateCriteria.attestedById))
@@ -89,30 +100,18 @@ function loadCriteria(database: Database, reviewId: number) {
     .all();
 }
 
-function fingerprintOf(
-  reqs: ReturnType<typeof loadFacts>["reqs"],
-  debt: ReturnType<typeof loadFacts>["debt"],
-  criteria: ReturnType<typeof loadCriteria>,
-): string {
-  const input: FingerprintInput = {
-    requirements: reqs,
-    attestations: criteria
-      .filter((c) => c.kind === "attestation")
-      .map((c) => ({ key: c.key, attestedById: c.attestedById, note: c.attestationNote })),
-    debtItems: debt,
-  };
-  return gateFingerprint(input);
-}
-
-/** The live fingerprint of a review's gate-relevant content. */
-export function currentFingerprint(reviewId: number, database: Database = db): string {
+/** Each discipline's live view of a review's gate content, and its fingerprint. */
+export function currentViews(reviewId: number, database: Database = db) {
   const review = database.select().from(gateReviews).where(eq(gateReviews.id, reviewId)).get();
   if (!review) throw new NotFoundError("No such gate review.");
   const { reqs, debt } = loadFacts(database, review.projectId);
-  return fingerprintOf(reqs, debt, loadCriteria(database, reviewId));
+  return disciplineViews(gateContentFrom({ requirements: reqs, criteria: loadCriteria(database, reviewId), debtItems: debt }));
 }
 
+export type DisciplineViews = Record<Discipline, DisciplineView>;
+
 const signer = alias(users, "signer");
+const dismisser = alias(users, "dismisser");
 
 function loadSignOffs(database: Database, reviewId: number) {
   return database
@@ -124,45 +123,83 @@ function loadSignOffs(database: Database, reviewId: number) {
       decision: signOffs.decision,
       comment: signOffs.comment,
       fingerprint: signOffs.fingerprint,
+      snapshot: signOffs.snapshot,
       signedAt: signOffs.signedAt,
       status: signOffs.status,
       endedAt: signOffs.endedAt,
+      dismissedAt: signOffs.dismissedAt,
+      dismissReason: signOffs.dismissReason,
+      dismissedById: signOffs.dismissedById,
+      dismissedByName: dismisser.name,
     })
     .from(signOffs)
     .innerJoin(signer, eq(signer.id, signOffs.userId))
+    .leftJoin(dismisser, eq(dismisser.id, signOffs.dismissedById))
     .where(eq(signOffs.reviewId, reviewId))
     .orderBy(desc(signOffs.signedAt), desc(signOffs.id))
     .all();
 }
 
+type SignOffRow = ReturnType<typeof loadSignOffs>[number];
+
+/**
+ * What changed in the signer's discipline's concerns since they signed, in sentences. A
+ * sign-off from before per-discipline snapshots (migration 0003) has none to compare with.
+ */
+function changesSince(s: SignOffRow, views: DisciplineViews): string[] {
+  if (!s.snapshot) return ["This sign-off was given before Triad kept what each discipline signed for; renew it to compare from now on."];
+  return describeChanges(JSON.parse(s.snapshot) as DisciplineView, views[s.discipline]);
+}
+
 // ---------- the review as a page or API shows it ----------
 
-export type PanelStatus = SignOffStatus | "missing";
+export type { PanelStatus };
 
 export type ReviewView = ReturnType<typeof evaluateReview>;
+
+export type EvaluatedSignOff = Omit<SignOffRow, "snapshot" | "status"> & {
+  /** current, superseded or withdrawn (the row's life). */
+  status: SignOffRow["status"];
+  /** What the current sign-off is worth now; null for superseded and withdrawn ones. */
+  standing: SignOffStatus | null;
+  /** For a stale sign-off: what changed in its discipline's concerns since it was given. */
+  changes: string[];
+};
 
 function evaluateReview(database: Database, review: GateReview) {
   const { facts, reqs, debt } = loadFacts(database, review.projectId);
   const criteriaRows = loadCriteria(database, review.id);
-  const fingerprint = fingerprintOf(reqs, debt, criteriaRows);
+  const { views, fingerprints } = disciplineViews(gateContentFrom({ requirements: reqs, criteria: criteriaRows, debtItems: debt }));
   const criteria = evaluateCriteria(criteriaRows as Array<(typeof criteriaRows)[number] & CriterionState>, facts);
   const allSignOffs = loadSignOffs(database, review.id);
   const current = allSignOffs.filter((s) => s.status === "current");
+  const required = review.requiredApprovals;
   const panels = DISCIPLINES.map((discipline) => {
-    const signOff = current.find((s) => s.discipline === discipline) ?? null;
-    const status: PanelStatus = signOff ? signOffStatus(signOff as SignOffState, fingerprint, facts.members) : "missing";
+    const panel = disciplinePanel<SignOffRow>(discipline, current, fingerprints, facts.members, required);
+    const signOffsNow: EvaluatedSignOff[] = panel.signOffs.map((evaluated) => {
+      const row = current.find((c) => c.id === evaluated.id)!;
+      const { snapshot: _snapshot, ...rest } = row;
+      return { ...rest, standing: evaluated.standing, changes: evaluated.standing === "stale" ? changesSince(row, views) : [] };
+    });
+    // The sign-off a summary names: an objection first, else the latest.
+    const lead = signOffsNow.find((s) => s.standing === "changes_requested") ?? signOffsNow[0] ?? null;
     return {
       discipline,
-      signOff,
-      status,
-      earlier: allSignOffs.filter((s) => s.discipline === discipline && s.status !== "current"),
+      status: panel.status as PanelStatus,
+      approvals: panel.approvals,
+      required,
+      signOff: lead,
+      signOffs: signOffsNow,
+      earlier: allSignOffs
+        .filter((s) => s.discipline === discipline && s.status !== "current")
+        .map(({ snapshot: _snapshot, ...s }) => ({ ...s, standing: null, changes: [] as string[] })),
     };
   });
   const blockers =
     review.status === "open"
-      ? promotionBlockers({ criteria, signOffs: current as SignOffState[], currentFingerprint: fingerprint, members: facts.members })
+      ? promotionBlockers({ criteria, signOffs: current, fingerprints, members: facts.members, requiredApprovals: required })
       : [];
-  return { review, criteria, panels, blockers, fingerprint, canPromote: review.status === "open" && blockers.length === 0 };
+  return { review, criteria, panels, blockers, fingerprints, views, canPromote: review.status === "open" && blockers.length === 0 };
 }
 
 export function getReview(reviewId: number, projectId?: number) {
@@ -205,7 +242,13 @@ function computeSummary(projectId: number) {
     id: view.review.id,
     targetStage: view.review.targetStage,
     openedAt: view.review.openedAt,
-    panels: view.panels.map((p) => ({ discipline: p.discipline, status: p.status, signer: p.signOff?.userName ?? null })),
+    panels: view.panels.map((p) => ({
+      discipline: p.discipline,
+      status: p.status,
+      signer: p.signOff?.userName ?? null,
+      approvals: p.approvals,
+      required: p.required,
+    })),
     blockerCount: view.blockers.length,
   };
 }
@@ -223,7 +266,10 @@ export function listReviews(projectId: number) {
       openedAt: gateReviews.openedAt,
       closedAt: gateReviews.closedAt,
       closeNote: gateReviews.closeNote,
+      statement: gateReviews.statement,
+      openedById: gateReviews.openedById,
       openedByName: opener.name,
+      closedById: gateReviews.closedById,
       closedByName: closer.name,
     })
     .from(gateReviews)
@@ -250,9 +296,15 @@ export function closingSnapshot(tx: Tx, review: GateReview) {
   const view = evaluateReview(tx, review);
   const debt = gateDebtFacts(review.projectId, tx);
   return {
-    fingerprint: view.fingerprint,
-    criteria: view.criteria.map((c) => ({ key: c.key, label: c.label, kind: c.kind, met: c.met, detail: c.detail, attestedByName: c.attestedByName, attestedAt: c.attestedAt, attestationNote: c.attestationNote })),
-    panels: view.panels.map((p) => ({ discipline: p.discipline, status: p.status })),
+    fingerprints: view.fingerprints,
+    criteria: view.criteria.map((c) => ({ key: c.key, label: c.label, kind: c.kind, met: c.met, detail: c.detail, attestedByName: c.attestedByName, attestedAt: c.attestedAt, attestationNote: c.attestationNote, evidenceUrl: c.evidenceUrl })),
+    panels: view.panels.map((p) => ({
+      discipline: p.discipline,
+      status: p.status,
+      approvals: p.approvals,
+      required: p.required,
+      signOffs: p.signOffs.map((s) => ({ id: s.id, userName: s.userName, decision: s.decision, standing: s.standing, changes: s.changes })),
+    })),
     blockers: view.blockers,
     requirements: gateRequirements(tx, review.projectId),
     debtItems: debt,
@@ -261,9 +313,15 @@ export function closingSnapshot(tx: Tx, review: GateReview) {
 
 // ---------- closed reviews and lists ----------
 
-/** Closed reviews' stored snapshot (dossier, history). */
+/**
+ * Closed reviews' stored snapshot (dossier, history). Snapshots from before migration 0003
+ * hold one `fingerprint` for the whole gate instead of `fingerprints` per discipline.
+ */
 export function reviewSnapshot(review: Pick<GateReview, "closingSnapshot">) {
-  return review.closingSnapshot ? (JSON.parse(review.closingSnapshot) as ReturnType<typeof closingSnapshot>) : null;
+  return review.closingSnapshot
+    ? (JSON.parse(review.closingSnapshot) as Partial<ReturnType<typeof closingSnapshot>> &
+        Omit<ReturnType<typeof closingSnapshot>, "fingerprints"> & { fingerprint?: string })
+    : null;
 }
 
 /** Open reviews of many projects at once: for lists and the dashboard (no N+1). */

@@ -1,22 +1,33 @@
 /**
- * What the members of an open gate review do: sign off for their discipline (conditions become
- * debt items) and attest criteria. Each writes one activity row; a sign-off also announces
- * itself to webhooks. Re-exported by gates.server.ts.
+ * What the members of an open gate review do: sign off for their own discipline (conditions
+ * become debt items), attest criteria, and — for the project owner — dismiss a "changes
+ * requested" with a reason. Each writes one activity row; a sign-off also announces itself to
+ * webhooks. The rules are in docs/domain.md ("Sign-off rules"). Re-exported by gates.server.ts.
  */
 import { and, eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { gateCriteria, memberships, signOffs, type Discipline, type Register, type Stage } from "../../db/schema";
-import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import { gateCriteria, memberships, projects, signOffs, users, type Discipline, type Register, type Stage } from "../../db/schema";
+import { canonicalView } from "~/domain/concerns";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { viewFingerprint } from "~/domain/fingerprint";
 import { decisionLabel, disciplineLabel } from "~/domain/labels";
 import { nextStage } from "~/domain/stages";
 import { recordActivity } from "./activity.server";
 import { insertConditionDebtItem } from "./debt/gate.server";
-import { currentFingerprint, loadOpenReview } from "./gate-reviews-read.server";
+import { currentViews, loadOpenReview } from "./gate-reviews-read.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
 import { enqueueDebtEventsById, enqueueWebhookEvent, webhookProject } from "./webhook-outbox.server";
 
-export type ConditionInput = { title: string; register: Register; targetDate: string | null };
+export type ConditionInput = {
+  title: string;
+  register: Register;
+  targetDate: string | null;
+  /** Estimated effort to meet it, person-days. */
+  principalDays?: number;
+  /** What leaving it unmet costs, person-days per month. */
+  interestDays?: number;
+};
 
 export function signOff({
   actor,
@@ -28,7 +39,7 @@ export function signOff({
 }: {
   actor: Actor;
   reviewId: number;
-  /** The panel the signer used; refused unless it is their own discipline on the project. */
+  /** The panel the signer used; refused unless it is their own discipline. */
   panel?: Discipline;
   decision: "approve" | "approve_with_conditions" | "changes_requested";
   comment: string;
@@ -42,8 +53,10 @@ export function signOff({
       .from(memberships)
       .where(and(eq(memberships.projectId, review.projectId), eq(memberships.userId, actor.id)))
       .get();
-    const discipline: Discipline | null = membership?.d ?? null;
-    const project = projectForWrite(tx, actor, review.projectId, "gate:sign", panel ?? discipline);
+    const seat: Discipline | null = membership?.d ?? null;
+    // Who signs comes from the person: their profile's discipline, seated as such.
+    const project = projectForWrite(tx, actor, review.projectId, "gate:sign", panel ?? actor.discipline);
+    const discipline = seat!;
     const errors: Record<string, string> = {};
     if (decision === "changes_requested" && !comment.trim()) {
       errors.comment = "Say which changes you need: a comment is required when requesting changes.";
@@ -51,15 +64,18 @@ export function signOff({
     if (decision === "approve_with_conditions" && conditions.length === 0) {
       errors.conditions = "Write at least one condition, one per line.";
     }
+    if (decision !== "approve_with_conditions" && conditions.length > 0) {
+      errors.conditions = "Conditions go with “Approve with conditions” only.";
+    }
     // After production there is no later stage to repay before, so a date must say when.
     if (review.targetStage === "production" && conditions.some((c) => !c.targetDate)) {
       errors.conditionTargetDate = "At the gate to production, give the conditions a target date.";
     }
     if (Object.keys(errors).length) throw new ValidationError("The sign-off is incomplete.", errors);
     const previous = tx
-      .select({ id: signOffs.id, decision: signOffs.decision, userId: signOffs.userId })
+      .select({ id: signOffs.id, decision: signOffs.decision, discipline: signOffs.discipline })
       .from(signOffs)
-      .where(and(eq(signOffs.reviewId, reviewId), eq(signOffs.discipline, discipline!), eq(signOffs.status, "current")))
+      .where(and(eq(signOffs.reviewId, reviewId), eq(signOffs.userId, actor.id), eq(signOffs.status, "current")))
       .get();
     if (previous) {
       tx.update(signOffs).set({ status: "superseded", endedAt: now }).where(eq(signOffs.id, previous.id)).run();
@@ -68,7 +84,7 @@ export function signOff({
       .insert(signOffs)
       .values({
         reviewId,
-        discipline: discipline!,
+        discipline,
         userId: actor.id,
         decision,
         comment: comment.trim(),
@@ -84,6 +100,8 @@ export function signOff({
         title: c.title,
         ownerId: actor.id,
         targetDate: c.targetDate,
+        principalDays: c.principalDays ?? 0,
+        interestDays: c.interestDays ?? 0,
         repayBeforeStage: review.targetStage === "production" ? null : nextStage(review.targetStage as Stage),
         signOffId: created.id,
         createdById: actor.id,
@@ -91,9 +109,10 @@ export function signOff({
         now,
       }),
     );
-    // The fingerprint is taken after the conditions exist: the signer signs for them too.
-    const fingerprint = currentFingerprint(reviewId, tx);
-    tx.update(signOffs).set({ fingerprint }).where(eq(signOffs.id, created.id)).run();
+    // What the signer signs for: their discipline's view, after the conditions exist.
+    const view = currentViews(reviewId, tx).views[discipline];
+    const fingerprint = viewFingerprint(view);
+    tx.update(signOffs).set({ fingerprint, snapshot: canonicalView(view) }).where(eq(signOffs.id, created.id)).run();
     recordActivity(tx, {
       actorId: actor.id,
       projectId: review.projectId,
@@ -101,9 +120,9 @@ export function signOff({
       entityId: created.id,
       action: "gate.signed_off",
       summary:
-        `${actor.name} signed for ${disciplineLabel[discipline!]}: ${decisionLabel[decision].toLowerCase()}` +
+        `${actor.name} signed for ${disciplineLabel[discipline]}: ${decisionLabel[decision].toLowerCase()}` +
         (conditions.length ? ` (${conditions.length} condition${conditions.length > 1 ? "s" : ""} logged as debt)` : ""),
-      before: previous ? { signOffId: previous.id, decision: previous.decision, userId: previous.userId } : undefined,
+      before: previous ? { signOffId: previous.id, decision: previous.decision } : undefined,
       after: { reviewId, discipline, decision, comment: comment.trim(), fingerprint, conditionDebtItemIds: conditionIds },
       via: actor.via,
       at: now,
@@ -118,24 +137,99 @@ export function signOff({
   });
 }
 
+/**
+ * The project owner lifts a member's "changes requested" with a reason: it stays on the
+ * review (shown with the reason) but no longer blocks promotion. Only its author can renew it.
+ */
+export function dismissChangesRequest({
+  actor,
+  reviewId,
+  signOffId,
+  reason,
+}: {
+  actor: Actor;
+  reviewId: number;
+  signOffId: number;
+  reason: string;
+}) {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const review = loadOpenReview(tx, reviewId);
+    projectForWrite(tx, actor, review.projectId, "gate:dismiss");
+    const target = tx
+      .select({
+        id: signOffs.id,
+        reviewId: signOffs.reviewId,
+        decision: signOffs.decision,
+        status: signOffs.status,
+        dismissedAt: signOffs.dismissedAt,
+        discipline: signOffs.discipline,
+        userName: users.name,
+      })
+      .from(signOffs)
+      .innerJoin(users, eq(users.id, signOffs.userId))
+      .where(eq(signOffs.id, signOffId))
+      .get();
+    if (!target || target.reviewId !== reviewId) throw new NotFoundError("This review has no such sign-off.");
+    if (target.decision !== "changes_requested" || target.status !== "current") {
+      throw new ConflictError("Only a current “changes requested” can be dismissed.");
+    }
+    if (target.dismissedAt != null) throw new ConflictError("This request for changes was already dismissed.");
+    const why = reason.trim();
+    if (!why) {
+      throw new ValidationError("Give a reason.", { reason: "Say why the requested changes are not needed: a reason is required." });
+    }
+    tx.update(signOffs)
+      .set({ dismissedById: actor.id, dismissedAt: now, dismissReason: why })
+      .where(eq(signOffs.id, signOffId))
+      .run();
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId: review.projectId,
+      entityType: "sign_off",
+      entityId: signOffId,
+      action: "gate.changes_request_dismissed",
+      summary: `${actor.name} dismissed ${target.userName}'s request for changes (${disciplineLabel[target.discipline]}): ${why}`,
+      before: { dismissed: false },
+      after: { dismissed: true, reason: why },
+      via: actor.via,
+      at: now,
+    });
+  });
+}
+
+const EVIDENCE_PROTOCOLS = new Set(["http:", "https:"]);
+
 export function attest({
   actor,
   reviewId,
   key,
   note,
+  evidenceUrl = null,
   clear = false,
 }: {
   actor: Actor;
   reviewId: number;
   key: string;
   note: string;
+  evidenceUrl?: string | null;
   clear?: boolean;
 }) {
   const now = Date.now();
   db.transaction((tx) => {
     const review = loadOpenReview(tx, reviewId);
     const criterion = tx
-      .select()
+      .select({
+        id: gateCriteria.id,
+        kind: gateCriteria.kind,
+        label: gateCriteria.label,
+        discipline: gateCriteria.discipline,
+        attestedById: gateCriteria.attestedById,
+        attestedAt: gateCriteria.attestedAt,
+        attestationNote: gateCriteria.attestationNote,
+        evidenceUrl: gateCriteria.evidenceUrl,
+        attesterDiscipline: gateCriteria.attesterDiscipline,
+      })
       .from(gateCriteria)
       .where(and(eq(gateCriteria.reviewId, reviewId), eq(gateCriteria.key, key)))
       .get();
@@ -145,16 +239,43 @@ export function attest({
         note: "This criterion is computed from the data; it cannot be ticked by hand.",
       });
     }
-    projectForWrite(tx, actor, review.projectId, "gate:attest", criterion.discipline);
-    if (!clear && !note.trim()) {
-      throw new ValidationError("Add a note.", { note: "Say what you checked: a note is required." });
+    if (clear) {
+      if (!criterion.attestedAt) throw new ConflictError("This criterion is not attested.");
+      // Cleared only by its author or a member of the discipline it belongs to.
+      const owner = criterion.discipline ?? criterion.attesterDiscipline;
+      const project = tx.select({ state: projects.state }).from(projects).where(eq(projects.id, review.projectId)).get();
+      if (project?.state === "active" && criterion.attestedById !== actor.id && owner !== actor.discipline) {
+        throw new ForbiddenError(
+          `Only whoever attested it${owner ? ` or a member of ${disciplineLabel[owner]}` : ""} can clear this attestation.`,
+        );
+      }
+      projectForWrite(tx, actor, review.projectId, "gate:clear-attestation", owner, criterion.attestedById);
+    } else {
+      projectForWrite(tx, actor, review.projectId, "gate:attest", criterion.discipline);
+      const errors: Record<string, string> = {};
+      if (!note.trim()) errors.note = "Say what you checked: a note is required.";
+      if (evidenceUrl) {
+        let ok = false;
+        try {
+          ok = EVIDENCE_PROTOCOLS.has(new URL(evidenceUrl).protocol);
+        } catch {
+          ok = false;
+        }
+        if (!ok) errors.evidenceUrl = "Give a link starting with http:// or https://, or leave it empty.";
+      }
+      if (Object.keys(errors).length) throw new ValidationError("The attestation is incomplete.", errors);
     }
-    if (clear && !criterion.attestedAt) throw new ConflictError("This criterion is not attested.");
     tx.update(gateCriteria)
       .set(
         clear
-          ? { attestedById: null, attestedAt: null, attestationNote: null }
-          : { attestedById: actor.id, attestedAt: now, attestationNote: note.trim() },
+          ? { attestedById: null, attestedAt: null, attestationNote: null, evidenceUrl: null, attesterDiscipline: null }
+          : {
+              attestedById: actor.id,
+              attestedAt: now,
+              attestationNote: note.trim(),
+              evidenceUrl: evidenceUrl || null,
+              attesterDiscipline: actor.discipline,
+            },
       )
       .where(eq(gateCriteria.id, criterion.id))
       .run();
@@ -165,8 +286,8 @@ export function attest({
       entityId: criterion.id,
       action: clear ? "gate.attestation_cleared" : "gate.attested",
       summary: clear ? `${actor.name} cleared “${criterion.label}”` : `${actor.name} attested “${criterion.label}”`,
-      before: { attestedById: criterion.attestedById, note: criterion.attestationNote },
-      after: clear ? { attestedById: null } : { attestedById: actor.id, note: note.trim() },
+      before: { attestedById: criterion.attestedById, note: criterion.attestationNote, evidenceUrl: criterion.evidenceUrl },
+      after: clear ? { attestedById: null } : { attestedById: actor.id, note: note.trim(), evidenceUrl: evidenceUrl || null },
       via: actor.via,
       at: now,
     });

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, max, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
-import { criterionTemplates, type Discipline } from "../../db/schema";
+import { criterionTemplates, gatePolicies, type Discipline } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { stageShortLabel } from "~/domain/labels";
 import { recordActivity } from "./activity.server";
@@ -183,6 +183,71 @@ export function moveTemplate({ actor, templateId, direction }: { actor: Actor; t
       summary: `${actor.name} moved “${row.label}” ${direction} (gate to ${stageShortLabel[row.targetStage]})`,
       before: { position: index },
       after: { position: siblings.indexOf(other) },
+      via: actor.via,
+      at: now,
+    });
+  });
+}
+
+// ---------- gate policies: approvals each discipline needs ----------
+
+/** The approvals each discipline needs at the gate to `stage` (1 unless an admin set more). */
+export function requiredApprovalsFor(stage: GateStage, database: Tx | typeof db = db): number {
+  return (
+    database
+      .select({ n: gatePolicies.requiredApprovals })
+      .from(gatePolicies)
+      .where(eq(gatePolicies.targetStage, stage))
+      .get()?.n ?? 1
+  );
+}
+
+export function getGatePolicy(stage: GateStage) {
+  const row = db.select().from(gatePolicies).where(eq(gatePolicies.targetStage, stage)).get();
+  return row ?? { targetStage: stage, requiredApprovals: 1, updatedAt: 0, version: 0 };
+}
+
+/**
+ * Sets how many approvals each discipline needs at a gate. Reviews copy the number when they
+ * open, so a change applies to reviews opened afterwards.
+ */
+export function setRequiredApprovals({
+  actor,
+  stage,
+  requiredApprovals,
+  version,
+}: {
+  actor: Actor;
+  stage: GateStage;
+  requiredApprovals: number;
+  /** The policy's version the form was opened on (0 when none was stored yet). */
+  version: number;
+}) {
+  requireAdminActor(actor);
+  if (!Number.isInteger(requiredApprovals) || requiredApprovals < 1 || requiredApprovals > 5) {
+    throw new ValidationError("Enter a whole number from 1 to 5.", { requiredApprovals: "Enter a whole number from 1 to 5." });
+  }
+  const now = Date.now();
+  db.transaction((tx) => {
+    const before = tx.select().from(gatePolicies).where(eq(gatePolicies.targetStage, stage)).get();
+    if ((before?.version ?? 0) !== version) {
+      throw new ConflictError("Someone changed this gate's approvals since you opened the page. Reload and try again.");
+    }
+    if (before) {
+      tx.update(gatePolicies)
+        .set({ requiredApprovals, updatedAt: now, version: before.version + 1 })
+        .where(eq(gatePolicies.targetStage, stage))
+        .run();
+    } else {
+      tx.insert(gatePolicies).values({ targetStage: stage, requiredApprovals, updatedAt: now }).run();
+    }
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "gate_policy",
+      action: "gate_policy.updated",
+      summary: `${actor.name} set the ${stageShortLabel[stage]} gate to ${requiredApprovals} approval${requiredApprovals === 1 ? "" : "s"} per discipline`,
+      before: { requiredApprovals: before?.requiredApprovals ?? 1 },
+      after: { requiredApprovals },
       via: actor.via,
       at: now,
     });

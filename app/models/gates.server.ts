@@ -11,17 +11,18 @@
 import { and, asc, eq } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
 import { criterionTemplates, gateCriteria, gateReviews, projects, type GateReview } from "../../db/schema";
-import { ConflictError } from "~/domain/errors";
+import { ConflictError, ValidationError } from "~/domain/errors";
 import { stageShortLabel } from "~/domain/labels";
 import { nextStage } from "~/domain/stages";
 import { recordActivity } from "./activity.server";
 import { closingSnapshot, loadOpenReview } from "./gate-reviews-read.server";
+import { requiredApprovalsFor, type GateStage } from "./gate-templates.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
 import { enqueueWebhookEvent, webhookProject } from "./webhook-outbox.server";
 
 export {
-  currentFingerprint,
+  currentViews,
   getOpenReview,
   getReview,
   listReviews,
@@ -32,16 +33,21 @@ export {
   type PanelStatus,
   type ReviewView,
 } from "./gate-reviews-read.server";
-export { attest, signOff, type ConditionInput } from "./gate-signoffs.server";
+export { attest, dismissChangesRequest, signOff, type ConditionInput } from "./gate-signoffs.server";
 
 // ---------- a review's life ----------
 
-export function openReview({ actor, projectId }: { actor: Actor; projectId: number }): GateReview {
+/** Opens the review for the next stage, with a short statement of why now. */
+export function openReview({ actor, projectId, statement }: { actor: Actor; projectId: number; statement: string }): GateReview {
   const now = Date.now();
   return db.transaction((tx) => {
     const project = projectForWrite(tx, actor, projectId, "gate:open");
     const target = nextStage(project.stage);
     if (!target) throw new ConflictError("The project is in production: there is no further gate.");
+    const why = statement.trim();
+    if (why.length < 3) {
+      throw new ValidationError("Say why now.", { statement: "Say why the project is ready for this gate now." });
+    }
     const existing = tx
       .select({ id: gateReviews.id })
       .from(gateReviews)
@@ -56,7 +62,15 @@ export function openReview({ actor, projectId }: { actor: Actor; projectId: numb
       .all();
     const review = tx
       .insert(gateReviews)
-      .values({ projectId, fromStage: project.stage, targetStage: target, openedById: actor.id, openedAt: now })
+      .values({
+        projectId,
+        fromStage: project.stage,
+        targetStage: target,
+        openedById: actor.id,
+        openedAt: now,
+        statement: why,
+        requiredApprovals: requiredApprovalsFor(target as GateStage, tx),
+      })
       .returning()
       .get();
     templates.forEach((t, position) => {
@@ -71,13 +85,13 @@ export function openReview({ actor, projectId }: { actor: Actor; projectId: numb
       entityId: review.id,
       action: "gate.review_opened",
       summary: `${actor.name} opened a gate review: ${stageShortLabel[project.stage]} → ${stageShortLabel[target]}`,
-      after: { reviewId: review.id, fromStage: project.stage, targetStage: target, criteria: templates.map((t) => t.key) },
+      after: { reviewId: review.id, fromStage: project.stage, targetStage: target, statement: why, requiredApprovals: review.requiredApprovals, criteria: templates.map((t) => t.key) },
       via: actor.via,
       at: now,
     });
     enqueueWebhookEvent(tx, "gate.review_opened", {
       project: webhookProject(project),
-      review: { id: review.id, fromStage: project.stage, targetStage: target, openedAt: now, openedBy: { id: actor.id, name: actor.name } },
+      review: { id: review.id, fromStage: project.stage, targetStage: target, statement: why, openedAt: now, openedBy: { id: actor.id, name: actor.name } },
     }, now);
     return review;
   });

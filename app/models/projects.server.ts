@@ -1,4 +1,4 @@
-/** Projects: create, edit, list, state changes (hold, resume, stop, retire), slugs. */
+/** Projects: create, edit, list, state changes (hold, resume, stop, retire, reopen), slugs. */
 import { and, asc, count, desc, eq, like, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
 import {
@@ -14,7 +14,9 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { projectStateLabel, stopCauseLabel } from "~/domain/labels";
 import { can, type ProjectContext } from "~/domain/permissions";
+import { writeOffReasonError } from "~/domain/debt";
 import { recordActivity } from "./activity.server";
+import { openDebtOf, writeOffOpenDebt } from "./debt/items.server";
 import { withdrawOpenReviewOf } from "./gates.server";
 import type { Actor } from "./users.server";
 
@@ -62,6 +64,7 @@ const projectColumns = {
   stopNote: projects.stopNote,
   ownerId: projects.ownerId,
   stageEnteredAt: projects.stageEnteredAt,
+  closedAt: projects.closedAt,
   createdAt: projects.createdAt,
   updatedAt: projects.updatedAt,
   version: projects.version,
@@ -129,6 +132,7 @@ export function projectForWrite(
   projectId: number,
   action: Parameters<typeof can>[1],
   discipline?: Discipline | null,
+  authorId?: number | null,
 ): Project {
   const project = tx.select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) throw new NotFoundError("No such project.");
@@ -142,7 +146,7 @@ export function projectForWrite(
     state: project.state,
     memberDiscipline: membership?.d ?? null,
   };
-  if (!can(actor, action, { project: context, discipline })) {
+  if (!can(actor, action, { project: context, discipline, authorId })) {
     throw new ForbiddenError(forbiddenMessage(action, context));
   }
   return project;
@@ -270,17 +274,37 @@ export function staleProject(name: string) {
   );
 }
 
+/** What happens to the open (open or repaying) debt of a project being stopped. */
+export type OpenDebtChoice = "write_off" | "keep";
+
 export type StateChange =
   | { to: "on_hold" | "active" | "retired" }
-  | { to: "stopped"; stopCause: NonNullable<Project["stopCause"]>; stopNote: string };
+  | {
+      to: "stopped";
+      stopCause: NonNullable<Project["stopCause"]>;
+      stopNote: string;
+      /** Required when the project has open debt: written off (with `writeOffReason`) or kept. */
+      openDebt?: OpenDebtChoice;
+      writeOffReason?: string;
+    };
 
 const ALLOWED: Record<ProjectState, ProjectState[]> = {
   active: ["on_hold", "stopped", "retired"],
   on_hold: ["active", "stopped", "retired"],
+  // Stopped projects come back only through reopenProject (an admin, with a reason).
   stopped: [],
   retired: [],
 };
 
+const plural = (n: number, word: string) => `${n} open debt ${n === 1 ? word : `${word}s`}`;
+
+/**
+ * Hold, resume, stop or retire a project (owner or admin). Stopping withdraws the open gate
+ * review and asks what happens to the open debt (docs/domain.md, "Stopping and reopening a
+ * project"): `openDebt: "write_off"` writes every open item off with `writeOffReason` (one
+ * activity row per item), `"keep"` leaves them as they are. Stopping and retiring set
+ * `closedAt`, where "days in stage" stop counting.
+ */
 export function changeProjectState({
   actor,
   projectId,
@@ -297,18 +321,39 @@ export function changeProjectState({
     const before = projectForWrite(tx, actor, projectId, "project:change-state");
     if (!ALLOWED[before.state].includes(change.to)) {
       throw new ConflictError(
-        `A project that is ${projectStateLabel[before.state].toLowerCase()} cannot become ${projectStateLabel[change.to].toLowerCase()}.`,
+        before.state === "stopped" && change.to === "active"
+          ? `${before.name} is stopped; an admin can reopen it with a reason.`
+          : `A project that is ${projectStateLabel[before.state].toLowerCase()} cannot become ${projectStateLabel[change.to].toLowerCase()}.`,
       );
     }
     if (change.to === "retired" && before.stage !== "production") {
       throw new ConflictError("Only a project in production can be retired. Stop it instead.");
     }
+    let openDebt: { choice: OpenDebtChoice; count: number; reason: string | null } | null = null;
+    if (change.to === "stopped") {
+      const count = openDebtOf(projectId, tx).length;
+      if (count > 0) {
+        if (change.openDebt !== "write_off" && change.openDebt !== "keep") {
+          const them = count === 1 ? "it" : "them";
+          const message = `Say what happens to the ${plural(count, "item")}: write ${them} off or keep ${them} open.`;
+          throw new ValidationError(message, { openDebt: message });
+        }
+        const reason = change.openDebt === "write_off" ? (change.writeOffReason ?? "").trim() : null;
+        if (change.openDebt === "write_off") {
+          const problem = writeOffReasonError(reason);
+          if (problem) throw new ValidationError("Check the highlighted fields.", { writeOffReason: problem });
+        }
+        openDebt = { choice: change.openDebt, count, reason };
+      }
+    }
+    const closes = change.to === "stopped" || change.to === "retired";
     const after = tx
       .update(projects)
       .set({
         state: change.to,
         stopCause: change.to === "stopped" ? change.stopCause : null,
         stopNote: change.to === "stopped" ? change.stopNote : null,
+        closedAt: closes ? now : null,
         updatedAt: now,
         version: sql`${projects.version} + 1`,
       })
@@ -317,16 +362,18 @@ export function changeProjectState({
       .get();
     if (!after) throw staleProject(before.name);
     // A stopped or retired project has no open gate review left behind.
-    const withdrawnReview =
-      change.to === "stopped" || change.to === "retired"
-        ? withdrawOpenReviewOf(tx, projectId, actor.id, `Project ${change.to}`, now)
-        : null;
+    const withdrawnReview = closes ? withdrawOpenReviewOf(tx, projectId, actor.id, `Project ${change.to}`, now) : null;
     const verb = {
       on_hold: "put on hold",
       active: "resumed",
       stopped: "stopped",
       retired: "retired",
     }[change.to];
+    const debtWords = !openDebt
+      ? ""
+      : openDebt.choice === "write_off"
+        ? `; ${plural(openDebt.count, "item")} ${openDebt.count === 1 ? "was" : "were"} written off`
+        : `; ${plural(openDebt.count, "item")} ${openDebt.count === 1 ? "stays" : "stay"} open`;
     recordActivity(tx, {
       actorId: actor.id,
       projectId,
@@ -336,13 +383,81 @@ export function changeProjectState({
       summary:
         `${actor.name} ${verb} ${after.name}` +
         (change.to === "stopped" ? ` (${stopCauseLabel[change.stopCause]}: ${change.stopNote})` : "") +
-        (withdrawnReview ? "; the open gate review was withdrawn" : ""),
+        (withdrawnReview ? "; the open gate review was withdrawn" : "") +
+        debtWords,
       before: { state: before.state },
       after: {
         state: after.state,
         ...(change.to === "stopped" ? { stopCause: change.stopCause, stopNote: change.stopNote } : {}),
         ...(withdrawnReview ? { withdrawnReviewId: withdrawnReview } : {}),
+        ...(openDebt ? { openDebt: openDebt.choice, openDebtCount: openDebt.count } : {}),
       },
+      via: actor.via,
+      at: now,
+    });
+    if (openDebt?.choice === "write_off") {
+      writeOffOpenDebt(tx, { actor, projectId, projectName: after.name, reason: openDebt.reason!, now });
+    }
+    return after;
+  });
+}
+
+/**
+ * An admin brings a stopped project back (docs/domain.md, "Stopping and reopening a project"):
+ * it becomes active, `closedAt` and the stop cause are cleared, written-off debt stays written
+ * off. `reason` (3-1000 characters) goes into the one activity row, "project.reopened".
+ */
+export function reopenProject({
+  actor,
+  projectId,
+  version,
+  reason,
+}: {
+  actor: Actor;
+  projectId: number;
+  version: number;
+  reason: string;
+}): Project {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const before = tx.select().from(projects).where(eq(projects.id, projectId)).get();
+    if (!before) throw new NotFoundError("No such project.");
+    if (!can(actor, "project:reopen", { project: { ownerId: before.ownerId, state: "stopped", memberDiscipline: null } })) {
+      throw new ForbiddenError("Only an admin can reopen a stopped project.");
+    }
+    if (before.state !== "stopped") {
+      throw new ConflictError(
+        `${before.name} is ${projectStateLabel[before.state].toLowerCase()}; only a stopped project can be reopened.`,
+      );
+    }
+    const text = reason.trim();
+    if (text.length < 3 || text.length > 1000) {
+      const message = text.length < 3 ? "Say in a sentence why the project is reopened." : "Keep the reason under 1000 characters.";
+      throw new ValidationError(message, { reason: message });
+    }
+    const after = tx
+      .update(projects)
+      .set({
+        state: "active",
+        stopCause: null,
+        stopNote: null,
+        closedAt: null,
+        updatedAt: now,
+        version: sql`${projects.version} + 1`,
+      })
+      .where(and(eq(projects.id, projectId), eq(projects.version, version)))
+      .returning()
+      .get();
+    if (!after) throw staleProject(before.name);
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId,
+      entityType: "project",
+      entityId: projectId,
+      action: "project.reopened",
+      summary: `${actor.name} reopened ${after.name}: ${text}`,
+      before: { state: before.state, stopCause: before.stopCause, stopNote: before.stopNote, closedAt: before.closedAt },
+      after: { state: after.state, reason: text },
       via: actor.via,
       at: now,
     });
@@ -396,6 +511,7 @@ export function listProjects(filters: ProjectFilters) {
       stage: projects.stage,
       state: projects.state,
       stageEnteredAt: projects.stageEnteredAt,
+      closedAt: projects.closedAt,
       updatedAt: projects.updatedAt,
       ownerName: users.name,
       memberCount: sql<number>`(select count(*) from ${memberships} where ${memberships.projectId} = ${projects.id})`,

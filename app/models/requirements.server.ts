@@ -1,14 +1,16 @@
 /**
- * Requirements and their feasibility. Business members state them; IT and data science
- * assess them. Changing what was assessed (title, target, priority) resets the assessment;
- * the previous version stays in the activity log.
+ * Requirements and their feasibility. Business members state them; IT operations and data
+ * science each give their own verdict, with its own version (docs/domain.md, "Feasibility").
+ * The combined `feasibility` column follows from the two verdicts. Changing what was assessed
+ * (title, target, priority) resets both verdicts; the previous version stays in the activity log.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { alias, type SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { db, type Tx } from "../../db/client.server";
-import { requirements, users, type Requirement } from "../../db/schema";
-import { ConflictError, NotFoundError } from "~/domain/errors";
-import { feasibilityLabel, priorityLabel } from "~/domain/labels";
+import { memberships, requirements, users, type Discipline, type Requirement } from "../../db/schema";
+import { ConflictError, ForbiddenError, NotFoundError } from "~/domain/errors";
+import { combinedFeasibility, type Feasibility, type VerdictDiscipline } from "~/domain/feasibility";
+import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
 import { recordActivity } from "./activity.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
@@ -20,7 +22,8 @@ export type RequirementInput = {
   priority: Requirement["priority"];
 };
 
-const assessor = alias(users, "assessor");
+const dsAssessor = alias(users, "ds_assessor");
+const itAssessor = alias(users, "it_assessor");
 const author = alias(users, "author");
 
 export function listRequirements(projectId: number) {
@@ -33,17 +36,26 @@ export function listRequirements(projectId: number) {
       priority: requirements.priority,
       status: requirements.status,
       feasibility: requirements.feasibility,
-      feasibilityNote: requirements.feasibilityNote,
-      conditions: requirements.conditions,
-      assessedAt: requirements.assessedAt,
-      assessedByName: assessor.name,
+      dsFeasibility: requirements.dsFeasibility,
+      dsConditions: requirements.dsConditions,
+      dsNote: requirements.dsNote,
+      dsAssessedAt: requirements.dsAssessedAt,
+      dsAssessedByName: dsAssessor.name,
+      dsVersion: requirements.dsVersion,
+      itFeasibility: requirements.itFeasibility,
+      itConditions: requirements.itConditions,
+      itNote: requirements.itNote,
+      itAssessedAt: requirements.itAssessedAt,
+      itAssessedByName: itAssessor.name,
+      itVersion: requirements.itVersion,
       createdByName: author.name,
       createdAt: requirements.createdAt,
       updatedAt: requirements.updatedAt,
       version: requirements.version,
     })
     .from(requirements)
-    .leftJoin(assessor, eq(assessor.id, requirements.assessedById))
+    .leftJoin(dsAssessor, eq(dsAssessor.id, requirements.dsAssessedById))
+    .leftJoin(itAssessor, eq(itAssessor.id, requirements.itAssessedById))
     .innerJoin(author, eq(author.id, requirements.createdById))
     .where(eq(requirements.projectId, projectId))
     .orderBy(
@@ -56,15 +68,29 @@ export function listRequirements(projectId: number) {
 
 export type RequirementRow = ReturnType<typeof listRequirements>[number];
 
-/** Must-haves that block the triangle: infeasible, or not yet assessed. */
-export function mismatchesOf<T extends Pick<RequirementRow, "priority" | "status" | "feasibility">>(
+type MismatchFields = Pick<RequirementRow, "priority" | "status" | "feasibility" | "dsFeasibility" | "itFeasibility">;
+
+/**
+ * Requirements that stand between business and the other two disciplines, of the given
+ * priorities (all by default): infeasible for either discipline, not yet assessed by both,
+ * or where IT operations and data science disagree. Each says which discipline it is about.
+ */
+export function mismatchesOf<T extends MismatchFields>(
   rows: T[],
-): { infeasible: T[]; unassessed: T[] } {
-  const musts = rows.filter((r) => r.status === "active" && r.priority === "must");
+  priorities: ReadonlyArray<T["priority"]> = ["must", "should", "could"],
+): { infeasible: T[]; unassessed: T[]; disagree: T[] } {
+  const active = rows.filter((r) => r.status === "active" && priorities.includes(r.priority));
   return {
-    infeasible: musts.filter((r) => r.feasibility === "infeasible"),
-    unassessed: musts.filter((r) => r.feasibility === "unassessed"),
+    infeasible: active.filter((r) => r.feasibility === "infeasible"),
+    unassessed: active.filter((r) => r.feasibility === "unassessed"),
+    disagree: active.filter((r) => verdictsDisagree(r.dsFeasibility, r.itFeasibility)),
   };
+}
+
+/** Both assessed, and one says infeasible while the other does not. */
+export function verdictsDisagree(ds: Feasibility, it: Feasibility): boolean {
+  if (ds === "unassessed" || it === "unassessed") return false;
+  return (ds === "infeasible") !== (it === "infeasible");
 }
 
 export function countMismatches(projectId: number): number {
@@ -103,10 +129,38 @@ const snapshot = (r: Requirement) => ({
   priority: r.priority,
   status: r.status,
   feasibility: r.feasibility,
-  feasibilityNote: r.feasibilityNote,
-  conditions: r.conditions,
+  dsFeasibility: r.dsFeasibility,
+  dsConditions: r.dsConditions,
+  dsNote: r.dsNote,
+  itFeasibility: r.itFeasibility,
+  itConditions: r.itConditions,
+  itNote: r.itNote,
   version: r.version,
 });
+
+/** The columns of one discipline's verdict. */
+function verdictOf(r: Requirement, d: VerdictDiscipline) {
+  return d === "data_science"
+    ? { feasibility: r.dsFeasibility, conditions: r.dsConditions, note: r.dsNote, version: r.dsVersion, assessedById: r.dsAssessedById }
+    : { feasibility: r.itFeasibility, conditions: r.itConditions, note: r.itNote, version: r.itVersion, assessedById: r.itAssessedById };
+}
+
+/** Both verdicts back to "not assessed" (the statement they were given on changed). */
+const RESET_VERDICTS = {
+  feasibility: "unassessed" as const,
+  dsFeasibility: "unassessed" as const,
+  dsConditions: null,
+  dsNote: null,
+  dsAssessedById: null,
+  dsAssessedAt: null,
+  dsVersion: sql`${requirements.dsVersion} + 1`,
+  itFeasibility: "unassessed" as const,
+  itConditions: null,
+  itNote: null,
+  itAssessedById: null,
+  itAssessedAt: null,
+  itVersion: sql`${requirements.itVersion} + 1`,
+};
 
 export function createRequirement({
   actor,
@@ -136,10 +190,13 @@ export function createRequirement({
   });
 }
 
-/** Whether an edit touches what was assessed, so the assessment no longer holds. */
-export function editResetsAssessment(before: RequirementInput & { feasibility: string }, after: RequirementInput) {
+/** Whether an edit touches what was assessed, so the verdicts no longer hold. */
+export function editResetsAssessment(
+  before: RequirementInput & { dsFeasibility: string; itFeasibility: string },
+  after: RequirementInput,
+) {
   return (
-    before.feasibility !== "unassessed" &&
+    (before.dsFeasibility !== "unassessed" || before.itFeasibility !== "unassessed") &&
     (before.title !== after.title || before.target !== after.target || before.priority !== after.priority)
   );
 }
@@ -162,7 +219,7 @@ function reviseRequirement(
     actor: Actor;
     before: Requirement;
     version: number;
-    set: Partial<Requirement>;
+    set: SQLiteUpdateSetSource<typeof requirements>;
     action: string;
     summary: (after: Requirement) => string;
     now: number;
@@ -190,6 +247,15 @@ function reviseRequirement(
   return after;
 }
 
+/** "the verdict (IT operations: Infeasible) was reset" / "both verdicts (…) were reset". */
+function resetWords(r: Requirement): string {
+  const given = [
+    r.dsFeasibility !== "unassessed" ? `Data science: ${feasibilityLabel[r.dsFeasibility]}` : null,
+    r.itFeasibility !== "unassessed" ? `IT operations: ${feasibilityLabel[r.itFeasibility]}` : null,
+  ].filter((x): x is string => x !== null);
+  return given.length === 2 ? `both verdicts (${given.join("; ")}) were reset` : `the verdict (${given[0]}) was reset`;
+}
+
 export function updateRequirement({
   actor,
   requirementId,
@@ -209,16 +275,9 @@ export function updateRequirement({
       before,
       version,
       now,
-      set: {
-        ...input,
-        ...(reset
-          ? { feasibility: "unassessed" as const, feasibilityNote: null, conditions: null, assessedById: null, assessedAt: null }
-          : {}),
-      },
+      set: { ...input, ...(reset ? RESET_VERDICTS : {}) },
       action: "requirement.updated",
-      summary: (after) =>
-        `${actor.name} revised “${after.title}”` +
-        (reset ? `; its assessment (${feasibilityLabel[before.feasibility]}) was reset` : ""),
+      summary: (after) => `${actor.name} revised “${after.title}”` + (reset ? `; ${resetWords(before)}` : ""),
     });
   });
 }
@@ -249,6 +308,11 @@ export function withdrawRequirement({
   });
 }
 
+/**
+ * One discipline's verdict on a requirement (the actor's own seat: IT operations or data
+ * science). `version` is that verdict's own version: if someone changed it since the form was
+ * opened, the save is refused with what they wrote, never silently overwritten.
+ */
 export function assessRequirement({
   actor,
   requirementId,
@@ -256,37 +320,72 @@ export function assessRequirement({
   feasibility,
   note,
   conditions,
+  discipline,
 }: {
   actor: Actor;
   requirementId: number;
-  version: number;
+  /** The verdict's version the form was opened on; omitted only by API clients that accept last-write-wins. */
+  version?: number;
   feasibility: "feasible" | "feasible_with_conditions" | "infeasible";
   note: string;
   conditions: string;
+  /** Must be the actor's own seat when given (the API may name it). */
+  discipline?: Discipline;
 }): Requirement {
   const now = Date.now();
   return db.transaction((tx) => {
     const before = loadRequirement(requirementId);
     projectForWrite(tx, actor, before.projectId, "requirement:assess");
+    const seat = memberSeat(tx, before.projectId, actor.id);
+    if (seat !== "it" && seat !== "data_science") {
+      throw new ForbiddenError("Only IT operations and data science members give feasibility verdicts.");
+    }
+    if (discipline && discipline !== seat) {
+      throw new ForbiddenError(`You assess for ${disciplineLabel[seat]} only.`);
+    }
     if (before.status !== "active") {
       throw new ConflictError("This requirement was withdrawn; it needs no assessment.");
     }
+    const old = verdictOf(before, seat);
+    if (version !== undefined && version !== old.version) {
+      throw new ConflictError(
+        `The ${disciplineLabel[seat]} verdict on “${before.title}” was changed by someone else since you opened the page: it is now ${feasibilityLabel[old.feasibility].toLowerCase()}` +
+          (old.conditions ? ` (“${old.conditions}”)` : "") +
+          ". Reload to see it, then give your verdict again.",
+      );
+    }
+    const verdict = {
+      feasibility,
+      conditions: feasibility === "feasible" ? null : conditions || null,
+      note: note || null,
+    };
+    const ds = seat === "data_science" ? verdict.feasibility : before.dsFeasibility;
+    const it = seat === "it" ? verdict.feasibility : before.itFeasibility;
+    const columns =
+      seat === "data_science"
+        ? { dsFeasibility: verdict.feasibility, dsConditions: verdict.conditions, dsNote: verdict.note, dsAssessedById: actor.id, dsAssessedAt: now, dsVersion: sql`${requirements.dsVersion} + 1` }
+        : { itFeasibility: verdict.feasibility, itConditions: verdict.conditions, itNote: verdict.note, itAssessedById: actor.id, itAssessedAt: now, itVersion: sql`${requirements.itVersion} + 1` };
     return reviseRequirement(tx, {
       actor,
       before,
-      version,
+      version: before.version,
       now,
-      set: {
-        feasibility,
-        feasibilityNote: note || null,
-        conditions: feasibility === "feasible" ? null : conditions,
-        assessedById: actor.id,
-        assessedAt: now,
-      },
+      set: { ...columns, feasibility: combinedFeasibility(ds, it) },
       action: "requirement.assessed",
-      summary: () => `${actor.name} assessed “${before.title}” as ${feasibilityLabel[feasibility].toLowerCase()}`,
+      summary: () =>
+        `${actor.name} assessed “${before.title}” for ${disciplineLabel[seat]} as ${feasibilityLabel[feasibility].toLowerCase()}`,
     });
   });
+}
+
+function memberSeat(tx: Tx, projectId: number, userId: number): Discipline | null {
+  return (
+    tx
+      .select({ d: memberships.discipline })
+      .from(memberships)
+      .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+      .get()?.d ?? null
+  );
 }
 
 export function getRequirement(id: number) {

@@ -1,8 +1,11 @@
-/** A project's team: who is on it, in which discipline. */
-import { and, asc, eq } from "drizzle-orm";
+/**
+ * A project's team. A seat is always the person's own discipline (their profile, People):
+ * the owner chooses who, never as what (docs/domain.md, "Who may sign").
+ */
+import { and, asc, eq, ne } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { gateReviews, memberships, signOffs, users, type Discipline } from "../../db/schema";
-import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import { ConflictError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
 import { disciplineLabel } from "~/domain/labels";
 import { recordActivity } from "./activity.server";
 import { projectForWrite } from "./projects.server";
@@ -43,13 +46,14 @@ export function addMember({
   actor: Actor;
   projectId: number;
   userId: number;
-  discipline: Discipline;
+  /** Optional: when given it must be the person's own discipline. */
+  discipline?: Discipline;
 }): void {
   const now = Date.now();
   db.transaction((tx) => {
     const project = projectForWrite(tx, actor, projectId, "team:manage");
     const person = tx
-      .select({ id: users.id, name: users.name, active: users.active })
+      .select({ id: users.id, name: users.name, active: users.active, discipline: users.discipline })
       .from(users)
       .where(eq(users.id, userId))
       .get();
@@ -66,24 +70,33 @@ export function addMember({
         userId: `${person.name} is already on the team as ${disciplineLabel[existing.discipline]}. One person signs for one discipline only.`,
       });
     }
-    tx.insert(memberships).values({ projectId, userId, discipline, createdAt: now }).run();
+    if (discipline && discipline !== person.discipline) {
+      throw new ValidationError(`${person.name} is ${disciplineLabel[person.discipline]}.`, {
+        discipline: `${person.name} is ${disciplineLabel[person.discipline]} on their profile, so they can only sit on the team as ${disciplineLabel[person.discipline]}. An admin changes a person's discipline on People.`,
+      });
+    }
+    const seat = person.discipline;
+    tx.insert(memberships).values({ projectId, userId, discipline: seat, createdAt: now }).run();
     recordActivity(tx, {
       actorId: actor.id,
       projectId,
       entityType: "membership",
       entityId: userId,
       action: "member.added",
-      summary: `${actor.name} added ${person.name} to ${project.name} as ${disciplineLabel[discipline]}`,
-      after: { userId, discipline },
+      summary: `${actor.name} added ${person.name} to ${project.name} as ${disciplineLabel[seat]}`,
+      after: { userId, discipline: seat },
       via: actor.via,
       at: now,
     });
   });
 }
 
-/** Current sign-offs this person gave on the project's open review. */
-export function liveSignOffsOf(projectId: number, userId: number) {
-  return db
+/**
+ * Current approvals this person gave on the project's open review. Their "changes requested"
+ * are not listed: an objection stays until its author renews it or the owner dismisses it.
+ */
+export function liveSignOffsOf(projectId: number, userId: number, database: Pick<typeof db, "select"> = db) {
+  return database
     .select({ id: signOffs.id, discipline: signOffs.discipline, reviewId: signOffs.reviewId })
     .from(signOffs)
     .innerJoin(gateReviews, eq(gateReviews.id, signOffs.reviewId))
@@ -93,16 +106,18 @@ export function liveSignOffsOf(projectId: number, userId: number) {
         eq(gateReviews.status, "open"),
         eq(signOffs.userId, userId),
         eq(signOffs.status, "current"),
+        ne(signOffs.decision, "changes_requested"),
       ),
     )
     .all();
 }
 
-export class NeedsConfirmation extends ConflictError {}
+export { NeedsConfirmation } from "~/domain/errors";
 
 /**
- * Removes a member. If they have a live sign-off on the open review, the caller must
- * confirm; the sign-off is then marked withdrawn (kept, no longer counting).
+ * Removes a member. If they have a live approval on the open review, the caller must
+ * confirm; the approval is then marked withdrawn (kept, no longer counting). A "changes
+ * requested" of theirs stays and keeps blocking until the owner dismisses it.
  */
 export function removeMember({
   actor,
@@ -130,10 +145,10 @@ export function removeMember({
       .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
       .get();
     if (!member) throw new NotFoundError("That person is not on the team.");
-    const live = liveSignOffsOf(projectId, userId);
+    const live = liveSignOffsOf(projectId, userId, tx);
     if (live.length && !confirmed) {
       throw new NeedsConfirmation(
-        `${member.name} has signed off on the open gate review. Removing them withdraws that sign-off.`,
+        `${member.name} has approved on the open gate review. Removing them withdraws that approval.`,
       );
     }
     for (const signOff of live) {
@@ -153,7 +168,7 @@ export function removeMember({
       action: "member.removed",
       summary:
         `${actor.name} removed ${member.name} (${disciplineLabel[member.discipline]}) from ${project.name}` +
-        (live.length ? "; their sign-off was withdrawn" : ""),
+        (live.length ? "; their approval was withdrawn" : ""),
       before: { userId, discipline: member.discipline },
       after: live.length ? { withdrawnSignOffIds: live.map((s) => s.id) } : undefined,
       via: actor.via,

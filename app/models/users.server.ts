@@ -1,8 +1,8 @@
 /** People: accounts, their discipline and role, and the active flag. */
 import { and, asc, count, eq, ne, sql } from "drizzle-orm";
-import { db } from "../../db/client.server";
-import { sessions, users, type Discipline, type Role } from "../../db/schema";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { db, type Tx } from "../../db/client.server";
+import { gateReviews, memberships, projects, sessions, signOffs, users, type Discipline, type Role } from "../../db/schema";
+import { ConflictError, ForbiddenError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
 import { disciplineLabel, roleLabel } from "~/domain/labels";
 import { hashPassword, verifyPassword } from "~/utils/password.server";
 import { recordActivity, type Via } from "./activity.server";
@@ -156,20 +156,29 @@ function activeAdminCount(excludingId: number): number {
   );
 }
 
+/**
+ * An admin changes a person's discipline or role. A discipline change moves every team seat
+ * of theirs to the new discipline and withdraws their current sign-offs on open reviews
+ * (they were given for the old discipline): that needs `confirmed` when there are any, and
+ * writes one activity row per project touched (docs/domain.md, "Who may sign").
+ */
 export function updateUserAccess({
   actor,
   userId,
   discipline,
   role,
   version,
+  confirmed = false,
 }: {
   actor: Actor;
   userId: number;
   discipline: Discipline;
   role: Role;
   version: number;
+  confirmed?: boolean;
 }): PublicUser {
   if (actor.role !== "admin") throw new ForbiddenError("Only admins change disciplines and roles.");
+  const now = Date.now();
   return db.transaction((tx) => {
     const before = tx.select(publicColumns).from(users).where(eq(users.id, userId)).get();
     if (!before) throw new NotFoundError("No such person.");
@@ -178,9 +187,23 @@ export function updateUserAccess({
         role: "This is the last active admin. Make someone else admin first.",
       });
     }
+    const moving = before.discipline !== discipline;
+    const live = moving
+      ? tx
+          .select({ id: signOffs.id, reviewId: signOffs.reviewId, projectId: gateReviews.projectId })
+          .from(signOffs)
+          .innerJoin(gateReviews, eq(gateReviews.id, signOffs.reviewId))
+          .where(and(eq(signOffs.userId, userId), eq(signOffs.status, "current"), eq(gateReviews.status, "open")))
+          .all()
+      : [];
+    if (version === before.version && live.length && !confirmed) {
+      throw new NeedsConfirmation(
+        `${before.name} has ${live.length === 1 ? "a current sign-off" : `${live.length} current sign-offs`} on open gate reviews. Changing their discipline withdraws ${live.length === 1 ? "it" : "them"}.`,
+      );
+    }
     const after = tx
       .update(users)
-      .set({ discipline, role, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .set({ discipline, role, updatedAt: now, version: sql`${users.version} + 1` })
       .where(and(eq(users.id, userId), eq(users.version, version)))
       .returning(publicColumns)
       .get();
@@ -198,9 +221,57 @@ export function updateUserAccess({
       before: { discipline: before.discipline, role: before.role },
       after: { discipline, role },
       via: actor.via,
+      at: now,
     });
+    if (moving) moveSeats(tx, { actor, person: after, from: before.discipline, live, now });
     return after;
   });
+}
+
+/** The discipline change's consequences, one activity row per project. */
+function moveSeats(
+  tx: Tx,
+  {
+    actor,
+    person,
+    from,
+    live,
+    now,
+  }: {
+    actor: Actor;
+    person: PublicUser;
+    from: Discipline;
+    live: Array<{ id: number; projectId: number }>;
+    now: number;
+  },
+) {
+  const seats = tx
+    .select({ projectId: memberships.projectId, projectName: projects.name })
+    .from(memberships)
+    .innerJoin(projects, eq(projects.id, memberships.projectId))
+    .where(eq(memberships.userId, person.id))
+    .all();
+  tx.update(memberships).set({ discipline: person.discipline }).where(eq(memberships.userId, person.id)).run();
+  for (const s of live) {
+    tx.update(signOffs).set({ status: "withdrawn", endedAt: now }).where(eq(signOffs.id, s.id)).run();
+  }
+  for (const seat of seats) {
+    const withdrawn = live.filter((s) => s.projectId === seat.projectId).map((s) => s.id);
+    recordActivity(tx, {
+      actorId: actor.id,
+      projectId: seat.projectId,
+      entityType: "membership",
+      entityId: person.id,
+      action: "member.discipline_changed",
+      summary:
+        `${person.name}'s seat on ${seat.projectName} moved from ${disciplineLabel[from]} to ${disciplineLabel[person.discipline]}` +
+        (withdrawn.length ? `; ${withdrawn.length === 1 ? "their sign-off was" : `${withdrawn.length} sign-offs were`} withdrawn` : ""),
+      before: { userId: person.id, discipline: from },
+      after: { userId: person.id, discipline: person.discipline, withdrawnSignOffIds: withdrawn },
+      via: actor.via,
+      at: now,
+    });
+  }
 }
 
 /** Deactivating ends the person's sessions at once; their history stays. */

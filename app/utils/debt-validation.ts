@@ -21,12 +21,12 @@ const text = (max: number, label: string) =>
     .optional()
     .default("");
 
-/** Empty string, missing or "none" -> null; else a positive id. */
+/** Empty string, missing or "none" -> null; else a positive id. (`.optional()`: documented as not required.) */
 const optionalId = (message: string) =>
-  z.preprocess(
-    (v) => (v === "" || v == null || v === "none" ? null : v),
-    idField(message).nullable(),
-  );
+  z
+    .preprocess((v) => (v === "" || v == null || v === "none" ? null : v), idField(message).nullable())
+    .optional()
+    .default(null);
 
 /** Person-days: "2", "2.5" or "2,5"; 0 to 10,000. */
 const personDays = (label: string, max = 10_000) =>
@@ -95,10 +95,13 @@ export const debtPlanSchema = z.object({
   version: versionField,
   strategy: text(4000, "strategy"),
   targetDate: optionalDate(),
-  repayBeforeStage: z.preprocess(
-    (v) => (v === "" || v == null ? null : v),
-    z.enum(["pilot", "production"], { error: "Choose pilot or production." }).nullable(),
-  ),
+  repayBeforeStage: z
+    .preprocess(
+      (v) => (v === "" || v == null ? null : v),
+      z.enum(["pilot", "production"], { error: "Choose pilot or production." }).nullable(),
+    )
+    .optional()
+    .default(null),
 });
 
 export const repaymentStepSchema = z.object({
@@ -111,6 +114,25 @@ export const repaymentStepSchema = z.object({
   ownerId: optionalId("Choose an owner from the project's members."),
   dueDate: optionalDate(),
 });
+
+/** The most steps a plan can be logged with in one go (createDebtItem's `plan`). */
+export const MAX_PLAN_STEPS = 20;
+
+/**
+ * A plan given when the item is logged (the API's POST /projects/{slug}/debt): strategy, dates
+ * and up to MAX_PLAN_STEPS steps in order. No `version`: the item does not exist yet. Unknown
+ * fields are refused, as in the body around it.
+ */
+export const newDebtPlanSchema = debtPlanSchema
+  .omit({ version: true })
+  .extend({
+    steps: z
+      .array(repaymentStepSchema.omit({ version: true }).strict(), { error: "Give the steps as a list." })
+      .max(MAX_PLAN_STEPS, `Plan at most ${MAX_PLAN_STEPS} steps; add more on the item later.`)
+      .optional()
+      .default([]),
+  })
+  .strict();
 
 /** Steps are addressed by id; the item's version guards the whole plan. */
 export const stepActionSchema = z.object({

@@ -3,7 +3,7 @@
  * written for the person filling in the form: they appear next to the field.
  */
 import { z } from "zod";
-import { DECISIONS, DISCIPLINES, FEASIBILITIES, PRIORITIES, REGISTERS, ROLES, STOP_CAUSES } from "../../db/schema";
+import { DECISIONS, DISCIPLINES, FEASIBILITIES, PRIORITIES, REGISTERS, ROLES } from "../../db/schema";
 
 import { PASSWORD_MIN } from "./limits";
 
@@ -98,25 +98,16 @@ export const projectSchema = z.object({
   ownerId: idField("Choose an owner."),
 });
 
-export const stateChangeSchema = z.discriminatedUnion("to", [
-  z.object({ to: z.literal("on_hold"), version: versionField }),
-  z.object({ to: z.literal("active"), version: versionField }),
-  z.object({ to: z.literal("retired"), version: versionField }),
-  z.object({
-    to: z.literal("stopped"),
-    version: versionField,
-    stopCause: z.enum(STOP_CAUSES, { error: "Choose why the project stopped." }),
-    stopNote: z
-      .string({ error: "Say in a sentence what happened." })
-      .trim()
-      .min(3, "Say in a sentence what happened.")
-      .max(2000, "Keep the note under 2000 characters."),
-  }),
-]);
-
+/**
+ * A seat on the team is the person's own discipline (docs/domain.md): `discipline` may be
+ * omitted; when given it must be theirs, or the model refuses with a field error.
+ */
 export const addMemberSchema = z.object({
   userId: idField("Choose a person."),
-  discipline: disciplineField,
+  discipline: z
+    .union([z.literal(""), disciplineField])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 });
 
 // ---------- requirements ----------
@@ -147,6 +138,8 @@ export const assessmentSchema = z
     ),
     note: optionalText(2000, "note"),
     conditions: optionalText(2000, "conditions"),
+    /** The verdict's own version, for the conflict check (the form sends it). */
+    version: z.coerce.number({ error: "Reload the page and try again." }).int().positive().optional(),
   })
   .superRefine((value, ctx) => {
     if (value.feasibility === "feasible_with_conditions" && !value.conditions) {
@@ -166,6 +159,39 @@ const isoDate = z
 
 export const dateField = isoDate;
 
+export const MAX_CONDITIONS = 20;
+
+/** The sign-off form's conditions: one per line, blank lines ignored. */
+function conditionLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/** Person-days, optional in the form (empty = 0), 0 to 10,000. */
+function estimateField(name: string) {
+  return z
+    .union([z.literal(""), z.coerce.number({ error: `Enter a number of person-days.` })])
+    .optional()
+    .transform((v) => (v === "" || v === undefined ? 0 : v))
+    .pipe(
+      z
+        .number({ error: `Enter a number of person-days (${name}).` })
+        .min(0, "Enter 0 or more person-days.")
+        .max(10000, "Enter at most 10,000 person-days."),
+    );
+}
+
+/** An optional http(s) link to evidence. */
+export const evidenceUrlField = z
+  .string()
+  .trim()
+  .max(2000, "Keep the link under 2000 characters.")
+  .optional()
+  .transform((v) => (v ? v : null))
+  .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), "Give a link starting with http:// or https://, or leave it empty.");
+
 /** The sign-off form: conditions are written one per line and become debt items. */
 export const signOffFormSchema = z
   .object({
@@ -174,7 +200,19 @@ export const signOffFormSchema = z
     conditions: optionalText(4000, "conditions"),
     conditionRegister: z.enum(REGISTERS).default("technical"),
     conditionTargetDate: z.union([z.literal(""), isoDate]).optional().default(""),
+    conditionPrincipalDays: estimateField("conditionPrincipalDays"),
+    conditionInterestDays: estimateField("conditionInterestDays"),
     discipline: disciplineField.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision !== "approve_with_conditions") return;
+    const lines = conditionLines(v.conditions);
+    if (lines.length > MAX_CONDITIONS) {
+      ctx.addIssue({ code: "custom", path: ["conditions"], message: `Write at most ${MAX_CONDITIONS} conditions.` });
+    }
+    if (lines.some((line) => line.length < 3 || line.length > 200)) {
+      ctx.addIssue({ code: "custom", path: ["conditions"], message: "Write each condition in 3 to 200 characters." });
+    }
   })
   .transform((v) => ({
     decision: v.decision,
@@ -182,17 +220,71 @@ export const signOffFormSchema = z
     panel: v.discipline,
     conditions:
       v.decision === "approve_with_conditions"
-        ? v.conditions
-            .split(/\r?\n/)
-            .map((line) => line.trim())
-            .filter(Boolean)
-            .map((title) => ({ title: title.slice(0, 200), register: v.conditionRegister, targetDate: v.conditionTargetDate || null }))
+        ? conditionLines(v.conditions).map((title) => ({
+            title,
+            register: v.conditionRegister,
+            targetDate: v.conditionTargetDate || null,
+            principalDays: v.conditionPrincipalDays,
+            interestDays: v.conditionInterestDays,
+          }))
         : [],
   }));
 
 export const attestSchema = z.object({
-  key: z.string().min(1, "Choose a criterion."),
+  key: z.string().min(1, "Choose a criterion.").max(100, "Choose a criterion."),
   note: optionalText(2000, "note"),
+  evidenceUrl: evidenceUrlField,
+});
+
+/** Opening a review: why now, in a sentence or two. */
+export const openReviewSchema = z.object({
+  statement: z
+    .string({ error: "Say why the project is ready for this gate now." })
+    .trim()
+    .min(3, "Say why the project is ready for this gate now.")
+    .max(1000, "Keep the statement under 1000 characters."),
+});
+
+/** The project owner dismisses a "changes requested": which one, and why. */
+export const dismissSchema = z.object({
+  signOffId: idField("Choose the request for changes to dismiss."),
+  reason: z
+    .string({ error: "Say why the requested changes are not needed." })
+    .trim()
+    .min(3, "Say why the requested changes are not needed.")
+    .max(1000, "Keep the reason under 1000 characters."),
+});
+
+const commentBody = z
+  .string({ error: "Write a comment." })
+  .trim()
+  .min(1, "Write a comment.")
+  .max(4000, "Keep the comment under 4000 characters.");
+
+/** A comment on a review, optionally a reply to one sign-off. */
+export const commentSchema = z.object({
+  body: commentBody,
+  replyToSignOffId: z
+    .union([z.literal(""), idField("Choose the sign-off to reply to.")])
+    .optional()
+    .transform((v) => (v === "" || v === undefined ? null : v)),
+});
+
+export const editCommentSchema = z.object({
+  commentId: idField("Choose a comment."),
+  body: commentBody,
+  version: versionField,
+});
+
+/** Per gate: approvals each discipline needs. */
+export const gatePolicySchema = z.object({
+  requiredApprovals: z.coerce
+    .number({ error: "Enter a number from 1 to 5." })
+    .int("Enter a whole number from 1 to 5.")
+    .min(1, "Each discipline needs at least 1 approval.")
+    .max(5, "Ask for at most 5 approvals per discipline."),
+  /** 0 while the gate still has the default (no policy row yet). */
+  version: z.coerce.number().int().min(0),
 });
 
 export const templateSchema = z.object({

@@ -33,6 +33,7 @@ export const DEBT_CSV_HEADER = [
   "Status note",
   "Accepted because",
   "Review date",
+  "Written off",
 ] as const;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -63,5 +64,6 @@ export function debtCsvCells(row: OrgDebtRow): CsvValue[] {
     row.statusNote,
     row.acceptedJustification,
     row.acceptedReviewDate,
+    isoDate(row.writtenOffAt),
   ];
 }

@@ -21,6 +21,8 @@ export function insertConditionDebtItem(
     title: string;
     ownerId: number | null;
     targetDate: string | null;
+    principalDays?: number;
+    interestDays?: number;
     repayBeforeStage: Stage | null;
     signOffId: number;
     createdById: number;
@@ -60,6 +62,8 @@ export type GateDebtFact = {
   repayBeforeStage: Stage | null;
   principalDays: number;
   interestDays: number;
+  /** Set for a condition of an approval with conditions. */
+  signOffId: number | null;
   stepCount: number;
   steps: Array<{ id: number; title: string; ownerId: number | null; dueDate: string | null; done: boolean }>;
 };
@@ -79,6 +83,7 @@ export function gateDebtFacts(projectId: number, database: Tx | typeof db = db):
       repayBeforeStage: debtItems.repayBeforeStage,
       principalDays: debtItems.principalDays,
       interestDays: debtItems.interestDays,
+      signOffId: debtItems.signOffId,
     })
     .from(debtItems)
     .where(and(eq(debtItems.projectId, projectId), inArray(debtItems.status, UNSETTLED)))

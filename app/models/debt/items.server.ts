@@ -3,12 +3,14 @@
  * mutation: one transaction, `projectForWrite(..., "debt:write")`, the item's `version` checked,
  * exactly one activity row (entity_type "debt_item"). Rules come from app/domain/debt.ts.
  */
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client.server";
-import { debtItems, type DebtItem, type Stage } from "../../../db/schema";
+import { debtItems, repaymentSteps, type DebtItem, type Stage } from "../../../db/schema";
 import { isValidCategory, validatePlan, validateStatusChange, type DebtStatus, type Register } from "~/domain/debt";
 import { ConflictError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { debtStatusLabel, registerLabel, severityLabel, stageLabel } from "~/domain/labels";
 import { stageIndex } from "~/domain/stages";
+import { MAX_PLAN_STEPS } from "~/utils/debt-validation";
 import { projectForWrite } from "../projects.server";
 import type { Actor } from "../users.server";
 import { enqueueDebtEvent, enqueueIfRepaid } from "../webhook-outbox.server";
@@ -21,7 +23,9 @@ import {
   quote,
   record,
   requireMemberOwner,
+  settledMessage,
   staleItem,
+  UNSETTLED,
   writeItem,
   type ItemMutation,
 } from "./shared.server";
@@ -44,6 +48,11 @@ export type DebtPlan = {
   repayBeforeStage: Stage | null;
 };
 
+/** A plan given when the item is logged: the plan fields and its steps, in order (at most MAX_PLAN_STEPS). */
+export type NewDebtPlan = DebtPlan & {
+  steps: Array<{ title: string; ownerId?: number | null; dueDate?: string | null }>;
+};
+
 const DETAIL_KEYS = [
   "title",
   "description",
@@ -64,6 +73,7 @@ function checkDetails(
   register: string,
   details: DebtDetails,
   previousOwnerId?: number | null,
+  moreErrors: FieldErrors = {},
 ) {
   const errors: FieldErrors = {};
   if (!isValidCategory(register, details.category)) {
@@ -72,6 +82,7 @@ function checkDetails(
   if (stageIndex(details.stageIncurred) > stageIndex(projectStage)) {
     errors.stageIncurred = `The project is in ${stageLabel[projectStage]}; debt cannot be incurred in a later stage.`;
   }
+  Object.assign(errors, moreErrors);
   if (Object.keys(errors).length) throw new ValidationError("Check the highlighted fields.", errors);
   // An owner who has since left the team stays until someone changes the owner.
   if (details.ownerId !== previousOwnerId) requireMemberOwner(tx, projectId, details.ownerId, "ownerId");
@@ -81,20 +92,50 @@ function changedKeys<T extends object, K extends keyof T>(before: T, after: Part
   return keys.filter((k) => k in after && after[k] !== before[k]);
 }
 
+type StepRow = { title: string; ownerId: number | null; dueDate: string | null };
+
+/**
+ * A new item's plan, checked with the rules of a plan update (domain validatePlan: dates, the
+ * repay-before stage against the project's stage, each step's title and due date not after the
+ * target). Field names carry the `plan.` prefix: `plan.targetDate`, `plan.steps.0.title`.
+ */
+function checkNewPlan(plan: NewDebtPlan, projectStage: Stage): { errors: FieldErrors; steps: StepRow[] } {
+  const steps = plan.steps.map((s) => ({ title: s.title.trim(), ownerId: s.ownerId ?? null, dueDate: s.dueDate?.trim() || null }));
+  const errors: FieldErrors = {};
+  for (const [key, message] of Object.entries(validatePlan({ ...plan, steps }, projectStage))) errors[`plan.${key}`] = message;
+  if (steps.length > MAX_PLAN_STEPS) errors["plan.steps"] = `Plan at most ${MAX_PLAN_STEPS} steps; add more on the item later.`;
+  return { errors, steps };
+}
+
+/**
+ * Logs an item, optionally with its repayment plan and steps (the API logs both in one call).
+ * One transaction and one "debt.created" activity row, which holds the plan and its steps too;
+ * anything invalid refuses the whole item.
+ */
 export function createDebtItem({
   actor,
   projectId,
   register,
+  plan,
   now = Date.now(),
   ...details
-}: DebtDetails & { actor: Actor; projectId: number; register: Register; now?: number }): DebtItem {
+}: DebtDetails & { actor: Actor; projectId: number; register: Register; plan?: NewDebtPlan; now?: number }): DebtItem {
   return db.transaction((tx) => {
     const project = projectForWrite(tx, actor, projectId, "debt:write");
-    checkDetails(tx, projectId, project.stage, register, details);
+    const planned = plan ? checkNewPlan(plan, project.stage) : null;
+    checkDetails(tx, projectId, project.stage, register, details, undefined, planned?.errors);
+    planned?.steps.forEach((step, i) => requireMemberOwner(tx, projectId, step.ownerId, `plan.steps.${i}.ownerId`));
     const created = tx
       .insert(debtItems)
       .values({
         ...details,
+        ...(plan
+          ? {
+              strategy: plan.strategy.trim() || null,
+              targetDate: plan.targetDate?.trim() || null,
+              repayBeforeStage: plan.repayBeforeStage ?? null,
+            }
+          : {}),
         projectId,
         register,
         status: "open",
@@ -105,14 +146,34 @@ export function createDebtItem({
       })
       .returning()
       .get();
+    const steps = (planned?.steps ?? []).map((step, i) =>
+      tx
+        .insert(repaymentSteps)
+        .values({ debtItemId: created.id, position: i + 1, ...step, createdAt: now })
+        .returning()
+        .get(),
+    );
+    const planWords = plan
+      ? `, with a repayment plan of ${steps.length} ${steps.length === 1 ? "step" : "steps"}${created.targetDate ? ` due by ${created.targetDate}` : ""}`
+      : "";
     record(
       tx,
       actor,
       created,
       "debt.created",
-      `${actor.name} logged ${quote(created.title)} in the ${registerLabel[register].toLowerCase()} debt register (${severityLabel[created.severity]}, ${created.principalDays} person-days to repay)`,
+      `${actor.name} logged ${quote(created.title)} in the ${registerLabel[register].toLowerCase()} debt register (${severityLabel[created.severity]}, ${created.principalDays} person-days to repay)${planWords}`,
       undefined,
-      { register, ...pick(created, DETAIL_KEYS), status: created.status },
+      {
+        register,
+        ...pick(created, DETAIL_KEYS),
+        status: created.status,
+        ...(plan
+          ? {
+              ...pick(created, PLAN_KEYS),
+              steps: steps.map((s) => ({ id: s.id, position: s.position, title: s.title, ownerId: s.ownerId, dueDate: s.dueDate })),
+            }
+          : {}),
+      },
       now,
     );
     enqueueDebtEvent(tx, "debt.created", created, now);
@@ -134,11 +195,7 @@ export function updateDebtItem({
     const { item, project } = beginItemWrite(tx, mutation);
     if (details) checkDetails(tx, item.projectId, project.stage, item.register, details, item.ownerId);
     if (plan) {
-      if (isClosed(item.status)) {
-        throw new ConflictError(
-          `${quote(item.title)} is ${debtStatusLabel[item.status].toLowerCase()}; reopen it before changing its repayment plan.`,
-        );
-      }
+      if (isClosed(item.status)) throw new ConflictError(settledMessage(item));
       const steps = loadSteps(tx, item.id);
       const errors = validatePlan(
         { ...plan, steps: steps.map((s) => ({ title: s.title, dueDate: s.dueDate })) },
@@ -188,6 +245,8 @@ const ALLOWED_BY_HAND: Record<DebtStatus, DebtStatus[]> = {
   repaying: ["repaid", "accepted"],
   repaid: ["open"],
   accepted: ["open"],
+  // Only stopping the project writes debt off, and written off is final (writeOffOpenDebt).
+  written_off: [],
 };
 
 /**
@@ -203,6 +262,14 @@ export function setDebtStatus({
   const now = mutation.now ?? Date.now();
   return db.transaction((tx) => {
     const { item } = beginItemWrite(tx, mutation);
+    if (item.status === "written_off") {
+      throw new ConflictError(
+        `${quote(item.title)} was written off when its project stopped; its status no longer changes. Log a new item if the debt is still there.`,
+      );
+    }
+    if (change.to === "written_off") {
+      throw new ConflictError("Debt is written off only when its project is stopped, from the project's page.");
+    }
     if (!ALLOWED_BY_HAND[item.status].includes(change.to)) {
       throw new ConflictError(
         `${quote(item.title)} is ${debtStatusLabel[item.status].toLowerCase()}; it cannot be marked ${debtStatusLabel[change.to].toLowerCase()}.`,
@@ -243,4 +310,55 @@ export function setDebtStatus({
     enqueueIfRepaid(tx, item, after, now);
     return after;
   });
+}
+
+// ---------- writing off a stopped project's open debt ----------
+
+/** The open (open or repaying) items of a project, oldest first. */
+export function openDebtOf(projectId: number, database: Tx | typeof db = db): Array<Pick<DebtItem, "id" | "title" | "status">> {
+  return database
+    .select({ id: debtItems.id, title: debtItems.title, status: debtItems.status })
+    .from(debtItems)
+    .where(and(eq(debtItems.projectId, projectId), inArray(debtItems.status, UNSETTLED)))
+    .orderBy(asc(debtItems.id))
+    .all();
+}
+
+/**
+ * Writes off every open item of a project that is being stopped (docs/domain.md, "Stopping and
+ * reopening a project"): status `written_off`, the reason as its status note, interest ends
+ * today. Each item gets its own activity row ("debt.written_off"). The caller (changeProjectState)
+ * holds the transaction, checked the permission and the reason. Returns the ids written off.
+ */
+export function writeOffOpenDebt(
+  tx: Tx,
+  { actor, projectId, projectName, reason, now }: { actor: Actor; projectId: number; projectName: string; reason: string; now: number },
+): number[] {
+  const keys = ["status", "statusNote", "writtenOffAt"] as const;
+  const ids: number[] = [];
+  for (const item of tx
+    .select()
+    .from(debtItems)
+    .where(and(eq(debtItems.projectId, projectId), inArray(debtItems.status, UNSETTLED)))
+    .orderBy(asc(debtItems.id))
+    .all()) {
+    const after = tx
+      .update(debtItems)
+      .set({ status: "written_off", statusNote: reason, writtenOffAt: now, updatedAt: now, version: sql`${debtItems.version} + 1` })
+      .where(eq(debtItems.id, item.id))
+      .returning()
+      .get()!;
+    record(
+      tx,
+      actor,
+      item,
+      "debt.written_off",
+      `${actor.name} wrote off ${quote(item.title)} when ${projectName} was stopped: ${reason}`,
+      pick(item, keys),
+      pick(after, keys),
+      now,
+    );
+    ids.push(item.id);
+  }
+  return ids;
 }

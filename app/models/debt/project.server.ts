@@ -5,7 +5,7 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { db } from "../../../db/client.server";
-import { activity, debtItems, projects, repaymentSteps, users, type Stage } from "../../../db/schema";
+import { activity, debtItems, projects, repaymentSteps, signOffs, users, type Stage } from "../../../db/schema";
 import {
   accruedInterest,
   categoryLabel,
@@ -34,6 +34,7 @@ const projectItemColumns = {
   interestDays: debtItems.interestDays,
   openedAt: debtItems.openedAt,
   repaidAt: debtItems.repaidAt,
+  writtenOffAt: debtItems.writtenOffAt,
   strategy: debtItems.strategy,
   targetDate: debtItems.targetDate,
   repayBeforeStage: debtItems.repayBeforeStage,
@@ -62,7 +63,7 @@ function loadProjectItems(projectId: number, today: string, projectStage: Stage)
   });
 }
 
-const STATUS_ORDER: Record<DebtStatus, number> = { open: 0, repaying: 0, accepted: 1, repaid: 2 };
+const STATUS_ORDER: Record<DebtStatus, number> = { open: 0, repaying: 0, accepted: 1, repaid: 2, written_off: 3 };
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 /**
@@ -135,6 +136,17 @@ export function getDebtItem(itemId: number) {
     .where(eq(debtItems.id, itemId))
     .get();
   if (!item) return undefined;
+  // A condition of an "approve with conditions" sign-off: whose, and on which review.
+  const signer = alias(users, "signer");
+  const condition =
+    item.signOffId == null
+      ? null
+      : (db
+          .select({ reviewId: signOffs.reviewId, discipline: signOffs.discipline, signerName: signer.name, signedAt: signOffs.signedAt })
+          .from(signOffs)
+          .innerJoin(signer, eq(signer.id, signOffs.userId))
+          .where(eq(signOffs.id, item.signOffId))
+          .get() ?? null);
   const stepOwner = alias(users, "step_owner");
   const doneBy = alias(users, "done_by");
   const steps = db
@@ -167,7 +179,7 @@ export function getDebtItem(itemId: number) {
     .where(and(eq(activity.entityType, "debt_item"), eq(activity.entityId, itemId)))
     .orderBy(desc(activity.id))
     .all();
-  return { ...item, steps, history };
+  return { ...item, condition, steps, history };
 }
 
 function pickColumns() {
@@ -194,6 +206,7 @@ function pickColumns() {
     signOffId: debtItems.signOffId,
     openedAt: debtItems.openedAt,
     repaidAt: debtItems.repaidAt,
+    writtenOffAt: debtItems.writtenOffAt,
     createdAt: debtItems.createdAt,
     updatedAt: debtItems.updatedAt,
     version: debtItems.version,

@@ -81,6 +81,7 @@ function orgColumns(today: string) {
     repayBeforeStage: debtItems.repayBeforeStage,
     openedAt: debtItems.openedAt,
     repaidAt: debtItems.repaidAt,
+    writtenOffAt: debtItems.writtenOffAt,
     overdue: sql<number>`${overdueSql(today)}`,
   };
 }
@@ -89,7 +90,7 @@ function orgOrder(filters: DebtFilters, today: string): SQL[] {
   const dir = filters.dir === "asc" ? sql`asc` : sql`desc`;
   const rank = (column: AnySQLiteColumn, values: readonly string[]) =>
     sql`(case ${column} ${sql.join(values.map((v, i) => sql`when ${v} then ${i}`), sql` `)} else ${values.length} end)`;
-  const end = sql`coalesce(case when ${debtItems.status} = 'repaid' then date(${debtItems.repaidAt} / 1000, 'unixepoch') end, ${today})`;
+  const end = sql`coalesce(case ${debtItems.status} when 'repaid' then date(${debtItems.repaidAt} / 1000, 'unixepoch') when 'written_off' then date(${debtItems.writtenOffAt} / 1000, 'unixepoch') end, ${today})`;
   // Sorting only: months approximated by days / 30.436875; displayed values are exact.
   const accrued = sql`(${debtItems.interestDays} * max(0, julianday(${end}) - julianday(date(${debtItems.openedAt} / 1000, 'unixepoch'))) / 30.436875)`;
   const expressions: Record<DebtSort, SQL> = {
@@ -98,7 +99,7 @@ function orgOrder(filters: DebtFilters, today: string): SQL[] {
     register: sql`${debtItems.register}`,
     category: sql`${debtItems.category}`,
     severity: rank(debtItems.severity, ["low", "medium", "high", "critical"]),
-    status: rank(debtItems.status, ["open", "repaying", "accepted", "repaid"]),
+    status: rank(debtItems.status, ["open", "repaying", "accepted", "repaid", "written_off"]),
     owner: sql`lower(${orgOwner.name})`,
     principal: sql`${debtItems.principalDays}`,
     interest: sql`${debtItems.interestDays}`,
@@ -168,6 +169,7 @@ export function orgDebtTotals(filters: DebtFilters, today: string): OrgDebtTotal
       interestDays: debtItems.interestDays,
       openedAt: debtItems.openedAt,
       repaidAt: debtItems.repaidAt,
+      writtenOffAt: debtItems.writtenOffAt,
       status: debtItems.status,
     })
     .from(debtItems)

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client.server";
 import { debtItems, memberships, repaymentSteps, users, type DebtItem, type RepaymentStep } from "../../../db/schema";
-import type { DebtStatus } from "~/domain/debt";
+import { isSettledDebt, type DebtStatus } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { debtStatusLabel } from "~/domain/labels";
 import { recordActivity } from "../activity.server";
@@ -31,8 +31,16 @@ const FIELD_WORDS: Record<string, string> = {
 };
 export const fieldWords = (keys: readonly string[]) => keys.map((k) => FIELD_WORDS[k] ?? k).join(", ");
 
-export const isClosed = (status: DebtStatus) => status === "repaid" || status === "accepted";
+/** Repaid, accepted or written off: the plan is frozen. */
+export const isClosed = (status: DebtStatus) => isSettledDebt(status);
 export const quote = (text: string) => `“${text}”`;
+
+/** Why a settled item's plan cannot change, in words. */
+export function settledMessage(item: Pick<DebtItem, "title" | "status">): string {
+  return item.status === "written_off"
+    ? `${quote(item.title)} was written off when its project stopped; its repayment plan no longer changes.`
+    : `${quote(item.title)} is ${debtStatusLabel[item.status].toLowerCase()}; reopen it before changing its repayment plan.`;
+}
 
 // ---------- helpers shared by the mutations ----------
 
@@ -96,11 +104,7 @@ export type ItemMutation = { actor: Actor; itemId: number; version: number; now?
 export function beginItemWrite(tx: Tx, { actor, itemId }: ItemMutation, forSteps = false) {
   const item = loadItem(tx, itemId);
   const project = projectForWrite(tx, actor, item.projectId, "debt:write");
-  if (forSteps && isClosed(item.status)) {
-    throw new ConflictError(
-      `${quote(item.title)} is ${debtStatusLabel[item.status].toLowerCase()}; reopen it before changing its repayment plan.`,
-    );
-  }
+  if (forSteps && isClosed(item.status)) throw new ConflictError(settledMessage(item));
   return { item, project };
 }
 
@@ -130,6 +134,7 @@ export function record(
 
 // ---------- helpers shared by the reads ----------
 
+/** Open debt: what still needs repaying. Repaid, accepted and written-off items are settled. */
 export const UNSETTLED = ["open", "repaying"] as const;
 
 /** Steps of a project's items, by item id, in plan order. */

@@ -1,7 +1,8 @@
 /**
  * Repayment steps of a debt item's plan. Steps are part of the item: every change bumps the
  * item's `version` and writes one activity row on the item; ticking or removing a step moves
- * the item's status along (domain `statusAfterStepChange`).
+ * the item between open and repaying (domain `statusAfterStepChange`). Steps never settle an
+ * item: with every step done the item page proposes "repaid", which still needs a note.
  */
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../../db/client.server";
@@ -9,7 +10,6 @@ import { repaymentSteps, type DebtItem, type RepaymentStep, type Stage } from ".
 import { statusAfterStepChange, validatePlan } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { debtStatusLabel } from "~/domain/labels";
-import { enqueueIfRepaid } from "../webhook-outbox.server";
 import {
   beginItemWrite,
   fieldWords,
@@ -25,13 +25,10 @@ import {
 
 export type StepInput = { title: string; ownerId: number | null; dueDate: string | null };
 
-/** Status and its dates after the steps changed. */
-function statusSet(item: DebtItem, steps: Array<{ done: boolean }>, now: number): Partial<DebtItem> {
+/** The status after the steps changed (open or repaying; never settled by steps). */
+function statusSet(item: DebtItem, steps: Array<{ done: boolean }>): Partial<DebtItem> {
   const status = statusAfterStepChange(item.status, steps);
-  if (status === item.status) return {};
-  return status === "repaid"
-    ? { status, repaidAt: now, statusNote: "All repayment steps are done." }
-    : { status, repaidAt: null };
+  return status === item.status ? {} : { status };
 }
 
 const statusWords = (set: Partial<DebtItem>) =>
@@ -160,7 +157,7 @@ export function setRepaymentStepDone({
       .where(eq(repaymentSteps.id, step.id))
       .run();
     const views = steps.map((s) => (s.id === step.id ? { ...stepView(s), done } : stepView(s)));
-    const set = statusSet(item, views, now);
+    const set = statusSet(item, views);
     const after = writeItem(tx, item, mutation.version, set, now);
     record(
       tx,
@@ -172,7 +169,6 @@ export function setRepaymentStepDone({
       { stepId: step.id, done, status: after.status },
       now,
     );
-    enqueueIfRepaid(tx, item, after, now);
     return after;
   });
 }
@@ -219,7 +215,7 @@ export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { st
     const steps = loadSteps(tx, item.id);
     const { step, index } = findStep(steps, stepId);
     tx.delete(repaymentSteps).where(eq(repaymentSteps.id, step.id)).run();
-    const set = statusSet(item, steps.filter((s) => s.id !== step.id).map(stepView), now);
+    const set = statusSet(item, steps.filter((s) => s.id !== step.id).map(stepView));
     const after = writeItem(tx, item, mutation.version, set, now);
     record(
       tx,
@@ -231,7 +227,6 @@ export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { st
       set.status ? { status: after.status } : undefined,
       now,
     );
-    enqueueIfRepaid(tx, item, after, now);
     return after;
   });
 }

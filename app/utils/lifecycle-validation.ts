@@ -1,0 +1,54 @@
+/**
+ * zod schemas of a project's life cycle forms: hold, resume, stop (with what happens to the open
+ * debt) and retire, and an admin's reopen (docs/domain.md, "Stopping and reopening a project").
+ * Shape and messages only; whether the project has open debt is the model's question.
+ */
+import { z } from "zod";
+import { STOP_CAUSES } from "../../db/schema";
+import { writeOffReasonError } from "~/domain/debt";
+import { versionField } from "./validation";
+
+/** Empty or missing -> undefined. */
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const openDebtChoiceField = z.preprocess(
+  blankToUndefined,
+  z.enum(["write_off", "keep"], { error: "Choose to write the open debt off or to keep it open." }).optional(),
+);
+
+const stopSchema = z
+  .object({
+    to: z.literal("stopped"),
+    version: versionField,
+    stopCause: z.enum(STOP_CAUSES, { error: "Choose why the project stopped." }),
+    stopNote: z
+      .string({ error: "Say in a sentence what happened." })
+      .trim()
+      .min(3, "Say in a sentence what happened.")
+      .max(2000, "Keep the note under 2000 characters."),
+    openDebt: openDebtChoiceField,
+    writeOffReason: z.preprocess(blankToUndefined, z.string().trim().optional()),
+  })
+  .superRefine((value, ctx) => {
+    if (value.openDebt !== "write_off") return;
+    const problem = writeOffReasonError(value.writeOffReason);
+    if (problem) ctx.addIssue({ code: "custom", path: ["writeOffReason"], message: problem });
+  });
+
+/** The state-change form of the project overview and the API: hold, resume, retire, and stop with the open-debt choice. */
+export const lifecycleChangeSchema = z.discriminatedUnion("to", [
+  z.object({ to: z.literal("on_hold"), version: versionField }),
+  z.object({ to: z.literal("active"), version: versionField }),
+  z.object({ to: z.literal("retired"), version: versionField }),
+  stopSchema,
+]);
+
+/** An admin's "Reopen…" of a stopped project. */
+export const reopenSchema = z.object({
+  version: versionField,
+  reason: z
+    .string({ error: "Say in a sentence why the project is reopened." })
+    .trim()
+    .min(3, "Say in a sentence why the project is reopened.")
+    .max(1000, "Keep the reason under 1000 characters."),
+});
