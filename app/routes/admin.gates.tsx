@@ -1,4 +1,7 @@
-/** The organisation's gate checklists: admins edit attestations and switch automatic checks. */
+/**
+ * The organisation's gate checklists: admins edit attestations, switch automatic checks, and
+ * set how many approvals each discipline needs per gate (docs/domain.md, "Sign-off rules").
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -11,8 +14,10 @@ import { disciplineLabel, stageShortLabel } from "~/domain/labels";
 import {
   addAttestation,
   GATE_STAGES,
+  getGatePolicy,
   listTemplates,
   moveTemplate,
+  setRequiredApprovals,
   setTemplateActive,
   updateAttestation,
 } from "~/models/gate-templates.server";
@@ -20,14 +25,22 @@ import { requireAdmin, toActor } from "~/utils/auth.server";
 import { formFailure, parseForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { idField, templateSchema, versionField } from "~/utils/validation";
+import { gatePolicySchema, idField, templateSchema, versionField } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Gate checklists · Triad" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(request);
-  return { stages: GATE_STAGES.map((stage) => ({ stage, templates: listTemplates(stage) })) };
+  return {
+    stages: GATE_STAGES.map((stage) => ({ stage, templates: listTemplates(stage), policy: getGatePolicy(stage) })),
+  };
 }
+
+/** The policy form: version 0 means no number was stored yet (the default, 1, applies). */
+const policyForm = gatePolicySchema.extend({
+  stage: z.enum(["pilot", "production"]),
+  version: z.coerce.number().int().min(0),
+});
 
 const templateId = z.object({ templateId: idField("Choose a criterion.") });
 
@@ -45,6 +58,15 @@ export async function action({ request }: ActionFunctionArgs) {
       const parsed = parseForm(templateSchema.extend({ ...templateId.shape, version: versionField }), formData);
       if (!parsed.ok) return data(parsed, { status: 400 });
       updateAttestation({ actor, ...parsed.data });
+    } else if (intent === "approvals") {
+      const parsed = parseForm(policyForm, formData);
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      setRequiredApprovals({ actor, ...parsed.data });
+      const n = parsed.data.requiredApprovals;
+      return redirectWithToast(request, "/admin/gates", {
+        kind: "success",
+        message: `The gate to ${stageShortLabel[parsed.data.stage]} now needs ${n} approval${n === 1 ? "" : "s"} from each discipline. Reviews opened from now on use it; open reviews keep theirs.`,
+      });
     } else if (intent === "up" || intent === "down") {
       const parsed = parseForm(templateId, formData);
       if (!parsed.ok) return data(parsed, { status: 400 });
@@ -81,9 +103,29 @@ export default function GateTemplates() {
         description="The criteria each gate review starts with. Automatic checks are computed from the data; attestations are ticked by a member with a note."
       />
       <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
-      {stages.map(({ stage, templates }) => (
+      {stages.map(({ stage, templates, policy }) => (
         <section key={stage} className="card" aria-labelledby={`gate-${stage}`}>
           <h2 id={`gate-${stage}`}>Gate to {stageShortLabel[stage]}</h2>
+          <Form method="post" noValidate className="form-card" aria-labelledby={`approvals-${stage}`}>
+            <h3 id={`approvals-${stage}`}>Approvals needed from each discipline</h3>
+            <input type="hidden" name="stage" value={stage} />
+            <input type="hidden" name="version" value={policy.version} />
+            <Field
+              label={`Approvals per discipline at the gate to ${stageShortLabel[stage]}`}
+              name="requiredApprovals"
+              type="number"
+              min={1}
+              max={5}
+              step={1}
+              inputMode="numeric"
+              defaultValue={values.intent === "approvals" && values.stage === stage ? values.requiredApprovals : policy.requiredApprovals}
+              error={values.intent === "approvals" && values.stage === stage ? errors.requiredApprovals : undefined}
+              hint="From 1 to 5. Business, data science and IT operations each need this many approvals from their members, and no open “changes requested”. It applies to reviews opened afterwards; open reviews keep the number they were opened with."
+            />
+            <button type="submit" name="intent" value="approvals" className="btn btn-primary">
+              Save approvals<span className="sr-only"> for the gate to {stageShortLabel[stage]}</span>
+            </button>
+          </Form>
           <ol className="criteria">
             {templates.map((t, i) => (
               <li key={t.id} className={t.active ? "met" : "unmet"}>

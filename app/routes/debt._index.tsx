@@ -82,7 +82,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const STATUS_OPTIONS = [
-  { value: "unpaid", label: "Not yet repaid (open or repaying)" },
+  { value: "unpaid", label: "Still open (open or repaying)" },
   ...optionsOf(debtStatusLabel),
 ];
 

@@ -2,14 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { Badge } from "~/components/ui/Badge";
+import type { Discipline } from "../../db/schema";
+import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, optionsOf } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { disciplineLabel, roleLabel } from "~/domain/labels";
+import { NeedsConfirmation } from "~/domain/errors";
+import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
+import { listOpenSignOffsOf, listSeatsOf } from "~/models/people-read.server";
 import { getUser, setUserActive, updateUserAccess } from "~/models/users.server";
 import { requireAdmin, toActor } from "~/utils/auth.server";
-import { parseForm } from "~/utils/forms";
+import { formValues, parseForm } from "~/utils/forms";
 import { actionError, invariantResponse } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { updateUserSchema } from "~/utils/validation";
@@ -28,7 +31,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireAdmin(request);
   const person = getUser(personId(params));
   invariantResponse(person, "No such person.");
-  return { person };
+  return { person, seats: listSeatsOf(person.id), openSignOffs: listOpenSignOffsOf(person.id).length };
+}
+
+/** What the admin is asked to confirm before a discipline change withdraws sign-offs. */
+type ConfirmChange = {
+  message: string;
+  from: Discipline;
+  to: Discipline;
+  role: string;
+  version: number;
+  signOffs: number;
+  signOffProjects: string[];
+  seats: number;
+};
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What a discipline change moved, for the toast. */
+function movedText(seats: number, signOffs: number, to: Discipline) {
+  if (!seats && !signOffs) return "";
+  const parts = [seats ? ` Their ${plural(seats, "seat", "seats")} moved to ${disciplineLabel[to]}` : ""];
+  if (signOffs) parts.push(`${parts[0] ? ";" : ""} ${plural(signOffs, "sign-off on an open review was", "sign-offs on open reviews were")} withdrawn`);
+  return `${parts.join("")}.`;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -38,13 +63,45 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   try {
     if (intent === "access") {
-      const parsed = parseForm(updateUserSchema, formData);
+      const parsed = parseForm(updateUserSchema.extend({ confirmed: z.string().optional() }), formData);
       if (!parsed.ok) return data(parsed, { status: 400 });
-      const person = updateUserAccess({ actor: toActor(admin), userId, ...parsed.data });
-      return redirectWithToast(request, `/people/${userId}`, {
-        kind: "success",
-        message: `${person.name} is now ${disciplineLabel[person.discipline]}, ${roleLabel[person.role]}.`,
-      });
+      const { confirmed, ...change } = parsed.data;
+      const before = getUser(userId);
+      invariantResponse(before, "No such person.");
+      // What a discipline change moves (docs/domain.md, "Who may sign"), to ask first and to report after.
+      const moving = before.discipline !== change.discipline;
+      const seats = moving ? listSeatsOf(userId) : [];
+      const live = moving ? listOpenSignOffsOf(userId) : [];
+      try {
+        const person = updateUserAccess({ actor: toActor(admin), userId, ...change, confirmed: confirmed === "true" });
+        return redirectWithToast(request, `/people/${userId}`, {
+          kind: "success",
+          message:
+            `${person.name} is now ${disciplineLabel[person.discipline]}, ${roleLabel[person.role]}.` +
+            (moving ? movedText(seats.length, live.length, person.discipline) : ""),
+        });
+      } catch (error) {
+        if (!(error instanceof NeedsConfirmation)) throw error;
+        return data(
+          {
+            ok: false as const,
+            fieldErrors: {} as Record<string, string>,
+            values: formValues(formData),
+            formError: undefined,
+            confirm: {
+              message: error.message,
+              from: before.discipline,
+              to: change.discipline,
+              role: change.role,
+              version: change.version,
+              signOffs: live.length,
+              signOffProjects: [...new Set(live.map((s) => s.projectName))],
+              seats: seats.length,
+            } satisfies ConfirmChange,
+          },
+          { status: 409 },
+        );
+      }
     }
     if (intent === "deactivate" || intent === "reactivate") {
       const active = intent === "reactivate";
@@ -65,12 +122,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Person() {
-  const { person } = useLoaderData<typeof loader>();
+  const { person, seats, openSignOffs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const confirming = searchParams.get("confirm") === "deactivate";
   const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
   const values = actionData && !actionData.ok ? actionData.values : {};
+  const confirm = actionData && "confirm" in actionData ? (actionData.confirm as ConfirmChange) : null;
   return (
     <>
       <PageHeader
@@ -84,6 +142,29 @@ export default function Person() {
         actions={<Link to="/people">All people</Link>}
       />
       <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
+      {confirm ? (
+        <Form method="post" className="confirm-box" aria-labelledby="confirm-discipline-title">
+          <h2 id="confirm-discipline-title">Change {person.name}'s discipline?</h2>
+          <input type="hidden" name="intent" value="access" />
+          <input type="hidden" name="discipline" value={confirm.to} />
+          <input type="hidden" name="role" value={confirm.role} />
+          <input type="hidden" name="version" value={confirm.version} />
+          <input type="hidden" name="confirmed" value="true" />
+          <p>
+            {person.name} moves from {disciplineLabel[confirm.from]} to {disciplineLabel[confirm.to]}. Their{" "}
+            {plural(confirm.signOffs, "current sign-off", "current sign-offs")} on open gate reviews
+            {confirm.signOffProjects.length ? ` (${confirm.signOffProjects.join(", ")})` : ""} will be withdrawn: they were given
+            for {disciplineLabel[confirm.from]}. Their {plural(confirm.seats, "team seat moves", "team seats move")} to{" "}
+            {disciplineLabel[confirm.to]}, where they can sign again.
+          </p>
+          <div className="form-actions">
+            <button type="submit" className="btn btn-danger">
+              Yes, change discipline
+            </button>
+            <Link to={`/people/${person.id}`}>Cancel</Link>
+          </div>
+        </Form>
+      ) : null}
       <Form method="post" noValidate className="form-card" aria-labelledby="access-title">
         <h2 id="access-title">Discipline and role</h2>
         <input type="hidden" name="version" value={person.version} />
@@ -93,6 +174,7 @@ export default function Person() {
           options={optionsOf(disciplineLabel)}
           defaultValue={values.discipline ?? person.discipline}
           error={errors.discipline}
+          hint="It decides the seat on every team they are on. Changing it moves their seats and withdraws their current sign-offs on open reviews; you confirm first."
         />
         <SelectField
           label="Role"
@@ -107,6 +189,35 @@ export default function Person() {
           </button>
         </div>
       </Form>
+      <section className="card" aria-labelledby="seats-title">
+        <h2 id="seats-title">Teams</h2>
+        {seats.length === 0 ? (
+          <p className="muted">
+            {person.name} is not on any project team yet. A project's owner adds them on the project's Team page.
+          </p>
+        ) : (
+          <>
+            <ul className="list-plain">
+              {seats.map((seat) => (
+                <li key={seat.projectId} className="row">
+                  <Link to={`/projects/${seat.slug}`}>{seat.name}</Link>
+                  <DisciplineBadge discipline={seat.discipline} />
+                  <span className="small muted">
+                    {stageShortLabel[seat.stage]}
+                    {seat.state !== "active" ? `, ${projectStateLabel[seat.state].toLowerCase()}` : ""}
+                    {seat.ownerId === person.id ? ", owner" : ""}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            <p className="small muted">
+              {openSignOffs
+                ? `${plural(openSignOffs, "current sign-off", "current sign-offs")} on open gate reviews.`
+                : "No current sign-offs on open gate reviews."}
+            </p>
+          </>
+        )}
+      </section>
       <section className="form-card" aria-labelledby="status-title">
         <h2 id="status-title">Access</h2>
         {person.active ? (

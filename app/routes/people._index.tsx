@@ -29,7 +29,7 @@ export default function People() {
     <>
       <PageHeader
         title="People"
-        description="Everyone who can sign in, with the discipline they sign off for."
+        description="Everyone who can sign in. A person's discipline decides their seat on every team they join and the panel they sign in; change it on their page."
         actions={<ButtonLink to="/people/new">Add person</ButtonLink>}
       />
       <Form method="get" className="filters" role="search" aria-label="Filter people">

@@ -8,12 +8,12 @@ import { DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, TextareaField, optionsOf } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { utcDate } from "~/domain/dates";
-import { registerLabel, stageLabel, stageShortLabel, stopCauseLabel } from "~/domain/labels";
+import { openDebtChoiceLabel, projectStateLabel, registerLabel, stageLabel, stageShortLabel, stopCauseLabel } from "~/domain/labels";
 import { stageIndex } from "~/domain/stages";
 import { listProjectActivity } from "~/models/activity.server";
-import { debtTotalsForProject } from "~/models/debt.server";
+import { debtTotalsForProject, openDebtOf } from "~/models/debt.server";
 import { openReviewSummary } from "~/models/gates.server";
-import { changeProjectState } from "~/models/projects.server";
+import { changeProjectState, reopenProject } from "~/models/projects.server";
 import { countMismatches } from "~/models/requirements.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
@@ -22,12 +22,12 @@ import { parseForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { stateChangeSchema } from "~/utils/validation";
+import { lifecycleChangeSchema, reopenSchema } from "~/utils/lifecycle-validation";
 
 export const meta: MetaFunction = () => [{ title: "Project · Triad" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, may } = requireProject(request, params);
+  const { user, project, may } = requireProject(request, params);
   const now = Date.now();
   return {
     project,
@@ -38,6 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     activity: listProjectActivity({ projectId: project.id, limit: 8 }),
     mayEdit: may("project:edit"),
     mayChangeState: may("project:change-state"),
+    // Stopping asks what happens to the open debt; an admin reopens a stopped project.
+    openDebtCount: project.state === "active" || project.state === "on_hold" ? openDebtOf(project.id).length : 0,
+    mayReopen: may("project:reopen"),
     now,
   };
 }
@@ -45,7 +48,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, "project:change-state");
   const formData = await request.formData();
-  const parsed = parseForm(stateChangeSchema, formData);
+  if (formData.get("intent") === "reopen") {
+    const parsed = parseForm(reopenSchema, formData);
+    if (!parsed.ok) return data(parsed, { status: 400 });
+    try {
+      reopenProject({ actor: toActor(user), projectId: project.id, ...parsed.data });
+      return redirectWithToast(request, `/projects/${project.slug}`, {
+        kind: "success",
+        message: "The project is active again. Written-off debt stays written off.",
+      });
+    } catch (error) {
+      return actionError(error, formData);
+    }
+  }
+  const parsed = parseForm(lifecycleChangeSchema, formData);
   if (!parsed.ok) return data(parsed, { status: 400 });
   try {
     const { version, ...change } = parsed.data;
@@ -53,7 +69,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const messages = {
       on_hold: "The project is on hold. Gate reviews pause until it resumes.",
       active: "The project is active again.",
-      stopped: "The project was stopped. Its history and the reason stay on record.",
+      stopped:
+        change.to === "stopped" && change.openDebt === "write_off"
+          ? "The project was stopped and its open debt written off. Its history and the reasons stay on record."
+          : "The project was stopped. Its history and the reason stay on record.",
       retired: "The project was retired from production.",
     } as const;
     return redirectWithToast(request, `/projects/${project.slug}`, { kind: "success", message: messages[change.to] });
@@ -101,7 +120,10 @@ export default function ProjectOverview() {
             <dt>Owner</dt>
             <dd>{p.ownerName}</dd>
             <dt>In {stageShortLabel[p.stage]} for</dt>
-            <dd>{daysSince(p.stageEnteredAt, d.now)} days</dd>
+            <dd>
+              {daysSince(p.stageEnteredAt, p.closedAt ?? d.now)} days
+              {p.closedAt != null ? ` (until it was ${projectStateLabel[p.state].toLowerCase()})` : null}
+            </dd>
             {p.state === "stopped" && p.stopCause ? (
               <>
                 <dt>Stopped because</dt>
@@ -143,10 +165,11 @@ export default function ProjectOverview() {
           <h3 className="section-title">Requirements</h3>
           <p>
             {d.mismatches === 0 ? (
-              "No open mismatches."
+              "No open mismatches among the must-haves."
             ) : (
-              <Link to={`${base}/requirements?view=mismatches`}>
-                {d.mismatches} open mismatch{d.mismatches === 1 ? "" : "es"} (must-haves infeasible or unassessed)
+              <Link to={`${base}/requirements?view=mismatches&priority=must`}>
+                {d.mismatches} open mismatch{d.mismatches === 1 ? "" : "es"} (must-haves infeasible for either discipline or not yet
+                assessed by both)
               </Link>
             )}
           </p>
@@ -206,7 +229,25 @@ export default function ProjectOverview() {
           ))}
         </ol>
       </section>
-      {d.mayChangeState ? <StateControls project={p} confirm={confirm} errors={errors} base={base} /> : null}
+      {d.mayChangeState ? (
+        <StateControls
+          project={p}
+          confirm={confirm}
+          errors={errors}
+          values={actionData && !actionData.ok ? actionData.values : {}}
+          base={base}
+          openDebtCount={d.openDebtCount}
+        />
+      ) : null}
+      {d.mayReopen ? (
+        <ReopenControls
+          project={p}
+          confirm={confirm}
+          errors={errors}
+          values={actionData && !actionData.ok ? actionData.values : {}}
+          base={base}
+        />
+      ) : null}
     </>
   );
 }
@@ -215,15 +256,20 @@ function StateControls({
   project,
   confirm,
   errors,
+  values,
   base,
+  openDebtCount,
 }: {
   project: { state: string; stage: Stage; version: number };
   confirm: string | null;
   errors: Record<string, string>;
+  values: Record<string, string>;
   base: string;
+  openDebtCount: number;
 }) {
   if (project.state === "stopped" || project.state === "retired") return null;
-  const showStop = confirm === "stop" || Boolean(errors.stopCause || errors.stopNote);
+  const showStop =
+    confirm === "stop" || Boolean(errors.stopCause || errors.stopNote || errors.openDebt || errors.writeOffReason);
   return (
     <section className="card" aria-labelledby="state-title">
       <h2 id="state-title">Project state</h2>
@@ -256,8 +302,16 @@ function StateControls({
           <input type="hidden" name="version" value={project.version} />
           <input type="hidden" name="to" value="stopped" />
           <p>Stopping ends the project: it becomes read-only and any open gate review is withdrawn.</p>
-          <SelectField label="Why did it stop?" name="stopCause" placeholder="Choose a cause" options={optionsOf(stopCauseLabel)} error={errors.stopCause} />
-          <TextareaField label="What happened" name="stopNote" error={errors.stopNote} />
+          <SelectField
+            label="Why did it stop?"
+            name="stopCause"
+            placeholder="Choose a cause"
+            options={optionsOf(stopCauseLabel)}
+            defaultValue={values.stopCause ?? ""}
+            error={errors.stopCause}
+          />
+          <TextareaField label="What happened" name="stopNote" defaultValue={values.stopNote ?? ""} error={errors.stopNote} />
+          {openDebtCount > 0 ? <OpenDebtChoice count={openDebtCount} errors={errors} values={values} /> : null}
           <div className="form-actions">
             <button type="submit" className="btn btn-danger">
               Stop the project
@@ -278,6 +332,90 @@ function StateControls({
           </div>
         </Form>
       ) : null}
+    </section>
+  );
+}
+
+/**
+ * What happens to a stopping project's open debt: written off with a reason (it stops costing
+ * interest and leaves the queues and overdue counts) or kept open as it is.
+ */
+function OpenDebtChoice({ count, errors, values }: { count: number; errors: Record<string, string>; values: Record<string, string> }) {
+  const items = `${count} open debt ${count === 1 ? "item" : "items"}`;
+  return (
+    <>
+      <fieldset aria-describedby={`open-debt-hint${errors.openDebt ? " open-debt-error" : ""}`}>
+        <legend>What happens to its {items}?</legend>
+        <p id="open-debt-hint" className="field-hint">
+          Written-off items stop costing interest and leave the queues and overdue counts; each keeps the reason in its
+          history. Kept items stay open as they are.
+        </p>
+        <div className="radio-col">
+          {(["write_off", "keep"] as const).map((choice) => (
+            <label key={choice}>
+              <input type="radio" name="openDebt" value={choice} defaultChecked={values.openDebt === choice} />{" "}
+              {openDebtChoiceLabel[choice]}
+            </label>
+          ))}
+        </div>
+        {errors.openDebt ? (
+          <p className="field-error" id="open-debt-error">
+            {errors.openDebt}
+          </p>
+        ) : null}
+      </fieldset>
+      <TextareaField
+        label="Why write it off?"
+        name="writeOffReason"
+        hint="Needed when you write the debt off."
+        defaultValue={values.writeOffReason ?? ""}
+        error={errors.writeOffReason}
+      />
+    </>
+  );
+}
+
+/** An admin brings a stopped project back, with a reason (no JavaScript: a `?confirm=reopen` box). */
+function ReopenControls({
+  project,
+  confirm,
+  errors,
+  values,
+  base,
+}: {
+  project: { version: number };
+  confirm: string | null;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  base: string;
+}) {
+  const open = confirm === "reopen" || Boolean(errors.reason);
+  return (
+    <section className="card" aria-labelledby="reopen-title">
+      <h2 id="reopen-title">Project state</h2>
+      {!open ? (
+        <Link to="?confirm=reopen" className="btn btn-secondary">
+          Reopen…
+        </Link>
+      ) : (
+        <Form method="post" noValidate className="confirm-box">
+          <input type="hidden" name="version" value={project.version} />
+          <p>Reopen this project? It becomes active again; debt written off when it stopped stays written off.</p>
+          <TextareaField
+            label="Why reopen it?"
+            name="reason"
+            required
+            defaultValue={values.reason ?? ""}
+            error={errors.reason}
+          />
+          <div className="form-actions">
+            <button type="submit" name="intent" value="reopen" className="btn btn-primary">
+              Reopen the project
+            </button>
+            <Link to={base}>Cancel</Link>
+          </div>
+        </Form>
+      )}
     </section>
   );
 }

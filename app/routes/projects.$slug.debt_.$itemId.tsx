@@ -1,6 +1,8 @@
 /**
  * One debt item: what it is and costs, its repayment plan and steps, its status, and its
- * whole history. Members change it through several small forms (an `intent` each).
+ * whole history. Members change it through several small forms (an `intent` each). Ticking
+ * the last step never settles the item: the page comes back with `?propose=repaid` and asks
+ * for the note that marking it repaid takes (docs/domain.md, "Debt item").
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -13,12 +15,22 @@ import { DebtStatusPanel, type Confirming } from "~/components/debt/DebtStatusPa
 import { OverdueFlag, SeverityBadge } from "~/components/debt/DebtBadges";
 import { formatDay, formatDays, formatRate } from "~/components/debt/format";
 import { RepaymentPlan } from "~/components/debt/RepaymentPlan";
+import { TextareaField } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { accruedInterest, categoriesFor, categoryLabel, isDueBeforeNextStage, isOverdue } from "~/domain/debt";
+import {
+  accruedInterest,
+  categoriesFor,
+  categoryLabel,
+  isDueBeforeNextStage,
+  isOpenDebt,
+  isOverdue,
+  isSettledDebt,
+  proposeRepaid,
+} from "~/domain/debt";
 import { utcDate } from "~/domain/dates";
 import { hasRepaymentPlan } from "~/domain/gates";
-import { registerLabel, stageLabel } from "~/domain/labels";
+import { disciplineLabel, registerLabel, stageLabel } from "~/domain/labels";
 import { isBefore, nextStage, stageIndex } from "~/domain/stages";
 import {
   addRepaymentStep,
@@ -64,6 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canWrite = may("debt:write");
   const stepFacts = steps.map((s) => ({ dueDate: s.dueDate, done: s.doneAt != null }));
   const next = nextStage(project.stage);
+  const allStepsDone = proposeRepaid(item.status, stepFacts);
   return {
     project: { slug: project.slug, name: project.name, stage: project.stage },
     item: {
@@ -74,9 +87,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       dueBeforeNextStage: isDueBeforeNextStage(item, project.stage),
       hasPlan: hasRepaymentPlan(item),
     },
+    /** Every step is done while the item is open or repaying: "mark it repaid?" */
+    allStepsDone,
+    proposing: allStepsDone && canWrite && new URL(request.url).searchParams.get("propose") === "repaid",
     steps: steps.map((s) => ({
       ...s,
-      overdue: s.doneAt == null && s.dueDate != null && s.dueDate < today && item.status !== "repaid",
+      overdue: s.doneAt == null && s.dueDate != null && s.dueDate < today && isOpenDebt(item.status),
     })),
     history,
     nextStageLabel: next ? stageLabel[next] : null,
@@ -139,14 +155,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
       invariantResponse(parsed.ok, "No such step.");
       const { version, stepId } = parsed.data;
       if (intent === "step-done" || intent === "step-undone") {
-        const after = setRepaymentStepDone({ actor, itemId, version, stepId, done: intent === "step-done" });
-        return done(
-          after.status === "repaid" && found.status !== "repaid"
-            ? "Step done. Every step is done, so the item is repaid."
-            : intent === "step-done"
-              ? "Step marked done."
-              : "Step marked not done.",
-        );
+        const ticking = intent === "step-done";
+        const after = setRepaymentStepDone({ actor, itemId, version, stepId, done: ticking });
+        const stepsNow = found.steps.map((s) => ({ done: s.id === stepId ? ticking : s.doneAt != null }));
+        if (ticking && proposeRepaid(after.status, stepsNow)) {
+          // Nothing is settled by the last step: ask for the note "repaid" needs.
+          return redirectWithToast(request, `${here}?propose=repaid`, {
+            kind: "success",
+            message: "Step marked done. That was the last one.",
+          });
+        }
+        return done(ticking ? "Step marked done." : "Step marked not done.");
       }
       if (intent === "step-remove") {
         removeRepaymentStep({ actor, itemId, version, stepId });
@@ -160,14 +179,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!parsed.ok) return data(parsed, { status: 400 });
       const { version, ...change } = parsed.data;
       const after = setDebtStatus({ actor, itemId, version, change, today: utcDate(Date.now()) });
-      return done(
-        {
-          open: "The item was reopened.",
-          repaying: "Repayment has started.",
-          repaid: "The item is repaid. Its history stays here.",
-          accepted: `The debt is accepted until ${after.acceptedReviewDate}.`,
-        }[change.to === "open" ? "open" : after.status],
-      );
+      const messages: Record<typeof after.status, string> = {
+        open: "The item was reopened.",
+        repaying: "Repayment has started.",
+        repaid: "The item is repaid. Its history stays here.",
+        accepted: `The debt is accepted until ${after.acceptedReviewDate}.`,
+        written_off: "The item is written off.",
+      };
+      return done(messages[change.to === "open" ? "open" : after.status]);
     }
   } catch (error) {
     return actionError(error, formData);
@@ -178,7 +197,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const CONFIRMS = ["repaid", "accept", "reopen"] as const;
 
 export default function DebtItemPage() {
-  const { project, item, steps, history, nextStageLabel, canWrite, members, categories, stages, repayStages } =
+  const { project, item, steps, history, nextStageLabel, canWrite, members, categories, stages, repayStages, allStepsDone, proposing } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
@@ -188,9 +207,20 @@ export default function DebtItemPage() {
   const values = failed?.values ?? {};
   const asked = searchParams.get("confirm");
   const statusTo = intent === "status" ? values.to : null;
-  const confirming: Confirming =
-    statusTo === "repaid" ? "repaid" : statusTo === "accepted" ? "accept" : statusTo === "open" ? "reopen" : (CONFIRMS.find((c) => c === asked) ?? null);
-  const settled = item.status === "repaid" || item.status === "accepted";
+  // The "all steps are done" box holds its own repaid form; its errors show there.
+  const proposalFailed = proposing && statusTo === "repaid";
+  const confirming: Confirming = proposalFailed
+    ? null
+    : statusTo === "repaid"
+      ? "repaid"
+      : statusTo === "accepted"
+        ? "accept"
+        : statusTo === "open"
+          ? "reopen"
+          : (CONFIRMS.find((c) => c === asked) ?? null);
+  const settled = isSettledDebt(item.status);
+  const condition = item.condition;
+  const estimated = (days: number, text: string) => (condition && days === 0 ? <span className="muted">Not estimated</span> : text);
   return (
     <>
       <PageHeader
@@ -204,6 +234,17 @@ export default function DebtItemPage() {
         actions={<Link to={`/projects/${project.slug}/debt?register=${item.register}`}>Back to the register</Link>}
       />
       <FormError message={failed?.formError} />
+      {proposing ? (
+        <RepaidProposal
+          item={item}
+          errors={proposalFailed ? errors : {}}
+          values={proposalFailed ? values : {}}
+        />
+      ) : allStepsDone && canWrite ? (
+        <p className="debt-callout" role="note">
+          Every repayment step is done. <Link to="?propose=repaid">Mark the item repaid…</Link>
+        </p>
+      ) : null}
       {!item.hasPlan && !settled ? (
         <p className="debt-callout" role="note">
           This item has no repayment plan yet: a gate review needs a strategy and a target date or a “repay before”
@@ -215,9 +256,9 @@ export default function DebtItemPage() {
           <h2 id="cost-title">Cost</h2>
           <dl className="dl debt-numbers">
             <dt>Principal</dt>
-            <dd className="num">{formatDays(item.principalDays)}</dd>
+            <dd className="num">{estimated(item.principalDays, formatDays(item.principalDays))}</dd>
             <dt>Interest</dt>
-            <dd className="num">{formatRate(item.interestDays)}</dd>
+            <dd className="num">{estimated(item.interestDays, formatRate(item.interestDays))}</dd>
             <dt>Accrued interest</dt>
             <dd className="num">{formatDays(item.accruedInterestDays)}</dd>
             <dt>Overdue</dt>
@@ -243,7 +284,15 @@ export default function DebtItemPage() {
             <dd>{item.benefit || <span className="muted">Not stated</span>}</dd>
             <dt>Description</dt>
             <dd className="debt-prose">{item.description || <span className="muted">None</span>}</dd>
-            {item.signOffId ? (
+            {condition ? (
+              <>
+                <dt>Origin</dt>
+                <dd>
+                  A condition of {condition.signerName}’s approval for {disciplineLabel[condition.discipline]} (
+                  <Link to={`/projects/${project.slug}/gate/${condition.reviewId}`}>the gate review</Link>)
+                </dd>
+              </>
+            ) : item.signOffId ? (
               <>
                 <dt>Origin</dt>
                 <dd>A condition of a gate sign-off</dd>
@@ -293,5 +342,43 @@ export default function DebtItemPage() {
       )}
       <DebtHistory history={history} />
     </>
+  );
+}
+
+/**
+ * The last step was ticked: the item is not repaid until someone says how. The same status
+ * change as "Mark repaid…" (intent `status`, to `repaid`, a note), shown first on the page.
+ */
+function RepaidProposal({
+  item,
+  errors,
+  values,
+}: {
+  item: { title: string; version: number };
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}) {
+  return (
+    <section className="card confirm-box debt-confirm" aria-labelledby="propose-title">
+      <h2 id="propose-title">All steps are done. Mark the item repaid?</h2>
+      <p>“{item.title}” stays open until you mark it repaid. Nothing else changes.</p>
+      <Form method="post" noValidate aria-label="Mark repaid">
+        <input type="hidden" name="version" value={item.version} />
+        <input type="hidden" name="to" value="repaid" />
+        <TextareaField
+          label="How was it repaid?"
+          name="note"
+          required
+          defaultValue={values.note ?? ""}
+          error={errors.note}
+        />
+        <div className="form-actions">
+          <button type="submit" name="intent" value="status" className="btn btn-primary">
+            Yes, mark repaid
+          </button>
+          <Link to=".">Not yet</Link>
+        </div>
+      </Form>
+    </section>
   );
 }

@@ -6,7 +6,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
-import { CriteriaList, SignOffBadge } from "~/components/gates/GateParts";
+import { CommentBody } from "~/components/gates/CommentThread";
+import { CriteriaList, EvidenceLink, SignOffBadge, decisionNoun } from "~/components/gates/GateParts";
 import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import {
   debtStatusLabel,
@@ -20,7 +21,7 @@ import {
   stageLabel,
   stageShortLabel,
 } from "~/domain/labels";
-import { getGateDossier, type GateDossier } from "~/models/dossier.server";
+import { getGateDossier, type DossierVerdict, type GateDossier } from "~/models/dossier.server";
 import { formatDateTime, formatDays } from "~/utils/format";
 import { invariantResponse } from "~/utils/http.server";
 import { requireProject } from "~/utils/project.server";
@@ -43,13 +44,19 @@ const reviewStatusLabel = { open: "Open", promoted: "Promoted", withdrawn: "With
 function Standing({ signOff, when }: { signOff: SignOff; when: string }) {
   const { standing } = signOff;
   if (standing === "superseded") return <Badge tone="muted">Superseded (replaced by a later sign-off)</Badge>;
-  if (standing === "withdrawn") return <Badge tone="muted">Withdrawn (signer left the team)</Badge>;
+  if (standing === "withdrawn") return <Badge tone="muted">Withdrawn (signer left the team or changed discipline)</Badge>;
   if (standing === "not_recorded") return <Badge tone="muted">Not recorded (no closing snapshot)</Badge>;
   return (
     <>
       <SignOffBadge status={standing} />{" "}
       <span className="small">
-        {standing === "stale" ? `stale ${when}: it did not count` : standing === "invalid" ? `did not count ${when}` : `current ${when}`}
+        {standing === "stale"
+          ? `stale ${when}: it did not count`
+          : standing === "invalid"
+            ? `did not count ${when}`
+            : standing === "dismissed"
+              ? `dismissed by the project owner: it did not block ${when}`
+              : `current ${when}`}
       </span>
     </>
   );
@@ -76,12 +83,26 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
+function VerdictCell({ verdict }: { verdict: DossierVerdict | undefined }) {
+  if (!verdict) return <>—</>;
+  return (
+    <>
+      {feasibilityLabel[verdict.feasibility]}
+      {verdict.conditions ? <div className="small prewrap">Conditions: {verdict.conditions}</div> : null}
+      {verdict.note ? <div className="small muted prewrap">{verdict.note}</div> : null}
+    </>
+  );
+}
+
 export default function GateDossierPage() {
   const { dossier } = useLoaderData<typeof loader>();
   const { project, review, content } = dossier;
   const base = `/projects/${project.slug}/gate/${review.id}`;
   const when = content === "live" ? "now" : "at closing";
   const attestations = new Map(dossier.criteria.map((c) => [c.key, c.attestation]));
+  const legacyVerdicts = dossier.requirements.some((r) => r.verdicts.legacy);
+  const signers = new Map(dossier.signOffs.map((s) => [s.id, s]));
+  const fingerprints = review.contentFingerprints ? Object.entries(review.contentFingerprints) : [];
   return (
     <article className="dossier" aria-labelledby="dossier-title">
       <div className="dossier-actions no-print">
@@ -141,6 +162,10 @@ export default function GateDossierPage() {
             <dd>
               {stageLabel[review.fromStage]} → {stageLabel[review.targetStage]}
             </dd>
+            <dt>Why now (opening statement)</dt>
+            <dd className="prewrap">{review.statement || "—"}</dd>
+            <dt>Approvals needed</dt>
+            <dd>{review.requiredApprovals} per discipline</dd>
             <dt>Status</dt>
             <dd>{reviewStatusLabel[review.status]}</dd>
             <dt>Opened</dt>
@@ -157,8 +182,21 @@ export default function GateDossierPage() {
             ) : null}
             <dt>Close note</dt>
             <dd className="prewrap">{review.closeNote || "—"}</dd>
-            <dt>Content fingerprint {when}</dt>
-            <dd>{review.contentFingerprint ? <code className="dossier-fingerprint">{review.contentFingerprint}</code> : "not recorded"}</dd>
+            <dt>Content fingerprints {when}</dt>
+            <dd>
+              {fingerprints.length ? (
+                <ul className="list-plain">
+                  {fingerprints.map(([key, value]) => (
+                    <li key={key}>
+                      {key === "all" ? "Whole gate (recorded before per-discipline fingerprints)" : disciplineLabel[key as keyof typeof disciplineLabel]}:{" "}
+                      <code className="dossier-fingerprint">{value}</code>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                "not recorded"
+              )}
+            </dd>
           </dl>
           {review.blockers.length ? (
             <div className="blockers dossier-blockers">
@@ -183,6 +221,12 @@ export default function GateDossierPage() {
             return a ? (
               <p className="small dossier-evidence">
                 Attested on {formatDateTime(a.at)} by {a.byName ?? "—"}.
+                {a.evidenceUrl ? (
+                  <>
+                    {" "}
+                    Evidence: <EvidenceLink url={a.evidenceUrl} />
+                  </>
+                ) : null}
               </p>
             ) : null;
           }}
@@ -197,7 +241,12 @@ export default function GateDossierPage() {
               <h4 className="row">
                 <DisciplineBadge discipline={panel.discipline} />
                 {panel.status ? <SignOffBadge status={panel.status} /> : null}
-                <span className="small muted">{panel.status ? `panel ${when}` : ""}</span>
+                <span className="small muted">
+                  {panel.status ? `panel ${when}` : ""}
+                  {panel.approvals != null
+                    ? ` · ${panel.approvals} of ${review.requiredApprovals} approval${review.requiredApprovals === 1 ? "" : "s"}`
+                    : ""}
+                </span>
               </h4>
               {own.length === 0 ? <p className="muted">No sign-off was given.</p> : null}
               {own.map((s) => (
@@ -224,6 +273,26 @@ export default function GateDossierPage() {
                     <Standing signOff={s} when={when} />
                     {s.endedAt ? <span className="small"> — ended {formatDateTime(s.endedAt)}</span> : null}
                   </dd>
+                  {s.changes.length ? (
+                    <>
+                      <dt>What changed since {s.signer.name} signed</dt>
+                      <dd>
+                        <ul>
+                          {s.changes.map((change, i) => (
+                            <li key={i}>{change}</li>
+                          ))}
+                        </ul>
+                      </dd>
+                    </>
+                  ) : null}
+                  {s.dismissal ? (
+                    <>
+                      <dt>Dismissed</dt>
+                      <dd>
+                        {formatDateTime(s.dismissal.at)} by {s.dismissal.byName ?? "—"}: <span className="prewrap">{s.dismissal.reason}</span>
+                      </dd>
+                    </>
+                  ) : null}
                 </dl>
               ))}
             </div>
@@ -279,7 +348,15 @@ export default function GateDossierPage() {
                   <th scope="col">Requirement</th>
                   <th scope="col">Measurable target</th>
                   <th scope="col">Priority</th>
-                  <th scope="col">Feasibility</th>
+                  {legacyVerdicts ? (
+                    <th scope="col">Feasibility (before per-discipline verdicts)</th>
+                  ) : (
+                    <>
+                      <th scope="col">Data science's verdict</th>
+                      <th scope="col">IT operations' verdict</th>
+                      <th scope="col">Combined</th>
+                    </>
+                  )}
                 </tr>
               </thead>
               <tbody>
@@ -292,11 +369,21 @@ export default function GateDossierPage() {
                     </td>
                     <td>{r.target}</td>
                     <td>{priorityLabel[r.priority]}</td>
-                    <td>
-                      {feasibilityLabel[r.feasibility]}
-                      {r.conditions ? <div className="small prewrap">{r.conditions}</div> : null}
-                      {r.feasibilityNote ? <div className="small muted prewrap">{r.feasibilityNote}</div> : null}
-                    </td>
+                    {legacyVerdicts ? (
+                      <td>
+                        <VerdictCell verdict={r.verdicts.legacy ?? { feasibility: r.feasibility, conditions: null, note: null }} />
+                      </td>
+                    ) : (
+                      <>
+                        <td>
+                          <VerdictCell verdict={r.verdicts.data_science} />
+                        </td>
+                        <td>
+                          <VerdictCell verdict={r.verdicts.it} />
+                        </td>
+                        <td>{feasibilityLabel[r.feasibility]}</td>
+                      </>
+                    )}
                   </tr>
                 ))}
               </tbody>
@@ -354,6 +441,41 @@ export default function GateDossierPage() {
               </tbody>
             </table>
           </div>
+        )}
+      </Section>
+
+      <Section id="dossier-conversation" title={`Conversation (${dossier.comments.length} comment${dossier.comments.length === 1 ? "" : "s"})`}>
+        {dossier.comments.length === 0 ? (
+          <p className="muted">Nobody commented on this review.</p>
+        ) : (
+          <ol className="list-plain comment-list">
+            {dossier.comments.map((c) => {
+              const answered = c.replyToSignOffId ? signers.get(c.replyToSignOffId) : undefined;
+              return (
+                <li key={c.id} className="comment-item">
+                  <p className="small comment-meta">
+                    <strong>{c.author.name}</strong> · {formatDateTime(c.at)}
+                    {c.editedAt ? ` · edited ${formatDateTime(c.editedAt)}` : ""}
+                    {answered ? ` · in reply to ${answered.signer.name}'s ${decisionNoun[answered.decision]}` : ""}
+                  </p>
+                  <CommentBody body={c.body} />
+                  {c.mentions.length ? <p className="small muted">Mentions: {c.mentions.join(", ")}</p> : null}
+                  {c.earlierWordings.length ? (
+                    <div className="small">
+                      Earlier wording{c.earlierWordings.length > 1 ? "s" : ""}:
+                      <ol>
+                        {c.earlierWordings.map((w, i) => (
+                          <li key={i}>
+                            <span className="muted">until {formatDateTime(w.replacedAt)}:</span> <span className="prewrap">{w.body}</span>
+                          </li>
+                        ))}
+                      </ol>
+                    </div>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ol>
         )}
       </Section>
 

@@ -2,20 +2,34 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { AssessmentForm, RequirementForm } from "~/components/requirements/RequirementForms";
+import { RequirementForm, VerdictForm, VerdictPanel } from "~/components/requirements/RequirementForms";
+import {
+  combinedText,
+  feasibilityTone,
+  mismatchKindLabel,
+  verdictOf,
+  verdictSummary,
+  VERDICT_ORDER,
+  type MismatchKind,
+} from "~/components/requirements/verdicts";
 import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
+import { SelectField } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
-import { feasibilityLabel, priorityLabel } from "~/domain/labels";
+import type { VerdictDiscipline } from "~/domain/feasibility";
+import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
 import { listEntityActivity } from "~/models/activity.server";
 import {
   assessRequirement,
   createRequirement,
+  editResetsAssessment,
   getRequirement,
   listRequirements,
   mismatchesOf,
   updateRequirement,
+  verdictsDisagree,
   withdrawRequirement,
+  type RequirementRow,
 } from "~/models/requirements.server";
 import { toActor } from "~/utils/auth.server";
 import { formFailure, parseForm } from "~/utils/forms";
@@ -27,27 +41,63 @@ import { assessmentSchema, idField, requirementSchema, versionField } from "~/ut
 
 export const meta: MetaFunction = () => [{ title: "Requirements · Triad" }];
 
+const PRIORITY_FILTERS = ["must", "should", "could"] as const;
+type Priority = (typeof PRIORITY_FILTERS)[number];
+
+/** The Mismatches view's priority filter: one known priority, or all (anything else). */
+function priorityFilter(raw: string | null): Priority | null {
+  return PRIORITY_FILTERS.find((p) => p === raw) ?? null;
+}
+
+/** Why a requirement is on the Mismatches list; a disagreement says so before "infeasible". */
+function mismatchKind(r: RequirementRow): MismatchKind {
+  if (verdictsDisagree(r.dsFeasibility, r.itFeasibility)) return "disagree";
+  return r.feasibility === "infeasible" ? "infeasible" : "unassessed";
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { project, may } = requireProject(request, params);
+  const { project, context, may } = requireProject(request, params);
   const search = new URL(request.url).searchParams;
-  const requirements = listRequirements(project.id);
+  const rows = listRequirements(project.id);
+  const requirements = rows.map((r) => ({ ...r, disagree: verdictsDisagree(r.dsFeasibility, r.itFeasibility) }));
+  const priority = priorityFilter(search.get("priority"));
+  const filtered = mismatchesOf(rows, priority ? [priority] : undefined);
+  const all = priority ? mismatchesOf(rows) : filtered;
+  const countOf = (m: typeof all) => new Set([...m.infeasible, ...m.unassessed, ...m.disagree].map((r) => r.id)).size;
+  // One row per requirement, in the page's order: infeasible (disagreements included) and unassessed.
+  const listed = new Set([...filtered.infeasible, ...filtered.unassessed, ...filtered.disagree].map((r) => r.id));
+  const mismatchRows = rows
+    .filter((r) => listed.has(r.id))
+    .map((r) => ({ id: r.id, kind: mismatchKind(r), summary: verdictSummary(r) }));
   const historyId = Number(search.get("history"));
+  const mayAssess = may("requirement:assess");
+  const seat = context.memberDiscipline;
   return {
     slug: project.slug,
     requirements,
-    mismatches: mismatchesOf(requirements),
+    mismatches: filtered,
+    mismatchRows,
+    mismatchCount: countOf(all),
     view: search.get("view") === "mismatches" ? "mismatches" : "all",
+    priority,
     editId: Number(search.get("edit")) || null,
     assessId: Number(search.get("assess")) || null,
     withdrawId: Number(search.get("withdraw")) || null,
     history: historyId ? listEntityActivity({ entityType: "requirement", entityId: historyId, projectId: project.id }) : null,
     historyId: historyId || null,
     mayState: may("requirement:state"),
-    mayAssess: may("requirement:assess"),
+    mayAssess,
+    /** The verdict this member gives (their seat), or null: business, outsiders, closed projects. */
+    myVerdict: mayAssess && (seat === "it" || seat === "data_science") ? (seat as VerdictDiscipline) : null,
   };
 }
 
 const withId = z.object({ requirementId: idField("Choose a requirement."), version: versionField });
+const verdictTarget = z.object({
+  requirementId: idField("Choose a requirement."),
+  version: z.coerce.number({ error: "Reload the page and try again." }).int().positive(),
+  discipline: z.enum(["data_science", "it"]).optional(),
+});
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
@@ -66,16 +116,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const parsed = parseForm(requirementSchema, formData);
       if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
       const created = createRequirement({ actor, projectId: project.id, ...parsed.data });
-      return redirectWithToast(request, back, { kind: "success", message: `“${created.title}” added. IT or data science will assess it.` });
+      return redirectWithToast(request, back, {
+        kind: "success",
+        message: `“${created.title}” added. Data science and IT operations each give a verdict on it.`,
+      });
     }
     if (intent === "update") {
       const parsed = parseForm(requirementSchema.extend(withId.shape), formData);
       if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
+      const before = getRequirement(parsed.data.requirementId);
+      const reset = before ? editResetsAssessment(before, parsed.data) : false;
       const updated = updateRequirement({ actor, ...parsed.data });
       return redirectWithToast(request, back, {
         kind: "success",
-        message:
-          updated.feasibility === "unassessed" ? `“${updated.title}” saved; it needs a new assessment.` : `“${updated.title}” saved.`,
+        message: reset
+          ? `“${updated.title}” saved. Both verdicts were reset: data science and IT operations assess it again.`
+          : `“${updated.title}” saved.`,
       });
     }
     if (intent === "withdraw") {
@@ -85,12 +141,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirectWithToast(request, back, { kind: "success", message: `“${withdrawn.title}” was withdrawn. Its history stays.` });
     }
     if (intent === "assess") {
-      const parsed = parseForm(assessmentSchema.and(withId), formData);
+      const parsed = parseForm(assessmentSchema.and(verdictTarget), formData);
       if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
       const assessed = assessRequirement({ actor, ...parsed.data });
       return redirectWithToast(request, back, {
         kind: "success",
-        message: `“${assessed.title}” assessed as ${feasibilityLabel[assessed.feasibility].toLowerCase()}.`,
+        message: `Your verdict on “${assessed.title}” is saved: ${feasibilityLabel[parsed.data.feasibility].toLowerCase()}. ${combinedText(assessed)}`,
       });
     }
   } catch (error) {
@@ -99,136 +155,207 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
 }
 
-const feasibilityTone = { unassessed: "muted", feasible: "ok", feasible_with_conditions: "warn", infeasible: "danger" } as const;
-
 export default function Requirements() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failed = actionData && !actionData.ok ? actionData : null;
-  const failedIntent = failed && "intent" in failed ? failed.intent : null;
+  // Field errors carry the intent; a conflict (409) only has the posted values.
+  const failedIntent = failed ? ("intent" in failed ? failed.intent : failed.values.intent) ?? null : null;
   const failedId = Number(failed?.values.requirementId) || null;
-  const errorsFor = (intent: string, id: number | null = null) =>
-    failed && failedIntent === intent && failedId === id ? failed.fieldErrors : {};
-  const valuesFor = (intent: string, id: number | null = null) =>
-    failed && failedIntent === intent && failedId === id ? failed.values : null;
+  const failedFor = (intent: string, id: number | null = null) => Boolean(failed && failedIntent === intent && failedId === id);
+  const errorsFor = (intent: string, id: number | null = null) => (failed && failedFor(intent, id) ? failed.fieldErrors : {});
+  const valuesFor = (intent: string, id: number | null = null) => (failed && failedFor(intent, id) ? failed.values : null);
   const base = `/projects/${d.slug}/requirements`;
-  const shown =
-    d.view === "mismatches" ? [...d.mismatches.infeasible, ...d.mismatches.unassessed] : d.requirements;
-  const mismatchCount = d.mismatches.infeasible.length + d.mismatches.unassessed.length;
+  const showEdit = (id: number) => d.mayState && (d.editId === id || failedFor("update", id));
+  const showVerdict = (id: number) => d.myVerdict !== null && (d.assessId === id || failedFor("assess", id));
+  const shownElsewhere =
+    failedId !== null && ((failedIntent === "update" && showEdit(failedId)) || (failedIntent === "assess" && showVerdict(failedId)));
+  const mismatchById = new Map(d.mismatchRows.map((m) => [m.id, m]));
+  const shown = d.view === "mismatches" ? d.requirements.filter((r) => mismatchById.has(r.id)) : d.requirements;
+  const mismatchesUrl = (priority: string | null) => `${base}?view=mismatches${priority ? `&priority=${priority}` : ""}`;
   return (
     <>
       <h2>Requirements and feasibility</h2>
       <p className="page-description">
-        Business states what the product must achieve; IT and data science assess whether it can.
+        Business states what the product must achieve; data science and IT operations each give their own verdict on whether
+        it can. A requirement counts as assessed once both have.
       </p>
-      <FormError message={failed?.formError} />
+      {shownElsewhere ? null : <FormError message={failed?.formError} />}
       <nav className="tabs" aria-label="Requirement views">
         <Link to={base} aria-current={d.view === "all" ? "page" : undefined}>
           All ({d.requirements.length})
         </Link>
-        <Link to={`${base}?view=mismatches`} aria-current={d.view === "mismatches" ? "page" : undefined}>
-          Mismatches ({mismatchCount})
+        <Link to={mismatchesUrl(null)} aria-current={d.view === "mismatches" ? "page" : undefined}>
+          Mismatches ({d.mismatchCount})
         </Link>
       </nav>
       {d.view === "mismatches" ? (
-        <p className="muted">
-          Infeasible or unassessed must-haves. Resolve each by revising the requirement (which resets its
-          assessment), lowering its priority, or withdrawing it.
-        </p>
+        <>
+          <p className="muted">
+            Requirements infeasible for either discipline, not yet assessed by both, or where IT operations and data science
+            disagree. Resolve each by revising the requirement (which resets both verdicts), lowering its priority, or
+            withdrawing it.
+          </p>
+          <Form method="get" className="filters" aria-label="Filter mismatches">
+            <input type="hidden" name="view" value="mismatches" />
+            <SelectField
+              label="Priority"
+              name="priority"
+              defaultValue={d.priority ?? ""}
+              options={[{ value: "", label: "All priorities" }, ...PRIORITY_FILTERS.map((p) => ({ value: p, label: priorityLabel[p] }))]}
+            />
+            <button type="submit" className="btn btn-secondary">
+              Show
+            </button>
+          </Form>
+        </>
       ) : null}
       {shown.length === 0 ? (
-        <EmptyState title={d.view === "mismatches" ? "No mismatches: every must-have is assessed and feasible." : "No requirements yet."}>
+        <EmptyState
+          title={
+            d.view === "mismatches"
+              ? `No mismatches${d.priority ? ` among ${priorityLabel[d.priority].toLowerCase()}-haves` : ""}: every requirement is assessed by both disciplines and feasible.`
+              : "No requirements yet."
+          }
+        >
           {d.view === "all" ? (
             <p>
               {d.mayState
                 ? "State the first requirement below, with a target you can measure."
                 : "A business member of the team states them."}
             </p>
+          ) : d.priority ? (
+            <p>
+              <Link to={mismatchesUrl(null)}>Show every priority</Link>
+            </p>
           ) : null}
         </EmptyState>
       ) : (
         <ul className="list-plain requirement-list">
-          {shown.map((r) => (
-            <li key={r.id} className={`card requirement ${r.status === "withdrawn" ? "withdrawn" : ""}`}>
-              <div className="row">
-                <h3 className="requirement-title">{r.title}</h3>
-                <Badge tone={r.priority === "must" ? "info" : "muted"}>{priorityLabel[r.priority]}</Badge>
-                {r.status === "withdrawn" ? (
-                  <Badge tone="muted">Withdrawn</Badge>
-                ) : (
-                  <Badge tone={feasibilityTone[r.feasibility]}>{feasibilityLabel[r.feasibility]}</Badge>
-                )}
-              </div>
-              <p>
-                <strong>Target:</strong> {r.target}
-              </p>
-              {r.description ? <p className="muted">{r.description}</p> : null}
-              {r.feasibility !== "unassessed" ? (
-                <p className="small">
-                  {r.conditions ? (
-                    <>
-                      <strong>{r.feasibility === "infeasible" ? "Reason" : "Conditions"}:</strong> {r.conditions}{" "}
-                    </>
-                  ) : null}
-                  {r.feasibilityNote ? <>Note: {r.feasibilityNote} </> : null}
-                  <span className="muted">
-                    — {r.assessedByName}
-                    {r.assessedAt ? `, ${formatDateTime(r.assessedAt)}` : ""}
-                  </span>
+          {shown.map((r) => {
+            const mismatch = mismatchById.get(r.id);
+            const mine = d.myVerdict && r.status === "active" ? d.myVerdict : null;
+            const myCurrent = mine ? verdictOf(r, mine) : null;
+            return (
+              <li key={r.id} className={`card requirement ${r.status === "withdrawn" ? "withdrawn" : ""}`}>
+                <div className="row">
+                  <h3 className="requirement-title">{r.title}</h3>
+                  <Badge tone={r.priority === "must" ? "info" : "muted"}>{priorityLabel[r.priority]}</Badge>
+                  {r.status === "withdrawn" ? (
+                    <Badge tone="muted">Withdrawn</Badge>
+                  ) : (
+                    <Badge tone={feasibilityTone[r.feasibility]}>{feasibilityLabel[r.feasibility]}</Badge>
+                  )}
+                  {r.status === "active" && r.disagree ? <Badge tone="danger">IT operations and data science disagree</Badge> : null}
+                </div>
+                <p>
+                  <strong>Target:</strong> {r.target}
                 </p>
-              ) : null}
-              <div className="row small">
-                {r.status === "active" && d.mayState ? <Link to={`?edit=${r.id}`}>Edit<span className="sr-only"> {r.title}</span></Link> : null}
-                {r.status === "active" && d.mayAssess ? <Link to={`?assess=${r.id}`}>Assess<span className="sr-only"> {r.title}</span></Link> : null}
-                {r.status === "active" && d.mayState ? <Link to={`?withdraw=${r.id}`}>Withdraw<span className="sr-only"> {r.title}</span></Link> : null}
-                <Link to={`?history=${r.id}`}>History<span className="sr-only"> of {r.title}</span></Link>
-              </div>
-              {(d.editId === r.id || failedIntent === "update" && failedId === r.id) && d.mayState ? (
-                <RequirementForm
-                  intent="update"
-                  requirementId={r.id}
-                  version={r.version}
-                  values={valuesFor("update", r.id) ?? { title: r.title, target: r.target, priority: r.priority, description: r.description }}
-                  errors={errorsFor("update", r.id)}
-                  submitLabel="Save requirement"
-                  cancelTo={base}
-                />
-              ) : null}
-              {(d.assessId === r.id || failedIntent === "assess" && failedId === r.id) && d.mayAssess ? (
-                <AssessmentForm
-                  requirementId={r.id}
-                  version={r.version}
-                  values={valuesFor("assess", r.id) ?? { feasibility: r.feasibility === "unassessed" ? "feasible" : r.feasibility, conditions: r.conditions ?? "", note: r.feasibilityNote ?? "" }}
-                  errors={errorsFor("assess", r.id)}
-                  cancelTo={base}
-                />
-              ) : null}
-              {d.withdrawId === r.id && d.mayState ? (
-                <Form method="post" className="confirm-box">
-                  <input type="hidden" name="intent" value="withdraw" />
-                  <input type="hidden" name="requirementId" value={r.id} />
-                  <input type="hidden" name="version" value={r.version} />
-                  <p>Withdraw “{r.title}”? It stops counting for gates; its history stays.</p>
-                  <div className="form-actions">
-                    <button type="submit" className="btn btn-danger">Yes, withdraw it</button>
-                    <Link to={base}>Cancel</Link>
-                  </div>
-                </Form>
-              ) : null}
-              {d.historyId === r.id && d.history ? (
-                <section aria-label={`History of ${r.title}`}>
-                  <ol className="timeline">
-                    {d.history.map((h) => (
-                      <li key={h.id}>
-                        <time dateTime={new Date(h.at).toISOString()}>{formatDateTime(h.at)}</time> {h.summary}
-                        {h.before ? <VersionDiff before={h.before} after={h.after} /> : null}
-                      </li>
-                    ))}
-                  </ol>
-                </section>
-              ) : null}
-            </li>
-          ))}
+                {r.description ? <p className="muted">{r.description}</p> : null}
+                {d.view === "mismatches" && mismatch ? (
+                  <p className="small">
+                    {/* A disagreement already has its badge next to the title. */}
+                    {mismatch.kind === "disagree" ? null : <strong>{mismatchKindLabel[mismatch.kind]}. </strong>}
+                    {mismatch.summary}.
+                  </p>
+                ) : null}
+                {r.status === "active" ? (
+                  <>
+                    <div className="grid-2">
+                      {VERDICT_ORDER.map((discipline) => {
+                        const ds = discipline === "data_science";
+                        const feasibility = ds ? r.dsFeasibility : r.itFeasibility;
+                        return (
+                          <VerdictPanel
+                            key={discipline}
+                            discipline={discipline}
+                            feasibility={feasibility}
+                            conditions={ds ? r.dsConditions : r.itConditions}
+                            note={ds ? r.dsNote : r.itNote}
+                            assessedByName={ds ? r.dsAssessedByName : r.itAssessedByName}
+                            assessedAt={ds ? r.dsAssessedAt : r.itAssessedAt}
+                            action={
+                              mine === discipline && !showVerdict(r.id) ? (
+                                <Link to={`?assess=${r.id}`}>
+                                  {feasibility === "unassessed" ? "Give your verdict" : "Change your verdict"}
+                                  <span className="sr-only"> on {r.title}</span>
+                                </Link>
+                              ) : null
+                            }
+                          />
+                        );
+                      })}
+                    </div>
+                    <p className="small">
+                      <strong>{combinedText(r)}</strong>
+                    </p>
+                  </>
+                ) : null}
+                <div className="row small">
+                  {r.status === "active" && d.mayState ? <Link to={`?edit=${r.id}`}>Edit<span className="sr-only"> {r.title}</span></Link> : null}
+                  {r.status === "active" && d.mayState ? <Link to={`?withdraw=${r.id}`}>Withdraw<span className="sr-only"> {r.title}</span></Link> : null}
+                  <Link to={`?history=${r.id}`}>History<span className="sr-only"> of {r.title}</span></Link>
+                </div>
+                {showEdit(r.id) && r.status === "active" ? (
+                  <>
+                    <FormError message={failedFor("update", r.id) ? failed?.formError : null} />
+                    <RequirementForm
+                      intent="update"
+                      requirementId={r.id}
+                      version={r.version}
+                      values={valuesFor("update", r.id) ?? { title: r.title, target: r.target, priority: r.priority, description: r.description }}
+                      errors={errorsFor("update", r.id)}
+                      submitLabel="Save requirement"
+                      cancelTo={base}
+                    />
+                  </>
+                ) : null}
+                {mine && myCurrent && showVerdict(r.id) ? (
+                  <VerdictForm
+                    requirementId={r.id}
+                    title={r.title}
+                    discipline={mine}
+                    version={mine === "data_science" ? r.dsVersion : r.itVersion}
+                    changing={myCurrent.feasibility !== "unassessed"}
+                    formError={failedFor("assess", r.id) ? failed?.formError : null}
+                    values={
+                      valuesFor("assess", r.id) ?? {
+                        feasibility: myCurrent.feasibility === "unassessed" ? "feasible" : myCurrent.feasibility,
+                        conditions: myCurrent.conditions ?? "",
+                        note: (mine === "data_science" ? r.dsNote : r.itNote) ?? "",
+                      }
+                    }
+                    errors={errorsFor("assess", r.id)}
+                    cancelTo={base}
+                  />
+                ) : null}
+                {d.withdrawId === r.id && d.mayState ? (
+                  <Form method="post" className="confirm-box">
+                    <input type="hidden" name="intent" value="withdraw" />
+                    <input type="hidden" name="requirementId" value={r.id} />
+                    <input type="hidden" name="version" value={r.version} />
+                    <p>Withdraw “{r.title}”? It stops counting for gates; its history stays.</p>
+                    <div className="form-actions">
+                      <button type="submit" className="btn btn-danger">Yes, withdraw it</button>
+                      <Link to={base}>Cancel</Link>
+                    </div>
+                  </Form>
+                ) : null}
+                {d.historyId === r.id && d.history ? (
+                  <section aria-label={`History of ${r.title}`}>
+                    <ol className="timeline">
+                      {d.history.map((h) => (
+                        <li key={h.id}>
+                          <time dateTime={new Date(h.at).toISOString()}>{formatDateTime(h.at)}</time> {h.summary}
+                          {h.before ? <VersionDiff before={h.before} after={h.after} /> : null}
+                        </li>
+                      ))}
+                    </ol>
+                  </section>
+                ) : null}
+              </li>
+            );
+          })}
         </ul>
       )}
       {d.mayState ? (
@@ -241,19 +368,31 @@ export default function Requirements() {
   );
 }
 
-const SHOWN_FIELDS = ["title", "target", "priority", "feasibility", "conditions", "status"] as const;
+/** What the history shows of each version, by field, in words. */
+const SHOWN_FIELDS = {
+  title: "title",
+  target: "target",
+  priority: "priority",
+  status: "status",
+  dsFeasibility: `${disciplineLabel.data_science} verdict`,
+  dsConditions: `${disciplineLabel.data_science} conditions or reason`,
+  itFeasibility: `${disciplineLabel.it} verdict`,
+  itConditions: `${disciplineLabel.it} conditions or reason`,
+  feasibility: "combined verdict",
+  conditions: "conditions or reason", // entries from before the two verdicts
+} as const;
 
 /** The fields an entry changed, old → new. */
 function VersionDiff({ before, after }: { before: string; after: string | null }) {
   const b = JSON.parse(before) as Record<string, unknown>;
   const a = after ? (JSON.parse(after) as Record<string, unknown>) : {};
-  const changed = SHOWN_FIELDS.filter((k) => b[k] !== a[k]);
+  const changed = (Object.keys(SHOWN_FIELDS) as Array<keyof typeof SHOWN_FIELDS>).filter((k) => b[k] !== a[k]);
   if (!changed.length) return null;
   return (
     <ul className="small diff">
       {changed.map((k) => (
         <li key={k}>
-          {k}: <del>{String(b[k] ?? "—")}</del> → <ins>{String(a[k] ?? "—")}</ins>
+          {SHOWN_FIELDS[k]}: <del>{String(b[k] ?? "—")}</del> → <ins>{String(a[k] ?? "—")}</ins>
         </li>
       ))}
     </ul>

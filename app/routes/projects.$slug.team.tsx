@@ -4,10 +4,11 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { DISCIPLINES } from "../../db/enums";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
-import { SelectField, optionsOf } from "~/components/ui/Field";
+import { SelectField } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { disciplineLabel } from "~/domain/labels";
 import { listActivePeople } from "~/models/projects.server";
+import { getUser } from "~/models/users.server";
 import { addMember, listTeam, liveSignOffsOf, NeedsConfirmation, removeMember } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
 import { formFailure, parseForm } from "~/utils/forms";
@@ -46,8 +47,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "add") {
       const parsed = parseForm(addMemberSchema, formData);
       if (!parsed.ok) return data(parsed, { status: 400 });
+      // The seat is the person's own discipline; a posted `discipline` (API, old forms) must match it.
       addMember({ actor: toActor(user), projectId: project.id, ...parsed.data });
-      return redirectWithToast(request, back, { kind: "success", message: "Added to the team." });
+      const person = getUser(parsed.data.userId);
+      return redirectWithToast(request, back, {
+        kind: "success",
+        message: person
+          ? `${person.name} joined the team as ${disciplineLabel[person.discipline]}.`
+          : "Added to the team.",
+      });
     }
     if (intent === "remove") {
       const parsed = parseForm(
@@ -65,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return redirectWithToast(request, back, {
           kind: "success",
           message: withdrawnSignOffs
-            ? "Removed from the team; their sign-off was withdrawn."
+            ? "Removed from the team; their approval on the open gate review was withdrawn."
             : "Removed from the team.",
         });
       } catch (error) {
@@ -90,12 +98,14 @@ export default function Team() {
   const [searchParams] = useSearchParams();
   const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
   const values = actionData && !actionData.ok ? actionData.values : {};
+  // Same names happen: then the e-mail tells them apart.
+  const sameName = (name: string) => candidates.filter((p) => p.name === name).length > 1;
   return (
     <>
       <h2>Team</h2>
       <p className="page-description">
-        Each member signs gate reviews for one discipline. A project needs business, data science and
-        IT operations on its team to reach a pilot.
+        Each member sits on the team in their own discipline, the one on their profile, and signs gate reviews for it.
+        A project needs business, data science and IT operations on its team to reach a pilot.
       </p>
       <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
       {removing && mayManage ? (
@@ -104,11 +114,15 @@ export default function Team() {
           <input type="hidden" name="userId" value={removing.userId} />
           <input type="hidden" name="confirmed" value="yes" />
           <p>
-            Remove {removing.name} ({disciplineLabel[removing.discipline]}) from the team?
-            {removing.liveSignOffs
-              ? ` Their sign-off on the open gate review will be withdrawn and no longer count.`
-              : ""}
+            Remove {removing.name} ({disciplineLabel[removing.discipline]}) from the team? Removing them withdraws their
+            approval; a “changes requested” of theirs stays until the owner dismisses it.
           </p>
+          {removing.liveSignOffs ? (
+            <p>
+              {removing.name} has approved the open gate review: that approval stops counting for{" "}
+              {disciplineLabel[removing.discipline]}.
+            </p>
+          ) : null}
           <div className="form-actions">
             <button type="submit" className="btn btn-danger">
               Yes, remove {removing.name}
@@ -157,16 +171,13 @@ export default function Team() {
               label="Person"
               name="userId"
               placeholder="Choose a person"
-              options={candidates.map((p) => ({ value: String(p.id), label: `${p.name} (${p.email})` }))}
+              hint="They join in their own discipline, shown after their name. An admin changes a person's discipline on People."
+              options={candidates.map((p) => ({
+                value: String(p.id),
+                label: `${p.name} — ${disciplineLabel[p.discipline]}${sameName(p.name) ? ` (${p.email})` : ""}`,
+              }))}
               defaultValue={values.userId ?? ""}
-              error={errors.userId}
-            />
-            <SelectField
-              label="Discipline on this project"
-              name="discipline"
-              options={optionsOf(disciplineLabel)}
-              defaultValue={values.discipline ?? "data_science"}
-              error={errors.discipline}
+              error={errors.userId ?? errors.discipline}
             />
             <button type="submit" name="intent" value="add" className="btn btn-primary">
               Add to team

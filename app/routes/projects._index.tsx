@@ -127,7 +127,7 @@ export default function Projects() {
                     </td>
                     <td>{p.ownerName}</td>
                     <td className="num">{p.memberCount}</td>
-                    <td className="num">{daysSince(p.stageEnteredAt, now)} d</td>
+                    <td className="num">{daysSince(p.stageEnteredAt, p.closedAt ?? now)} d</td>
                   </tr>
                 ))}
               </tbody>

@@ -48,7 +48,7 @@ export function MyQueue({ queue }: { queue: Queue }) {
           ) : null}
           {queue.toAssess.length ? (
             <div>
-              <h3>Requirements to assess</h3>
+              <h3>Requirements your discipline has not assessed</h3>
               <ul className="list-plain">
                 {queue.toAssess.map((r) => (
                   <li key={r.id}>

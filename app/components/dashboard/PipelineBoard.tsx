@@ -11,6 +11,8 @@ type Card = {
   name: string;
   ownerName: string;
   stageEnteredAt: number;
+  /** When it was stopped or retired: days in stage stop counting there. */
+  closedAt?: number | null;
   mismatches: number;
   debtDays: number;
   overdue: number;
@@ -35,7 +37,7 @@ export function PipelineBoard({ columns, now }: { columns: Array<{ stage: Stage;
                     {card.name}
                   </Link>
                   <div className="small muted">
-                    {card.ownerName} · {daysSince(card.stageEnteredAt, now)} days in stage
+                    {card.ownerName} · {daysSince(card.stageEnteredAt, card.closedAt ?? now)} days in stage
                   </div>
                   {card.review ? (
                     <ul className="list-inline" aria-label={`Sign-offs for the gate to ${stageLabel[card.review.targetStage]}`}>

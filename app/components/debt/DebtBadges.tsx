@@ -21,15 +21,16 @@ const statusTone: Record<DebtStatus, string> = {
   repaying: "info",
   repaid: "ok",
   accepted: "muted",
+  written_off: "muted",
 };
 
 export function DebtStatusBadge({ status }: { status: DebtStatus }) {
   return <Badge tone={statusTone[status]}>{debtStatusLabel[status]}</Badge>;
 }
 
-/** Overdue in words (never colour alone); settled items are neither. */
+/** Overdue in words (never colour alone); settled items (repaid, accepted, written off) are neither. */
 export function OverdueFlag({ overdue, status }: { overdue: boolean; status: DebtStatus }) {
-  if (status === "repaid" || status === "accepted") return <span className="muted">—</span>;
+  if (status !== "open" && status !== "repaying") return <span className="muted">—</span>;
   return overdue ? (
     <span className="debt-overdue">
       <span aria-hidden="true">⚠ </span>Overdue

@@ -1,6 +1,7 @@
 /**
  * Status changes by hand. Repaid needs a note, accepted a justification and a review date;
  * both, and reopening, ask first through a `?confirm=` link, so they work without JavaScript.
+ * Written-off debt (its project was stopped) shows why and no longer changes.
  */
 import { Form, Link } from "@remix-run/react";
 import type { DEBT_STATUSES } from "../../../db/schema";
@@ -24,6 +25,7 @@ export function DebtStatusPanel({
     version: number;
     statusNote: string | null;
     repaidAt: number | null;
+    writtenOffAt?: number | null;
     acceptedJustification: string | null;
     acceptedReviewDate: string | null;
   };
@@ -40,6 +42,7 @@ export function DebtStatusPanel({
         <DebtStatusBadge status={item.status} />{" "}
         {item.status === "repaid" && item.repaidAt ? `since ${formatDay(item.repaidAt)}` : null}
         {item.status === "accepted" && item.acceptedReviewDate ? `until a review on ${item.acceptedReviewDate}` : null}
+        {item.status === "written_off" && item.writtenOffAt ? `since ${formatDay(item.writtenOffAt)}, when the project was stopped` : null}
       </p>
       {item.status === "accepted" && item.acceptedJustification ? (
         <p>
@@ -48,10 +51,12 @@ export function DebtStatusPanel({
       ) : null}
       {item.statusNote ? (
         <p>
-          <strong>Note:</strong> {item.statusNote}
+          <strong>{item.status === "written_off" ? "Why it was written off:" : "Note:"}</strong> {item.statusNote}
         </p>
       ) : null}
-      {!canWrite ? null : confirming === "repaid" && unsettled ? (
+      {item.status === "written_off" ? (
+        <p className="muted">Written-off debt no longer costs interest and no longer changes. Log a new item if the debt is still there.</p>
+      ) : !canWrite ? null : confirming === "repaid" && unsettled ? (
         <Form method="post" noValidate className="confirm-box debt-confirm" aria-label="Mark repaid">
           <input type="hidden" name="version" value={item.version} />
           <input type="hidden" name="to" value="repaid" />

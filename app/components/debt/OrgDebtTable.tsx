@@ -80,8 +80,8 @@ export function OrgDebtTable({
         <tfoot>
           <tr>
             <td colSpan={7}>
-              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount} not
-              yet repaid
+              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount} still
+              open
             </td>
             <td className="num">{formatDays(totals.principalDays)}</td>
             <td />

@@ -95,7 +95,7 @@ export function RegisterTable({
         <tfoot>
           <tr>
             <td colSpan={5}>
-              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount} not yet repaid
+              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount} still open
             </td>
             <td className="num">{formatDays(totals.principalDays)}</td>
             <td className="num">{formatDays(totals.accruedInterestDays)}</td>

@@ -1,10 +1,14 @@
-/** The pieces of a gate review page: sign-off status badges, panels and the criteria list. */
+/**
+ * The pieces of a gate review page: sign-off standing badges, one panel per discipline with
+ * every member's current sign-off (docs/domain.md, "Sign-off rules"), and the criteria list.
+ */
 import type { ReactNode } from "react";
 import type { Discipline } from "../../../db/schema";
 import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import { decisionLabel } from "~/domain/labels";
 import { formatDateTime } from "~/utils/format";
 
+/** A panel's status. */
 export type PanelStatus =
   | "approved"
   | "approved_with_conditions"
@@ -13,16 +17,20 @@ export type PanelStatus =
   | "invalid"
   | "missing";
 
-const statusLook: Record<PanelStatus, { tone: string; icon: string; label: string }> = {
+/** What one current sign-off is worth, or a panel's status. */
+export type Standing = PanelStatus | "dismissed";
+
+const statusLook: Record<Standing, { tone: string; icon: string; label: string }> = {
   approved: { tone: "ok", icon: "✓", label: "Approved" },
   approved_with_conditions: { tone: "ok", icon: "✓", label: "Approved with conditions" },
   changes_requested: { tone: "danger", icon: "✗", label: "Changes requested" },
+  dismissed: { tone: "muted", icon: "–", label: "Dismissed" },
   stale: { tone: "warn", icon: "↻", label: "Stale" },
   invalid: { tone: "danger", icon: "!", label: "Signer left the team" },
   missing: { tone: "muted", icon: "…", label: "Missing" },
 };
 
-export function SignOffBadge({ status }: { status: PanelStatus }) {
+export function SignOffBadge({ status }: { status: Standing }) {
   const look = statusLook[status];
   return (
     <Badge tone={look.tone}>
@@ -31,25 +39,94 @@ export function SignOffBadge({ status }: { status: PanelStatus }) {
   );
 }
 
-type SignOffInfo = {
+/** "approval", "request for changes": what a reply answers. */
+export const decisionNoun: Record<keyof typeof decisionLabel, string> = {
+  approve: "approval",
+  approve_with_conditions: "approval with conditions",
+  changes_requested: "request for changes",
+};
+
+/** A current sign-off as the read side evaluates it (app/models/gate-reviews-read.server.ts). */
+export type SignOffCard = {
+  id: number;
   userName: string;
   decision: keyof typeof decisionLabel;
   comment: string;
   signedAt: number;
-  fingerprint: string;
+  standing: Standing | null;
+  changes: string[];
+  dismissedAt?: number | null;
+  dismissReason?: string | null;
+  dismissedByName?: string | null;
 };
+
+type EarlierSignOff = {
+  userName: string;
+  decision: keyof typeof decisionLabel;
+  comment: string;
+  signedAt: number;
+  status: string;
+};
+
+/** One member's current sign-off: who, what, when, what it is worth, and why. */
+export function SignOffEntry({ signOff: s, children }: { signOff: SignOffCard; children?: ReactNode }) {
+  return (
+    <li className="signoff-entry" id={`signoff-${s.id}`}>
+      <p>
+        <strong>{s.userName}</strong>: {decisionLabel[s.decision].toLowerCase()} {s.standing ? <SignOffBadge status={s.standing} /> : null}
+        <br />
+        <span className="muted small">{formatDateTime(s.signedAt)}</span>
+      </p>
+      {s.comment ? <blockquote className="comment prewrap">{s.comment}</blockquote> : null}
+      {s.standing === "stale" ? (
+        <div className="signoff-changes small">
+          <p>
+            <strong>What changed since {s.userName} signed</strong> (this approval no longer counts until renewed):
+          </p>
+          {s.changes.length ? (
+            <ul>
+              {s.changes.map((change, i) => (
+                <li key={i}>{change}</li>
+              ))}
+            </ul>
+          ) : (
+            <p>The gate content this discipline looks at changed.</p>
+          )}
+        </div>
+      ) : null}
+      {s.standing === "invalid" ? (
+        <p className="small">{s.userName} is no longer on the team for this discipline, so this approval does not count.</p>
+      ) : null}
+      {s.standing === "dismissed" ? (
+        <p className="small signoff-dismissal">
+          Dismissed by {s.dismissedByName ?? "the project owner"}
+          {s.dismissedAt ? ` on ${formatDateTime(s.dismissedAt)}` : ""}: <span className="prewrap">{s.dismissReason}</span>
+        </p>
+      ) : null}
+      {children}
+    </li>
+  );
+}
 
 export function SignOffPanel({
   discipline,
   status,
-  signOff,
+  approvals,
+  required,
+  signOffs,
   earlier,
+  renderActions,
   children,
 }: {
   discipline: Discipline;
   status: PanelStatus;
-  signOff: SignOffInfo | null;
-  earlier: Array<SignOffInfo & { status: string }>;
+  /** Counting approvals and how many the gate needs; null when not recorded (older snapshots). */
+  approvals: number | null;
+  required: number | null;
+  signOffs: SignOffCard[];
+  earlier: EarlierSignOff[];
+  /** Links and forms under one sign-off (reply, dismiss). */
+  renderActions?: (s: SignOffCard) => ReactNode;
   children?: ReactNode;
 }) {
   const tone = status === "missing" ? "" : status.startsWith("approved") ? "panel-ok" : status === "stale" ? "panel-warn" : "panel-danger";
@@ -58,18 +135,19 @@ export function SignOffPanel({
       <h3 id={`panel-${discipline}`} className="row">
         <DisciplineBadge discipline={discipline} /> <SignOffBadge status={status} />
       </h3>
-      {signOff ? (
-        <div>
-          <p>
-            <strong>{signOff.userName}</strong>: {decisionLabel[signOff.decision].toLowerCase()}
-            <br />
-            <span className="muted small">{formatDateTime(signOff.signedAt)}</span>
-          </p>
-          {signOff.comment ? <blockquote className="comment">{signOff.comment}</blockquote> : null}
-          {status === "stale" ? (
-            <p className="small">The gate content changed after this sign-off; it no longer counts until renewed.</p>
-          ) : null}
-        </div>
+      {approvals != null && required != null ? (
+        <p className="small panel-count">
+          {approvals} of {required} approval{required === 1 ? "" : "s"}
+        </p>
+      ) : null}
+      {signOffs.length ? (
+        <ul className="list-plain signoff-list">
+          {signOffs.map((s) => (
+            <SignOffEntry key={s.id} signOff={s}>
+              {renderActions ? renderActions(s) : null}
+            </SignOffEntry>
+          ))}
+        </ul>
       ) : (
         <p className="muted">No sign-off yet.</p>
       )}
@@ -99,7 +177,22 @@ export type CriterionView = {
   discipline: Discipline | null;
   met: boolean;
   detail: string;
+  /** A link to the evidence an attester gave (http or https only). */
+  evidenceUrl?: string | null;
 };
+
+/** Only http(s) links become links; anything else stays text. */
+export const isWebLink = (url: string) => /^https?:\/\/[^\s]+$/i.test(url);
+
+export function EvidenceLink({ url }: { url: string }) {
+  return isWebLink(url) ? (
+    <a href={url} rel="noopener noreferrer nofollow" className="evidence-link">
+      {url}
+    </a>
+  ) : (
+    <span>{url}</span>
+  );
+}
 
 export function CriteriaList({
   criteria,
@@ -121,6 +214,11 @@ export function CriteriaList({
             {c.discipline ? <DisciplineBadge discipline={c.discipline} /> : null}
           </div>
           <p className="small criterion-detail">{c.detail}</p>
+          {c.evidenceUrl ? (
+            <p className="small criterion-evidence">
+              Evidence: <EvidenceLink url={c.evidenceUrl} />
+            </p>
+          ) : null}
           {renderControls ? renderControls(c) : null}
         </li>
       ))}

@@ -10,6 +10,8 @@ const DECISION_TEXT = {
   changes_requested: "Request changes",
 } as const satisfies Record<keyof typeof decisionLabel, string>;
 
+const CONDITION_FIELDS = ["conditions", "conditionRegister", "conditionTargetDate", "conditionPrincipalDays", "conditionInterestDays"];
+
 /** A member's sign-off in their own discipline's panel. */
 export function SignOffForm({
   reviewId,
@@ -26,6 +28,9 @@ export function SignOffForm({
 }) {
   const id = useId();
   const decision = values.decision ?? "approve";
+  // The condition fields stay folded away unless they are wanted or one of them was refused.
+  const conditionsOpen =
+    decision === "approve_with_conditions" || Boolean(values.conditions) || CONDITION_FIELDS.some((field) => errors[field]);
   return (
     <Form method="post" noValidate className="signoff-form">
       <input type="hidden" name="reviewId" value={reviewId} />
@@ -52,26 +57,54 @@ export function SignOffForm({
         error={errors.comment}
         hint="Required when requesting changes."
       />
-      <TextareaField
-        label="Conditions (one per line)"
-        name="conditions"
-        defaultValue={values.conditions}
-        error={errors.conditions}
-        hint="Only with “Approve with conditions”: each line becomes a debt item you own, due before the next stage."
-      />
-      <SelectField
-        label="Register for the conditions"
-        name="conditionRegister"
-        options={optionsOf(registerLabel)}
-        defaultValue={values.conditionRegister ?? "technical"}
-      />
-      <Field
-        label="Conditions' target date (optional)"
-        name="conditionTargetDate"
-        type="date"
-        defaultValue={values.conditionTargetDate}
-        error={errors.conditionTargetDate}
-      />
+      <details className="signoff-conditions" open={conditionsOpen}>
+        <summary>Conditions (with “Approve with conditions”)</summary>
+        <TextareaField
+          label="Conditions (one per line)"
+          name="conditions"
+          defaultValue={values.conditions}
+          error={errors.conditions}
+          hint="Each line (3 to 200 characters, at most 20 lines) becomes a debt item you own, due before the next stage."
+        />
+        <SelectField
+          label="Register for the conditions"
+          name="conditionRegister"
+          options={optionsOf(registerLabel)}
+          defaultValue={values.conditionRegister ?? "technical"}
+          error={errors.conditionRegister}
+        />
+        <Field
+          label="Conditions' target date (optional)"
+          name="conditionTargetDate"
+          type="date"
+          defaultValue={values.conditionTargetDate}
+          error={errors.conditionTargetDate}
+        />
+        <Field
+          label="Effort to meet each condition (person-days)"
+          name="conditionPrincipalDays"
+          type="number"
+          min={0}
+          max={10000}
+          step="any"
+          inputMode="decimal"
+          defaultValue={values.conditionPrincipalDays}
+          error={errors.conditionPrincipalDays}
+          hint="Optional: your estimate, recorded on each condition's debt item."
+        />
+        <Field
+          label="Cost per month while unmet (person-days)"
+          name="conditionInterestDays"
+          type="number"
+          min={0}
+          max={10000}
+          step="any"
+          inputMode="decimal"
+          defaultValue={values.conditionInterestDays}
+          error={errors.conditionInterestDays}
+          hint="Optional: what leaving each condition unmet costs, per month."
+        />
+      </details>
       <button type="submit" name="intent" value="sign" className="btn btn-primary">
         {renewing ? "Sign again" : "Sign off"}
       </button>
