@@ -1,4 +1,4 @@
-/** POST /api/v1/projects/:slug/debt {register, title, category, ...}: logs a debt item (201). */
+/** POST /api/v1/projects/:slug/debt {register, title, category, ..., plan?}: logs a debt item, with its plan if given (201). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createDebtItem } from "~/models/debt.server";
 import { apiResource, endpoint, projectParam } from "~/utils/api.server";

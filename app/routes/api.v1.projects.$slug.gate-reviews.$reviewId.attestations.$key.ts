@@ -1,4 +1,4 @@
-/** POST .../gate-reviews/:reviewId/attestations/:key {note}: ticks an attestation criterion. */
+/** POST .../gate-reviews/:reviewId/attestations/:key {note, evidenceUrl?} ticks an attestation criterion; DELETE clears it. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { attest } from "~/models/gates.server";
 import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
@@ -8,7 +8,12 @@ import { reviewView } from "~/utils/api-views.server";
 const api = apiResource(
   endpoint(apiRoutes.attest, ({ actor, params, body }) => {
     const { project, reviewId } = reviewParam(params);
-    attest({ actor, reviewId, key: params.key ?? "", note: body.note });
+    attest({ actor, reviewId, key: params.key ?? "", note: body.note, evidenceUrl: body.evidenceUrl });
+    return { review: reviewView(reviewId, project) };
+  }),
+  endpoint(apiRoutes.clearAttestation, ({ actor, params }) => {
+    const { project, reviewId } = reviewParam(params);
+    attest({ actor, reviewId, key: params.key ?? "", note: "", clear: true });
     return { review: reviewView(reviewId, project) };
   }),
 );

@@ -1,4 +1,4 @@
-/** POST .../gate-reviews/:reviewId/signoffs {decision, comment, conditions?}: the token user's own discipline. */
+/** POST .../gate-reviews/:reviewId/signoffs {decision, comment, conditions?, discipline?}: the token user's own discipline. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { signOff } from "~/models/gates.server";
 import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
@@ -8,7 +8,8 @@ import { reviewView } from "~/utils/api-views.server";
 const api = apiResource(
   endpoint(apiRoutes.signOff, ({ actor, params, body }) => {
     const { project, reviewId } = reviewParam(params);
-    const created = signOff({ actor, reviewId, ...body });
+    const { discipline, ...decision } = body;
+    const created = signOff({ actor, reviewId, panel: discipline, ...decision });
     return {
       signoff: {
         id: created.id,

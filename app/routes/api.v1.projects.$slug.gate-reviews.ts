@@ -1,14 +1,15 @@
-/** POST /api/v1/projects/:slug/gate-reviews: opens the review for the next stage (201). */
+/** GET /api/v1/projects/:slug/gate-reviews (newest first) and POST {statement}: opens the review for the next stage (201). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { openReview } from "~/models/gates.server";
 import { apiResource, endpoint, projectParam } from "~/utils/api.server";
 import { apiRoutes } from "~/utils/api-routes.server";
-import { reviewView } from "~/utils/api-views.server";
+import { reviewListView, reviewView } from "~/utils/api-views.server";
 
 const api = apiResource(
-  endpoint(apiRoutes.openGateReview, ({ actor, params }) => {
+  endpoint(apiRoutes.listGateReviews, ({ params }) => ({ reviews: reviewListView(projectParam(params).id) })),
+  endpoint(apiRoutes.openGateReview, ({ actor, params, body }) => {
     const project = projectParam(params);
-    const review = openReview({ actor, projectId: project.id });
+    const review = openReview({ actor, projectId: project.id, statement: body.statement });
     return { review: reviewView(review.id, project) };
   }),
 );

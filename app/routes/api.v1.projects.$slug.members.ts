@@ -1,4 +1,4 @@
-/** POST /api/v1/projects/:slug/members {email, discipline}. */
+/** POST /api/v1/projects/:slug/members {email, discipline?}: a seat in the person's own discipline. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { ValidationError } from "~/domain/errors";
 import { addMember, listTeam } from "~/models/team.server";

@@ -1,14 +1,18 @@
-/** POST /api/v1/projects/:slug/requirements/:requirementId/assessment {feasibility, note, conditions?}. */
+/**
+ * POST /api/v1/projects/:slug/requirements/:requirementId/assessment {feasibility, note, conditions?, version?, discipline?}:
+ * the verdict of the token user's own discipline; `version` is that verdict's version.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { assessRequirement } from "~/models/requirements.server";
 import { apiResource, endpoint, requirementParam } from "~/utils/api.server";
 import { apiRoutes } from "~/utils/api-routes.server";
+import { requirementView } from "~/utils/api-views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.assessRequirement, ({ actor, params, body }) => {
     const current = requirementParam(params);
-    const { version, ...assessment } = body;
-    return { requirement: assessRequirement({ actor, requirementId: current.id, version: version ?? current.version, ...assessment }) };
+    assessRequirement({ actor, requirementId: current.id, ...body });
+    return { requirement: requirementView(current.id) };
   }),
 );
 

@@ -3,19 +3,20 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { updateRequirement } from "~/models/requirements.server";
 import { apiResource, endpoint, requirementParam, sentFields } from "~/utils/api.server";
 import { apiRoutes } from "~/utils/api-routes.server";
+import { requirementView } from "~/utils/api-views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.updateRequirement, ({ actor, params, body, sent }) => {
     const current = requirementParam(params);
     const { title, description, target, priority } = current;
-    const requirement = updateRequirement({
+    updateRequirement({
       actor,
       requirementId: current.id,
       version: body.version,
       ...{ title, description, target, priority },
       ...sentFields(body, sent, ["title", "description", "target", "priority"]),
     });
-    return { requirement };
+    return { requirement: requirementView(current.id) };
   }),
 );
 

@@ -3,11 +3,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createRequirement } from "~/models/requirements.server";
 import { apiResource, endpoint, projectParam } from "~/utils/api.server";
 import { apiRoutes } from "~/utils/api-routes.server";
+import { requirementView } from "~/utils/api-views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.createRequirement, ({ actor, params, body }) => {
     const project = projectParam(params);
-    return { requirement: createRequirement({ actor, projectId: project.id, ...body }) };
+    const created = createRequirement({ actor, projectId: project.id, ...body });
+    return { requirement: requirementView(created.id) };
   }),
 );
 

@@ -4,10 +4,14 @@
  * validates requests with exactly these schemas; app/utils/openapi.server.ts turns the same
  * table into the OpenAPI document. One source, so the document cannot drift from the server.
  *
- * The request bodies are the form schemas of app/utils/validation.ts and debt-validation.ts,
+ * The request bodies are the form schemas of app/utils/validation.ts, lifecycle-validation.ts and debt-validation.ts,
  * reshaped where a form has a form-only shape (a sign-off's conditions are lines of text in
- * the form and objects here; PATCH bodies are partial with a `version`). No field is defined
- * twice.
+ * the form and objects here; PATCH bodies are partial with a `version`; ids the form posts are
+ * path parameters here). No field is defined twice.
+ *
+ * To add an operation: an entry here (summary, description, returns, errors), a route file
+ * that hands it to `endpoint`, and PATH_PARAMETERS for any new path parameter. The rules the
+ * operations follow are the domain's (docs/domain.md); the models enforce them.
  */
 import { z } from "zod";
 import { PROJECT_STATES, STAGES } from "../../db/schema";
@@ -18,15 +22,23 @@ import {
   debtStatusChangeSchema,
   debtStatusField,
   newDebtItemSchema,
+  newDebtPlanSchema,
   registerField,
   repaymentStepSchema,
 } from "./debt-validation";
+import { lifecycleChangeSchema, reopenSchema } from "./lifecycle-validation";
 import {
   addMemberSchema,
   assessmentSchema,
   attestSchema,
+  commentSchema,
   dateField,
+  disciplineField,
+  dismissSchema,
+  editCommentSchema,
   emailField,
+  MAX_CONDITIONS,
+  openReviewSchema,
   projectSchema,
   requirementSchema,
   signOffFormSchema,
@@ -39,22 +51,63 @@ export const API_BASE = "/api/v1";
 
 export const createProjectBody = projectSchema.partial({ ownerId: true });
 export const updateProjectBody = projectSchema.partial().extend({ version: versionField });
+/**
+ * A state change: the life cycle form's variants (a stop with its open-debt choice), each
+ * refusing unknown fields. Variants added to lifecycleChangeSchema (lifecycle-validation.ts)
+ * appear here and in the document by themselves.
+ */
+export const changeStateBody = z.discriminatedUnion(
+  "to",
+  lifecycleChangeSchema.options.map((variant) => variant.strict()) as unknown as typeof lifecycleChangeSchema.options,
+);
+export const reopenProjectBody = reopenSchema;
 export const addMemberBody = addMemberSchema.omit({ userId: true }).extend({ email: emailField });
 export const createRequirementBody = requirementSchema;
 export const updateRequirementBody = requirementSchema.partial().extend({ version: versionField });
-export const assessmentBody = assessmentSchema.extend({ version: versionField.optional() });
+/** The verdict of the token user's own discipline; `discipline`, if sent, must be it. */
+export const assessmentBody = assessmentSchema.safeExtend({ discipline: disciplineField.optional() });
+export const openReviewBody = openReviewSchema;
+export const withdrawReviewBody = z.object({
+  note: z.string().trim().max(1000, "Keep the note under 1000 characters.").optional().default(""),
+});
+
+const signOffForm = signOffFormSchema.in.shape;
+/** A condition's estimate in person-days (the form's empty field is simply left out here). */
+const conditionDays = (what: string) =>
+  z
+    .number({ error: `Give the ${what} as a number of person-days.` })
+    .min(0, "Enter 0 or more person-days.")
+    .max(10_000, "Enter at most 10,000 person-days.")
+    .optional();
 export const signOffConditionBody = z.object({
   title: debtDetailsShape.title,
   register: registerField.default("technical"),
   targetDate: dateField.nullable().optional().default(null),
+  /** Effort to meet it; 0 when left out. */
+  principalDays: conditionDays("effort"),
+  /** What leaving it unmet costs per month; 0 when left out. */
+  interestDays: conditionDays("interest"),
 });
-export const signOffBody = signOffFormSchema.in
-  .pick({ decision: true, comment: true })
-  .extend({
-    conditions: z.array(signOffConditionBody).max(20, "Write at most 20 conditions.").optional().default([]),
-  });
-export const attestationBody = attestSchema.pick({ note: true });
-export const createDebtBody = newDebtItemSchema;
+export const signOffBody = z.object({
+  decision: signOffForm.decision,
+  comment: signOffForm.comment,
+  /** Optional: the panel the client means to sign for; refused (403) unless it is the user's own. */
+  discipline: signOffForm.discipline,
+  conditions: z
+    .array(signOffConditionBody)
+    .max(MAX_CONDITIONS, `Write at most ${MAX_CONDITIONS} conditions.`)
+    .optional()
+    .default([]),
+});
+export const dismissBody = dismissSchema.pick({ reason: true });
+export const attestationBody = attestSchema.pick({ note: true, evidenceUrl: true });
+/** `replyToSignOffId` may also be null (not a reply). */
+export const commentBody = commentSchema.extend({
+  replyToSignOffId: z.preprocess((v) => (v === null ? undefined : v), commentSchema.shape.replyToSignOffId),
+});
+export const editCommentBody = editCommentSchema.omit({ commentId: true });
+/** The item's fields and, optionally, its repayment plan with steps, logged together. */
+export const createDebtBody = newDebtItemSchema.safeExtend({ plan: newDebtPlanSchema.optional() });
 export const updateDebtBody = z
   .object(debtDetailsShape)
   .partial()
@@ -184,12 +237,40 @@ export const apiRoutes = {
     returns: { project: "The project after the change." },
     errors: [403, 404, 409],
   }),
+  changeProjectState: route({
+    method: "POST",
+    path: "/projects/{slug}/state",
+    operationId: "changeProjectState",
+    tag: "Projects",
+    summary: "Put a project on hold, resume, stop or retire it (owner or admin)",
+    description:
+      "`to` is on_hold, active, stopped or retired, with the project's `version`. Stopping needs `stopCause` and `stopNote`, and, when the project has open debt (open or repaying items), `openDebt`: `write_off` writes every open item off (status written_off) with `writeOffReason` as its note, `keep` leaves them open. A stop of a project with open debt without `openDebt` is a 400 with `fields.openDebt`, and nothing is written. Only a project in production can be retired. Stopping or retiring withdraws the open gate review. A stopped project comes back only through POST /projects/{slug}/reopen. 409 for a stale version or a change the current state does not allow.",
+    body: changeStateBody,
+    status: 200,
+    returns: { project: "The project after the change." },
+    errors: [403, 404, 409],
+  }),
+  reopenProject: route({
+    method: "POST",
+    path: "/projects/{slug}/reopen",
+    operationId: "reopenProject",
+    tag: "Projects",
+    summary: "Reopen a stopped project, with a reason (admins only)",
+    description:
+      "The project becomes active again in the stage it stopped in; its stop cause and note are cleared and the reason is kept in the activity log. Debt written off at the stop stays written off. Needs the project's `version` and a `reason` (3 to 1000 characters). 403 unless the token's user is an admin; 409 unless the project is stopped, or for a stale version.",
+    body: reopenProjectBody,
+    status: 200,
+    returns: { project: "The project after reopening." },
+    errors: [403, 404, 409],
+  }),
   addMember: route({
     method: "POST",
     path: "/projects/{slug}/members",
     operationId: "addMember",
     tag: "Team",
-    summary: "Add a person to the team in one discipline",
+    summary: "Add a person to the team, in their own discipline",
+    description:
+      "A seat is always the person's own discipline (their profile). `discipline` may be left out; if sent and it is not theirs, the answer is 400 with `fields.discipline` and nothing is written.",
     body: addMemberBody,
     status: 201,
     returns: { member: "The new member." },
@@ -202,7 +283,7 @@ export const apiRoutes = {
     tag: "Team",
     summary: "Remove a person from the team",
     description:
-      "If they signed off on the open gate review, the answer is 409 `confirmation_required` unless `?confirm=true`; their sign-off is then withdrawn.",
+      "If they approved on the open gate review, the answer is 409 `confirmation_required` unless `?confirm=true`; their approval is then withdrawn. A \"changes requested\" of theirs stays until the owner dismisses it.",
     query: removeMemberQuery,
     status: 200,
     returns: { removed: "The removed member's user id.", withdrawnSignOffs: "How many sign-offs were withdrawn." },
@@ -216,7 +297,7 @@ export const apiRoutes = {
     summary: "State a requirement (business members)",
     body: createRequirementBody,
     status: 201,
-    returns: { requirement: "The new requirement." },
+    returns: { requirement: "The new requirement, with `verdicts` (both unassessed)." },
     errors: [403, 404],
   }),
   updateRequirement: route({
@@ -225,10 +306,10 @@ export const apiRoutes = {
     operationId: "updateRequirement",
     tag: "Requirements",
     summary: "Revise a requirement (business members)",
-    description: "Changing the title, target or priority resets the assessment. Needs `version`.",
+    description: "Changing the title, target or priority resets both disciplines' verdicts. Needs the requirement's `version`.",
     body: updateRequirementBody,
     status: 200,
-    returns: { requirement: "The requirement after the change." },
+    returns: { requirement: "The requirement after the change, with `verdicts` and the combined `feasibility`." },
     errors: [403, 404, 409],
   }),
   assessRequirement: route({
@@ -236,12 +317,28 @@ export const apiRoutes = {
     path: "/projects/{slug}/requirements/{requirementId}/assessment",
     operationId: "assessRequirement",
     tag: "Requirements",
-    summary: "Assess a requirement's feasibility (IT and data science members)",
-    description: "`version` is optional; when given, a stale one answers 409.",
+    summary: "Give your discipline's feasibility verdict on a requirement (IT and data science members)",
+    description:
+      "Writes the verdict of the token user's own discipline (`discipline`, if sent, must be it: 403 otherwise). `version` is that verdict's version (`verdicts.<discipline>.version`); when given and stale, the answer is 409 naming the current verdict. The combined `feasibility` is unassessed until both disciplines have assessed, infeasible if either says so.",
     body: assessmentBody,
     status: 200,
-    returns: { requirement: "The requirement with its assessment." },
+    returns: { requirement: "The requirement with `verdicts` per discipline and the combined `feasibility`." },
     errors: [403, 404, 409],
+  }),
+  listGateReviews: route({
+    method: "GET",
+    path: "/projects/{slug}/gate-reviews",
+    operationId: "listGateReviews",
+    tag: "Gate reviews",
+    summary: "A project's gate reviews, newest first",
+    description:
+      "Open and closed reviews alike; read one with GET /projects/{slug}/gate-reviews/{reviewId} (a closed one as it stood when it closed).",
+    status: 200,
+    returns: {
+      reviews:
+        "Each with `id`, `fromStage`, `targetStage`, `status` (open, promoted, withdrawn), `statement`, `openedAt`, `openedBy`, `closedAt`, `closedBy` and `closeNote`.",
+    },
+    errors: [404],
   }),
   openGateReview: route({
     method: "POST",
@@ -249,6 +346,9 @@ export const apiRoutes = {
     operationId: "openGateReview",
     tag: "Gate reviews",
     summary: "Open a gate review for the next stage",
+    description:
+      "`statement` says why the project is ready for this gate now (3 to 1000 characters). The review keeps the gate's current number of approvals each discipline needs (`requiredApprovals`). 409 when a review is already open or the project is in production.",
+    body: openReviewBody,
     status: 201,
     returns: { review: "The new review, evaluated." },
     errors: [403, 404, 409],
@@ -258,13 +358,27 @@ export const apiRoutes = {
     path: "/projects/{slug}/gate-reviews/{reviewId}",
     operationId: "getGateReview",
     tag: "Gate reviews",
-    summary: "A gate review: sign-offs, criteria and what blocks promotion",
+    summary: "A gate review: sign-offs per discipline, criteria and what blocks promotion",
+    description:
+      "A discipline is approved with at least `requiredApprovals` fresh approvals from its current members and no undismissed \"changes requested\" from any of them. A closed review is shown as it stood when it closed.",
     status: 200,
     returns: {
       review:
-        "`targetStage`, `status`, `signoffs` (discipline, user, decision, stale), `criteria` (key, label, kind, met, detail) and `blockers`.",
+        "`statement`, `targetStage`, `status`, `requiredApprovals`; `signoffs`: one entry per discipline with `status` (approved, approved_with_conditions, changes_requested, stale, invalid, missing), `approvals`, `required` and `members` (each current sign-off: `id`, `user`, `decision`, `comment`, `signedAt`, `standing`, `changes` since signing when stale, `dismissed` {at, reason, by} or null); `criteria` (key, label, kind, met, detail, attestation, `evidenceUrl`), `blockers` and `canPromote`.",
     },
     errors: [404],
+  }),
+  withdrawGateReview: route({
+    method: "POST",
+    path: "/projects/{slug}/gate-reviews/{reviewId}/withdraw",
+    operationId: "withdrawGateReview",
+    tag: "Gate reviews",
+    summary: "Withdraw an open gate review, with an optional note",
+    description: "The review closes as it stands (kept in the history and the dossier); a new one can be opened later. 409 when it is already closed.",
+    body: withdrawReviewBody,
+    status: 200,
+    returns: { review: "The withdrawn review, as it stood when it closed." },
+    errors: [403, 404, 409],
   }),
   signOff: route({
     method: "POST",
@@ -273,10 +387,23 @@ export const apiRoutes = {
     tag: "Gate reviews",
     summary: "Sign off for the token user's own discipline",
     description:
-      "`comment` is required for changes_requested; `conditions` (logged as debt items) for approve_with_conditions.",
+      "Every member of a discipline may sign; signing again replaces the token user's earlier sign-off. `comment` is required for changes_requested; `conditions` (logged as debt items, each with optional `principalDays` and `interestDays`, 0 to 10,000) for approve_with_conditions. `discipline`, if sent, must be the user's own (403 otherwise).",
     body: signOffBody,
     status: 201,
     returns: { signoff: "The recorded sign-off.", review: "The review after signing." },
+    errors: [403, 404, 409],
+  }),
+  dismissChangesRequest: route({
+    method: "POST",
+    path: "/projects/{slug}/gate-reviews/{reviewId}/signoffs/{signOffId}/dismiss",
+    operationId: "dismissChangesRequest",
+    tag: "Gate reviews",
+    summary: "Dismiss a member's \"changes requested\" with a reason (project owner)",
+    description:
+      "The request stays on the review, shown with the reason, but no longer blocks its discipline. Only its author can renew it, by signing again. 403 for anyone but the owner; 409 unless it is a current, undismissed \"changes requested\".",
+    body: dismissBody,
+    status: 200,
+    returns: { review: "The review after the dismissal." },
     errors: [403, 404, 409],
   }),
   attest: route({
@@ -284,10 +411,62 @@ export const apiRoutes = {
     path: "/projects/{slug}/gate-reviews/{reviewId}/attestations/{key}",
     operationId: "attest",
     tag: "Gate reviews",
-    summary: "Attest a criterion with a note",
+    summary: "Attest a criterion with a note and an optional evidence link",
+    description:
+      "A criterion with a discipline is attested by a member of that discipline; others by any member. `evidenceUrl` must start with http:// or https://.",
     body: attestationBody,
     status: 200,
     returns: { review: "The review after the attestation." },
+    errors: [403, 404, 409],
+  }),
+  clearAttestation: route({
+    method: "DELETE",
+    path: "/projects/{slug}/gate-reviews/{reviewId}/attestations/{key}",
+    operationId: "clearAttestation",
+    tag: "Gate reviews",
+    summary: "Clear an attestation (its author or a member of its discipline)",
+    description: "403 for anyone else; 409 when the criterion is not attested.",
+    status: 200,
+    returns: { review: "The review after clearing." },
+    errors: [403, 404, 409],
+  }),
+  listReviewComments: route({
+    method: "GET",
+    path: "/projects/{slug}/gate-reviews/{reviewId}/comments",
+    operationId: "listReviewComments",
+    tag: "Gate reviews",
+    summary: "The conversation on a gate review, oldest first",
+    description: "Readable by everyone signed in, also once the review is closed; an edited comment keeps its earlier wordings.",
+    status: 200,
+    returns: {
+      comments:
+        "Each with `id`, `body`, `author`, `createdAt`, `editedAt`, `version`, `replyTo` (the sign-off it answers, or null), `mentions` and `revisions` (earlier wordings).",
+    },
+    errors: [404],
+  }),
+  addReviewComment: route({
+    method: "POST",
+    path: "/projects/{slug}/gate-reviews/{reviewId}/comments",
+    operationId: "addReviewComment",
+    tag: "Gate reviews",
+    summary: "Comment on an open gate review (members and the owner)",
+    description:
+      "Plain text. `@name` mentions a team member or the owner (first name, full name without spaces, or the part of the e-mail address before the @); an ambiguous one is a 400. `replyToSignOffId` answers one sign-off of this review.",
+    body: commentBody,
+    status: 201,
+    returns: { comment: "The new comment, with the people it mentions." },
+    errors: [403, 404, 409],
+  }),
+  editReviewComment: route({
+    method: "PATCH",
+    path: "/projects/{slug}/gate-reviews/{reviewId}/comments/{commentId}",
+    operationId: "editReviewComment",
+    tag: "Gate reviews",
+    summary: "Reword your own comment",
+    description: "Only the author edits; the earlier wording is kept in `revisions`. Needs the comment's `version` (409 when stale).",
+    body: editCommentBody,
+    status: 200,
+    returns: { comment: "The comment after the edit." },
     errors: [403, 404, 409],
   }),
   promote: route({
@@ -322,10 +501,12 @@ export const apiRoutes = {
     path: "/projects/{slug}/debt",
     operationId: "createDebtItem",
     tag: "Debt",
-    summary: "Log a debt item in the technical or organizational register",
+    summary: "Log a debt item in the technical or organizational register, optionally with its repayment plan",
+    description:
+      "`plan` is optional: `strategy`, `targetDate`, `repayBeforeStage` (a stage the project has not reached) and up to 20 `steps` (`title`, optional `ownerId` of a team member and `dueDate` not after the target date), stored in the order given. The item and its plan are written together, with one activity row; if any field is invalid the answer is 400 with its path (e.g. `fields[\"plan.steps.0.dueDate\"]`) and nothing is written. Change the plan later with PATCH /debt/{itemId} and POST /debt/{itemId}/steps.",
     body: createDebtBody,
     status: 201,
-    returns: { debtItem: "The new item." },
+    returns: { debtItem: "The new item, with its plan fields and `steps`." },
     errors: [403, 404],
   }),
   getDebtItem: route({
@@ -404,6 +585,8 @@ export const PATH_PARAMETERS: Record<string, { integer: boolean; description: st
   userId: { integer: true, description: "A person's id." },
   requirementId: { integer: true, description: "A requirement's id." },
   reviewId: { integer: true, description: "A gate review's id." },
+  signOffId: { integer: true, description: "A sign-off's id (`signoffs[].members[].id` of the review)." },
+  commentId: { integer: true, description: "A review comment's id." },
   key: { integer: false, description: "A criterion's key, e.g. privacy_security_reviewed." },
   itemId: { integer: true, description: "A debt item's id." },
   stepId: { integer: true, description: "A repayment step's id." },

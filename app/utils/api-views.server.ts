@@ -1,17 +1,21 @@
 /**
  * What the API answers with: the models' rows, shaped once per resource so every endpoint
- * that returns a project, a gate review or a debt item returns the same shape. Computed values
+ * that returns a project, a requirement, a gate review, a comment or a debt item returns the
+ * same shape. Computed values
  * (overdue, accrued interest, sign-off staleness, blockers) come from the domain rules, as on
  * the pages.
  */
+import type { Requirement } from "../../db/schema";
 import { accruedInterest, categoryLabel, isOverdue } from "~/domain/debt";
 import { utcDate } from "~/domain/dates";
 import { NotFoundError } from "~/domain/errors";
+import type { Feasibility } from "~/domain/feasibility";
 import type { ActivityRow } from "~/models/activity.server";
 import { debtTotalsForProject, getDebtItem } from "~/models/debt.server";
-import { getReview, openReviewSummary, reviewSnapshot, type ReviewView } from "~/models/gates.server";
+import { getReview, listReviews, openReviewSummary, reviewSnapshot, type ReviewView } from "~/models/gates.server";
 import { getProject } from "~/models/projects.server";
-import { listRequirements } from "~/models/requirements.server";
+import { getRequirement, listRequirements, type RequirementRow } from "~/models/requirements.server";
+import { listComments, type CommentRow } from "~/models/review-comments.server";
 import { listTeam } from "~/models/team.server";
 
 export function projectView(projectId: number) {
@@ -27,18 +31,38 @@ export function projectDetailView(projectId: number, now = Date.now()) {
   return {
     ...project,
     members: listTeam(projectId).map(({ since, ...member }) => ({ ...member, joinedAt: since })),
-    requirements: listRequirements(projectId),
+    requirements: requirementsView(projectId),
     currentReview: openReviewSummary(projectId),
     debtTotals: debtTotalsForProject(projectId, utcDate(now), project.stage),
   };
 }
 
+type PanelView = ReviewView["panels"][number];
+
+/** One current sign-off as the API shows it; `standing` and `changes` as of closing for a closed review. */
+function memberJson(s: PanelView["signOffs"][number], atClosing?: { standing: string | null; changes?: string[] }) {
+  return {
+    id: s.id,
+    user: { id: s.userId, name: s.userName },
+    decision: s.decision,
+    comment: s.comment,
+    signedAt: s.signedAt,
+    standing: atClosing ? atClosing.standing : s.standing,
+    /** For a stale sign-off: what changed in its discipline's concerns since it was given. */
+    changes: atClosing ? (atClosing.changes ?? []) : s.changes,
+    dismissed: s.dismissedAt ? { at: s.dismissedAt, reason: s.dismissReason ?? "", by: { id: s.dismissedById ?? null, name: s.dismissedByName ?? null } } : null,
+  };
+}
+
 function reviewJson(view: ReviewView, projectSlug: string) {
   const { review } = view;
-  // A closed review is shown as it stood when it closed (as the review page does).
+  // A closed review is shown as it stood when it closed (as the review page and the dossier do).
+  // Snapshots from before migration 0003 kept each panel's status only.
   const snapshot = reviewSnapshot(review);
-  const panelStatus = (discipline: string, live: string) =>
-    snapshot?.panels.find((p) => p.discipline === discipline)?.status ?? live;
+  const closingPanel = (discipline: string) => snapshot?.panels.find((p) => p.discipline === discipline);
+  const closingStanding = new Map(
+    (snapshot?.panels ?? []).flatMap((p) => (p.signOffs ?? []).map((s) => [s.id, { standing: s.standing, changes: s.changes }] as const)),
+  );
   const criteria = snapshot
     ? snapshot.criteria.map((c) => ({
         key: c.key,
@@ -50,6 +74,7 @@ function reviewJson(view: ReviewView, projectSlug: string) {
         attestedBy: c.attestedByName ? { name: c.attestedByName } : null,
         attestedAt: c.attestedAt,
         attestationNote: c.attestationNote,
+        evidenceUrl: c.evidenceUrl ?? null,
       }))
     : view.criteria.map((c) => ({
         key: c.key,
@@ -61,6 +86,7 @@ function reviewJson(view: ReviewView, projectSlug: string) {
         attestedBy: c.attestedById ? { id: c.attestedById, name: c.attestedByName } : null,
         attestedAt: c.attestedAt,
         attestationNote: c.attestationNote,
+        evidenceUrl: c.evidenceUrl,
       }));
   return {
     id: review.id,
@@ -68,19 +94,19 @@ function reviewJson(view: ReviewView, projectSlug: string) {
     fromStage: review.fromStage,
     targetStage: review.targetStage,
     status: review.status,
+    statement: review.statement,
+    requiredApprovals: review.requiredApprovals,
     openedAt: review.openedAt,
     closedAt: review.closedAt,
     closeNote: review.closeNote,
     signoffs: view.panels.map((p) => {
-      const status = panelStatus(p.discipline, p.status);
+      const closing = closingPanel(p.discipline);
       return {
         discipline: p.discipline,
-        status,
-        stale: status === "stale",
-        decision: p.signOff?.decision ?? null,
-        comment: p.signOff?.comment ?? null,
-        user: p.signOff ? { id: p.signOff.userId, name: p.signOff.userName } : null,
-        signedAt: p.signOff?.signedAt ?? null,
+        status: closing?.status ?? p.status,
+        approvals: closing?.approvals ?? p.approvals,
+        required: closing?.required ?? p.required,
+        members: p.signOffs.map((s) => memberJson(s, snapshot ? closingStanding.get(s.id) : undefined)),
       };
     }),
     criteria,
@@ -93,6 +119,105 @@ export function reviewView(reviewId: number, project: { id: number; slug: string
   const view = getReview(reviewId, project.id);
   if (!view) throw new NotFoundError("This project has no gate review with that id.");
   return reviewJson(view, project.slug);
+}
+
+/** GET /projects/:slug/gate-reviews: the project's reviews, newest first. */
+export function reviewListView(projectId: number) {
+  return listReviews(projectId).map((r) => ({
+    id: r.id,
+    fromStage: r.fromStage,
+    targetStage: r.targetStage,
+    status: r.status,
+    statement: r.statement,
+    openedAt: r.openedAt,
+    openedBy: { id: r.openedById, name: r.openedByName },
+    closedAt: r.closedAt,
+    closedBy: r.closedById ? { id: r.closedById, name: r.closedByName } : null,
+    closeNote: r.closeNote,
+  }));
+}
+
+/** A comment on a review: its author, the sign-off it replies to, mentions and earlier wordings. */
+export function commentJson(c: CommentRow) {
+  return {
+    id: c.id,
+    body: c.body,
+    author: { id: c.authorId, name: c.authorName },
+    createdAt: c.createdAt,
+    editedAt: c.editedAt,
+    version: c.version,
+    replyTo:
+      c.replyToSignOffId != null
+        ? { signOffId: c.replyToSignOffId, name: c.replyToName, decision: c.replyToDecision, discipline: c.replyToDiscipline }
+        : null,
+    mentions: c.mentions,
+    revisions: c.revisions,
+  };
+}
+
+export function commentView(reviewId: number, commentId: number) {
+  const found = listComments(reviewId).find((c) => c.id === commentId);
+  if (!found) throw new NotFoundError("This review has no comment with that id.");
+  return commentJson(found);
+}
+
+// ---------- requirements ----------
+
+type Verdict = {
+  feasibility: Feasibility;
+  conditions: string | null;
+  note: string | null;
+  assessedBy: { id: number; name: string | null } | null;
+  assessedAt: number | null;
+  version: number;
+};
+
+/**
+ * A requirement with each discipline's verdict (`verdicts.data_science`, `verdicts.it`) and the
+ * combined `feasibility` (docs/domain.md, "Feasibility"). `listed` is its listRequirements row
+ * (the people's names), `row` the stored one (their ids).
+ */
+function requirementJson(listed: RequirementRow, row: Requirement) {
+  const verdict = (d: "ds" | "it"): Verdict => {
+    const assessedById = d === "ds" ? row.dsAssessedById : row.itAssessedById;
+    return {
+      feasibility: d === "ds" ? row.dsFeasibility : row.itFeasibility,
+      conditions: d === "ds" ? row.dsConditions : row.itConditions,
+      note: d === "ds" ? row.dsNote : row.itNote,
+      assessedBy: assessedById ? { id: assessedById, name: d === "ds" ? listed.dsAssessedByName : listed.itAssessedByName } : null,
+      assessedAt: d === "ds" ? row.dsAssessedAt : row.itAssessedAt,
+      version: d === "ds" ? row.dsVersion : row.itVersion,
+    };
+  };
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    title: row.title,
+    description: row.description,
+    target: row.target,
+    priority: row.priority,
+    status: row.status,
+    feasibility: row.feasibility,
+    verdicts: { data_science: verdict("ds"), it: verdict("it") },
+    createdBy: { id: row.createdById, name: listed.createdByName },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    version: row.version,
+  };
+}
+
+export function requirementView(requirementId: number) {
+  const row = getRequirement(requirementId);
+  const listed = row && listRequirements(row.projectId).find((r) => r.id === requirementId);
+  if (!row || !listed) throw new NotFoundError("There is no such requirement.");
+  return requirementJson(listed, row);
+}
+
+function requirementsView(projectId: number) {
+  return listRequirements(projectId).flatMap((listed) => {
+    const row = getRequirement(listed.id);
+    return row ? [requirementJson(listed, row)] : [];
+  });
 }
 
 export function debtItemView(itemId: number, now = Date.now()) {

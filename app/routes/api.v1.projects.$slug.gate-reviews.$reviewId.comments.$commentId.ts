@@ -1,0 +1,19 @@
+/** PATCH .../gate-reviews/:reviewId/comments/:commentId {body, version}: the author rewords a comment. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { editComment } from "~/models/review-comments.server";
+import { apiResource, endpoint, idParam, reviewParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { commentView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.editReviewComment, ({ actor, params, body }) => {
+    const { reviewId } = reviewParam(params);
+    const commentId = idParam(params, "commentId", "comment");
+    commentView(reviewId, commentId); // 404 unless the comment is on this review
+    editComment({ actor, commentId, body: body.body, version: body.version });
+    return { comment: commentView(reviewId, commentId) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

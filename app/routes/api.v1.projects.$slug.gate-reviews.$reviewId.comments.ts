@@ -1,0 +1,21 @@
+/** GET .../gate-reviews/:reviewId/comments (oldest first) and POST {body, replyToSignOffId?} (201). */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { addComment, listComments } from "~/models/review-comments.server";
+import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { commentJson, commentView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.listReviewComments, ({ params }) => {
+    const { reviewId } = reviewParam(params);
+    return { comments: listComments(reviewId).map(commentJson) };
+  }),
+  endpoint(apiRoutes.addReviewComment, ({ actor, params, body }) => {
+    const { reviewId } = reviewParam(params);
+    const created = addComment({ actor, reviewId, body: body.body, replyToSignOffId: body.replyToSignOffId });
+    return { comment: commentView(reviewId, created.id) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

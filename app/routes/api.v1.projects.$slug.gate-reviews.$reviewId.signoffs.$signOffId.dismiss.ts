@@ -1,0 +1,18 @@
+/** POST .../gate-reviews/:reviewId/signoffs/:signOffId/dismiss {reason}: the owner lifts a "changes requested". */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { dismissChangesRequest } from "~/models/gates.server";
+import { apiResource, endpoint, idParam, reviewParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { reviewView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.dismissChangesRequest, ({ actor, params, body }) => {
+    const { project, reviewId } = reviewParam(params);
+    const signOffId = idParam(params, "signOffId", "sign-off");
+    dismissChangesRequest({ actor, reviewId, signOffId, reason: body.reason });
+    return { review: reviewView(reviewId, project) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

@@ -1,0 +1,17 @@
+/** POST .../gate-reviews/:reviewId/withdraw {note?}: closes an open review as it stands. */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { withdrawReview } from "~/models/gates.server";
+import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+import { reviewView } from "~/utils/api-views.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.withdrawGateReview, ({ actor, params, body }) => {
+    const { project, reviewId } = reviewParam(params);
+    withdrawReview({ actor, reviewId, note: body.note });
+    return { review: reviewView(reviewId, project) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);
