@@ -310,6 +310,15 @@ export function seedDemoDebt(
       const openedAt = now - ago(spec.openedDaysAgo) * DAY;
       const next = spec.repayBefore === "next" ? nextStageOf(project.stage) : null;
       const settledAt = spec.settled ? now - ago(spec.settled.daysAgo) * DAY : null;
+      // When each step was done (a step exists an hour per position after the item was logged).
+      const doneTimes = spec.steps.map((s, position) =>
+        s.doneDaysAgo == null ? null : Math.max(openedAt + (position + 2) * HOUR, now - ago(s.doneDaysAgo) * DAY),
+      );
+      const doneCount = doneTimes.filter((t) => t != null).length;
+      let lastDoneAt = 0;
+      // Settled by hand after the last step done (steps never settle an item by themselves).
+      const statusAt = settledAt == null ? null : Math.max(settledAt, ...doneTimes.map((t) => (t ?? 0) + 60_000));
+      if (statusAt != null && statusAt >= now) throw new Error(`Demo debt: “${spec.title}” settled in the future`);
       const stageIncurred: Stage = openedAt >= row.stageEnteredAt ? project.stage : previousStageOf(project.stage);
       const targetDate = dateIn(spec.targetInDays);
       const item = tx
@@ -335,11 +344,12 @@ export function seedDemoDebt(
           targetDate,
           repayBeforeStage: next,
           openedAt,
-          repaidAt: spec.status === "repaid" ? settledAt : null,
+          repaidAt: spec.status === "repaid" ? statusAt : null,
           createdById: creatorId,
           createdAt: openedAt,
-          updatedAt: settledAt ?? openedAt,
-          version: 1 + spec.steps.length + (spec.strategy ? 1 : 0) + (spec.settled ? 1 : 0),
+          updatedAt: statusAt ?? Math.max(openedAt, ...doneTimes.map((t) => t ?? 0)),
+          // One version per change: the plan, each step added and each step done, the status.
+          version: 1 + (spec.strategy ? 1 : 0) + spec.steps.length + doneCount + (spec.settled ? 1 : 0),
         })
         .returning({ id: debtItems.id })
         .get();
@@ -377,7 +387,7 @@ export function seedDemoDebt(
       spec.steps.forEach((s, position) => {
         const stepOwner = pickOwner(project, p + i + position);
         const createdAt = openedAt + (position + 1) * HOUR;
-        const doneAt = s.doneDaysAgo == null ? null : Math.max(createdAt + HOUR, now - ago(s.doneDaysAgo) * DAY);
+        const doneAt = doneTimes[position];
         const dueDate = dateIn(s.dueInDays);
         const inserted = tx
           .insert(repaymentSteps)
@@ -404,36 +414,42 @@ export function seedDemoDebt(
         });
         if (doneAt != null) {
           const doneBy = stepOwner ?? creatorId;
+          // Steps never settle an item (app/domain/debt.ts statusAfterStepChange): the first one
+          // done makes it repaying; marking it repaid is a status change of its own, with a note.
           const becameRepaying = spec.steps.slice(0, position).every((earlier) => earlier.doneDaysAgo == null);
-          const allDone = spec.steps.every((other) => other.doneDaysAgo != null) && position === spec.steps.length - 1;
-          const after: Status = allDone ? "repaid" : "repaying";
+          lastDoneAt = Math.max(lastDoneAt, doneAt);
           add({
             ...base,
             actorId: doneBy,
             at: doneAt,
             action: "debt.step_done",
             summary: `${nameOf(doneBy)} marked step ${position + 1} “${s.title}” of “${spec.title}” done${
-              becameRepaying || allDone ? `; the item is now ${debtStatusLabel[after].toLowerCase()}` : ""
+              becameRepaying ? `; the item is now ${debtStatusLabel.repaying.toLowerCase()}` : ""
             }`,
             before: { stepId: inserted.id, done: false, status: becameRepaying ? "open" : "repaying" },
-            after: { stepId: inserted.id, done: true, status: after },
+            after: { stepId: inserted.id, done: true, status: "repaying" },
           });
         }
       });
-      const stepsSettleIt = spec.steps.length > 0 && spec.steps.every((s) => s.doneDaysAgo != null);
-      if (spec.settled && settledAt != null && !(spec.status === "repaid" && stepsSettleIt)) {
+      if (spec.settled && statusAt != null) {
+        // As app/models/debt/items.server.ts setDebtStatus writes it.
         const actorId = ownerId ?? creatorId;
+        const keys = { statusNote: null, repaidAt: null, acceptedJustification: null, acceptedReviewDate: null };
+        const reviewDate = spec.settled.reviewInDays != null ? addDays(today, spec.settled.reviewInDays) : null;
         add({
           ...base,
           actorId,
-          at: settledAt + 60_000,
+          at: statusAt,
           action: "debt.status_changed",
           summary:
             spec.status === "accepted"
-              ? `${nameOf(actorId)} accepted “${spec.title}”: ${spec.settled.justification}`
+              ? `${nameOf(actorId)} accepted “${spec.title}” until a review on ${reviewDate}: ${spec.settled.justification}`
               : `${nameOf(actorId)} marked “${spec.title}” ${debtStatusLabel[spec.status].toLowerCase()}${spec.settled.note ? `: ${spec.settled.note}` : ""}`,
-          before: { status: "open" },
-          after: { status: spec.status },
+          before: { status: lastDoneAt > 0 ? "repaying" : "open", ...keys },
+          after:
+            spec.status === "accepted"
+              ? { ...keys, status: "accepted", acceptedJustification: spec.settled.justification ?? null, acceptedReviewDate: reviewDate }
+              : { ...keys, status: spec.status, statusNote: spec.settled.note ?? null, repaidAt: spec.status === "repaid" ? statusAt : null },
         });
       }
     });

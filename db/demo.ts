@@ -9,9 +9,10 @@
  *
  * Deterministic: all times are offsets from `now`; no randomness.
  */
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import type { Db, Tx } from "./client.server";
 import {
+  debtItems,
   memberships,
   projects,
   users,
@@ -283,6 +284,8 @@ export type DemoProject = {
     byId: number;
     activity: ActivityInput & { at: number; after: { stage: Stage; reviewId?: number } };
   }[];
+  /** The state change (stopped, on hold), if any, with its queued activity row. */
+  stateChange: { to: Exclude<ProjectState, "active">; at: number; activity: ActivityInput & { at: number } } | null;
 };
 export type DemoSeed = {
   now: number;
@@ -421,6 +424,8 @@ function seedProject(
       stopNote: spec.stateChange?.to === "stopped" ? spec.stateChange.note : null,
       ownerId: owner.id,
       stageEnteredAt,
+      // Stopped (or retired) projects stop counting days in stage there.
+      closedAt: spec.stateChange?.to === "stopped" || spec.stateChange?.to === "retired" ? stateChangedAt : null,
       createdAt,
       updatedAt,
       // One version per change of the project row: each promotion and the state change.
@@ -488,16 +493,18 @@ function seedProject(
     return { ...promotion, activity };
   });
 
+  let stateChange: DemoProject["stateChange"] = null;
   if (spec.stateChange && stateChangedAt !== null) {
     const { to, stopCause, note } = spec.stateChange;
-    timeline.add({
+    const activity = timeline.add({
       at: stateChangedAt,
       actorId: owner.id,
       projectId,
       entityType: "project",
       entityId: projectId,
       action: "project.state_changed",
-      // As app/models/projects.server.ts changeProjectState writes it.
+      // As app/models/projects.server.ts changeProjectState writes it (the open debt's fate is
+      // added by seedDemo once the debt exists).
       summary:
         to === "stopped"
           ? `${owner.name} stopped ${spec.name} (${stopCauseLabel[stopCause ?? "other"]}: ${note})`
@@ -505,6 +512,7 @@ function seedProject(
       before: { state: "active" },
       after: to === "stopped" ? { state: to, stopCause, stopNote: note } : { state: to },
     });
+    stateChange = { to, at: stateChangedAt, activity };
   }
 
   return {
@@ -518,6 +526,7 @@ function seedProject(
     stageEnteredAt,
     members,
     promotions: promoted,
+    stateChange,
   };
 }
 
@@ -532,6 +541,26 @@ function seedProjects(
     created[key] = seedProject(tx, now, key, DEMO_PROJECTS[key], people, timeline);
   }
   return created;
+}
+
+/**
+ * A stopped demo project kept its open debt (docs/domain.md, "Stopping and reopening a
+ * project"): its state change says so, as changeProjectState writes it with `openDebt: "keep"`,
+ * and nothing of its debt changes after the stop (a stopped project is read-only).
+ */
+function keepOpenDebtOfStopped(tx: Tx, projectRows: Record<ProjectKey, DemoProject>) {
+  for (const project of Object.values(projectRows)) {
+    const change = project.stateChange;
+    if (change?.to !== "stopped") continue;
+    const items = tx.select().from(debtItems).where(eq(debtItems.projectId, project.id)).all();
+    for (const item of items) {
+      assertBefore(item.updatedAt, change.at, `debt of ${project.slug} changes after it was stopped`);
+    }
+    const open = items.filter((i) => i.openedAt <= change.at && (i.status === "open" || i.status === "repaying")).length;
+    if (open === 0) continue;
+    change.activity.summary += `; ${open} open debt ${open === 1 ? "item stays" : "items stay"} open`;
+    change.activity.after = { ...(change.activity.after as object), openDebt: "keep", openDebtCount: open };
+  }
 }
 
 /**
@@ -566,6 +595,7 @@ export async function seedDemo(
       createdById: people.ada.id,
       timeline,
     });
+    keepOpenDebtOfStopped(tx, projectRows);
     seedDemoGates(tx, seed, timeline);
     // Later parts go here, before the timeline is written.
     timeline.write(tx);

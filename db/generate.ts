@@ -5,12 +5,20 @@
  *   npm run triad -- generate --projects 5000 --seed 1
  *
  * What one project gets: a team of 3-8 from a pool of N/2 people (an owner from business, at
- * least one data scientist and one IT operator), ~10 requirements (most assessed), ~20 debt
- * items in both registers with plans, steps and every status, the gate reviews its stage path
- * implies (promoted, withdrawn, and an open one for many active projects, with criteria,
- * attestations and sign-offs), a stage path (PoC -> pilot -> production, or stopped with one of
- * the article's causes, on hold, retired), and one activity row per event of all that, written
- * as the models write them (app/models/*.server.ts) so the dashboard and timelines read them.
+ * least one data scientist and one IT operator; every seat is the person's own discipline),
+ * ~10 requirements (most with a verdict from each of data science and IT operations, the
+ * combined one following), ~20 debt items in both registers with plans, steps and every status,
+ * the gate reviews its stage path implies (promoted, withdrawn, and an open one for many active
+ * projects, with a statement, criteria, attestations and sign-offs), a stage path (PoC -> pilot
+ * -> production, or stopped with one of the article's causes, on hold, retired), and one
+ * activity row per event of all that, written as the models write them (app/models/*.server.ts)
+ * so the dashboard and timelines read them.
+ *
+ * Sign-offs on open reviews store the fingerprint and snapshot of their discipline's live view
+ * (app/domain/concerns.ts), so most count; about one in five was given on an earlier view (a
+ * debt item added or a target sharpened since) and is stale, saying what changed; some requests
+ * for changes were dismissed by the owner. Closed reviews are judged by their closing snapshot:
+ * their sign-offs carry its per-discipline fingerprints and no snapshot of their own.
  *
  * Deterministic: a small seeded PRNG (sfc32) drives every choice and all times are offsets from
  * `now` (default: today 00:00 UTC), so the same seed and day give the same database. Every
@@ -26,7 +34,9 @@
 import type Database from "better-sqlite3";
 import type { Db } from "./client.server";
 import { DEFAULT_CRITERIA } from "../app/domain/gates";
-import { gateFingerprint, type FingerprintInput } from "../app/domain/fingerprint";
+import { canonicalView, gateContentFrom, type DisciplineView, type GateContent } from "../app/domain/concerns";
+import { combinedFeasibility } from "../app/domain/feasibility";
+import { disciplineViews, viewFingerprint } from "../app/domain/fingerprint";
 import { utcDate } from "../app/domain/dates";
 import { ORGANIZATIONAL_CATEGORIES, TECHNICAL_CATEGORIES } from "../app/domain/debt";
 import {
@@ -40,7 +50,7 @@ import {
   stageShortLabel,
   stopCauseLabel,
 } from "../app/domain/labels";
-import type { Discipline, Stage } from "./schema";
+import { DISCIPLINES, type Discipline, type Stage } from "./schema";
 
 export const BENCH_EMAIL = "bench@triad.test";
 export const BENCH_PASSWORD = "triad-bench-password";
@@ -208,7 +218,90 @@ const STOP_CAUSES = [
 ] as const;
 
 type Person = { id: number; name: string; discipline: Discipline };
+type Feasibility = "unassessed" | "feasible" | "feasible_with_conditions" | "infeasible";
+type VerdictDiscipline = "data_science" | "it";
+/** A requirement with the fields a gate reads (gateRequirements in app/models/gate-reviews-read.server.ts). */
+type Req = {
+  id: number;
+  title: string;
+  description: string;
+  target: string;
+  priority: "must" | "should" | "could";
+  status: "active" | "withdrawn";
+  feasibility: Feasibility;
+  dsFeasibility: Feasibility;
+  dsConditions: string | null;
+  dsNote: string | null;
+  itFeasibility: Feasibility;
+  itConditions: string | null;
+  itNote: string | null;
+};
+/** A debt item as the gate sees it (gateDebtFacts), with when it was opened and settled. */
+type Item = {
+  id: number;
+  register: "technical" | "organizational";
+  title: string;
+  status: "open" | "repaying" | "repaid" | "accepted";
+  severity: "low" | "medium" | "high" | "critical";
+  ownerId: number | null;
+  strategy: string | null;
+  targetDate: string | null;
+  repayBeforeStage: Stage | null;
+  principalDays: number;
+  interestDays: number;
+  steps: Array<{ id: number; title: string; ownerId: number | null; dueDate: string | null; done: boolean }>;
+  openedAt: number;
+  settledAt: number | null;
+};
 type Member = { userId: number; discipline: Discipline; joinedAt: number };
+
+// prettier-ignore
+const STATEMENTS: Record<"pilot" | "production", string[]> = {
+  pilot: ["The backtest meets the business case; the pilot users are lined up.", "The PoC answered the question we asked; one site wants to try it for twelve weeks.", "Data access is settled and the model beats today's rule of thumb; time to pilot."],
+  production: ["The pilot met its targets for three months; the users want it everywhere.", "Pilot results hold and operations has a runbook; we want it as a supported service.", "The business case held in the pilot; the remaining debt has owners and dates."],
+};
+// prettier-ignore
+const DISMISS_REASONS = ["Already covered: the item is tracked as debt with an owner and a date.", "Agreed in the steering meeting; the risk is accepted for this stage.", "The requested check was done in the pilot; see the attestation."];
+
+type CriterionRow = {
+  key: string;
+  label: string;
+  kind: string;
+  discipline: Discipline | null;
+  attestedById: number | null;
+  attestedAt: number | null;
+  note: string | null;
+};
+
+/** The gate content in the shape the concern table reads (the same mapping as the models). */
+function gateContent(reqs: Req[], items: Item[], criteria: CriterionRow[], people: Person[]): GateContent {
+  return gateContentFrom({
+    requirements: reqs,
+    criteria: criteria.map((c) => ({
+      ...c,
+      attesterDiscipline: c.attestedById == null ? null : people[c.attestedById - 1].discipline,
+      attestationNote: c.note,
+      evidenceUrl: null,
+    })),
+    debtItems: items.map((d) => ({ ...d, signOffId: null })),
+  });
+}
+
+function viewsOf(content: GateContent): Record<Discipline, DisciplineView> {
+  return disciplineViews(content).views;
+}
+
+/**
+ * A view from before something that concerns its discipline changed: the newest open debt
+ * item in it was added since, or else the first requirement's target was sharpened since.
+ */
+function staleView(view: DisciplineView): DisciplineView {
+  if (view.debtItems.length) return { ...view, debtItems: view.debtItems.slice(0, -1) };
+  const [first, ...rest] = view.requirements;
+  if (!first) return view;
+  const looser = /\d/.test(first.target) ? first.target.replace(/\d+/, (n) => String(Number(n) + 1)) : `${first.target} (draft)`;
+  return { ...view, requirements: [{ ...first, target: looser }, ...rest] };
+}
 
 // ---------------------------------------------------------------- the writer
 
@@ -311,12 +404,17 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
   const w = new Writer(sqlite);
   w.table("users", ["id", "email", "name", "discipline", "role", "active", "password_hash", "created_at", "updated_at", "version"]);
   w.table("criterion_templates", ["target_stage", "key", "label", "kind", "discipline", "position", "active", "created_at", "updated_at", "version"]);
-  w.table("projects", ["id", "slug", "name", "summary", "business_case", "stage", "state", "stop_cause", "stop_note", "owner_id", "stage_entered_at", "created_at", "updated_at", "version"]);
+  w.table("projects", ["id", "slug", "name", "summary", "business_case", "stage", "state", "stop_cause", "stop_note", "owner_id", "stage_entered_at", "closed_at", "created_at", "updated_at", "version"]);
   w.table("memberships", ["project_id", "user_id", "discipline", "created_at"]);
-  w.table("requirements", ["id", "project_id", "title", "description", "target", "priority", "status", "feasibility", "feasibility_note", "conditions", "assessed_by_id", "assessed_at", "created_by_id", "created_at", "updated_at", "version"]);
-  w.table("gate_reviews", ["id", "project_id", "from_stage", "target_stage", "status", "opened_by_id", "opened_at", "closed_by_id", "closed_at", "close_note", "closing_snapshot", "version"]);
-  w.table("gate_criteria", ["review_id", "key", "label", "kind", "discipline", "position", "attested_by_id", "attested_at", "attestation_note"]);
-  w.table("sign_offs", ["id", "review_id", "discipline", "user_id", "decision", "comment", "fingerprint", "signed_at", "status", "ended_at"]);
+  w.table("requirements", [
+    "id", "project_id", "title", "description", "target", "priority", "status", "feasibility",
+    "ds_feasibility", "ds_conditions", "ds_note", "ds_assessed_by_id", "ds_assessed_at", "ds_version",
+    "it_feasibility", "it_conditions", "it_note", "it_assessed_by_id", "it_assessed_at", "it_version",
+    "created_by_id", "created_at", "updated_at", "version",
+  ]);
+  w.table("gate_reviews", ["id", "project_id", "from_stage", "target_stage", "status", "opened_by_id", "opened_at", "statement", "required_approvals", "closed_by_id", "closed_at", "close_note", "closing_snapshot", "version"]);
+  w.table("gate_criteria", ["review_id", "key", "label", "kind", "discipline", "position", "attested_by_id", "attested_at", "attestation_note", "attester_discipline"]);
+  w.table("sign_offs", ["id", "review_id", "discipline", "user_id", "decision", "comment", "fingerprint", "snapshot", "signed_at", "status", "ended_at", "dismissed_by_id", "dismissed_at", "dismiss_reason"]);
   w.table("debt_items", ["id", "project_id", "register", "title", "description", "category", "benefit", "stage_incurred", "severity", "principal_days", "interest_days", "owner_id", "status", "status_note", "accepted_justification", "accepted_review_date", "strategy", "target_date", "repay_before_stage", "opened_at", "repaid_at", "created_by_id", "created_at", "updated_at", "version"]);
   w.table("repayment_steps", ["id", "debt_item_id", "position", "title", "owner_id", "due_date", "done_at", "done_by_id", "created_at", "version"]);
   w.table("temp.gen_activity", ["at", "seq", "actor_id", "project_id", "entity_type", "entity_id", "action", "summary", "before", "after", "via"]);
@@ -515,7 +613,8 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
       const version = 1 + (changes.length - 1) + (stateAt !== null ? 1 : 0);
       w.insert("projects", [
         projectId, slug, name, summary, businessCase, stage, state, stopCause,
-        stopCause ? STOP_NOTES[stopCause] : null, owner.id, stageEnteredAt, createdAt,
+        stopCause ? STOP_NOTES[stopCause] : null, owner.id, stageEnteredAt,
+        state === "stopped" || state === "retired" ? stateAt : null, createdAt,
         Math.max(stageEnteredAt, stateAt ?? 0), version,
       ]);
       w.activity({
@@ -535,12 +634,17 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         });
       }
 
-      // -- requirements
+      // -- requirements: each discipline gives its own verdict; `feasibility` is the combined one
       const passedPilotGate = changes.length > 1;
       const inProduction = stage === "production";
-      type Req = FingerprintInput["requirements"][number];
       const reqs: Req[] = [];
       const reqCount = rng.int(7, 13);
+      const reason = (f: Feasibility) =>
+        f === "feasible_with_conditions"
+          ? `Needs ${rng.pick(["a data contract with the source owner", "two more weeks of labelled data", "the new edge platform", "a service account for the API"])}.`
+          : f === "infeasible"
+            ? "The data does not support this target at the required granularity."
+            : null;
       for (let i = 0; i < reqCount; i++) {
         const id = ++ids.requirement;
         const [title, targetTemplate] = rng.pick(REQUIREMENTS);
@@ -550,26 +654,30 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const reqCreated = createdAt + Math.floor(rng.float() * setupWindow) + MINUTE;
         const description = `${title} for ${name.toLowerCase()}. Agreed with the planners in the kick-off.`;
         const withdrawn = rng.chance(0.05) && !(passedPilotGate && priority === "must");
-        let feasibility: keyof typeof feasibilityLabel = "unassessed";
+        // Past a gate, what it needed holds: both disciplines found it feasible.
         const mustHold = (passedPilotGate && priority === "must") || inProduction;
-        if (mustHold || rng.chance(passedPilotGate ? 0.85 : 0.7)) {
-          feasibility = mustHold
-            ? rng.weighted([["feasible", 70], ["feasible_with_conditions", 30]] as const)
-            : rng.weighted([["feasible", 65], ["feasible_with_conditions", 25], ["infeasible", 10]] as const);
-        }
-        const conditions =
-          feasibility === "feasible_with_conditions"
-            ? `Needs ${rng.pick(["a data contract with the source owner", "two more weeks of labelled data", "the new edge platform", "a service account for the API"])}.`
-            : feasibility === "infeasible"
-              ? "The data does not support this target at the required granularity."
-              : null;
-        const feasibilityNote = feasibility !== "unassessed" && rng.chance(0.4) ? "Checked against last quarter's data." : null;
+        const assessed = mustHold || rng.chance(passedPilotGate ? 0.85 : 0.7);
+        const verdictFor = (): Feasibility => {
+          if (mustHold) return rng.weighted([["feasible", 80], ["feasible_with_conditions", 20]] as const);
+          if (!assessed || rng.chance(0.12)) return "unassessed";
+          return rng.weighted([["feasible", 70], ["feasible_with_conditions", 22], ["infeasible", 8]] as const);
+        };
+        const dsFeasibility = verdictFor();
+        const itFeasibility = verdictFor();
+        const dsConditions = reason(dsFeasibility);
+        const itConditions = reason(itFeasibility);
+        const dsNote = dsFeasibility !== "unassessed" && rng.chance(0.4) ? "Checked against last quarter's data." : null;
+        const itNote = itFeasibility !== "unassessed" && rng.chance(0.3) ? "Fits the platform we already run." : null;
+        const feasibility = combinedFeasibility(dsFeasibility, itFeasibility);
         let v = 1;
         let updatedAt = reqCreated;
-        const snap = (over: Partial<Req> & { version: number }) => ({
-          title, description, target, priority, status: "active", feasibility: "unassessed",
-          feasibilityNote: null, conditions: null, ...over,
+        // As app/models/requirements.server.ts writes a requirement into its activity rows.
+        const unassessedSnap = () => ({
+          title, description, target, priority, status: "active" as string, feasibility: "unassessed" as Feasibility,
+          dsFeasibility: "unassessed" as Feasibility, dsConditions: null as string | null, dsNote: null as string | null,
+          itFeasibility: "unassessed" as Feasibility, itConditions: null as string | null, itNote: null as string | null,
         });
+        const snap = (over: Partial<ReturnType<typeof unassessedSnap>> & { version: number }) => ({ ...unassessedSnap(), ...over });
         // A third of the targets were sharpened once before anyone assessed them.
         const firstTarget = rng.chance(0.33) ? target.replace(/\d+/, (n) => String(Number(n) + 1)) : target;
         w.activity({
@@ -578,8 +686,6 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           summary: `${nameOf(author)} stated “${title}” (${priorityLabel[priority]}: ${firstTarget})`,
           after: snap({ target: firstTarget, version: 1 }),
         });
-        let assessedBy: number | null = null;
-        let assessedAt: number | null = null;
         const assessAt = reqCreated + Math.floor(rng.float() * setupWindow) + 2 * MINUTE;
         if (firstTarget !== target) {
           const at = reqCreated + Math.floor((assessAt - reqCreated) / 2);
@@ -588,46 +694,64 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           w.activity({
             at, actorId: author, projectId, entityType: "requirement", entityId: id,
             action: "requirement.updated",
-            summary: `${nameOf(author)} edited “${title}” (target)`,
+            summary: `${nameOf(author)} revised “${title}”`,
             before: snap({ target: firstTarget, version: v - 1 }),
             after: snap({ version: v }),
           });
         }
-        if (feasibility !== "unassessed") {
-          assessedBy = assessor();
-          assessedAt = assessAt;
-          v += 1;
-          updatedAt = assessedAt;
-          w.activity({
-            at: assessedAt, actorId: assessedBy, projectId, entityType: "requirement", entityId: id,
-            action: "requirement.assessed",
-            summary: `${nameOf(assessedBy)} assessed “${title}” as ${feasibilityLabel[feasibility].toLowerCase()}`,
-            before: snap({ version: v - 1 }),
-            after: snap({ feasibility, feasibilityNote, conditions, version: v }),
-          });
-        }
-        if (withdrawn) {
-          const at = rng.between(updatedAt + HOUR, lifeEnd - MINUTE);
+        // The two verdicts, in a random order, the second a little after the first.
+        let state = unassessedSnap();
+        const verdicts = { data_science: { by: null as number | null, at: null as number | null }, it: { by: null as number | null, at: null as number | null } };
+        const order: VerdictDiscipline[] = rng.chance(0.5) ? ["data_science", "it"] : ["it", "data_science"];
+        let at = assessAt;
+        for (const d of order) {
+          const f = d === "data_science" ? dsFeasibility : itFeasibility;
+          if (f === "unassessed") continue;
+          const by = memberOf(d);
+          const next =
+            d === "data_science"
+              ? { ...state, dsFeasibility: f, dsConditions, dsNote }
+              : { ...state, itFeasibility: f, itConditions, itNote };
+          next.feasibility = combinedFeasibility(next.dsFeasibility, next.itFeasibility);
           v += 1;
           updatedAt = at;
+          verdicts[d] = { by, at };
           w.activity({
-            at, actorId: author, projectId, entityType: "requirement", entityId: id,
+            at, actorId: by, projectId, entityType: "requirement", entityId: id,
+            action: "requirement.assessed",
+            summary: `${nameOf(by)} assessed “${title}” for ${disciplineLabel[d]} as ${feasibilityLabel[f].toLowerCase()}`,
+            before: { ...state, version: v - 1 },
+            after: { ...next, version: v },
+          });
+          state = next;
+          at += MINUTE + Math.floor(rng.float() * setupWindow * 0.5);
+        }
+        if (withdrawn) {
+          const when = rng.between(updatedAt + HOUR, lifeEnd - MINUTE);
+          v += 1;
+          updatedAt = when;
+          w.activity({
+            at: when, actorId: author, projectId, entityType: "requirement", entityId: id,
             action: "requirement.withdrawn",
             summary: `${nameOf(author)} withdrew “${title}”`,
-            before: snap({ feasibility, feasibilityNote, conditions, version: v - 1 }),
-            after: snap({ status: "withdrawn", feasibility, feasibilityNote, conditions, version: v }),
+            before: { ...state, version: v - 1 },
+            after: { ...state, status: "withdrawn", version: v },
           });
         }
         const status = withdrawn ? "withdrawn" : "active";
         w.insert("requirements", [
-          id, projectId, title, description, target, priority, status, feasibility, feasibilityNote,
-          conditions, assessedBy, assessedAt, author, reqCreated, updatedAt, v,
+          id, projectId, title, description, target, priority, status, feasibility,
+          dsFeasibility, dsConditions, dsNote, verdicts.data_science.by, verdicts.data_science.at, dsFeasibility === "unassessed" ? 1 : 2,
+          itFeasibility, itConditions, itNote, verdicts.it.by, verdicts.it.at, itFeasibility === "unassessed" ? 1 : 2,
+          author, reqCreated, updatedAt, v,
         ]);
-        reqs.push({ id, title, description, target, priority, status, feasibility, conditions, feasibilityNote });
+        reqs.push({
+          id, title, description, target, priority, status, feasibility,
+          dsFeasibility, dsConditions, dsNote, itFeasibility, itConditions, itNote,
+        });
       }
 
       // -- debt items
-      type Item = FingerprintInput["debtItems"][number] & { openedAt: number; settledAt: number | null };
       const items: Item[] = [];
       const itemCount = rng.int(12, 28);
       for (let i = 0; i < itemCount; i++) {
@@ -717,8 +841,10 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         }
         const steps: Item["steps"] = [];
         const stepRows: Row[] = []; // written after the item (foreign key)
-        const doneEnd = settledAt ?? lifeEnd - MINUTE;
-        // When steps were done: in order, after every step exists; the last one settles a repaid item.
+        // Steps never settle an item (app/domain/debt.ts): a repaid item's last step is done just
+        // before someone marks it repaid, with a note.
+        const doneEnd = settledAt != null ? settledAt - MINUTE : lifeEnd - MINUTE;
+        // When steps were done: in order, after every step exists.
         const firstDone = planAt + stepCount * HOUR + MINUTE;
         const doneTimes = Array.from({ length: doneCount }, () => rng.between(firstDone, doneEnd)).sort((a, b) => a - b);
         if (status === "repaid" && doneCount > 0) doneTimes[doneCount - 1] = Math.max(doneEnd, doneTimes[doneCount - 1]);
@@ -743,25 +869,22 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         }
         for (let s = 0; s < doneCount; s++) {
           const step = steps[s];
-          const allDone = status === "repaid" && s === stepCount - 1;
-          const after = allDone ? "repaid" : "repaying";
           const doer = step.ownerId ?? creator;
           v += 1;
           updatedAt = Math.max(updatedAt, doneTimes[s]);
           w.activity({
             ...base, actorId: doer, at: doneTimes[s], action: "debt.step_done",
-            summary: `${nameOf(doer)} marked step ${s + 1} “${step.title}” of “${title}” done${s === 0 || allDone ? `; the item is now ${debtStatusLabel[after].toLowerCase()}` : ""}`,
+            summary: `${nameOf(doer)} marked step ${s + 1} “${step.title}” of “${title}” done${s === 0 ? `; the item is now ${debtStatusLabel.repaying.toLowerCase()}` : ""}`,
             before: { stepId: step.id, done: false, status: s === 0 ? "open" : "repaying" },
-            after: { stepId: step.id, done: true, status: after },
+            after: { stepId: step.id, done: true, status: "repaying" },
           });
         }
         let statusNote: string | null = null;
         let acceptedJustification: string | null = null;
         let acceptedReviewDate: string | null = null;
-        if (status === "repaid" && stepCount > 0) statusNote = "All repayment steps are done.";
-        if ((status === "repaid" && stepCount === 0) || status === "accepted") {
+        if (status === "repaid" || status === "accepted") {
           const actor = ownerId ?? creator;
-          if (status === "repaid") statusNote = "Fixed as part of the next release.";
+          if (status === "repaid") statusNote = stepCount > 0 ? "All repayment steps are done; the new path runs in production." : "Fixed as part of the next release.";
           else {
             acceptedJustification = "Cheaper to live with than to fix this year; revisit at the next review.";
             acceptedReviewDate = utcDate(settledAt! + rng.int(60, 240) * DAY);
@@ -774,7 +897,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
               status === "accepted"
                 ? `${nameOf(actor)} accepted “${title}” until a review on ${acceptedReviewDate}: ${acceptedJustification}`
                 : `${nameOf(actor)} marked “${title}” repaid: ${statusNote}`,
-            before: { status: "open", statusNote: null, repaidAt: null, acceptedJustification: null, acceptedReviewDate: null },
+            before: { status: doneCount > 0 ? "repaying" : "open", statusNote: null, repaidAt: null, acceptedJustification: null, acceptedReviewDate: null },
             after: { status, statusNote, repaidAt: status === "repaid" ? settledAt : null, acceptedJustification, acceptedReviewDate },
           });
         }
@@ -792,13 +915,14 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
       for (const plan of reviewPlans) {
         const reviewId = ++ids.review;
         const opener = rng.chance(0.7) ? owner.id : anyMember();
-        const criteria = DEFAULT_CRITERIA[plan.to as "pilot" | "production"];
+        const target = plan.to as "pilot" | "production";
+        const criteria = DEFAULT_CRITERIA[target];
+        const statement = rng.pick(STATEMENTS[target]);
         const closing = plan.status === "promoted" || plan.status === "withdrawn";
         const horizon = plan.closedAt ?? now - MINUTE;
         const childRows: [string, Row][] = []; // criteria and sign-offs, written after the review
         // Attestations
-        const attestations: FingerprintInput["attestations"] = [];
-        const criterionRows: Array<{ key: string; label: string; kind: string; attestedById: number | null; attestedAt: number | null; note: string | null }> = [];
+        const criterionRows: CriterionRow[] = [];
         criteria.forEach((c, position) => {
           let attestedById: number | null = null;
           let attestedAt: number | null = null;
@@ -807,23 +931,18 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             attestedById = c.discipline ? memberOf(c.discipline) : anyMember();
             attestedAt = rng.between(plan.openedAt + MINUTE, Math.max(plan.openedAt + 2 * MINUTE, horizon - 2 * HOUR));
             note = rng.pick(["Checked with the team.", "See the runbook in the wiki.", "Reviewed in the weekly; evidence attached to the ticket.", "Confirmed by the platform team."]);
-            attestations.push({ key: c.key, attestedById, note });
           }
-          childRows.push(["gate_criteria", [reviewId, c.key, c.label, c.kind, c.discipline, position, attestedById, attestedAt, note]]);
-          criterionRows.push({ key: c.key, label: c.label, kind: c.kind, attestedById, attestedAt, note });
+          childRows.push(["gate_criteria", [reviewId, c.key, c.label, c.kind, c.discipline, position, attestedById, attestedAt, note, attestedById == null ? null : people[attestedById - 1].discipline]]);
+          criterionRows.push({ key: c.key, label: c.label, kind: c.kind, discipline: c.discipline, attestedById, attestedAt, note });
         });
-        // The live fingerprint of the open review, as app/models/gates.server.ts computes it.
-        const fingerprint =
-          plan.status === "open"
-            ? gateFingerprint({
-                requirements: reqs,
-                attestations,
-                debtItems: items.filter((d) => d.status === "open" || d.status === "repaying"),
-              })
-            : null;
-        // Sign-offs
-        const signed: Array<{ discipline: Discipline; status: string }> = [];
-        for (const discipline of ["business", "data_science", "it"] as const) {
+        // Each discipline's live view of an open review, as the model's currentViews builds it;
+        // a closed review is judged by its closing snapshot, whose fingerprints stand for the
+        // content as it stood then (not rebuilt here).
+        const views = plan.status === "open" ? viewsOf(gateContent(reqs, items, criterionRows, people)) : null;
+        const closingPrints = Object.fromEntries(DISCIPLINES.map((d) => [d, rng.hex(64)])) as Record<Discipline, string>;
+        // Sign-offs: one member per discipline at most, sometimes after an earlier request for changes.
+        const signed: Array<{ id: number; discipline: Discipline; userId: number; decision: string; standing: string }> = [];
+        for (const discipline of DISCIPLINES) {
           const signs = plan.status === "promoted" || rng.chance(plan.status === "open" ? 0.55 : 0.4);
           if (!signs) continue;
           const signer = memberOf(discipline);
@@ -836,53 +955,85 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             const earlierId = ++ids.signOff;
             const earlierAt = rng.between(plan.openedAt + 10 * MINUTE, signedAt - MINUTE);
             const comment = "The monitoring plan is missing; add it and I will approve.";
-            childRows.push(["sign_offs", [earlierId, reviewId, discipline, signer, "changes_requested", comment, rng.hex(64), earlierAt, "superseded", signedAt]]);
+            const print = rng.hex(64);
+            childRows.push(["sign_offs", [earlierId, reviewId, discipline, signer, "changes_requested", comment, print, null, earlierAt, "superseded", signedAt, null, null, null]]);
             w.activity({
               at: earlierAt, actorId: signer, projectId, entityType: "sign_off", entityId: earlierId,
               action: "gate.signed_off",
               summary: `${nameOf(signer)} signed for ${disciplineLabel[discipline]}: ${decisionLabel.changes_requested.toLowerCase()}`,
-              after: { reviewId, discipline, decision: "changes_requested", comment, fingerprint: "(earlier)", conditionDebtItemIds: [] },
+              after: { reviewId, discipline, decision: "changes_requested", comment, fingerprint: print, conditionDebtItemIds: [] },
             });
             signedAt = Math.max(signedAt, earlierAt + MINUTE);
           }
           const id = ++ids.signOff;
           const comment = decision === "changes_requested" ? "The must-haves are not all assessed yet." : rng.chance(0.5) ? "Looks good from our side." : "";
-          const stale = plan.status === "open" && rng.chance(0.2);
-          const print = fingerprint && !stale ? fingerprint : rng.hex(64);
-          childRows.push(["sign_offs", [id, reviewId, discipline, signer, decision, comment, print, signedAt, "current", null]]);
+          // On an open review: the signer's discipline's view when they signed (today's, unless
+          // their concerns changed since: then it is stale and says what changed).
+          let print = closingPrints[discipline];
+          let snapshot: string | null = null;
+          if (views) {
+            const view = rng.chance(0.2) ? staleView(views[discipline]) : views[discipline];
+            snapshot = canonicalView(view);
+            print = viewFingerprint(view);
+          }
+          // The owner dismisses some requests for changes with a reason.
+          const dismissed = plan.status === "open" && decision === "changes_requested" && signedAt < now - 2 * HOUR && rng.chance(0.25);
+          const dismissedAt = dismissed ? rng.between(signedAt + MINUTE, now - MINUTE) : null;
+          const dismissReason = dismissed ? rng.pick(DISMISS_REASONS) : null;
+          childRows.push(["sign_offs", [id, reviewId, discipline, signer, decision, comment, print, snapshot, signedAt, "current", null, dismissed ? owner.id : null, dismissedAt, dismissReason]]);
           w.activity({
             at: signedAt, actorId: signer, projectId, entityType: "sign_off", entityId: id,
             action: "gate.signed_off",
             summary: `${nameOf(signer)} signed for ${disciplineLabel[discipline]}: ${decisionLabel[decision].toLowerCase()}`,
             after: { reviewId, discipline, decision, comment, fingerprint: print, conditionDebtItemIds: [] },
           });
-          signed.push({ discipline, status: decision === "approve" ? "approved" : "changes_requested" });
+          if (dismissed) {
+            w.activity({
+              at: dismissedAt!, actorId: owner.id, projectId, entityType: "sign_off", entityId: id,
+              action: "gate.changes_request_dismissed",
+              summary: `${owner.name} dismissed ${nameOf(signer)}'s request for changes (${disciplineLabel[discipline]}): ${dismissReason}`,
+              before: { dismissed: false },
+              after: { dismissed: true, reason: dismissReason },
+            });
+          }
+          signed.push({ id, discipline, userId: signer, decision, standing: decision === "approve" ? "approved" : "changes_requested" });
         }
+        // As app/models/gate-reviews-read.server.ts closingSnapshot writes it.
         const snapshot = closing && !plan.closedByStop
           ? JSON.stringify({
-              fingerprint: rng.hex(64),
+              fingerprints: closingPrints,
               criteria: criterionRows.map((c) => ({
                 key: c.key, label: c.label, kind: c.kind, met: plan.status === "promoted" || c.kind === "auto",
                 detail: c.kind === "auto" ? "Met when the review closed." : c.attestedById ? "Attested." : "Not attested yet.",
-                attestedByName: c.attestedById ? nameOf(c.attestedById) : null, attestedAt: c.attestedAt, attestationNote: c.note,
+                attestedByName: c.attestedById ? nameOf(c.attestedById) : null, attestedAt: c.attestedAt, attestationNote: c.note, evidenceUrl: null,
               })),
-              panels: (["business", "data_science", "it"] as const).map((d) => ({ discipline: d, status: signed.find((s) => s.discipline === d)?.status ?? "missing" })),
+              panels: DISCIPLINES.map((d) => {
+                const own = signed.filter((s) => s.discipline === d);
+                const approvals = own.filter((s) => s.standing === "approved").length;
+                return {
+                  discipline: d,
+                  status: own.some((s) => s.standing === "changes_requested") ? "changes_requested" : approvals ? "approved" : "missing",
+                  approvals,
+                  required: 1,
+                  signOffs: own.map((s) => ({ id: s.id, userName: nameOf(s.userId), decision: s.decision, standing: s.standing, changes: [] })),
+                };
+              }),
               blockers: plan.status === "promoted" ? [] : ["Withdrawn before every discipline approved."],
               requirements: reqs,
               debtItems: items
                 .filter((d) => d.openedAt < plan.closedAt! && (d.settledAt == null || d.settledAt > plan.closedAt!))
-                .map((d) => ({ id: d.id, register: d.register, title: d.title, status: "open", severity: d.severity, ownerId: d.ownerId, strategy: d.strategy, targetDate: d.targetDate, repayBeforeStage: d.repayBeforeStage, principalDays: d.principalDays, interestDays: d.interestDays, stepCount: d.steps.length, steps: [] })),
+                .map((d) => ({ id: d.id, register: d.register, title: d.title, status: "open", severity: d.severity, ownerId: d.ownerId, strategy: d.strategy, targetDate: d.targetDate, repayBeforeStage: d.repayBeforeStage, principalDays: d.principalDays, interestDays: d.interestDays, signOffId: null, stepCount: d.steps.length, steps: [] })),
             })
           : null;
         const closedBy = closing ? owner.id : null;
         const closeNote = plan.closedByStop ? "Project stopped" : plan.status === "withdrawn" ? "Not ready yet; we reopen once the data contract is signed." : null;
-        w.insert("gate_reviews", [reviewId, projectId, plan.from, plan.to, plan.status, opener, plan.openedAt, closedBy, plan.closedAt, closeNote, snapshot, closing ? 2 : 1]);
+        w.insert("gate_reviews", [reviewId, projectId, plan.from, plan.to, plan.status, opener, plan.openedAt, statement, 1, closedBy, plan.closedAt, closeNote, snapshot, closing ? 2 : 1]);
         for (const [table, row] of childRows) w.insert(table, row);
         w.activity({
           at: plan.openedAt, actorId: opener, projectId, entityType: "gate_review", entityId: reviewId,
           action: "gate.review_opened",
           summary: `${nameOf(opener)} opened a gate review: ${stageShortLabel[plan.from]} → ${stageShortLabel[plan.to]}`,
-          after: { reviewId, fromStage: plan.from, targetStage: plan.to, criteria: criteria.map((c) => c.key) },
+          after: { reviewId, fromStage: plan.from, targetStage: plan.to, statement, requiredApprovals: 1, criteria: criteria.map((c) => c.key) },
         });
         for (const c of criterionRows) {
           if (!c.attestedById) continue;
@@ -890,8 +1041,8 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             at: c.attestedAt!, actorId: c.attestedById, projectId, entityType: "gate_criterion", entityId: null,
             action: "gate.attested",
             summary: `${nameOf(c.attestedById)} attested “${c.label}”`,
-            before: { attestedById: null, note: null },
-            after: { attestedById: c.attestedById, note: c.note },
+            before: { attestedById: null, note: null, evidenceUrl: null },
+            after: { attestedById: c.attestedById, note: c.note, evidenceUrl: null },
           });
         }
         if (plan.status === "promoted") {
@@ -918,18 +1069,22 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const withdrawn = reviewPlans.find((r) => r.closedByStop);
         const withdrawnId = withdrawn ? ids.review - reviewPlans.length + 1 + reviewPlans.indexOf(withdrawn) : null;
         const verb = { on_hold: "put on hold", stopped: "stopped", retired: "retired", active: "resumed" }[state];
+        // A stopped project keeps its open debt open (changeProjectState with openDebt "keep").
+        const kept = state === "stopped" ? items.filter((d) => d.status === "open" || d.status === "repaying").length : 0;
         w.activity({
           at: stateAt, actorId: owner.id, projectId, entityType: "project", entityId: projectId,
           action: "project.state_changed",
           summary:
             `${owner.name} ${verb} ${name}` +
             (stopCause ? ` (${stopCauseLabel[stopCause as keyof typeof stopCauseLabel]}: ${STOP_NOTES[stopCause]})` : "") +
-            (withdrawnId ? "; the open gate review was withdrawn" : ""),
+            (withdrawnId ? "; the open gate review was withdrawn" : "") +
+            (kept ? `; ${kept} open debt ${kept === 1 ? "item stays" : "items stay"} open` : ""),
           before: { state: "active" },
           after: {
             state,
             ...(stopCause ? { stopCause, stopNote: STOP_NOTES[stopCause] } : {}),
             ...(withdrawnId ? { withdrawnReviewId: withdrawnId } : {}),
+            ...(kept ? { openDebt: "keep", openDebtCount: kept } : {}),
           },
         });
       }
