@@ -46,7 +46,7 @@ beforeAll(async () => {
   await post("/projects/line-3-maintenance/team", bea, { intent: "add", userId: optionValue(team, DAN.name), discipline: "data_science" });
   await post("/projects/line-3-maintenance/team", bea, { intent: "add", userId: optionValue(team, IDA.name), discipline: "it" });
   await post("/projects/line-3-maintenance/requirements", bea, { intent: "create", title: "Warn 48 h before a press fails", target: "48 h, precision ≥ 0.8", priority: "must", description: "" });
-  await post("/projects/line-3-maintenance/gate", bea, { intent: "open" });
+  await post("/projects/line-3-maintenance/gate", bea, { intent: "open", statement: "Business case confirmed; ready for the gate." });
   const gate = await html("/projects/line-3-maintenance/gate", bea);
   const reviewId = /name="reviewId" value="(\d+)"/.exec(gate)![1];
   await post("/projects/line-3-maintenance/gate", bea, { intent: "sign", reviewId, discipline: "business", decision: "approve", comment: "" });

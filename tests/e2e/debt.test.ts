@@ -1,8 +1,9 @@
 /**
  * Debt end to end: a member logs an organizational debt item, gives it a two-step plan (a step
- * due after the target date is refused next to the field), completes both steps, sees it
- * repaid with its history, finds it on /debt and downloads the CSV. Plus an axe scan of the
- * debt pages.
+ * due after the target date is refused next to the field), completes both steps, is asked to
+ * mark it repaid with a note, sees it repaid with its history, finds it on /debt and downloads
+ * the CSV. Stopping a project writes its open debt off with a reason; an admin reopens it.
+ * Plus an axe scan of the debt pages.
  */
 import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
@@ -112,24 +113,35 @@ describe("debt registers", () => {
     await expect(page.locator(".debt-steps > li").count()).resolves.toBe(2);
     expect(await seriousViolations(page)).toEqual([]);
 
-    // complete the steps: repaying, then repaid
+    // complete the steps: repaying; the last one proposes "repaid", which still takes a note
     const status = page.getByRole("region", { name: "Status" });
     await expect(status.textContent()).resolves.toContain("Open");
     await page.getByRole("button", { name: "Mark done: Name a data owner for the sensor feed" }).click();
     await page.getByText("Step marked done.").waitFor();
     await expect(status.textContent()).resolves.toContain("Repaying");
     await page.getByRole("button", { name: "Mark done: Automate dropout and duplicate checks" }).click();
-    await page.getByText("Every step is done, so the item is repaid.").waitFor();
+    await page.waitForURL(/propose=repaid/);
+    const proposal = page.getByRole("region", { name: "All steps are done. Mark the item repaid?" });
+    await proposal.waitFor();
+    await expect(status.textContent()).resolves.toContain("Repaying");
+    expect(await seriousViolations(page)).toEqual([]);
+    await proposal.getByRole("button", { name: "Yes, mark repaid" }).click();
+    await page.getByText("Say how the debt was repaid.").waitFor();
+    await expect(status.textContent()).resolves.toContain("Repaying");
+    await proposal.getByLabel("How was it repaid?").fill("The checks run on every load; the sensor feed has an owner.");
+    await proposal.getByRole("button", { name: "Yes, mark repaid" }).click();
+    await page.getByText("The item is repaid. Its history stays here.").waitFor();
     await expect(status.textContent()).resolves.toContain("Repaid");
     await expect(page.getByRole("button", { name: /^Mark (not )?done/ }).count()).resolves.toBe(0);
 
     const history = page.getByRole("region", { name: "History" }).getByRole("listitem");
     const lines = await history.allTextContents();
-    expect(lines).toHaveLength(6);
-    expect(lines[0]).toContain("marked step 2 “Automate dropout and duplicate checks”");
-    expect(lines[0]).toContain("the item is now repaid");
-    expect(lines[1]).toContain("the item is now repaying");
-    expect(lines[5]).toContain(`Ada Admin logged “${TITLE}” in the organizational debt register`);
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toContain(`marked “${TITLE}” repaid: The checks run on every load`);
+    expect(lines[1]).toContain("marked step 2 “Automate dropout and duplicate checks”");
+    expect(lines[1]).not.toContain("the item is now");
+    expect(lines[2]).toContain("the item is now repaying");
+    expect(lines[6]).toContain(`Ada Admin logged “${TITLE}” in the organizational debt register`);
 
     // the register lists it as repaid
     await page.getByRole("link", { name: "Back to the register" }).click();
@@ -161,6 +173,69 @@ describe("debt registers", () => {
     expect(lines2).toHaveLength(3); // header, the one item, and the final CRLF
     expect(lines2[1]).toContain(`Press line 3 predictive maintenance,Organizational,${TITLE},Data quality,High,Repaid,Ada Admin,6,1.5,`);
     expect(lines2[1]).toContain(",2099-12-31,");
+  });
+
+  it("stops a project writing off its open debt with a reason; an admin reopens it", async () => {
+    const created = await fetch(new URL("/projects/new", e2e.server.url), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: e2e.server.url, Cookie: adminCookie },
+      body: new URLSearchParams({ name: "Churn model for the call centre", summary: "", businessCase: "", ownerId: "1" }),
+    });
+    const churn = new URL(created.headers.get("Location")!, e2e.server.url).pathname.split("/")[2];
+    const logged = await fetch(new URL(`/projects/${churn}/debt`, e2e.server.url), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: e2e.server.url, Cookie: adminCookie },
+      body: new URLSearchParams({
+        intent: "create",
+        register: "technical",
+        title: "Scores computed in a spreadsheet",
+        category: "manual_steps",
+        stageIncurred: "poc",
+        severity: "medium",
+        principalDays: "4",
+        interestDays: "1",
+      }),
+    });
+    expect(logged.status).toBe(302);
+    const itemPath = new URL(logged.headers.get("Location")!, e2e.server.url).pathname;
+
+    const page = await asAdmin();
+    await page.goto(`/projects/${churn}`);
+    await page.getByRole("link", { name: "Stop project…" }).click();
+    await page.getByLabel("Why did it stop?").selectOption({ label: "Other" });
+    await page.getByLabel("What happened").fill("The call centre moved to a vendor product.");
+    const choice = page.getByRole("group", { name: "What happens to its 1 open debt item?" });
+    await choice.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    // no choice: refused, the message next to the choice, the input kept
+    await page.getByRole("button", { name: "Stop the project" }).click();
+    await choice.getByText("Say what happens to the 1 open debt item: write it off or keep it open.").waitFor();
+    await expect(page.getByLabel("What happened").inputValue()).resolves.toBe("The call centre moved to a vendor product.");
+    await choice.getByLabel("Write it off").check();
+    await page.getByLabel("Why write it off?").fill("The vendor product replaces the spreadsheet.");
+    await page.getByRole("button", { name: "Stop the project" }).click();
+    await page.getByText("The project was stopped and its open debt written off.", { exact: false }).waitFor();
+
+    // the item says so, with the reason, and no longer changes
+    await page.goto(itemPath);
+    const status = page.getByRole("region", { name: "Status" });
+    await expect(status.textContent()).resolves.toContain("Written off");
+    await expect(status.textContent()).resolves.toContain("Why it was written off: The vendor product replaces the spreadsheet.");
+    const history = await page.getByRole("region", { name: "History" }).getByRole("listitem").allTextContents();
+    expect(history[0]).toContain("wrote off “Scores computed in a spreadsheet” when Churn model for the call centre was stopped");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // the admin reopens the project with a reason
+    await page.goto(`/projects/${churn}`);
+    await page.getByRole("link", { name: "Reopen…" }).click();
+    await page.getByRole("button", { name: "Reopen the project" }).click();
+    await page.getByText("Say in a sentence why the project is reopened.").waitFor();
+    await page.getByLabel("Why reopen it?").fill("The vendor contract fell through.");
+    await page.getByRole("button", { name: "Reopen the project" }).click();
+    await page.getByText("The project is active again. Written-off debt stays written off.").waitFor();
+    await page.getByRole("link", { name: "Stop project…" }).waitFor();
   });
 
   it("shows a non-member everything but no forms", async () => {

@@ -17,6 +17,7 @@ import { closeDb } from "../../db/client.server";
 import { attest, getReview, openReview, promote, signOff } from "~/models/gates.server";
 import { createProject } from "~/models/projects.server";
 import { assessRequirement, createRequirement, updateRequirement } from "~/models/requirements.server";
+import { addComment } from "~/models/review-comments.server";
 import { addMember } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";
 import { ARTIFACTS_DIR } from "../support/browser";
@@ -53,19 +54,26 @@ beforeAll(async () => {
     target: "warn >= 48 h ahead, precision >= 0.8",
     priority: "must",
   });
+  assessRequirement({
+    actor: actorOf(scientist),
+    requirementId: stated.id,
+    feasibility: "feasible",
+    note: "Two years of labelled failures.",
+    conditions: "",
+  });
   const requirement = assessRequirement({
     actor: actorOf(operator),
     requirementId: stated.id,
-    version: stated.version,
-    feasibility: "feasible",
+    feasibility: "feasible_with_conditions",
     note: "Sensors sample at 1 Hz; enough.",
-    conditions: "",
+    conditions: "A named on-call rota.",
   });
-  const review = openReview({ actor: actorOf(business), projectId: project.id });
+  const review = openReview({ actor: actorOf(business), projectId: project.id, statement: "Six months of data and a working model." });
   for (const c of getReview(review.id)!.criteria.filter((c) => c.kind === "attestation")) {
     attest({ actor: actorOf(scientist), reviewId: review.id, key: c.key, note: `Checked: ${c.label}` });
   }
-  signOff({ actor: actorOf(operator), reviewId: review.id, decision: "changes_requested", comment: "Name the on-call rota first." });
+  const objection = signOff({ actor: actorOf(operator), reviewId: review.id, decision: "changes_requested", comment: "Name the on-call rota first." });
+  addComment({ actor: actorOf(business), reviewId: review.id, body: "The rota is at https://wiki.example.com/rota.", replyToSignOffId: objection.id });
   signOff({ actor: actorOf(business), reviewId: review.id, decision: "approve", comment: "The business case holds." });
   signOff({ actor: actorOf(scientist), reviewId: review.id, decision: "approve", comment: "Model is ready for a pilot." });
   signOff({ actor: actorOf(operator), reviewId: review.id, decision: "approve", comment: "On-call rota named." });
@@ -79,7 +87,7 @@ beforeAll(async () => {
     target: "warn >= 72 h ahead",
     priority: "must",
   });
-  const next = openReview({ actor: actorOf(business), projectId: project.id });
+  const next = openReview({ actor: actorOf(business), projectId: project.id, statement: "The team is ready for this gate." });
   world = { slug: project.slug, reviewId: review.id, openReviewId: next.id, readerCookie: signInAs(reader) };
 });
 
@@ -119,6 +127,15 @@ describe("the gate dossier page", () => {
     expect(fingerprints).toHaveLength(4);
     for (const f of fingerprints) expect(f).toMatch(/^[0-9a-f]{64}$/);
     await page.getByText("Name the on-call rota first.").waitFor();
+    // Why it was opened, both verdicts, and the conversation with its link.
+    await page.getByText("Six months of data and a working model.").waitFor();
+    await page.getByRole("columnheader", { name: "IT operations' verdict" }).waitFor();
+    await page.getByRole("cell", { name: /^Feasible with conditions\s*Conditions: A named on-call rota\./ }).waitFor();
+    const conversation = page.getByRole("region", { name: /^Conversation/ });
+    await conversation.getByText(/in reply to Olga Operations's request for changes/).waitFor();
+    await expect(conversation.getByRole("link", { name: "https://wiki.example.com/rota" }).getAttribute("rel")).resolves.toBe(
+      "noopener noreferrer nofollow ugc",
+    );
     await page.getByText(/^Attested on .+ UTC by Farid Science\.$/).first().waitFor();
     // The print button appears once the page is hydrated.
     await page.getByRole("button", { name: "Print…" }).waitFor();
@@ -167,7 +184,10 @@ describe("the gate dossier page", () => {
     expect(response.headers()["content-type"]).toMatch(/^application\/json/);
     expect(response.headers()["content-disposition"]).toMatch(/^inline;/);
     const body = await response.json();
+    expect(body.format).toBe("triad.gate-dossier/2");
     expect(body.content).toBe("closing_snapshot");
+    expect(body.review.statement).toBe("Six months of data and a working model.");
+    expect(body.comments).toHaveLength(1);
     expect(body.signOffs).toHaveLength(4);
     expect(body.requirements[0].title).toBe("Warn before a press fails");
   });

@@ -1,8 +1,8 @@
 /**
  * The heart of Triad in a real browser: a project walks from PoC to Pilot as three different
- * people. Business states a requirement, IT assesses it, data science opens the gate review
- * and attests the checklist, each of the three signs in their own panel, and the promotion
- * shows on the overview.
+ * people. Business states a requirement, IT and data science each give their verdict, data
+ * science opens the gate review (saying why now) and attests the checklist, each of the three
+ * signs in their own panel, and the promotion shows on the overview.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -44,7 +44,16 @@ async function openTab(page: Page, name: string) {
 const labelled = (verb: string, label: string) =>
   new RegExp(`^${verb}\\s*:\\s*${label.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`);
 
-const panel = (page: Page, discipline: string) => page.getByRole("region", { name: new RegExp(discipline) });
+const panel = (page: Page, discipline: string) => page.getByRole("region", { name: new RegExp(`^${discipline}`) });
+
+/** A member gives their own discipline's verdict "feasible" on the requirement. */
+async function giveVerdict(page: Page, note: string) {
+  await page.getByRole("link", { name: `Give your verdict on ${REQUIREMENT}` }).click();
+  await page.getByRole("radio", { name: "Feasible", exact: true }).check();
+  await page.getByLabel("Note", { exact: true }).fill(note);
+  await page.getByRole("button", { name: "Save your verdict" }).click();
+  await toast(page, `Your verdict on “${REQUIREMENT}” is saved: feasible.`);
+}
 
 describe("from PoC to Pilot with three people", () => {
   it("business states, IT assesses, each discipline signs, and the project is promoted", async () => {
@@ -64,8 +73,8 @@ describe("from PoC to Pilot with three people", () => {
       [DAN, "Data science"],
       [IVY, "IT operations"],
     ] as const) {
-      await bea.getByLabel("Person").selectOption({ label: `${person.name} (${person.email})` });
-      await bea.getByLabel("Discipline on this project").selectOption({ label: discipline });
+      // A seat is the person's own discipline: the list says which.
+      await bea.getByLabel("Person").selectOption({ label: `${person.name} — ${discipline}` });
       await bea.getByRole("button", { name: "Add to team" }).click();
       await bea.getByRole("region", { name: new RegExp(discipline) }).getByRole("link", { name: `Remove ${person.name}` }).waitFor();
     }
@@ -78,26 +87,32 @@ describe("from PoC to Pilot with three people", () => {
     await bea.getByRole("button", { name: "Add requirement" }).click();
     await bea.getByRole("heading", { level: 3, name: REQUIREMENT }).waitFor();
     // business may state but not assess
-    await expect(bea.getByRole("link", { name: `Assess ${REQUIREMENT}` }).count()).resolves.toBe(0);
+    await expect(bea.getByRole("link", { name: /^Give your verdict/ }).count()).resolves.toBe(0);
 
-    // --- Ivy (IT) assesses it
+    // --- Ivy (IT) and Dan (data science) each give their verdict
     const ivy = await signedInAs(IVY);
     await ivy.goto(`/projects/${SLUG}/requirements`);
     await expect(ivy.getByRole("button", { name: "Add requirement" }).count()).resolves.toBe(0);
-    await ivy.getByRole("link", { name: `Assess ${REQUIREMENT}` }).click();
-    await ivy.getByLabel("Feasibility").selectOption({ label: "Feasible" });
-    await ivy.getByLabel("Note", { exact: true }).fill("Vibration sensors sample at 1 Hz; the line PC can run the model.");
-    await ivy.getByRole("button", { name: "Save assessment" }).click();
-    await toast(ivy, "assessed as feasible");
-    const card = ivy.getByRole("listitem").filter({ has: ivy.getByRole("heading", { name: REQUIREMENT }) });
-    await card.getByText("Feasible", { exact: true }).waitFor();
-
-    // --- Dan (data science) opens the gate review and attests the checklist
+    await giveVerdict(ivy, "Vibration sensors sample at 1 Hz; the line PC can run the model.");
     const dan = await signedInAs(DAN);
+    await dan.goto(`/projects/${SLUG}/requirements`);
+    await giveVerdict(dan, "Two years of labelled failures.");
+    const card = dan.getByRole("listitem").filter({ has: dan.getByRole("heading", { name: REQUIREMENT }) });
+    await card.getByRole("region", { name: "IT operations verdict" }).getByText("Feasible", { exact: true }).waitFor();
+    await card.getByRole("region", { name: "Data science verdict" }).getByText("Feasible", { exact: true }).waitFor();
+
+    // --- Dan opens the gate review, saying why now, and attests the checklist
     await dan.goto(`/projects/${SLUG}`);
     await openTab(dan, "Gate review");
+    // without a statement: refused, the message next to the field
+    await dan.getByRole("button", { name: "Open gate review to Pilot" }).click();
+    await dan.getByText("Say why the project is ready for this gate now.", { exact: true }).waitFor();
+    await expect(dan.getByLabel("Why now?").getAttribute("aria-invalid")).resolves.toBe("true");
+    await dan.getByLabel("Why now?").fill("The model warns 50 h ahead on six months of history.");
     await dan.getByRole("button", { name: "Open gate review to Pilot" }).click();
     await dan.getByRole("heading", { level: 2, name: "Gate review: PoC → Pilot" }).waitFor();
+    await dan.getByText("The model warns 50 h ahead on six months of history.").waitFor();
+    await dan.getByText(/^Opened by Dan Science on /).waitFor();
     const attestations = [
       ["A data/ML engineer is on the team.", "Dan builds the pipeline full time."],
       ["Data access and data quality have been assessed.", "Six months of sensor data, 0.3 % gaps."],
@@ -135,7 +150,7 @@ describe("from PoC to Pilot with three people", () => {
 
     // --- everything is in place: Bea promotes
     await bea.goto(`/projects/${SLUG}/gate`);
-    await bea.getByText("Everything is in place: three current approvals and every criterion met.").waitFor();
+    await bea.getByText("Everything is in place: every discipline has its approvals and every criterion is met.").waitFor();
     for (const discipline of ["Business", "Data science", "IT operations"]) {
       await expect(panel(bea, discipline).getByRole("heading").textContent()).resolves.toContain("Approved");
     }

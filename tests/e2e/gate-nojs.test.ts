@@ -60,8 +60,9 @@ beforeAll(async () => {
     target: "recall >= 0.7 at 20 % contacted",
     priority: "must",
   });
-  models.requirements.assessRequirement({ actor: it, requirementId: r.id, version: r.version, feasibility: "feasible", note: "", conditions: "" });
-  reviewId = models.gates.openReview({ actor: dan, projectId }).id;
+  models.requirements.assessRequirement({ actor: it, requirementId: r.id, feasibility: "feasible", note: "", conditions: "" });
+  models.requirements.assessRequirement({ actor: dan, requirementId: r.id, feasibility: "feasible", note: "", conditions: "" });
+  reviewId = models.gates.openReview({ actor: dan, projectId, statement: "The team is ready for this gate." }).id;
   for (const c of models.gates.getReview(reviewId)!.criteria.filter((c) => c.kind === "attestation")) {
     models.gates.attest({ actor: dan, reviewId, key: c.key, note: "Checked." });
   }
@@ -104,7 +105,7 @@ describe("the gate review without JavaScript", () => {
     await panel(page, "IT operations").getByRole("button", { name: "Sign off" }).click();
     await page.getByRole("status").filter({ hasText: "Your sign-off was recorded." }).waitFor();
     await expect(panel(page, "IT operations").getByRole("heading").textContent()).resolves.toContain("Approved");
-    await page.getByText("Everything is in place: three current approvals and every criterion met.").waitFor();
+    await page.getByText("Everything is in place: every discipline has its approvals and every criterion is met.").waitFor();
 
     // promoting
     await page.getByRole("button", { name: "Promote to Pilot" }).click();

@@ -111,7 +111,10 @@ describe("400: invalid input, with a message per field", () => {
 
   it("passes the model's own validation errors through (a sign-off asking for changes needs a comment)", async () => {
     const other = await api("POST", "/api/v1/projects", { token: owner.token, body: { name: "Validation target" } });
-    const opened = await api("POST", `/api/v1/projects/${other.body.project.slug}/gate-reviews`, { token: owner.token });
+    const opened = await api("POST", `/api/v1/projects/${other.body.project.slug}/gate-reviews`, {
+      token: owner.token,
+      body: { statement: "Ready to check the validation." },
+    });
     const answer = await refused(400, "invalid_request", "POST", `/api/v1/projects/${other.body.project.slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
       token: owner.token,
       body: { decision: "changes_requested", comment: "  " },
@@ -166,7 +169,12 @@ describe("409: stale versions, blocked promotion, unconfirmed removal", () => {
   });
 
   it("refuses a promotion that is not ready, with the blockers in words", async () => {
-    const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+    const unsaid = await refused(400, "invalid_request", "POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: {} });
+    expect(unsaid.body.error.fields.statement).toMatch(/why the project is ready/);
+    const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+      token: owner.token,
+      body: { statement: "The forecast beats last year's planning." },
+    });
     expect(opened.status).toBe(201);
     const answer = await refused(409, "promotion_blocked", "POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/promote`, {
       token: owner.token,
@@ -175,7 +183,7 @@ describe("409: stale versions, blocked promotion, unconfirmed removal", () => {
     expect(answer.body.error.blockers.join(" ")).toMatch(/sign-off|Criterion/i);
   });
 
-  it("refuses to remove a member with a live sign-off unless confirmed", async () => {
+  it("refuses to remove a member with a live approval unless confirmed", async () => {
     const review = (await api("GET", `/api/v1/projects/${slug}`, { token: owner.token })).body.project.currentReview;
     const signed = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${review.id}/signoffs`, {
       token: scientist.token,

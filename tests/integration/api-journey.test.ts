@@ -1,7 +1,8 @@
 /**
  * The whole PoC -> Pilot journey through the JSON API alone, with three tokens of three
- * disciplines: create the project, build the team, state and assess a requirement, open the
- * gate review, attest, sign off three times, promote. Every write is in the activity log with
+ * disciplines: create the project, build the team, state a requirement and give both
+ * feasibility verdicts, open the gate review with a statement, attest, sign off three times,
+ * promote. Every write is in the activity log with
  * the token's user and via "api".
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -59,13 +60,37 @@ describe("PoC -> Pilot through the API", () => {
       body: { feasibility: "feasible", note: "The CRM export is daily; enough." },
     });
     expect(assessed.status).toBe(200);
-    expect(assessed.body.requirement).toMatchObject({ feasibility: "feasible", assessedById: it_.id });
+    // One verdict of two: the combined feasibility waits for data science.
+    expect(assessed.body.requirement).toMatchObject({
+      feasibility: "unassessed",
+      verdicts: {
+        it: { feasibility: "feasible", note: "The CRM export is daily; enough.", assessedBy: { id: it_.id, name: "Ivo Ops" }, version: 2 },
+        data_science: { feasibility: "unassessed", assessedBy: null, version: 1 },
+      },
+    });
+    expect(assessed.body.requirement.verdicts.it.assessedAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+    const bothAssessed = await api("POST", `/api/v1/projects/${slug}/requirements/${requirementId}/assessment`, {
+      token: science.token,
+      body: { feasibility: "feasible", version: 1, discipline: "data_science" },
+    });
+    expect(bothAssessed.status).toBe(200);
+    expect(bothAssessed.body.requirement).toMatchObject({ feasibility: "feasible", verdicts: { data_science: { feasibility: "feasible", assessedBy: { id: science.id } } } });
 
-    const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: science.token });
+    const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+      token: science.token,
+      body: { statement: "The model beats the baseline on last quarter's data." },
+    });
     expect(opened.status).toBe(201);
     const review = opened.body.review;
-    expect(review).toMatchObject({ targetStage: "pilot", status: "open", canPromote: false });
+    expect(review).toMatchObject({
+      targetStage: "pilot",
+      status: "open",
+      canPromote: false,
+      statement: "The model beats the baseline on last quarter's data.",
+      requiredApprovals: 1,
+    });
     expect(review.signoffs.map((s: { discipline: string }) => s.discipline)).toEqual(["business", "data_science", "it"]);
+    expect(review.signoffs.every((s: { status: string; members: unknown[] }) => s.status === "missing" && s.members.length === 0)).toBe(true);
     expect(review.blockers.length).toBeGreaterThan(0);
 
     const attestations = review.criteria.filter((c: { kind: string }) => c.kind === "attestation");
@@ -96,7 +121,13 @@ describe("PoC -> Pilot through the API", () => {
     expect(ready.status).toBe(200);
     expect(ready.body.review.blockers).toEqual([]);
     expect(ready.body.review.canPromote).toBe(true);
-    expect(ready.body.review.signoffs.every((s: { stale: boolean; decision: string }) => !s.stale && s.decision === "approve")).toBe(true);
+    for (const panel of ready.body.review.signoffs) {
+      expect(panel).toMatchObject({ status: "approved", approvals: 1, required: 1 });
+      expect(panel.members).toEqual([
+        expect.objectContaining({ decision: "approve", standing: "approved", changes: [], dismissed: null, comment: "Ready for the pilot." }),
+      ]);
+      expect(panel.members[0].signedAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+    }
     expect(ready.body.review.criteria.every((c: { met: boolean }) => c.met)).toBe(true);
     for (const c of ready.body.review.criteria) {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(["key", "label", "kind", "met", "detail"]));
@@ -114,7 +145,7 @@ describe("PoC -> Pilot through the API", () => {
 
     // Every write: one activity row by the token's user, via "api".
     const rows = activitySince(since).filter((r) => r.actor_id !== null);
-    const expectedWrites = 1 + 2 + 1 + 1 + 1 + attestations.length + 3 + 1;
+    const expectedWrites = 1 + 2 + 1 + 2 + 1 + attestations.length + 3 + 1;
     expect(rows).toHaveLength(expectedWrites);
     expect(rows.every((r) => r.via === "api")).toBe(true);
     expect(rows.map((r) => r.action)).toEqual([
@@ -122,6 +153,7 @@ describe("PoC -> Pilot through the API", () => {
       "member.added",
       "member.added",
       "requirement.created",
+      "requirement.assessed",
       "requirement.assessed",
       "gate.review_opened",
       ...attestations.map(() => "gate.attested"),

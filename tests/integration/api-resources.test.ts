@@ -72,7 +72,7 @@ describe("projects", () => {
 });
 
 describe("requirements", () => {
-  it("revises with a version, which resets the assessment; assessing checks a given version", async () => {
+  it("revises with a version, which resets both verdicts; assessing checks the verdict's version", async () => {
     const p = await project("Requirement revisions");
     await api("POST", `/api/v1/projects/${p.slug}/members`, { token: business.token, body: { email: it_.email, discipline: "it" } });
     const created = await api("POST", `/api/v1/projects/${p.slug}/requirements`, {
@@ -84,18 +84,28 @@ describe("requirements", () => {
       token: it_.token,
       body: { feasibility: "feasible_with_conditions", note: "", conditions: "Needs the POS feed." },
     });
-    expect(assessed.body.requirement).toMatchObject({ feasibility: "feasible_with_conditions", conditions: "Needs the POS feed." });
+    expect(assessed.body.requirement).toMatchObject({
+      feasibility: "unassessed",
+      verdicts: { it: { feasibility: "feasible_with_conditions", conditions: "Needs the POS feed.", assessedBy: { id: it_.id } } },
+    });
+    const itVersion = assessed.body.requirement.verdicts.it.version;
     const revised = await api("PATCH", `/api/v1/projects/${p.slug}/requirements/${id}`, {
       token: business.token,
       body: { version: assessed.body.requirement.version, target: "MAPE <= 10%" },
     });
     expect(revised.status).toBe(200);
-    expect(revised.body.requirement).toMatchObject({ title: "Forecast weekly demand", target: "MAPE <= 10%", feasibility: "unassessed" });
+    expect(revised.body.requirement).toMatchObject({
+      title: "Forecast weekly demand",
+      target: "MAPE <= 10%",
+      feasibility: "unassessed",
+      verdicts: { it: { feasibility: "unassessed", assessedBy: null, version: itVersion + 1 } },
+    });
     const stale = await api("POST", `/api/v1/projects/${p.slug}/requirements/${id}/assessment`, {
       token: it_.token,
-      body: { feasibility: "feasible", version: assessed.body.requirement.version },
+      body: { feasibility: "feasible", version: itVersion },
     });
     expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/IT operations's verdict|verdict/);
     const wrongProject = await project("Other project");
     const elsewhere = await api("PATCH", `/api/v1/projects/${wrongProject.slug}/requirements/${id}`, {
       token: business.token,
@@ -167,7 +177,15 @@ describe("debt", () => {
     });
     expect(done.status).toBe(200);
     expect(done.body.step.done).toBe(true);
-    expect(done.body.debtItem.status).toBe("repaid");
+    // Steps never settle an item: marking it repaid still needs a note.
+    expect(done.body.debtItem.status).toBe("repaying");
+    const settled = await api("PATCH", `/api/v1/debt/${item.id}`, {
+      token: science.token,
+      body: { version: done.body.debtItem.version, status: "repaid", note: "Joins run in SQL now." },
+    });
+    expect(settled.status).toBe(200);
+    item = settled.body.debtItem;
+    expect(item.status).toBe("repaid");
 
     expect(activitySince(since).map((r) => r.action)).toEqual([
       "debt.created",
@@ -175,6 +193,7 @@ describe("debt", () => {
       "debt.step_added",
       "debt.step_updated",
       "debt.step_done",
+      "debt.status_changed",
     ]);
     expect(activitySince(since).every((r) => r.via === "api" && r.actor_id === science.id)).toBe(true);
 

@@ -39,8 +39,10 @@ function teamProject(name: string) {
 
 function promoteToPilot(projectId: number) {
   const requirement = createRequirement({ actor: actor(business), projectId, title: "Warn before failures", description: "", target: "48 h ahead", priority: "must" });
-  assessRequirement({ actor: actor(operator), requirementId: requirement.id, version: requirement.version, feasibility: "feasible", note: "", conditions: "" });
-  const review = openReview({ actor: actor(business), projectId });
+  // both disciplines give their verdict: the combined one is feasible only then
+  assessRequirement({ actor: actor(operator), requirementId: requirement.id, version: requirement.itVersion, feasibility: "feasible", note: "", conditions: "" });
+  assessRequirement({ actor: actor(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+  const review = openReview({ actor: actor(business), projectId, statement: "The team is ready for this gate." });
   for (const c of DEFAULT_CRITERIA.pilot.filter((c) => c.kind === "attestation")) {
     attest({ actor: actor(c.discipline === "it" ? operator : scientist), reviewId: review.id, key: c.key, note: "Checked." });
   }
@@ -82,7 +84,7 @@ describe("my queue", () => {
     const project = teamProject("Queue project");
     const today = utcDate(Date.now());
     const requirement = createRequirement({ actor: actor(business), projectId: project.id, title: "Unassessed must", description: "", target: "precision ≥ 0.8", priority: "must" });
-    const review = openReview({ actor: actor(business), projectId: project.id });
+    const review = openReview({ actor: actor(business), projectId: project.id, statement: "The team is ready for this gate." });
     signOff({ actor: actor(scientist), reviewId: review.id, decision: "approve", comment: "" });
     signOff({ actor: actor(business), reviewId: review.id, decision: "approve", comment: "" });
     // A relevant change after both signed: their sign-offs go stale.
@@ -173,10 +175,17 @@ describe("remembered dashboard data", () => {
     expect(myQueue({ userId: operator.id, today }).toAssess.map((r) => r.title)).toContain("Memo must");
     const before = pipelineBoard({ userId: operator.id, mine: false, today }).flatMap((c) => c.cards).find((c) => c.name === "Memo project");
     expect(before?.mismatches).toBe(1);
-    assessRequirement({ actor: actor(operator), requirementId: requirement.id, version: requirement.version, feasibility: "feasible", note: "", conditions: "" });
+    const card = () => pipelineBoard({ userId: operator.id, mine: false, today }).flatMap((c) => c.cards).find((c) => c.name === "Memo project");
+
+    // IT's verdict leaves IT's queue at once; data science still has to speak
+    assessRequirement({ actor: actor(operator), requirementId: requirement.id, version: requirement.itVersion, feasibility: "feasible", note: "", conditions: "" });
     expect(myQueue({ userId: operator.id, today }).toAssess.map((r) => r.title)).not.toContain("Memo must");
-    const after = pipelineBoard({ userId: operator.id, mine: false, today }).flatMap((c) => c.cards).find((c) => c.name === "Memo project");
-    expect(after?.mismatches).toBe(0);
+    expect(myQueue({ userId: scientist.id, today }).toAssess.map((r) => r.title)).toContain("Memo must");
+    expect(card()?.mismatches).toBe(1);
+
+    assessRequirement({ actor: actor(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    expect(myQueue({ userId: scientist.id, today }).toAssess.map((r) => r.title)).not.toContain("Memo must");
+    expect(card()?.mismatches).toBe(0);
   });
 });
 

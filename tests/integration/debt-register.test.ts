@@ -14,6 +14,7 @@ import {
   setRepaymentStepDone,
   updateDebtItem,
 } from "~/models/debt.server";
+import { changeProjectState, getProject } from "~/models/projects.server";
 import * as debtCsv from "~/routes/debt[.]csv";
 import * as debtIndex from "~/routes/debt._index";
 import { resetDatabase } from "../support/database";
@@ -119,6 +120,23 @@ beforeAll(async () => {
   addRepaymentStep({ actor: actorB, itemId: repaying.id, version: 2, step: { title: "Other half", ownerId: null, dueDate: null } });
   setRepaymentStepDone({ actor: actorB, itemId: repaying.id, version: 3, stepId: step.id, done: true });
   expect(getDebtItem(repaying.id)!.status).toBe("repaying");
+
+  // a stopped project whose open debt (overdue by its target date) was written off
+  const e = await createDebtWorld("Epsilon stopped project");
+  const gone = logItem(e, { title: "Abandoned scoring notebook", severity: "critical", principalDays: 7, now: now - 100 * DAY });
+  updateDebtItem({ actor: actorOf(e.scientist), itemId: gone.id, version: 1, plan: { strategy: "Port", targetDate: "2003-04-05", repayBeforeStage: null } });
+  changeProjectState({
+    actor: actorOf(e.owner),
+    projectId: e.project.id,
+    version: getProject(e.project.id)!.version,
+    change: {
+      to: "stopped",
+      stopCause: "other",
+      stopNote: "The product line was sold.",
+      openDebt: "write_off",
+      writeOffReason: "The buyer rewrites it.",
+    },
+  });
 });
 
 const QUERIES = [
@@ -128,6 +146,8 @@ const QUERIES = [
   "?status=unpaid",
   "?status=repaid",
   "?status=accepted",
+  "?status=written_off",
+  "?sort=status&dir=asc",
   "?register=organizational",
   "?register=technical&severity=high",
   "?category=data_quality",
@@ -183,6 +203,28 @@ describe("/debt and /debt.csv agree", () => {
     const sorted = await page("?sort=principal&dir=desc");
     const current = sorted.headers.find((h: { key: string }) => h.key === "principal");
     expect(current).toMatchObject({ direction: "descending", href: "/debt?sort=principal&dir=asc" });
+  });
+});
+
+describe("written-off debt", () => {
+  it("has its own status filter, counts in no open figure, and shows its reason and date in the CSV", async () => {
+    const all = await page("");
+    const writtenOff = await page("?status=written_off");
+    expect(writtenOff.rows.map((r: { title: string }) => r.title)).toEqual(["Abandoned scoring notebook"]);
+    expect(writtenOff.totals).toMatchObject({ count: 1, openCount: 0, principalDays: 0, overdueCount: 0 });
+    expect(writtenOff.rows[0]).toMatchObject({ status: "written_off", overdue: false });
+    expect((await page("?status=unpaid")).rows.map((r: { title: string }) => r.title)).not.toContain("Abandoned scoring notebook");
+    expect(all.totals.count).toBe((await page("?status=unpaid")).totals.count + (await page("?status=repaid")).totals.count + (await page("?status=accepted")).totals.count + 1);
+
+    const { rows } = await download("?status=written_off");
+    const header = rows[0];
+    expect(header.at(-1)).toBe("Written off");
+    const row = rows[1];
+    expect(row[header.indexOf("Status")]).toBe("Written off");
+    expect(row[header.indexOf("Status note")]).toBe("The buyer rewrites it.");
+    expect(row[header.indexOf("Overdue")]).toBe("no");
+    expect(row[header.indexOf("Written off")]).toBe(today);
+    expect(row[header.indexOf("Repaid")]).toBe("");
   });
 });
 

@@ -8,6 +8,8 @@ import * as login from "~/routes/login";
 import * as person from "~/routes/people.$userId";
 import * as peopleIndex from "~/routes/people._index";
 import * as peopleNew from "~/routes/people.new";
+import { createProject } from "~/models/projects.server";
+import { addMember } from "~/models/team.server";
 import { findUserByEmail, getUser, listUsers } from "~/models/users.server";
 import { getSessionUser } from "~/utils/session.server";
 import { activitySince, countRows, lastActivityId, resetDatabase, sqlite } from "../support/database";
@@ -163,6 +165,28 @@ describe("changing discipline and role", () => {
     expect(rows[0]).toMatchObject({ action: "user.access_changed", actor_id: admin.id, entity_id: member.id });
     expect(JSON.parse(rows[0].before!)).toEqual({ discipline: "business", role: "member" });
     expect(JSON.parse(rows[0].after!)).toEqual({ discipline: "it", role: "admin" });
+  });
+
+  it("the person's page lists the teams they sit on, in their own discipline", async () => {
+    const member = await createTestUser({ name: "Dora Data", discipline: "data_science" });
+    const load = () => callLoader(person.loader, `/people/${member.id}`, { cookie: adminCookie, params: { userId: String(member.id) } });
+    expect((await load()).data).toMatchObject({ seats: [], openSignOffs: 0 });
+
+    const ownerActor = { id: admin.id, name: admin.name, role: admin.role, discipline: admin.discipline };
+    const project = createProject({ actor: ownerActor, name: "Churn model", summary: "", businessCase: "", ownerId: admin.id });
+    addMember({ actor: ownerActor, projectId: project.id, userId: member.id });
+    expect((await load()).data.seats).toEqual([
+      expect.objectContaining({ name: "Churn model", slug: project.slug, discipline: "data_science", stage: "poc", state: "active" }),
+    ]);
+
+    // a change of discipline moves the seat at once when no sign-off is at stake, and says so
+    const result = await callAction(person.action, `/people/${member.id}`, {
+      cookie: adminCookie,
+      params: { userId: String(member.id) },
+      form: { intent: "access", discipline: "it", role: "member", version: String(member.version) },
+    });
+    expect(result.status).toBe(302);
+    expect((await load()).data.seats[0].discipline).toBe("it");
   });
 
   it("the second of two admins editing the same person gets a conflict, not an overwrite", async () => {

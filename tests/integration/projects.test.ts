@@ -37,8 +37,9 @@ beforeAll(async () => {
 function make(name: string, { team = true }: { team?: boolean } = {}) {
   const project = createProject({ actor: actorOf(owner), name, summary: "", businessCase: "", ownerId: owner.id });
   if (team) {
-    addMember({ actor: actorOf(owner), projectId: project.id, userId: scientist.id, discipline: "data_science" });
-    addMember({ actor: actorOf(owner), projectId: project.id, userId: operator.id, discipline: "it" });
+    // each joins in their own discipline (their profile's)
+    addMember({ actor: actorOf(owner), projectId: project.id, userId: scientist.id });
+    addMember({ actor: actorOf(owner), projectId: project.id, userId: operator.id });
   }
   return project;
 }
@@ -48,9 +49,11 @@ function promoteOnce(projectId: number) {
   const project = getProject(projectId)!;
   if (project.stage === "poc") {
     const r = createRequirement({ actor: actorOf(owner), projectId, title: "Forecast demand", description: "", target: "MAPE <= 10 %", priority: "must" });
-    assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: r.version, feasibility: "feasible", note: "", conditions: "" });
+    // a must-have counts as assessed once both data science and IT operations gave their verdict
+    assessRequirement({ actor: actorOf(scientist), requirementId: r.id, version: r.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: r.itVersion, feasibility: "feasible", note: "", conditions: "" });
   }
-  const review = openReview({ actor: actorOf(owner), projectId });
+  const review = openReview({ actor: actorOf(owner), projectId, statement: "The team is ready for this gate." });
   const who = { business: owner, data_science: scientist, it: operator };
   for (const c of getReview(review.id)!.criteria.filter((c) => c.kind === "attestation")) {
     attest({ actor: actorOf(c.discipline ? who[c.discipline] : scientist), reviewId: review.id, key: c.key, note: "Checked." });
@@ -225,6 +228,31 @@ describe("the projects list", () => {
   });
 });
 
+describe("the overview", () => {
+  it("counts the must-haves not assessed by both disciplines or infeasible for either, and shows the team by seat", async () => {
+    const project = make("Overview counts");
+    const say = (title: string, priority: "must" | "could" = "must") =>
+      createRequirement({ actor: actorOf(owner), projectId: project.id, title, description: "", target: "MAPE <= 10 %", priority });
+    const half = say("Half assessed");
+    assessRequirement({ actor: actorOf(scientist), requirementId: half.id, version: half.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    const split = say("They disagree");
+    assessRequirement({ actor: actorOf(scientist), requirementId: split.id, version: split.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({ actor: actorOf(operator), requirementId: split.id, version: split.itVersion, feasibility: "infeasible", note: "", conditions: "No GPU." });
+    const fine = say("Both fine");
+    assessRequirement({ actor: actorOf(scientist), requirementId: fine.id, version: fine.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({ actor: actorOf(operator), requirementId: fine.id, version: fine.itVersion, feasibility: "feasible", note: "", conditions: "" });
+    say("Later maybe", "could");
+
+    const page = await callLoader(overviewRoute.loader, overview(project.slug), { params: { slug: project.slug }, cookie: signInAs(outsider) });
+    expect(page.data.mismatches).toBe(2);
+    expect(page.data.team.map((m: { name: string; discipline: string }) => [m.discipline, m.name])).toEqual([
+      ["business", "Brigitte Business"],
+      ["data_science", "Farid Science"],
+      ["it", "Olga Operations"],
+    ]);
+  });
+});
+
 describe("hold, resume, stop and retire", () => {
   const post = (slug: string, who: TestUser, form: Record<string, string>) =>
     callAction(overviewRoute.action, overview(slug), { params: { slug }, cookie: signInAs(who), form });
@@ -258,7 +286,7 @@ describe("hold, resume, stop and retire", () => {
 
   it("stopping needs a cause and a note; then it is recorded, withdraws the open review and freezes the project", async () => {
     const project = make("Stop me");
-    openReview({ actor: actorOf(owner), projectId: project.id });
+    openReview({ actor: actorOf(owner), projectId: project.id, statement: "The team is ready for this gate." });
     const before = { activity: countRows("activity"), project: getProject(project.id) };
 
     const refused = await post(project.slug, owner, { to: "stopped", version: version(project.id), stopCause: "", stopNote: "" });
@@ -278,6 +306,8 @@ describe("hold, resume, stop and retire", () => {
       state: "stopped",
       stopCause: "data_access_quality",
       stopNote: "The sensor data never left the plant network.",
+      // "days in stage" stop counting here (tests/integration/lifecycle.test.ts)
+      closedAt: expect.any(Number),
     });
     expect(getOpenReview(project.id)).toBeNull();
     expect(countRows("activity")).toBe(before.activity + 1);
@@ -285,6 +315,7 @@ describe("hold, resume, stop and retire", () => {
     // read-only now: no resume, no new requirements
     const resume = await post(project.slug, owner, { to: "active", version: version(project.id) });
     expect(resume.status).toBe(409);
+    expect(resume.data.formError).toMatch(/an admin can reopen it with a reason/);
     expect(() =>
       createRequirement({ actor: actorOf(owner), projectId: project.id, title: "Late wish", description: "", target: "y >= 2", priority: "could" }),
     ).toThrow(/stopped/);
@@ -307,7 +338,7 @@ describe("hold, resume, stop and retire", () => {
 
     expect((await post(project.slug, scientist, { to: "retired", version: version(project.id) })).status).toBe(403);
     expect((await post(project.slug, owner, { to: "retired", version: version(project.id) })).status).toBe(302);
-    expect(getProject(project.id)).toMatchObject({ stage: "production", state: "retired" });
+    expect(getProject(project.id)).toMatchObject({ stage: "production", state: "retired", closedAt: expect.any(Number) });
     expect(listTeam(project.id)).toHaveLength(3);
   });
 });

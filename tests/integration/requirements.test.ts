@@ -1,7 +1,8 @@
 /**
- * Requirements and feasibility (DESIGN.md "Requirement"): business states, IT and data science
- * assess; changing what was assessed resets the assessment and keeps the old version in the
- * history; the Mismatches view; two people saving the same version -> the second gets a conflict.
+ * Requirements and feasibility (docs/domain.md, "Feasibility"): business states, IT operations
+ * and data science each give a verdict; changing what was assessed resets both and keeps the old
+ * version in the history; the Mismatches view; two people saving the same version -> the second
+ * gets a conflict. The two verdicts in detail: verdicts.test.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as requirementsRoute from "~/routes/projects.$slug.requirements";
@@ -90,25 +91,25 @@ describe("who states and who assesses", () => {
   it.each([
     ["IT operations", () => operator, "feasible", ""],
     ["data science", () => scientist, "feasible_with_conditions", "Needs twelve months of contract history."],
-  ] as const)("%s assesses feasibility", async (_who, who, feasibility, conditions) => {
+  ] as const)("%s gives its verdict; the combined one waits for the other discipline", async (_who, who, feasibility, conditions) => {
     const project = newProject();
     const requirement = state(project.id);
+    const it = who().discipline === "it";
     const result = await call(project, who(), {
       intent: "assess",
       requirementId: requirement.id,
-      version: requirement.version,
+      version: it ? requirement.itVersion : requirement.dsVersion,
       feasibility,
       conditions,
       note: "Checked the CRM extract.",
     });
     expect(result.status).toBe(302);
-    expect(getRequirement(requirement.id)).toMatchObject({
-      feasibility,
-      conditions: conditions || null,
-      feasibilityNote: "Checked the CRM extract.",
-      assessedById: who().id,
-      version: requirement.version + 1,
-    });
+    expect(getRequirement(requirement.id)).toMatchObject(
+      it
+        ? { itFeasibility: feasibility, itConditions: conditions || null, itNote: "Checked the CRM extract.", itAssessedById: who().id, itVersion: requirement.itVersion + 1, dsFeasibility: "unassessed" }
+        : { dsFeasibility: feasibility, dsConditions: conditions || null, dsNote: "Checked the CRM extract.", dsAssessedById: who().id, dsVersion: requirement.dsVersion + 1, itFeasibility: "unassessed" },
+    );
+    expect(getRequirement(requirement.id)).toMatchObject({ feasibility: "unassessed", version: requirement.version + 1 });
   });
 
   it("business cannot assess, IT cannot state, outsiders can do neither: 403 and nothing written", async () => {
@@ -138,10 +139,10 @@ describe("who states and who assesses", () => {
         params: { slug: project.slug },
         cookie: signInAs(who),
       });
-    expect((await load(business)).data).toMatchObject({ mayState: true, mayAssess: false });
-    expect((await load(operator)).data).toMatchObject({ mayState: false, mayAssess: true });
-    expect((await load(scientist)).data).toMatchObject({ mayState: false, mayAssess: true });
-    expect((await load(outsider)).data).toMatchObject({ mayState: false, mayAssess: false });
+    expect((await load(business)).data).toMatchObject({ mayState: true, mayAssess: false, myVerdict: null });
+    expect((await load(operator)).data).toMatchObject({ mayState: false, mayAssess: true, myVerdict: "it" });
+    expect((await load(scientist)).data).toMatchObject({ mayState: false, mayAssess: true, myVerdict: "data_science" });
+    expect((await load(outsider)).data).toMatchObject({ mayState: false, mayAssess: false, myVerdict: null });
   });
 });
 
@@ -163,7 +164,7 @@ describe("bad input", () => {
     const result = await call(project, operator, {
       intent: "assess",
       requirementId: requirement.id,
-      version: requirement.version,
+      version: requirement.itVersion,
       feasibility: "infeasible",
       conditions: "",
       note: "Never.",
@@ -180,13 +181,14 @@ describe("revising an assessed requirement", () => {
     ["title", { title: "Flag customers likely to leave" }],
     ["target", { target: "recall >= 0.8 at 20 % contacted" }],
     ["priority", { priority: "should" }],
-  ] as const)("editing its %s resets the assessment and the history keeps the old version", async (_field, change) => {
+  ] as const)("editing its %s resets both verdicts and the history keeps the old version", async (_field, change) => {
     const project = newProject();
     const requirement = state(project.id);
+    assessRequirement({ actor: actorOf(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
     const assessed = assessRequirement({
       actor: actorOf(operator),
       requirementId: requirement.id,
-      version: requirement.version,
+      version: requirement.itVersion,
       feasibility: "feasible",
       note: "CRM has it.",
       conditions: "",
@@ -203,15 +205,18 @@ describe("revising an assessed requirement", () => {
     expect(getRequirement(requirement.id)).toMatchObject({
       ...change,
       feasibility: "unassessed",
-      feasibilityNote: null,
-      assessedById: null,
+      itFeasibility: "unassessed",
+      itNote: null,
+      itAssessedById: null,
+      dsFeasibility: "unassessed",
+      dsAssessedById: null,
       version: assessed.version + 1,
     });
     const rows = activitySince(since);
     expect(rows).toHaveLength(1);
     expect(rows[0].action).toBe("requirement.updated");
-    expect(rows[0].summary).toContain("its assessment (Feasible) was reset");
-    expect(JSON.parse(rows[0].before!)).toMatchObject({ ...stated, feasibility: "feasible", feasibilityNote: "CRM has it.", version: assessed.version });
+    expect(rows[0].summary).toContain("both verdicts (Data science: Feasible; IT operations: Feasible) were reset");
+    expect(JSON.parse(rows[0].before!)).toMatchObject({ ...stated, feasibility: "feasible", itNote: "CRM has it.", version: assessed.version });
     expect(JSON.parse(rows[0].after!)).toMatchObject({ ...change, feasibility: "unassessed" });
 
     // the requirement's history on the page shows both versions, newest first
@@ -222,17 +227,19 @@ describe("revising an assessed requirement", () => {
     expect(page.data.history.map((h: { action: string }) => h.action)).toEqual([
       "requirement.updated",
       "requirement.assessed",
+      "requirement.assessed",
       "requirement.created",
     ]);
   });
 
-  it("editing only the description keeps the assessment", async () => {
+  it("editing only the description keeps both verdicts", async () => {
     const project = newProject();
     const requirement = state(project.id);
+    assessRequirement({ actor: actorOf(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
     const assessed = assessRequirement({
       actor: actorOf(operator),
       requirementId: requirement.id,
-      version: requirement.version,
+      version: requirement.itVersion,
       feasibility: "feasible",
       note: "",
       conditions: "",
@@ -245,26 +252,33 @@ describe("revising an assessed requirement", () => {
       description: "Monthly, for the retention team, as a CSV.",
     });
     expect(result.status).toBe(302);
-    expect(getRequirement(requirement.id)).toMatchObject({ feasibility: "feasible", description: "Monthly, for the retention team, as a CSV." });
+    expect(getRequirement(requirement.id)).toMatchObject({
+      feasibility: "feasible",
+      dsFeasibility: "feasible",
+      itFeasibility: "feasible",
+      description: "Monthly, for the retention team, as a CSV.",
+    });
   });
 });
 
+/** Both disciplines' verdicts, through the models. */
+function assessBoth(r: { id: number; dsVersion: number; itVersion: number }, ds: Verdict, it: Verdict) {
+  assessRequirement({ actor: actorOf(scientist), requirementId: r.id, version: r.dsVersion, ...ds });
+  return assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: r.itVersion, ...it });
+}
+type Verdict = { feasibility: "feasible" | "feasible_with_conditions" | "infeasible"; conditions: string; note: string };
+const feasible: Verdict = { feasibility: "feasible", conditions: "", note: "" };
+
 describe("the Mismatches view", () => {
-  it("lists infeasible and unassessed must-haves, and nothing else", async () => {
+  it("lists infeasible and not-yet-assessed requirements of every priority, and nothing else", async () => {
     const project = newProject();
     const infeasible = state(project.id, { title: "Real-time scoring" });
-    assessRequirement({
-      actor: actorOf(operator),
-      requirementId: infeasible.id,
-      version: infeasible.version,
-      feasibility: "infeasible",
-      note: "",
-      conditions: "The CRM exports once a night.",
-    });
-    const unassessed = state(project.id, { title: "Explain each flag" });
-    const feasible = state(project.id, { title: "Monthly list" });
-    assessRequirement({ actor: actorOf(scientist), requirementId: feasible.id, version: feasible.version, feasibility: "feasible", note: "", conditions: "" });
+    assessBoth(infeasible, { feasibility: "infeasible", conditions: "No streaming features.", note: "" }, { feasibility: "infeasible", conditions: "The CRM exports once a night.", note: "" });
+    const halfAssessed = state(project.id, { title: "Explain each flag" });
+    assessRequirement({ actor: actorOf(scientist), requirementId: halfAssessed.id, version: halfAssessed.dsVersion, ...feasible });
+    assessBoth(state(project.id, { title: "Monthly list" }), feasible, feasible);
     state(project.id, { title: "Nice dashboard", priority: "should" });
+    assessBoth(state(project.id, { title: "Fine later", priority: "could" }), feasible, feasible);
     const withdrawn = state(project.id, { title: "Predict the weather" });
     await call(project, business, { intent: "withdraw", requirementId: withdrawn.id, version: withdrawn.version });
 
@@ -274,30 +288,30 @@ describe("the Mismatches view", () => {
     });
     expect(page.data.view).toBe("mismatches");
     expect(page.data.mismatches.infeasible.map((r: { title: string }) => r.title)).toEqual(["Real-time scoring"]);
-    expect(page.data.mismatches.unassessed.map((r: { title: string }) => r.title)).toEqual(["Explain each flag"]);
-    expect(page.data.requirements).toHaveLength(5);
-    expect(getRequirement(unassessed.id)!.feasibility).toBe("unassessed");
+    expect(page.data.mismatches.unassessed.map((r: { title: string }) => r.title)).toEqual(["Explain each flag", "Nice dashboard"]);
+    expect(page.data.mismatches.disagree).toEqual([]);
+    expect(page.data.mismatchRows.map((m: { summary: string }) => m.summary)).toEqual([
+      "Data science: infeasible — No streaming features; IT operations: infeasible — The CRM exports once a night",
+      "IT operations: not assessed yet; Data science: feasible",
+      "Data science: not assessed yet; IT operations: not assessed yet",
+    ]);
+    expect(page.data.mismatchCount).toBe(3);
+    expect(page.data.requirements).toHaveLength(6);
+    expect(getRequirement(halfAssessed.id)!.feasibility).toBe("unassessed");
   });
 
-  it("lowering an infeasible must-have resolves the mismatch, and the history keeps it", async () => {
+  it("lowering an infeasible must-have takes it off the must-haves' mismatches, and the history keeps it", async () => {
     const project = newProject();
     const r = state(project.id, { title: "Real-time scoring" });
-    const assessed = assessRequirement({
-      actor: actorOf(operator),
-      requirementId: r.id,
-      version: r.version,
-      feasibility: "infeasible",
-      note: "",
-      conditions: "Nightly export only.",
-    });
+    const assessed = assessBoth(r, feasible, { feasibility: "infeasible", conditions: "Nightly export only.", note: "" });
     await call(project, business, { intent: "update", requirementId: r.id, version: assessed.version, ...stated, title: "Real-time scoring", priority: "could" });
-    const page = await callLoader(requirementsRoute.loader, `/projects/${project.slug}/requirements?view=mismatches`, {
+    const page = await callLoader(requirementsRoute.loader, `/projects/${project.slug}/requirements?view=mismatches&priority=must`, {
       params: { slug: project.slug },
       cookie: signInAs(business),
     });
-    expect(page.data.mismatches).toEqual({ infeasible: [], unassessed: [] });
+    expect(page.data.mismatches).toEqual({ infeasible: [], unassessed: [], disagree: [] });
     const history = listEntityActivity({ entityType: "requirement", entityId: r.id });
-    expect(JSON.parse(history[0].before!)).toMatchObject({ priority: "must", feasibility: "infeasible" });
+    expect(JSON.parse(history[0].before!)).toMatchObject({ priority: "must", feasibility: "infeasible", itFeasibility: "infeasible" });
   });
 });
 
@@ -340,20 +354,33 @@ describe("two people editing the same requirement", () => {
     expect(counts()).toEqual(before);
   });
 
-  it("an assessment against an old version is refused the same way", () => {
+  it("a verdict form opened before its verdict was reset (new target) is refused the same way", async () => {
+    const project = newProject();
+    const requirement = state(project.id);
+    const assessed = assessRequirement({ actor: actorOf(operator), requirementId: requirement.id, version: requirement.itVersion, ...feasible });
+    // IT opens the form to change its verdict; meanwhile business sharpens the target
+    updateRequirement({ actor: actorOf(business), requirementId: requirement.id, version: assessed.version, ...stated, target: "recall >= 0.8 at 20 % contacted" });
+    const before = counts();
+    const result = await call(project, operator, {
+      intent: "assess",
+      requirementId: requirement.id,
+      version: assessed.itVersion,
+      feasibility: "feasible_with_conditions",
+      conditions: "Only with the nightly export.",
+      note: "",
+    });
+    expect(result.status).toBe(409);
+    expect(result.data.formError).toMatch(/changed by someone else since you opened the page: it is now not assessed/);
+    expect(result.data.values.conditions).toBe("Only with the nightly export.");
+    expect(counts()).toEqual(before);
+    expect(getRequirement(requirement.id)).toMatchObject({ itFeasibility: "unassessed", target: "recall >= 0.8 at 20 % contacted" });
+  });
+
+  it("a description edit meanwhile does not get in the way of a verdict (it has its own version)", () => {
     const project = newProject();
     const requirement = state(project.id);
     updateRequirement({ actor: actorOf(business), requirementId: requirement.id, version: requirement.version, ...stated, description: "Weekly." });
-    expect(() =>
-      assessRequirement({
-        actor: actorOf(operator),
-        requirementId: requirement.id,
-        version: requirement.version,
-        feasibility: "feasible",
-        note: "",
-        conditions: "",
-      }),
-    ).toThrow(/changed by someone else/);
-    expect(getRequirement(requirement.id)).toMatchObject({ feasibility: "unassessed", description: "Weekly." });
+    const assessed = assessRequirement({ actor: actorOf(operator), requirementId: requirement.id, version: requirement.itVersion, ...feasible });
+    expect(assessed).toMatchObject({ itFeasibility: "feasible", description: "Weekly." });
   });
 });

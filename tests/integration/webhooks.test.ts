@@ -122,7 +122,7 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["gate.review_opened", "gate.signoff"]);
       const slug = await newProject("Webhook journey");
-      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
       expect(opened.status).toBe(201);
       // The outbox row was written with the change; nothing was sent during the request.
       const [pending] = deliveries(hookId);
@@ -185,7 +185,7 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["gate.signoff", "project.promoted", "debt.created"]);
       const slug = await newProject("Refused writes");
-      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
       const refusedSignOff = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
         token: scientist.token,
         body: { decision: "changes_requested", comment: "" },
@@ -221,7 +221,7 @@ describe("delivery", () => {
       const hooks = [await addHook(down.url, ["gate.review_opened"]), await addHook(silent.url, ["gate.review_opened"]), await addHook(dead.url, ["gate.review_opened"])];
       const slug = await newProject("Unreachable receivers");
       const started = Date.now();
-      expect((await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token })).status).toBe(201);
+      expect((await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } })).status).toBe(201);
       expect(Date.now() - started).toBeLessThan(2000); // the request never waits for receivers
       let clock = Date.now();
       const options = { now: () => clock, backoff: () => 1, maxAttempts: 2, timeoutMs: 300 };
@@ -245,7 +245,7 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["gate.review_opened"]);
       const slug = await newProject("Deactivated hook");
-      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
       const version = (sqlite().prepare("select version from webhooks where id = ?").get(hookId) as { version: number }).version;
       setWebhookActive({ actor: actorOf(admin), webhookId: hookId, version, active: false });
       expect(deliveries(hookId)[0]).toMatchObject({ status: "failed", attempts: 0 });
@@ -261,7 +261,7 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["project.promoted", "gate.review_opened"]);
       const slug = await newProject("Background worker");
-      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token });
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
       const worker = startWebhookWorker({ intervalMs: 10 });
       try {
         for (let i = 0; i < 200 && deliveries(hookId)[0]?.status !== "delivered"; i++) await new Promise((r) => setTimeout(r, 10));
@@ -277,7 +277,7 @@ describe("delivery", () => {
 });
 
 describe("debt.created and debt.repaid", () => {
-  it("are announced when an item is logged and when it is repaid, by hand or by its last step", async () => {
+  it("are announced when an item is logged and when it is repaid, after its last step too", async () => {
     const target = await receiver([200]);
     try {
       const hookId = await addHook(target.url, ["debt.created", "debt.repaid"]);
@@ -299,7 +299,13 @@ describe("debt.created and debt.repaid", () => {
         token: scientist.token,
         body: { version: step.body.debtItem.version, done: true },
       });
-      expect(done.body.debtItem.status).toBe("repaid");
+      // The last step only proposes "repaid": repaying it takes the explicit action with a note.
+      expect(done.body.debtItem.status).toBe("repaying");
+      const repaid = await api("PATCH", `/api/v1/debt/${second.body.debtItem.id}`, {
+        token: scientist.token,
+        body: { version: done.body.debtItem.version, status: "repaid", note: "All steps done." },
+      });
+      expect(repaid.body.debtItem.status).toBe("repaid");
       const events = deliveries(hookId).map((d) => [d.event, JSON.parse(d.payload).data.debtItem.title]);
       expect(events).toEqual([
         ["debt.created", "No tests for the loader"],

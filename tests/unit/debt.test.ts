@@ -11,10 +11,12 @@ import {
   isPastRepayStage,
   isValidCategory,
   monthsBetween,
+  proposeRepaid,
   statusAfterStepChange,
   summarize,
   validatePlan,
   validateStatusChange,
+  writeOffReasonError,
   type DebtStatus,
 } from "../../app/domain/debt";
 import type { Stage } from "../../db/schema";
@@ -117,6 +119,8 @@ describe("accruedInterest", () => {
     ["repaid", item({ status: "repaid", repaidAt: at("2025-02-15", "23:00") }), "2025-12-01", 2],
     // repaid without a repaid date: falls back to today
     ["repaid, no date", item({ status: "repaid" }), "2025-03-01", 3],
+    // written off when the project stopped (Feb 15 = 1 month): it stops costing there
+    ["written off", item({ status: "written_off", writtenOffAt: at("2025-02-15") }), "2025-12-01", 2],
     // opened late in the evening UTC: its UTC date is Jan 31 -> Feb 28 = 1 month
     ["UTC date", item({ openedAt: at("2025-01-31", "23:30") }), "2025-02-28", 2],
     ["opened today", item(), "2025-01-15", 0],
@@ -152,6 +156,11 @@ describe("isOverdue", () => {
       false,
     ],
     [
+      "written-off items are never overdue",
+      { ...base, status: "written_off", targetDate: "2025-01-01", steps: [{ dueDate: "2025-06-01", done: false }] },
+      false,
+    ],
+    [
       "an undone step is late",
       { ...base, targetDate: "2025-12-01", steps: [{ dueDate: "2025-06-01", done: false }] },
       true,
@@ -179,6 +188,7 @@ describe("isDueBeforeNextStage / isPastRepayStage", () => {
     ["open", null, "pilot", false, false],
     ["repaid", "pilot", "poc", false, false],
     ["accepted", "pilot", "pilot", false, false],
+    ["written_off", "pilot", "poc", false, false],
   ])(
     "%s, repay before %s, project in %s -> %s / %s",
     (status, repayBeforeStage, stage, due, late) => {
@@ -193,16 +203,43 @@ describe("statusAfterStepChange", () => {
   it.each<[DebtStatus, boolean[], DebtStatus]>([
     ["open", [false, false], "open"],
     ["open", [true, false], "repaying"], // first step done
-    ["open", [true], "repaid"], // the only step done
+    ["open", [true], "repaying"], // the only step done: proposed repaid, not settled
     ["open", [], "open"],
-    ["repaying", [true, true], "repaid"], // last step done
+    ["repaying", [true, true], "repaying"], // last step done: still needs "repaid" with a note
     ["repaying", [true, false, false], "repaying"],
     ["repaying", [false, false], "open"], // no step done any more
     ["repaying", [], "open"],
-    ["repaid", [false, true], "repaid"], // steps do not move repaid items
+    ["repaid", [false, true], "repaid"], // steps do not move settled items
     ["accepted", [true, true], "accepted"],
+    ["written_off", [true, false], "written_off"],
   ])("%s with steps %j -> %s", (current, done, expected) => {
     expect(statusAfterStepChange(current, steps(...done))).toBe(expected);
+  });
+});
+
+describe("proposeRepaid", () => {
+  const steps = (...done: boolean[]) => done.map((d) => ({ done: d }));
+  it.each<[DebtStatus, boolean[], boolean]>([
+    ["repaying", [true, true], true],
+    ["open", [true], true],
+    ["repaying", [true, false], false],
+    ["open", [], false], // no plan of steps, nothing to propose
+    ["repaid", [true, true], false],
+    ["accepted", [true], false],
+    ["written_off", [true], false],
+  ])("%s with steps %j -> %s", (status, done, expected) => {
+    expect(proposeRepaid(status, steps(...done))).toBe(expected);
+  });
+});
+
+describe("writeOffReasonError", () => {
+  it.each([
+    ["", "Say in a sentence why the open debt is written off."],
+    ["  ab ", "Say in a sentence why the open debt is written off."],
+    ["Project stopped, the code is archived.", null],
+    ["x".repeat(1001), "Keep the reason under 1000 characters."],
+  ])("%j -> %s", (reason, expected) => {
+    expect(writeOffReasonError(reason)).toBe(expected);
   });
 });
 
@@ -401,14 +438,23 @@ describe("summarize", () => {
           interestDays: 1,
           targetDate: "2025-02-01",
         }),
+        // technical, written off on Apr 15 (3 months) when its project stopped: principal not
+        // counted, interest 1 x 3 = 3 until then, not overdue although long past its target
+        item({
+          status: "written_off",
+          principalDays: 20,
+          interestDays: 1,
+          writtenOffAt: at("2025-04-15"),
+          targetDate: "2025-02-01",
+        }),
       ],
       today
     );
     expect(summary.technical).toEqual({
-      count: 2,
+      count: 3,
       openCount: 1,
       principalDays: 5,
-      accruedInterestDays: 10,
+      accruedInterestDays: 13,
       overdueCount: 1,
     });
     expect(summary.organizational).toEqual({
@@ -419,10 +465,10 @@ describe("summarize", () => {
       overdueCount: 1,
     });
     expect(summary.total).toEqual({
-      count: 4,
+      count: 5,
       openCount: 2,
       principalDays: 8,
-      accruedInterestDays: 19,
+      accruedInterestDays: 22,
       overdueCount: 2,
     });
   });

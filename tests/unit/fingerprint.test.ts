@@ -1,7 +1,17 @@
+/**
+ * Fingerprints (docs/domain.md, "What makes a sign-off stale"). Since migration 0003 each
+ * discipline's view has its own fingerprint (`viewFingerprint`, `disciplineFingerprint`); the
+ * whole-gate `gateFingerprint` is kept only for the migration's backfill, which must recompute
+ * exactly what older versions stored to tell which sign-offs still counted.
+ */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { canonicalView, disciplineView, type DisciplineView, type GateContent } from "../../app/domain/concerns";
 import {
   canonicalGateContent,
+  disciplineFingerprint,
   gateFingerprint,
+  viewFingerprint,
   type FingerprintInput,
 } from "../../app/domain/fingerprint";
 
@@ -87,7 +97,7 @@ function edited(edit: (input: FingerprintInput) => void): FingerprintInput {
 const req = (input: FingerprintInput, id: number) => input.requirements.find((r) => r.id === id)!;
 const item = (input: FingerprintInput, id: number) => input.debtItems.find((d) => d.id === id)!;
 
-describe("gateFingerprint", () => {
+describe("gateFingerprint (before 0003; used by the migration backfill)", () => {
   it("is a SHA-256 hex digest, stable across calls", () => {
     expect(fp(base())).toMatch(/^[0-9a-f]{64}$/);
     expect(fp(base())).toBe(fp(base()));
@@ -239,5 +249,113 @@ describe("gateFingerprint", () => {
       "privacy_security_reviewed",
     ]);
     expect(canonical.debtItems[0].steps.map((s: { id: number }) => s.id)).toEqual([101, 102]);
+  });
+});
+
+// ---------- per-discipline fingerprints ----------
+
+function content(): GateContent {
+  return {
+    requirements: [
+      {
+        id: 2,
+        title: "Precision at least 0.8",
+        description: "",
+        target: "precision >= 0.8",
+        priority: "should",
+        status: "active",
+        dataScience: { feasibility: "unassessed", conditions: null, note: null },
+        it: { feasibility: "feasible", conditions: null, note: "Fine." },
+      },
+      {
+        id: 1,
+        title: "Warn 48 h before failure",
+        description: "Planned maintenance instead of breakdowns.",
+        target: "recall >= 0.7",
+        priority: "must",
+        status: "active",
+        dataScience: { feasibility: "feasible_with_conditions", conditions: "1-minute sensor data.", note: null },
+        it: { feasibility: "feasible", conditions: null, note: null },
+      },
+    ],
+    attestations: [
+      {
+        key: "privacy_security_reviewed",
+        label: "Privacy and security have been reviewed.",
+        discipline: null,
+        attestedById: 7,
+        attesterDiscipline: "business",
+        note: "DPIA done.",
+        evidenceUrl: "https://wiki.example.com/dpia",
+      },
+    ],
+    debtItems: [
+      {
+        id: 10,
+        register: "technical",
+        title: "Hard-coded feature SQL",
+        status: "repaying",
+        severity: "high",
+        ownerId: 3,
+        strategy: "Move to the shared pipeline.",
+        targetDate: "2026-03-01",
+        repayBeforeStage: "production",
+        signOffId: null,
+        steps: [
+          { id: 102, title: "Delete script", dueDate: "2026-02-15" },
+          { id: 101, title: "Port joins", dueDate: "2026-01-15" },
+        ],
+      },
+    ],
+  };
+}
+
+const DISCIPLINES = ["business", "data_science", "it"] as const;
+
+describe("viewFingerprint and disciplineFingerprint", () => {
+  it("are the SHA-256 hex digest of the canonical view, stable across calls", () => {
+    for (const d of DISCIPLINES) {
+      const view = disciplineView(d, content());
+      const expected = createHash("sha256").update(canonicalView(view), "utf8").digest("hex");
+      expect(viewFingerprint(view)).toBe(expected);
+      expect(disciplineFingerprint(d, content())).toBe(expected);
+      expect(disciplineFingerprint(d, content())).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it("a stored snapshot, read back, gives the same fingerprint as the live view", () => {
+    // A sign-off stores canonicalView(view) as its snapshot; reading it back must compare equal.
+    for (const d of DISCIPLINES) {
+      const view = disciplineView(d, content());
+      const stored = JSON.parse(canonicalView(view)) as DisciplineView;
+      expect(viewFingerprint(stored)).toBe(viewFingerprint(view));
+      expect(canonicalView(stored)).toBe(canonicalView(view));
+    }
+  });
+
+  it("do not depend on row order or on the order of keys in the input objects", () => {
+    const reordered = content();
+    reordered.requirements.reverse();
+    reordered.debtItems[0].steps.reverse();
+    reordered.requirements = reordered.requirements.map((r) => {
+      const { it: itVerdict, dataScience, status, priority, target, description, title, id } = r;
+      return { it: itVerdict, dataScience, status, priority, target, description, title, id };
+    });
+    for (const d of DISCIPLINES) expect(disciplineFingerprint(d, reordered)).toBe(disciplineFingerprint(d, content()));
+  });
+
+  it("serialise each view with a fixed key order", () => {
+    const view = JSON.parse(canonicalView(disciplineView("business", content())));
+    expect(Object.keys(view)).toEqual(["requirements", "attestations", "debtItems"]);
+    expect(view.requirements.map((r: { id: number }) => r.id)).toEqual([1, 2]);
+    expect(Object.keys(view.requirements[0])).toEqual(["id", "title", "target", "priority", "status", "dataScience", "it"]);
+    expect(Object.keys(view.attestations[0])).toEqual(["key", "label", "attestedById", "note", "evidenceUrl"]);
+    const itView = JSON.parse(canonicalView(disciplineView("it", content())));
+    expect(itView.debtItems[0].steps.map((s: { id: number }) => s.id)).toEqual([101, 102]);
+  });
+
+  it("differ between disciplines (each signs for its own concerns)", () => {
+    const all = DISCIPLINES.map((d) => disciplineFingerprint(d, content()));
+    expect(new Set(all).size).toBe(3);
   });
 });

@@ -1,3 +1,8 @@
+/**
+ * Gate rules (docs/domain.md, "Gate reviews" and "Sign-off rules"): the default checklists, the
+ * automatic criteria, what each member's sign-off is worth, each discipline's panel and the
+ * sentences that stop a promotion.
+ */
 import { describe, expect, it } from "vitest";
 import {
   AUTO_RULES,
@@ -5,12 +10,15 @@ import {
   evaluateAutoCriterion,
   evaluateCriteria,
   evaluateCriterion,
+  disciplinePanel,
   hasRepaymentPlan,
+  isApproved,
   promotionBlockers,
   signOffStatus,
   type AutoRule,
   type CriterionResult,
   type CriterionState,
+  type Fingerprints,
   type GateFacts,
   type SignOffState,
 } from "../../app/domain/gates";
@@ -52,7 +60,7 @@ const facts = (over: Partial<GateFacts> = {}): GateFacts => ({
 });
 
 describe("DEFAULT_CRITERIA", () => {
-  it("lists DESIGN.md's criteria to pilot, in order", () => {
+  it("lists the default criteria to pilot (docs/domain.md), in order", () => {
     expect(DEFAULT_CRITERIA.pilot.map((c) => [c.key, c.kind, c.discipline])).toEqual([
       ["measurable_requirement", "auto", null],
       ["musts_assessed_none_infeasible", "auto", null],
@@ -61,11 +69,12 @@ describe("DEFAULT_CRITERIA", () => {
       ["data_access_quality_assessed", "attestation", null],
       ["privacy_security_reviewed", "attestation", null],
       ["open_debt_has_plan", "auto", null],
+      ["no_open_debt_due_before_pilot", "auto", null],
     ]);
     expect(DEFAULT_CRITERIA.pilot[3].label).toBe("A data/ML engineer is on the team.");
   });
 
-  it("lists DESIGN.md's criteria to production, in order", () => {
+  it("lists the default criteria to production (docs/domain.md), in order", () => {
     expect(DEFAULT_CRITERIA.production.map((c) => [c.key, c.kind, c.discipline])).toEqual([
       ["all_requirements_feasible", "auto", null],
       ["no_open_debt_due_before_production", "auto", null],
@@ -176,7 +185,7 @@ describe("evaluateAutoCriterion", () => {
           requirement({ priority: "should", feasibility: "infeasible" }), // not a must
         ],
       }),
-      { met: true, detail: "All 3 must-haves are assessed and feasible." },
+      { met: true, detail: "All 3 must-haves are assessed and feasible (1 with conditions)." },
     ],
     [
       "musts_assessed_none_infeasible",
@@ -351,6 +360,38 @@ describe("evaluateAutoCriterion", () => {
       { met: true, detail: "No open debt item is due before production." },
     ],
 
+    // no_open_debt_due_before_pilot
+    [
+      "no_open_debt_due_before_pilot",
+      "items due before pilot or proof of concept (late); later stages and closed items do not count",
+      facts({
+        debtItems: [
+          debt({ title: "Manual export", repayBeforeStage: "pilot" }),
+          debt({ title: "Notebook in production", status: "repaying", repayBeforeStage: "poc" }),
+          debt({ title: "Later", repayBeforeStage: "production" }),
+          debt({ title: "Repaid", status: "repaid", repayBeforeStage: "pilot" }),
+          debt({ title: "Accepted", status: "accepted", repayBeforeStage: "pilot" }),
+          debt({ title: "Date only", repayBeforeStage: null }),
+        ],
+      }),
+      {
+        met: false,
+        detail: '2 open debt items must be repaid before pilot: "Manual export", "Notebook in production".',
+      },
+    ],
+    [
+      "no_open_debt_due_before_pilot",
+      "one item due",
+      facts({ debtItems: [debt({ title: "Manual export", repayBeforeStage: "pilot" })] }),
+      { met: false, detail: '1 open debt item must be repaid before pilot: "Manual export".' },
+    ],
+    [
+      "no_open_debt_due_before_pilot",
+      "nothing due before pilot",
+      facts({ debtItems: [debt({ repayBeforeStage: "production" }), debt()] }),
+      { met: true, detail: "No open debt item is due before pilot." },
+    ],
+
     // open_debt_has_owner_and_target
     [
       "open_debt_has_owner_and_target",
@@ -467,131 +508,207 @@ describe("evaluateCriterion", () => {
       ["data_access_quality_assessed", false],
       ["privacy_security_reviewed", false],
       ["open_debt_has_plan", true],
+      ["no_open_debt_due_before_pilot", true],
     ]);
   });
 });
+
+// ---------- sign-offs ----------
+
+/** Each discipline's live fingerprint: "b", "d" and "i" unless a test changes one. */
+const live: Fingerprints = { business: "b", data_science: "d", it: "i" };
 
 const signOff = (over: Partial<SignOffState> = {}): SignOffState => ({
   discipline: "business",
   userId: 1,
   userName: "Barbara",
   decision: "approve",
-  fingerprint: "abc",
+  fingerprint: "b",
   ...over,
 });
 
-describe("signOffStatus", () => {
+/** Two data scientists (Grace and Hedy) besides the full team. */
+const twoScientists: GateFacts["members"] = [...fullTeam, { userId: 4, discipline: "data_science" }];
+const grace = (over: Partial<SignOffState> = {}) =>
+  signOff({ discipline: "data_science", userId: 2, userName: "Grace", fingerprint: "d", ...over });
+const hedy = (over: Partial<SignOffState> = {}) =>
+  signOff({ discipline: "data_science", userId: 4, userName: "Hedy", fingerprint: "d", ...over });
+const barbara = (over: Partial<SignOffState> = {}) => signOff(over);
+const ada = (over: Partial<SignOffState> = {}) =>
+  signOff({ discipline: "it", userId: 3, userName: "Ada", fingerprint: "i", ...over });
+
+describe("signOffStatus: what one member's current sign-off is worth", () => {
   it.each<[string, SignOffState, string]>([
-    ["approved", signOff(), "approved"],
-    [
-      "with conditions",
-      signOff({ decision: "approve_with_conditions" }),
-      "approved_with_conditions",
-    ],
-    ["changes requested", signOff({ decision: "changes_requested" }), "changes_requested"],
-    ["content changed since", signOff({ fingerprint: "old" }), "stale"],
-    [
-      "changes requested on old content",
-      signOff({ decision: "changes_requested", fingerprint: "old" }),
-      "stale",
-    ],
-    ["signer left the team", signOff({ userId: 99 }), "invalid"],
+    ["an approval on unchanged concerns", barbara(), "approved"],
+    ["with conditions", barbara({ decision: "approve_with_conditions" }), "approved_with_conditions"],
+    ["changes requested", barbara({ decision: "changes_requested" }), "changes_requested"],
+    // an objection is not lifted by later changes: only its author or the owner lifts it
+    ["changes requested on content that changed since", barbara({ decision: "changes_requested", fingerprint: "old" }), "changes_requested"],
+    ["changes requested by someone who left the team", barbara({ decision: "changes_requested", userId: 99 }), "changes_requested"],
+    ["changes requested, dismissed by the owner", barbara({ decision: "changes_requested", dismissedAt: 5 }), "dismissed"],
+    ["concerns changed since", barbara({ fingerprint: "old" }), "stale"],
+    ["signer left the team", barbara({ userId: 99 }), "invalid"],
     // user 2 is on the team, but for data science
-    ["signer is in another discipline", signOff({ userId: 2 }), "invalid"],
+    ["signer sits in another discipline", barbara({ userId: 2 }), "invalid"],
     // invalid wins over stale: the same person cannot renew it
-    ["left the team and stale", signOff({ userId: 99, fingerprint: "old" }), "invalid"],
+    ["left the team and stale", barbara({ userId: 99, fingerprint: "old" }), "invalid"],
   ])("%s -> %s", (_name, s, expected) => {
-    expect(signOffStatus(s, "abc", fullTeam)).toBe(expected);
+    expect(signOffStatus(s, live[s.discipline], fullTeam)).toBe(expected);
+  });
+
+  it("compares with the signer's own discipline's fingerprint only", () => {
+    expect(signOffStatus(ada(), "i", fullTeam)).toBe("approved");
+    expect(signOffStatus(ada(), "d", fullTeam)).toBe("stale");
+  });
+});
+
+describe("disciplinePanel: one discipline's standing", () => {
+  it("two members, one approves and one requests changes: changes requested, one approval", () => {
+    const panel = disciplinePanel("data_science", [grace(), hedy({ decision: "changes_requested" }), barbara()], live, twoScientists);
+    expect(panel.status).toBe("changes_requested");
+    expect(panel.approvals).toBe(1);
+    expect(panel.required).toBe(1);
+    expect(panel.signOffs.map((s) => [s.userName, s.standing])).toEqual([
+      ["Grace", "approved"],
+      ["Hedy", "changes_requested"],
+    ]);
+    expect(isApproved(panel.status)).toBe(false);
+  });
+
+  it("a dismissed objection no longer blocks", () => {
+    const panel = disciplinePanel("data_science", [grace(), hedy({ decision: "changes_requested", dismissedAt: 1 })], live, twoScientists);
+    expect(panel.status).toBe("approved");
+    expect(isApproved(panel.status)).toBe(true);
+  });
+
+  it("an objection whose author left the team still blocks", () => {
+    const panel = disciplinePanel("data_science", [grace(), hedy({ decision: "changes_requested" })], live, fullTeam);
+    expect(panel.status).toBe("changes_requested");
+  });
+
+  it("a stale approval is covered by a colleague's fresh one when one approval is required, not when two are", () => {
+    const signOffs = [grace(), hedy({ fingerprint: "old" })];
+    expect(disciplinePanel("data_science", signOffs, live, twoScientists, 1)).toMatchObject({ status: "approved", approvals: 1, required: 1 });
+    expect(disciplinePanel("data_science", signOffs, live, twoScientists, 2)).toMatchObject({ status: "stale", approvals: 1, required: 2 });
+    expect(disciplinePanel("data_science", [grace(), hedy()], live, twoScientists, 2)).toMatchObject({ status: "approved", approvals: 2 });
+  });
+
+  it("with conditions from any counting member, the panel is approved with conditions", () => {
+    const panel = disciplinePanel("data_science", [grace(), hedy({ decision: "approve_with_conditions" })], live, twoScientists, 2);
+    expect(panel.status).toBe("approved_with_conditions");
+  });
+
+  it("missing without sign-offs, invalid when only a former member signed", () => {
+    expect(disciplinePanel("it", [barbara()], live, fullTeam).status).toBe("missing");
+    expect(disciplinePanel("it", [ada()], live, fullTeam.slice(0, 2)).status).toBe("invalid");
+    expect(disciplinePanel("it", [ada({ fingerprint: "old" })], live, fullTeam).status).toBe("stale");
   });
 });
 
 describe("promotionBlockers", () => {
-  const current = "abc";
-  const approvals: SignOffState[] = [
-    signOff({ discipline: "business", userId: 1, userName: "Barbara" }),
-    signOff({
-      discipline: "data_science",
-      userId: 2,
-      userName: "Grace",
-      decision: "approve_with_conditions",
-    }),
-    signOff({ discipline: "it", userId: 3, userName: "Ada" }),
-  ];
   const metCriteria = evaluateCriteria(
     DEFAULT_CRITERIA.production.map((c) =>
       c.kind === "attestation" ? { ...c, attestedAt: 1, attestedByName: "Ada" } : c
     ),
     facts({ requirements: [requirement()] })
   );
-  const input = (over: Partial<Parameters<typeof promotionBlockers>[0]> = {}) => ({
+  const approvals = [barbara(), grace({ decision: "approve_with_conditions" }), ada()];
+  const input = (over: Partial<Parameters<typeof promotionBlockers>[0]> = {}): Parameters<typeof promotionBlockers>[0] => ({
     criteria: metCriteria,
     signOffs: approvals,
-    currentFingerprint: current,
-    members: fullTeam,
+    fingerprints: live,
+    members: twoScientists,
     ...over,
   });
 
-  it("is empty with three current approvals from three members and every criterion met", () => {
+  it("is empty with an approval from each discipline and every criterion met", () => {
     expect(metCriteria.every((c) => c.met)).toBe(true);
     expect(promotionBlockers(input())).toEqual([]);
   });
 
-  it("names each missing discipline", () => {
+  it("names each discipline that has not signed", () => {
     expect(promotionBlockers(input({ signOffs: [approvals[1]] }))).toEqual([
       "Business has not signed off.",
       "IT operations has not signed off.",
     ]);
   });
 
-  it("refuses a stale approval and says who must renew it", () => {
-    const signOffs = [approvals[0], approvals[1], { ...approvals[2], fingerprint: "before-edit" }];
+  it("two data scientists: one approves, one requests changes — blocked, and the sentence says who can lift it", () => {
+    const signOffs = [...approvals, hedy({ decision: "changes_requested" })];
     expect(promotionBlockers(input({ signOffs }))).toEqual([
-      "IT operations' sign-off is stale: the gate content changed after Ada signed. Ada must renew it.",
+      "Hedy requested changes for Data science; Hedy must renew the sign-off, or the project owner must dismiss the request with a reason.",
     ]);
   });
 
-  it("refuses while changes are requested", () => {
-    const signOffs = [
-      approvals[0],
-      { ...approvals[1], decision: "changes_requested" as const },
-      approvals[2],
-    ];
+  it("a dismissed request for changes does not block", () => {
+    const signOffs = [...approvals, hedy({ decision: "changes_requested", dismissedAt: 10 })];
+    expect(promotionBlockers(input({ signOffs }))).toEqual([]);
+  });
+
+  it("an objector who is no longer a member still blocks", () => {
+    const signOffs = [...approvals, hedy({ decision: "changes_requested" })];
+    expect(promotionBlockers(input({ signOffs, members: fullTeam }))).toEqual([
+      "Hedy requested changes for Data science; Hedy must renew the sign-off, or the project owner must dismiss the request with a reason.",
+    ]);
+  });
+
+  it("the only sign-off of a discipline requests changes: that sentence alone, not also 'has not approved'", () => {
+    const signOffs = [barbara(), grace({ decision: "changes_requested" }), ada()];
     expect(promotionBlockers(input({ signOffs }))).toEqual([
-      "Grace requested changes for Data science; Data science must approve before promotion.",
+      "Grace requested changes for Data science; Grace must renew the sign-off, or the project owner must dismiss the request with a reason.",
+    ]);
+  });
+
+  it("a stale approval with a colleague's fresh one is enough when one approval is required", () => {
+    const signOffs = [barbara(), grace(), hedy({ fingerprint: "old" }), ada()];
+    expect(promotionBlockers(input({ signOffs }))).toEqual([]);
+  });
+
+  it("with two approvals required, a stale approval and a fresh one block: the discipline needs 2 and has 1", () => {
+    // Business and IT have two fresh approvals each; data science has Grace's and Hedy's stale one.
+    const members = [...twoScientists, { userId: 5, discipline: "business" as const }, { userId: 6, discipline: "it" as const }];
+    const signOffs = [
+      barbara(),
+      barbara({ userId: 5, userName: "Bob" }),
+      grace(),
+      hedy({ fingerprint: "old" }),
+      ada(),
+      ada({ userId: 6, userName: "Ian" }),
+    ];
+    expect(promotionBlockers(input({ signOffs, members, requiredApprovals: 1 }))).toEqual([]);
+    const blockers = promotionBlockers(input({ signOffs, members, requiredApprovals: 2 }));
+    expect(blockers).toEqual([
+      "Data science needs 2 approvals; it has 1.",
+      "Hedy's sign-off for Data science is stale: what concerns Data science changed after Hedy signed. Hedy must renew it.",
+    ]);
+  });
+
+  it("with two approvals required, says how many each discipline has", () => {
+    const signOffs = [barbara(), grace(), hedy()];
+    expect(promotionBlockers(input({ signOffs, requiredApprovals: 2 }))).toEqual([
+      "Business needs 2 approvals; it has 1.",
+      "IT operations has not signed off; it needs 2 approvals.",
+    ]);
+  });
+
+  it("refuses a stale approval and says who must renew it and why", () => {
+    const signOffs = [approvals[0], approvals[1], ada({ fingerprint: "before-edit" })];
+    expect(promotionBlockers(input({ signOffs }))).toEqual([
+      "Ada's sign-off for IT operations is stale: what concerns IT operations changed after Ada signed. Ada must renew it.",
     ]);
   });
 
   it("refuses a sign-off from someone no longer in that discipline", () => {
-    const members = fullTeam.filter((m) => m.userId !== 3);
+    const members = twoScientists.filter((m) => m.userId !== 3);
     expect(promotionBlockers(input({ members }))).toEqual([
       "Ada's sign-off for IT operations no longer counts: Ada is not an IT operations member of the team any more. An IT operations member must sign.",
     ]);
   });
 
-  it("refuses one person signing for two disciplines", () => {
-    // Barbara signs for business and (wrongly) for IT: the IT one is invalid, and the
-    // same-person rule is reported on its own.
-    const signOffs = [
-      approvals[0],
-      approvals[1],
-      signOff({ discipline: "it", userId: 1, userName: "Barbara" }),
-    ];
+  it("an invalid signer of data science is named with 'a Data science member'", () => {
+    const signOffs = [barbara(), ada(), signOff({ discipline: "data_science", userId: 1, userName: "Barbara", fingerprint: "d" })];
     expect(promotionBlockers(input({ signOffs }))).toEqual([
-      "Barbara's sign-off for IT operations no longer counts: Barbara is not an IT operations member of the team any more. An IT operations member must sign.",
-      "Barbara signed for Business and IT operations; three different members must sign, one per discipline.",
-    ]);
-  });
-
-  it("still refuses the same person twice even if the membership data were to allow it", () => {
-    // Defence in depth: memberships are one discipline per person, but the rule does not rely on it.
-    const members = [...fullTeam, { userId: 1, discipline: "it" as const }];
-    const signOffs = [
-      approvals[0],
-      approvals[1],
-      signOff({ discipline: "it", userId: 1, userName: "Barbara" }),
-    ];
-    expect(promotionBlockers(input({ signOffs, members }))).toEqual([
-      "Barbara signed for Business and IT operations; three different members must sign, one per discipline.",
+      "Barbara's sign-off for Data science no longer counts: Barbara is not a Data science member of the team any more. A Data science member must sign.",
     ]);
   });
 
@@ -607,38 +724,38 @@ describe("promotionBlockers", () => {
     ]);
   });
 
-  it("reports every problem in a fixed order: missing, stale, changes, invalid, same person, criteria", () => {
+  it("blocks the gate to pilot while open debt is due before pilot", () => {
+    const pilotFacts = facts({
+      requirements: [requirement()],
+      debtItems: [debt({ title: "Manual export", repayBeforeStage: "pilot" })],
+    });
+    const criteria = evaluateCriteria(
+      DEFAULT_CRITERIA.pilot.map((c) => (c.kind === "attestation" ? { ...c, attestedAt: 1, attestedByName: "Ada" } : c)),
+      pilotFacts
+    );
+    expect(promotionBlockers(input({ criteria }))).toEqual([
+      'Criterion not met: No open debt item is due to be repaid before pilot — 1 open debt item must be repaid before pilot: "Manual export".',
+    ]);
+  });
+
+  it("reports every problem in a fixed order: missing, stale, changes requested, invalid, criteria", () => {
     const members: GateFacts["members"] = [
       { userId: 1, discipline: "business" },
       { userId: 3, discipline: "it" },
       { userId: 4, discipline: "data_science" },
     ];
     const signOffs = [
-      signOff({ discipline: "it", userId: 3, userName: "Ada", decision: "changes_requested" }),
-      signOff({ discipline: "data_science", userId: 3, userName: "Ada", fingerprint: "old" }),
+      ada({ decision: "changes_requested" }),
+      hedy({ fingerprint: "old" }),
+      signOff({ discipline: "data_science", userId: 2, userName: "Grace", fingerprint: "d" }),
     ];
     const criteria = [{ ...DEFAULT_CRITERIA.pilot[0], met: false, detail: "No target." }];
-    expect(promotionBlockers({ criteria, signOffs, currentFingerprint: current, members })).toEqual(
-      [
-        "Business has not signed off.",
-        // Ada is IT, not data science: invalid wins over stale, so no stale sentence for her.
-        "Ada requested changes for IT operations; IT operations must approve before promotion.",
-        "Ada's sign-off for Data science no longer counts: Ada is not a Data science member of the team any more. A Data science member must sign.",
-        "Ada signed for Data science and IT operations; three different members must sign, one per discipline.",
-        "Criterion not met: At least one requirement has a measurable target — No target.",
-      ]
-    );
-  });
-
-  it("orders stale before changes requested", () => {
-    const signOffs = [
-      { ...approvals[0], decision: "changes_requested" as const },
-      approvals[1],
-      { ...approvals[2], fingerprint: "old" },
-    ];
-    expect(promotionBlockers(input({ signOffs }))).toEqual([
-      "IT operations' sign-off is stale: the gate content changed after Ada signed. Ada must renew it.",
-      "Barbara requested changes for Business; Business must approve before promotion.",
+    expect(promotionBlockers({ criteria, signOffs, fingerprints: live, members })).toEqual([
+      "Business has not signed off.",
+      "Hedy's sign-off for Data science is stale: what concerns Data science changed after Hedy signed. Hedy must renew it.",
+      "Ada requested changes for IT operations; Ada must renew the sign-off, or the project owner must dismiss the request with a reason.",
+      "Grace's sign-off for Data science no longer counts: Grace is not a Data science member of the team any more. A Data science member must sign.",
+      "Criterion not met: At least one requirement has a measurable target — No target.",
     ]);
   });
 });

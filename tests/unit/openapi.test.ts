@@ -100,6 +100,82 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
     expect(doc.components.schemas.UpdateDebtItemBody.required).toEqual(["version"]);
     expect(doc.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
   });
+
+  it("describes the accountable sign-off bodies (docs/domain.md, \"Sign-off rules\")", () => {
+    const schemas = doc.components.schemas;
+    expect(schemas.OpenGateReviewBody).toMatchObject({ required: ["statement"], properties: { statement: { minLength: 3, maxLength: 1000 } } });
+    const condition = schemas.SignOffBody.properties.conditions;
+    expect(condition.maxItems).toBe(20);
+    for (const estimate of ["principalDays", "interestDays"]) {
+      expect(condition.items.properties[estimate]).toMatchObject({ type: "number", minimum: 0, maximum: 10000 });
+    }
+    expect(condition.items.required).toEqual(["title"]);
+    expect(schemas.AddMemberBody.required).toEqual(["email"]);
+    expect(schemas.AssessRequirementBody.required).toEqual(["feasibility"]);
+    expect(Object.keys(schemas.AssessRequirementBody.properties)).toEqual(expect.arrayContaining(["version", "discipline"]));
+    expect(Object.keys(schemas.AttestBody.properties).sort()).toEqual(["evidenceUrl", "note"]);
+    expect(schemas.DismissChangesRequestBody.required).toEqual(["reason"]);
+    expect(schemas.AddReviewCommentBody.required).toEqual(["body"]);
+    expect(schemas.EditReviewCommentBody.required.sort()).toEqual(["body", "version"]);
+    const states = schemas.ChangeProjectStateBody.oneOf.map((v: any) => v.properties.to.const).sort();
+    expect(states).toEqual(["active", "on_hold", "retired", "stopped"]);
+    expect(schemas.ChangeProjectStateBody.oneOf.find((v: any) => v.properties.to.const === "stopped").required).toEqual(
+      expect.arrayContaining(["stopCause", "stopNote"]),
+    );
+  });
+
+  it("describes stopping with the open-debt choice, reopening, and logging debt with its plan (docs/domain.md)", () => {
+    const schemas = doc.components.schemas;
+    const stopped = schemas.ChangeProjectStateBody.oneOf.find((v: any) => v.properties.to.const === "stopped");
+    expect(stopped.properties.openDebt.enum).toEqual(["write_off", "keep"]);
+    expect(Object.keys(stopped.properties)).toContain("writeOffReason");
+    expect(stopped.required).not.toContain("openDebt");
+    for (const variant of schemas.ChangeProjectStateBody.oneOf) expect(variant.additionalProperties).toBe(false);
+    expect(doc.paths["/projects/{slug}/state"].post.description).toMatch(/fields\.openDebt/);
+
+    expect(schemas.ReopenProjectBody).toMatchObject({ required: ["version", "reason"], properties: { reason: { minLength: 3, maxLength: 1000 } } });
+    expect(doc.paths["/projects/{slug}/reopen"].post.summary).toMatch(/admin/i);
+
+    const plan = schemas.CreateDebtItemBody.properties.plan;
+    expect(schemas.CreateDebtItemBody.required).not.toContain("plan");
+    expect(Object.keys(plan.properties).sort()).toEqual(["repayBeforeStage", "steps", "strategy", "targetDate"]);
+    expect(plan.required ?? []).toEqual([]);
+    expect(plan.properties.steps).toMatchObject({ type: "array", maxItems: 20 });
+    expect(plan.properties.steps.items).toMatchObject({ required: ["title"], additionalProperties: false });
+    expect(Object.keys(plan.properties.steps.items.properties).sort()).toEqual(["dueDate", "ownerId", "title"]);
+  });
+
+  it("documents the sign-off operations with a description, what they return and how they fail", () => {
+    const expected: Record<string, { path: string; method: string; errors: string[] }> = {
+      listGateReviews: { path: "/projects/{slug}/gate-reviews", method: "get", errors: ["404"] },
+      withdrawGateReview: { path: "/projects/{slug}/gate-reviews/{reviewId}/withdraw", method: "post", errors: ["403", "404", "409"] },
+      dismissChangesRequest: {
+        path: "/projects/{slug}/gate-reviews/{reviewId}/signoffs/{signOffId}/dismiss",
+        method: "post",
+        errors: ["403", "404", "409"],
+      },
+      clearAttestation: { path: "/projects/{slug}/gate-reviews/{reviewId}/attestations/{key}", method: "delete", errors: ["403", "404", "409"] },
+      listReviewComments: { path: "/projects/{slug}/gate-reviews/{reviewId}/comments", method: "get", errors: ["404"] },
+      addReviewComment: { path: "/projects/{slug}/gate-reviews/{reviewId}/comments", method: "post", errors: ["403", "404", "409"] },
+      editReviewComment: { path: "/projects/{slug}/gate-reviews/{reviewId}/comments/{commentId}", method: "patch", errors: ["403", "404", "409"] },
+      changeProjectState: { path: "/projects/{slug}/state", method: "post", errors: ["403", "404", "409"] },
+      reopenProject: { path: "/projects/{slug}/reopen", method: "post", errors: ["403", "404", "409"] },
+      createDebtItem: { path: "/projects/{slug}/debt", method: "post", errors: ["403", "404"] },
+    };
+    for (const [operationId, { path, method, errors }] of Object.entries(expected)) {
+      const operation = doc.paths[path]?.[method];
+      expect(operation?.operationId, `${method} ${path}`).toBe(operationId);
+      expect(operation.summary.length, operationId).toBeGreaterThan(10);
+      expect(operation.description?.length ?? 0, operationId).toBeGreaterThan(10);
+      const success = Object.keys(operation.responses).find((s) => s.startsWith("2"))!;
+      expect(Object.keys(operation.responses[success].content["application/json"].schema.properties).length, operationId).toBeGreaterThan(0);
+      expect(Object.keys(operation.responses), operationId).toEqual(expect.arrayContaining([...errors, "401", "429"]));
+    }
+    expect(doc.paths["/projects/{slug}/gate-reviews/{reviewId}/signoffs/{signOffId}/dismiss"].post.parameters.find((p: any) => p.name === "signOffId")).toMatchObject({
+      in: "path",
+      schema: { type: "integer", minimum: 1 },
+    });
+  });
 });
 
 describe("the document lists every route the server serves", () => {

@@ -1,7 +1,7 @@
 /**
  * The whole permission matrix: role x membership x ownership x project state x action (and,
  * for sign-offs and attestations, the discipline of the panel or criterion). The expectations
- * are written out from DESIGN.md and the rules in app/domain/permissions.ts, one rule per
+ * are written out from docs/domain.md and the rules in app/domain/permissions.ts, one rule per
  * action, so a change to `can` that breaks a rule fails here with the exact cell.
  */
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ const ALL_ACTIONS: Action[] = [
   "project:create",
   "project:edit",
   "project:change-state",
+  "project:reopen",
   "team:manage",
   "requirement:state",
   "requirement:assess",
@@ -23,6 +24,9 @@ const ALL_ACTIONS: Action[] = [
   "gate:attest",
   "gate:promote",
   "gate:withdraw",
+  "gate:dismiss",
+  "gate:comment",
+  "gate:clear-attestation",
   "debt:write",
 ];
 
@@ -35,13 +39,18 @@ type Cell = {
   membership: Discipline | null;
   owner: boolean;
   state: ProjectState;
-  /** gate:sign panel / gate:attest criterion discipline (null = any member may attest). */
+  /**
+   * gate:sign panel / gate:attest criterion discipline (null = any member may attest) /
+   * gate:clear-attestation the discipline the attestation belongs to.
+   */
   discipline: Discipline | null;
+  /** gate:clear-attestation: the user attested it. */
+  author: boolean;
 };
 
 const open = (s: ProjectState) => s === "active" || s === "on_hold";
 
-/** What DESIGN.md says each action needs, one line per action. */
+/** What docs/domain.md says each action needs, one line per action. */
 function expected(action: Action, c: Cell): boolean {
   const admin = c.role === "admin";
   const member = c.membership !== null;
@@ -58,6 +67,9 @@ function expected(action: Action, c: Cell): boolean {
     // project can be reopened)
     case "project:change-state":
       return c.owner || admin;
+    // reopening a stopped project overrides the owner's decision: admins only
+    case "project:reopen":
+      return c.state === "stopped" && admin;
     // the team: owner or admin, while the project is open
     case "team:manage":
       return open(c.state) && (c.owner || admin);
@@ -76,9 +88,25 @@ function expected(action: Action, c: Cell): boolean {
     case "gate:open":
     case "gate:promote":
       return c.state === "active" && member;
-    // one sign-off per discipline, by a member of exactly that discipline
+    // each member signs for their own discipline: the panel, their seat and their profile agree
     case "gate:sign":
-      return c.state === "active" && c.membership !== null && c.membership === c.discipline;
+      return (
+        c.state === "active" &&
+        c.membership !== null &&
+        c.membership === c.discipline &&
+        c.membership === c.accountDiscipline
+      );
+    // the project owner lifts a "changes requested" (with a reason), on an active project
+    case "gate:dismiss":
+      return c.state === "active" && c.owner;
+    // the review conversation: members and the owner, while the project is open
+    case "gate:comment":
+      return open(c.state) && (member || c.owner);
+    // an attestation is cleared by whoever gave it or a member of its discipline
+    case "gate:clear-attestation":
+      return (
+        c.state === "active" && member && (c.author || (c.discipline !== null && c.discipline === c.membership))
+      );
     case "gate:attest":
       return (
         c.state === "active" && member && (c.discipline === null || c.discipline === c.membership)
@@ -96,7 +124,8 @@ function* cells(): Generator<Cell> {
         for (const owner of [false, true])
           for (const state of PROJECT_STATES)
             for (const discipline of [null, ...DISCIPLINES])
-              yield { role, accountDiscipline, membership, owner, state, discipline };
+              for (const author of [false, true])
+                yield { role, accountDiscipline, membership, owner, state, discipline, author };
 }
 
 const USER_ID = 7;
@@ -107,6 +136,7 @@ function check(action: Action, c: Cell) {
   return can(user, action, {
     project: { ownerId: c.owner ? USER_ID : OTHER_ID, state: c.state, memberDiscipline: c.membership },
     discipline: c.discipline,
+    authorId: c.author ? USER_ID : OTHER_ID,
   });
 }
 
@@ -119,12 +149,12 @@ describe("can: the whole matrix", () => {
       const got = check(action, c);
       if (got !== expected(action, c)) wrong.push(`${JSON.stringify(c)} -> ${got}`);
     }
-    expect(count).toBe(2 * 3 * 4 * 2 * 4 * 4);
+    expect(count).toBe(2 * 3 * 4 * 2 * 4 * 4 * 2);
     expect(wrong, wrong.slice(0, 5).join("\n")).toEqual([]);
   });
 
   it("covers every action the app knows", () => {
-    // a new action must be added to this test (and to DESIGN.md's rules) deliberately
+    // a new action must be added to this test (and to docs/domain.md's rules) deliberately
     expect(new Set(ALL_ACTIONS).size).toBe(ALL_ACTIONS.length);
     expect(ADMIN_ACTIONS.every((a) => ALL_ACTIONS.includes(a))).toBe(true);
   });
@@ -158,6 +188,9 @@ describe("can: the rules people notice", () => {
     const memberActions: Action[] = [
       "gate:sign",
       "gate:attest",
+      "gate:dismiss",
+      "gate:comment",
+      "gate:clear-attestation",
       "gate:open",
       "gate:promote",
       "requirement:state",
@@ -176,17 +209,49 @@ describe("can: the rules people notice", () => {
 
   it("only the matching discipline signs: one person signs one panel, their own", () => {
     for (const mine of DISCIPLINES) {
+      const person: PermissionUser = { id: 2, role: "member", discipline: mine };
       for (const panel of DISCIPLINES) {
-        expect(can(member, "gate:sign", { ...project(mine), discipline: panel })).toBe(mine === panel);
+        expect(can(person, "gate:sign", { ...project(mine), discipline: panel })).toBe(mine === panel);
       }
     }
   });
 
-  it("the discipline that counts is the project membership, not the account's", () => {
-    // a business person on the account who joined this project as IT signs for IT only
-    expect(can(member, "gate:sign", { ...project("it"), discipline: "it" })).toBe(true);
+  it("a seat that is not the person's own discipline signs nothing, for a member or an admin", () => {
+    // Seats follow the profile (docs/domain.md, "Who may sign"); a mismatched seat from older
+    // data must not let a business person sign for IT.
+    expect(can(member, "gate:sign", { ...project("it"), discipline: "it" })).toBe(false);
     expect(can(member, "gate:sign", { ...project("it"), discipline: "business" })).toBe(false);
+    expect(can(admin, "gate:sign", { ...project("it"), discipline: "it" })).toBe(false);
+    expect(can(admin, "gate:sign", { ...project("it", "active", admin.id), discipline: "it" })).toBe(false);
+    // the seat still decides what else they may do on the project
     expect(can(member, "requirement:state", project("it"))).toBe(false);
+  });
+
+  it("only the project owner dismisses a request for changes, and only while the project is active", () => {
+    expect(can(member, "gate:dismiss", project("business", "active", member.id))).toBe(true);
+    expect(can(member, "gate:dismiss", project(null, "active", member.id))).toBe(true);
+    expect(can(member, "gate:dismiss", project("business"))).toBe(false);
+    expect(can(admin, "gate:dismiss", project("business"))).toBe(false);
+    expect(can(member, "gate:dismiss", project("business", "on_hold", member.id))).toBe(false);
+  });
+
+  it("members and the owner comment; outsiders and admins who are neither do not", () => {
+    expect(can(member, "gate:comment", project("it"))).toBe(true);
+    expect(can(member, "gate:comment", project(null, "active", member.id))).toBe(true);
+    expect(can(member, "gate:comment", project("it", "on_hold"))).toBe(true);
+    expect(can(member, "gate:comment", project(null))).toBe(false);
+    expect(can(admin, "gate:comment", project(null))).toBe(false);
+    expect(can(member, "gate:comment", project("it", "stopped"))).toBe(false);
+  });
+
+  it("an attestation is cleared by its author or a member of its discipline", () => {
+    const clear = (seat: Discipline | null, discipline: Discipline | null, authorId: number | null) =>
+      can(member, "gate:clear-attestation", { ...project(seat), discipline, authorId });
+    expect(clear("business", "it", member.id)).toBe(true);
+    expect(clear("it", "it", 99)).toBe(true);
+    expect(clear("business", "it", 99)).toBe(false);
+    expect(clear("business", null, 99)).toBe(false);
+    expect(clear(null, "business", member.id)).toBe(false);
   });
 
   it("a non-member who neither owns the project nor is admin changes nothing on it", () => {
@@ -218,6 +283,7 @@ describe("can: the rules people notice", () => {
     expect(can(member, "gate:open", project("it", "on_hold"))).toBe(false);
     expect(can(member, "gate:sign", { ...project("it", "on_hold"), discipline: "it" })).toBe(false);
     expect(can(member, "gate:promote", project("it", "on_hold"))).toBe(false);
+    expect(can(member, "gate:dismiss", project("it", "on_hold", member.id))).toBe(false);
   });
 
   it("project actions without a project are refused", () => {

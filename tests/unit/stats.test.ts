@@ -149,6 +149,18 @@ describe("month ends and debt over time", () => {
     const [before] = debtSeries(items, [day("2024-12-31")]);
     expect(before.technical.principalDays + before.organizational.principalDays).toBe(0);
   });
+
+  it("stops counting a written-off item at its write-off, like a repaid one", () => {
+    // 6 d, 3 d/month, opened 2025-01-01, written off 2025-02-01 when its project stopped
+    const items = [
+      { register: "technical" as const, principalDays: 6, interestDays: 3, openedAt: day("2025-01-01"), repaidAt: null, writtenOffAt: day("2025-02-01") },
+    ];
+    const [january, march] = debtSeries(items, [day("2025-01-31"), day("2025-03-01")]);
+    // still open on Jan 31: its principal counts
+    expect(january.technical.principalDays).toBe(6);
+    // written off by March: no principal left; interest stopped at 1 month (3 d)
+    expect(march.technical).toEqual({ principalDays: 0, accruedInterestDays: 3 });
+  });
 });
 
 describe("monthsBetweenDays", () => {
