@@ -2,6 +2,9 @@
  * Server rendering: streams the document, hands the request's CSP nonce to Remix's inline
  * scripts, and waits for all data for bots. Security headers for every response are set by
  * the HTTP server (scripts/server.ts) so resource routes and data requests get them too.
+ * Pages, error pages included, and their data (`.data` single-fetch answers) are never stored
+ * by a browser or shared cache: they show what only the signed-in person may see. Static
+ * files under /assets keep their long cache (scripts/server.ts serves them before Remix).
  */
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
@@ -12,6 +15,20 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/utils/nonce";
 
 const ABORT_DELAY = 5_000;
+const NO_STORE = "no-store";
+
+/** Every `.data` answer (loader data, action results, redirects) is `Cache-Control: no-store`. */
+export function handleDataRequest(response: Response): Response {
+  try {
+    response.headers.set("Cache-Control", NO_STORE);
+    return response;
+  } catch {
+    // immutable headers (a Response.redirect()): copy them into a new response
+    const headers = new Headers(response.headers);
+    headers.set("Cache-Control", NO_STORE);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
 
 export default function handleRequest(
   request: Request,
@@ -39,6 +56,7 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          responseHeaders.set("Cache-Control", NO_STORE);
           resolve(
             new Response(createReadableStreamFromReadable(body), {
               headers: responseHeaders,

@@ -1,18 +1,19 @@
 /**
  * The HTTP server: Express in front of the Remix build. It applies migrations before
  * listening, refuses cross-origin writes, sets security headers (an enforced CSP with a
- * per-request nonce) on every response, limits request bodies, and logs one JSON line per
- * request. `NODE_ENV=development` serves through Vite instead of the build.
+ * per-request nonce, HSTS over HTTPS) on every response, reads request bodies within a byte
+ * limit before any route sees them, and logs one JSON line per request.
+ * `NODE_ENV=development` serves through Vite instead of the build.
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ServerBuild } from "@remix-run/node";
-import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { closeDb, databasePath, getDb } from "../db/client.server";
-import { isAllowedOrigin } from "../app/utils/http.server";
+import { isAllowedOrigin, trustProxySetting } from "../app/utils/http.server";
 import { purgeExpiredSessions } from "../app/utils/session.server";
 import { startWebhookWorker } from "../app/utils/webhook-worker.server";
 
@@ -25,6 +26,9 @@ const trustedOrigins = (process.env.TRIAD_TRUSTED_ORIGINS ?? "")
   .map((o) => o.trim())
   .filter(Boolean);
 const logRequests = process.env.TRIAD_LOG_REQUESTS !== "0";
+/** How long a refused oversized upload may go on being read (and thrown away) before hanging up. */
+const LINGER_MS = 2_000;
+const HSTS = "max-age=31536000; includeSubDomains";
 
 function contentSecurityPolicy(nonce: string): string {
   return [
@@ -41,14 +45,82 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/** Bodies read within the limit, by request, for the Remix request. */
+const bodies = new WeakMap<express.Request, Buffer>();
+
+/**
+ * 413, sent at once. Whatever the client still sends is read and thrown away (never kept), so
+ * it sees the answer rather than a reset connection; if it is still sending LINGER_MS later,
+ * the connection is closed.
+ */
+function refuseBody(req: express.Request, res: express.Response) {
+  const message = `The request body is larger than ${bodyLimitBytes} bytes.`;
+  if (req.path.startsWith("/api/")) {
+    res.status(413).json({ error: { code: "payload_too_large", message } });
+  } else {
+    res.status(413).type("text/plain").send(message);
+  }
+  req.resume();
+  const hangUp = setTimeout(() => req.socket.destroy(), LINGER_MS);
+  hangUp.unref();
+  const done = () => clearTimeout(hangUp);
+  req.once("end", done);
+  req.once("close", done);
+}
+
+/**
+ * The Fetch Request Remix handles, built as @remix-run/express builds it, except that the body
+ * is the one read within the limit above rather than the raw request stream (which is why this
+ * server does not use that adapter).
+ */
+function remixRequest(req: express.Request, res: express.Response): Request {
+  const trusted = (req.app.get("trust proxy fn") as (address: string, hop: number) => boolean)(
+    req.socket.remoteAddress ?? "",
+    0,
+  );
+  const forwardedHost = trusted ? req.get("x-forwarded-host")?.split(",")[0].trim() : undefined;
+  const url = new URL(`${req.protocol}://${forwardedHost || req.get("host") || `${host}:${port}`}${req.originalUrl}`);
+  const controller = new AbortController();
+  // Stop loaders and actions when the answer can no longer be written (closed before finished).
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (const [name, values] of Object.entries(req.headers)) {
+    for (const value of values === undefined ? [] : Array.isArray(values) ? values : [values]) {
+      headers.append(name, value);
+    }
+  }
+  const body = bodies.get(req) ?? Buffer.alloc(0);
+  const withBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url.href, {
+    method: req.method,
+    headers,
+    signal: controller.signal,
+    body: withBody ? new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) : undefined,
+  });
+}
+
+/** Writes Remix's Response to Express's, as @remix-run/express does. */
+async function sendResponse(res: express.Response, response: Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
 async function main() {
   const startedAt = performance.now();
+  const trustProxy = trustProxySetting(process.env.TRUST_PROXY); // refuses a bad value before anything starts
   getDb(); // open and migrate before the first request
   // Sends webhook deliveries from the outbox on its own timer (unref'd), never in a request.
   const webhookWorker = startWebhookWorker();
   const app = express();
   app.disable("x-powered-by");
-  if (process.env.TRUST_PROXY === "1") app.set("trust proxy", true);
+  // A hop count or a list of proxy addresses, never `true`: see trustProxySetting.
+  app.set("trust proxy", trustProxy);
 
   app.use((req, res, next) => {
     const start = performance.now();
@@ -71,6 +143,8 @@ async function main() {
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    // req.secure believes X-Forwarded-Proto only from a trusted proxy; plain http never gets HSTS.
+    if (req.secure) res.setHeader("Strict-Transport-Security", HSTS);
     next();
   });
 
@@ -82,6 +156,7 @@ async function main() {
       origin: req.get("origin") ?? null,
       referer: req.get("referer") ?? null,
       authorization: req.get("authorization") ?? null,
+      cookie: req.get("cookie") ?? null,
       trustedOrigins,
     });
     if (!allowed) {
@@ -93,17 +168,42 @@ async function main() {
       }
       return;
     }
-    const length = Number(req.get("content-length") ?? 0);
-    if (length > bodyLimitBytes) {
-      const message = `The request body is larger than ${bodyLimitBytes} bytes.`;
-      if (req.path.startsWith("/api/")) {
-        res.status(413).json({ error: { code: "payload_too_large", message } });
-      } else {
-        res.status(413).type("text/plain").send(message);
-      }
-      return;
-    }
     next();
+  });
+
+  // The body limit, counted on the bytes as they arrive (a chunked request declares no
+  // Content-Length): the whole body is read here, up to TRIAD_BODY_LIMIT, before any route runs,
+  // so a form, a multipart upload, a JSON API call or anything else over it gets 413 and no
+  // route (and no database write) ever sees it. Only GET and HEAD go without: Remix reads no
+  // body for them.
+  app.use((req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD") return next();
+    if (Number(req.get("content-length") ?? 0) > bodyLimitBytes) return refuseBody(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", stop);
+    };
+    function onData(chunk: Buffer) {
+      size += chunk.length;
+      if (size > bodyLimitBytes) {
+        stop();
+        chunks.length = 0;
+        refuseBody(req, res);
+        return;
+      }
+      chunks.push(chunk);
+    }
+    function onEnd() {
+      stop();
+      bodies.set(req, Buffer.concat(chunks, size));
+      next();
+    }
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", stop); // the client went away: there is no one to answer
   });
 
   app.use(compression());
@@ -124,17 +224,18 @@ async function main() {
     build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: dev ? "development" : "production",
-      getLoadContext: (req, res) => ({
+  const handleRemix = createRequestHandler(build, dev ? "development" : "production");
+  app.all("*", async (req, res, next) => {
+    try {
+      const context: AppLoadContext = {
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         nonce: res.locals.nonce as string,
-      }),
-    }),
-  );
+      };
+      await sendResponse(res, await handleRemix(remixRequest(req, res), context));
+    } catch (error) {
+      next(error);
+    }
+  });
 
   const server = app.listen(port, host, () => {
     const ms = Math.round(performance.now() - startedAt);

@@ -5,9 +5,12 @@ import { Field } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { countUsers } from "~/models/users.server";
 import { getOptionalUser, signIn } from "~/utils/auth.server";
-import { parseForm, formFailure } from "~/utils/forms";
-import { safeRedirect } from "~/utils/http.server";
+import { parseForm, formFailure, readForm } from "~/utils/forms";
+import { safeRedirect, retryAfterHeaders } from "~/utils/http.server";
 import { loginSchema } from "~/utils/validation";
+
+/** Forwards the 429's Retry-After of the password check. */
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Triad" }];
 
@@ -20,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(loginSchema, formData);
   if (!parsed.ok) return data(parsed, { status: 400 });
   const result = await signIn({

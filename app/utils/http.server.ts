@@ -1,7 +1,8 @@
 /**
- * HTTP concerns in one place: safe redirects, the same-origin rule for writes, and the
- * mapping of domain errors to responses.
+ * HTTP concerns in one place: safe redirects, the same-origin rule for writes, which proxies
+ * to believe, and the mapping of domain errors to responses.
  */
+import { isIP } from "node:net";
 import { data } from "@remix-run/node";
 import {
   ConflictError,
@@ -28,8 +29,10 @@ const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * Whether a request may change anything, by where it came from. Unsafe methods must carry
- * an Origin (or, failing that, a Referer) equal to the app's own origin. API calls with a
- * bearer token carry no cookies, so they cannot be forged by another site and need neither.
+ * an Origin (or, failing that, a Referer) equal to the app's own origin. The JSON API reads
+ * no cookies: an API request that carries none cannot act for anyone by itself, so it goes on
+ * to the API (which answers 401 without a token). One that carries a cookie is checked like a
+ * page, except that a bearer token without Origin or Referer is accepted (non-browser clients).
  */
 export function isAllowedOrigin({
   method,
@@ -37,6 +40,7 @@ export function isAllowedOrigin({
   origin,
   referer,
   authorization,
+  cookie,
   trustedOrigins = [],
 }: {
   method: string;
@@ -44,11 +48,14 @@ export function isAllowedOrigin({
   origin: string | null;
   referer: string | null;
   authorization?: string | null;
+  cookie?: string | null;
   trustedOrigins?: string[];
 }): boolean {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return true;
-  const own = new URL(url).origin;
-  const allowed = new Set([own, ...trustedOrigins]);
+  const target = new URL(url);
+  const api = target.pathname.startsWith("/api/");
+  if (api && !cookie?.trim()) return true;
+  const allowed = new Set([target.origin, ...trustedOrigins]);
   if (origin && origin !== "null") return allowed.has(origin);
   if (referer) {
     try {
@@ -57,8 +64,48 @@ export function isAllowedOrigin({
       return false;
     }
   }
-  const path = new URL(url).pathname;
-  return path.startsWith("/api/") && /^Bearer\s/i.test(authorization ?? "");
+  return api && /^Bearer\s/i.test(authorization ?? "");
+}
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (!version || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY as Express's "trust proxy" setting, which decides `req.ip` (rate limits, the
+ * audit log) and `req.protocol` (Secure cookies, HSTS). Unset, "" or "0": no proxy, and
+ * X-Forwarded-* headers are ignored. A number: that many proxies in front, so `1` takes the
+ * address the one proxy appended to X-Forwarded-For (the last entry), whatever the client
+ * wrote before it. Otherwise a comma-separated list of the proxies' addresses or CIDR ranges
+ * (or Express's names loopback, linklocal, uniquelocal). Anything else, "true" included
+ * (which would let any client choose its address), is refused so the server does not start.
+ */
+export function trustProxySetting(value: string | undefined): false | number | string[] {
+  const text = (value ?? "").trim();
+  if (text === "" || text === "0") return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^true$/i.test(text)) {
+    throw new Error(
+      "TRUST_PROXY=true would let any client choose its own address: give the number of proxies in front of Triad (1 for one) or their addresses.",
+    );
+  }
+  const entries = text.split(",").map((e) => e.trim());
+  const bad = entries.filter((e) => !isProxyAddress(e));
+  if (bad.length > 0) {
+    throw new Error(
+      `TRUST_PROXY=${JSON.stringify(text)} is not understood (${bad.map((b) => JSON.stringify(b)).join(", ")}): ` +
+        "give the number of proxies in front of Triad (1 for one) or their addresses, like 10.0.0.5 or 10.0.0.0/8.",
+    );
+  }
+  return entries;
 }
 
 /**
@@ -92,3 +139,15 @@ export function invariantResponse<T>(
 ): asserts value is T {
   if (!value) throw new Response(message, { status });
 }
+
+/**
+ * A route's `headers` export that passes an action's `Retry-After` on to the response (Remix
+ * drops headers of `data()` unless the route forwards them): sign-in and password checks
+ * answer 429 with it.
+ */
+export const retryAfterHeaders = ({ actionHeaders }: { actionHeaders: Headers }): Headers => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};

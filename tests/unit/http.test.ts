@@ -1,5 +1,6 @@
+import express from "express";
 import { describe, expect, it } from "vitest";
-import { isAllowedOrigin, safeRedirect } from "~/utils/http.server";
+import { isAllowedOrigin, safeRedirect, trustProxySetting } from "~/utils/http.server";
 
 describe("safeRedirect keeps a redirect inside Triad", () => {
   it.each([
@@ -123,16 +124,35 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
     expect(isAllowedOrigin({ ...base, method: "POST" })).toBe(false);
     expect(isAllowedOrigin({ ...base, method: "POST", authorization: "Bearer abc" })).toBe(false);
     const api = "https://triad.example/api/v1/projects";
-    expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization: "Bearer abc" })).toBe(
-      true,
-    );
-    expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization: "bearer abc" })).toBe(
-      true,
-    );
-    expect(isAllowedOrigin({ ...base, url: api, method: "POST" })).toBe(false);
-    expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization: "Basic abc" })).toBe(
+    const cookie = "triad_session=abc";
+    for (const authorization of ["Bearer abc", "bearer abc"]) {
+      expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization, cookie })).toBe(true);
+    }
+    expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie })).toBe(false);
+    expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization: "Basic abc", cookie })).toBe(
       false,
     );
+  });
+
+  it("lets an API write without any cookie through, so the API can answer 401 itself", () => {
+    const api = "https://triad.example/api/v1/projects";
+    for (const cookie of [undefined, null, "", " "]) {
+      expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie })).toBe(true);
+      expect(isAllowedOrigin({ ...base, url: api, method: "DELETE", cookie, origin: "https://evil.example" })).toBe(
+        true,
+      );
+    }
+    // a cookie makes it a browser request like any other: the origin must be ours
+    const cookie = "triad_session=abc";
+    expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie, origin: "https://evil.example" })).toBe(
+      false,
+    );
+    expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie, origin: "https://triad.example" })).toBe(
+      true,
+    );
+    // pages are checked with or without cookies (a forged sign-in needs none)
+    expect(isAllowedOrigin({ ...base, method: "POST", origin: "https://evil.example" })).toBe(false);
+    expect(isAllowedOrigin({ ...base, url: "https://triad.example/login", method: "POST" })).toBe(false);
   });
 
   it("accepts configured trusted origins and only those", () => {
@@ -143,5 +163,51 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
     expect(
       isAllowedOrigin({ ...base, method: "POST", origin: "https://evil.example", trustedOrigins }),
     ).toBe(false);
+  });
+});
+
+describe("trustProxySetting: which X-Forwarded-For entry is the client", () => {
+  /** req.ip as Express computes it for a request from `peer` with this X-Forwarded-For. */
+  function clientIp(setting: ReturnType<typeof trustProxySetting>, peer: string, forwardedFor?: string) {
+    const app = express();
+    app.set("trust proxy", setting);
+    const socket = { remoteAddress: peer };
+    const req = Object.assign(Object.create(app.request) as express.Request, {
+      headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor },
+      connection: socket,
+      socket,
+    });
+    return req.ip;
+  }
+
+  it("ignores X-Forwarded-For when unset, empty or 0", () => {
+    for (const value of [undefined, "", " ", "0"]) {
+      expect(trustProxySetting(value)).toBe(false);
+      expect(clientIp(trustProxySetting(value), "127.0.0.1", "6.6.6.6")).toBe("127.0.0.1");
+    }
+  });
+
+  it("with 1 takes the address the one proxy appended, whatever the client wrote before it", () => {
+    const setting = trustProxySetting("1");
+    expect(setting).toBe(1);
+    expect(clientIp(setting, "127.0.0.1", "203.0.113.7")).toBe("203.0.113.7");
+    expect(clientIp(setting, "127.0.0.1", "6.6.6.6, 203.0.113.7")).toBe("203.0.113.7");
+    expect(clientIp(setting, "127.0.0.1", "1.1.1.1, 6.6.6.6,203.0.113.7")).toBe("203.0.113.7");
+    expect(clientIp(trustProxySetting("2"), "127.0.0.1", "6.6.6.6, 203.0.113.7, 10.0.0.2")).toBe("203.0.113.7");
+  });
+
+  it("with a list believes only those proxies", () => {
+    const setting = trustProxySetting("10.0.0.0/8, 127.0.0.1");
+    expect(setting).toEqual(["10.0.0.0/8", "127.0.0.1"]);
+    expect(clientIp(setting, "127.0.0.1", "6.6.6.6, 203.0.113.7, 10.1.2.3")).toBe("203.0.113.7");
+    // a request that does not come from a listed proxy is its own client
+    expect(clientIp(setting, "192.0.2.9", "6.6.6.6")).toBe("192.0.2.9");
+    expect(trustProxySetting("loopback,::1,fd00::/8")).toEqual(["loopback", "::1", "fd00::/8"]);
+  });
+
+  it("refuses values that would trust every client, or that it cannot read", () => {
+    for (const value of ["true", "TRUE", "yes", "1.5", "-1", "10.0.0.0/33", "10.0.0.1/", "::1/129", "10.0.0.1,", "proxy.example"]) {
+      expect(() => trustProxySetting(value), value).toThrow(/TRUST_PROXY/);
+    }
   });
 });
