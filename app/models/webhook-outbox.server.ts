@@ -161,6 +161,34 @@ export function enqueueDebtEventsById(
   for (const item of items) enqueueDebtEvent(tx, event, item, now);
 }
 
+/**
+ * What a failed attempt records in last_error, and all the admin page shows of it: a generic
+ * class, never the receiver's reply (docs/decisions/002-json-api-tokens-webhooks.md).
+ */
+export const DELIVERY_FAILURES = [
+  "refused address",
+  "connection failed",
+  "timeout",
+  "invalid response",
+  "deactivated",
+] as const;
+export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number] | `http ${number}`;
+
+/** The wording of deactivations recorded before last_error held only a class. */
+const LEGACY_DEACTIVATED = "The webhook was deactivated before this was delivered.";
+
+/**
+ * The class to show for a stored last_error. Rows written before the classes existed may hold
+ * free text (even part of a receiver's reply): that text is never shown, only a class.
+ */
+export function deliveryFailure(lastError: string | null, lastStatusCode: number | null): DeliveryFailure | null {
+  if (lastError === null) return null;
+  if ((DELIVERY_FAILURES as readonly string[]).includes(lastError)) return lastError as DeliveryFailure;
+  if (/^http \d{3}$/.test(lastError)) return lastError as DeliveryFailure;
+  if (lastError === LEGACY_DEACTIVATED) return "deactivated";
+  return lastStatusCode ? `http ${lastStatusCode}` : "connection failed";
+}
+
 export type DueDelivery = {
   id: number;
   webhookId: number;
@@ -212,7 +240,7 @@ export function recordDeliveryAttempt({
   id: number;
   delivered: boolean;
   statusCode: number | null;
-  error: string | null;
+  error: DeliveryFailure | null;
   retryAt: number | null;
   now: number;
 }): void {

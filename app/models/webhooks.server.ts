@@ -6,11 +6,13 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { users, webhookDeliveries, webhooks } from "../../db/schema";
-import { ConflictError, ForbiddenError, NotFoundError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
+import { refusedUrlReason } from "~/utils/safe-fetch.server";
 import type { WebhookEvent } from "~/utils/validation";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
+import { deliveryFailure, type DeliveryFailure } from "./webhook-outbox.server";
 
 export { WEBHOOK_EVENTS, type WebhookEvent } from "~/utils/validation";
 
@@ -76,8 +78,23 @@ export function listWebhooks(): WebhookRow[] {
   }));
 }
 
-export function listRecentDeliveries({ limit = 50 }: { limit?: number } = {}) {
-  return db
+export type DeliveryRow = {
+  id: number;
+  webhookId: number;
+  url: string;
+  event: string;
+  status: (typeof webhookDeliveries.$inferSelect)["status"];
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatusCode: number | null;
+  /** A generic class only: the stored text itself never leaves this function. */
+  failure: DeliveryFailure | null;
+  createdAt: number;
+  deliveredAt: number | null;
+};
+
+export function listRecentDeliveries({ limit = 50 }: { limit?: number } = {}): DeliveryRow[] {
+  const rows = db
     .select({
       id: webhookDeliveries.id,
       webhookId: webhookDeliveries.webhookId,
@@ -96,6 +113,7 @@ export function listRecentDeliveries({ limit = 50 }: { limit?: number } = {}) {
     .orderBy(desc(webhookDeliveries.id))
     .limit(limit)
     .all();
+  return rows.map(({ lastError, ...row }) => ({ ...row, failure: deliveryFailure(lastError, row.lastStatusCode) }));
 }
 
 export function createWebhook({
@@ -112,6 +130,9 @@ export function createWebhook({
   now?: number;
 }) {
   requireManager(actor);
+  // An IP literal is judged now; a host name at each delivery, since its DNS answer can change.
+  const refused = refusedUrlReason(url);
+  if (refused) throw new ValidationError(refused, { url: refused });
   const unique = [...new Set(events)];
   return db.transaction((tx) => {
     const created = tx
@@ -170,7 +191,7 @@ export function setWebhookActive({
       ? []
       : tx
           .update(webhookDeliveries)
-          .set({ status: "failed", lastError: "The webhook was deactivated before this was delivered." })
+          .set({ status: "failed", lastError: "deactivated" satisfies DeliveryFailure })
           .where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.status, "pending")))
           .returning({ id: webhookDeliveries.id })
           .all();

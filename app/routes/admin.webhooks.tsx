@@ -12,8 +12,10 @@ import { EmptyState } from "~/components/ui/EmptyState";
 import { Field } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { ValidationError } from "~/domain/errors";
 import {
   createWebhook,
+  type DELIVERY_FAILURES,
   listRecentDeliveries,
   listWebhooks,
   setWebhookActive,
@@ -22,7 +24,7 @@ import {
 } from "~/models/webhooks.server";
 import { requireAdmin, toActor } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { formFailure, parseForm } from "~/utils/forms";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField, versionField, webhookSchema } from "~/utils/validation";
@@ -47,7 +49,7 @@ const hookAction = z.object({ webhookId: idField("Choose a webhook."), version: 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
   const actor = toActor(admin);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const checked = formData.getAll("events[]").map(String);
   try {
@@ -74,6 +76,10 @@ export async function action({ request }: ActionFunctionArgs) {
       });
     }
   } catch (error) {
+    // A refused address keeps the ticked events, like a schema failure.
+    if (error instanceof ValidationError) {
+      return data({ ...formFailure(formData, error.fields, error.message), checked }, { status: 400 });
+    }
     return actionError(error, formData);
   }
   return data({ ...formFailure(formData, {}, "Unknown action."), checked }, { status: 400 });
@@ -84,6 +90,15 @@ const deliveryStatus = {
   delivered: { tone: "ok", label: "Delivered" },
   failed: { tone: "danger", label: "Failed" },
 } as const;
+
+/** How each failure class reads; HTTP answers show as their status code. */
+const failureLabel: Record<(typeof DELIVERY_FAILURES)[number], string> = {
+  "refused address": "Refused: not a public address",
+  "connection failed": "Connection failed",
+  timeout: "No answer in time",
+  "invalid response": "Invalid response",
+  deactivated: "Dropped: webhook deactivated",
+};
 
 export default function Webhooks() {
   const { webhooks, deliveries, events, suggestedSecret } = useLoaderData<typeof loader>();
@@ -175,6 +190,7 @@ export default function Webhooks() {
           name="url"
           type="url"
           placeholder="https://hooks.example.com/triad"
+          hint="A public address: Triad refuses loopback, private, link-local and reserved IP addresses (checked again at each delivery)."
           defaultValue={values.url ?? ""}
           error={errors.url}
         />
@@ -248,9 +264,10 @@ export default function Webhooks() {
                     </td>
                     <td className="num">{d.attempts}</td>
                     <td>
+                      {/* Only the status code and a generic class: never the receiver's reply. */}
                       {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : null}
-                      {d.lastError ? <span className="small muted"> {d.lastError}</span> : null}
-                      {!d.lastStatusCode && !d.lastError ? "—" : null}
+                      {d.failure && d.failure in failureLabel ? failureLabel[d.failure as keyof typeof failureLabel] : null}
+                      {!d.lastStatusCode && !d.failure ? "—" : null}
                     </td>
                     <td>{formatDateTime(d.createdAt)}</td>
                   </tr>

@@ -6,12 +6,25 @@
  * six attempts. Every minute it also announces newly overdue debt items (debt.overdue, once
  * per item, remembered in the notices table).
  *
- * The clock, the backoff and fetch are injectable, so tests run a retry without waiting.
+ * Requests go through safePost (app/utils/safe-fetch.server.ts): only to public addresses (unless
+ * TRIAD_WEBHOOK_ALLOW_PRIVATE=1), checked after DNS resolution and pinned for the connection,
+ * without following redirects. Only the status code and a generic failure class are recorded,
+ * never the receiver's reply (docs/decisions/002-json-api-tokens-webhooks.md).
+ *
+ * The clock, the backoff and the DNS resolver are injectable, so tests run a retry without
+ * waiting.
  */
 import { createHmac } from "node:crypto";
 import { utcDate } from "~/domain/dates";
 import { overdueSql } from "~/models/debt.server";
-import { announceOverdueDebt, dueDeliveries, recordDeliveryAttempt, type DueDelivery } from "~/models/webhooks.server";
+import {
+  announceOverdueDebt,
+  dueDeliveries,
+  recordDeliveryAttempt,
+  type DeliveryFailure,
+  type DueDelivery,
+} from "~/models/webhooks.server";
+import { allowPrivateAddresses, safePost, type SafePostOptions } from "~/utils/safe-fetch.server";
 
 export const DEFAULT_BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 3_600_000] as const;
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -25,7 +38,10 @@ export type WebhookWorkerOptions = {
   batchSize?: number;
   timeoutMs?: number;
   overdueScanMs?: number;
-  fetch?: typeof fetch;
+  /** TRIAD_WEBHOOK_ALLOW_PRIVATE=1 by default (read at each pass). */
+  allowPrivate?: boolean;
+  /** DNS resolution (tests). */
+  resolve?: SafePostOptions["resolve"];
   /** Where a failing tick is reported (never thrown into the timer). */
   onError?: (error: unknown) => void;
 };
@@ -38,40 +54,30 @@ export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return `No answer within ${Math.round(timeoutMs / 1000)} s.`;
-  }
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return (cause?.code ? `${cause.code}: ${message}` : message).slice(0, 300);
-}
+type AttemptSettings = Required<Pick<WebhookWorkerOptions, "timeoutMs" | "allowPrivate">> &
+  Pick<WebhookWorkerOptions, "resolve">;
 
-async function attempt(delivery: DueDelivery, options: Required<Pick<WebhookWorkerOptions, "timeoutMs" | "fetch">>) {
-  try {
-    const response = await options.fetch(delivery.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headers: {
-        "Content-Type": "application/json",
-        "User-Agent": "Triad-Webhooks/1",
-        "X-Triad-Event": delivery.event,
-        "X-Triad-Delivery": String(delivery.id),
-        "X-Triad-Signature": signBody(delivery.secret, delivery.payload),
-      },
-      body: delivery.payload,
-    });
-    const ok = response.status >= 200 && response.status < 300;
-    const text = ok ? "" : await response.text().catch(() => "");
-    if (ok) await response.body?.cancel().catch(() => undefined);
-    return {
-      statusCode: response.status,
-      error: ok ? null : `The receiver answered ${response.status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : "."}`,
-    };
-  } catch (error) {
-    return { statusCode: null, error: describeFailure(error, options.timeoutMs) };
-  }
+async function attempt(
+  delivery: DueDelivery,
+  settings: AttemptSettings,
+): Promise<{ statusCode: number | null; error: DeliveryFailure | null }> {
+  const result = await safePost(delivery.url, {
+    timeoutMs: settings.timeoutMs,
+    allowPrivate: settings.allowPrivate,
+    resolve: settings.resolve,
+    headers: {
+      "Content-Type": "application/json",
+      "User-Agent": "Triad-Webhooks/1",
+      "X-Triad-Event": delivery.event,
+      "X-Triad-Delivery": String(delivery.id),
+      "X-Triad-Signature": signBody(delivery.secret, delivery.payload),
+    },
+    body: delivery.payload,
+  });
+  if (result.failure !== null) return { statusCode: null, error: result.failure };
+  const ok = result.statusCode >= 200 && result.statusCode < 300;
+  // A redirect (3xx) is not followed: it counts as a failed attempt like any other answer.
+  return { statusCode: result.statusCode, error: ok ? null : `http ${result.statusCode}` };
 }
 
 /** One pass: sends up to `batchSize` due deliveries in parallel and records each outcome. */
@@ -79,7 +85,11 @@ export async function runWebhookDeliveries(options: WebhookWorkerOptions = {}) {
   const now = options.now ?? Date.now;
   const backoff = options.backoff ?? defaultBackoff;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const settings = { timeoutMs: options.timeoutMs ?? 5000, fetch: options.fetch ?? fetch };
+  const settings: AttemptSettings = {
+    timeoutMs: options.timeoutMs ?? 5000,
+    allowPrivate: options.allowPrivate ?? allowPrivateAddresses(),
+    resolve: options.resolve,
+  };
   const due = dueDeliveries(now(), options.batchSize ?? 5);
   const outcomes = await Promise.all(
     due.map(async (delivery) => {

@@ -4,6 +4,9 @@
  * real receiver on a local port with an HMAC-SHA256 signature, retries after a 500 with
  * backoff (an injected clock, so no waiting), gives up after the last attempt, survives dead
  * and slow receivers; debt.overdue is announced once per item.
+ *
+ * The receivers listen on loopback, so these tests set TRIAD_WEBHOOK_ALLOW_PRIVATE=1; the
+ * "internal addresses" tests show what happens without it (docs/decisions/002-json-api-tokens-webhooks.md).
  */
 import { createHmac } from "node:crypto";
 import http from "node:http";
@@ -12,8 +15,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setWebhookActive } from "~/models/webhooks.server";
 import * as adminWebhooks from "~/routes/admin.webhooks";
 import { apiLimiter } from "~/utils/api.server";
+import { safePost } from "~/utils/safe-fetch.server";
 import { runWebhookDeliveries, scanOverdueDebt, signBody, startWebhookWorker } from "~/utils/webhook-worker.server";
-import { resetDatabase, sqlite } from "../support/database";
+import { countRows, resetDatabase, sqlite } from "../support/database";
 import { callAction, callLoader } from "../support/requests";
 import { createAdmin, signInAs, type TestUser } from "../support/users";
 import { actorOf } from "./debt-support";
@@ -21,8 +25,14 @@ import { api, userWithToken, type TokenUser } from "./api-support";
 
 type Received = { headers: http.IncomingHttpHeaders; body: string };
 
-/** A receiver on a free local port that answers with the next status of `script` (then the last one). */
-async function receiver(script: number[], { hang = false } = {}) {
+/** What an internal service would never want to leave the network. */
+const INTERNAL_REPLY = "internal-only: db_password=hunter2";
+
+/**
+ * A receiver on a free local port that answers with the next status of `script` (then the
+ * last one); error answers carry INTERNAL_REPLY as their body.
+ */
+async function receiver(script: number[], { hang = false, headers = {} as Record<string, string> } = {}) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
@@ -32,7 +42,7 @@ async function receiver(script: number[], { hang = false } = {}) {
       received.push({ headers: req.headers, body });
       if (hang) return; // never answers
       const status = script[Math.min(received.length - 1, script.length - 1)];
-      res.writeHead(status, { "Content-Type": "text/plain" }).end(status >= 400 ? "receiver is down" : "ok");
+      res.writeHead(status, { "Content-Type": "text/plain", ...headers }).end(status >= 300 ? INTERNAL_REPLY : "ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -81,6 +91,13 @@ async function newProject(name: string) {
   return slug;
 }
 
+const allowPrivate = () => {
+  process.env.TRIAD_WEBHOOK_ALLOW_PRIVATE = "1";
+};
+const refusePrivate = () => {
+  delete process.env.TRIAD_WEBHOOK_ALLOW_PRIVATE;
+};
+
 beforeAll(async () => {
   resetDatabase();
   admin = await createAdmin({ name: "Ada Admin" });
@@ -90,6 +107,8 @@ beforeAll(async () => {
 
 beforeEach(() => {
   apiLimiter.reset();
+  allowPrivate(); // the receivers listen on loopback
+
   // Earlier tests' hooks must not receive this test's events.
   sqlite().prepare("update webhooks set active = 0").run();
   sqlite().prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
@@ -138,7 +157,7 @@ describe("delivery", () => {
         last_status_code: 500,
         next_attempt_at: clock + 10_000,
       });
-      expect(deliveries(hookId)[0].last_error).toMatch(/500/);
+      expect(deliveries(hookId)[0].last_error).toBe("http 500");
 
       clock += 9_999;
       expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 0 });
@@ -229,11 +248,10 @@ describe("delivery", () => {
       clock += 1;
       await runWebhookDeliveries(options);
       const [toDown, toSilent, toDead] = hooks.map((id) => deliveries(id)[0]);
-      expect(toDown).toMatchObject({ status: "failed", attempts: 2, last_status_code: 500 });
-      expect(toSilent).toMatchObject({ status: "failed", attempts: 2, last_status_code: null });
-      expect(toSilent.last_error).toMatch(/No answer within/);
-      expect(toDead).toMatchObject({ status: "failed", attempts: 2, last_status_code: null });
-      expect(toDead.last_error).toMatch(/ECONNREFUSED/);
+      // Only generic classes: no reply text, no error code that tells a closed port from a filtered one.
+      expect(toDown).toMatchObject({ status: "failed", attempts: 2, last_status_code: 500, last_error: "http 500" });
+      expect(toSilent).toMatchObject({ status: "failed", attempts: 2, last_status_code: null, last_error: "timeout" });
+      expect(toDead).toMatchObject({ status: "failed", attempts: 2, last_status_code: null, last_error: "connection failed" });
       expect(await runWebhookDeliveries({ ...options, now: () => clock + 3_600_000 })).toMatchObject({ sent: 0 });
     } finally {
       await Promise.all([down.close(), silent.close()]);
@@ -353,6 +371,160 @@ describe("debt.overdue", () => {
   });
 });
 
+describe("internal addresses", () => {
+  const hookCount = () => countRows("webhooks");
+
+  it("refuses an IP literal in an internal range when the webhook is added, unless allowed", async () => {
+    refusePrivate();
+    const before = hookCount();
+    for (const url of ["http://127.0.0.1:8080/hook", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/latest/meta-data", "http://10.0.0.7/"]) {
+      const refused = await callAction(adminWebhooks.action, "/admin/webhooks", {
+        cookie: signInAs(admin),
+        form: { intent: "add", url, secret: SECRET, "events[]": ["debt.created"] },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.data.fieldErrors.url).toMatch(/^Triad does not send webhooks to .+ addresses\.$/);
+      expect(refused.data.checked).toEqual(["debt.created"]);
+    }
+    expect(hookCount()).toBe(before);
+    // Host names are judged at each delivery: their DNS answer can change.
+    await addHook("http://localhost:9/hook", ["debt.created"]);
+    expect(hookCount()).toBe(before + 1);
+    allowPrivate();
+    await addHook("http://127.0.0.1:9/hook", ["debt.created"]);
+    expect(hookCount()).toBe(before + 2);
+  });
+
+  it("sends nothing to a loopback receiver without TRIAD_WEBHOOK_ALLOW_PRIVATE, and shows only a class", async () => {
+    const target = await receiver([500]);
+    try {
+      // One hook by IP literal (added while allowed, or before this check existed), one by host name.
+      const byLiteral = await addHook(target.url, ["gate.review_opened"]);
+      const byName = await addHook(target.url.replace("127.0.0.1", "localhost"), ["gate.review_opened"]);
+      refusePrivate();
+      const slug = await newProject("Internal receiver");
+      expect((await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready." } })).status).toBe(201);
+      const clock = Date.now();
+      expect(await runWebhookDeliveries({ now: () => clock, maxAttempts: 1 })).toMatchObject({ sent: 2, failed: 2 });
+      expect(target.received).toHaveLength(0);
+      for (const hookId of [byLiteral, byName]) {
+        expect(deliveries(hookId)).toEqual([
+          expect.objectContaining({ status: "failed", attempts: 1, last_status_code: null, last_error: "refused address" }),
+        ]);
+      }
+      const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
+      const shown = page.data.deliveries.filter((d: { webhookId: number }) => [byLiteral, byName].includes(d.webhookId));
+      expect(shown.map((d: { failure: string }) => d.failure)).toEqual(["refused address", "refused address"]);
+      expect(JSON.stringify(page.data)).not.toContain("db_password");
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("never keeps or shows a receiver's reply, even a 500 with text, nor old rows' text", async () => {
+    const target = await receiver([500]);
+    try {
+      const hookId = await addHook(target.url, ["gate.review_opened"]);
+      const slug = await newProject("Chatty receiver");
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready." } });
+      const clock = Date.now();
+      await runWebhookDeliveries({ now: () => clock, maxAttempts: 1 });
+      expect(target.received).toHaveLength(1);
+      const [row] = deliveries(hookId);
+      expect(row).toMatchObject({ status: "failed", last_status_code: 500, last_error: "http 500" });
+      // A row written before this fix, with part of the reply in last_error.
+      sqlite().prepare("update webhook_deliveries set last_error = ? where id = ?").run(`The receiver answered 500: ${INTERNAL_REPLY}`, row.id);
+      const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
+      expect(page.data.deliveries.find((d: { id: number }) => d.id === row.id)).toMatchObject({ lastStatusCode: 500, failure: "http 500" });
+      expect(JSON.stringify(page.data)).not.toContain("db_password");
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("does not follow redirects", async () => {
+    const inside = await receiver([200]);
+    const target = await receiver([302], { headers: { Location: inside.url } });
+    try {
+      const hookId = await addHook(target.url, ["gate.review_opened"]);
+      const slug = await newProject("Redirecting receiver");
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready." } });
+      const clock = Date.now();
+      await runWebhookDeliveries({ now: () => clock, maxAttempts: 1 });
+      expect(target.received).toHaveLength(1);
+      expect(inside.received).toHaveLength(0);
+      expect(deliveries(hookId)[0]).toMatchObject({ status: "failed", last_status_code: 302, last_error: "http 302" });
+    } finally {
+      await Promise.all([inside.close(), target.close()]);
+    }
+  });
+
+  it("checks every resolved address, resolves once, and connects to the checked one (no DNS rebinding)", async () => {
+    const target = await receiver([200]);
+    try {
+      const port = new URL(target.url).port;
+      const hookId = await addHook(`http://rebind.test:${port}/hook`, ["gate.review_opened"]);
+      const slug = await newProject("Rebinding receiver");
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready." } });
+      const clock = Date.now();
+
+      // One public and one internal answer: refused, nothing sent.
+      refusePrivate();
+      const mixed = async () => [
+        { address: "93.184.215.14", family: 4 },
+        { address: "127.0.0.1", family: 4 },
+      ];
+      await runWebhookDeliveries({ now: () => clock, resolve: mixed, backoff: () => 0 });
+      expect(deliveries(hookId)[0]).toMatchObject({ status: "pending", last_error: "refused address" });
+      expect(target.received).toHaveLength(0);
+
+      // The name is resolved once; a second answer (rebinding) is never asked for, and the
+      // connection goes to the checked address with the host name kept in Host.
+      allowPrivate();
+      const asked: string[] = [];
+      const rebinding = async (hostname: string) => {
+        asked.push(hostname);
+        return asked.length === 1 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "10.255.255.1", family: 4 }];
+      };
+      await runWebhookDeliveries({ now: () => clock, resolve: rebinding });
+      expect(asked).toEqual(["rebind.test"]);
+      expect(deliveries(hookId)[0]).toMatchObject({ status: "delivered", last_status_code: 200, last_error: null });
+      expect(target.received).toHaveLength(1);
+      expect(target.received[0].headers.host).toBe(`rebind.test:${port}`);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("tells a timeout only after the full timeout, and one class for every connection failure", async () => {
+    const silent = await receiver([200], { hang: true });
+    const dead = await receiver([200]);
+    await dead.close();
+    try {
+      const post = { headers: {}, body: "{}", timeoutMs: 400, allowPrivate: true };
+      const started = Date.now();
+      expect(await safePost(silent.url, post)).toEqual({ statusCode: null, failure: "timeout" });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+      expect(await safePost(dead.url, post)).toEqual({ statusCode: null, failure: "connection failed" });
+      const unknownHost = async () => {
+        throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+      };
+      expect(await safePost("http://no-such-host.invalid/", { ...post, resolve: unknownHost })).toEqual({
+        statusCode: null,
+        failure: "connection failed",
+      });
+      // Without the variable, a closed and an open internal port look the same.
+      const strict = { ...post, allowPrivate: false };
+      expect(await safePost(dead.url, strict)).toEqual({ statusCode: null, failure: "refused address" });
+      expect(await safePost(silent.url, strict)).toEqual({ statusCode: null, failure: "refused address" });
+      expect(silent.received).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
+  });
+});
+
 afterAll(() => {
   apiLimiter.reset();
+  refusePrivate();
 });
