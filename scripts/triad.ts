@@ -24,6 +24,7 @@ import {
 import { seedDemo, demoAccounts, DEMO_PASSWORD, type DemoProject } from "../db/demo";
 import { generateOrganisation } from "../db/generate";
 import { PROJECT_STATES, STAGES } from "../db/schema";
+import { dateInputError } from "~/domain/dates";
 import { DomainError, ValidationError } from "~/domain/errors";
 import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
 import { createToken } from "~/models/tokens.server";
@@ -185,7 +186,11 @@ async function demoCommand() {
 }
 
 function tokenCreate({ values }: Input) {
-  const parsed = newTokenSchema.safeParse({ name: str(values, "name"), expiresOn: str(values, "expires") ?? "" });
+  // The app's one date rule (app/domain/dates.ts): 2099-02-30 is one clear line, not a stack trace.
+  const expires = str(values, "expires")?.trim() ?? "";
+  const dateProblem = expires ? dateInputError(expires) : null;
+  if (dateProblem) throw new CommandError(`--expires ${expires}: ${dateProblem} Nothing was created.`);
+  const parsed = newTokenSchema.safeParse({ name: str(values, "name"), expiresOn: expires });
   if (!parsed.success) {
     const fields: Record<string, string> = {};
     for (const issue of parsed.error.issues) fields[issue.path[0] === "expiresOn" ? "expires" : String(issue.path[0] ?? "form")] ??= issue.message;

@@ -32,6 +32,38 @@ export function isValidDate(value: unknown): value is string {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
+/**
+ * The dates a person may enter anywhere (due, target, review and expiry dates, API query
+ * dates, the CLI): nothing before the app's time, and an upper bound far enough for "valid
+ * until 2999-12-31", the usual way to say "practically never". Outside these, a date is a
+ * typo or a probe, not a plan.
+ */
+export const MIN_INPUT_DATE = "2000-01-01";
+export const MAX_INPUT_DATE = "2999-12-31";
+
+/** The one hint for a date field: what to type. */
+export const DATE_FORMAT_MESSAGE = "Enter a date as YYYY-MM-DD, for example 2027-03-01.";
+
+/**
+ * The one check of a date someone entered (forms, API bodies and queries, the CLI): why it is
+ * not acceptable, in words, or null when it is a real calendar day written `YYYY-MM-DD`
+ * within MIN_INPUT_DATE..MAX_INPUT_DATE. 2027-02-30 is refused (never rolled into March) with
+ * the same hint as a malformed date.
+ */
+export function dateInputError(value: unknown): string | null {
+  if (typeof value !== "string" || !DATE_PATTERN.test(value)) return DATE_FORMAT_MESSAGE;
+  if (!isValidDate(value)) return DATE_FORMAT_MESSAGE;
+  if (value < MIN_INPUT_DATE || value > MAX_INPUT_DATE) {
+    return `Choose a date between ${MIN_INPUT_DATE} and ${MAX_INPUT_DATE}.`;
+  }
+  return null;
+}
+
+/** True for a date a person may enter (see dateInputError). */
+export function isInputDate(value: unknown): value is string {
+  return dateInputError(value) === null;
+}
+
 /** Splits a valid `YYYY-MM-DD` date; throws a RangeError for anything else. */
 export function parseDate(value: string): CalendarDate {
   if (!isValidDate(value)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(value)}`);

@@ -5,7 +5,7 @@
  * a parameter (a `YYYY-MM-DD` date), never read from the clock.
  */
 import type { DEBT_STATUSES, REGISTERS, Stage } from "../../db/schema";
-import { isValidDate, monthsBetween, utcDate } from "./dates";
+import { dateInputError, monthsBetween, utcDate } from "./dates";
 import type { FieldErrors } from "./errors";
 import { stageLabel } from "./labels";
 import { nextStage, stageIndex } from "./stages";
@@ -154,7 +154,6 @@ export function writeOffReasonError(reason: string | null | undefined): string |
   return null;
 }
 
-const DATE_MESSAGE = "Enter a date as YYYY-MM-DD, for example 2027-03-01.";
 
 const blank = (value: string | null | undefined) => value == null || value.trim() === "";
 
@@ -175,8 +174,9 @@ export function validatePlan(
 ): FieldErrors {
   const errors: FieldErrors = {};
   const target = blank(plan.targetDate) ? null : plan.targetDate!;
-  const targetValid = target != null && isValidDate(target);
-  if (target != null && !targetValid) errors.targetDate = DATE_MESSAGE;
+  const targetProblem = target == null ? null : dateInputError(target);
+  const targetValid = target != null && !targetProblem;
+  if (targetProblem) errors.targetDate = targetProblem;
 
   if (plan.repayBeforeStage != null) {
     const stage = plan.repayBeforeStage;
@@ -195,8 +195,9 @@ export function validatePlan(
     if (blank(step.title)) errors[`steps.${index}.title`] = `Step ${n} needs a title.`;
     if (blank(step.dueDate)) return;
     const due = step.dueDate!;
-    if (!isValidDate(due)) {
-      errors[`steps.${index}.dueDate`] = `Step ${n}: ${DATE_MESSAGE}`;
+    const dueProblem = dateInputError(due);
+    if (dueProblem) {
+      errors[`steps.${index}.dueDate`] = `Step ${n}: ${dueProblem}`;
     } else if (targetValid && due > target) {
       errors[
         `steps.${index}.dueDate`
@@ -229,8 +230,8 @@ export function validateStatusChange(
     }
     if (blank(input.reviewDate)) {
       errors.reviewDate = "Choose a date to review this decision.";
-    } else if (!isValidDate(input.reviewDate)) {
-      errors.reviewDate = DATE_MESSAGE;
+    } else if (dateInputError(input.reviewDate)) {
+      errors.reviewDate = dateInputError(input.reviewDate)!;
     } else if (input.reviewDate! <= today) {
       errors.reviewDate = `The review date must be after today (${today}).`;
     }

@@ -19,6 +19,7 @@ import { recordActivity } from "./activity.server";
 import { openDebtOf, writeOffOpenDebt } from "./debt/items.server";
 import { withdrawOpenReviewOf } from "./gates.server";
 import type { Actor } from "./users.server";
+import { pagingError } from "~/utils/limits";
 
 export type ProjectWithOwner = Project & { ownerName: string };
 
@@ -482,6 +483,8 @@ export type ProjectFilters = {
 
 export function listProjects(filters: ProjectFilters) {
   const { page = 1, pageSize = 25, sort = "name" } = filters;
+  const badPaging = pagingError(page, pageSize);
+  if (badPaging) throw new ValidationError(badPaging, { page: badPaging });
   const where: SQL[] = [];
   if (filters.q) where.push(like(projects.name, `%${filters.q.replace(/[%_]/g, "")}%`));
   if (filters.stage) where.push(eq(projects.stage, filters.stage));
@@ -521,7 +524,7 @@ export function listProjects(filters: ProjectFilters) {
     .where(condition)
     .orderBy(...order, asc(projects.id))
     .limit(pageSize)
-    .offset((Math.max(1, page) - 1) * pageSize)
+    .offset((page - 1) * pageSize)
     .all();
   return { rows, total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
 }

@@ -1,4 +1,9 @@
-/** A person's own name and password. */
+/**
+ * A person's own name and password (Triad has no e-mail change).
+ * Changing the password needs the current one: that check is rate limited per person and
+ * counts as the re-authentication of sudo mode (app/utils/sudo.server.ts). It ends the other
+ * sessions and, unless unticked, revokes all the person's API tokens.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -9,11 +14,15 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { roleLabel } from "~/domain/labels";
 import { changePassword, updateProfile } from "~/models/users.server";
 import { requireUser, toActor } from "~/utils/auth.server";
-import { formFailure, parseForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
+import { actionError, retryAfterHeaders } from "~/utils/http.server";
+import { proofFailure, provePassword } from "~/utils/sudo.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { changePasswordSchema, profileSchema } from "~/utils/validation";
 import { PASSWORD_MIN } from "~/utils/limits";
+
+/** Forwards the 429's Retry-After of the password check. */
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Your account · Triad" }];
 
@@ -24,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   try {
     if (intent === "profile") {
@@ -36,15 +45,29 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === "password") {
       const parsed = parseForm(changePasswordSchema, formData);
       if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
-      await changePassword({
+      // The current password, checked under the rate limit before anything else.
+      const proof = await provePassword(user, parsed.data.currentPassword);
+      if (!proof.ok) {
+        const failure = proofFailure(formData, proof);
+        const formError = proof.status === 429 ? proof.message : undefined;
+        return data(
+          { ok: false as const, fieldErrors: failure.fieldErrors, values: failure.values, formError, intent },
+          { status: failure.status, headers: failure.headers },
+        );
+      }
+      const { revokedTokens } = await changePassword({
         actor: toActor(user),
         currentPassword: parsed.data.currentPassword,
         newPassword: parsed.data.newPassword,
         keepSessionId: user.sessionId,
+        revokeTokens: formData.get("revokeAll") === "yes",
       });
+      const tokens = revokedTokens
+        ? ` ${revokedTokens === 1 ? "Your API token was" : `Your ${revokedTokens} API tokens were`} revoked.`
+        : "";
       return redirectWithToast(request, "/account", {
         kind: "success",
-        message: "Your password was changed. Your other sessions were signed out.",
+        message: `Your password was changed. Your other sessions were signed out.${tokens}`,
       });
     }
   } catch (error) {
@@ -112,6 +135,17 @@ export default function Account() {
           required
           error={errors.confirmPassword}
         />
+        <div className="field checkbox-field">
+          <label>
+            <input
+              type="checkbox"
+              name="revokeAll"
+              value="yes"
+              defaultChecked={intent === "password" ? values.revokeAll === "yes" : true}
+            />{" "}
+            Also revoke all my API tokens (recommended if your password may have leaked)
+          </label>
+        </div>
         <button type="submit" name="intent" value="password" className="btn btn-primary">
           Change password
         </button>

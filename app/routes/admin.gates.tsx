@@ -22,7 +22,7 @@ import {
   updateAttestation,
 } from "~/models/gate-templates.server";
 import { requireAdmin, toActor } from "~/utils/auth.server";
-import { formFailure, parseForm } from "~/utils/forms";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { gatePolicySchema, idField, templateSchema, versionField } from "~/utils/validation";
@@ -37,17 +37,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** The policy form: version 0 means no number was stored yet (the default, 1, applies). */
-const policyForm = gatePolicySchema.extend({
-  stage: z.enum(["pilot", "production"]),
-  version: z.coerce.number().int().min(0),
-});
+const policyForm = gatePolicySchema.extend({ stage: z.enum(["pilot", "production"]) });
 
 const templateId = z.object({ templateId: idField("Choose a criterion.") });
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
   const actor = toActor(admin);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   try {
     if (intent === "add") {

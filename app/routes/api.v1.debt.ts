@@ -2,23 +2,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { utcDate } from "~/domain/dates";
 import { listOrgDebt } from "~/models/debt.server";
-import { apiResource, decodeCursor, encodeCursor, endpoint } from "~/utils/api.server";
+import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/utils/api.server";
 import { apiRoutes } from "~/utils/api-routes.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listDebt, ({ query }) => {
     const { cursor, limit, ...filters } = query;
-    const at = decodeCursor(cursor, ["page", "size"]) ?? { page: 1, size: limit };
-    const { rows, totals, page, pages } = listOrgDebt({
-      filters: { ...filters, page: at.page },
-      today: utcDate(Date.now()),
-      pageSize: at.size,
-    });
-    return {
-      debtItems: page === at.page ? rows : [],
-      totals,
-      nextCursor: at.page < pages ? encodeCursor({ page: at.page + 1, size: at.size }) : null,
-    };
+    // The cursor carries the page only; the page size is always the validated `limit`.
+    const asked = pageFromCursor(cursor);
+    const { rows, totals, page, pages } = listOrgDebt({ filters: { ...filters, page: asked }, today: utcDate(Date.now()), pageSize: limit });
+    return { debtItems: page === asked ? rows : [], totals, nextCursor: nextPageCursor(asked, pages) };
   }),
 );
 

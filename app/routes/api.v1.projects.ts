@@ -1,18 +1,16 @@
 /** GET /api/v1/projects (stage, state, q; cursor paging) and POST /api/v1/projects. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createProject, listProjects } from "~/models/projects.server";
-import { apiResource, decodeCursor, encodeCursor, endpoint } from "~/utils/api.server";
+import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/utils/api.server";
 import { apiRoutes } from "~/utils/api-routes.server";
 import { projectView } from "~/utils/api-views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listProjects, ({ query }) => {
-    const at = decodeCursor(query.cursor, ["page", "size"]) ?? { page: 1, size: query.limit };
-    const result = listProjects({ q: query.q, stage: query.stage, state: query.state, page: at.page, pageSize: at.size });
-    return {
-      projects: result.rows,
-      nextCursor: at.page < result.pages ? encodeCursor({ page: at.page + 1, size: at.size }) : null,
-    };
+    // The cursor carries the page only; the page size is always the validated `limit`.
+    const page = pageFromCursor(query.cursor);
+    const result = listProjects({ q: query.q, stage: query.stage, state: query.state, page, pageSize: query.limit });
+    return { projects: result.rows, nextCursor: nextPageCursor(page, result.pages) };
   }),
   endpoint(apiRoutes.createProject, ({ actor, body }) => {
     const project = createProject({ actor, ...body, ownerId: body.ownerId ?? actor.id });

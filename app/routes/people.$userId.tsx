@@ -12,7 +12,7 @@ import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "
 import { listOpenSignOffsOf, listSeatsOf } from "~/models/people-read.server";
 import { getUser, setUserActive, updateUserAccess } from "~/models/users.server";
 import { requireAdmin, toActor } from "~/utils/auth.server";
-import { formValues, parseForm } from "~/utils/forms";
+import { formValues, parseForm, readForm } from "~/utils/forms";
 import { actionError, invariantResponse } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { updateUserSchema } from "~/utils/validation";
@@ -59,7 +59,7 @@ function movedText(seats: number, signOffs: number, to: Discipline) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
   const userId = personId(params);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   try {
     if (intent === "access") {

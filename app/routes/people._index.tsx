@@ -8,6 +8,7 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { roleLabel } from "~/domain/labels";
 import { listUsers, type UserSort } from "~/models/users.server";
 import { requireAdmin } from "~/utils/auth.server";
+import { searchField } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "People · Triad" }];
 
@@ -17,7 +18,9 @@ const STATUSES = ["all", "active", "inactive"] as const;
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(request);
   const params = new URL(request.url).searchParams;
-  const q = params.get("q")?.trim() ?? "";
+  const search = searchField.safeParse(params.get("q") ?? "");
+  if (!search.success) throw new Response(search.error.issues[0].message, { status: 400 });
+  const q = search.data;
   const sort = SORTS.find((s) => s === params.get("sort")) ?? "name";
   const status = STATUSES.find((s) => s === params.get("status")) ?? "all";
   return { people: listUsers({ q, sort, status }), q, sort, status };

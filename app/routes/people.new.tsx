@@ -7,7 +7,7 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { disciplineLabel, roleLabel } from "~/domain/labels";
 import { createUser } from "~/models/users.server";
 import { requireAdmin, toActor } from "~/utils/auth.server";
-import { parseForm } from "~/utils/forms";
+import { parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { newUserSchema } from "~/utils/validation";
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(newUserSchema, formData);
   if (!parsed.ok) return data(parsed, { status: 400 });
   try {

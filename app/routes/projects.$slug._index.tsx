@@ -18,7 +18,7 @@ import { countMismatches } from "~/models/requirements.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
 import { daysSince, formatDateTime, formatDays } from "~/utils/format";
-import { parseForm } from "~/utils/forms";
+import { parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -47,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, "project:change-state");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "reopen") {
     const parsed = parseForm(reopenSchema, formData);
     if (!parsed.ok) return data(parsed, { status: 400 });

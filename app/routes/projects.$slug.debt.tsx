@@ -20,7 +20,7 @@ import { createDebtItem, listProjectDebt } from "~/models/debt.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
 import { newDebtItemSchema } from "~/utils/debt-validation";
-import { formFailure, parseForm } from "~/utils/forms";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -70,7 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, "debt:write");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") !== "create") {
     return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
   }

@@ -51,7 +51,7 @@ import {
   repaymentStepSchema,
   stepActionSchema,
 } from "~/utils/debt-validation";
-import { formFailure, parseForm } from "~/utils/forms";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
 import { actionError, invariantResponse } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -116,7 +116,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const found = getDebtItem(itemId);
   invariantResponse(found, "This project has no such debt item.");
   invariantResponse(found.projectId === project.id, "This project has no such debt item.");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   const actor = toActor(user);
   const here = `/projects/${project.slug}/debt/${itemId}`;

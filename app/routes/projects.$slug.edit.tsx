@@ -5,7 +5,7 @@ import { ProjectForm } from "~/components/ProjectForm";
 import { updateProject } from "~/models/projects.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
-import { parseForm } from "~/utils/forms";
+import { parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, "project:edit");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(projectSchema.extend({ version: versionField }), formData);
   if (!parsed.ok) return data(parsed, { status: 400 });
   try {

@@ -36,7 +36,7 @@ import { addComment, editComment, listComments } from "~/models/review-comments.
 import { getUser, type Actor } from "~/models/users.server";
 import { toActor } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { formFailure, parseForm, type FormFailure } from "~/utils/forms";
+import { formFailure, parseForm, type FormFailure, readForm } from "~/utils/forms";
 import { actionError, invariantResponse } from "~/utils/http.server";
 import { requireProject } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -45,8 +45,10 @@ import {
   commentSchema,
   dismissSchema,
   editCommentSchema,
+  idField,
   openReviewSchema,
   signOffFormSchema,
+  withdrawReviewSchema,
 } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Gate review · Triad" }];
@@ -109,7 +111,7 @@ type Ctx = { request: Request; formData: FormData; intent: string; actor: Actor;
 /** A refused form: its messages go next to the fields of the form that was sent (found by `intent`). */
 const refused = (ctx: Ctx, failure: FormFailure, status = 400) => data({ ...failure, intent: ctx.intent }, { status });
 
-const reviewIdSchema = z.object({ reviewId: z.coerce.number().int().positive() });
+const reviewIdSchema = z.object({ reviewId: idField("Choose a gate review.") });
 
 /** Runs `handler` with the posted review's id, once it is known to be this project's. */
 function withReview(ctx: Ctx, handler: (ctx: Ctx, reviewId: number) => Response | ReturnType<typeof refused>) {
@@ -200,12 +202,14 @@ function handlePromote(ctx: Ctx, reviewId: number) {
 }
 
 function handleWithdraw(ctx: Ctx, reviewId: number) {
-  withdrawReview({ actor: ctx.actor, reviewId, note: String(ctx.formData.get("note") ?? "") });
+  const parsed = parseForm(withdrawReviewSchema, ctx.formData);
+  if (!parsed.ok) return refused(ctx, parsed);
+  withdrawReview({ actor: ctx.actor, reviewId, note: parsed.data.note });
   return redirectWithToast(ctx.request, ctx.back, { kind: "info", message: "The gate review was withdrawn. It stays in the history." });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const { user, project } = requireProject(request, params);
   const ctx: Ctx = {
     request,

@@ -32,7 +32,7 @@ import {
   type RequirementRow,
 } from "~/models/requirements.server";
 import { toActor } from "~/utils/auth.server";
-import { formFailure, parseForm } from "~/utils/forms";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
 import { formatDateTime } from "~/utils/format";
 import { actionError, invariantResponse } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
@@ -95,21 +95,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const withId = z.object({ requirementId: idField("Choose a requirement."), version: versionField });
 const verdictTarget = z.object({
   requirementId: idField("Choose a requirement."),
-  version: z.coerce.number({ error: "Reload the page and try again." }).int().positive(),
+  version: versionField,
   discipline: z.enum(["data_science", "it"]).optional(),
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const needs = intent === "assess" ? "requirement:assess" : "requirement:state";
   const { user, project } = requireProjectWith(request, params, needs);
   const actor = toActor(user);
   const back = `/projects/${project.slug}/requirements`;
   // Forms post a requirement id; it must be one of the project the URL names.
-  const postedId = Number(formData.get("requirementId"));
-  if (postedId) {
-    invariantResponse(getRequirement(postedId)?.projectId === project.id, "This project has no such requirement.");
+  const posted = idField("Choose a requirement.").safeParse(formData.get("requirementId"));
+  if (posted.success) {
+    invariantResponse(getRequirement(posted.data)?.projectId === project.id, "This project has no such requirement.");
   }
   try {
     if (intent === "create") {

@@ -11,7 +11,7 @@ import { listActivePeople } from "~/models/projects.server";
 import { getUser } from "~/models/users.server";
 import { addMember, listTeam, liveSignOffsOf, NeedsConfirmation, removeMember } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
-import { formFailure, parseForm } from "~/utils/forms";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -39,8 +39,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  // The permission first, before the form is read: someone who may not manage the team gets
+  // the same 403 whoever they name, so the page tells them nothing about who exists.
   const { user, project } = requireProjectWith(request, params, "team:manage");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const back = `/projects/${project.slug}/team`;
   try {

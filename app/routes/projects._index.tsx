@@ -11,6 +11,7 @@ import { disciplineLabel, projectStateLabel, stageShortLabel } from "~/domain/la
 import { listProjects, PROJECT_SORTS } from "~/models/projects.server";
 import { requireUser } from "~/utils/auth.server";
 import { daysSince } from "~/utils/format";
+import { PAGE_MESSAGE, parsePageParam, searchField } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Projects · Triad" }];
 
@@ -20,14 +21,19 @@ const pick = <T extends string>(values: readonly T[], value: string | null) =>
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);
   const params = new URL(request.url).searchParams;
+  // A hand-edited page or search gets a 400 page saying what is wrong, never a 500.
+  const page = parsePageParam(params.get("page"));
+  if (page === null) throw new Response(PAGE_MESSAGE, { status: 400 });
+  const q = searchField.safeParse(params.get("q") ?? "");
+  if (!q.success) throw new Response(q.error.issues[0].message, { status: 400 });
   const filters = {
-    q: params.get("q")?.trim() || undefined,
+    q: q.data || undefined,
     stage: pick(STAGES, params.get("stage")),
     state: pick(PROJECT_STATES, params.get("state")),
     mine: params.get("mine") === "1",
     discipline: pick(DISCIPLINES, params.get("discipline")),
     sort: pick(PROJECT_SORTS, params.get("sort")) ?? "name",
-    page: Math.max(1, Number(params.get("page")) || 1),
+    page,
   };
   const result = listProjects({
     ...filters,

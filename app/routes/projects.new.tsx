@@ -5,7 +5,7 @@ import { ProjectForm } from "~/components/ProjectForm";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { createProject, listActivePeople } from "~/models/projects.server";
 import { requireUser, toActor } from "~/utils/auth.server";
-import { parseForm } from "~/utils/forms";
+import { parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { projectSchema } from "~/utils/validation";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(projectSchema, formData);
   if (!parsed.ok) return data(parsed, { status: 400 });
   try {

@@ -1,6 +1,9 @@
 /**
  * Personal access tokens for the JSON API: create one (shown once, right here, never again),
- * see when each was last used, revoke one after a confirmation.
+ * see when each was last used and when it expires, revoke one after a confirmation. A new
+ * token is valid for 90 days unless the person picks another day or, explicitly, no expiry.
+ * Creating and revoking need the password proved in the last 10 minutes (sudo mode,
+ * app/utils/sudo.server.ts): otherwise the page asks for it and then carries on.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -11,36 +14,58 @@ import { EmptyState } from "~/components/ui/EmptyState";
 import { Field } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { utcDate } from "~/domain/dates";
 import { createToken, listTokens, revokeToken } from "~/models/tokens.server";
 import { requireUser, toActor } from "~/utils/auth.server";
 import { formatDate, formatDateTime } from "~/utils/format";
-import { formFailure, parseForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { formFailure, parseForm, readForm } from "~/utils/forms";
+import { actionError, retryAfterHeaders } from "~/utils/http.server";
+import { requireSudo, type SudoPrompt } from "~/utils/sudo.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { idField, newTokenSchema } from "~/utils/validation";
 
+/** Forwards the 429's Retry-After of the password check. */
+export const headers = retryAfterHeaders;
+
 export const meta: MetaFunction = () => [{ title: "API tokens · Triad" }];
+
+/** A token made here is valid for this many days unless the person chooses otherwise. */
+const DEFAULT_TOKEN_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The default "valid through" day (UTC) of a token created at `now`. */
+function defaultExpiresOn(now: number): string {
+  return utcDate(now + DEFAULT_TOKEN_DAYS * DAY_MS);
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);
-  return { tokens: listTokens(user.id), now: Date.now() };
+  const now = Date.now();
+  return { tokens: listTokens(user.id), now, defaultExpiresOn: defaultExpiresOn(now) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   try {
     if (intent === "create") {
       const parsed = parseForm(newTokenSchema, formData);
       if (!parsed.ok) return data(parsed, { status: 400 });
-      const { token, row } = createToken({ actor: toActor(user), userId: user.id, ...parsed.data });
+      const sudo = await requireSudo(user, formData, ["intent", "name", "expiresOn", "noExpiry"]);
+      if (sudo) return sudo;
+      // No expiry only when asked for in so many words; an empty date means the default.
+      const expiresOn =
+        formData.get("noExpiry") === "yes" ? null : (parsed.data.expiresOn ?? defaultExpiresOn(Date.now()));
+      const { token, row } = createToken({ actor: toActor(user), userId: user.id, name: parsed.data.name, expiresOn });
       // Not a redirect: the token is shown once, in this response, and stored nowhere in clear.
       return data({ ok: true as const, created: { name: row.name, token } }, { headers: { "Cache-Control": "no-store" } });
     }
     if (intent === "revoke") {
       const parsed = parseForm(z.object({ tokenId: idField("Choose a token.") }), formData);
       if (!parsed.ok) return data(parsed, { status: 400 });
+      const sudo = await requireSudo(user, formData, ["intent", "tokenId"]);
+      if (sudo) return sudo;
       const revoked = revokeToken({ actor: toActor(user), tokenId: parsed.data.tokenId });
       return redirectWithToast(request, "/settings/tokens", {
         kind: "success",
@@ -60,14 +85,16 @@ function status(token: { revokedAt: number | null; expiresAt: number | null }, n
 }
 
 export default function Tokens() {
-  const { tokens, now } = useLoaderData<typeof loader>();
+  const { tokens, now, defaultExpiresOn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const revokeId = Number(searchParams.get("revoke"));
   const revoking = tokens.find((t) => t.id === revokeId && !t.revokedAt) ?? null;
   const created = actionData && actionData.ok ? actionData.created : null;
   const failure = actionData && !actionData.ok ? actionData : null;
-  const errors = failure?.fieldErrors ?? {};
+  // The "Confirm your password" answer (its type merges into FormFailure's in the union).
+  const sudo = failure && "sudo" in failure ? (failure as SudoPrompt).sudo : null;
+  const errors = sudo ? {} : (failure?.fieldErrors ?? {});
   const values = failure?.values ?? {};
   return (
     <>
@@ -89,7 +116,34 @@ export default function Tokens() {
         </section>
       ) : null}
       <FormError message={failure?.formError} />
-      {revoking ? (
+      {sudo ? (
+        <Form method="post" noValidate className="form-card" aria-labelledby="confirm-password-title">
+          <h2 id="confirm-password-title">Confirm your password</h2>
+          <p>
+            {sudo.intent === "revoke" ? "Revoking" : "Creating"} a token needs your password, entered in the
+            last 10 minutes. Enter it to go on; Triad will not ask again for 10 minutes.
+          </p>
+          {sudo.pending.map(({ name, value }) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <Field
+            label="Your password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            autoFocus
+            error={sudo.error ?? undefined}
+          />
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary">
+              {sudo.intent === "revoke" ? "Confirm and revoke the token" : "Confirm and create the token"}
+            </button>
+            <Link to="/settings/tokens">Cancel</Link>
+          </div>
+        </Form>
+      ) : null}
+      {revoking && !sudo ? (
         <Form method="post" className="confirm-box">
           <input type="hidden" name="tokenId" value={revoking.id} />
           <p>
@@ -118,7 +172,7 @@ export default function Tokens() {
                 <th scope="col">Starts with</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
-                <th scope="col">Valid through</th>
+                <th scope="col">Expires after</th>
                 <th scope="col">Status</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -134,7 +188,7 @@ export default function Tokens() {
                   </td>
                   <td>{formatDate(token.createdAt)}</td>
                   <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
-                  <td>{token.expiresAt ? formatDate(token.expiresAt - 1) : "No expiry"}</td>
+                  <td>{token.expiresAt ? formatDate(token.expiresAt - 1) : "Never"}</td>
                   <td>{status(token, now)}</td>
                   <td>
                     {token.revokedAt ? null : (
@@ -160,13 +214,19 @@ export default function Tokens() {
           maxLength={80}
         />
         <Field
-          label="Valid through (optional)"
+          label="Valid through"
           name="expiresOn"
           type="date"
-          hint="The token stops working after this day (UTC). Leave empty for no expiry."
-          defaultValue={values.expiresOn ?? ""}
+          hint={`The token stops working after this day (UTC): ${DEFAULT_TOKEN_DAYS} days from today unless you choose another day.`}
+          defaultValue={values.expiresOn ?? defaultExpiresOn}
           error={errors.expiresOn}
         />
+        <div className="field checkbox-field">
+          <label>
+            <input type="checkbox" name="noExpiry" value="yes" defaultChecked={values.noExpiry === "yes"} /> No expiry
+            (not recommended: the token works until you revoke it)
+          </label>
+        </div>
         <div className="form-actions">
           <button type="submit" name="intent" value="create" className="btn btn-primary">
             Create token

@@ -7,7 +7,7 @@ import { FormError } from "~/components/ui/FormError";
 import { disciplineLabel } from "~/domain/labels";
 import { countUsers, createFirstAdmin } from "~/models/users.server";
 import { startSession } from "~/utils/auth.server";
-import { parseForm } from "~/utils/forms";
+import { parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { setupSchema } from "~/utils/validation";
 import { PASSWORD_MIN } from "~/utils/limits";
@@ -23,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (countUsers() > 0) {
     throw new Response("Triad is already set up. Sign in instead.", { status: 403 });
   }
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(setupSchema, formData);
   if (!parsed.ok) return data(parsed, { status: 400 });
   try {

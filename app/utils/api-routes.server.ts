@@ -41,9 +41,13 @@ import {
   openReviewSchema,
   projectSchema,
   requirementSchema,
+  searchField,
   signOffFormSchema,
   versionField,
+  wholeNumber,
+  withdrawReviewSchema,
 } from "./validation";
+import { MAX_PAGE_SIZE } from "./limits";
 
 export const API_BASE = "/api/v1";
 
@@ -67,9 +71,7 @@ export const updateRequirementBody = requirementSchema.partial().extend({ versio
 /** The verdict of the token user's own discipline; `discipline`, if sent, must be it. */
 export const assessmentBody = assessmentSchema.safeExtend({ discipline: disciplineField.optional() });
 export const openReviewBody = openReviewSchema;
-export const withdrawReviewBody = z.object({
-  note: z.string().trim().max(1000, "Keep the note under 1000 characters.").optional().default(""),
-});
+export const withdrawReviewBody = withdrawReviewSchema;
 
 const signOffForm = signOffFormSchema.in.shape;
 /** A condition's estimate in person-days (the form's empty field is simply left out here). */
@@ -121,11 +123,20 @@ export const updateStepBody = repaymentStepSchema
 
 // ---------- query strings ----------
 
-const limitParam = (fallback: number) => z.coerce.number().int().min(1).max(100).default(fallback);
-const cursorParam = z.string().max(500).optional();
+/** Rows per page: digits only, 1 to MAX_PAGE_SIZE. The page size always comes from here, never from a cursor. */
+const limitParam = (fallback: number) => {
+  const message = `Use a whole number from 1 to ${MAX_PAGE_SIZE}.`;
+  return wholeNumber(message, 1, MAX_PAGE_SIZE).default(fallback);
+};
+/** A `nextCursor` handed back unchanged (app/utils/api.server.ts checks its signature). */
+const cursorParam = z
+  .string()
+  .max(500, "Pass back a nextCursor from an earlier answer, unchanged.")
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "Pass back a nextCursor from an earlier answer, unchanged.")
+  .optional();
 
 export const listProjectsQuery = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: searchField.optional(),
   stage: z.enum(STAGES, { error: "Use poc, pilot or production." }).optional(),
   state: z.enum(PROJECT_STATES, { error: "Use active, on_hold, stopped or retired." }).optional(),
   cursor: cursorParam,
@@ -270,11 +281,11 @@ export const apiRoutes = {
     tag: "Team",
     summary: "Add a person to the team, in their own discipline",
     description:
-      "A seat is always the person's own discipline (their profile). `discipline` may be left out; if sent and it is not theirs, the answer is 400 with `fields.discipline` and nothing is written.",
+      "A seat is always the person's own discipline (their profile). `discipline` may be left out; if sent and it is not theirs, the answer is 400 with `fields.discipline` and nothing is written. 403 unless the token's user may manage the team — checked before the e-mail is looked up, so the answer says nothing about who has an account; for those who may, an unknown and a deactivated address get the same 400 with `fields.email`.",
     body: addMemberBody,
     status: 201,
     returns: { member: "The new member." },
-    errors: [403, 404, 409],
+    errors: [400, 403, 404, 409],
   }),
   removeMember: route({
     method: "DELETE",

@@ -8,6 +8,7 @@
  *
  * Models do every check inside their transaction, so a refused request writes nothing.
  */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { z } from "zod";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
@@ -20,6 +21,7 @@ import { authenticateToken } from "~/models/tokens.server";
 import type { Actor } from "~/models/users.server";
 import { toApiJson } from "./api-json";
 import { type ApiErrorBody, type ApiMethod, type ApiRoute, type ErrorCode, type ErrorStatus } from "./api-routes.server";
+import { MAX_PAGE_SIZE } from "./limits";
 import { RateLimiter } from "./rate-limit.server";
 
 export type ApiActor = Actor & { via: "api"; tokenId: number };
@@ -240,20 +242,82 @@ export function debtItemParam(params: Record<string, string | undefined>) {
   return item;
 }
 
-/** Opaque paging cursors: base64url JSON the client hands back unchanged. */
-export function encodeCursor(value: Record<string, number>): string {
-  return Buffer.from(JSON.stringify(value)).toString("base64url");
+// ---------- paging cursors ----------
+
+/**
+ * Opaque paging cursors: `<base64url JSON of whole numbers>.<HMAC>`, so a client can only hand
+ * back a cursor the server made (a hand-made {"page":1,"size":5000} is refused with 400). The
+ * key is derived from SESSION_SECRET, or random at each start: without SESSION_SECRET a
+ * cursor from before a restart is refused the same way, and the client starts from the first page.
+ */
+const cursorKey = createHmac("sha256", process.env.SESSION_SECRET || randomBytes(32))
+  .update("triad api paging cursor v1")
+  .digest();
+
+/**
+ * Bounds of each field a cursor may hold, checked even on a signed cursor: a page as far as
+ * the longest list can reach at one row a page (its offset stays an exact integer).
+ */
+const CURSOR_BOUNDS: Record<string, readonly [number, number]> = {
+  page: [1, Math.floor(Number.MAX_SAFE_INTEGER / MAX_PAGE_SIZE)],
+  size: [1, MAX_PAGE_SIZE],
+  before: [1, Number.MAX_SAFE_INTEGER],
+};
+const DEFAULT_BOUNDS = [0, Number.MAX_SAFE_INTEGER] as const;
+
+const CURSOR_REFUSAL = { cursor: "Pass back a nextCursor from an earlier answer, unchanged, or leave cursor out to start from the first page." };
+
+const cursorMac = (keys: readonly string[], payload: string) =>
+  createHmac("sha256", cursorKey).update(`${[...keys].sort().join(",")}:${payload}`).digest().subarray(0, 16);
+
+function inBounds(key: string, value: unknown): value is number {
+  const [min, max] = CURSOR_BOUNDS[key] ?? DEFAULT_BOUNDS;
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
 }
 
+export function encodeCursor(value: Record<string, number>): string {
+  const keys = Object.keys(value);
+  for (const key of keys) {
+    if (!inBounds(key, value[key])) throw new RangeError(`Cursor field ${key} out of bounds: ${value[key]}`);
+  }
+  const payload = Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${payload}.${cursorMac(keys, payload).toString("base64url")}`;
+}
+
+/**
+ * The fields of a cursor this server made for a list keyed by `keys`; null without a cursor.
+ * A forged, altered, foreign or out-of-bounds cursor is a 400 on `cursor`.
+ */
 export function decodeCursor<K extends string>(cursor: string | undefined, keys: readonly K[]): Record<K, number> | null {
   if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString()) as Record<string, unknown>;
-    if (keys.every((k) => Number.isSafeInteger(value[k]) && (value[k] as number) >= 0)) return value as Record<K, number>;
-  } catch {
-    // fall through
+  const [payload, mac, extra] = cursor.split(".");
+  if (payload && mac && extra === undefined) {
+    const expected = cursorMac(keys, payload);
+    const given = Buffer.from(mac, "base64url");
+    if (given.length === expected.length && timingSafeEqual(given, expected)) {
+      try {
+        const value = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
+        const sameKeys = Object.keys(value).length === keys.length && keys.every((k) => Object.hasOwn(value, k));
+        if (sameKeys && keys.every((k) => inBounds(k, value[k]))) return value as Record<K, number>;
+      } catch {
+        // fall through
+      }
+    }
   }
-  throw new ValidationError("The cursor is invalid.", { cursor: "Pass back a nextCursor from an earlier answer, unchanged." });
+  throw new ValidationError("The cursor is invalid.", CURSOR_REFUSAL);
+}
+
+/**
+ * For lists paged by number: the page a cursor names (1 without one). The page size is never
+ * in the cursor: it is always the request's validated `limit`.
+ */
+export function pageFromCursor(cursor: string | undefined): number {
+  return decodeCursor(cursor, ["page"])?.page ?? 1;
+}
+
+/** The cursor of the page after `page`, or null on the last one. */
+export function nextPageCursor(page: number, pages: number): string | null {
+  return page < pages ? encodeCursor({ page: page + 1 }) : null;
 }
 
 // ---------- endpoints ----------

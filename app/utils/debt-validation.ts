@@ -8,18 +8,9 @@
 import { z } from "zod";
 import { DEBT_STATUSES, REGISTERS, SEVERITIES, STAGES } from "../../db/schema";
 import { isValidCategory } from "~/domain/debt";
-import { isValidDate } from "~/domain/dates";
-import { idField, versionField } from "./validation";
+import { idField, optionalDateField, optionalLongText, pageField, text, versionField } from "./validation";
 
 export { versionField };
-
-const text = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Keep the ${label} under ${max} characters.`)
-    .optional()
-    .default("");
 
 /** Empty string, missing or "none" -> null; else a positive id. (`.optional()`: documented as not required.) */
 const optionalId = (message: string) =>
@@ -39,30 +30,19 @@ const personDays = (label: string, max = 10_000) =>
       .max(max, `Keep the ${label} under ${max.toLocaleString("en")} person-days.`),
   );
 
-/** An optional `YYYY-MM-DD` date: empty -> null. */
-const optionalDate = (message = "Enter a date as YYYY-MM-DD, for example 2027-03-01.") =>
-  z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v),
-    z.string().refine(isValidDate, message).nullable().default(null),
-  );
-
 export const registerField = z.enum(REGISTERS, { error: "Choose the technical or organizational register." });
 export const severityField = z.enum(SEVERITIES, { error: "Choose low, medium, high or critical." });
 export const stageField = z.enum(STAGES, { error: "Choose a stage." });
 export const debtStatusField = z.enum(DEBT_STATUSES, { error: "Choose a status." });
 
-const title = z
-  .string({ error: "Enter a title." })
-  .trim()
-  .min(3, "Enter a title of at least 3 characters.")
-  .max(200, "Keep the title under 200 characters.");
+const title = text(200, "title", "Enter a title.").min(3, "Enter a title of at least 3 characters.");
 
 /** The fields of a debt item except its register (fixed once logged) and its plan. */
 export const debtDetailsShape = {
   title,
-  description: text(4000, "description"),
-  category: z.string({ error: "Choose a category." }).trim().min(1, "Choose a category."),
-  benefit: text(2000, "reason"),
+  description: optionalLongText(4000, "description"),
+  category: text(60, "category", "Choose a category.").min(1, "Choose a category."),
+  benefit: optionalLongText(2000, "reason"),
   stageIncurred: stageField,
   severity: severityField,
   principalDays: personDays("principal"),
@@ -93,8 +73,8 @@ export const debtDetailsSchema = z
 /** The repayment plan; its dates are checked against the steps by domain validatePlan. */
 export const debtPlanSchema = z.object({
   version: versionField,
-  strategy: text(4000, "strategy"),
-  targetDate: optionalDate(),
+  strategy: optionalLongText(4000, "strategy"),
+  targetDate: optionalDateField,
   repayBeforeStage: z
     .preprocess(
       (v) => (v === "" || v == null ? null : v),
@@ -106,13 +86,9 @@ export const debtPlanSchema = z.object({
 
 export const repaymentStepSchema = z.object({
   version: versionField,
-  title: z
-    .string({ error: "Enter what the step does." })
-    .trim()
-    .min(3, "Enter what the step does, in at least 3 characters.")
-    .max(300, "Keep the step under 300 characters."),
+  title: text(300, "step", "Enter what the step does.").min(3, "Enter what the step does, in at least 3 characters."),
   ownerId: optionalId("Choose an owner from the project's members."),
-  dueDate: optionalDate(),
+  dueDate: optionalDateField,
 });
 
 /** The most steps a plan can be logged with in one go (createDebtItem's `plan`). */
@@ -144,9 +120,10 @@ export const stepActionSchema = z.object({
 export const debtStatusChangeSchema = z.object({
   version: versionField,
   to: debtStatusField,
-  note: text(2000, "note"),
-  justification: text(2000, "justification"),
-  reviewDate: z.string().trim().optional().default(""),
+  note: optionalLongText(2000, "note"),
+  justification: optionalLongText(2000, "justification"),
+  /** Required when accepting: validateStatusChange says so (app/domain/debt.ts). */
+  reviewDate: optionalDateField.transform((v) => v ?? ""),
 });
 
 // ---------- the organisation-wide register: /debt and /debt.csv ----------
@@ -175,8 +152,11 @@ const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), z.enum(values).optional()).catch(undefined);
 
 const optionalFilterId = z
-  .preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional())
+  .preprocess((v) => (v === "" || v == null ? undefined : v), idField("No such id.").optional())
   .catch(undefined);
+
+/** A name search: one line, ignored when malformed (like every filter here). */
+const nameSearch = text(120, "search").optional().catch(undefined).transform((v) => v || undefined);
 
 /**
  * The filters of the org-wide register, from a query string. Unknown or malformed values
@@ -197,16 +177,17 @@ export const debtFiltersSchema = z.object({
   project: optionalFilterId,
   /** A user id, or "none" for items without an owner. */
   owner: z
-    .union([z.literal("none"), z.coerce.number().int().positive()])
+    .union([z.literal("none"), idField("No such person.")])
     .optional()
     .catch(undefined),
   /** Name contains: the project and owner filters of a large organisation (no long lists). */
-  projectName: z.string().trim().max(120).optional().catch(undefined).transform((v) => v || undefined),
-  ownerName: z.string().trim().max(120).optional().catch(undefined).transform((v) => v || undefined),
+  projectName: nameSearch,
+  ownerName: nameSearch,
   overdue: optionalEnum(["yes", "no"] as const),
   sort: z.enum(DEBT_SORTS).catch("overdue").default("overdue"),
   dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  /** Strict (app/utils/validation.ts pageField); like every filter, a malformed page is ignored: page 1. */
+  page: pageField.catch(1).default(1),
 });
 
 export type DebtFilters = z.output<typeof debtFiltersSchema>;

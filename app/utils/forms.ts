@@ -2,6 +2,10 @@
  * Parsing a submitted form with a zod schema. On failure the action returns
  * `{ fieldErrors, values }` with status 400, so the page shows each message next to its
  * field and keeps what the user typed (never the passwords).
+ *
+ * Triad's forms take no files, and each field once (a list field's name ends in `[]`): a file
+ * part, or a field sent twice, is refused before any value is read, so no check can look at
+ * one value while the action uses another.
  */
 import type { z } from "zod";
 import type { FieldErrors } from "~/domain/errors";
@@ -16,11 +20,55 @@ export type FormSuccess<T> = { ok: true; data: T };
 
 const SECRET_FIELDS = /password|secret|token/i;
 
-/** The submitted text values, minus secrets, to refill the form after an error. */
+export const NO_FILES_MESSAGE = "This form takes no files.";
+export const duplicateFieldMessage = (name: string) => `The field “${name}” was sent more than once; send it once.`;
+
+/** A field that may be sent several times: its name ends in `[]` (`events[]`). */
+const isListField = (name: string) => name.endsWith("[]");
+
+/**
+ * What is wrong with the shape of a submitted form, or null: a file part anywhere, or a
+ * single-value field sent more than once.
+ */
+export function formShapeError(formData: FormData): { field: string; message: string } | null {
+  const seen = new Set<string>();
+  for (const [key, value] of formData.entries()) {
+    if (typeof value !== "string") return { field: "form", message: NO_FILES_MESSAGE };
+    if (seen.has(key) && !isListField(key)) return { field: key, message: duplicateFieldMessage(key) };
+    seen.add(key);
+  }
+  return null;
+}
+
+/**
+ * The request's form, refused with a 400 (thrown) when it carries a file or a single-value
+ * field twice. Actions read their form with this rather than `request.formData()`.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  let formData: FormData;
+  try {
+    formData = await request.formData();
+  } catch {
+    throw new Response("The form could not be read. Send it again from the page.", { status: 400 });
+  }
+  const problem = formShapeError(formData);
+  if (problem) throw new Response(problem.message, { status: 400 });
+  return formData;
+}
+
+/** Longer than any field a schema accepts: such a value is refused, never sent back. */
+export const MAX_ECHO = 10_000;
+
+/**
+ * The submitted text values, minus secrets, to refill the form after an error. A value longer
+ * than any field accepts is left out, so an oversized request is never echoed back.
+ */
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !SECRET_FIELDS.test(key)) values[key] = value;
+    if (typeof value === "string" && !SECRET_FIELDS.test(key) && value.length <= MAX_ECHO && key.length <= 200) {
+      values[key] ??= value;
+    }
   }
   return values;
 }
@@ -29,10 +77,19 @@ export function parseForm<S extends z.ZodType>(
   schema: S,
   formData: FormData,
 ): FormSuccess<z.output<S>> | FormFailure {
+  const problem = formShapeError(formData);
+  if (problem) {
+    return {
+      ok: false,
+      formError: problem.message,
+      fieldErrors: problem.field === "form" ? {} : { [problem.field]: problem.message },
+      values: formValues(formData),
+    };
+  }
   const raw: Record<string, unknown> = {};
   for (const key of new Set(formData.keys())) {
-    const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
-    raw[key] = key.endsWith("[]") ? all : all[0];
+    const all = formData.getAll(key) as string[];
+    raw[key] = isListField(key) ? all : all[0];
   }
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, data: result.data };

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { STOP_CAUSES } from "../../db/schema";
 import { writeOffReasonError } from "~/domain/debt";
-import { versionField } from "./validation";
+import { longText, versionField } from "./validation";
 
 /** Empty or missing -> undefined. */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -21,13 +21,10 @@ const stopSchema = z
     to: z.literal("stopped"),
     version: versionField,
     stopCause: z.enum(STOP_CAUSES, { error: "Choose why the project stopped." }),
-    stopNote: z
-      .string({ error: "Say in a sentence what happened." })
-      .trim()
-      .min(3, "Say in a sentence what happened.")
-      .max(2000, "Keep the note under 2000 characters."),
+    stopNote: longText(2000, "note", "Say in a sentence what happened.").min(3, "Say in a sentence what happened."),
     openDebt: openDebtChoiceField,
-    writeOffReason: z.preprocess(blankToUndefined, z.string().trim().optional()),
+    /** 3 to 1000 characters when writing off: writeOffReasonError (app/domain/debt.ts) says so. */
+    writeOffReason: z.preprocess(blankToUndefined, longText(1000, "reason").optional()),
   })
   .superRefine((value, ctx) => {
     if (value.openDebt !== "write_off") return;
@@ -46,9 +43,8 @@ export const lifecycleChangeSchema = z.discriminatedUnion("to", [
 /** An admin's "Reopen…" of a stopped project. */
 export const reopenSchema = z.object({
   version: versionField,
-  reason: z
-    .string({ error: "Say in a sentence why the project is reopened." })
-    .trim()
-    .min(3, "Say in a sentence why the project is reopened.")
-    .max(1000, "Keep the reason under 1000 characters."),
+  reason: longText(1000, "reason", "Say in a sentence why the project is reopened.").min(
+    3,
+    "Say in a sentence why the project is reopened.",
+  ),
 });

@@ -107,6 +107,12 @@ describe("400: invalid input, with a message per field", () => {
     expect(stage.body.error.fields.stage).toMatch(/poc, pilot or production/);
     const cursor = await refused(400, "invalid_request", "GET", "/api/v1/projects?cursor=bogus", { token: owner.token });
     expect(Object.keys(cursor.body.error.fields)).toEqual(["cursor"]);
+    // Well-formed JSON but not signed by this server (tests/integration/input-bounds.test.ts has more).
+    const unsigned = Buffer.from(JSON.stringify({ page: 1, size: 5000 })).toString("base64url");
+    const handMade = await refused(400, "invalid_request", "GET", `/api/v1/projects?cursor=${unsigned}`, { token: owner.token });
+    expect(Object.keys(handMade.body.error.fields)).toEqual(["cursor"]);
+    const limit = await refused(400, "invalid_request", "GET", "/api/v1/projects?limit=1e1", { token: owner.token });
+    expect(limit.body.error.fields).toEqual({ limit: "Use a whole number from 1 to 100." });
   });
 
   it("passes the model's own validation errors through (a sign-off asking for changes needs a comment)", async () => {

@@ -8,6 +8,8 @@ import Database from "better-sqlite3";
 import { db } from "../../../db/client.server";
 import { debtItems, projects, users } from "../../../db/schema";
 import { accruedInterest, categoryLabel } from "~/domain/debt";
+import { ValidationError } from "~/domain/errors";
+import { pagingError } from "~/utils/limits";
 import type { DebtFilters, DebtSort } from "~/utils/debt-validation";
 import { memoUntilWrite } from "../data-version.server";
 import { UNSETTLED } from "./shared.server";
@@ -185,6 +187,8 @@ const registerCache = new Map<string, { version: string; value: ReturnType<typeo
 
 /** One page of the org-wide register with its totals, remembered until the next write. */
 export function listOrgDebt(input: OrgDebtInput) {
+  const badPaging = pagingError(input.filters.page, input.pageSize ?? DEBT_PAGE_SIZE);
+  if (badPaging) throw new ValidationError(badPaging, { page: badPaging });
   const key = JSON.stringify([input.filters, input.today, input.pageSize ?? DEBT_PAGE_SIZE]);
   return memoUntilWrite(registerCache, key, () => computeOrgDebt(input));
 }
