@@ -77,6 +77,12 @@ export const sessions = sqliteTable(
     lastSeenAt: integer("last_seen_at").notNull(),
     /** Absolute end of life, whatever the activity. */
     expiresAt: integer("expires_at").notNull(),
+    /**
+     * When the person last proved their password in this session (sign-in or "Confirm your
+     * password"); token and password changes need it within 10 minutes (sudo mode). Null:
+     * never (sessions from before migration 0006).
+     */
+    reauthenticatedAt: integer("reauthenticated_at"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

@@ -9,7 +9,7 @@ import { ConflictError, NeedsConfirmation, NotFoundError, ValidationError } from
 import { disciplineLabel } from "~/domain/labels";
 import { recordActivity } from "./activity.server";
 import { projectForWrite } from "./projects.server";
-import type { Actor } from "./users.server";
+import { normalizeEmail, type Actor } from "./users.server";
 
 export type TeamMember = {
   userId: number;
@@ -37,29 +37,38 @@ export function listTeam(projectId: number): TeamMember[] {
     .all();
 }
 
+/**
+ * Seats a person, named by id (the team page) or by e-mail (the API). The permission comes
+ * first: someone who may not manage the team learns nothing about who exists; someone who may
+ * gets the same answer for an unknown and a deactivated person.
+ */
 export function addMember({
   actor,
   projectId,
-  userId,
   discipline,
+  ...who
 }: {
   actor: Actor;
   projectId: number;
-  userId: number;
   /** Optional: when given it must be the person's own discipline. */
   discipline?: Discipline;
-}): void {
+} & ({ userId: number; email?: never } | { email: string; userId?: never })): { userId: number } {
   const now = Date.now();
-  db.transaction((tx) => {
+  return db.transaction((tx) => {
     const project = projectForWrite(tx, actor, projectId, "team:manage");
     const person = tx
       .select({ id: users.id, name: users.name, active: users.active, discipline: users.discipline })
       .from(users)
-      .where(eq(users.id, userId))
+      .where(who.email !== undefined ? eq(users.email, normalizeEmail(who.email)) : eq(users.id, who.userId))
       .get();
     if (!person || !person.active) {
-      throw new ValidationError("Choose an active person.", { userId: "Choose an active person." });
+      throw who.email !== undefined
+        ? new ValidationError("No active person has this e-mail address.", {
+            email: "No active person in Triad has this e-mail address.",
+          })
+        : new ValidationError("Choose an active person.", { userId: "Choose an active person." });
     }
+    const userId = person.id;
     const existing = tx
       .select({ discipline: memberships.discipline })
       .from(memberships)
@@ -88,6 +97,7 @@ export function addMember({
       via: actor.via,
       at: now,
     });
+    return { userId };
   });
 }
 

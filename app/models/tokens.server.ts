@@ -6,9 +6,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { db } from "../../db/client.server";
+import { db, type Tx } from "../../db/client.server";
 import { apiTokens, users, type Discipline, type Role } from "../../db/schema";
-import { startOfDateUtc, utcDate } from "~/domain/dates";
+import { dateInputError, startOfDateUtc, utcDate } from "~/domain/dates";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
@@ -78,9 +78,12 @@ export function createToken({
   expiresOn: string | null;
   now?: number;
 }): { token: string; row: TokenRow } {
+  // The one date rule (app/domain/dates.ts): 2099-02-30 is refused here too, never a RangeError.
+  const dateProblem = expiresOn ? dateInputError(expiresOn) : null;
+  if (dateProblem) throw new ValidationError("Choose a valid expiry date.", { expiresOn: dateProblem });
   if (expiresOn && expiresOn <= utcDate(now)) {
     throw new ValidationError("Choose a later expiry date.", {
-      expiresOn: "Choose a date after today, or leave it empty for a token that does not expire.",
+      expiresOn: "Choose a date after today.",
     });
   }
   const token = generateToken();
@@ -118,6 +121,33 @@ export function createToken({
     });
     return { token, row };
   });
+}
+
+/**
+ * Revokes every token of the actor's that is not revoked yet, inside the caller's transaction
+ * (a password change that asks for it); one activity row per token. Returns how many.
+ */
+export function revokeAllTokens(tx: Tx, { actor, reason, now = Date.now() }: { actor: Actor; reason: string; now?: number }): number {
+  const revoked = tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, actor.id), isNull(apiTokens.revokedAt)))
+    .returning(listColumns)
+    .all();
+  for (const token of revoked) {
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "api_token",
+      entityId: token.id,
+      action: "token.revoked",
+      summary: `${actor.name} revoked the API token “${token.name}” (${token.prefix}…) ${reason}`,
+      before: { revokedAt: null },
+      after: { revokedAt: now },
+      via: actor.via,
+      at: now,
+    });
+  }
+  return revoked.length;
 }
 
 /** Revokes one of the actor's own tokens; it stops working at once. */

@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NeedsConfirmation, NotFoundError, Valida
 import { disciplineLabel, roleLabel } from "~/domain/labels";
 import { hashPassword, verifyPassword } from "~/utils/password.server";
 import { recordActivity, type Via } from "./activity.server";
+import { revokeAllTokens } from "./tokens.server";
 
 export type Actor = { id: number; name: string; role: Role; discipline: Discipline; via?: Via };
 
@@ -341,18 +342,23 @@ export function updateProfile({ actor, name }: { actor: Actor; name: string }): 
   });
 }
 
-/** Changes the actor's own password and ends their other sessions. */
+/**
+ * Changes the actor's own password and ends their other sessions; with `revokeTokens`, also
+ * revokes all their API tokens (a leaked password may have leaked tokens too).
+ */
 export async function changePassword({
   actor,
   currentPassword,
   newPassword,
   keepSessionId,
+  revokeTokens = false,
 }: {
   actor: Actor;
   currentPassword: string;
   newPassword: string;
   keepSessionId?: string;
-}): Promise<void> {
+  revokeTokens?: boolean;
+}): Promise<{ endedSessions: number; revokedTokens: number }> {
   const current = getPasswordHash(actor.id);
   if (!current || !(await verifyPassword(current, currentPassword))) {
     throw new ValidationError("Your current password is not right.", {
@@ -360,25 +366,33 @@ export async function changePassword({
     });
   }
   const passwordHash = await hashPassword(newPassword);
-  db.transaction((tx) => {
+  const now = Date.now();
+  return db.transaction((tx) => {
     tx.update(users)
-      .set({ passwordHash, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .set({ passwordHash, updatedAt: now, version: sql`${users.version} + 1` })
       .where(eq(users.id, actor.id))
       .run();
-    tx.delete(sessions)
+    const endedSessions = tx
+      .delete(sessions)
       .where(
         keepSessionId
           ? and(eq(sessions.userId, actor.id), ne(sessions.id, keepSessionId))
           : eq(sessions.userId, actor.id),
       )
-      .run();
+      .run().changes;
     recordActivity(tx, {
       actorId: actor.id,
       entityType: "user",
       entityId: actor.id,
       action: "user.password_changed",
       summary: `${actor.name} changed their password`,
+      after: { endedSessions, revokeTokens },
       via: actor.via,
+      at: now,
     });
+    const revokedTokens = revokeTokens
+      ? revokeAllTokens(tx, { actor, reason: "when changing their password", now })
+      : 0;
+    return { endedSessions, revokedTokens };
   });
 }

@@ -2,7 +2,8 @@
  * Server-side sessions. The cookie holds a random 256-bit token; the database holds its
  * SHA-256, so sign-out and deactivation end a session at once and a copied database holds
  * no usable cookie. Cookie: HttpOnly, SameSite=Lax, Path=/; over https also Secure with the
- * `__Host-` prefix.
+ * `__Host-` prefix. Each session also notes when its person last proved their password
+ * (`reauthenticatedAt`: sign-in, or "Confirm your password"), for sudo mode (sudo.server.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { eq, lt, or } from "drizzle-orm";
@@ -23,6 +24,8 @@ export type SessionUser = {
   discipline: Discipline;
   role: Role;
   sessionId: string;
+  /** When the password was last proved in this session (sign-in counts); null: never. */
+  reauthenticatedAt: number | null;
 };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -78,6 +81,8 @@ export function createSession(
       createdAt: now,
       lastSeenAt: now,
       expiresAt: now + ABSOLUTE_LIFETIME_MS,
+      // Signing in is proving the password.
+      reauthenticatedAt: now,
     })
     .run();
   const secure = isSecureRequest(request);
@@ -104,6 +109,7 @@ export function getSessionUser(request: Request, now = Date.now()): SessionUser 
     .select({
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
+      reauthenticatedAt: sessions.reauthenticatedAt,
       id: users.id,
       name: users.name,
       email: users.email,
@@ -130,7 +136,13 @@ export function getSessionUser(request: Request, now = Date.now()): SessionUser 
     discipline: row.discipline,
     role: row.role,
     sessionId,
+    reauthenticatedAt: row.reauthenticatedAt,
   };
+}
+
+/** Notes that the person just proved their password in this session (sudo mode). */
+export function markReauthenticated(sessionId: string, now = Date.now()): void {
+  db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, sessionId)).run();
 }
 
 export function destroySession(sessionId: string): void {

@@ -1,10 +1,12 @@
 /**
  * Personal access tokens: /settings/tokens shows a new token once and stores only its hash
- * and prefix, lists last use and expiry, revokes after a confirmation (and the API refuses the
- * token at once); `triad token:create` prints one for an operator.
+ * and prefix, makes it valid for 90 days unless told otherwise (no expiry only when chosen),
+ * lists last use and expiry, revokes after a confirmation (and the API refuses the token at
+ * once); `triad token:create` prints one for an operator. Sudo mode: tests/integration/sudo-mode.test.ts.
  */
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { utcDate } from "~/domain/dates";
 import * as tokensRoute from "~/routes/settings.tokens";
 import { main } from "../../scripts/triad";
 import { activitySince, lastActivityId, resetDatabase, sqlite } from "../support/database";
@@ -55,6 +57,42 @@ describe("/settings/tokens", () => {
 
     expect((await api("GET", "/api/v1/projects", { token })).status).toBe(200);
     expect(tokenRows(ada.id)[0].last_used_at).toBeGreaterThan(0);
+  });
+
+  it("makes a token valid for 90 days when no day is chosen", async () => {
+    const answer = await callAction(tokensRoute.action, "/settings/tokens", {
+      cookie,
+      form: { intent: "create", name: "Default expiry", expiresOn: "" },
+    });
+    expect(answer.status).toBe(200);
+    const row = tokenRows(ada.id).at(-1)!;
+    expect(row.expires_at).not.toBeNull();
+    const in90Days = utcDate(Date.now() + 90 * 24 * 60 * 60 * 1000);
+    const page = await callLoader(tokensRoute.loader, "/settings/tokens", { cookie });
+    // the page offers that day and lists the token as valid through it
+    expect(page.data.defaultExpiresOn).toBe(in90Days);
+    const listed = page.data.tokens.find((t: { id: number }) => t.id === row.id);
+    expect(utcDate(listed.expiresAt - 1)).toBe(in90Days);
+    // a request without the field at all gets the same
+    await callAction(tokensRoute.action, "/settings/tokens", { cookie, form: { intent: "create", name: "No field" } });
+    expect(tokenRows(ada.id).at(-1)!.expires_at).toBe(row.expires_at);
+  });
+
+  it("makes a token without expiry only when that is chosen explicitly", async () => {
+    const answer = await callAction(tokensRoute.action, "/settings/tokens", {
+      cookie,
+      form: { intent: "create", name: "Forever", expiresOn: "", noExpiry: "yes" },
+    });
+    expect(answer.status).toBe(200);
+    expect(tokenRows(ada.id).at(-1)!.expires_at).toBeNull();
+    const chosen = await callAction(tokensRoute.action, "/settings/tokens", {
+      cookie,
+      form: { intent: "create", name: "Chosen day", expiresOn: "2999-06-30" },
+    });
+    expect(chosen.status).toBe(200);
+    const page = await callLoader(tokensRoute.loader, "/settings/tokens", { cookie });
+    const listed = page.data.tokens.find((t: { name: string }) => t.name === "Chosen day");
+    expect(utcDate(listed.expiresAt - 1)).toBe("2999-06-30");
   });
 
   it("checks the name and the expiry date", async () => {

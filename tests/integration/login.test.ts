@@ -10,7 +10,7 @@ import {
   IDLE_TIMEOUT_MS,
   getSessionUser,
 } from "~/utils/session.server";
-import { activitySince, countRows, lastActivityId } from "../support/database";
+import { activitySince, countRows, lastActivityId, sqlite } from "../support/database";
 import { callAction, callLoader, cookieHeader, makeRequest } from "../support/requests";
 import { createAdmin, createTestUser, signInAs } from "../support/users";
 
@@ -41,6 +41,17 @@ describe("sign-in", () => {
     const dashboard = await callLoader(index.loader, "/", { cookie });
     expect(dashboard).toMatchObject({ status: 200, data: { name: "Grace Hopper" } });
     expect(activitySince(since).map((r) => r.action)).toEqual(["session.signed_in"]);
+  });
+
+  it("records the sign-in as the session's latest re-authentication (sudo mode)", async () => {
+    const user = await createTestUser();
+    const before = Date.now();
+    const result = await callAction(login.action, "/login", signInForm(user.email, user.password));
+    expect(result.status).toBe(302);
+    const session = getSessionUser(makeRequest("/", { cookie: cookieHeader(result.headers.getSetCookie()) }));
+    expect(session?.reauthenticatedAt).toBeGreaterThanOrEqual(before);
+    const row = sqlite().prepare("select created_at, reauthenticated_at from sessions where user_id = ?").get(user.id);
+    expect(row).toEqual({ created_at: session?.reauthenticatedAt, reauthenticated_at: session?.reauthenticatedAt });
   });
 
   it("marks the cookie Secure (and __Host-) over https", async () => {
