@@ -31,3 +31,25 @@ export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 /** written_off: left behind when its project stopped (docs/domain.md, "Stopping and reopening a project"); terminal. */
 export const DEBT_STATUSES = ["open", "repaying", "repaid", "accepted", "written_off"] as const;
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+
+/**
+ * What a person can be told about (docs/domain.md, "Notifications"); each has its own
+ * preference (immediately, daily digest, in the app only) and its own unsubscribe link.
+ */
+export const NOTIFICATION_CATEGORIES = [
+  "review_opened",
+  "signoff_stale",
+  "changes_requested",
+  "changes_dismissed",
+  "comment",
+  "mention",
+  "verdict_needed",
+  "project_changed",
+  "debt_assigned",
+  "debt_due",
+  "review_reminder",
+  "escalation",
+] as const;
+export const NOTIFICATION_MODES = ["immediate", "digest", "in_app"] as const;
+export const MAIL_STATUSES = ["pending", "sent", "failed"] as const;
+export const WEBHOOK_FORMATS = ["triad", "slack"] as const;

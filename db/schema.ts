@@ -34,6 +34,10 @@ import {
   SEVERITIES,
   DEBT_STATUSES,
   DELIVERY_STATUSES,
+  NOTIFICATION_CATEGORIES,
+  NOTIFICATION_MODES,
+  MAIL_STATUSES,
+  WEBHOOK_FORMATS,
 } from "./enums";
 
 export * from "./enums";
@@ -54,6 +58,10 @@ export const users = sqliteTable(
     role: text("role", { enum: ROLES }).notNull().default("member"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     passwordHash: text("password_hash").notNull(),
+    /** IANA time zone for digests and reminders, e.g. "Europe/Berlin". */
+    timeZone: text("time_zone").notNull().default("UTC"),
+    /** Local hour (0-23) the daily digest is sent at. */
+    digestHour: integer("digest_hour").notNull().default(8),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     version: version(),
@@ -359,6 +367,10 @@ export const signOffs = sqliteTable(
 export const gatePolicies = sqliteTable("gate_policies", {
   targetStage: text("target_stage", { enum: STAGES }).primaryKey(),
   requiredApprovals: integer("required_approvals").notNull().default(1),
+  /** Remind a discipline that has not signed after this many days, and every as many days after. */
+  remindAfterDays: integer("remind_after_days").notNull().default(3),
+  /** Tell the owner and admins after this many days waiting. */
+  escalateAfterDays: integer("escalate_after_days").notNull().default(10),
   updatedAt: integer("updated_at").notNull(),
   version: version(),
 });
@@ -527,6 +539,8 @@ export const webhooks = sqliteTable("webhooks", {
   /** JSON array of event names. */
   events: text("events").notNull(),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
+  /** "triad": the signed JSON event; "slack": `{text}` with the deep link, for a team channel. */
+  format: text("format", { enum: WEBHOOK_FORMATS }).notNull().default("triad"),
   createdById: integer("created_by_id")
     .notNull()
     .references(() => users.id),
@@ -561,6 +575,91 @@ export const webhookDeliveries = sqliteTable(
 /** Marks that a one-off event (such as debt.overdue) was already announced. */
 export const notices = sqliteTable("notices", {
   key: text("key").primaryKey(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * What one person is told, in the app (the bell, /notifications). Written in the same
+ * transaction as the change that caused it, never to the person who made the change.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    category: text("category", { enum: NOTIFICATION_CATEGORIES }).notNull(),
+    /** One sentence: "Ada opened the gate review to Pilot of Press line 3". */
+    title: text("title").notNull(),
+    /** More detail, plain text (what changed, the comment...). */
+    body: text("body").notNull().default(""),
+    /** Path inside Triad, e.g. /projects/press-line-3/gate. */
+    link: text("link").notNull(),
+    projectId: integer("project_id").references(() => projects.id),
+    actorId: integer("actor_id").references(() => users.id),
+    createdAt: integer("created_at").notNull(),
+    readAt: integer("read_at"),
+    /** Set once the notification went out by e-mail (immediately or in a digest). */
+    mailedAt: integer("mailed_at"),
+  },
+  (t) => [
+    index("notifications_user_idx").on(t.userId, t.readAt, t.id),
+    index("notifications_digest_idx").on(t.userId, t.mailedAt),
+  ],
+);
+
+/** A person's choice per category; no row = the category's default (app/domain/notifications.ts). */
+export const notificationPreferences = sqliteTable(
+  "notification_preferences",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    category: text("category", { enum: NOTIFICATION_CATEGORIES }).notNull(),
+    mode: text("mode", { enum: NOTIFICATION_MODES }).notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("notification_preferences_unique").on(t.userId, t.category)],
+);
+
+/**
+ * E-mail outbox: written in the same transaction as the notification (or by the digest
+ * pass), sent by the mail worker with retries. Without an SMTP server configured the rows
+ * stay `pending` (shown on /admin/mail) until one is.
+ */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    toAddress: text("to_address").notNull(),
+    /** The notification it carries, or null for a digest. */
+    notificationId: integer("notification_id").references(() => notifications.id),
+    /** The category whose unsubscribe link the mail carries; null for a digest. */
+    category: text("category", { enum: NOTIFICATION_CATEGORIES }),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    status: text("status", { enum: MAIL_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [
+    index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("mail_outbox_user_idx").on(t.userId, t.id),
+  ],
+);
+
+/** Secrets Triad makes for itself once (e.g. the key of unsubscribe links), kept across restarts. */
+export const appSecrets = sqliteTable("app_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -605,6 +704,10 @@ export type GateReview = typeof gateReviews.$inferSelect;
 export type GateCriterion = typeof gateCriteria.$inferSelect;
 export type SignOff = typeof signOffs.$inferSelect;
 export type ReviewComment = typeof reviewComments.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
+export type MailOutboxRow = typeof mailOutbox.$inferSelect;
+export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
+export type NotificationMode = (typeof NOTIFICATION_MODES)[number];
 export type DebtItem = typeof debtItems.$inferSelect;
 export type RepaymentStep = typeof repaymentSteps.$inferSelect;
 export type Activity = typeof activity.$inferSelect;
