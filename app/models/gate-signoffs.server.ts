@@ -11,10 +11,13 @@ import { canonicalView } from "~/domain/concerns";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { viewFingerprint } from "~/domain/fingerprint";
 import { decisionLabel, disciplineLabel } from "~/domain/labels";
+import { changesDismissedDraft, changesRequestedDraft } from "~/domain/notify-rules";
 import { nextStage } from "~/domain/stages";
 import { recordActivity } from "./activity.server";
 import { insertConditionDebtItem } from "./debt/gate.server";
 import { currentViews, loadOpenReview } from "./gate-reviews-read.server";
+import { notify } from "./notifications.server";
+import { projectRef, staleDrafts, watchSignOffs } from "./notify-events.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
 import { enqueueDebtEventsById, enqueueWebhookEvent, webhookProject } from "./webhook-outbox.server";
@@ -133,6 +136,25 @@ export function signOff({
       signoff: { id: created.id, discipline, decision, comment: comment.trim(), user: { id: actor.id, name: actor.name }, signedAt: now, conditionDebtItemIds: conditionIds },
     }, now);
     enqueueDebtEventsById(tx, "debt.created", conditionIds, now);
+    // Conditions concern nobody (docs/domain.md, "What makes a sign-off stale"), so a sign-off
+    // stales no one; a request for changes is news for the project owner.
+    if (decision === "changes_requested") {
+      notify(tx, {
+        actorId: actor.id,
+        drafts: [
+          changesRequestedDraft({
+            project,
+            ownerId: project.ownerId,
+            actorName: actor.name,
+            discipline,
+            targetStage: review.targetStage,
+            signOffId: created.id,
+            comment: comment.trim(),
+          }),
+        ],
+        now,
+      });
+    }
     return { ...created, fingerprint, conditionIds };
   });
 }
@@ -164,6 +186,7 @@ export function dismissChangesRequest({
         status: signOffs.status,
         dismissedAt: signOffs.dismissedAt,
         discipline: signOffs.discipline,
+        userId: signOffs.userId,
         userName: users.name,
       })
       .from(signOffs)
@@ -194,6 +217,19 @@ export function dismissChangesRequest({
       after: { dismissed: true, reason: why },
       via: actor.via,
       at: now,
+    });
+    notify(tx, {
+      actorId: actor.id,
+      drafts: [
+        changesDismissedDraft({
+          project: projectRef(tx, review.projectId),
+          authorId: target.userId,
+          actorName: actor.name,
+          signOffId,
+          reason: why,
+        }),
+      ],
+      now,
     });
   });
 }
@@ -265,6 +301,7 @@ export function attest({
       }
       if (Object.keys(errors).length) throw new ValidationError("The attestation is incomplete.", errors);
     }
+    const watch = watchSignOffs(tx, review.projectId);
     tx.update(gateCriteria)
       .set(
         clear
@@ -291,5 +328,6 @@ export function attest({
       via: actor.via,
       at: now,
     });
+    notify(tx, { actorId: actor.id, drafts: staleDrafts(tx, watch, { actorId: actor.id, now }), now });
   });
 }

@@ -14,7 +14,10 @@ import { criterionTemplates, gateCriteria, gateReviews, projects, type GateRevie
 import { ConflictError, ValidationError } from "~/domain/errors";
 import { stageShortLabel } from "~/domain/labels";
 import { nextStage } from "~/domain/stages";
+import { reviewOpenedDrafts, projectChangedDrafts } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
+import { notify } from "./notifications.server";
+import { teamOf } from "./notify-events.server";
 import { closingSnapshot, loadOpenReview } from "./gate-reviews-read.server";
 import { requiredApprovalsFor, type GateStage } from "./gate-templates.server";
 import { projectForWrite } from "./projects.server";
@@ -93,6 +96,20 @@ export function openReview({ actor, projectId, statement }: { actor: Actor; proj
       project: webhookProject(project),
       review: { id: review.id, fromStage: project.stage, targetStage: target, statement: why, openedAt: now, openedBy: { id: actor.id, name: actor.name } },
     }, now);
+    // Every discipline must sign, so every member is told (docs/domain.md, "Notifications").
+    notify(tx, {
+      actorId: actor.id,
+      drafts: reviewOpenedDrafts({
+        project,
+        team: teamOf(tx, projectId),
+        actorName: actor.name,
+        fromStage: project.stage,
+        targetStage: target,
+        statement: why,
+        requiredApprovals: review.requiredApprovals,
+      }),
+      now,
+    });
     return review;
   });
 }
@@ -136,6 +153,16 @@ export function promote({ actor, reviewId }: { actor: Actor; reviewId: number })
       promotedBy: { id: actor.id, name: actor.name },
       promotedAt: now,
     }, now);
+    notify(tx, {
+      actorId: actor.id,
+      drafts: projectChangedDrafts({
+        project,
+        team: teamOf(tx, project.id),
+        actorName: actor.name,
+        change: { kind: "promoted", stage: review.targetStage },
+      }),
+      now,
+    });
     return { stage: review.targetStage, reviewId };
   });
 }

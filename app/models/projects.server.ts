@@ -15,9 +15,12 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~
 import { projectStateLabel, stopCauseLabel } from "~/domain/labels";
 import { can, type ProjectContext } from "~/domain/permissions";
 import { writeOffReasonError } from "~/domain/debt";
+import { projectChangedDrafts, type ProjectChange } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
 import { openDebtOf, writeOffOpenDebt } from "./debt/items.server";
 import { withdrawOpenReviewOf } from "./gates.server";
+import { notify } from "./notifications.server";
+import { teamOf } from "./notify-events.server";
 import type { Actor } from "./users.server";
 import { pagingError } from "~/utils/limits";
 
@@ -399,6 +402,21 @@ export function changeProjectState({
     if (openDebt?.choice === "write_off") {
       writeOffOpenDebt(tx, { actor, projectId, projectName: after.name, reason: openDebt.reason!, now });
     }
+    const news: ProjectChange =
+      change.to === "stopped"
+        ? {
+            kind: "stopped",
+            cause: change.stopCause,
+            note: change.stopNote,
+            reviewWithdrawn: withdrawnReview != null,
+            debtWords: debtWords ? `${debtWords.slice(2)}.` : undefined, // "; 2 open debt items were written off" without the "; "
+          }
+        : { kind: change.to === "active" ? "resumed" : change.to };
+    notify(tx, {
+      actorId: actor.id,
+      drafts: projectChangedDrafts({ project: after, team: teamOf(tx, projectId), actorName: actor.name, change: news }),
+      now,
+    });
     return after;
   });
 }
@@ -461,6 +479,16 @@ export function reopenProject({
       after: { state: after.state, reason: text },
       via: actor.via,
       at: now,
+    });
+    notify(tx, {
+      actorId: actor.id,
+      drafts: projectChangedDrafts({
+        project: after,
+        team: teamOf(tx, projectId),
+        actorName: actor.name,
+        change: { kind: "reopened", reason: text },
+      }),
+      now,
     });
     return after;
   });

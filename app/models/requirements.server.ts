@@ -11,7 +11,10 @@ import { memberships, requirements, users, type Discipline, type Requirement } f
 import { ConflictError, ForbiddenError, NotFoundError } from "~/domain/errors";
 import { combinedFeasibility, type Feasibility, type VerdictDiscipline } from "~/domain/feasibility";
 import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
+import { verdictNeededDrafts } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
+import { notify } from "./notifications.server";
+import { staleDrafts, teamOf, watchSignOffs } from "./notify-events.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
 
@@ -169,7 +172,8 @@ export function createRequirement({
 }: RequirementInput & { actor: Actor; projectId: number }): Requirement {
   const now = Date.now();
   return db.transaction((tx) => {
-    projectForWrite(tx, actor, projectId, "requirement:state");
+    const project = projectForWrite(tx, actor, projectId, "requirement:state");
+    const watch = watchSignOffs(tx, projectId);
     const created = tx
       .insert(requirements)
       .values({ ...input, projectId, createdById: actor.id, createdAt: now, updatedAt: now })
@@ -185,6 +189,14 @@ export function createRequirement({
       after: snapshot(created),
       via: actor.via,
       at: now,
+    });
+    notify(tx, {
+      actorId: actor.id,
+      drafts: [
+        ...verdictNeededDrafts({ project, team: teamOf(tx, projectId), actorName: actor.name, requirement: created, reason: "created" }),
+        ...staleDrafts(tx, watch, { actorId: actor.id, now }),
+      ],
+      now,
     });
     return created;
   });
@@ -265,12 +277,15 @@ export function updateRequirement({
   const now = Date.now();
   return db.transaction((tx) => {
     const before = loadRequirement(requirementId);
-    projectForWrite(tx, actor, before.projectId, "requirement:state");
+    const project = projectForWrite(tx, actor, before.projectId, "requirement:state");
     if (before.status !== "active") {
       throw new ConflictError("This requirement was withdrawn; it can no longer be edited.");
     }
     const reset = editResetsAssessment(before, input);
-    return reviseRequirement(tx, {
+    // Only the statement (title, target, priority) is in anyone's view; a description edit stales nobody.
+    const statementChanged = before.title !== input.title || before.target !== input.target || before.priority !== input.priority;
+    const watch = statementChanged ? watchSignOffs(tx, before.projectId) : null;
+    const after = reviseRequirement(tx, {
       actor,
       before,
       version,
@@ -279,6 +294,17 @@ export function updateRequirement({
       action: "requirement.updated",
       summary: (after) => `${actor.name} revised “${after.title}”` + (reset ? `; ${resetWords(before)}` : ""),
     });
+    notify(tx, {
+      actorId: actor.id,
+      drafts: [
+        ...(reset
+          ? verdictNeededDrafts({ project, team: teamOf(tx, before.projectId), actorName: actor.name, requirement: after, reason: "reset" })
+          : []),
+        ...staleDrafts(tx, watch, { actorId: actor.id, now }),
+      ],
+      now,
+    });
+    return after;
   });
 }
 
@@ -296,7 +322,8 @@ export function withdrawRequirement({
     const before = loadRequirement(requirementId);
     projectForWrite(tx, actor, before.projectId, "requirement:state");
     if (before.status === "withdrawn") throw new ConflictError("This requirement is already withdrawn.");
-    return reviseRequirement(tx, {
+    const watch = watchSignOffs(tx, before.projectId);
+    const after = reviseRequirement(tx, {
       actor,
       before,
       version,
@@ -305,6 +332,8 @@ export function withdrawRequirement({
       action: "requirement.withdrawn",
       summary: () => `${actor.name} withdrew “${before.title}”`,
     });
+    notify(tx, { actorId: actor.id, drafts: staleDrafts(tx, watch, { actorId: actor.id, now }), now });
+    return after;
   });
 }
 
@@ -365,7 +394,8 @@ export function assessRequirement({
       seat === "data_science"
         ? { dsFeasibility: verdict.feasibility, dsConditions: verdict.conditions, dsNote: verdict.note, dsAssessedById: actor.id, dsAssessedAt: now, dsVersion: sql`${requirements.dsVersion} + 1` }
         : { itFeasibility: verdict.feasibility, itConditions: verdict.conditions, itNote: verdict.note, itAssessedById: actor.id, itAssessedAt: now, itVersion: sql`${requirements.itVersion} + 1` };
-    return reviseRequirement(tx, {
+    const watch = watchSignOffs(tx, before.projectId);
+    const after = reviseRequirement(tx, {
       actor,
       before,
       version: before.version,
@@ -375,6 +405,8 @@ export function assessRequirement({
       summary: () =>
         `${actor.name} assessed “${before.title}” for ${disciplineLabel[seat]} as ${feasibilityLabel[feasibility].toLowerCase()}`,
     });
+    notify(tx, { actorId: actor.id, drafts: staleDrafts(tx, watch, { actorId: actor.id, now }), now });
+    return after;
   });
 }
 

@@ -20,8 +20,11 @@ import {
 import { mentionTokens, resolveMentions } from "~/domain/comments";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { decisionLabel } from "~/domain/labels";
+import { commentDrafts, newlyMentioned } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
 import { loadOpenReview } from "./gate-reviews-read.server";
+import { notify } from "./notifications.server";
+import { projectRef } from "./notify-events.server";
 import { projectForWrite } from "./projects.server";
 import type { Actor } from "./users.server";
 
@@ -76,10 +79,10 @@ export function addComment({
     const review = loadOpenReview(tx, reviewId);
     projectForWrite(tx, actor, review.projectId, "gate:comment");
     if (!text) throw new ValidationError("Write a comment.", { body: "Write a comment." });
-    let replyTo: { userName: string; decision: keyof typeof decisionLabel } | null = null;
+    let replyTo: { userId: number; userName: string; decision: keyof typeof decisionLabel } | null = null;
     if (replyToSignOffId != null) {
       const target = tx
-        .select({ reviewId: signOffs.reviewId, userName: users.name, decision: signOffs.decision })
+        .select({ reviewId: signOffs.reviewId, userId: signOffs.userId, userName: users.name, decision: signOffs.decision })
         .from(signOffs)
         .innerJoin(users, eq(users.id, signOffs.userId))
         .where(eq(signOffs.id, replyToSignOffId))
@@ -110,6 +113,19 @@ export function addComment({
       after: { reviewId, body: text, replyToSignOffId, mentionedUserIds: mentioned },
       via: actor.via,
       at: now,
+    });
+    // The replied-to signer and each mentioned person, once each (docs/domain.md, "Notifications").
+    notify(tx, {
+      actorId: actor.id,
+      drafts: commentDrafts({
+        project: projectRef(tx, review.projectId),
+        commentId: created.id,
+        actorName: actor.name,
+        body: text,
+        replyToUserId: replyTo?.userId ?? null,
+        mentionedUserIds: mentioned,
+      }),
+      now,
     });
     return { ...created, mentionedUserIds: mentioned };
   });
@@ -149,6 +165,12 @@ export function editComment({
       .returning()
       .get();
     if (!after) throw new ConflictError("This comment was edited since you opened the page. Reload to see the latest wording.");
+    const mentionedBefore = tx
+      .select({ userId: reviewCommentMentions.userId })
+      .from(reviewCommentMentions)
+      .where(eq(reviewCommentMentions.commentId, commentId))
+      .all()
+      .map((m) => m.userId);
     storeMentions(tx, commentId, mentioned);
     recordActivity(tx, {
       actorId: actor.id,
@@ -161,6 +183,20 @@ export function editComment({
       after: { body: text, mentionedUserIds: mentioned },
       via: actor.via,
       at: now,
+    });
+    // Only people the new wording mentions for the first time: the others were told already.
+    notify(tx, {
+      actorId: actor.id,
+      drafts: commentDrafts({
+        project: projectRef(tx, review.projectId),
+        commentId,
+        actorName: actor.name,
+        body: text,
+        replyToUserId: null,
+        mentionedUserIds: newlyMentioned(mentionedBefore, mentioned),
+        edited: true,
+      }),
+      now,
     });
     return after;
   });

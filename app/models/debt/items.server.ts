@@ -9,8 +9,12 @@ import { debtItems, repaymentSteps, type DebtItem, type Stage } from "../../../d
 import { isValidCategory, validatePlan, validateStatusChange, type DebtStatus, type Register } from "~/domain/debt";
 import { ConflictError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { debtStatusLabel, registerLabel, severityLabel, stageLabel } from "~/domain/labels";
+import { debtItemAssignedDraft, debtStepAssignedDraft, newOwner } from "~/domain/notify-rules";
+import type { NotificationDraft } from "~/domain/notifications";
 import { stageIndex } from "~/domain/stages";
 import { MAX_PLAN_STEPS } from "~/utils/debt-validation";
+import { notify } from "../notifications.server";
+import { staleDrafts, watchSignOffs } from "../notify-events.server";
 import { projectForWrite } from "../projects.server";
 import type { Actor } from "../users.server";
 import { enqueueDebtEvent, enqueueIfRepaid } from "../webhook-outbox.server";
@@ -65,6 +69,8 @@ const DETAIL_KEYS = [
   "ownerId",
 ] as const satisfies readonly (keyof DebtDetails)[];
 const PLAN_KEYS = ["strategy", "targetDate", "repayBeforeStage"] as const satisfies readonly (keyof DebtPlan)[];
+/** The fields of an item a discipline's view holds (docs/domain.md, "What makes a sign-off stale"). */
+const VIEW_KEYS = ["title", "severity", "ownerId", "strategy", "targetDate", "repayBeforeStage"] as const;
 
 function checkDetails(
   tx: Tx,
@@ -125,6 +131,7 @@ export function createDebtItem({
     const planned = plan ? checkNewPlan(plan, project.stage) : null;
     checkDetails(tx, projectId, project.stage, register, details, undefined, planned?.errors);
     planned?.steps.forEach((step, i) => requireMemberOwner(tx, projectId, step.ownerId, `plan.steps.${i}.ownerId`));
+    const watch = watchSignOffs(tx, projectId);
     const created = tx
       .insert(debtItems)
       .values({
@@ -177,6 +184,17 @@ export function createDebtItem({
       now,
     );
     enqueueDebtEvent(tx, "debt.created", created, now);
+    // The item's owner, then each step's (one notice per person: the item's link is shared).
+    const assigned: NotificationDraft[] = [];
+    if (created.ownerId != null) {
+      assigned.push(debtItemAssignedDraft({ project, ownerId: created.ownerId, actorName: actor.name, item: created }));
+    }
+    for (const step of steps) {
+      if (step.ownerId != null) {
+        assigned.push(debtStepAssignedDraft({ project, ownerId: step.ownerId, actorName: actor.name, item: created, step }));
+      }
+    }
+    notify(tx, { actorId: actor.id, drafts: [...assigned, ...staleDrafts(tx, watch, { actorId: actor.id, now })], now });
     return created;
   });
 }
@@ -217,6 +235,8 @@ export function updateDebtItem({
       if (item.version !== mutation.version) throw staleItem(item.title);
       return item;
     }
+    // Only these fields are in a discipline's view (app/domain/concerns.ts): the rest stales nobody.
+    const watch = changed.some((k) => (VIEW_KEYS as readonly string[]).includes(k)) ? watchSignOffs(tx, item.projectId) : null;
     const after = writeItem(tx, item, mutation.version, Object.fromEntries(changed.map((k) => [k, set[k]])), now);
     const detailsChanged = changed.some((k) => (DETAIL_KEYS as readonly string[]).includes(k));
     record(
@@ -229,6 +249,15 @@ export function updateDebtItem({
       pick(after, changed),
       now,
     );
+    const owner = newOwner(item.ownerId, after.ownerId);
+    notify(tx, {
+      actorId: mutation.actor.id,
+      drafts: [
+        ...(owner != null ? [debtItemAssignedDraft({ project, ownerId: owner, actorName: mutation.actor.name, item: after })] : []),
+        ...staleDrafts(tx, watch, { actorId: mutation.actor.id, now }),
+      ],
+      now,
+    });
     return after;
   });
 }
@@ -298,6 +327,7 @@ export function setDebtStatus({
     } else {
       set = { status: change.to, statusNote: note, repaidAt: change.to === "repaid" ? now : null };
     }
+    const watch = watchSignOffs(tx, item.projectId);
     const after = writeItem(tx, item, mutation.version, set, now);
     const what =
       change.to === "open"
@@ -308,6 +338,7 @@ export function setDebtStatus({
     const keys = ["status", "statusNote", "repaidAt", "acceptedJustification", "acceptedReviewDate"] as const;
     record(tx, mutation.actor, item, "debt.status_changed", `${mutation.actor.name} ${what}`, pick(item, keys), pick(after, keys), now);
     enqueueIfRepaid(tx, item, after, now);
+    notify(tx, { actorId: mutation.actor.id, drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }), now });
     return after;
   });
 }

@@ -10,6 +10,9 @@ import { repaymentSteps, type DebtItem, type RepaymentStep, type Stage } from ".
 import { statusAfterStepChange, validatePlan } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { debtStatusLabel } from "~/domain/labels";
+import { debtStepAssignedDraft, newOwner } from "~/domain/notify-rules";
+import { notify } from "../notifications.server";
+import { staleDrafts, watchSignOffs } from "../notify-events.server";
 import {
   beginItemWrite,
   fieldWords,
@@ -62,6 +65,7 @@ export function addRepaymentStep({ step, ...mutation }: ItemMutation & { step: S
     const steps = loadSteps(tx, item.id);
     checkStep(item, steps, steps.length, step, project.stage);
     requireMemberOwner(tx, item.projectId, step.ownerId, "ownerId");
+    const watch = watchSignOffs(tx, item.projectId);
     const created = tx
       .insert(repaymentSteps)
       .values({
@@ -86,6 +90,17 @@ export function addRepaymentStep({ step, ...mutation }: ItemMutation & { step: S
       { step: stepView(created) },
       now,
     );
+    const actor = mutation.actor;
+    notify(tx, {
+      actorId: actor.id,
+      drafts: [
+        ...(created.ownerId != null
+          ? [debtStepAssignedDraft({ project, ownerId: created.ownerId, actorName: actor.name, item, step: created })]
+          : []),
+        ...staleDrafts(tx, watch, { actorId: actor.id, now }),
+      ],
+      now,
+    });
     return created;
   });
 }
@@ -113,6 +128,7 @@ export function updateRepaymentStep({
       if (item.version !== mutation.version) throw staleItem(item.title);
       return step;
     }
+    const watch = keys.some((k) => k !== "ownerId") ? watchSignOffs(tx, item.projectId) : null;
     writeItem(tx, item, mutation.version, {}, now);
     const after = tx
       .update(repaymentSteps)
@@ -130,6 +146,16 @@ export function updateRepaymentStep({
       { stepId: step.id, ...pick(after, keys) },
       now,
     );
+    const owner = newOwner(step.ownerId, after.ownerId);
+    const actor = mutation.actor;
+    notify(tx, {
+      actorId: actor.id,
+      drafts: [
+        ...(owner != null ? [debtStepAssignedDraft({ project, ownerId: owner, actorName: actor.name, item, step: after })] : []),
+        ...staleDrafts(tx, watch, { actorId: actor.id, now }),
+      ],
+      now,
+    });
     return after;
   });
 }
@@ -158,6 +184,8 @@ export function setRepaymentStepDone({
       .run();
     const views = steps.map((s) => (s.id === step.id ? { ...stepView(s), done } : stepView(s)));
     const set = statusSet(item, views);
+    // Ticking a step is not in anyone's view; the item's status moving is.
+    const watch = set.status ? watchSignOffs(tx, item.projectId) : null;
     const after = writeItem(tx, item, mutation.version, set, now);
     record(
       tx,
@@ -169,6 +197,7 @@ export function setRepaymentStepDone({
       { stepId: step.id, done, status: after.status },
       now,
     );
+    notify(tx, { actorId: mutation.actor.id, drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }), now });
     return after;
   });
 }
@@ -214,6 +243,7 @@ export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { st
     const { item } = beginItemWrite(tx, mutation, true);
     const steps = loadSteps(tx, item.id);
     const { step, index } = findStep(steps, stepId);
+    const watch = watchSignOffs(tx, item.projectId);
     tx.delete(repaymentSteps).where(eq(repaymentSteps.id, step.id)).run();
     const set = statusSet(item, steps.filter((s) => s.id !== step.id).map(stepView));
     const after = writeItem(tx, item, mutation.version, set, now);
@@ -227,6 +257,7 @@ export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { st
       set.status ? { status: after.status } : undefined,
       now,
     );
+    notify(tx, { actorId: mutation.actor.id, drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }), now });
     return after;
   });
 }
