@@ -24,6 +24,7 @@ export type Action =
   | "people:manage"
   | "templates:manage"
   | "webhooks:manage"
+  | "mail:manage"
   | "project:create"
   | "project:edit"
   | "project:change-state"
@@ -52,7 +53,7 @@ export type Target = {
   authorId?: number | null;
 };
 
-export const ADMIN_ACTIONS: Action[] = ["people:manage", "templates:manage", "webhooks:manage"];
+export const ADMIN_ACTIONS: Action[] = ["people:manage", "templates:manage", "webhooks:manage", "mail:manage"];
 
 const isAdmin = (user: PermissionUser) => user.role === "admin";
 

@@ -20,7 +20,11 @@ const modules = import.meta.glob<RouteModule>(["/app/routes/*.tsx", "/app/routes
  * Pages anyone may open: signing in, first-run setup, signing out, and the benchmark's
  * floor (a fixed table of made-up rows that reads no data, by design).
  */
-const PUBLIC = new Set(["login", "setup", "logout", "bench.floor"]);
+/**
+ * Pages anyone may open. `unsubscribe.$token`: the one-click link of a notification e-mail
+ * (RFC 8058) — the signed token is the authority, never a session.
+ */
+const PUBLIC = new Set(["login", "setup", "logout", "bench.floor", "unsubscribe.$token"]);
 
 /** A URL and params for a flat-route file name: people.$userId -> /people/1. */
 function exampleUrl(file: string) {

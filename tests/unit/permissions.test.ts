@@ -12,6 +12,7 @@ const ALL_ACTIONS: Action[] = [
   "people:manage",
   "templates:manage",
   "webhooks:manage",
+  "mail:manage",
   "project:create",
   "project:edit",
   "project:change-state",
@@ -59,6 +60,7 @@ function expected(action: Action, c: Cell): boolean {
     case "people:manage":
     case "templates:manage":
     case "webhooks:manage":
+    case "mail:manage":
       return admin;
     // anyone signed in may start a project
     case "project:create":
