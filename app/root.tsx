@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { data } from "@remix-run/node";
 import {
   Form,
@@ -16,6 +17,7 @@ import {
 import type { ReactNode } from "react";
 import stylesheet from "~/styles/app.css?url";
 import { DisciplineBadge } from "~/components/ui/Badge";
+import { unreadCount } from "~/models/notifications-read.server";
 import { getOptionalUser } from "~/utils/auth.server";
 import { useNonce } from "~/utils/nonce";
 import { readToast } from "~/utils/toast.server";
@@ -35,6 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       user: user
         ? { id: user.id, name: user.name, role: user.role, discipline: user.discipline }
         : null,
+      // The bell (docs/domain.md, "Notifications"): one count on an index, on every page.
+      unread: user ? unreadCount(user.id) : 0,
       toast,
     },
     clear ? { headers: { "Set-Cookie": clear } } : undefined,
@@ -43,7 +47,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export type RootData = typeof loader;
 
-function Header({ user }: { user: NonNullable<Awaited<ReturnType<typeof useRootUser>>> | null }) {
+/**
+ * The root loader (the signed-in person, the bell's unread count, the flash message) runs on
+ * every navigation, not only after forms, so the bell stays current from page to page.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  !formMethod || formMethod.toUpperCase() === "GET" ? true : defaultShouldRevalidate;
+
+/** The bell: the unread count in text (readable without JavaScript), linking to /notifications. */
+function Bell({ unread }: { unread: number }) {
+  const label = `Notifications, ${unread === 0 ? "none" : unread} unread`;
+  return (
+    <Link to="/notifications" className={unread > 0 ? "bell has-unread" : "bell"} aria-label={label} title={label}>
+      <svg aria-hidden="true" focusable="false" className="bell-icon" viewBox="0 0 24 24" width="18" height="18">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      {unread > 0 ? <span className="bell-count">{unread > 99 ? "99+" : unread}</span> : null}
+    </Link>
+  );
+}
+
+function Header({
+  user,
+  unread,
+}: {
+  user: NonNullable<Awaited<ReturnType<typeof useRootUser>>> | null;
+  unread: number;
+}) {
   return (
     <header className="site-header">
       <Link to="/" className="brand" aria-label="Triad, go to the dashboard">
@@ -63,8 +96,10 @@ function Header({ user }: { user: NonNullable<Awaited<ReturnType<typeof useRootU
             {user.role === "admin" ? <NavLink to="/people">People</NavLink> : null}
             {user.role === "admin" ? <NavLink to="/admin/gates">Gates</NavLink> : null}
             {user.role === "admin" ? <NavLink to="/admin/webhooks">Webhooks</NavLink> : null}
+            {user.role === "admin" ? <NavLink to="/admin/mail">Mail</NavLink> : null}
           </nav>
           <div className="user-menu">
+            <Bell unread={unread} />
             <Link to="/account" className="user-name">
               {user.name}
             </Link>
@@ -102,7 +137,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a href="#main" className="skip-link">
           Skip to content
         </a>
-        <Header user={rootData?.user ?? null} />
+        <Header user={rootData?.user ?? null} unread={rootData?.unread ?? 0} />
         {toast ? (
           <div className={`toast toast-${toast.kind}`} role="status">
             {toast.message}

@@ -6,7 +6,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { Field } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
@@ -93,6 +93,10 @@ export default function Account() {
           </>
         }
       />
+      <p>
+        <Link to="/account/notifications">Notification settings</Link>: what comes by e-mail at once, what waits for
+        the daily digest, and when the digest arrives.
+      </p>
       <FormError message={actionData?.formError} />
       <Form method="post" noValidate className="form-card" aria-labelledby="profile-title">
         <h2 id="profile-title">Name</h2>

@@ -27,6 +27,7 @@ import {
   repaymentStepSchema,
 } from "./debt-validation";
 import { lifecycleChangeSchema, reopenSchema } from "./lifecycle-validation";
+import { preferencesBody } from "~/models/notifications-read.server";
 import {
   addMemberSchema,
   assessmentSchema,
@@ -37,6 +38,7 @@ import {
   dismissSchema,
   editCommentSchema,
   emailField,
+  idField,
   MAX_CONDITIONS,
   openReviewSchema,
   projectSchema,
@@ -117,6 +119,20 @@ export const updateDebtBody = z
   .extend(debtStatusChangeSchema.omit({ version: true, to: true }).partial().shape)
   .extend({ status: debtStatusField.optional(), version: versionField });
 export const addStepBody = repaymentStepSchema;
+/** Which notifications to mark read: up to 100 `ids` of the token user's own, or `all: true`. */
+export const MAX_MARK_READ = 100;
+export const markNotificationsReadBody = z
+  .object({
+    ids: z
+      .array(idField("Give notification ids as whole numbers from 1."), { error: "Give ids as a list of notification ids." })
+      .min(1, "Give at least one id, or send all: true.")
+      .max(MAX_MARK_READ, `Mark at most ${MAX_MARK_READ} notifications at once, or send all: true.`)
+      .optional(),
+    all: z.literal(true, { error: "all can only be true (leave it out otherwise)." }).optional(),
+  })
+  .refine((b) => (b.ids !== undefined) !== (b.all !== undefined), { message: "Send either ids (up to 100) or all: true." });
+/** The token user's own notification settings; only what is sent changes. */
+export const updateNotificationPreferencesBody = preferencesBody;
 export const updateStepBody = repaymentStepSchema
   .partial()
   .extend({ version: versionField, done: z.boolean({ error: "Use true or false." }).optional() });
@@ -145,6 +161,11 @@ export const listProjectsQuery = z.object({
 export const listDebtQuery = debtFiltersSchema.omit({ page: true }).extend({ cursor: cursorParam, limit: limitParam(50) });
 export const removeMemberQuery = z.object({ confirm: z.enum(["true", "false"]).optional() });
 export const activityQuery = z.object({ cursor: cursorParam, limit: limitParam(50) });
+export const listNotificationsQuery = z.object({
+  unread: z.enum(["true", "false"], { error: "Use unread=true for unread notifications only, or leave it out." }).optional(),
+  cursor: cursorParam,
+  limit: limitParam(25),
+});
 
 // ---------- errors ----------
 
@@ -185,7 +206,7 @@ export type ApiRoute = {
   /** OpenAPI style, relative to API_BASE: "/projects/{slug}". */
   path: string;
   operationId: string;
-  tag: "Projects" | "Team" | "Requirements" | "Gate reviews" | "Debt" | "Activity" | "Meta";
+  tag: "Projects" | "Team" | "Requirements" | "Gate reviews" | "Debt" | "Activity" | "Notifications" | "Meta";
   summary: string;
   description?: string;
   /** Served without a token (only the OpenAPI document). */
@@ -576,6 +597,73 @@ export const apiRoutes = {
     status: 200,
     returns: { activity: "Entries on this page.", nextCursor: "Cursor of the next page, or null on the last." },
     errors: [400, 404],
+  }),
+  listNotifications: route({
+    method: "GET",
+    path: "/notifications",
+    operationId: "listNotifications",
+    tag: "Notifications",
+    summary: "The token user's own notifications, newest first",
+    description:
+      "Only ever the token user's own. `unread=true` lists unread ones only. Each has `id`, `category`, `title`, `body` (plain text), `link` (a path inside Triad; prefix it with Triad's address), `project` ({id, slug, name} or null), `actor` ({id, name} or null for the system), `createdAt` and `readAt` (null while unread). Pass `nextCursor` back as `cursor` for the next page.",
+    query: listNotificationsQuery,
+    status: 200,
+    returns: {
+      notifications: "Notifications on this page.",
+      unreadCount: "How many of the user's notifications are unread (the bell's number).",
+      nextCursor: "Cursor of the next page, or null on the last.",
+    },
+    errors: [400],
+  }),
+  markNotificationsRead: route({
+    method: "POST",
+    path: "/notifications/read",
+    operationId: "markNotificationsRead",
+    tag: "Notifications",
+    summary: "Mark some or all of the token user's notifications read",
+    description:
+      "Send `ids` (1 to 100 of the user's own notifications) or `all: true`, not both. An id that is not one of the user's own (someone else's, or none at all) answers 404 and nothing is marked. Already-read notifications keep their `readAt`. Reading is not an audited change: no activity row.",
+    body: markNotificationsReadBody,
+    status: 200,
+    returns: { marked: "How many unread notifications are now read.", unreadCount: "How many are still unread." },
+    errors: [404],
+  }),
+  getNotificationPreferences: route({
+    method: "GET",
+    path: "/me/notification-preferences",
+    operationId: "getNotificationPreferences",
+    tag: "Notifications",
+    summary: "How the token user is told of each category, and when their daily digest goes out",
+    description:
+      "`preferences` maps every category to `immediate` (e-mail at once), `digest` (the daily digest) or `in_app` (in Triad only); `defaults` is each category's mode for someone who has not chosen. `timeZone` (IANA) and `digestHour` (0-23, local) set when the digest is sent. `emailConfigured` is false when the server has no SMTP server: then everything shows in Triad only.",
+    status: 200,
+    returns: {
+      preferences: "Each category's mode.",
+      defaults: "Each category's default mode.",
+      timeZone: "The user's IANA time zone.",
+      digestHour: "The local hour (0-23) of the daily digest.",
+      emailConfigured: "Whether this server sends e-mail.",
+    },
+    errors: [],
+  }),
+  updateNotificationPreferences: route({
+    method: "PATCH",
+    path: "/me/notification-preferences",
+    operationId: "updateNotificationPreferences",
+    tag: "Notifications",
+    summary: "Change how the token user is told, and when their digest goes out",
+    description:
+      "Send any of `preferences` ({category: mode}, only the categories to change; a category set to its default follows the default from then on), `timeZone` (an IANA zone such as Europe/Berlin, or UTC) and `digestHour` (0-23). An unknown category, mode or zone, or an hour out of range, is a 400 with `fields` and nothing is changed. One activity row \"notification_preferences.updated\" when something changed.",
+    body: updateNotificationPreferencesBody,
+    status: 200,
+    returns: {
+      preferences: "Each category's mode after the change.",
+      defaults: "Each category's default mode.",
+      timeZone: "The user's IANA time zone.",
+      digestHour: "The local hour (0-23) of the daily digest.",
+      emailConfigured: "Whether this server sends e-mail.",
+    },
+    errors: [],
   }),
   openApi: route({
     method: "GET",

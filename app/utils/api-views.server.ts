@@ -17,6 +17,12 @@ import { getProject } from "~/models/projects.server";
 import { getRequirement, listRequirements, type RequirementRow } from "~/models/requirements.server";
 import { listComments, type CommentRow } from "~/models/review-comments.server";
 import { listTeam } from "~/models/team.server";
+import {
+  mailConfigured,
+  modesOf,
+  type NotificationRow,
+  type NotificationSettings,
+} from "~/models/notifications-read.server";
 
 export function projectView(projectId: number) {
   const project = getProject(projectId);
@@ -239,4 +245,30 @@ const parse = (text: string | null) => (text == null ? null : (JSON.parse(text) 
 
 export function activityView(row: ActivityRow) {
   return { ...row, before: parse(row.before), after: parse(row.after) };
+}
+
+/** One notification as the API shows it (GET /notifications). */
+export function notificationJson(row: NotificationRow) {
+  return {
+    id: row.id,
+    category: row.category,
+    title: row.title,
+    body: row.body,
+    link: row.link,
+    project: row.project,
+    actor: row.actor,
+    createdAt: row.createdAt,
+    readAt: row.readAt,
+  };
+}
+
+/** The token user's notification settings (GET and PATCH /me/notification-preferences). */
+export function notificationSettingsView(settings: NotificationSettings) {
+  return {
+    preferences: modesOf(settings),
+    defaults: Object.fromEntries(settings.categories.map((c) => [c.category, c.defaultMode])),
+    timeZone: settings.timeZone,
+    digestHour: settings.digestHour,
+    emailConfigured: mailConfigured(),
+  };
 }

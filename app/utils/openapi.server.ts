@@ -26,7 +26,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: "Invalid input: `fields` has a message per invalid field (`invalid_request`), or the body is not JSON (`invalid_json`).",
   401: "No token, or the token is unknown, revoked, expired, or its user is deactivated.",
   403: "The token's user may not do this here (permissions are the user's own).",
-  404: "No such project, gate review, sign-off, comment, criterion, requirement, debt item or step.",
+  404: "No such project, gate review, sign-off, comment, criterion, requirement, debt item, step or notification.",
   405: "The method is not supported at this address.",
   409: "A conflict: a stale `version`, a state that forbids the change, `promotion_blocked` (with `blockers`), or `confirmation_required`.",
   413: "The body is larger than the limit.",

@@ -259,6 +259,14 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
       body: { version: versionOf("debt_items", main.debtItemId), title: "Write the join in SQL", ownerId: operator.id, dueDate: "2031-04-15" },
     },
     listActivity: { as: owner, params: project, query: { limit: "2" } },
+    listNotifications: { as: operator, params: {}, query: { unread: "true", limit: "10" } },
+    markNotificationsRead: { as: operator, params: {}, body: { all: true } },
+    getNotificationPreferences: { as: owner, params: {} },
+    updateNotificationPreferences: {
+      as: owner,
+      params: {},
+      body: { preferences: { comment: "digest", escalation: "in_app" }, timeZone: "Europe/Berlin", digestHour: 7 },
+    },
     openApi: null,
   };
 }

@@ -178,6 +178,51 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
   });
 });
 
+describe("the notification operations (docs/domain.md, \"Notifications\")", () => {
+  it("documents the list, mark-read and the settings, each with what it returns and how it fails", () => {
+    const expected: Record<string, { path: string; method: string; errors: string[]; returns: string[] }> = {
+      listNotifications: { path: "/notifications", method: "get", errors: ["400"], returns: ["notifications", "unreadCount", "nextCursor"] },
+      markNotificationsRead: { path: "/notifications/read", method: "post", errors: ["400", "404"], returns: ["marked", "unreadCount"] },
+      getNotificationPreferences: {
+        path: "/me/notification-preferences",
+        method: "get",
+        errors: [],
+        returns: ["preferences", "defaults", "timeZone", "digestHour", "emailConfigured"],
+      },
+      updateNotificationPreferences: {
+        path: "/me/notification-preferences",
+        method: "patch",
+        errors: ["400"],
+        returns: ["preferences", "defaults", "timeZone", "digestHour", "emailConfigured"],
+      },
+    };
+    for (const [operationId, { path, method, errors, returns }] of Object.entries(expected)) {
+      const operation = doc.paths[path]?.[method];
+      expect(operation?.operationId, `${method} ${path}`).toBe(operationId);
+      expect(operation.tags).toEqual(["Notifications"]);
+      expect(operation.description?.length ?? 0, operationId).toBeGreaterThan(20);
+      expect(Object.keys(operation.responses["200"].content["application/json"].schema.properties)).toEqual(returns);
+      expect(Object.keys(operation.responses), operationId).toEqual(expect.arrayContaining([...errors, "401", "429"]));
+    }
+    expect(doc.paths["/notifications"].get.description).toMatch(/own/);
+    const query = doc.paths["/notifications"].get.parameters.map((p: any) => p.name).sort();
+    expect(query).toEqual(["cursor", "limit", "unread"]);
+    expect(doc.paths["/notifications"].get.parameters.find((p: any) => p.name === "unread").schema.enum).toEqual(["true", "false"]);
+
+    const schemas = doc.components.schemas;
+    expect(schemas.MarkNotificationsReadBody.properties.ids).toMatchObject({ type: "array", minItems: 1, maxItems: 100 });
+    expect(schemas.MarkNotificationsReadBody.properties.all).toMatchObject({ const: true });
+    expect(schemas.MarkNotificationsReadBody.required ?? []).toEqual([]);
+    const update = schemas.UpdateNotificationPreferencesBody;
+    expect(Object.keys(update.properties).sort()).toEqual(["digestHour", "preferences", "timeZone"]);
+    expect(update.required ?? []).toEqual([]);
+    expect(update.properties.preferences.propertyNames?.enum ?? Object.keys(update.properties.preferences.properties ?? {})).toEqual(
+      expect.arrayContaining(["review_opened", "escalation"]),
+    );
+    expect(doc.tags.map((t: any) => t.name)).toContain("Notifications");
+  });
+});
+
 describe("the document lists every route the server serves", () => {
   it("has every route of the route table, and nothing else", () => {
     for (const route of routes) {

@@ -1,0 +1,18 @@
+/**
+ * POST /api/v1/notifications/read: marks some (`ids`) or all (`all: true`) of the token
+ * user's own notifications read. Another person's id is a 404 and nothing is marked.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { markAllRead, markRead, unreadCount } from "~/models/notifications-read.server";
+import { apiResource, endpoint } from "~/utils/api.server";
+import { apiRoutes } from "~/utils/api-routes.server";
+
+const api = apiResource(
+  endpoint(apiRoutes.markNotificationsRead, ({ actor, body }) => {
+    const marked = body.all ? markAllRead({ userId: actor.id }) : markRead({ userId: actor.id, ids: body.ids ?? [] });
+    return { marked, unreadCount: unreadCount(actor.id) };
+  }),
+);
+
+export const loader = (args: LoaderFunctionArgs) => api(args);
+export const action = (args: ActionFunctionArgs) => api(args);

@@ -1,0 +1,179 @@
+/**
+ * /notifications: what Triad told the signed-in person (docs/domain.md, "Notifications"),
+ * newest first, unread first or unread only, 25 a page. Each item opens through
+ * /notifications/<id>/open, which marks it read and goes to its page in Triad. "Mark read"
+ * and "Mark all read" are plain forms; reading is not an audited change.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { EmptyState } from "~/components/ui/EmptyState";
+import { SelectField, optionsOf } from "~/components/ui/Field";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { Pager } from "~/components/ui/Pager";
+import { categoryLabel } from "~/domain/notifications";
+import {
+  listNotifications,
+  markAllRead,
+  markRead,
+  parseViewParam,
+  VIEW_MESSAGE,
+  type NotificationView,
+} from "~/models/notifications-read.server";
+import { requireUser } from "~/utils/auth.server";
+import { formatDateTime } from "~/utils/format";
+import { readForm } from "~/utils/forms";
+import { safeRedirect, toResponse } from "~/utils/http.server";
+import { redirectWithToast } from "~/utils/toast.server";
+import { idField, PAGE_MESSAGE, parsePageParam } from "~/utils/validation";
+
+export const meta: MetaFunction = () => [{ title: "Notifications · Triad" }];
+
+const PAGE_SIZE = 25;
+
+/** The `show` choices (the model's NOTIFICATION_VIEWS), labelled here: the page's bundle takes no server module. */
+const viewLabel: Record<NotificationView, string> = {
+  all: "Newest first",
+  "unread-first": "Unread first",
+  unread: "Unread only",
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = requireUser(request);
+  const params = new URL(request.url).searchParams;
+  // A hand-edited address gets a 400 page saying what is wrong, never a 500.
+  const page = parsePageParam(params.get("page"));
+  if (page === null) throw new Response(PAGE_MESSAGE, { status: 400 });
+  const view = parseViewParam(params.get("show"));
+  if (view === null) throw new Response(VIEW_MESSAGE, { status: 400 });
+  const list = listNotifications({ userId: user.id, view, page, pageSize: PAGE_SIZE });
+  return { ...list, view };
+}
+
+const idMessage = "Choose a notification from the list.";
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = requireUser(request);
+  const formData = await readForm(request);
+  const url = new URL(request.url);
+  // Back to the same list (filter and page) after the change.
+  const back = safeRedirect(url.pathname + url.search, "/notifications");
+  const intent = formData.get("intent");
+  try {
+    if (intent === "read") {
+      const id = idField(idMessage).safeParse(formData.get("id") ?? undefined);
+      if (!id.success) throw new Response(idMessage, { status: 400 });
+      markRead({ userId: user.id, ids: [id.data] });
+      return redirect(back);
+    }
+    if (intent === "read-all") {
+      const marked = markAllRead({ userId: user.id });
+      return redirectWithToast(request, back, {
+        kind: "success",
+        message: marked ? `${marked === 1 ? "1 notification" : `${marked} notifications`} marked read.` : "Nothing was unread.",
+      });
+    }
+  } catch (error) {
+    throw toResponse(error);
+  }
+  throw new Response("Unknown action: use “Mark read” or “Mark all read”.", { status: 400 });
+}
+
+export default function Notifications() {
+  const { rows, total, unread, page, pages, view } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  return (
+    <>
+      <PageHeader
+        title="Notifications"
+        description={
+          <>
+            What happened in Triad that concerns you: {unread === 0 ? "nothing unread" : `${unread} unread`}.{" "}
+            <Link to="/account/notifications">Choose how you are told</Link>.
+          </>
+        }
+        actions={
+          unread > 0 ? (
+            <Form method="post">
+              <button type="submit" name="intent" value="read-all" className="btn btn-secondary">
+                Mark all read
+              </button>
+            </Form>
+          ) : null
+        }
+      />
+      <Form method="get" className="filters" role="search" aria-label="Filter notifications">
+        <SelectField label="Show" name="show" options={optionsOf(viewLabel)} defaultValue={view} />
+        <button type="submit" className="btn btn-secondary">
+          Apply
+        </button>
+      </Form>
+      {rows.length === 0 ? (
+        total > 0 ? (
+          <EmptyState title={`There is no page ${page}.`}>
+            <p>
+              <Link to={view === "all" ? "/notifications" : `/notifications?show=${view}`}>Go to the first page</Link>.
+            </p>
+          </EmptyState>
+        ) : view === "unread" ? (
+          <EmptyState title="Nothing unread.">
+            <p>
+              You have read everything. <Link to="/notifications">Show all notifications</Link>.
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No notifications yet.">
+            <p>
+              When a gate review waits for your discipline, your sign-off goes stale, someone replies to you or
+              @mentions you, or debt is assigned to you or comes due, it appears here. In{" "}
+              <Link to="/account/notifications">notification settings</Link> you choose what also comes by e-mail.
+            </p>
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <p className="muted">
+            {total} {total === 1 ? "notification" : "notifications"}
+          </p>
+          <ol className="notification-list">
+            {rows.map((n) => {
+              const isUnread = n.readAt == null;
+              return (
+                <li key={n.id} className={isUnread ? "notification is-unread" : "notification"}>
+                  <div className="notification-main">
+                    <p className="notification-title">
+                      {isUnread ? <span className="badge badge-info">Unread</span> : null}{" "}
+                      {/* A plain link: the open route marks it read and redirects (works without JavaScript). */}
+                      <a href={`/notifications/${n.id}/open`}>{n.title}</a>
+                    </p>
+                    {n.body ? <p className="notification-body">{n.body}</p> : null}
+                    <p className="muted small">
+                      <time dateTime={new Date(n.createdAt).toISOString()}>{formatDateTime(n.createdAt)}</time>
+                      {n.project ? (
+                        <>
+                          {" · "}
+                          <Link to={`/projects/${n.project.slug}`}>{n.project.name}</Link>
+                        </>
+                      ) : null}
+                      {" · "}
+                      {categoryLabel[n.category]}
+                    </p>
+                  </div>
+                  {isUnread ? (
+                    <Form method="post" className="notification-actions">
+                      <input type="hidden" name="id" value={n.id} />
+                      <button type="submit" name="intent" value="read" className="btn btn-link">
+                        Mark read<span className="sr-only">: {n.title}</span>
+                      </button>
+                    </Form>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ol>
+          <Pager page={page} pages={pages} search={location.search} label="Notification pages" />
+        </>
+      )}
+    </>
+  );
+}
