@@ -16,6 +16,8 @@ import { closeDb, databasePath, getDb } from "../db/client.server";
 import { isAllowedOrigin, trustProxySetting } from "../app/utils/http.server";
 import { purgeExpiredSessions } from "../app/utils/session.server";
 import { startWebhookWorker } from "../app/utils/webhook-worker.server";
+import { notifyIntervalMs, startNotificationPass } from "../app/jobs/notify-pass.server";
+import { readMailSettings, startMailWorker } from "../app/jobs/mail-worker.server";
 
 const dev = process.env.NODE_ENV === "development";
 const port = Number(process.env.PORT ?? 3000);
@@ -29,6 +31,12 @@ const logRequests = process.env.TRIAD_LOG_REQUESTS !== "0";
 /** How long a refused oversized upload may go on being read (and thrown away) before hanging up. */
 const LINGER_MS = 2_000;
 const HSTS = "max-age=31536000; includeSubDomains";
+/**
+ * RFC 8058 one-click unsubscribe: a mail client POSTs to the List-Unsubscribe address with no
+ * cookie and no Origin. The signed token in the path is the only authority that route accepts
+ * (app/routes/unsubscribe.$token.tsx), so the same-origin check has nothing to protect there.
+ */
+const ONE_CLICK_UNSUBSCRIBE = /^\/unsubscribe\/[^/]+$/;
 
 function contentSecurityPolicy(nonce: string): string {
   return [
@@ -114,9 +122,22 @@ async function sendResponse(res: express.Response, response: Response) {
 async function main() {
   const startedAt = performance.now();
   const trustProxy = trustProxySetting(process.env.TRUST_PROXY); // refuses a bad value before anything starts
+  const notifyEvery = notifyIntervalMs(); // TRIAD_NOTIFY_INTERVAL, likewise
+  const mailSettings = readMailSettings(); // TRIAD_SMTP_URL, TRIAD_MAIL_FROM, TRIAD_MAIL_INTERVAL, likewise
+  if (mailSettings.state === "invalid") throw new Error(mailSettings.problem);
   getDb(); // open and migrate before the first request
   // Sends webhook deliveries from the outbox on its own timer (unref'd), never in a request.
   const webhookWorker = startWebhookWorker();
+  // Reminders, escalations, debt notices and digests, every few minutes (docs/domain.md,
+  // "Notifications"); TRIAD_NOTIFY_INTERVAL=0 turns it off.
+  const notificationPass = notifyEvery > 0 ? startNotificationPass({ intervalMs: notifyEvery }) : null;
+  // Sends mail from mail_outbox the same way, when TRIAD_SMTP_URL is set (refuses bad settings).
+  const mailWorker = startMailWorker();
+  console.log(
+    mailWorker
+      ? `Mail: sending through ${mailWorker.server}`
+      : "Mail: TRIAD_SMTP_URL is not set, so e-mail waits in the outbox (see /admin/mail)",
+  );
   const app = express();
   app.disable("x-powered-by");
   // A hop count or a list of proxy addresses, never `true`: see trustProxySetting.
@@ -149,6 +170,7 @@ async function main() {
   });
 
   app.use((req, res, next) => {
+    if (req.method === "POST" && ONE_CLICK_UNSUBSCRIBE.test(req.path)) return next();
     const url = `${req.protocol}://${req.get("host") ?? `${host}:${port}`}${req.originalUrl}`;
     const allowed = isAllowedOrigin({
       method: req.method,
@@ -250,7 +272,7 @@ async function main() {
   const shutdown = () => {
     clearInterval(housekeeping);
     server.close(() => {
-      void webhookWorker.stop().finally(() => {
+      void Promise.allSettled([webhookWorker.stop(), mailWorker?.stop(), notificationPass?.stop()]).finally(() => {
         closeDb();
         process.exit(0);
       });

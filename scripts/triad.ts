@@ -27,12 +27,18 @@ import { PROJECT_STATES, STAGES } from "../db/schema";
 import { dateInputError } from "~/domain/dates";
 import { DomainError, ValidationError } from "~/domain/errors";
 import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
+import { runNotificationPass } from "~/jobs/notify-pass.server";
 import { createToken } from "~/models/tokens.server";
 import { countUsers, createUser, findUserByEmail } from "~/models/users.server";
 import { newTokenSchema, newUserSchema } from "~/utils/validation";
 
 /** Wrong command line: the message and the command's usage go to stderr, exit code 2. */
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** False for a bad option value whose message already says what to write: one line, no usage. */
+  constructor(message: string, public readonly showUsage = true) {
+    super(message);
+  }
+}
 /** The command ran and refused or failed: the message (and details) go to stderr, exit code 1. */
 class CommandError extends Error {
   constructor(message: string, public readonly details: string[] = []) {
@@ -243,6 +249,27 @@ function generateCommand({ values }: Input) {
   }
 }
 
+/** An instant written in ISO 8601 with a date, a time and a zone: 2027-01-10T09:00:00Z. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function notifyRun({ values }: Input) {
+  const asOf = str(values, "as-of")?.trim();
+  let now = Date.now();
+  if (asOf !== undefined) {
+    // The pattern first; then the date must be a real calendar day (2027-02-30 is not rolled into March).
+    const parsed = ISO_INSTANT.test(asOf) && dateInputError(asOf.slice(0, 10)) === null ? Date.parse(asOf) : Number.NaN;
+    if (Number.isNaN(parsed)) {
+      throw new UsageError(`--as-of "${asOf.slice(0, 40)}" is not an instant: write it as ISO 8601 with a zone, for example 2027-01-10T09:00:00Z. Nothing was sent.`, false);
+    }
+    now = parsed;
+  }
+  const report = runNotificationPass({ now });
+  say(`Notification pass as of ${new Date(now).toISOString()} on ${databasePath()}:`);
+  for (const line of report.lines) say(`  ${line}`);
+  if (report.lines.length === 0) say("  Nothing was due.");
+  say(`Reminders: ${report.reminders}, escalations: ${report.escalations}, debt notices: ${report.debtNotices}, digests: ${report.digests}.`);
+}
+
 const commands: Record<string, Command> = {
   "user:create": {
     summary: "Add a person (an admin or a member) to the organisation.",
@@ -295,6 +322,18 @@ const commands: Record<string, Command> = {
     details: ["Defaults: 5000 projects, seed 1, history up to today. Same seed and --now, same data."],
     options: { projects: { type: "string" }, seed: { type: "string" }, now: { type: "string" } },
     run: generateCommand,
+  },
+  "notify:run": {
+    summary: "Run one notification pass: review reminders and escalations, debt due and overdue, digests.",
+    usage: "[--as-of <ISO time>]",
+    details: [
+      "The server runs this pass every few minutes (TRIAD_NOTIFY_INTERVAL seconds, default 300).",
+      "--as-of runs it as if the clock said that instant, e.g. 2027-01-10T09:00:00Z; what it writes",
+      "is dated then. Nothing is ever sent twice: each notice is recorded, and a late pass sends",
+      "only the latest reminder due.",
+    ],
+    options: { "as-of": { type: "string" } },
+    run: notifyRun,
   },
   help: {
     summary: "Show the commands, or the details of one.",
@@ -388,7 +427,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`triad ${name}: ${error.message}\nUsage: ${usageOf(name)}\n`);
+      process.stderr.write(`triad ${name}: ${error.message}\n${error.showUsage ? `Usage: ${usageOf(name)}\n` : ""}`);
       return 2;
     }
     if (error instanceof ValidationError) {

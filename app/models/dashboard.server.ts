@@ -20,10 +20,12 @@ import {
   type Stage,
 } from "../../db/schema";
 import { addDays } from "~/domain/dates";
+import { daysWaited } from "~/domain/reminders";
 import {
   debtSeries,
   monthEnds,
   periodStats,
+  quantile,
   stageOn,
   type ProjectHistory,
   type StopFact,
@@ -208,6 +210,36 @@ function computeBoard({ userId, mine, waitingFor, today }: BoardInput) {
   });
 }
 
+// ---------- waiting at the gate now ----------
+
+const gateWaitCache = new Map<string, { version: string; value: ReturnType<typeof openReviewAges> }>();
+
+/** Open reviews of active projects, oldest first (remembered until the next write). */
+function openReviewAges() {
+  return db
+    .select({ reviewId: gateReviews.id, openedAt: gateReviews.openedAt, slug: projects.slug, name: projects.name, targetStage: gateReviews.targetStage })
+    .from(gateReviews)
+    .innerJoin(projects, eq(projects.id, gateReviews.projectId))
+    .where(and(eq(gateReviews.status, "open"), eq(projects.state, "active")))
+    .orderBy(asc(gateReviews.openedAt), asc(gateReviews.id))
+    .all();
+}
+
+/**
+ * "Waiting at the gate now": how many reviews are open, the oldest (whole days since it
+ * opened, as reminders count them) and the median wait.
+ */
+export function gateWaitNow(now: number) {
+  const open = memoUntilWrite(gateWaitCache, "open", openReviewAges, 1);
+  const days = open.map((r) => daysWaited(r.openedAt, now));
+  const oldest = open[0];
+  return {
+    count: open.length,
+    oldest: oldest ? { slug: oldest.slug, name: oldest.name, targetStage: oldest.targetStage, days: days[0] } : null,
+    medianDays: quantile(days, 0.5),
+  };
+}
+
 // ---------- my queue ----------
 
 const DUE_SOON_DAYS = 14;
@@ -232,14 +264,16 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
     .all();
   const myProjectIds = mine.map((m) => m.projectId);
 
-  // Open reviews on my projects: evaluate each once for my discipline's panel.
-  const reviewsWaiting: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; status: string }> = [];
-  const staleSignOffs: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage }> = [];
+  // Open reviews on my projects: evaluate each once for my discipline's panel. Each item says
+  // since when it waits (the review's opening), and the longest-waiting come first.
+  const reviewsWaiting: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; status: string; waitingSince: number }> = [];
+  const staleSignOffs: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; waitingSince: number }> = [];
   const open = myProjectIds.length
     ? db
         .select({ id: gateReviews.id, projectId: gateReviews.projectId })
         .from(gateReviews)
         .where(and(inArray(gateReviews.projectId, myProjectIds), eq(gateReviews.status, "open")))
+        .orderBy(asc(gateReviews.openedAt), asc(gateReviews.id))
         .all()
     : [];
   for (const review of open) {
@@ -247,7 +281,13 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
     const view = getReview(review.id);
     if (!view) continue;
     const panel = view.panels.find((p) => p.discipline === membership.discipline)!;
-    const entry = { slug: membership.slug, name: membership.name, reviewId: review.id, targetStage: view.review.targetStage };
+    const entry = {
+      slug: membership.slug,
+      name: membership.name,
+      reviewId: review.id,
+      targetStage: view.review.targetStage,
+      waitingSince: view.review.openedAt,
+    };
     const own = panel.signOffs.find((s) => s.userId === userId);
     if (own?.standing === "stale") staleSignOffs.push(entry);
     else if (!own && (panel.status === "missing" || panel.status === "stale" || panel.status === "invalid")) {
@@ -260,7 +300,14 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
   const myVerdict = mine.find((m) => m.discipline === "it") ? requirements.itFeasibility : requirements.dsFeasibility;
   const toAssess = assessingProjects.length
     ? db
-        .select({ id: requirements.id, title: requirements.title, priority: requirements.priority, slug: projects.slug, name: projects.name })
+        .select({
+          id: requirements.id,
+          title: requirements.title,
+          priority: requirements.priority,
+          slug: projects.slug,
+          name: projects.name,
+          waitingSince: requirements.createdAt,
+        })
         .from(requirements)
         .innerJoin(projects, eq(projects.id, requirements.projectId))
         .where(
@@ -270,7 +317,8 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
             eq(myVerdict, "unassessed"),
           ),
         )
-        .orderBy(sql`case ${requirements.priority} when 'must' then 0 when 'should' then 1 else 2 end`, asc(requirements.id))
+        // Longest waiting first; among the same day's, must-haves first.
+        .orderBy(asc(requirements.createdAt), sql`case ${requirements.priority} when 'must' then 0 when 'should' then 1 else 2 end`, asc(requirements.id))
         .limit(50)
         .all()
     : [];

@@ -8,6 +8,7 @@ import { db, type Tx } from "../../db/client.server";
 import { criterionTemplates, gatePolicies, type Discipline } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { stageShortLabel } from "~/domain/labels";
+import { DEFAULT_ESCALATE_AFTER_DAYS, DEFAULT_REMIND_AFTER_DAYS, gateTimingsError, type GateTimings } from "~/domain/reminders";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
 
@@ -204,7 +205,87 @@ export function requiredApprovalsFor(stage: GateStage, database: Tx | typeof db 
 
 export function getGatePolicy(stage: GateStage) {
   const row = db.select().from(gatePolicies).where(eq(gatePolicies.targetStage, stage)).get();
-  return row ?? { targetStage: stage, requiredApprovals: 1, updatedAt: 0, version: 0 };
+  return (
+    row ?? {
+      targetStage: stage,
+      requiredApprovals: 1,
+      remindAfterDays: DEFAULT_REMIND_AFTER_DAYS,
+      escalateAfterDays: DEFAULT_ESCALATE_AFTER_DAYS,
+      updatedAt: 0,
+      version: 0,
+    }
+  );
+}
+
+/**
+ * When each gate's reminders and escalation are due (docs/domain.md, "Notifications"), by
+ * target stage. Unlike the approvals, reviews do not copy them: a change applies to open
+ * reviews at the next notification pass.
+ */
+export function gateTimings(database: Tx | typeof db = db): Record<GateStage, GateTimings> {
+  const rows = database
+    .select({ stage: gatePolicies.targetStage, remind: gatePolicies.remindAfterDays, escalate: gatePolicies.escalateAfterDays })
+    .from(gatePolicies)
+    .all();
+  const timings = (stage: GateStage): GateTimings => {
+    const row = rows.find((r) => r.stage === stage);
+    return { remindAfterDays: row?.remind ?? DEFAULT_REMIND_AFTER_DAYS, escalateAfterDays: row?.escalate ?? DEFAULT_ESCALATE_AFTER_DAYS };
+  };
+  return { pilot: timings("pilot"), production: timings("production") };
+}
+
+/**
+ * Sets after how many days a gate review reminds a discipline that has not approved (and
+ * every as many days after), and after how many it is escalated to the project owner and the
+ * admins: whole days from 1 to 60, escalation later than the first reminder.
+ */
+export function setGateTimings({
+  actor,
+  stage,
+  remindAfterDays,
+  escalateAfterDays,
+  version,
+}: {
+  actor: Actor;
+  stage: GateStage;
+  remindAfterDays: number;
+  escalateAfterDays: number;
+  /** The policy's version the form was opened on (0 when none was stored yet). */
+  version: number;
+}) {
+  requireAdminActor(actor);
+  const problems = gateTimingsError({ remindAfterDays, escalateAfterDays });
+  if (problems) {
+    throw new ValidationError(problems.escalateAfterDays ?? problems.remindAfterDays ?? "Check the days.", problems);
+  }
+  const now = Date.now();
+  db.transaction((tx) => {
+    const before = tx.select().from(gatePolicies).where(eq(gatePolicies.targetStage, stage)).get();
+    if ((before?.version ?? 0) !== version) {
+      throw new ConflictError("Someone changed this gate's policy since you opened the page. Reload and try again.");
+    }
+    if (before) {
+      tx.update(gatePolicies)
+        .set({ remindAfterDays, escalateAfterDays, updatedAt: now, version: before.version + 1 })
+        .where(eq(gatePolicies.targetStage, stage))
+        .run();
+    } else {
+      tx.insert(gatePolicies).values({ targetStage: stage, remindAfterDays, escalateAfterDays, updatedAt: now }).run();
+    }
+    recordActivity(tx, {
+      actorId: actor.id,
+      entityType: "gate_policy",
+      action: "gate_policy.updated",
+      summary: `${actor.name} set the ${stageShortLabel[stage]} gate to remind after ${remindAfterDays} day${remindAfterDays === 1 ? "" : "s"} and escalate after ${escalateAfterDays}`,
+      before: {
+        remindAfterDays: before?.remindAfterDays ?? DEFAULT_REMIND_AFTER_DAYS,
+        escalateAfterDays: before?.escalateAfterDays ?? DEFAULT_ESCALATE_AFTER_DAYS,
+      },
+      after: { remindAfterDays, escalateAfterDays },
+      via: actor.via,
+      at: now,
+    });
+  });
 }
 
 /**

@@ -1,15 +1,71 @@
 /**
  * The webhook outbox. A change that announces an event calls `enqueueWebhookEvent(tx, ...)`
  * inside its own transaction, so a delivery row exists exactly when the change was committed.
+ * Each row holds the exact body its hook receives: the signed Triad JSON event, or for a
+ * Slack-compatible hook `{"text": "<one sentence> <deep link>"}` (slackText below).
  * The background worker (app/utils/webhook-worker.server.ts) sends due deliveries and records
  * each outcome here; the user's request never waits for a receiver. Re-exported by
  * webhooks.server.ts, which holds the admin side.
  */
 import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
-import { debtItems, notices, projects, webhookDeliveries, webhooks, type DebtItem, type Project } from "../../db/schema";
+import { debtItems, notices, projects, webhookDeliveries, webhooks, WEBHOOK_FORMATS, type DebtItem, type Project } from "../../db/schema";
+import { decisionLabel, disciplineLabel, stageShortLabel } from "~/domain/labels";
 import { toApiJson } from "~/utils/api-json";
 import type { WebhookEvent } from "~/utils/validation";
+import { publicUrl } from "./mail-content.server";
+
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** Slack (and Mattermost, Teams' Slack-compatible hooks) read &, < and > as markup: `<!channel>` would ping everyone. */
+const slackEscape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+type EventData = {
+  project?: { slug?: string; name?: string; stage?: string };
+  review?: { targetStage?: string; openedBy?: { name?: string } };
+  signoff?: { discipline?: string; decision?: string; user?: { name?: string } };
+  fromStage?: string;
+  promotedBy?: { name?: string };
+  debtItem?: { id?: number; title?: string; targetDate?: string | null };
+};
+
+const label = <T extends Record<string, string>>(labels: T, value: string | undefined) =>
+  value !== undefined && value in labels ? labels[value as keyof T] : (value ?? "");
+
+/**
+ * The one sentence and the absolute deep link a Slack-compatible hook receives for an event
+ * (the same events as the Triad JSON, docs/decisions/002-json-api-tokens-webhooks.md).
+ */
+export function slackText(event: WebhookEvent, data: unknown, base = publicUrl()): string {
+  const d = (data ?? {}) as EventData;
+  const name = d.project?.name ?? "a project";
+  const slug = encodeURIComponent(d.project?.slug ?? "");
+  const projectLink = `${base}/projects/${slug}`;
+  const debtLink = d.debtItem?.id !== undefined ? `${projectLink}/debt/${d.debtItem.id}` : `${projectLink}/debt`;
+  const item = `“${d.debtItem?.title ?? "a debt item"}”`;
+  const [sentence, link] = ((): [string, string] => {
+    switch (event) {
+      case "gate.review_opened":
+        return [`${d.review?.openedBy?.name ?? "Someone"} opened the gate review to ${label(stageShortLabel, d.review?.targetStage)} of ${name}.`, `${projectLink}/gate`];
+      case "gate.signoff":
+        return [
+          `${d.signoff?.user?.name ?? "Someone"} signed for ${label(disciplineLabel, d.signoff?.discipline)} on the gate review to ${label(stageShortLabel, d.review?.targetStage)} of ${name}: ${label(decisionLabel, d.signoff?.decision).toLowerCase()}.`,
+          `${projectLink}/gate`,
+        ];
+      case "project.promoted":
+        return [`${d.promotedBy?.name ?? "Someone"} promoted ${name} from ${label(stageShortLabel, d.fromStage)} to ${label(stageShortLabel, d.project?.stage)}.`, projectLink];
+      case "debt.created":
+        return [`Debt item ${item} was logged on ${name}.`, debtLink];
+      case "debt.overdue":
+        return [`Debt item ${item} of ${name} is overdue${d.debtItem?.targetDate ? ` (target date ${d.debtItem.targetDate})` : ""}.`, debtLink];
+      case "debt.repaid":
+        return [`Debt item ${item} of ${name} was repaid.`, debtLink];
+      default:
+        return [`${event} on ${name}.`, projectLink];
+    }
+  })();
+  return `${slackEscape(sentence)} ${link}`;
+}
 
 type Database = Tx | typeof db;
 
@@ -19,7 +75,7 @@ type Database = Tx | typeof db;
  */
 export function enqueueWebhookEvent(tx: Database, event: WebhookEvent, data: unknown, now = Date.now()): number {
   const hooks = tx
-    .select({ id: webhooks.id })
+    .select({ id: webhooks.id, format: webhooks.format })
     .from(webhooks)
     .where(
       and(
@@ -30,8 +86,17 @@ export function enqueueWebhookEvent(tx: Database, event: WebhookEvent, data: unk
     .all();
   if (hooks.length === 0) return 0;
   const payload = JSON.stringify({ event, occurredAt: new Date(now).toISOString(), data: toApiJson(data) });
+  const slack = hooks.some((hook) => hook.format === "slack") ? JSON.stringify({ text: slackText(event, data) }) : "";
   tx.insert(webhookDeliveries)
-    .values(hooks.map((hook) => ({ webhookId: hook.id, event, payload, nextAttemptAt: now, createdAt: now })))
+    .values(
+      hooks.map((hook) => ({
+        webhookId: hook.id,
+        event,
+        payload: hook.format === "slack" ? slack : payload,
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
+    )
     .run();
   return hooks.length;
 }
@@ -197,6 +262,8 @@ export type DueDelivery = {
   attempts: number;
   url: string;
   secret: string;
+  /** "slack" deliveries are not signed: the receiver does not check signatures. */
+  format: WebhookFormat;
 };
 
 /** Pending deliveries whose time has come, oldest first, of active webhooks only. */
@@ -210,6 +277,7 @@ export function dueDeliveries(now: number, limit: number): DueDelivery[] {
       attempts: webhookDeliveries.attempts,
       url: webhooks.url,
       secret: webhooks.secret,
+      format: webhooks.format,
     })
     .from(webhookDeliveries)
     .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))

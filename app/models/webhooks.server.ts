@@ -1,6 +1,7 @@
 /**
  * Webhooks (/admin/webhooks) and their outbox. This module is the admins' side (list, add,
- * deactivate); the outbox (enqueueing events inside a change's transaction, and the delivery
+ * deactivate); a hook is either "triad" (the signed JSON event) or "slack" (a Slack-compatible
+ * `{"text": ...}` with a deep link, for a team channel). The outbox (enqueueing events inside a change's transaction, and the delivery
  * bookkeeping of the background worker) is in webhook-outbox.server.ts, re-exported here.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
@@ -12,7 +13,7 @@ import { refusedUrlReason } from "~/utils/safe-fetch.server";
 import type { WebhookEvent } from "~/utils/validation";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
-import { deliveryFailure, type DeliveryFailure } from "./webhook-outbox.server";
+import { deliveryFailure, type DeliveryFailure, type WebhookFormat } from "./webhook-outbox.server";
 
 export { WEBHOOK_EVENTS, type WebhookEvent } from "~/utils/validation";
 
@@ -39,6 +40,7 @@ const hookColumns = {
   url: webhooks.url,
   events: webhooks.events,
   active: webhooks.active,
+  format: webhooks.format,
   createdAt: webhooks.createdAt,
   version: webhooks.version,
   createdByName: users.name,
@@ -49,6 +51,7 @@ export type WebhookRow = {
   url: string;
   events: WebhookEvent[];
   active: boolean;
+  format: WebhookFormat;
   createdAt: number;
   version: number;
   createdByName: string;
@@ -121,12 +124,14 @@ export function createWebhook({
   url,
   secret,
   events,
+  format = "triad",
   now = Date.now(),
 }: {
   actor: Actor;
   url: string;
   secret: string;
   events: WebhookEvent[];
+  format?: WebhookFormat;
   now?: number;
 }) {
   requireManager(actor);
@@ -137,7 +142,7 @@ export function createWebhook({
   return db.transaction((tx) => {
     const created = tx
       .insert(webhooks)
-      .values({ url, secret, events: JSON.stringify(unique), createdById: actor.id, createdAt: now })
+      .values({ url, secret, events: JSON.stringify(unique), format, createdById: actor.id, createdAt: now })
       .returning({ id: webhooks.id, url: webhooks.url })
       .get();
     recordActivity(tx, {
@@ -145,8 +150,8 @@ export function createWebhook({
       entityType: "webhook",
       entityId: created.id,
       action: "webhook.created",
-      summary: `${actor.name} added a webhook to ${url} (${unique.join(", ")})`,
-      after: { url, events: unique },
+      summary: `${actor.name} added a ${format === "slack" ? "Slack-compatible " : ""}webhook to ${url} (${unique.join(", ")})`,
+      after: { url, events: unique, format },
       via: actor.via,
       at: now,
     });

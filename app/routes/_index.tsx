@@ -9,7 +9,7 @@ import { SelectField, optionsOf } from "~/components/ui/Field";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { utcDate } from "~/domain/dates";
 import { disciplineLabel, stageShortLabel, stopCauseLabel } from "~/domain/labels";
-import { bottleneckFigures, myQueue, pipelineBoard } from "~/models/dashboard.server";
+import { bottleneckFigures, gateWaitNow, myQueue, pipelineBoard } from "~/models/dashboard.server";
 import { requireUser } from "~/utils/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Triad" }];
@@ -32,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filters: { months, mine, waitingFor: waitingFor ?? "" },
     board: pipelineBoard({ userId: user.id, mine, waitingFor, today }),
     queue: myQueue({ userId: user.id, today }),
+    gateWait: gateWaitNow(now),
     figures,
     now,
   };
@@ -41,8 +42,37 @@ const fmtDays = (value: number | null) => (value === null ? "—" : `${Math.roun
 const pct = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 100)} %`);
 const monthLabel = (ms: number) => new Date(ms).toLocaleDateString("en-GB", { month: "short", year: "2-digit", timeZone: "UTC" });
 
+type GateWait = ReturnType<typeof gateWaitNow>;
+
+/** "Waiting at the gate now": open reviews, the oldest (linked) and the median wait, in whole days. */
+function GateWaitFigure({ wait }: { wait: GateWait }) {
+  return (
+    <section className="card" aria-labelledby="gate-wait-title">
+      <h3 id="gate-wait-title">Waiting at the gate now</h3>
+      {wait.count === 0 || !wait.oldest ? (
+        <p className="muted small">No gate review is open. A team opens one from its project's Gate page when it is ready for the next stage.</p>
+      ) : (
+        <ul className="debt-stats">
+          <li>
+            <span className="debt-stat-value">{wait.count}</span> open review{wait.count === 1 ? "" : "s"}
+          </li>
+          <li>
+            oldest <span className="debt-stat-value">{wait.oldest.days} d</span>:{" "}
+            <Link to={`/projects/${wait.oldest.slug}/gate`}>
+              {wait.oldest.name} → {stageShortLabel[wait.oldest.targetStage]}
+            </Link>
+          </li>
+          <li>
+            median <span className="debt-stat-value">{fmtDays(wait.medianDays)}</span>
+          </li>
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export default function Dashboard() {
-  const { name, filters, board, queue, figures, now } = useLoaderData<typeof loader>();
+  const { name, filters, board, queue, gateWait, figures, now } = useLoaderData<typeof loader>();
   const f = figures;
   return (
     <>
@@ -50,7 +80,7 @@ export default function Dashboard() {
         title="Dashboard"
         description={`Welcome, ${name}. Where every data product stands, what waits for you, and where projects get stuck.`}
       />
-      <MyQueue queue={queue} />
+      <MyQueue queue={queue} now={now} />
       <section aria-labelledby="pipeline-title" className="dashboard-section">
         <div className="row space-between">
           <h2 id="pipeline-title">Pipeline</h2>
@@ -65,6 +95,7 @@ export default function Dashboard() {
             <button type="submit" className="btn btn-secondary">Apply</button>
           </Form>
         </div>
+        <GateWaitFigure wait={gateWait} />
         <PipelineBoard columns={board} now={now} />
       </section>
       <section aria-labelledby="bottlenecks-title" className="dashboard-section">

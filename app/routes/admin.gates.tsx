@@ -1,6 +1,7 @@
 /**
- * The organisation's gate checklists: admins edit attestations, switch automatic checks, and
- * set how many approvals each discipline needs per gate (docs/domain.md, "Sign-off rules").
+ * The organisation's gate checklists: admins edit attestations, switch automatic checks, set
+ * how many approvals each discipline needs per gate (docs/domain.md, "Sign-off rules"), and
+ * when a waiting review reminds and escalates (docs/domain.md, "Notifications").
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -11,12 +12,14 @@ import { Field, SelectField, optionsOf } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { disciplineLabel, stageShortLabel } from "~/domain/labels";
+import { MAX_TIMING_DAYS, MIN_TIMING_DAYS } from "~/domain/reminders";
 import {
   addAttestation,
   GATE_STAGES,
   getGatePolicy,
   listTemplates,
   moveTemplate,
+  setGateTimings,
   setRequiredApprovals,
   setTemplateActive,
   updateAttestation,
@@ -25,7 +28,7 @@ import { requireAdmin, toActor } from "~/utils/auth.server";
 import { formFailure, parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { gatePolicySchema, idField, templateSchema, versionField } from "~/utils/validation";
+import { gatePolicySchema, idField, templateSchema, versionField, wholeNumber } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Gate checklists · Triad" }];
 
@@ -40,6 +43,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const policyForm = gatePolicySchema.extend({ stage: z.enum(["pilot", "production"]) });
 
 const templateId = z.object({ templateId: idField("Choose a criterion.") });
+
+const daysMessage = `Enter a whole number of days from ${MIN_TIMING_DAYS} to ${MAX_TIMING_DAYS}.`;
+/** Reminders and escalation; the model checks the same (escalation later than the first reminder). */
+const timingsForm = z
+  .object({
+    stage: z.enum(["pilot", "production"]),
+    version: gatePolicySchema.shape.version,
+    remindAfterDays: wholeNumber(daysMessage, MIN_TIMING_DAYS, MAX_TIMING_DAYS),
+    escalateAfterDays: wholeNumber(daysMessage, MIN_TIMING_DAYS, MAX_TIMING_DAYS),
+  })
+  .refine((v) => v.escalateAfterDays > v.remindAfterDays, {
+    path: ["escalateAfterDays"],
+    message: "Escalate later than the first reminder: enter more days than for the reminder.",
+  });
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
@@ -63,6 +80,15 @@ export async function action({ request }: ActionFunctionArgs) {
       return redirectWithToast(request, "/admin/gates", {
         kind: "success",
         message: `The gate to ${stageShortLabel[parsed.data.stage]} now needs ${n} approval${n === 1 ? "" : "s"} from each discipline. Reviews opened from now on use it; open reviews keep theirs.`,
+      });
+    } else if (intent === "timings") {
+      const parsed = parseForm(timingsForm, formData);
+      if (!parsed.ok) return data(parsed, { status: 400 });
+      setGateTimings({ actor, ...parsed.data });
+      const { remindAfterDays: r, escalateAfterDays: e } = parsed.data;
+      return redirectWithToast(request, "/admin/gates", {
+        kind: "success",
+        message: `Reviews at the gate to ${stageShortLabel[parsed.data.stage]} now remind a discipline that has not approved after ${r} day${r === 1 ? "" : "s"} (and every ${r} after), and tell the owner and admins after ${e}. Open reviews follow it from the next pass.`,
       });
     } else if (intent === "up" || intent === "down") {
       const parsed = parseForm(templateId, formData);
@@ -121,6 +147,38 @@ export default function GateTemplates() {
             />
             <button type="submit" name="intent" value="approvals" className="btn btn-primary">
               Save approvals<span className="sr-only"> for the gate to {stageShortLabel[stage]}</span>
+            </button>
+          </Form>
+          <Form method="post" noValidate className="form-card" aria-labelledby={`timings-${stage}`}>
+            <h3 id={`timings-${stage}`}>Reminders and escalation</h3>
+            <input type="hidden" name="stage" value={stage} />
+            <input type="hidden" name="version" value={policy.version} />
+            <Field
+              label={`Remind after (days) at the gate to ${stageShortLabel[stage]}`}
+              name="remindAfterDays"
+              type="number"
+              min={MIN_TIMING_DAYS}
+              max={MAX_TIMING_DAYS}
+              step={1}
+              inputMode="numeric"
+              defaultValue={values.intent === "timings" && values.stage === stage ? values.remindAfterDays : policy.remindAfterDays}
+              error={values.intent === "timings" && values.stage === stage ? errors.remindAfterDays : undefined}
+              hint={`From ${MIN_TIMING_DAYS} to ${MAX_TIMING_DAYS}. The members of a discipline that has not approved an open review are reminded after this many days, and every as many days after.`}
+            />
+            <Field
+              label={`Escalate after (days) at the gate to ${stageShortLabel[stage]}`}
+              name="escalateAfterDays"
+              type="number"
+              min={MIN_TIMING_DAYS}
+              max={MAX_TIMING_DAYS}
+              step={1}
+              inputMode="numeric"
+              defaultValue={values.intent === "timings" && values.stage === stage ? values.escalateAfterDays : policy.escalateAfterDays}
+              error={values.intent === "timings" && values.stage === stage ? errors.escalateAfterDays : undefined}
+              hint="More days than the reminder. After this many days the project owner and the admins are told, once per waiting discipline. Open reviews follow a change at once."
+            />
+            <button type="submit" name="intent" value="timings" className="btn btn-primary">
+              Save reminders<span className="sr-only"> for the gate to {stageShortLabel[stage]}</span>
             </button>
           </Form>
           <ol className="criteria">

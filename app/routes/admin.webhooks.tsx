@@ -1,6 +1,8 @@
 /**
  * Webhooks (admins): where Triad announces gate decisions and debt changes, and how each
  * delivery went. Webhooks are deactivated, never deleted, so their history stays readable.
+ * Each hook has a format: the signed Triad JSON event, or a Slack-compatible `{"text": ...}`
+ * (one sentence and a deep link) a team channel shows as it is.
  */
 import { randomBytes } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -22,6 +24,7 @@ import {
   WEBHOOK_EVENTS,
   webhookEventDescription,
 } from "~/models/webhooks.server";
+import { WEBHOOK_FORMATS } from "../../db/enums";
 import { requireAdmin, toActor } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { formFailure, parseForm, readForm } from "~/utils/forms";
@@ -42,8 +45,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-/** The form posts one `events[]` per ticked checkbox. */
-const webhookFormSchema = webhookSchema.omit({ events: true }).extend({ "events[]": webhookSchema.shape.events });
+/** The form posts one `events[]` per ticked checkbox, and a format (Triad JSON when none is sent). */
+const webhookFormSchema = webhookSchema.omit({ events: true }).extend({
+  "events[]": webhookSchema.shape.events,
+  format: z.enum(WEBHOOK_FORMATS, { error: "Choose Triad JSON or Slack-compatible." }).default("triad"),
+});
 const hookAction = z.object({ webhookId: idField("Choose a webhook."), version: versionField });
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -60,7 +66,7 @@ export async function action({ request }: ActionFunctionArgs) {
       createWebhook({ actor, ...hook, events });
       return redirectWithToast(request, "/admin/webhooks", {
         kind: "success",
-        message: `Webhook added. Triad now sends ${events.join(", ")} to ${hook.url}.`,
+        message: `Webhook added. Triad now sends ${events.join(", ")} to ${hook.url}${hook.format === "slack" ? " as Slack-compatible messages" : ""}.`,
       });
     }
     if (intent === "deactivate" || intent === "reactivate") {
@@ -84,6 +90,12 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   return data({ ...formFailure(formData, {}, "Unknown action."), checked }, { status: 400 });
 }
+
+/** How each format is named on the page (the model stores "triad" or "slack"). */
+const webhookFormatLabel: Record<(typeof WEBHOOK_FORMATS)[number], string> = {
+  triad: "Triad JSON (signed)",
+  slack: "Slack-compatible",
+};
 
 const deliveryStatus = {
   pending: { tone: "info", label: "Pending" },
@@ -113,7 +125,7 @@ export default function Webhooks() {
     <>
       <PageHeader
         title="Webhooks"
-        description="Triad posts gate decisions and debt changes to these addresses, signed with each hook's secret, and retries failures with backoff."
+        description="Triad posts gate decisions and debt changes to these addresses, as signed Triad JSON or as Slack-compatible messages for a team channel, and retries failures with backoff."
       />
       <FormError message={failure?.formError} />
       {webhooks.length === 0 ? (
@@ -128,6 +140,7 @@ export default function Webhooks() {
               <tr>
                 <th scope="col">Address</th>
                 <th scope="col">Events</th>
+                <th scope="col">Format</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">Pending</th>
                 <th scope="col" className="num">Failed</th>
@@ -142,6 +155,7 @@ export default function Webhooks() {
                 <tr key={hook.id}>
                   <td>{hook.url}</td>
                   <td>{hook.events.join(", ")}</td>
+                  <td>{webhookFormatLabel[hook.format]}</td>
                   <td>{hook.active ? <Badge tone="ok">Active</Badge> : <Badge tone="muted">Deactivated</Badge>}</td>
                   <td className="num">{hook.pending}</td>
                   <td className="num">{hook.failed}</td>
@@ -194,10 +208,30 @@ export default function Webhooks() {
           defaultValue={values.url ?? ""}
           error={errors.url}
         />
+        <fieldset aria-describedby={errors.format ? "format-error" : "format-hint"}>
+          <legend>Format</legend>
+          <p className="field-hint" id="format-hint">
+            Triad JSON carries the whole event, signed with the secret below. Slack-compatible sends{" "}
+            <code>{'{"text": "…"}'}</code>: one sentence and a link into Triad, for a Slack, Mattermost or Teams incoming webhook
+            (the address the channel gives you, e.g. https://hooks.slack.com/services/…); it is not signed.
+          </p>
+          {WEBHOOK_FORMATS.map((format) => (
+            <div key={format} className="checkbox-field">
+              <label>
+                <input type="radio" name="format" value={format} defaultChecked={(values.format ?? "triad") === format} /> {webhookFormatLabel[format]}
+              </label>
+            </div>
+          ))}
+          {errors.format ? (
+            <p className="field-error" id="format-error">
+              {errors.format}
+            </p>
+          ) : null}
+        </fieldset>
         <Field
           label="Secret"
           name="secret"
-          hint="The receiver checks X-Triad-Signature: sha256=HMAC-SHA256 of the raw body with this secret. Keep a copy."
+          hint="For Triad JSON: the receiver checks X-Triad-Signature: sha256=HMAC-SHA256 of the raw body with this secret. Keep a copy. Slack-compatible messages are not signed."
           defaultValue={suggestedSecret}
           autoComplete="off"
           spellCheck={false}

@@ -1,7 +1,8 @@
 /**
  * The webhook worker: runs inside the server process on a timer, never in a request. Each
  * tick sends a few due deliveries from the outbox (webhook_deliveries), signed with
- * HMAC-SHA256 of the hook's secret over the exact body, and records the outcome: delivered on
+ * HMAC-SHA256 of the hook's secret over the exact body (Slack-compatible hooks get their
+ * `{"text": ...}` body unsigned), and records the outcome: delivered on
  * a 2xx answer, else retried with backoff (10 s, 30 s, 2 min, 10 min, 1 h) and given up after
  * six attempts. Every minute it also announces newly overdue debt items (debt.overdue, once
  * per item, remembered in the notices table).
@@ -70,7 +71,8 @@ async function attempt(
       "User-Agent": "Triad-Webhooks/1",
       "X-Triad-Event": delivery.event,
       "X-Triad-Delivery": String(delivery.id),
-      "X-Triad-Signature": signBody(delivery.secret, delivery.payload),
+      // A Slack-compatible hook gets `{"text": ...}` unsigned: its receiver checks no signature.
+      ...(delivery.format === "slack" ? {} : { "X-Triad-Signature": signBody(delivery.secret, delivery.payload) }),
     },
     body: delivery.payload,
   });

@@ -6,13 +6,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, utcDate } from "~/domain/dates";
 import { DEFAULT_CRITERIA } from "~/domain/gates";
 import { addRepaymentStep, createDebtItem, updateDebtItem } from "~/models/debt.server";
-import { clearFigureCache, bottleneckFigures, myQueue, pipelineBoard, stagesOnDate } from "~/models/dashboard.server";
+import { clearFigureCache, bottleneckFigures, gateWaitNow, myQueue, pipelineBoard, stagesOnDate } from "~/models/dashboard.server";
+import { noteWrite } from "~/models/data-version.server";
 import { attest, openReview, promote, signOff } from "~/models/gates.server";
 import { changeProjectState, createProject } from "~/models/projects.server";
 import { assessRequirement, createRequirement, updateRequirement } from "~/models/requirements.server";
 import { addMember } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";
 import * as dashboardRoute from "~/routes/_index";
+import { sqlite } from "../support/database";
 import { callLoader } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 
@@ -197,5 +199,62 @@ describe("dashboard page", () => {
     expect(pilotOrPoc).toContain("Queue project");
     const board = pipelineBoard({ userId: outsider.id, mine: true, today: utcDate(Date.now()) });
     expect(board.every((column) => column.cards.length === 0)).toBe(true);
+  });
+});
+
+describe("waiting times", () => {
+  const DAY = 86_400_000;
+  let openedLongAgo = 0;
+
+  it("the queue says how long each item has waited and lists the longest-waiting first", () => {
+    const shorter = teamProject("Short wait project");
+    const longer = teamProject("Long wait project");
+    const now = Date.now();
+    const today = utcDate(now);
+    const first = openReview({ actor: actor(business), projectId: shorter.id, statement: "The team is ready for this gate." });
+    const second = openReview({ actor: actor(business), projectId: longer.id, statement: "The team is ready for this gate." });
+    // The second one was opened long before (set in the database: the models stamp "now").
+    sqlite().prepare("update gate_reviews set opened_at = ? where id = ?").run(now - 2 * DAY, first.id);
+    openedLongAgo = now - 40 * DAY;
+    sqlite().prepare("update gate_reviews set opened_at = ? where id = ?").run(openedLongAgo, second.id);
+    const older = createRequirement({ actor: actor(business), projectId: longer.id, title: "Stated long ago", description: "", target: "recall ≥ 0.7", priority: "could" });
+    createRequirement({ actor: actor(business), projectId: longer.id, title: "Stated today", description: "", target: "recall ≥ 0.8", priority: "must" });
+    sqlite().prepare("update requirements set created_at = ? where id = ?").run(now - 30 * DAY, older.id);
+    noteWrite();
+
+    const queue = myQueue({ userId: operator.id, today });
+    const mine = queue.reviewsWaiting.filter((r) => r.name.endsWith("wait project"));
+    expect(mine).toEqual([
+      expect.objectContaining({ name: "Long wait project", waitingSince: now - 40 * DAY }),
+      expect.objectContaining({ name: "Short wait project", waitingSince: now - 2 * DAY }),
+    ]);
+    const since = queue.reviewsWaiting.map((r) => r.waitingSince);
+    expect(since).toEqual([...since].sort((a, b) => a - b));
+    const assess = queue.toAssess.filter((r) => r.name === "Long wait project").map((r) => r.title);
+    expect(assess).toEqual(["Stated long ago", "Stated today"]);
+    expect(queue.toAssess.map((r) => r.waitingSince)).toEqual([...queue.toAssess.map((r) => r.waitingSince)].sort((a, b) => a - b));
+  });
+
+  it("board cards carry when their review opened, and the dashboard shows the gate's waiting figure", async () => {
+    const now = Date.now();
+    const today = utcDate(now);
+    const card = pipelineBoard({ userId: operator.id, mine: false, today })
+      .flatMap((c) => c.cards)
+      .find((c) => c.name === "Long wait project");
+    expect(card?.review?.openedAt).toBe(openedLongAgo);
+    // Nobody signed: the card says it waits for all three disciplines.
+    expect(card!.review!.panels.map((p) => p.status)).toEqual(["missing", "missing", "missing"]);
+
+    const wait = gateWaitNow(now);
+    expect(wait.oldest).toMatchObject({ name: "Long wait project", days: 40, targetStage: "pilot" });
+    const open = sqlite().prepare("select count(*) as n from gate_reviews g join projects p on p.id = g.project_id where g.status = 'open' and p.state = 'active'").get() as { n: number };
+    expect(wait.count).toBe(open.n);
+    expect(wait.medianDays).not.toBeNull();
+    expect(wait.medianDays!).toBeGreaterThanOrEqual(0);
+    expect(wait.medianDays!).toBeLessThanOrEqual(40);
+
+    const page = await callLoader(dashboardRoute.loader, "/", { cookie: signInAs(operator) });
+    expect(page.status).toBe(200);
+    expect(page.data.gateWait).toMatchObject({ count: open.n, oldest: { name: "Long wait project", days: 40 } });
   });
 });

@@ -371,6 +371,91 @@ describe("debt.overdue", () => {
   });
 });
 
+describe("Slack-compatible format", () => {
+  async function addSlackHook(url: string, events: string[]): Promise<number> {
+    const answer = await callAction(adminWebhooks.action, "/admin/webhooks", {
+      cookie: signInAs(admin),
+      form: { intent: "add", url, secret: SECRET, format: "slack", "events[]": events },
+    });
+    expect(answer.status).toBe(302);
+    return (sqlite().prepare("select max(id) as id from webhooks").get() as { id: number }).id;
+  }
+
+  it("posts one sentence and an absolute deep link as {text}, unsigned, next to a signed Triad hook", async () => {
+    const channel = await receiver([200]);
+    const service = await receiver([200]);
+    const before = process.env.TRIAD_PUBLIC_URL;
+    process.env.TRIAD_PUBLIC_URL = "https://triad.example.com/";
+    try {
+      const slackId = await addSlackHook(channel.url, ["gate.review_opened", "gate.signoff"]);
+      const triadId = await addHook(service.url, ["gate.review_opened"]);
+      expect(sqlite().prepare("select id, format from webhooks where id in (?, ?) order by id").all(slackId, triadId)).toEqual([
+        { id: slackId, format: "slack" },
+        { id: triadId, format: "triad" },
+      ]);
+      const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
+      expect(page.data.webhooks.find((h: { id: number }) => h.id === slackId)).toMatchObject({ format: "slack" });
+
+      const slug = await newProject("Slack <!channel> & co");
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
+      expect(opened.status).toBe(201);
+      const signed = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
+        token: scientist.token,
+        body: { decision: "approve", comment: "" },
+      });
+      expect(signed.status).toBe(201);
+      const clock = Date.now();
+      expect(await runWebhookDeliveries({ now: () => clock })).toMatchObject({ sent: 3, delivered: 3 });
+
+      expect(channel.received.map((r) => JSON.parse(r.body))).toEqual([
+        // The project's name cannot ping the channel: &, < and > are escaped as Slack asks.
+        { text: `Bo Business opened the gate review to Pilot of Slack &lt;!channel&gt; &amp; co. https://triad.example.com/projects/${slug}/gate` },
+        { text: `Di Data signed for Data science on the gate review to Pilot of Slack &lt;!channel&gt; &amp; co: approved. https://triad.example.com/projects/${slug}/gate` },
+      ]);
+      for (const { headers } of channel.received) {
+        expect(headers["content-type"]).toBe("application/json");
+        expect(headers["x-triad-signature"]).toBeUndefined();
+      }
+      // The Triad hook got the same event as signed JSON.
+      expect(service.received).toHaveLength(1);
+      expect(JSON.parse(service.received[0].body)).toMatchObject({ event: "gate.review_opened", data: { project: { slug } } });
+      expect(service.received[0].headers["x-triad-signature"]).toBe(signBody(SECRET, service.received[0].body));
+    } finally {
+      if (before === undefined) delete process.env.TRIAD_PUBLIC_URL;
+      else process.env.TRIAD_PUBLIC_URL = before;
+      await Promise.all([channel.close(), service.close()]);
+    }
+  });
+
+  it("announces debt with a link to the item, and refuses an unknown format", async () => {
+    const channel = await receiver([200]);
+    try {
+      const hookId = await addSlackHook(channel.url, ["debt.created"]);
+      const slug = await newProject("Slack debt");
+      const logged = await api("POST", `/api/v1/projects/${slug}/debt`, {
+        token: scientist.token,
+        body: { register: "technical", title: "Manual data export", category: "manual_steps", stageIncurred: "poc", severity: "high", principalDays: 3, interestDays: 1 },
+      });
+      expect(logged.status).toBe(201);
+      const [row] = deliveries(hookId);
+      expect(JSON.parse(row.payload)).toEqual({
+        text: expect.stringMatching(new RegExp(`^Debt item “Manual data export” was logged on Slack debt\\. https?://[^ ]+/projects/${slug}/debt/${logged.body.debtItem.id}$`)),
+      });
+      await runWebhookDeliveries({ now: () => row.next_attempt_at });
+      expect(channel.received).toHaveLength(1);
+
+      const refused = await callAction(adminWebhooks.action, "/admin/webhooks", {
+        cookie: signInAs(admin),
+        form: { intent: "add", url: channel.url, secret: SECRET, format: "teams", "events[]": ["debt.created"] },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.data.fieldErrors.format).toBe("Choose Triad JSON or Slack-compatible.");
+    } finally {
+      await channel.close();
+    }
+  });
+});
+
 describe("internal addresses", () => {
   const hookCount = () => countRows("webhooks");
 

@@ -60,6 +60,8 @@ export async function startServer({ env = {} }: { env?: Record<string, string> }
       DATABASE_URL: databaseFile,
       TRIAD_LOG_REQUESTS: "0",
       TRIAD_LOGIN_LIMIT: "1000",
+      // No scheduled notification pass: tests run passes themselves at chosen instants.
+      TRIAD_NOTIFY_INTERVAL: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

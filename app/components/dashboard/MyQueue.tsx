@@ -2,16 +2,30 @@ import { Link } from "@remix-run/react";
 import type { Stage } from "../../../db/schema";
 import { Badge } from "~/components/ui/Badge";
 import { priorityLabel, stageShortLabel } from "~/domain/labels";
+import { daysSince } from "~/utils/format";
 
+/** Each item says since when it waits; the model lists the longest-waiting first. */
 type Queue = {
-  reviewsWaiting: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; status: string }>;
-  staleSignOffs: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage }>;
-  toAssess: Array<{ id: number; title: string; priority: "must" | "should" | "could"; slug: string; name: string }>;
+  reviewsWaiting: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; status: string; waitingSince: number }>;
+  staleSignOffs: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; waitingSince: number }>;
+  toAssess: Array<{ id: number; title: string; priority: "must" | "should" | "could"; slug: string; name: string; waitingSince: number }>;
   debtDue: Array<{ id: number; title: string; targetDate: string | null; slug: string; name: string; overdue: boolean }>;
   stepsDue: Array<{ id: number; title: string; dueDate: string | null; itemId: number; itemTitle: string; slug: string; name: string; overdue: boolean }>;
 };
 
-export function MyQueue({ queue }: { queue: Queue }) {
+/** "waiting 12 d": whole days since the item started waiting (the review opened, the requirement was stated). */
+function Waiting({ since, now }: { since: number; now: number }) {
+  const days = daysSince(since, now);
+  return (
+    <span className="small muted">
+      {" "}
+      <span aria-hidden="true">· waiting {days} d</span>
+      <span className="sr-only">, waiting {days === 1 ? "1 day" : `${days} days`}</span>
+    </span>
+  );
+}
+
+export function MyQueue({ queue, now }: { queue: Queue; now: number }) {
   const count =
     queue.reviewsWaiting.length + queue.staleSignOffs.length + queue.toAssess.length + queue.debtDue.length + queue.stepsDue.length;
   return (
@@ -29,6 +43,7 @@ export function MyQueue({ queue }: { queue: Queue }) {
                   <li key={r.reviewId}>
                     <Link to={`/projects/${r.slug}/gate`}>{r.name}</Link> → {stageShortLabel[r.targetStage]}
                     {r.status === "stale" ? <> <Badge tone="warn">stale sign-off</Badge></> : null}
+                    <Waiting since={r.waitingSince} now={now} />
                   </li>
                 ))}
               </ul>
@@ -41,6 +56,7 @@ export function MyQueue({ queue }: { queue: Queue }) {
                 {queue.staleSignOffs.map((r) => (
                   <li key={r.reviewId}>
                     <Link to={`/projects/${r.slug}/gate`}>{r.name}</Link> → {stageShortLabel[r.targetStage]}
+                    <Waiting since={r.waitingSince} now={now} />
                   </li>
                 ))}
               </ul>
@@ -54,6 +70,7 @@ export function MyQueue({ queue }: { queue: Queue }) {
                   <li key={r.id}>
                     <Link to={`/projects/${r.slug}/requirements?assess=${r.id}`}>{r.title}</Link> <Badge tone="muted">{priorityLabel[r.priority]}</Badge>{" "}
                     <span className="small muted">{r.name}</span>
+                    <Waiting since={r.waitingSince} now={now} />
                   </li>
                 ))}
               </ul>

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { Stage } from "../../../db/schema";
 import { SignOffBadge, type PanelStatus } from "~/components/gates/GateParts";
 import { Badge } from "~/components/ui/Badge";
+import { isApproved } from "~/domain/gates";
 import { disciplineLabel, stageLabel } from "~/domain/labels";
 import { daysSince, formatDays } from "~/utils/format";
 
@@ -16,8 +17,26 @@ type Card = {
   mismatches: number;
   debtDays: number;
   overdue: number;
-  review: { targetStage: Stage; panels: Array<{ discipline: "business" | "data_science" | "it"; status: PanelStatus }> } | null;
+  review: { targetStage: Stage; openedAt: number; panels: Array<{ discipline: "business" | "data_science" | "it"; status: PanelStatus }> } | null;
 };
+
+/** Short names for the "waiting for" line of a card. */
+const waitingName = { business: "business", data_science: "data science", it: "IT" } as const;
+
+/** "Waiting for IT · 12 d": the disciplines that do not approve yet, days since the review opened. */
+function GateWait({ review, now }: { review: NonNullable<Card["review"]>; now: number }) {
+  const days = daysSince(review.openedAt, now);
+  const waiting = review.panels.filter((p) => !isApproved(p.status)).map((p) => waitingName[p.discipline]);
+  return (
+    <div className="small">
+      {waiting.length ? `Waiting for ${waiting.join(", ")}` : "Approved by all three"}
+      <span aria-hidden="true"> · {days} d</span>
+      <span className="sr-only">
+        , {days === 1 ? "1 day" : `${days} days`} at the gate to {stageLabel[review.targetStage]}
+      </span>
+    </div>
+  );
+}
 
 export function PipelineBoard({ columns, now }: { columns: Array<{ stage: Stage; total: number; cards: Card[] }>; now: number }) {
   return (
@@ -39,6 +58,7 @@ export function PipelineBoard({ columns, now }: { columns: Array<{ stage: Stage;
                   <div className="small muted">
                     {card.ownerName} · {daysSince(card.stageEnteredAt, card.closedAt ?? now)} days in stage
                   </div>
+                  {card.review ? <GateWait review={card.review} now={now} /> : null}
                   {card.review ? (
                     <ul className="list-inline" aria-label={`Sign-offs for the gate to ${stageLabel[card.review.targetStage]}`}>
                       {card.review.panels.map((panel) => (
