@@ -26,6 +26,8 @@ export const DEFAULT_MAIL_BACKOFF_MS = [60_000, 300_000, 1_800_000, 7_200_000, 4
 export const DEFAULT_MAIL_MAX_ATTEMPTS = 6;
 export const DEFAULT_MAIL_FROM = "Triad <triad@localhost>";
 export const DEFAULT_MAIL_INTERVAL_SECONDS = 5;
+/** Mails sent per pass: a review opened on a 30-person team goes out in two passes. */
+export const DEFAULT_MAIL_BATCH = 20;
 
 export const defaultMailBackoff = (attempt: number) =>
   DEFAULT_MAIL_BACKOFF_MS[Math.min(attempt, DEFAULT_MAIL_BACKOFF_MS.length) - 1];
@@ -180,7 +182,7 @@ export async function sendDueMail(options: SendDueMailOptions): Promise<MailPass
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAIL_MAX_ATTEMPTS;
   const from = options.from ?? DEFAULT_MAIL_FROM;
   const result: MailPassResult = { sent: 0, retrying: 0, failed: 0 };
-  for (const mail of dueMail(now(), options.batchSize ?? 5)) {
+  for (const mail of dueMail(now(), options.batchSize ?? DEFAULT_MAIL_BATCH)) {
     if (!mail.active) {
       recordMailAttempt({ id: mail.id, sent: false, error: "recipient deactivated", retryAt: null, now: now() });
       result.failed++;
