@@ -65,6 +65,31 @@ export function closeDb(): void {
   globalForDb.__triadDb = undefined;
 }
 
+export type CheckpointResult = { open: boolean; busy: boolean; walFrames: number; checkpointedFrames: number };
+
+/**
+ * The server's last step on shutdown (docs/operations.md, "Shutdown and readiness"): copies
+ * everything in the write-ahead log into the database file and empties the log
+ * (`PRAGMA wal_checkpoint(TRUNCATE)`), then closes the connection, so the file alone is a
+ * complete copy. `busy` is true when another process (a CLI command, a backup) held the log
+ * and the checkpoint could not finish: nothing is lost, the log is replayed at the next open.
+ */
+export function checkpointAndCloseDb(): CheckpointResult {
+  const database = globalForDb.__triadDb;
+  if (!database) return { open: false, busy: false, walFrames: 0, checkpointedFrames: 0 };
+  try {
+    const [row] = database.$client.pragma("wal_checkpoint(TRUNCATE)") as {
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }[];
+    return { open: true, busy: row.busy !== 0, walFrames: row.log, checkpointedFrames: row.checkpointed };
+  } finally {
+    database.$client.close();
+    globalForDb.__triadDb = undefined;
+  }
+}
+
 /** `db.select()...` reads as if the connection were a constant, yet opens lazily. */
 export const db: Db = new Proxy({} as Db, {
   get(_target, property) {

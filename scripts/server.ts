@@ -12,12 +12,14 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { closeDb, databasePath, getDb } from "../db/client.server";
+import { checkpointAndCloseDb, closeDb, databasePath, getDb } from "../db/client.server";
 import { isAllowedOrigin, trustProxySetting } from "../app/utils/http.server";
 import { purgeExpiredSessions } from "../app/utils/session.server";
 import { startWebhookWorker } from "../app/utils/webhook-worker.server";
 import { notifyIntervalMs, startNotificationPass } from "../app/jobs/notify-pass.server";
 import { readMailSettings, startMailWorker } from "../app/jobs/mail-worker.server";
+import { readBackupSettings, startBackupScheduler } from "../app/jobs/backups.server";
+import { metricsHandler, recordRequestMetrics, setRoutePatterns } from "../app/utils/metrics.server";
 
 const dev = process.env.NODE_ENV === "development";
 const port = Number(process.env.PORT ?? 3000);
@@ -31,6 +33,22 @@ const logRequests = process.env.TRIAD_LOG_REQUESTS !== "0";
 /** How long a refused oversized upload may go on being read (and thrown away) before hanging up. */
 const LINGER_MS = 2_000;
 const HSTS = "max-age=31536000; includeSubDomains";
+/**
+ * What /readyz answers (docs/operations.md, "Shutdown and readiness"): "ready" once migrations
+ * are applied and the server listens, "shutting_down" from the first SIGTERM/SIGINT on.
+ */
+let readiness: "migrating" | "ready" | "shutting_down" = "migrating";
+
+/** TRIAD_SHUTDOWN_TIMEOUT: seconds in-flight requests get after SIGTERM/SIGINT, 0–3600 (default 10). */
+function shutdownTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.TRIAD_SHUTDOWN_TIMEOUT?.trim() || "10";
+  if (!/^\d{1,4}$/.test(text) || Number(text) > 3600) {
+    throw new Error(
+      "TRIAD_SHUTDOWN_TIMEOUT is the seconds in-flight requests get to finish at shutdown: a whole number from 0 to 3600.",
+    );
+  }
+  return Number(text);
+}
 /**
  * RFC 8058 one-click unsubscribe: a mail client POSTs to the List-Unsubscribe address with no
  * cookie and no Origin. The signed token in the path is the only authority that route accepts
@@ -125,6 +143,9 @@ async function main() {
   const notifyEvery = notifyIntervalMs(); // TRIAD_NOTIFY_INTERVAL, likewise
   const mailSettings = readMailSettings(); // TRIAD_SMTP_URL, TRIAD_MAIL_FROM, TRIAD_MAIL_INTERVAL, likewise
   if (mailSettings.state === "invalid") throw new Error(mailSettings.problem);
+  const backupSettings = readBackupSettings(); // TRIAD_BACKUP_DIR, TRIAD_BACKUP_EVERY, TRIAD_BACKUP_KEEP, likewise
+  if (backupSettings.state === "invalid") throw new Error(backupSettings.problem);
+  const shutdownSeconds = shutdownTimeoutSeconds(); // TRIAD_SHUTDOWN_TIMEOUT, likewise
   getDb(); // open and migrate before the first request
   // Sends webhook deliveries from the outbox on its own timer (unref'd), never in a request.
   const webhookWorker = startWebhookWorker();
@@ -138,10 +159,29 @@ async function main() {
       ? `Mail: sending through ${mailWorker.server}`
       : "Mail: TRIAD_SMTP_URL is not set, so e-mail waits in the outbox (see /admin/mail)",
   );
+  // Verified online backups into TRIAD_BACKUP_DIR on an unref'd timer (docs/operations.md,
+  // "Backups and restore"); off without the directory.
+  const backups = startBackupScheduler(() => getDb().$client, backupSettings);
+  if (backups) console.log(`Backups: every ${backups.every} into ${backups.dir}, keeping ${backups.keep} (see /admin/backups)`);
   const app = express();
   app.disable("x-powered-by");
   // A hop count or a list of proxy addresses, never `true`: see trustProxySetting.
   app.set("trust proxy", trustProxy);
+  // Shutting down: every answer closes its connection, so none is left idle to wait for.
+  app.use((_req, res, next) => {
+    if (readiness === "shutting_down") res.setHeader("Connection", "close");
+    next();
+  });
+  // Readiness for a load balancer or an orchestrator, answered here before anything else (no
+  // log line, no database read): 503 while migrating or shutting down. /healthz stays the
+  // liveness check (docs/operations.md, "Shutdown and readiness").
+  app.get("/readyz", (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.status(readiness === "ready" ? 200 : 503).json({ status: readiness });
+  });
+  // Request counts and durations by route pattern, for /metrics (README.md, "Metrics").
+  app.use(recordRequestMetrics);
 
   app.use((req, res, next) => {
     const start = performance.now();
@@ -228,6 +268,9 @@ async function main() {
     req.on("error", stop); // the client went away: there is no one to answer
   });
 
+  // Prometheus text format; bearer TRIAD_METRICS_TOKEN or loopback only (app/utils/metrics.server.ts).
+  app.get("/metrics", metricsHandler);
+
   app.use(compression());
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
@@ -236,6 +279,8 @@ async function main() {
     const viteServer = await vite.createServer({ server: { middlewareMode: true } });
     app.use(viteServer.middlewares);
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+    // Route patterns for /metrics once Vite has compiled the app (until then: "other").
+    void build().then((b) => setRoutePatterns(b.routes), () => {});
   } else {
     const buildDir = path.resolve(process.cwd(), "build");
     app.use(
@@ -244,6 +289,7 @@ async function main() {
     );
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+    setRoutePatterns(build.routes);
   }
 
   const handleRemix = createRequestHandler(build, dev ? "development" : "production");
@@ -261,6 +307,7 @@ async function main() {
 
   const server = app.listen(port, host, () => {
     const ms = Math.round(performance.now() - startedAt);
+    readiness = "ready";
     console.log(
       `Triad listening on http://${host}:${port} (database ${databasePath()}, ready in ${ms} ms)`,
     );
@@ -269,18 +316,80 @@ async function main() {
   const housekeeping = setInterval(() => purgeExpiredSessions(), 60 * 60 * 1000);
   housekeeping.unref();
 
-  const shutdown = () => {
-    clearInterval(housekeeping);
-    server.close(() => {
-      void Promise.allSettled([webhookWorker.stop(), mailWorker?.stop(), notificationPass?.stop()]).finally(() => {
+  /**
+   * Graceful shutdown on SIGTERM/SIGINT (docs/operations.md, "Shutdown and readiness"): stop
+   * accepting connections, answer /readyz 503, give in-flight requests up to
+   * TRIAD_SHUTDOWN_TIMEOUT seconds (then close what is left), stop the workers between
+   * deliveries (a delivery cut off stays pending and is sent again at the next start, same
+   * X-Triad-Delivery id), checkpoint the WAL, close the database, exit 0. A second signal (a
+   * second or more after the first) exits at once, code 1. One log line per step.
+   */
+  const log = (message: string) => console.log(`Shutdown: ${message}`);
+  let firstSignalAt = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (readiness === "shutting_down") {
+      // A terminal's Ctrl-C or a service manager signals the whole process group, and
+      // scripts/start.mjs passes the same signal on: a repeat within a second is that one.
+      if (Date.now() - firstSignalAt < 1000) return;
+      log(`${signal} again: exiting now without waiting (the database recovers its log at the next start)`);
+      try {
         closeDb();
-        process.exit(0);
-      });
+      } finally {
+        process.exit(1);
+      }
+    }
+    readiness = "shutting_down";
+    firstSignalAt = Date.now();
+    clearInterval(housekeeping);
+    log(`${signal} received: /readyz answers 503, no new connections; waiting up to ${shutdownSeconds} s for requests in flight`);
+    const requestsDone = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections that go idle from now on are closed too (close() did those idle now).
+    server.closeIdleConnections();
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+    idleSweep.unref();
+    let workersStopped = false;
+    const workersDone = Promise.allSettled([
+      webhookWorker.stop(),
+      mailWorker?.stop(),
+      notificationPass?.stop(),
+      backups?.stop(),
+    ]).then(() => {
+      workersStopped = true;
     });
-    setTimeout(() => process.exit(0), 3000).unref();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), shutdownSeconds * 1000);
+    });
+    void (async () => {
+      const requests = await Promise.race([requestsDone.then(() => "done" as const), timedOut]);
+      if (requests === "done") log("all requests answered, server closed");
+      else {
+        log(`requests still open after ${shutdownSeconds} s: closing their connections`);
+        server.closeAllConnections();
+      }
+      await Promise.race([workersDone, timedOut]);
+      clearTimeout(timer);
+      clearInterval(idleSweep);
+      if (workersStopped) log("background workers stopped");
+      else log("a delivery still in flight: it stays pending and is sent again at the next start");
+      try {
+        const checkpoint = checkpointAndCloseDb();
+        log(
+          checkpoint.busy
+            ? "database closed; another process held the write-ahead log, so it is replayed at the next open"
+            : "write-ahead log checkpointed into the database file, database closed",
+        );
+      } catch (error) {
+        // Nothing committed is lost: SQLite replays the log at the next open.
+        log(`the checkpoint failed (${error instanceof Error ? error.message : String(error)}); exiting 1`);
+        process.exit(1);
+      }
+      log("done, exiting 0");
+      process.exit(0);
+    })();
   };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 main().catch((error) => {

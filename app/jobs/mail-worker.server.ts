@@ -167,6 +167,11 @@ export type SendDueMailOptions = {
   batchSize?: number;
   /** Scrubbed from recorded errors. */
   secrets?: string[];
+  /**
+   * True once the worker is stopping (server shutdown): the pass ends after the mail being
+   * sent, recorded; the rest stay pending for the next start (docs/operations.md).
+   */
+  shouldStop?: () => boolean;
 };
 
 export type MailPassResult = { sent: number; retrying: number; failed: number };
@@ -183,6 +188,7 @@ export async function sendDueMail(options: SendDueMailOptions): Promise<MailPass
   const from = options.from ?? DEFAULT_MAIL_FROM;
   const result: MailPassResult = { sent: 0, retrying: 0, failed: 0 };
   for (const mail of dueMail(now(), options.batchSize ?? DEFAULT_MAIL_BATCH)) {
+    if (options.shouldStop?.()) break;
     if (!mail.active) {
       recordMailAttempt({ id: mail.id, sent: false, error: "recipient deactivated", retryAt: null, now: now() });
       result.failed++;
@@ -233,7 +239,7 @@ export type MailWorker = {
   server: string;
   /** One tick by hand (tests). */
   runOnce: () => Promise<void>;
-  /** Stops the timer, waits for a tick in flight and closes the transport. */
+  /** Stops the timer, waits for the mail being sent (no further one starts) and closes the transport. */
   stop: () => Promise<void>;
 };
 
@@ -275,6 +281,7 @@ export function startMailWorker(options: MailWorkerOptions = {}): MailWorker | n
       maxAttempts: options.maxAttempts,
       batchSize: options.batchSize,
       secrets: [...settings.secrets, ...(options.secrets ?? [])],
+      shouldStop: () => stopped || (options.shouldStop?.() ?? false),
     })
       .then(() => undefined)
       .catch(onError)

@@ -45,6 +45,12 @@ export type WebhookWorkerOptions = {
   resolve?: SafePostOptions["resolve"];
   /** Where a failing tick is reported (never thrown into the timer). */
   onError?: (error: unknown) => void;
+  /**
+   * True once the worker is stopping (server shutdown): no further delivery is started. One
+   * already sent is recorded; one cut off by the exit stays pending and is sent again at the
+   * next start, with the same X-Triad-Delivery id (docs/operations.md).
+   */
+  shouldStop?: () => boolean;
 };
 
 export const defaultBackoff = (attempt: number) =>
@@ -92,9 +98,11 @@ export async function runWebhookDeliveries(options: WebhookWorkerOptions = {}) {
     allowPrivate: options.allowPrivate ?? allowPrivateAddresses(),
     resolve: options.resolve,
   };
-  const due = dueDeliveries(now(), options.batchSize ?? 5);
+  const stopping = options.shouldStop ?? (() => false);
+  const due = stopping() ? [] : dueDeliveries(now(), options.batchSize ?? 5);
   const outcomes = await Promise.all(
     due.map(async (delivery) => {
+      if (stopping()) return "skipped" as const;
       const result = await attempt(delivery, settings);
       const delivered = result.error === null;
       const attempts = delivery.attempts + 1;
@@ -111,7 +119,7 @@ export async function runWebhookDeliveries(options: WebhookWorkerOptions = {}) {
     }),
   );
   return {
-    sent: outcomes.length,
+    sent: outcomes.filter((o) => o !== "skipped").length,
     delivered: outcomes.filter((o) => o === "delivered").length,
     retrying: outcomes.filter((o) => o === "retrying").length,
     failed: outcomes.filter((o) => o === "failed").length,
@@ -126,7 +134,7 @@ export function scanOverdueDebt(now = Date.now()): number {
 export type WebhookWorker = {
   /** One tick by hand (tests): the overdue scan when due, then one batch of deliveries. */
   runOnce: () => Promise<void>;
-  /** Stops the timer and waits for a tick in flight. */
+  /** Stops the timer, starts no further delivery and waits for those in flight. */
   stop: () => Promise<void>;
 };
 
@@ -139,11 +147,12 @@ export function startWebhookWorker(options: WebhookWorkerOptions = {}): WebhookW
   let stopped = false;
 
   const tick = async () => {
+    if (stopped) return;
     if (now() - lastScan >= overdueScanMs) {
       lastScan = now();
       scanOverdueDebt(now());
     }
-    await runWebhookDeliveries(options);
+    await runWebhookDeliveries({ ...options, shouldStop: () => stopped || (options.shouldStop?.() ?? false) });
   };
 
   const runOnce = () => {
