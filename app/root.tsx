@@ -97,6 +97,7 @@ function Header({
             {user.role === "admin" ? <NavLink to="/admin/gates">Gates</NavLink> : null}
             {user.role === "admin" ? <NavLink to="/admin/webhooks">Webhooks</NavLink> : null}
             {user.role === "admin" ? <NavLink to="/admin/mail">Mail</NavLink> : null}
+            {user.role === "admin" ? <NavLink to="/admin/backups">Backups</NavLink> : null}
           </nav>
           <div className="user-menu">
             <Bell unread={unread} />

@@ -27,7 +27,9 @@ import { PROJECT_STATES, STAGES } from "../db/schema";
 import { dateInputError } from "~/domain/dates";
 import { DomainError, ValidationError } from "~/domain/errors";
 import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
+import { BackupError, restoreBackup } from "~/jobs/backups.server";
 import { runNotificationPass } from "~/jobs/notify-pass.server";
+import { ExportImportError, exportOrganisation, importOrganisation } from "~/models/export-import.server";
 import { createToken } from "~/models/tokens.server";
 import { countUsers, createUser, findUserByEmail } from "~/models/users.server";
 import { newTokenSchema, newUserSchema } from "~/utils/validation";
@@ -155,6 +157,21 @@ async function backupCommand({ args }: Input) {
   }
 }
 
+/** See restoreBackup (app/jobs/backups.server.ts) and docs/operations.md, "Backups and restore". */
+async function restoreCommand({ args, values }: Input) {
+  const to = str(values, "to");
+  if (values.to !== undefined && !to?.trim()) throw new UsageError("--to needs a database file.");
+  const target = path.resolve(to?.trim() || databasePath());
+  try {
+    const { level, tag, keptAs } = await restoreBackup({ backup: args.backup, target });
+    const kept = keptAs ? `; the previous file is kept as ${keptAs}` : "";
+    say(`Restored ${path.resolve(args.backup)} to ${target} (integrity ok, migration level ${level}, ${tag})${kept}.`);
+  } catch (error) {
+    if (error instanceof BackupError) throw new CommandError(`${error.message} Nothing was changed.`);
+    throw error;
+  }
+}
+
 async function demoCommand() {
   const file = databasePath();
   const database = getDb();
@@ -188,6 +205,38 @@ async function demoCommand() {
   for (const { email, discipline, role, name, title } of demoAccounts()) {
     const columns = [email.padEnd(22), disciplineLabel[discipline].padEnd(14), roleLabel[role]];
     say(`  ${columns.join(" ").padEnd(46)} ${name}, ${title}`);
+  }
+}
+
+/** docs/export-format.md describes the file; app/models/export-import.server.ts writes and reads it. */
+function exportCommand({ args }: Input) {
+  getDb(); // opens and migrates DATABASE_URL: an export is always written at the current schema level
+  try {
+    const { file, counts, bytes } = exportOrganisation(args.file);
+    const kib = Math.max(1, Math.round(bytes / 1024));
+    say(`Exported ${databasePath()} to ${file} (${kib} KiB, format triad.export/1):`);
+    for (const [section, n] of Object.entries(counts)) say(`  ${section.padEnd(24)} ${String(n).padStart(9)}`);
+    say("Password hashes, sessions, API tokens and webhooks are not in the file (docs/export-format.md).");
+  } catch (error) {
+    if (error instanceof ExportImportError) throw new CommandError(error.message);
+    throw error;
+  }
+}
+
+function importCommand({ args }: Input) {
+  getDb();
+  try {
+    const { counts, exportedAt, schemaLevel } = importOrganisation(args.file);
+    say(`Imported ${path.resolve(args.file)} (exported ${exportedAt}, schema ${schemaLevel}) into ${databasePath()}:`);
+    for (const [section, n] of Object.entries(counts)) say(`  ${section.padEnd(24)} ${String(n).padStart(9)}`);
+    say("Checks passed: references, seats, promoted and open gate reviews.");
+    say();
+    say("Nobody can sign in yet: an export carries no passwords, and each imported person got a random");
+    say("password that matches nothing. Triad has no password-reset flow; create an admin with a new");
+    say("e-mail (npm run triad -- user:create ... --role admin) and see docs/export-format.md, \"After an import\".");
+  } catch (error) {
+    if (error instanceof ExportImportError) throw new CommandError(error.message);
+    throw error;
   }
 }
 
@@ -303,11 +352,43 @@ const commands: Record<string, Command> = {
     args: ["file"],
     run: backupCommand,
   },
+  restore: {
+    summary: "Replace the database with a verified backup (the server must be stopped).",
+    usage: "<backup> [--to <db file>]",
+    details: [
+      "Checks the backup first (integrity, a Triad schema no newer than this version) and refuses",
+      "a target a running server has open. The target defaults to DATABASE_URL; the previous file",
+      "is kept as <target>.before-restore-<UTC time>. Start the server afterwards: it migrates.",
+    ],
+    options: { to: { type: "string" } },
+    args: ["backup"],
+    run: restoreCommand,
+  },
   demo: {
     summary: "Fill an empty database with the demo organisation (people, projects, history).",
     usage: "",
     details: [`Every demo account has the password ${DEMO_PASSWORD}.`],
     run: demoCommand,
+  },
+  export: {
+    summary: "Write the whole organisation to a new JSON file (documented, versioned format).",
+    usage: "<file.json>",
+    details: [
+      "The format is triad.export/1 (docs/export-format.md): ids kept, instants in ISO 8601, no",
+      "password hashes, sessions, tokens or webhooks. Refuses to overwrite an existing file.",
+    ],
+    args: ["file"],
+    run: exportCommand,
+  },
+  import: {
+    summary: "Load an export into an EMPTY database, in one transaction, and check it.",
+    usage: "<file.json>",
+    details: [
+      "Refuses a database that holds anyone or anything, an unknown format and a newer version.",
+      "Imported people cannot sign in until a password is set for them (there is no reset flow).",
+    ],
+    args: ["file"],
+    run: importCommand,
   },
   "token:create": {
     summary: "Create a personal access token for the JSON API and print it (once).",
