@@ -1,6 +1,6 @@
 /**
  * Reference data every installation starts with, written right after the migrations: the
- * default gate checklists of DESIGN.md. Idempotent; admins change them at /admin/gates.
+ * default gate checklists of docs/domain.md ("Gate reviews"). Idempotent; admins change them at /admin/gates.
  */
 import { eq } from "drizzle-orm";
 import { DEFAULT_CRITERIA } from "../app/domain/gates";

@@ -1,5 +1,5 @@
 /**
- * The whole Triad domain (DESIGN.md) as drizzle sqlite-core tables.
+ * The whole Triad domain (docs/domain.md) as drizzle sqlite-core tables.
  *
  * Conventions: instants are integer milliseconds UTC (`*_at`), calendar dates are
  * `YYYY-MM-DD` text (`*_date`), every editable row has a `version` for optimistic locking.

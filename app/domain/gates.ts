@@ -1,5 +1,5 @@
 /**
- * Gate rules (DESIGN.md "Gate review" and "Default gate criteria"): the default checklist,
+ * Gate rules (docs/domain.md, "Gate reviews"): the default checklist,
  * how automatic criteria and attestations are evaluated from plain facts, the state of each
  * sign-off, and the list of reasons a project may not be promoted yet. Pure: models load the
  * facts, call these functions and act on the answer.

@@ -1,5 +1,5 @@
 /**
- * Debt items and their repayment plans (DESIGN.md "Debt item"). Every mutation: one
+ * Debt items and their repayment plans (docs/domain.md, "Debt item"). Every mutation: one
  * transaction, `projectForWrite(..., "debt:write")`, the item's `version` checked (steps are
  * part of the item, so a step change bumps the item's version too), exactly one activity row
  * (entity_type "debt_item"). Rules (categories, interest, overdue, status after steps, plan and

@@ -1,5 +1,5 @@
 /**
- * The organisation's gate checklists (/admin/gates). Defaults from DESIGN.md are written
+ * The organisation's gate checklists (/admin/gates). Defaults from docs/domain.md ("Gate reviews") are written
  * right after the migrations (db/reference-data.ts); admins add, edit, reorder and retire attestations and switch automatic checks
  * on or off. An open review keeps the criteria it was opened with.
  */

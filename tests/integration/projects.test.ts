@@ -1,5 +1,5 @@
 /**
- * Projects (DESIGN.md "Project"): create with a unique, stable slug; renaming keeps the old
+ * Projects (docs/domain.md, "Stages, states and teams"): create with a unique, stable slug; renaming keeps the old
  * address working; the list's search and filters; hold, resume, stop (with a cause and a
  * note) and retire (production only), by the owner or an admin only.
  */
