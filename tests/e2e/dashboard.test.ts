@@ -83,6 +83,6 @@ describe("my queue by discipline", () => {
     await page.getByLabel("Waiting for").selectOption({ label: "IT operations" });
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/waiting=it/);
-    await expect(page.locator(".board-card", { hasText: "Line 3 maintenance" }).count()).resolves.toBe(1);
+    await expect.poll(() => page.locator(".board-card", { hasText: "Line 3 maintenance" }).count(), { timeout: 10_000 }).toBe(1);
   });
 });

@@ -64,7 +64,8 @@ describe("debt registers", () => {
     await page.goto(`/projects/${slug}/debt`);
     await page.getByRole("link", { name: /^Organizational/ }).click();
     await page.waitForURL(/register=organizational/);
-    await expect(page.getByRole("link", { name: /^Organizational/ }).getAttribute("aria-current")).resolves.toBe("page");
+    // The URL changes before the page re-renders: wait for the tab to become the current one.
+    await expect.poll(() => page.getByRole("link", { name: /^Organizational/ }).getAttribute("aria-current"), { timeout: 10_000 }).toBe("page");
     await page.getByText("No organizational debt logged yet.").waitFor();
 
     const log = page.getByRole("form", { name: /Log debt item/ });
