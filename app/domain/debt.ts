@@ -146,13 +146,17 @@ export function proposeRepaid(status: string, steps: Array<{ done: boolean }>): 
   return isOpenDebt(status) && steps.length > 0 && steps.every((s) => s.done);
 }
 
-/** Why open debt is written off when its project stops: 3 to 1000 characters. Null when fine. */
-export function writeOffReasonError(reason: string | null | undefined): string | null {
+/** A reason of 3 to 1000 characters (writing debt off, reopening a project); null when fine. */
+export function reasonError(reason: string | null | undefined, missing: string): string | null {
   const text = reason?.trim() ?? "";
-  if (text.length < 3) return "Say in a sentence why the open debt is written off.";
+  if (text.length < 3) return missing;
   if (text.length > 1000) return "Keep the reason under 1000 characters.";
   return null;
 }
+
+/** Why open debt is written off when its project stops. */
+export const writeOffReasonError = (reason: string | null | undefined) =>
+  reasonError(reason, "Say in a sentence why the open debt is written off.");
 
 
 const blank = (value: string | null | undefined) => value == null || value.trim() === "";

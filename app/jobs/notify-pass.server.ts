@@ -55,6 +55,7 @@ import { gateTimings, type GateStage } from "~/models/gate-templates.server";
 import { openReviewSummary } from "~/models/gates.server";
 import { renderNotificationMail } from "~/models/mail-content.server";
 import { modesFor, notify } from "~/models/notifications.server";
+import { UNSETTLED } from "~/models/debt/shared.server";
 
 export type PassReport = {
   /** Reminder notifications written (one per person reminded). */
@@ -235,7 +236,6 @@ function reviewPass(now: number, report: PassReport) {
 
 // ---------- (b) debt ----------
 
-const DEBT_OPEN = ["open", "repaying"] as const;
 /** Stopped and retired projects are read-only: their debt can no longer be repaid there. */
 const LIVE_PROJECTS = ["active", "on_hold"] as const;
 
@@ -269,7 +269,7 @@ function debtPass(now: number, report: PassReport) {
     .innerJoin(projects, eq(projects.id, debtItems.projectId))
     .where(
       and(
-        inArray(debtItems.status, [...DEBT_OPEN]),
+        inArray(debtItems.status, [...UNSETTLED]),
         gte(debtItems.targetDate, oldest),
         lte(debtItems.targetDate, horizon),
         inArray(projects.state, [...LIVE_PROJECTS]),

@@ -6,7 +6,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { gateCriteria, memberships, projects, signOffs, users, type Discipline, type Register, type Stage } from "../../db/schema";
+import { gateCriteria, memberships, signOffs, users, type Discipline, type Register, type Stage } from "../../db/schema";
 import { canonicalView } from "~/domain/concerns";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { viewFingerprint } from "~/domain/fingerprint";
@@ -279,12 +279,6 @@ export function attest({
       if (!criterion.attestedAt) throw new ConflictError("This criterion is not attested.");
       // Cleared only by its author or a member of the discipline it belongs to.
       const owner = criterion.discipline ?? criterion.attesterDiscipline;
-      const project = tx.select({ state: projects.state }).from(projects).where(eq(projects.id, review.projectId)).get();
-      if (project?.state === "active" && criterion.attestedById !== actor.id && owner !== actor.discipline) {
-        throw new ForbiddenError(
-          `Only whoever attested it${owner ? ` or a member of ${disciplineLabel[owner]}` : ""} can clear this attestation.`,
-        );
-      }
       projectForWrite(tx, actor, review.projectId, "gate:clear-attestation", owner, criterion.attestedById);
     } else {
       projectForWrite(tx, actor, review.projectId, "gate:attest", criterion.discipline);

@@ -14,7 +14,7 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { projectStateLabel, stopCauseLabel } from "~/domain/labels";
 import { can, type ProjectContext } from "~/domain/permissions";
-import { writeOffReasonError } from "~/domain/debt";
+import { reasonError, writeOffReasonError } from "~/domain/debt";
 import { projectChangedDrafts, type ProjectChange } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
 import { openDebtOf, writeOffOpenDebt } from "./debt/items.server";
@@ -165,6 +165,9 @@ export function forbiddenMessage(action: string, context: ProjectContext): strin
     return "Gate reviews are paused while the project is on hold.";
   }
   if (!context.memberDiscipline) return "Only members of this project can change it.";
+  if (action === "gate:clear-attestation") {
+    return "Only whoever attested it or a member of its discipline can clear this attestation.";
+  }
   return "Your discipline on this project cannot do that.";
 }
 
@@ -450,10 +453,8 @@ export function reopenProject({
       );
     }
     const text = reason.trim();
-    if (text.length < 3 || text.length > 1000) {
-      const message = text.length < 3 ? "Say in a sentence why the project is reopened." : "Keep the reason under 1000 characters.";
-      throw new ValidationError(message, { reason: message });
-    }
+    const problem = reasonError(text, "Say in a sentence why the project is reopened.");
+    if (problem) throw new ValidationError(problem, { reason: problem });
     const after = tx
       .update(projects)
       .set({

@@ -1,5 +1,5 @@
 /** People: accounts, their discipline and role, and the active flag. */
-import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
 import { gateReviews, memberships, projects, sessions, signOffs, users, type Discipline, type Role } from "../../db/schema";
 import { ConflictError, ForbiddenError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
@@ -253,8 +253,8 @@ function moveSeats(
     .where(eq(memberships.userId, person.id))
     .all();
   tx.update(memberships).set({ discipline: person.discipline }).where(eq(memberships.userId, person.id)).run();
-  for (const s of live) {
-    tx.update(signOffs).set({ status: "withdrawn", endedAt: now }).where(eq(signOffs.id, s.id)).run();
+  if (live.length) {
+    tx.update(signOffs).set({ status: "withdrawn", endedAt: now }).where(inArray(signOffs.id, live.map((s) => s.id))).run();
   }
   for (const seat of seats) {
     const withdrawn = live.filter((s) => s.projectId === seat.projectId).map((s) => s.id);

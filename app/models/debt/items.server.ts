@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client.server";
 import { debtItems, repaymentSteps, type DebtItem, type Stage } from "../../../db/schema";
-import { isValidCategory, validatePlan, validateStatusChange, type DebtStatus, type Register } from "~/domain/debt";
+import { isSettledDebt, isValidCategory, validatePlan, validateStatusChange, type DebtStatus, type Register } from "~/domain/debt";
 import { ConflictError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { debtStatusLabel, registerLabel, severityLabel, stageLabel } from "~/domain/labels";
 import { debtItemAssignedDraft, debtStepAssignedDraft, newOwner } from "~/domain/notify-rules";
@@ -21,7 +21,6 @@ import { enqueueDebtEvent, enqueueIfRepaid } from "../webhook-outbox.server";
 import {
   beginItemWrite,
   fieldWords,
-  isClosed,
   loadSteps,
   pick,
   quote,
@@ -213,7 +212,7 @@ export function updateDebtItem({
     const { item, project } = beginItemWrite(tx, mutation);
     if (details) checkDetails(tx, item.projectId, project.stage, item.register, details, item.ownerId);
     if (plan) {
-      if (isClosed(item.status)) throw new ConflictError(settledMessage(item));
+      if (isSettledDebt(item.status)) throw new ConflictError(settledMessage(item));
       const steps = loadSteps(tx, item.id);
       const errors = validatePlan(
         { ...plan, steps: steps.map((s) => ({ title: s.title, dueDate: s.dueDate })) },
@@ -346,9 +345,9 @@ export function setDebtStatus({
 // ---------- writing off a stopped project's open debt ----------
 
 /** The open (open or repaying) items of a project, oldest first. */
-export function openDebtOf(projectId: number, database: Tx | typeof db = db): Array<Pick<DebtItem, "id" | "title" | "status">> {
+export function openDebtOf(projectId: number, database: Tx | typeof db = db): DebtItem[] {
   return database
-    .select({ id: debtItems.id, title: debtItems.title, status: debtItems.status })
+    .select()
     .from(debtItems)
     .where(and(eq(debtItems.projectId, projectId), inArray(debtItems.status, UNSETTLED)))
     .orderBy(asc(debtItems.id))
@@ -367,12 +366,7 @@ export function writeOffOpenDebt(
 ): number[] {
   const keys = ["status", "statusNote", "writtenOffAt"] as const;
   const ids: number[] = [];
-  for (const item of tx
-    .select()
-    .from(debtItems)
-    .where(and(eq(debtItems.projectId, projectId), inArray(debtItems.status, UNSETTLED)))
-    .orderBy(asc(debtItems.id))
-    .all()) {
+  for (const item of openDebtOf(projectId, tx)) {
     const after = tx
       .update(debtItems)
       .set({ status: "written_off", statusNote: reason, writtenOffAt: now, updatedAt: now, version: sql`${debtItems.version} + 1` })

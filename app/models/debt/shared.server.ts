@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client.server";
 import { debtItems, memberships, repaymentSteps, users, type DebtItem, type RepaymentStep } from "../../../db/schema";
-import { isSettledDebt, type DebtStatus } from "~/domain/debt";
+import { isSettledDebt } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { debtStatusLabel } from "~/domain/labels";
 import { recordActivity } from "../activity.server";
@@ -32,7 +32,6 @@ const FIELD_WORDS: Record<string, string> = {
 export const fieldWords = (keys: readonly string[]) => keys.map((k) => FIELD_WORDS[k] ?? k).join(", ");
 
 /** Repaid, accepted or written off: the plan is frozen. */
-export const isClosed = (status: DebtStatus) => isSettledDebt(status);
 export const quote = (text: string) => `“${text}”`;
 
 /** Why a settled item's plan cannot change, in words. */
@@ -104,7 +103,7 @@ export type ItemMutation = { actor: Actor; itemId: number; version: number; now?
 export function beginItemWrite(tx: Tx, { actor, itemId }: ItemMutation, forSteps = false) {
   const item = loadItem(tx, itemId);
   const project = projectForWrite(tx, actor, item.projectId, "debt:write");
-  if (forSteps && isClosed(item.status)) throw new ConflictError(settledMessage(item));
+  if (forSteps && isSettledDebt(item.status)) throw new ConflictError(settledMessage(item));
   return { item, project };
 }
 
