@@ -13,7 +13,7 @@ import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/
 import compression from "compression";
 import express from "express";
 import { checkpointAndCloseDb, closeDb, databasePath, getDb } from "../db/client.server";
-import { isAllowedOrigin, trustProxySetting } from "../app/utils/http.server";
+import { isAllowedOrigin, readBodyLimit, trustProxySetting } from "../app/utils/http.server";
 import { purgeExpiredSessions } from "../app/utils/session.server";
 import { startWebhookWorker } from "../app/utils/webhook-worker.server";
 import { notifyIntervalMs, startNotificationPass } from "../app/jobs/notify-pass.server";
@@ -24,7 +24,8 @@ import { metricsHandler, recordRequestMetrics, setRoutePatterns } from "../app/u
 const dev = process.env.NODE_ENV === "development";
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
-const bodyLimitBytes = Number(process.env.TRIAD_BODY_LIMIT ?? 1024 * 1024);
+/** TRIAD_BODY_LIMIT, read in main(): a bad value stops the server instead of lifting the limit. */
+let bodyLimitBytes = 1024 * 1024;
 const trustedOrigins = (process.env.TRIAD_TRUSTED_ORIGINS ?? "")
   .split(",")
   .map((o) => o.trim())
@@ -49,12 +50,6 @@ function shutdownTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
   }
   return Number(text);
 }
-/**
- * RFC 8058 one-click unsubscribe: a mail client POSTs to the List-Unsubscribe address with no
- * cookie and no Origin. The signed token in the path is the only authority that route accepts
- * (app/routes/unsubscribe.$token.tsx), so the same-origin check has nothing to protect there.
- */
-const ONE_CLICK_UNSUBSCRIBE = /^\/unsubscribe\/[^/]+$/;
 
 function contentSecurityPolicy(nonce: string): string {
   return [
@@ -140,6 +135,7 @@ async function sendResponse(res: express.Response, response: Response) {
 async function main() {
   const startedAt = performance.now();
   const trustProxy = trustProxySetting(process.env.TRUST_PROXY); // refuses a bad value before anything starts
+  bodyLimitBytes = readBodyLimit(); // TRIAD_BODY_LIMIT, likewise
   const notifyEvery = notifyIntervalMs(); // TRIAD_NOTIFY_INTERVAL, likewise
   const mailSettings = readMailSettings(); // TRIAD_SMTP_URL, TRIAD_MAIL_FROM, TRIAD_MAIL_INTERVAL, likewise
   if (mailSettings.state === "invalid") throw new Error(mailSettings.problem);
@@ -210,7 +206,6 @@ async function main() {
   });
 
   app.use((req, res, next) => {
-    if (req.method === "POST" && ONE_CLICK_UNSUBSCRIBE.test(req.path)) return next();
     const url = `${req.protocol}://${req.get("host") ?? `${host}:${port}`}${req.originalUrl}`;
     const allowed = isAllowedOrigin({
       method: req.method,

@@ -48,6 +48,6 @@ if (!existsSync("build/server/index.js")) {
 }
 
 const status = await run(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
-  env: { NODE_ENV: "production", ...process.env },
+  env: { ...process.env, NODE_ENV: "production" },
 });
 process.exit(status);

@@ -11,17 +11,17 @@ import { redirect } from "@remix-run/node";
 import { NotFoundError } from "~/domain/errors";
 import { openNotification } from "~/models/notifications-read.server";
 import { requireUser } from "~/utils/auth.server";
+import { idField } from "~/utils/validation";
 import { redirectWithToast } from "~/utils/toast.server";
 
 const EXTERNAL_LINK_MESSAGE = "This notification's link does not lead to a page of Triad, so it was not followed.";
 
 function open({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request);
-  const raw = params.notificationId ?? "";
-  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
+  const id = idField("There is no such notification.").safeParse(params.notificationId ?? "");
   try {
-    if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError("There is no such notification.");
-    const opened = openNotification({ userId: user.id, id });
+    if (!id.success) throw new NotFoundError("There is no such notification.");
+    const opened = openNotification({ userId: user.id, id: id.data });
     if (!opened.ok) return redirectWithToast(request, "/notifications", { kind: "error", message: EXTERNAL_LINK_MESSAGE });
     return redirect(opened.link);
   } catch (error) {

@@ -11,7 +11,7 @@ import { utcDate } from "~/domain/dates";
 import { openDebtChoiceLabel, projectStateLabel, registerLabel, stageLabel, stageShortLabel, stopCauseLabel } from "~/domain/labels";
 import { stageIndex } from "~/domain/stages";
 import { listProjectActivity } from "~/models/activity.server";
-import { debtTotalsForProject, openDebtOf } from "~/models/debt.server";
+import { debtTotalsForProject } from "~/models/debt.server";
 import { openReviewSummary } from "~/models/gates.server";
 import { changeProjectState, reopenProject } from "~/models/projects.server";
 import { countMismatches } from "~/models/requirements.server";
@@ -29,17 +29,19 @@ export const meta: MetaFunction = () => [{ title: "Project · Triad" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, project, may } = requireProject(request, params);
   const now = Date.now();
+  const debt = debtTotalsForProject(project.id, utcDate(now), project.stage);
   return {
     project,
     team: listTeam(project.id),
     mismatches: countMismatches(project.id),
     review: openReviewSummary(project.id),
-    debt: debtTotalsForProject(project.id, utcDate(now), project.stage),
+    debt,
     activity: listProjectActivity({ projectId: project.id, limit: 8 }),
     mayEdit: may("project:edit"),
     mayChangeState: may("project:change-state"),
     // Stopping asks what happens to the open debt; an admin reopens a stopped project.
-    openDebtCount: project.state === "active" || project.state === "on_hold" ? openDebtOf(project.id).length : 0,
+    // Open and repaying items, from the totals remembered until the next write (no extra query).
+    openDebtCount: project.state === "active" || project.state === "on_hold" ? debt.technical.openCount + debt.organizational.openCount : 0,
     mayReopen: may("project:reopen"),
     now,
   };

@@ -101,7 +101,9 @@ export default function Team() {
   const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
   const values = actionData && !actionData.ok ? actionData.values : {};
   // Same names happen: then the e-mail tells them apart.
-  const sameName = (name: string) => candidates.filter((p) => p.name === name).length > 1;
+  const nameCount = new Map<string, number>();
+  for (const p of candidates) nameCount.set(p.name, (nameCount.get(p.name) ?? 0) + 1);
+  const sameName = (name: string) => (nameCount.get(name) ?? 0) > 1;
   return (
     <>
       <h2>Team</h2>

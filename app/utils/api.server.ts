@@ -22,16 +22,17 @@ import type { Actor } from "~/models/users.server";
 import { toApiJson } from "./api-json";
 import { type ApiErrorBody, type ApiMethod, type ApiRoute, type ErrorCode, type ErrorStatus } from "./api-routes.server";
 import { MAX_PAGE_SIZE } from "./limits";
-import { RateLimiter } from "./rate-limit.server";
+import { readBodyLimit } from "./http.server";
+import { envLimit, RateLimiter } from "./rate-limit.server";
 
 export type ApiActor = Actor & { via: "api"; tokenId: number };
 
 /** Requests per token per minute (TRIAD_API_LIMIT, default 120). */
-export const apiLimiter = new RateLimiter(Number(process.env.TRIAD_API_LIMIT) || 120, 60_000);
+export const apiLimiter = new RateLimiter(envLimit("TRIAD_API_LIMIT", 120), 60_000);
 export const apiRateKey = (tokenId: number) => `api:token:${tokenId}`;
 
 /** The largest body read, in bytes (the server's TRIAD_BODY_LIMIT, default 1 MiB). */
-export const bodyLimitBytes = () => Number(process.env.TRIAD_BODY_LIMIT) || 1024 * 1024;
+export const bodyLimitBytes = readBodyLimit;
 
 const NO_STORE = { "Cache-Control": "no-store" };
 

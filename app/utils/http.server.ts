@@ -53,6 +53,9 @@ export function isAllowedOrigin({
 }): boolean {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return true;
   const target = new URL(url);
+  // RFC 8058 one-click unsubscribe comes from a mail client with no cookie and no origin; its
+  // signed token is the only authority (docs/security.md, V4.2.2).
+  if (method.toUpperCase() === "POST" && /^\/unsubscribe\/[^/]+$/.test(target.pathname)) return true;
   const api = target.pathname.startsWith("/api/");
   if (api && !cookie?.trim()) return true;
   const allowed = new Set([target.origin, ...trustedOrigins]);
@@ -151,3 +154,15 @@ export const retryAfterHeaders = ({ actionHeaders }: { actionHeaders: Headers })
   if (retryAfter) headers.set("Retry-After", retryAfter);
   return headers;
 };
+
+/**
+ * TRIAD_BODY_LIMIT in bytes (default 1 MiB). A value that is not a whole number of at least 1
+ * throws, so the server refuses to start rather than run without a limit.
+ */
+export function readBodyLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.TRIAD_BODY_LIMIT ?? 1024 * 1024);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error("TRIAD_BODY_LIMIT must be a whole number of bytes, at least 1.");
+  }
+  return value;
+}

@@ -41,7 +41,8 @@ export class RateLimiter {
   }
 }
 
-function envLimit(name: string, fallback: number): number {
+/** A positive number from the environment, or the fallback. */
+export function envLimit(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }

@@ -77,6 +77,16 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
     }
   });
 
+  it("lets only a one-click unsubscribe POST through without an origin", () => {
+    const unsubscribe = "https://triad.example/unsubscribe/12.comment.abc";
+    expect(isAllowedOrigin({ url: unsubscribe, method: "POST", origin: null, referer: null })).toBe(true);
+    expect(isAllowedOrigin({ url: unsubscribe, method: "POST", origin: "https://mail.example", referer: null })).toBe(true);
+    // any other method, a deeper path, or another page is still checked
+    expect(isAllowedOrigin({ url: unsubscribe, method: "PUT", origin: "https://evil.example", referer: null })).toBe(false);
+    expect(isAllowedOrigin({ url: `${unsubscribe}/x`, method: "POST", origin: "https://evil.example", referer: null })).toBe(false);
+    expect(isAllowedOrigin({ url: "https://triad.example/logout", method: "POST", origin: null, referer: null })).toBe(false);
+  });
+
   it("allows a same-origin POST, PUT, PATCH and DELETE", () => {
     for (const method of ["POST", "PUT", "PATCH", "DELETE", "post"]) {
       expect(isAllowedOrigin({ ...base, method, origin: "https://triad.example" })).toBe(true);
