@@ -34,9 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { toast, clear } = readToast(request);
   return data(
     {
-      user: user
-        ? { id: user.id, name: user.name, role: user.role, discipline: user.discipline }
-        : null,
+      user: user ? { id: user.id, name: user.name, role: user.role, discipline: user.discipline } : null,
       // The bell (docs/domain.md, "Notifications"): one count on an index, on every page.
       unread: user ? unreadCount(user.id) : 0,
       toast,
@@ -74,7 +72,7 @@ function Header({
   user,
   unread,
 }: {
-  user: NonNullable<Awaited<ReturnType<typeof useRootUser>>> | null;
+  user: NonNullable<ReturnType<typeof useRouteLoaderData<RootData>>>["user"];
   unread: number;
 }) {
   return (
@@ -116,10 +114,6 @@ function Header({
       ) : null}
     </header>
   );
-}
-
-function useRootUser() {
-  return useRouteLoaderData<RootData>("root")?.user ?? null;
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -173,9 +167,7 @@ export function ErrorBoundary() {
     } else if (error.status === 403) {
       title = "Not allowed";
       message =
-        typeof error.data === "string" && error.data
-          ? error.data
-          : "You do not have permission to see or do this.";
+        typeof error.data === "string" && error.data ? error.data : "You do not have permission to see or do this.";
     } else {
       title = `${error.status} ${error.statusText || "Error"}`;
       if (typeof error.data === "string" && error.data) message = error.data;

@@ -20,7 +20,7 @@ import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import zlib from "node:zlib";
 import Database from "better-sqlite3";
-import { BENCH_EMAIL, BENCH_PASSWORD } from "../db/generate";
+import { BENCH_EMAIL, BENCH_PASSWORD } from "./generate";
 
 // ---------------------------------------------------------------- autocannon (no bundled types)
 
@@ -49,7 +49,9 @@ type AutocannonOptions = {
     }
   >;
 };
-const autocannon = createRequire(import.meta.url)("autocannon") as (options: AutocannonOptions) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as (
+  options: AutocannonOptions,
+) => Promise<AutocannonResult>;
 
 // ---------------------------------------------------------------- options
 
@@ -104,7 +106,10 @@ function ensureBuild() {
   fs.rmSync(copy, { recursive: true, force: true });
   fs.mkdirSync(copy, { recursive: true });
   fs.cpSync(path.join(root, "build"), path.join(copy, "build"), { recursive: true });
-  if (!fs.existsSync(path.join(copy, "build/server/index.js")) || !fs.existsSync(path.join(copy, "build/client/assets"))) {
+  if (
+    !fs.existsSync(path.join(copy, "build/server/index.js")) ||
+    !fs.existsSync(path.join(copy, "build/client/assets"))
+  ) {
     throw new Error("build/ is incomplete (is another build running?); try again.");
   }
   fs.rmSync(APP, { recursive: true, force: true });
@@ -114,7 +119,7 @@ function ensureBuild() {
 /** The generated database for a size, made once per size, seed and generator/schema version. */
 function ensureDatabase(projects: number): { file: string; generated: { seconds: number; output: string } | null } {
   const version = createHash("sha256")
-    .update(fs.readFileSync(path.join(root, "db/generate.ts")))
+    .update(fs.readFileSync(path.join(root, "bench/generate.ts")))
     .update(fs.readFileSync(path.join(root, "db/migrations/meta/_journal.json")))
     .digest("hex")
     .slice(0, 8);
@@ -123,7 +128,8 @@ function ensureDatabase(projects: number): { file: string; generated: { seconds:
   fs.mkdirSync(DATA, { recursive: true });
   // Databases of an older generator or schema for this size and seed are of no further use.
   for (const old of fs.readdirSync(DATA)) {
-    if (old.startsWith(`triad-p${projects}-s${SEED}-`) && old.endsWith(".db")) fs.rmSync(path.join(DATA, old), { force: true });
+    if (old.startsWith(`triad-p${projects}-s${SEED}-`) && old.endsWith(".db"))
+      fs.rmSync(path.join(DATA, old), { force: true });
   }
   const partial = `${file}.partial`;
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(partial + suffix, { force: true });
@@ -138,13 +144,27 @@ function ensureDatabase(projects: number): { file: string; generated: { seconds:
   for (const suffix of ["-wal", "-shm"]) fs.rmSync(partial + suffix, { force: true });
   fs.renameSync(partial, file);
   const seconds = (performance.now() - started) / 1000;
-  log(result.stdout.trim().split("\n").filter((l) => /^\s+\w+\s+\d+$|Done/.test(l)).join("\n"));
+  log(
+    result.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => /^\s+\w+\s+\d+$|Done/.test(l))
+      .join("\n"),
+  );
   return { file, generated: { seconds, output: result.stdout } };
 }
 
 // ---------------------------------------------------------------- the targets in the data
 
-type Writer = { userId: number; email: string; discipline: string; slug: string; reviewId: number; cookie?: string; items: { id: number; version: number; targetDate: string | null; repayBeforeStage: string | null }[] };
+type Writer = {
+  userId: number;
+  email: string;
+  discipline: string;
+  slug: string;
+  reviewId: number;
+  cookie?: string;
+  items: { id: number; version: number; targetDate: string | null; repayBeforeStage: string | null }[];
+};
 
 function prepareWorkingCopy(pristine: string, label: string) {
   const work = path.join(DATA, `work-${label}.db`);
@@ -170,7 +190,14 @@ function prepareWorkingCopy(pristine: string, label: string) {
     Date.now(),
   );
   // Writers: eight different people, each a member of an active project with an open review.
-  const candidates = all<{ userId: number; email: string; discipline: string; slug: string; reviewId: number; projectId: number }>(
+  const candidates = all<{
+    userId: number;
+    email: string;
+    discipline: string;
+    slug: string;
+    reviewId: number;
+    projectId: number;
+  }>(
     `SELECT m.user_id AS userId, u.email, m.discipline, p.slug, r.id AS reviewId, p.id AS projectId
      FROM gate_reviews r JOIN projects p ON p.id = r.project_id JOIN memberships m ON m.project_id = p.id JOIN users u ON u.id = m.user_id
      WHERE r.status = 'open' AND p.state = 'active' AND u.id <> 1 AND p.id <> ?
@@ -191,10 +218,20 @@ function prepareWorkingCopy(pristine: string, label: string) {
        WHERE project_id = ? AND status IN ('open', 'repaying') ORDER BY id LIMIT 6`,
       c.projectId,
     );
-    writers.push({ userId: c.userId, email: c.email, discipline: c.discipline, slug: c.slug, reviewId: c.reviewId, items });
+    writers.push({
+      userId: c.userId,
+      email: c.email,
+      discipline: c.discipline,
+      slug: c.slug,
+      reviewId: c.reviewId,
+      items,
+    });
   }
   const counts = Object.fromEntries(
-    ["projects", "users", "debt_items", "activity"].map((t) => [t, one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`).n]),
+    ["projects", "users", "debt_items", "activity"].map((t) => [
+      t,
+      one<{ n: number }>(`SELECT count(*) AS n FROM ${t}`).n,
+    ]),
   );
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
@@ -334,7 +371,10 @@ type RouteResult = {
 };
 
 function okCount(result: AutocannonResult, okStatus: (status: number) => boolean): number {
-  return Object.entries(result.statusCodeStats ?? {}).reduce((n, [status, { count }]) => n + (okStatus(Number(status)) ? count : 0), 0);
+  return Object.entries(result.statusCodeStats ?? {}).reduce(
+    (n, [status, { count }]) => n + (okStatus(Number(status)) ? count : 0),
+    0,
+  );
 }
 
 function errorsOf(result: AutocannonResult, okStatus: (status: number) => boolean): number {
@@ -411,10 +451,21 @@ async function measureCsv(server: Server, cookie: string) {
   }
   const totalMs = performance.now() - since;
   clearInterval(fast);
-  return { status: response.status, totalMs, firstByteMs, bytes, rows: Math.max(0, lines - 1), rssBeforeBytes, peakRssBytes: server.peakSince(since) };
+  return {
+    status: response.status,
+    totalMs,
+    firstByteMs,
+    bytes,
+    rows: Math.max(0, lines - 1),
+    rssBeforeBytes,
+    peakRssBytes: server.peakSince(since),
+  };
 }
 
-async function measureWrites(server: Server, writers: Writer[]): Promise<RouteResult & { busy: number; signOffs: number; debtUpdates: number }> {
+async function measureWrites(
+  server: Server,
+  writers: Writer[],
+): Promise<RouteResult & { busy: number; signOffs: number; debtUpdates: number }> {
   for (const w of writers) w.cookie = await signIn(server.origin, w.email);
   await settle(server);
   const busyBefore = (server.stderr.match(/SQLITE_BUSY/g) ?? []).length;
@@ -439,7 +490,13 @@ async function measureWrites(server: Server, writers: Writer[]): Promise<RouteRe
     if (!item) {
       context.job = { kind: "sign" };
       const decision = k % 5 === 0 ? "changes_requested" : "approve";
-      const body = form({ intent: "sign", reviewId: String(writer.reviewId), decision, comment: decision === "approve" ? "" : "Please add the monitoring plan.", discipline: writer.discipline });
+      const body = form({
+        intent: "sign",
+        reviewId: String(writer.reviewId),
+        decision,
+        comment: decision === "approve" ? "" : "Please add the monitoring plan.",
+        discipline: writer.discipline,
+      });
       return { ...request, method: "POST", path: `/projects/${writer.slug}/gate`, headers, body };
     }
     inFlight.add(item.id);
@@ -494,7 +551,9 @@ async function measureWrites(server: Server, writers: Writer[]): Promise<RouteRe
 async function dashboardJs(origin: string, cookie: string) {
   const html = await (await fetch(`${origin}/`, { headers: { Cookie: cookie } })).text();
   const urls = new Set<string>();
-  for (const match of html.matchAll(/(?:href|src)="(\/[^"]+\.js)"|import\s*(?:[^"']*from\s*)?["'](\/[^"']+\.js)["']/g)) {
+  for (const match of html.matchAll(
+    /(?:href|src)="(\/[^"]+\.js)"|import\s*(?:[^"']*from\s*)?["'](\/[^"']+\.js)["']/g,
+  )) {
     urls.add(match[1] ?? match[2]);
   }
   let gzip = 0;
@@ -522,7 +581,9 @@ async function runSize(projects: number, label: string, full: boolean) {
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   const server = new Server();
   running = server;
-  log(`\n[${label}] ${projects} projects, ${data.counts.debt_items} debt items, ${data.counts.activity} activity rows (${mb(data.sizeBytes)})`);
+  log(
+    `\n[${label}] ${projects} projects, ${data.counts.debt_items} debt items, ${data.counts.activity} activity rows (${mb(data.sizeBytes)})`,
+  );
   try {
     const coldStartMs = await server.start(data.work, profileDir);
     const startedAt = performance.now();
@@ -540,26 +601,44 @@ async function runSize(projects: number, label: string, full: boolean) {
     ];
     // The export first, on a fresh server: its RSS is then the export's, not what earlier routes left.
     const csv = !ONLY || ONLY.has("csv") ? await measureCsv(server, cookie) : null;
-    if (csv) log(`  debt.csv   ${csv.rows} rows, ${mb(csv.bytes)} in ${ms(csv.totalMs)} (first byte ${ms(csv.firstByteMs)}), server RSS ${mb(csv.rssBeforeBytes)} before, peak ${mb(csv.peakRssBytes)}`);
+    if (csv)
+      log(
+        `  debt.csv   ${csv.rows} rows, ${mb(csv.bytes)} in ${ms(csv.totalMs)} (first byte ${ms(csv.firstByteMs)}), server RSS ${mb(csv.rssBeforeBytes)} before, peak ${mb(csv.peakRssBytes)}`,
+      );
     const results: RouteResult[] = [];
     for (const [route, urlPath, h] of routes) {
       if (ONLY && route !== "floor" && !ONLY.has(route)) continue;
       // A short floor right before each route: the ratio compares like with like on a shared machine.
-      const floor = route === "floor" ? null : await measureGet(server, "floor", "/bench/floor", headers, Math.max(3, Math.round(DURATION / 3)));
+      const floor =
+        route === "floor"
+          ? null
+          : await measureGet(server, "floor", "/bench/floor", headers, Math.max(3, Math.round(DURATION / 3)));
       const result = await measureGet(server, route, urlPath, h);
       if (floor) result.floorReqPerSec = floor.reqPerSec;
       results.push(result);
       const shown = result.ok ? `p50 ${ms(result.p50)}  p99 ${ms(result.p99)}` : "no response in time";
-      const ratio = floor ? `  ${(result.reqPerSec / floor.reqPerSec).toFixed(2)} of the floor's ${floor.reqPerSec.toFixed(0)} req/s` : "";
-      log(`  ${route.padEnd(10)} ${result.reqPerSec.toFixed(0).padStart(6)} req/s  ${shown}  errors ${result.errors}${ratio}  (load ${result.loadavg!.toFixed(1)})`);
+      const ratio = floor
+        ? `  ${(result.reqPerSec / floor.reqPerSec).toFixed(2)} of the floor's ${floor.reqPerSec.toFixed(0)} req/s`
+        : "";
+      log(
+        `  ${route.padEnd(10)} ${result.reqPerSec.toFixed(0).padStart(6)} req/s  ${shown}  errors ${result.errors}${ratio}  (load ${result.loadavg!.toFixed(1)})`,
+      );
     }
     const writes = full && (!ONLY || ONLY.has("writes")) ? await measureWrites(server, data.writers) : null;
-    if (writes) log(`  writes     ${writes.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(writes.p50)}  p99 ${ms(writes.p99)}  errors ${writes.errors}  SQLITE_BUSY ${writes.busy}`);
+    if (writes)
+      log(
+        `  writes     ${writes.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(writes.p50)}  p99 ${ms(writes.p99)}  errors ${writes.errors}  SQLITE_BUSY ${writes.busy}`,
+      );
     const js = await dashboardJs(server.origin, cookie);
     return {
       label,
       projects,
-      database: { file: path.relative(root, file), bytes: data.sizeBytes, counts: data.counts, generatedSeconds: generated?.seconds ?? null },
+      database: {
+        file: path.relative(root, file),
+        bytes: data.sizeBytes,
+        counts: data.counts,
+        generatedSeconds: generated?.seconds ?? null,
+      },
       targets: { project: slug, reviewId: data.project.reviewId },
       coldStartMs,
       peakRssBytes: server.peakSince(startedAt),
@@ -567,7 +646,10 @@ async function runSize(projects: number, label: string, full: boolean) {
       csv,
       writes,
       dashboardJs: js,
-      serverErrors: server.stderr.split("\n").filter((l) => /Error|SQLITE/.test(l)).slice(0, 20),
+      serverErrors: server.stderr
+        .split("\n")
+        .filter((l) => /Error|SQLITE/.test(l))
+        .slice(0, 20),
     };
   } finally {
     await server.stop();
@@ -589,7 +671,9 @@ function report(large: SizeRun, small: SizeRun | null) {
     const s = small?.routes.find((x) => x.route === r.route);
     return answered(s) && answered(r) ? r.p50 / s.p50 : s ? Infinity : null;
   };
-  const rows: string[][] = [["route", "req/s", "p50", "p99", "errors", "÷ floor", `p50 @${small?.projects ?? "-"}`, "growth"]];
+  const rows: string[][] = [
+    ["route", "req/s", "p50", "p99", "errors", "÷ floor", `p50 @${small?.projects ?? "-"}`, "growth"],
+  ];
   const all: RouteResult[] = [...large.routes, ...(large.writes ? [large.writes] : [])];
   for (const r of all) {
     const s = small?.routes.find((x) => x.route === r.route);
@@ -613,35 +697,81 @@ function report(large: SizeRun, small: SizeRun | null) {
   }
   log("(÷ floor: against the floor measured just before the route; growth: p50 here ÷ p50 at 10x fewer projects)");
   log("");
-  if (large.csv) log(`debt.csv: ${large.csv.rows} rows, ${mb(large.csv.bytes)} in ${ms(large.csv.totalMs)} (first byte after ${ms(large.csv.firstByteMs)}); server RSS ${mb(large.csv.rssBeforeBytes)} before, peak ${mb(large.csv.peakRssBytes)} during it`);
-  if (large.writes) log(`writes: ${large.writes.signOffs} sign-offs and ${large.writes.debtUpdates} debt updates, ${large.writes.errors} errors, ${large.writes.busy} SQLITE_BUSY`);
-  log(`server peak RSS: ${mb(large.peakRssBytes)}${small ? ` (${mb(small.peakRssBytes)} at ${small.projects} projects)` : ""}`);
-  log(`dashboard JavaScript: ${(large.dashboardJs.gzipBytes / 1024).toFixed(1)} KB gzipped (${large.dashboardJs.files.length} files, ${(large.dashboardJs.rawBytes / 1024).toFixed(0)} KB raw)`);
-  log(`cold start to a healthy /healthz: ${ms(large.coldStartMs)}${small ? ` (${ms(small.coldStartMs)} at ${small.projects} projects)` : ""}`);
-  log(`machine: ${os.cpus().length} CPUs; 1-minute load average during the routes ${large.routes.map((r) => r.loadavg?.toFixed(1)).join(", ")}`);
+  if (large.csv)
+    log(
+      `debt.csv: ${large.csv.rows} rows, ${mb(large.csv.bytes)} in ${ms(large.csv.totalMs)} (first byte after ${ms(large.csv.firstByteMs)}); server RSS ${mb(large.csv.rssBeforeBytes)} before, peak ${mb(large.csv.peakRssBytes)} during it`,
+    );
+  if (large.writes)
+    log(
+      `writes: ${large.writes.signOffs} sign-offs and ${large.writes.debtUpdates} debt updates, ${large.writes.errors} errors, ${large.writes.busy} SQLITE_BUSY`,
+    );
+  log(
+    `server peak RSS: ${mb(large.peakRssBytes)}${small ? ` (${mb(small.peakRssBytes)} at ${small.projects} projects)` : ""}`,
+  );
+  log(
+    `dashboard JavaScript: ${(large.dashboardJs.gzipBytes / 1024).toFixed(1)} KB gzipped (${large.dashboardJs.files.length} files, ${(large.dashboardJs.rawBytes / 1024).toFixed(0)} KB raw)`,
+  );
+  log(
+    `cold start to a healthy /healthz: ${ms(large.coldStartMs)}${small ? ` (${ms(small.coldStartMs)} at ${small.projects} projects)` : ""}`,
+  );
+  log(
+    `machine: ${os.cpus().length} CPUs; 1-minute load average during the routes ${large.routes.map((r) => r.loadavg?.toFixed(1)).join(", ")}`,
+  );
 
   const budgets: { budget: string; ok: boolean; value: string }[] = [];
   for (const r of large.routes.filter((x) => x.route !== "floor")) {
     const minRatio = r.route === "overview" || r.route === "api" ? 0.7 : 0.5;
     if (pages.includes(r.route) || r.route === "api") {
-      budgets.push({ budget: `${r.route}: ≥ ${minRatio} of floor req/s`, ok: answered(r) && ratioOf(r) >= minRatio, value: ratioOf(r).toFixed(2) });
-      budgets.push({ budget: `${r.route}: p99 < 100 ms`, ok: answered(r) && r.p99 < 100, value: answered(r) ? ms(r.p99) : "timeout" });
+      budgets.push({
+        budget: `${r.route}: ≥ ${minRatio} of floor req/s`,
+        ok: answered(r) && ratioOf(r) >= minRatio,
+        value: ratioOf(r).toFixed(2),
+      });
+      budgets.push({
+        budget: `${r.route}: p99 < 100 ms`,
+        ok: answered(r) && r.p99 < 100,
+        value: answered(r) ? ms(r.p99) : "timeout",
+      });
     }
     if (r.errors) budgets.push({ budget: `${r.route}: no errors`, ok: false, value: String(r.errors) });
     const growth = growthOf(r);
     if (growth !== null && pages.includes(r.route)) {
-      budgets.push({ budget: `${r.route}: p50 growth at 10x data ≤ 1.5x`, ok: growth <= 1.5, value: Number.isFinite(growth) ? `${growth.toFixed(2)}x` : "timeout" });
+      budgets.push({
+        budget: `${r.route}: p50 growth at 10x data ≤ 1.5x`,
+        ok: growth <= 1.5,
+        value: Number.isFinite(growth) ? `${growth.toFixed(2)}x` : "timeout",
+      });
     }
   }
   if (large.csv) {
-    budgets.push({ budget: "debt.csv: complete in < 3 s", ok: large.csv.totalMs < 3000 && large.csv.status === 200, value: ms(large.csv.totalMs) });
-    budgets.push({ budget: "debt.csv: server RSS < 300 MB", ok: large.csv.peakRssBytes < 300 * 1024 * 1024, value: mb(large.csv.peakRssBytes) });
+    budgets.push({
+      budget: "debt.csv: complete in < 3 s",
+      ok: large.csv.totalMs < 3000 && large.csv.status === 200,
+      value: ms(large.csv.totalMs),
+    });
+    budgets.push({
+      budget: "debt.csv: server RSS < 300 MB",
+      ok: large.csv.peakRssBytes < 300 * 1024 * 1024,
+      value: mb(large.csv.peakRssBytes),
+    });
   }
   if (large.writes) {
-    budgets.push({ budget: "writes: p99 < 50 ms", ok: answered(large.writes) && large.writes.p99 < 50, value: ms(large.writes.p99) });
-    budgets.push({ budget: "writes: zero errors and zero SQLITE_BUSY", ok: large.writes.errors === 0 && large.writes.busy === 0, value: `${large.writes.errors} / ${large.writes.busy}` });
+    budgets.push({
+      budget: "writes: p99 < 50 ms",
+      ok: answered(large.writes) && large.writes.p99 < 50,
+      value: ms(large.writes.p99),
+    });
+    budgets.push({
+      budget: "writes: zero errors and zero SQLITE_BUSY",
+      ok: large.writes.errors === 0 && large.writes.busy === 0,
+      value: `${large.writes.errors} / ${large.writes.busy}`,
+    });
   }
-  budgets.push({ budget: "dashboard JS < 120 KB gzipped", ok: large.dashboardJs.gzipBytes < 120 * 1024, value: `${(large.dashboardJs.gzipBytes / 1024).toFixed(1)} KB` });
+  budgets.push({
+    budget: "dashboard JS < 120 KB gzipped",
+    ok: large.dashboardJs.gzipBytes < 120 * 1024,
+    value: `${(large.dashboardJs.gzipBytes / 1024).toFixed(1)} KB`,
+  });
   budgets.push({ budget: "cold start < 2 s", ok: large.coldStartMs < 2000, value: ms(large.coldStartMs) });
   log("\nBudgets:");
   for (const b of budgets) log(`  ${b.ok ? "met   " : "MISSED"}  ${b.budget.padEnd(44)} ${b.value}`);
@@ -650,10 +780,14 @@ function report(large: SizeRun, small: SizeRun | null) {
 
 async function main() {
   const started = performance.now();
-  log(`Triad benchmark: ${PROJECTS} projects (and ${Math.max(1, Math.round(PROJECTS / 10))}), seed ${SEED}, ${DURATION} s per route, ${CONNECTIONS} connections; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
+  log(
+    `Triad benchmark: ${PROJECTS} projects (and ${Math.max(1, Math.round(PROJECTS / 10))}), seed ${SEED}, ${DURATION} s per route, ${CONNECTIONS} connections; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`,
+  );
   ensureBuild();
   const large = await runSize(PROJECTS, `p${PROJECTS}`, true);
-  const small = opts["skip-small"] ? null : await runSize(Math.max(1, Math.round(PROJECTS / 10)), `p${Math.round(PROJECTS / 10)}`, false);
+  const small = opts["skip-small"]
+    ? null
+    : await runSize(Math.max(1, Math.round(PROJECTS / 10)), `p${Math.round(PROJECTS / 10)}`, false);
   const budgets = report(large, small);
   fs.mkdirSync(RESULTS, { recursive: true });
   const out = path.join(RESULTS, "latest.json");
@@ -662,7 +796,13 @@ async function main() {
     `${JSON.stringify(
       {
         at: new Date().toISOString(),
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, loadavg: os.loadavg() },
+        machine: {
+          cpus: os.cpus().length,
+          cpuModel: os.cpus()[0]?.model,
+          memoryBytes: os.totalmem(),
+          node: process.version,
+          loadavg: os.loadavg(),
+        },
         options: { projects: PROJECTS, seed: SEED, duration: DURATION, connections: CONNECTIONS },
         large,
         small,

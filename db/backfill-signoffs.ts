@@ -15,7 +15,7 @@
 import { canonicalView, disciplineView, type GateContent } from "../app/domain/concerns";
 import { gateFingerprint, viewFingerprint, type FingerprintInput } from "../app/domain/fingerprint";
 import type { Db } from "./client.server";
-import type { Discipline } from "./schema";
+import type { Discipline } from "../app/domain/vocabulary";
 
 type Row = Record<string, unknown>;
 
@@ -52,7 +52,11 @@ export function backfillSignOffViews(database: Db): number {
   return pending.length;
 }
 
-function loadContent(database: Db, reviewId: number, projectId: number): { legacy: FingerprintInput; content: GateContent } {
+function loadContent(
+  database: Db,
+  reviewId: number,
+  projectId: number,
+): { legacy: FingerprintInput; content: GateContent } {
   const sqlite = database.$client;
   const reqs = sqlite
     .prepare(
@@ -85,7 +89,8 @@ function loadContent(database: Db, reviewId: number, projectId: number): { legac
   const stepsOf = (itemId: unknown) => steps.filter((s) => s.debt_item_id === itemId);
   const str = (v: unknown) => (v == null ? null : String(v));
   // Before 0003 a requirement had one verdict; the migration copied it to the assessor's discipline.
-  const legacyFeasibility = (r: Row) => (r.ds_feasibility !== "unassessed" ? r.ds_feasibility : r.it_feasibility) as string;
+  const legacyFeasibility = (r: Row) =>
+    (r.ds_feasibility !== "unassessed" ? r.ds_feasibility : r.it_feasibility) as string;
   const legacy: FingerprintInput = {
     requirements: reqs.map((r) => ({
       id: r.id as number,
@@ -100,7 +105,11 @@ function loadContent(database: Db, reviewId: number, projectId: number): { legac
     })),
     attestations: criteria
       .filter((c) => c.kind === "attestation")
-      .map((c) => ({ key: String(c.key), attestedById: (c.attested_by_id as number | null) ?? null, note: str(c.attestation_note) })),
+      .map((c) => ({
+        key: String(c.key),
+        attestedById: (c.attested_by_id as number | null) ?? null,
+        note: str(c.attestation_note),
+      })),
     debtItems: items.map((d) => ({
       id: d.id as number,
       register: String(d.register),

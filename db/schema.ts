@@ -3,19 +3,11 @@
  *
  * Conventions: instants are integer milliseconds UTC (`*_at`), calendar dates are
  * `YYYY-MM-DD` text (`*_date`), every editable row has a `version` for optimistic locking.
- * Enumerations are text columns checked by the zod schemas in app/utils/validation.ts and
- * by CHECK constraints here, so bad data cannot enter even from the operator CLI.
+ * Enumerations are text columns listed in app/domain/vocabulary.ts, checked by the zod
+ * schemas of the forms and the API and by CHECK constraints here, so bad data cannot enter even from the operator CLI.
  */
 import { relations, sql } from "drizzle-orm";
-import {
-  check,
-  index,
-  integer,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { check, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import {
   DISCIPLINES,
@@ -38,9 +30,7 @@ import {
   NOTIFICATION_MODES,
   MAIL_STATUSES,
   WEBHOOK_FORMATS,
-} from "./enums";
-
-export * from "./enums";
+} from "../app/domain/vocabulary";
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
@@ -112,10 +102,7 @@ export const apiTokens = sqliteTable(
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [
-    uniqueIndex("api_tokens_hash_unique").on(t.tokenHash),
-    index("api_tokens_user_idx").on(t.userId),
-  ],
+  (t) => [uniqueIndex("api_tokens_hash_unique").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
 );
 
 export const projects = sqliteTable(
@@ -287,7 +274,9 @@ export const gateReviews = sqliteTable(
     index("gate_reviews_project_idx").on(t.projectId, t.status),
     index("gate_reviews_status_idx").on(t.status),
     // At most one open review per project.
-    uniqueIndex("gate_reviews_one_open").on(t.projectId).where(sql`status = 'open'`),
+    uniqueIndex("gate_reviews_one_open")
+      .on(t.projectId)
+      .where(sql`status = 'open'`),
     check("gate_reviews_status_check", inList("status", REVIEW_STATUSES)),
   ],
 );
@@ -650,10 +639,7 @@ export const mailOutbox = sqliteTable(
     createdAt: integer("created_at").notNull(),
     sentAt: integer("sent_at"),
   },
-  (t) => [
-    index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt),
-    index("mail_outbox_user_idx").on(t.userId, t.id),
-  ],
+  (t) => [index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt), index("mail_outbox_user_idx").on(t.userId, t.id)],
 );
 
 /** Secrets Triad makes for itself once (e.g. the key of unsubscribe links), kept across restarts. */
@@ -706,14 +692,6 @@ export type SignOff = typeof signOffs.$inferSelect;
 export type ReviewComment = typeof reviewComments.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
-export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
-export type NotificationMode = (typeof NOTIFICATION_MODES)[number];
 export type DebtItem = typeof debtItems.$inferSelect;
 export type RepaymentStep = typeof repaymentSteps.$inferSelect;
 export type Activity = typeof activity.$inferSelect;
-export type Discipline = (typeof DISCIPLINES)[number];
-export type Role = (typeof ROLES)[number];
-export type Stage = (typeof STAGES)[number];
-export type ProjectState = (typeof PROJECT_STATES)[number];
-export type Register = (typeof REGISTERS)[number];
-export type Decision = (typeof DECISIONS)[number];

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 
-const DEMO_PASSWORD = "triad-demo-password"; // the same as DEMO_PASSWORD in db/demo.ts
+const DEMO_PASSWORD = "triad-demo-password"; // the same as DEMO_PASSWORD in app/demo/demo.ts
 
 process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."));
 const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL || "./data/demo.db" };
@@ -17,9 +17,7 @@ function readDatabase() {
   if (!existsSync(file)) return { people: 0, accounts: [] };
   const db = new Database(file, { fileMustExist: true });
   try {
-    const table = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'")
-      .get();
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'").get();
     if (!table) return { people: 0, accounts: [] };
     const people = db.prepare("SELECT count(*) AS n FROM users").get().n;
     const accounts = db
@@ -51,9 +49,7 @@ if (before.people === 0) {
     console.log(`Sign in with any of these (password: ${DEMO_PASSWORD}):`);
     for (const a of accounts) {
       const role = a.role === "admin" ? "Admin" : "Member";
-      console.log(
-        `  ${a.email.padEnd(22)} ${label[a.discipline].padEnd(14)} ${role.padEnd(7)} ${a.name}`,
-      );
+      console.log(`  ${a.email.padEnd(22)} ${label[a.discipline].padEnd(14)} ${role.padEnd(7)} ${a.name}`);
     }
   }
 }

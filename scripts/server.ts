@@ -15,7 +15,7 @@ import express from "express";
 import { checkpointAndCloseDb, closeDb, databasePath, getDb } from "../db/client.server";
 import { isAllowedOrigin, readBodyLimit, trustProxySetting } from "../app/utils/http.server";
 import { purgeExpiredSessions } from "../app/utils/session.server";
-import { startWebhookWorker } from "../app/utils/webhook-worker.server";
+import { startWebhookWorker } from "../app/jobs/webhook-worker.server";
 import { notifyIntervalMs, startNotificationPass } from "../app/jobs/notify-pass.server";
 import { readMailSettings, startMailWorker } from "../app/jobs/mail-worker.server";
 import { readBackupSettings, startBackupScheduler } from "../app/jobs/backups.server";
@@ -158,7 +158,8 @@ async function main() {
   // Verified online backups into TRIAD_BACKUP_DIR on an unref'd timer (docs/operations.md,
   // "Backups and restore"); off without the directory.
   const backups = startBackupScheduler(() => getDb().$client, backupSettings);
-  if (backups) console.log(`Backups: every ${backups.every} into ${backups.dir}, keeping ${backups.keep} (see /admin/backups)`);
+  if (backups)
+    console.log(`Backups: every ${backups.every} into ${backups.dir}, keeping ${backups.keep} (see /admin/backups)`);
   const app = express();
   app.disable("x-powered-by");
   // A hop count or a list of proxy addresses, never `true`: see trustProxySetting.
@@ -275,13 +276,13 @@ async function main() {
     app.use(viteServer.middlewares);
     build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
     // Route patterns for /metrics once Vite has compiled the app (until then: "other").
-    void build().then((b) => setRoutePatterns(b.routes), () => {});
+    void build().then(
+      (b) => setRoutePatterns(b.routes),
+      () => {},
+    );
   } else {
     const buildDir = path.resolve(process.cwd(), "build");
-    app.use(
-      "/assets",
-      express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }),
-    );
+    app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
     build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
     setRoutePatterns(build.routes);
@@ -303,9 +304,7 @@ async function main() {
   const server = app.listen(port, host, () => {
     const ms = Math.round(performance.now() - startedAt);
     readiness = "ready";
-    console.log(
-      `Triad listening on http://${host}:${port} (database ${databasePath()}, ready in ${ms} ms)`,
-    );
+    console.log(`Triad listening on http://${host}:${port} (database ${databasePath()}, ready in ${ms} ms)`);
   });
 
   const housekeeping = setInterval(() => purgeExpiredSessions(), 60 * 60 * 1000);
@@ -336,7 +335,9 @@ async function main() {
     readiness = "shutting_down";
     firstSignalAt = Date.now();
     clearInterval(housekeeping);
-    log(`${signal} received: /readyz answers 503, no new connections; waiting up to ${shutdownSeconds} s for requests in flight`);
+    log(
+      `${signal} received: /readyz answers 503, no new connections; waiting up to ${shutdownSeconds} s for requests in flight`,
+    );
     const requestsDone = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections that go idle from now on are closed too (close() did those idle now).
     server.closeIdleConnections();

@@ -21,9 +21,9 @@ import {
   openDatabase,
   type Db,
 } from "../db/client.server";
-import { seedDemo, demoAccounts, DEMO_PASSWORD, type DemoProject } from "../db/demo";
-import { generateOrganisation } from "../db/generate";
-import { PROJECT_STATES, STAGES } from "../db/schema";
+import { seedDemo, demoAccounts, DEMO_PASSWORD, type DemoProject } from "../app/demo/demo";
+import { generateOrganisation } from "../bench/generate";
+import { PROJECT_STATES, STAGES } from "../app/domain/vocabulary";
 import { dateInputError } from "~/domain/dates";
 import { DomainError, ValidationError } from "~/domain/errors";
 import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
@@ -37,13 +37,19 @@ import { newTokenSchema, newUserSchema } from "~/utils/validation";
 /** Wrong command line: the message and the command's usage go to stderr, exit code 2. */
 class UsageError extends Error {
   /** False for a bad option value whose message already says what to write: one line, no usage. */
-  constructor(message: string, public readonly showUsage = true) {
+  constructor(
+    message: string,
+    public readonly showUsage = true,
+  ) {
     super(message);
   }
 }
 /** The command ran and refused or failed: the message (and details) go to stderr, exit code 1. */
 class CommandError extends Error {
-  constructor(message: string, public readonly details: string[] = []) {
+  constructor(
+    message: string,
+    public readonly details: string[] = [],
+  ) {
     super(message);
   }
 }
@@ -104,14 +110,12 @@ type JournalEntry = { tag: string; when: number };
 
 function lastAppliedMigration(database: Db): number {
   const row = database.$client
-    .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'",
-    )
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
     .get();
   if (!row) return 0;
-  const last = database.$client
-    .prepare("SELECT max(created_at) AS at FROM __drizzle_migrations")
-    .get() as { at: number | null };
+  const last = database.$client.prepare("SELECT max(created_at) AS at FROM __drizzle_migrations").get() as {
+    at: number | null;
+  };
   return Number(last.at ?? 0);
 }
 
@@ -137,9 +141,7 @@ async function backupCommand({ args }: Input) {
   const target = path.resolve(args.file);
   if (!fs.existsSync(source)) throw new CommandError(`There is no database at ${source}.`);
   if (fs.existsSync(target)) {
-    throw new CommandError(
-      `${target} already exists. Triad never overwrites a backup: choose a new file name.`,
-    );
+    throw new CommandError(`${target} already exists. Triad never overwrites a backup: choose a new file name.`);
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
   // Opened without migrating: a backup taken before an upgrade must be the old schema.
@@ -178,25 +180,18 @@ async function demoCommand() {
   const existing = countUsers();
   if (existing > 0) {
     const people = existing === 1 ? "1 person" : `${existing} people`;
-    throw new CommandError(
-      `${file} already has ${people}; the demo fills only an empty database.`,
-      [
-        "Use a new file, for example:",
-        "  DATABASE_URL=./data/demo.db npm run triad -- demo",
-        "or simply `npm run demo`, which seeds ./data/demo.db once and starts the server.",
-      ],
-    );
+    throw new CommandError(`${file} already has ${people}; the demo fills only an empty database.`, [
+      "Use a new file, for example:",
+      "  DATABASE_URL=./data/demo.db npm run triad -- demo",
+      "or simply `npm run demo`, which seeds ./data/demo.db once and starts the server.",
+    ]);
   }
   const seed = await seedDemo(database, { now: Date.now() });
   const projects = Object.values(seed.projects);
   const count = <T extends string>(values: readonly T[], pick: (p: DemoProject) => T) =>
-    values
-      .map((value) => [value, projects.filter((p) => pick(p) === value).length] as const)
-      .filter(([, n]) => n > 0);
+    values.map((value) => [value, projects.filter((p) => pick(p) === value).length] as const).filter(([, n]) => n > 0);
   const byStage = count(STAGES, (p) => p.stage).map(([s, n]) => `${n} ${stageShortLabel[s]}`);
-  const byState = count(PROJECT_STATES, (p) => p.state).map(
-    ([s, n]) => `${n} ${projectStateLabel[s].toLowerCase()}`,
-  );
+  const byState = count(PROJECT_STATES, (p) => p.state).map(([s, n]) => `${n} ${projectStateLabel[s].toLowerCase()}`);
   say(`Demo organisation created in ${file}:`);
   say(`  ${Object.keys(seed.users).length} people`);
   say(`  ${projects.length} projects: ${byStage.join(", ")}; ${byState.join(", ")}`);
@@ -233,7 +228,7 @@ function importCommand({ args }: Input) {
     say();
     say("Nobody can sign in yet: an export carries no passwords, and each imported person got a random");
     say("password that matches nothing. Triad has no password-reset flow; create an admin with a new");
-    say("e-mail (npm run triad -- user:create ... --role admin) and see docs/export-format.md, \"After an import\".");
+    say('e-mail (npm run triad -- user:create ... --role admin) and see docs/export-format.md, "After an import".');
   } catch (error) {
     if (error instanceof ExportImportError) throw new CommandError(error.message);
     throw error;
@@ -248,7 +243,8 @@ function tokenCreate({ values }: Input) {
   const parsed = newTokenSchema.safeParse({ name: str(values, "name"), expiresOn: expires });
   if (!parsed.success) {
     const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[issue.path[0] === "expiresOn" ? "expires" : String(issue.path[0] ?? "form")] ??= issue.message;
+    for (const issue of parsed.error.issues)
+      fields[issue.path[0] === "expiresOn" ? "expires" : String(issue.path[0] ?? "form")] ??= issue.message;
     throw new ValidationError("The token was not created.", fields);
   }
   const email = str(values, "email");
@@ -265,7 +261,9 @@ function tokenCreate({ values }: Input) {
   }
   const { token, row } = created;
   const until = parsed.data.expiresOn ? `valid through ${parsed.data.expiresOn}` : "no expiry";
-  process.stderr.write(`Created the API token “${row.name}” for ${user.name} <${user.email}> (${until}). It is shown once:\n`);
+  process.stderr.write(
+    `Created the API token “${row.name}” for ${user.name} <${user.email}> (${until}). It is shown once:\n`,
+  );
   say(token);
 }
 
@@ -308,7 +306,10 @@ function notifyRun({ values }: Input) {
     // The pattern first; then the date must be a real calendar day (2027-02-30 is not rolled into March).
     const parsed = ISO_INSTANT.test(asOf) && dateInputError(asOf.slice(0, 10)) === null ? Date.parse(asOf) : Number.NaN;
     if (Number.isNaN(parsed)) {
-      throw new UsageError(`--as-of "${asOf.slice(0, 40)}" is not an instant: write it as ISO 8601 with a zone, for example 2027-01-10T09:00:00Z. Nothing was sent.`, false);
+      throw new UsageError(
+        `--as-of "${asOf.slice(0, 40)}" is not an instant: write it as ISO 8601 with a zone, for example 2027-01-10T09:00:00Z. Nothing was sent.`,
+        false,
+      );
     }
     now = parsed;
   }
@@ -316,7 +317,9 @@ function notifyRun({ values }: Input) {
   say(`Notification pass as of ${new Date(now).toISOString()} on ${databasePath()}:`);
   for (const line of report.lines) say(`  ${line}`);
   if (report.lines.length === 0) say("  Nothing was due.");
-  say(`Reminders: ${report.reminders}, escalations: ${report.escalations}, debt notices: ${report.debtNotices}, digests: ${report.digests}.`);
+  say(
+    `Reminders: ${report.reminders}, escalations: ${report.escalations}, debt notices: ${report.debtNotices}, digests: ${report.digests}.`,
+  );
 }
 
 const commands: Record<string, Command> = {
@@ -346,9 +349,7 @@ const commands: Record<string, Command> = {
   backup: {
     summary: "Write a consistent copy of the live database to a new file.",
     usage: "<file>",
-    details: [
-      "Safe while the server runs (SQLite's online backup). Refuses to overwrite an existing file.",
-    ],
+    details: ["Safe while the server runs (SQLite's online backup). Refuses to overwrite an existing file."],
     args: ["file"],
     run: backupCommand,
   },
@@ -494,9 +495,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(
-      `triad: unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}.\n`,
-    );
+    process.stderr.write(`triad: unknown command "${name}". Commands: ${Object.keys(commands).join(", ")}.\n`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

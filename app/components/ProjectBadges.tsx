@@ -1,4 +1,4 @@
-import type { ProjectState, Stage } from "../../db/schema";
+import type { ProjectState, Stage } from "~/domain/vocabulary";
 import { projectStateLabel, stageShortLabel } from "~/domain/labels";
 import { Badge } from "./ui/Badge";
 

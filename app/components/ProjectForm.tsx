@@ -2,7 +2,7 @@ import { Form, Link } from "@remix-run/react";
 import { Field, SelectField, TextareaField } from "./ui/Field";
 import { FormError } from "./ui/FormError";
 import { disciplineLabel } from "~/domain/labels";
-import type { Discipline } from "../../db/schema";
+import type { Discipline } from "~/domain/vocabulary";
 
 type Person = { id: number; name: string; discipline: Discipline };
 

@@ -13,7 +13,7 @@
  *
  * Pure and browser-safe (no hashing here).
  */
-import type { Discipline, Stage } from "../../db/schema";
+import type { Discipline, Stage } from "~/domain/vocabulary";
 import { disciplineLabel, feasibilityLabel, possessive, priorityLabel, stageShortLabel } from "./labels";
 
 export const ALL_DISCIPLINES: readonly Discipline[] = ["business", "data_science", "it"];
@@ -64,8 +64,7 @@ export const CONCERN_TABLE: readonly ConcernRow[] = [
   },
   {
     key: "attestation",
-    what:
-      "A criterion is attested, re-attested or cleared (its discipline; for a criterion any member may attest, the attester's discipline).",
+    what: "A criterion is attested, re-attested or cleared (its discipline; for a criterion any member may attest, the attester's discipline).",
     disciplines: "own",
   },
   {
@@ -151,9 +150,7 @@ export type GateContentRows = {
       itNote: string | null;
     }
   >;
-  criteria: Array<
-    Omit<GateContent["attestations"][number], "note"> & { kind: string; attestationNote: string | null }
-  >;
+  criteria: Array<Omit<GateContent["attestations"][number], "note"> & { kind: string; attestationNote: string | null }>;
   debtItems: Array<Omit<GateContent["debtItems"][number], "status"> & { status: string }>;
 };
 
@@ -211,7 +208,13 @@ export type DisciplineView = {
     dataScience?: ViewVerdict;
     it?: ViewVerdict;
   }>;
-  attestations: Array<{ key: string; label: string; attestedById: number; note: string | null; evidenceUrl: string | null }>;
+  attestations: Array<{
+    key: string;
+    label: string;
+    attestedById: number;
+    note: string | null;
+    evidenceUrl: string | null;
+  }>;
   debtItems: Array<{
     id: number;
     register: "technical" | "organizational";
@@ -226,8 +229,7 @@ export type DisciplineView = {
   }>;
 };
 
-const text = (value: string | null | undefined): string | null =>
-  value == null || value.trim() === "" ? null : value;
+const text = (value: string | null | undefined): string | null => (value == null || value.trim() === "" ? null : value);
 
 const byId = <T extends { id: number }>(rows: T[]): T[] => [...rows].sort((a, b) => a.id - b.id);
 const byKey = <T extends { key: string }>(rows: T[]): T[] =>
@@ -299,7 +301,12 @@ export function canonicalView(view: DisciplineView): string {
 
 const quote = (value: string | null) => (value == null ? "nothing" : `“${value}”`);
 
-function verdictWords(discipline: "data_science" | "it", before: ViewVerdict | undefined, after: ViewVerdict | undefined, title: string): string[] {
+function verdictWords(
+  discipline: "data_science" | "it",
+  before: ViewVerdict | undefined,
+  after: ViewVerdict | undefined,
+  title: string,
+): string[] {
   if (!before || !after) return [];
   const who = possessive(disciplineLabel[discipline]);
   const lines: string[] = [];
@@ -308,7 +315,9 @@ function verdictWords(discipline: "data_science" | "it", before: ViewVerdict | u
       `${who} verdict on “${title}” changed from ${feasibilityLabel[before.feasibility].toLowerCase()} to ${feasibilityLabel[after.feasibility].toLowerCase()}.`,
     );
   } else if (before.conditions !== after.conditions) {
-    lines.push(`${who} conditions for “${title}” changed from ${quote(before.conditions)} to ${quote(after.conditions)}.`);
+    lines.push(
+      `${who} conditions for “${title}” changed from ${quote(before.conditions)} to ${quote(after.conditions)}.`,
+    );
   }
   return lines;
 }
@@ -323,7 +332,8 @@ function planChanges(
   if (before.severity !== after.severity) parts.push(`severity ${before.severity} → ${after.severity}`);
   if (before.ownerId !== after.ownerId) parts.push("owner changed");
   if (before.strategy !== after.strategy) parts.push("strategy changed");
-  if (before.targetDate !== after.targetDate) parts.push(`target date ${before.targetDate ?? "none"} → ${after.targetDate ?? "none"}`);
+  if (before.targetDate !== after.targetDate)
+    parts.push(`target date ${before.targetDate ?? "none"} → ${after.targetDate ?? "none"}`);
   if (before.repayBeforeStage !== after.repayBeforeStage) {
     const stage = (s: Stage | null) => (s ? stageShortLabel[s] : "none");
     parts.push(`repay before ${stage(before.repayBeforeStage)} → ${stage(after.repayBeforeStage)}`);
@@ -351,13 +361,20 @@ export function describeChanges(before: DisciplineView, after: DisciplineView): 
     }
     beforeReqs.delete(r.id);
     if (old.status !== r.status) {
-      lines.push(r.status === "withdrawn" ? `Requirement “${r.title}” was withdrawn.` : `Requirement “${r.title}” was reinstated.`);
+      lines.push(
+        r.status === "withdrawn"
+          ? `Requirement “${r.title}” was withdrawn.`
+          : `Requirement “${r.title}” was reinstated.`,
+      );
       continue;
     }
     if (old.title !== r.title) lines.push(`Requirement “${old.title}” was renamed “${r.title}”.`);
-    if (old.target !== r.target) lines.push(`The target of “${r.title}” changed from “${old.target}” to “${r.target}”.`);
+    if (old.target !== r.target)
+      lines.push(`The target of “${r.title}” changed from “${old.target}” to “${r.target}”.`);
     if (old.priority !== r.priority) {
-      lines.push(`The priority of “${r.title}” changed from ${priorityLabel[old.priority]} to ${priorityLabel[r.priority]}.`);
+      lines.push(
+        `The priority of “${r.title}” changed from ${priorityLabel[old.priority]} to ${priorityLabel[r.priority]}.`,
+      );
     }
     lines.push(...verdictWords("data_science", old.dataScience, r.dataScience, r.title));
     lines.push(...verdictWords("it", old.it, r.it, r.title));
@@ -386,6 +403,7 @@ export function describeChanges(before: DisciplineView, after: DisciplineView): 
     const parts = planChanges(old, item);
     if (parts.length) lines.push(`Debt item “${item.title}”: ${parts.join(", ")}.`);
   }
-  for (const gone of beforeDebt.values()) lines.push(`Debt item “${gone.title}” is no longer open (repaid, accepted or written off).`);
+  for (const gone of beforeDebt.values())
+    lines.push(`Debt item “${gone.title}” is no longer open (repaid, accepted or written off).`);
   return lines;
 }

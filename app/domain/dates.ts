@@ -72,10 +72,7 @@ export function parseDate(value: string): CalendarDate {
 }
 
 export function formatDate({ year, month, day }: CalendarDate): string {
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(
-    2,
-    "0"
-  )}`;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 /** The UTC calendar date of an instant: `utcDate(Date.UTC(2025, 0, 31, 23, 59))` is "2025-01-31". */

@@ -4,7 +4,7 @@
  * and validation of repayment plans and manual status changes. Pure: `today` is always
  * a parameter (a `YYYY-MM-DD` date), never read from the clock.
  */
-import type { DEBT_STATUSES, REGISTERS, Stage } from "../../db/schema";
+import { DEBT_STATUSES, type REGISTERS, type Severity, type Stage } from "~/domain/vocabulary";
 import { dateInputError, monthsBetween, utcDate } from "./dates";
 import type { FieldErrors } from "./errors";
 import { stageLabel } from "./labels";
@@ -70,7 +70,11 @@ export function isSettledDebt(status: string): boolean {
 }
 
 /** The calendar day an item stopped costing interest: repaid or written off; null while it costs. */
-export function interestEnd(item: { status: string; repaidAt: number | null; writtenOffAt?: number | null }): string | null {
+export function interestEnd(item: {
+  status: string;
+  repaidAt: number | null;
+  writtenOffAt?: number | null;
+}): string | null {
   if (item.status === "repaid" && item.repaidAt != null) return utcDate(item.repaidAt);
   if (item.status === "written_off" && item.writtenOffAt != null) return utcDate(item.writtenOffAt);
   return null;
@@ -82,8 +86,14 @@ export function interestEnd(item: { status: string; repaidAt: number | null; wri
  * written off. Accepted items keep accruing: they are kept on purpose but still cost.
  */
 export function accruedInterest(
-  item: { interestDays: number; openedAt: number; repaidAt: number | null; writtenOffAt?: number | null; status: string },
-  today: string
+  item: {
+    interestDays: number;
+    openedAt: number;
+    repaidAt: number | null;
+    writtenOffAt?: number | null;
+    status: string;
+  },
+  today: string,
 ): number {
   const end = interestEnd(item) ?? today;
   return item.interestDays * monthsBetween(utcDate(item.openedAt), end);
@@ -99,7 +109,7 @@ export function isOverdue(
     targetDate: string | null;
     steps: Array<{ dueDate: string | null; done: boolean }>;
   },
-  today: string
+  today: string,
 ): boolean {
   if (!isOpenDebt(item.status)) return false;
   if (item.targetDate && item.targetDate < today) return true;
@@ -112,7 +122,7 @@ export function isOverdue(
  */
 export function isDueBeforeNextStage(
   item: { status: string; repayBeforeStage: Stage | null },
-  projectStage: Stage
+  projectStage: Stage,
 ): boolean {
   if (!isOpenDebt(item.status) || item.repayBeforeStage == null) return false;
   return stageIndex(item.repayBeforeStage) <= stageIndex(projectStage) + 1;
@@ -121,7 +131,7 @@ export function isDueBeforeNextStage(
 /** Open debt whose "repay before" stage the project has already reached. */
 export function isPastRepayStage(
   item: { status: string; repayBeforeStage: Stage | null },
-  projectStage: Stage
+  projectStage: Stage,
 ): boolean {
   if (!isOpenDebt(item.status) || item.repayBeforeStage == null) return false;
   return stageIndex(item.repayBeforeStage) <= stageIndex(projectStage);
@@ -133,10 +143,7 @@ export function isPastRepayStage(
  * last one is ticked the page proposes "repaid" (`proposeRepaid`), and marking it repaid
  * still takes a note saying how. Settled items are not moved by steps.
  */
-export function statusAfterStepChange(
-  current: DebtStatus,
-  steps: Array<{ done: boolean }>
-): DebtStatus {
+export function statusAfterStepChange(current: DebtStatus, steps: Array<{ done: boolean }>): DebtStatus {
   if (isSettledDebt(current)) return current;
   return steps.some((s) => s.done) ? "repaying" : "open";
 }
@@ -158,7 +165,6 @@ export function reasonError(reason: string | null | undefined, missing: string):
 export const writeOffReasonError = (reason: string | null | undefined) =>
   reasonError(reason, "Say in a sentence why the open debt is written off.");
 
-
 const blank = (value: string | null | undefined) => value == null || value.trim() === "";
 
 /**
@@ -174,7 +180,7 @@ export function validatePlan(
     repayBeforeStage?: Stage | null;
     steps: Array<{ title: string; dueDate: string | null }>;
   },
-  projectStage: Stage
+  projectStage: Stage,
 ): FieldErrors {
   const errors: FieldErrors = {};
   const target = blank(plan.targetDate) ? null : plan.targetDate!;
@@ -203,9 +209,8 @@ export function validatePlan(
     if (dueProblem) {
       errors[`steps.${index}.dueDate`] = `Step ${n}: ${dueProblem}`;
     } else if (targetValid && due > target) {
-      errors[
-        `steps.${index}.dueDate`
-      ] = `Step ${n} is due on ${due}, after the plan's target date ${target}. Move the step or the target.`;
+      errors[`steps.${index}.dueDate`] =
+        `Step ${n} is due on ${due}, after the plan's target date ${target}. Move the step or the target.`;
     }
   });
   return errors;
@@ -222,7 +227,7 @@ export function validateStatusChange(
     justification?: string | null;
     reviewDate?: string | null;
   },
-  today: string
+  today: string,
 ): FieldErrors {
   const errors: FieldErrors = {};
   if (input.to === "repaid" && blank(input.note)) {
@@ -276,10 +281,7 @@ const emptySummary = (): DebtSummary => ({
 });
 
 /** Totals per register and overall. Unrounded: round only for display. */
-export function summarize(
-  items: DebtSummaryItem[],
-  today: string
-): Record<Register | "total", DebtSummary> {
+export function summarize(items: DebtSummaryItem[], today: string): Record<Register | "total", DebtSummary> {
   const result: Record<Register | "total", DebtSummary> = {
     technical: emptySummary(),
     organizational: emptySummary(),
@@ -305,3 +307,46 @@ export function summarize(
   }
   return result;
 }
+
+// ---------- the organisation-wide register's filters (/debt, /debt.csv, GET /api/v1/debt) ----------
+
+/** The most steps a plan can be logged with in one go (createDebtItem's `plan`). */
+export const MAX_PLAN_STEPS = 20;
+
+export const DEBT_SORTS = [
+  "project",
+  "title",
+  "register",
+  "category",
+  "severity",
+  "status",
+  "owner",
+  "principal",
+  "interest",
+  "accrued",
+  "target",
+  "overdue",
+  "opened",
+] as const;
+export type DebtSort = (typeof DEBT_SORTS)[number];
+
+/** Status filter: one status, or "unpaid" for open and repaying together. */
+export const DEBT_STATUS_FILTERS = ["unpaid", ...DEBT_STATUSES] as const;
+export type DebtStatusFilter = (typeof DEBT_STATUS_FILTERS)[number];
+
+/** The filters of the org-wide register, as parsed from a query string (app/utils/debt-validation.ts). */
+export type DebtFilters = {
+  register?: Register;
+  status?: DebtStatusFilter;
+  severity?: Severity;
+  category?: string;
+  project?: number;
+  /** A user id, or "none" for items without an owner. */
+  owner?: number | "none";
+  projectName?: string;
+  ownerName?: string;
+  overdue?: "yes" | "no";
+  sort: DebtSort;
+  dir: "asc" | "desc";
+  page: number;
+};

@@ -2,7 +2,7 @@
  * Feasibility per discipline (docs/domain.md, "Feasibility"): IT operations and data science
  * each give a verdict on every requirement; the requirement's combined verdict follows.
  */
-import type { FEASIBILITIES } from "../../db/schema";
+import type { FEASIBILITIES } from "~/domain/vocabulary";
 
 export type Feasibility = (typeof FEASIBILITIES)[number];
 

@@ -21,7 +21,7 @@
  * Server-only (node:crypto): import it from `.server.ts` modules.
  */
 import { createHash } from "node:crypto";
-import { DISCIPLINES, type Discipline } from "../../db/schema";
+import { DISCIPLINES, type Discipline } from "~/domain/vocabulary";
 import { canonicalView, disciplineView, type DisciplineView, type GateContent } from "./concerns";
 
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
@@ -41,8 +41,14 @@ export function disciplineViews(content: GateContent): {
   views: Record<Discipline, DisciplineView>;
   fingerprints: Record<Discipline, string>;
 } {
-  const views = Object.fromEntries(DISCIPLINES.map((d) => [d, disciplineView(d, content)])) as Record<Discipline, DisciplineView>;
-  const fingerprints = Object.fromEntries(DISCIPLINES.map((d) => [d, viewFingerprint(views[d])])) as Record<Discipline, string>;
+  const views = Object.fromEntries(DISCIPLINES.map((d) => [d, disciplineView(d, content)])) as Record<
+    Discipline,
+    DisciplineView
+  >;
+  const fingerprints = Object.fromEntries(DISCIPLINES.map((d) => [d, viewFingerprint(views[d])])) as Record<
+    Discipline,
+    string
+  >;
   return { views, fingerprints };
 }
 
@@ -84,8 +90,7 @@ export type FingerprintInput = {
 /** Bump when the canonical form changes on purpose (every existing sign-off becomes stale). */
 export const FINGERPRINT_VERSION = 1;
 
-const text = (value: string | null | undefined): string | null =>
-  value == null || value === "" ? null : value;
+const text = (value: string | null | undefined): string | null => (value == null || value === "" ? null : value);
 
 const byId = <T extends { id: number }>(rows: T[]): T[] => [...rows].sort((a, b) => a.id - b.id);
 
@@ -112,9 +117,7 @@ export function canonicalGateContent(input: FingerprintInput): string {
     note: text(a.note),
   }));
 
-  const debtItems = byId(
-    input.debtItems.filter((d) => d.status === "open" || d.status === "repaying")
-  ).map((d) => ({
+  const debtItems = byId(input.debtItems.filter((d) => d.status === "open" || d.status === "repaying")).map((d) => ({
     id: d.id,
     register: d.register,
     title: d.title,

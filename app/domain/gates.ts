@@ -11,7 +11,7 @@
  *   date or a "repay before" stage. Steps are welcome but not required.
  * - `feasible_with_conditions` counts as feasible: the conditions are written down.
  */
-import type { Discipline, Stage } from "../../db/schema";
+import type { Discipline, Stage } from "~/domain/vocabulary";
 import { disciplineLabel, possessive, stageLabel } from "./labels";
 
 const DISCIPLINE_ORDER: readonly Discipline[] = ["business", "data_science", "it"];
@@ -124,8 +124,7 @@ export const DEFAULT_CRITERIA: Record<"pilot" | "production", CriterionDefinitio
     },
     {
       key: "data_governance",
-      label:
-        "Data governance is in place: a data owner is named and data quality checks are automated.",
+      label: "Data governance is in place: a data owner is named and data quality checks are automated.",
       kind: "attestation",
       discipline: null,
     },
@@ -201,8 +200,7 @@ function andList(words: string[]): string {
   return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
-const activeRequirements = (facts: GateFacts) =>
-  facts.requirements.filter((r) => r.status === "active");
+const activeRequirements = (facts: GateFacts) => facts.requirements.filter((r) => r.status === "active");
 
 function measurableRequirement(facts: GateFacts): CriterionResult {
   const measurable = activeRequirements(facts).filter((r) => filled(r.target));
@@ -214,11 +212,7 @@ function measurableRequirement(facts: GateFacts): CriterionResult {
   }
   return {
     met: true,
-    detail: `${count(
-      measurable.length,
-      "requirement has",
-      "requirements have"
-    )} a measurable target.`,
+    detail: `${count(measurable.length, "requirement has", "requirements have")} a measurable target.`,
   };
 }
 
@@ -235,8 +229,8 @@ function mustsAssessedNoneInfeasible(facts: GateFacts): CriterionResult {
       `${count(
         unassessed.length,
         "must-have requirement is",
-        "must-have requirements are"
-      )} not assessed: ${quoteList(unassessed.map((r) => r.title))}.`
+        "must-have requirements are",
+      )} not assessed: ${quoteList(unassessed.map((r) => r.title))}.`,
     );
   }
   if (infeasible.length > 0) {
@@ -244,10 +238,10 @@ function mustsAssessedNoneInfeasible(facts: GateFacts): CriterionResult {
       `${count(
         infeasible.length,
         "must-have requirement is",
-        "must-have requirements are"
+        "must-have requirements are",
       )} infeasible: ${quoteList(infeasible.map((r) => r.title))}. Revise, lower or withdraw ${
         infeasible.length === 1 ? "it" : "them"
-      }.`
+      }.`,
     );
   }
   if (problems.length > 0) return { met: false, detail: problems.join(" ") };
@@ -292,7 +286,7 @@ function openDebtHasPlan(facts: GateFacts): CriterionResult {
       detail: `${count(
         without.length,
         "open debt item has",
-        "open debt items have"
+        "open debt items have",
       )} no repayment plan: ${listed.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}.`,
     };
   }
@@ -307,12 +301,11 @@ function allRequirementsFeasible(facts: GateFacts): CriterionResult {
   if (active.length === 0) {
     return {
       met: false,
-      detail:
-        "There are no active requirements. Business should state what production must achieve.",
+      detail: "There are no active requirements. Business should state what production must achieve.",
     };
   }
   const notFeasible = active.filter(
-    (r) => r.feasibility !== "feasible" && r.feasibility !== "feasible_with_conditions"
+    (r) => r.feasibility !== "feasible" && r.feasibility !== "feasible_with_conditions",
   );
   if (notFeasible.length > 0) {
     const unassessed = notFeasible.filter((r) => r.feasibility === "unassessed");
@@ -323,15 +316,15 @@ function allRequirementsFeasible(facts: GateFacts): CriterionResult {
         `${count(
           unassessed.length,
           "requirement is",
-          "requirements are"
-        )} not assessed: ${quoteList(unassessed.map((r) => r.title))}.`
+          "requirements are",
+        )} not assessed: ${quoteList(unassessed.map((r) => r.title))}.`,
       );
     }
     if (infeasible.length > 0) {
       problems.push(
         `${count(infeasible.length, "requirement is", "requirements are")} infeasible: ${quoteList(
-          infeasible.map((r) => r.title)
-        )}.`
+          infeasible.map((r) => r.title),
+        )}.`,
       );
     }
     return { met: false, detail: problems.join(" ") };
@@ -354,7 +347,7 @@ function noOpenDebtDueBeforeProduction(facts: GateFacts): CriterionResult {
       .map((d) =>
         d.repayBeforeStage === "production"
           ? `"${d.title}"`
-          : `"${d.title}" (due before ${stageLabel[d.repayBeforeStage!]})`
+          : `"${d.title}" (due before ${stageLabel[d.repayBeforeStage!]})`,
       );
     const rest = due.length - listed.length;
     return {
@@ -362,10 +355,8 @@ function noOpenDebtDueBeforeProduction(facts: GateFacts): CriterionResult {
       detail: `${count(
         due.length,
         "open debt item",
-        "open debt items"
-      )} must be repaid before production: ${listed.join(", ")}${
-        rest > 0 ? ` and ${rest} more` : ""
-      }.`,
+        "open debt items",
+      )} must be repaid before production: ${listed.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}.`,
     };
   }
   return { met: true, detail: "No open debt item is due before production." };
@@ -373,13 +364,13 @@ function noOpenDebtDueBeforeProduction(facts: GateFacts): CriterionResult {
 
 function noOpenDebtDueBeforePilot(facts: GateFacts): CriterionResult {
   const due = facts.debtItems.filter(
-    (d) => isOpen(d) && (d.repayBeforeStage === "poc" || d.repayBeforeStage === "pilot")
+    (d) => isOpen(d) && (d.repayBeforeStage === "poc" || d.repayBeforeStage === "pilot"),
   );
   if (due.length > 0) {
     return {
       met: false,
       detail: `${count(due.length, "open debt item", "open debt items")} must be repaid before pilot: ${quoteList(
-        due.map((d) => d.title)
+        due.map((d) => d.title),
       )}.`,
     };
   }
@@ -403,17 +394,13 @@ function openDebtHasOwnerAndTarget(facts: GateFacts): CriterionResult {
       detail: `${count(
         lacking.length,
         "open debt item lacks",
-        "open debt items lack"
+        "open debt items lack",
       )} an owner or a target date: ${listed.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}.`,
     };
   }
   return {
     met: true,
-    detail: `${every(
-      open.length,
-      "open debt item has",
-      "open debt items have"
-    )} an owner and a target date.`,
+    detail: `${every(open.length, "open debt item has", "open debt items have")} an owner and a target date.`,
   };
 }
 
@@ -471,7 +458,7 @@ export function evaluateCriterion(c: CriterionState, facts: GateFacts): Criterio
 /** Every criterion with its result, in the given order. */
 export function evaluateCriteria<C extends CriterionState>(
   criteria: C[],
-  facts: GateFacts
+  facts: GateFacts,
 ): Array<C & CriterionResult> {
   return criteria.map((c) => ({ ...c, ...evaluateCriterion(c, facts) }));
 }
@@ -488,12 +475,7 @@ export type SignOffState = {
 };
 
 export type SignOffStatus =
-  | "approved"
-  | "approved_with_conditions"
-  | "changes_requested"
-  | "dismissed"
-  | "stale"
-  | "invalid";
+  "approved" | "approved_with_conditions" | "changes_requested" | "dismissed" | "stale" | "invalid";
 
 /** Each discipline's live fingerprint (app/domain/concerns.ts). */
 export type Fingerprints = Record<Discipline, string>;
@@ -508,7 +490,7 @@ export type Fingerprints = Record<Discipline, string>;
 export function signOffStatus(
   s: SignOffState,
   disciplineFingerprint: string,
-  members: GateFacts["members"]
+  members: GateFacts["members"],
 ): SignOffStatus {
   if (s.decision === "changes_requested") return s.dismissedAt != null ? "dismissed" : "changes_requested";
   const stillMember = members.some((m) => m.userId === s.userId && m.discipline === s.discipline);
@@ -518,12 +500,7 @@ export function signOffStatus(
 }
 
 export type PanelStatus =
-  | "approved"
-  | "approved_with_conditions"
-  | "changes_requested"
-  | "stale"
-  | "invalid"
-  | "missing";
+  "approved" | "approved_with_conditions" | "changes_requested" | "stale" | "invalid" | "missing";
 
 export type DisciplinePanel<S extends SignOffState> = {
   discipline: Discipline;
@@ -543,7 +520,7 @@ export function disciplinePanel<S extends SignOffState>(
   current: S[],
   fingerprints: Fingerprints,
   members: GateFacts["members"],
-  required = 1
+  required = 1,
 ): DisciplinePanel<S> {
   const signOffs = current
     .filter((s) => s.discipline === discipline)
@@ -560,7 +537,6 @@ export function disciplinePanel<S extends SignOffState>(
 }
 
 export const isApproved = (status: PanelStatus) => status === "approved" || status === "approved_with_conditions";
-
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
@@ -592,7 +568,7 @@ export function promotionBlockers(input: {
     for (const s of panel.signOffs) {
       if (s.standing === "changes_requested") {
         changes.push(
-          `${s.userName} requested changes for ${label}; ${s.userName} must renew the sign-off, or the project owner must dismiss the request with a reason.`
+          `${s.userName} requested changes for ${label}; ${s.userName} must renew the sign-off, or the project owner must dismiss the request with a reason.`,
         );
       }
     }
@@ -602,14 +578,14 @@ export function promotionBlockers(input: {
       if (s.standing === "stale") {
         explained = true;
         stale.push(
-          `${possessive(s.userName)} sign-off for ${label} is stale: what concerns ${label} changed after ${s.userName} signed. ${s.userName} must renew it.`
+          `${possessive(s.userName)} sign-off for ${label} is stale: what concerns ${label} changed after ${s.userName} signed. ${s.userName} must renew it.`,
         );
       } else if (s.standing === "invalid") {
         explained = true;
         invalid.push(
           `${possessive(s.userName)} sign-off for ${label} no longer counts: ${s.userName} is not ${article(
-            label
-          )} ${label} member of the team any more. ${capitalize(article(label))} ${label} member must sign.`
+            label,
+          )} ${label} member of the team any more. ${capitalize(article(label))} ${label} member must sign.`,
         );
       }
     }
@@ -621,12 +597,16 @@ export function promotionBlockers(input: {
     const objected = panel.signOffs.some((s) => s.standing === "changes_requested");
     if (objected && required === 1 && panel.approvals === 0) continue;
     if (panel.signOffs.length === 0) {
-      missing.push(required === 1 ? `${label} has not signed off.` : `${label} has not signed off; it needs ${required} approvals.`);
+      missing.push(
+        required === 1
+          ? `${label} has not signed off.`
+          : `${label} has not signed off; it needs ${required} approvals.`,
+      );
     } else {
       missing.push(
         required === 1
           ? `${label} has not approved yet.`
-          : `${label} needs ${required} approvals; it has ${panel.approvals}.`
+          : `${label} needs ${required} approvals; it has ${panel.approvals}.`,
       );
     }
   }

@@ -10,7 +10,7 @@ import type {
   SEVERITIES,
   STAGES,
   STOP_CAUSES,
-} from "../../db/schema";
+} from "~/domain/vocabulary";
 
 type Labels<T extends readonly string[]> = Record<T[number], string>;
 

@@ -4,8 +4,8 @@
  * browser-safe. Who is told of what is decided by the functions below; the models call them
  * inside the change's transaction and never tell the person who made the change.
  */
-import { NOTIFICATION_CATEGORIES, NOTIFICATION_MODES } from "../../db/enums";
-import type { Discipline } from "../../db/schema";
+import { NOTIFICATION_CATEGORIES, NOTIFICATION_MODES } from "~/domain/vocabulary";
+import type { Discipline } from "~/domain/vocabulary";
 
 export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
 export type NotificationMode = (typeof NOTIFICATION_MODES)[number];

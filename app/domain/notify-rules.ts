@@ -8,7 +8,8 @@
  * Scheduled notices (debt due, reminders, escalations) are decided elsewhere
  * (app/jobs/notify-pass.server.ts).
  */
-import type { Discipline, Project, Stage } from "../../db/schema";
+import type { StopCause } from "./vocabulary";
+import type { Discipline, Stage } from "~/domain/vocabulary";
 import type { DisciplineView } from "./concerns";
 import { describeChanges } from "./concerns";
 import { signOffStatus, type Fingerprints, type SignOffState } from "./gates";
@@ -228,7 +229,7 @@ export function verdictNeededDrafts(input: {
 export type ProjectChange =
   | { kind: "promoted"; stage: Stage }
   | { kind: "on_hold" | "resumed" | "retired" }
-  | { kind: "stopped"; cause: NonNullable<Project["stopCause"]>; note: string; reviewWithdrawn: boolean; debtWords?: string }
+  | { kind: "stopped"; cause: StopCause; note: string; reviewWithdrawn: boolean; debtWords?: string }
   | { kind: "reopened"; reason: string };
 
 /** Promotion, hold, resume, stop, retire or reopen: every member of the team is told. */

@@ -4,7 +4,7 @@
  * only a project's members change it; admins manage people and templates but never sign
  * for anyone.
  */
-import type { Discipline, ProjectState, Role } from "../../db/schema";
+import type { Discipline, ProjectState, Role } from "~/domain/vocabulary";
 
 export type PermissionUser = {
   id: number;
@@ -92,7 +92,9 @@ export function can(user: PermissionUser, action: Action, target: Target = {}): 
       return project.state !== "retired" && (member !== null || isOwner || isAdmin(user));
     case "gate:sign":
       // The seat is the person's own discipline (docs/domain.md): a role never widens it.
-      return project.state === "active" && member !== null && member === target.discipline && member === user.discipline;
+      return (
+        project.state === "active" && member !== null && member === target.discipline && member === user.discipline
+      );
     case "gate:dismiss":
       return project.state === "active" && isOwner;
     case "gate:comment":
@@ -105,9 +107,7 @@ export function can(user: PermissionUser, action: Action, target: Target = {}): 
       );
     case "gate:attest":
       return (
-        project.state === "active" &&
-        member !== null &&
-        (target.discipline == null || target.discipline === member)
+        project.state === "active" && member !== null && (target.discipline == null || target.discipline === member)
       );
     default:
       return false;

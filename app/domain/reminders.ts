@@ -8,7 +8,7 @@
  * Late passes never send a burst: only the latest step that is due is sent (a pass on day 8
  * with reminders every 3 days sends reminder 2, not reminders 1 and 2).
  */
-import type { Discipline } from "../../db/schema";
+import type { Discipline } from "~/domain/vocabulary";
 import { addDays, daysBetween } from "./dates";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,7 +34,10 @@ export const DEBT_CATCH_UP_DAYS = 30;
 export type GateTimings = { remindAfterDays: number; escalateAfterDays: number };
 
 /** Why a pair of timings is refused, per field, or null when both are acceptable. */
-export function gateTimingsError({ remindAfterDays, escalateAfterDays }: GateTimings): Partial<Record<keyof GateTimings, string>> | null {
+export function gateTimingsError({
+  remindAfterDays,
+  escalateAfterDays,
+}: GateTimings): Partial<Record<keyof GateTimings, string>> | null {
   const range = `Enter a whole number of days from ${MIN_TIMING_DAYS} to ${MAX_TIMING_DAYS}.`;
   const inRange = (n: number) => Number.isInteger(n) && n >= MIN_TIMING_DAYS && n <= MAX_TIMING_DAYS;
   const errors: Partial<Record<keyof GateTimings, string>> = {};
@@ -57,7 +60,8 @@ const wasSent = (sent: Sent, key: string) => (typeof sent === "function" ? sent(
 
 // ---------- gate reviews ----------
 
-export const reminderKey = (reviewId: number, discipline: Discipline, step: number) => `remind:${reviewId}:${discipline}:${step}`;
+export const reminderKey = (reviewId: number, discipline: Discipline, step: number) =>
+  `remind:${reviewId}:${discipline}:${step}`;
 export const escalationKey = (reviewId: number, discipline: Discipline) => `escalate:${reviewId}:${discipline}`;
 
 export type ReviewWait = {
@@ -72,8 +76,7 @@ export type ReviewWait = {
 };
 
 export type ReviewStep =
-  | { kind: "reminder"; key: string; step: number; days: number }
-  | { kind: "escalation"; key: string; days: number };
+  { kind: "reminder"; key: string; step: number; days: number } | { kind: "escalation"; key: string; days: number };
 
 /**
  * The reminder and escalation due for one discipline of one review at `now`, not yet sent.
@@ -148,7 +151,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     try {
-      formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", hourCycle: "h23" });
+      formatter = new Intl.DateTimeFormat("en-CA", {
+        timeZone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        hourCycle: "h23",
+      });
     } catch {
       return null;
     }

@@ -1,5 +1,5 @@
-import { STAGES } from "../../db/enums";
-import type { Stage } from "../../db/schema";
+import { STAGES } from "~/domain/vocabulary";
+import type { Stage } from "~/domain/vocabulary";
 
 /** The stage after `stage`, or null in production. */
 export function nextStage(stage: Stage): Stage | null {

@@ -3,7 +3,7 @@
  * in on a date, how long projects stay in each stage, how many get through each gate,
  * why they stop. Pure functions; instants are ms UTC and `now` is always passed in.
  */
-import type { Stage } from "../../db/schema";
+import type { Stage } from "~/domain/vocabulary";
 import { monthsBetweenDays } from "./dates";
 
 /** A project's stage changes, oldest first; the first entry is its creation (stage poc). */
@@ -99,21 +99,23 @@ export function periodStats(input: {
     return intervals;
   });
 
-  const conversion = ([["poc", "pilot"], ["pilot", "production"], ["poc", "production"]] as const).map(
-    ([from, to]) => {
-      const cohort = reached.filter((intervals) =>
-        intervals.some((i) => i.stage === from && within(i.start, period)),
-      );
-      const converted = cohort.filter((intervals) => intervals.some((i) => i.stage === to)).length;
-      return {
-        from,
-        to,
-        cohort: cohort.length,
-        converted,
-        rate: cohort.length ? converted / cohort.length : null,
-      };
-    },
-  );
+  const conversion = (
+    [
+      ["poc", "pilot"],
+      ["pilot", "production"],
+      ["poc", "production"],
+    ] as const
+  ).map(([from, to]) => {
+    const cohort = reached.filter((intervals) => intervals.some((i) => i.stage === from && within(i.start, period)));
+    const converted = cohort.filter((intervals) => intervals.some((i) => i.stage === to)).length;
+    return {
+      from,
+      to,
+      cohort: cohort.length,
+      converted,
+      rate: cohort.length ? converted / cohort.length : null,
+    };
+  });
 
   const waits = { pilot: [] as number[], production: [] as number[] };
   for (const review of reviews) {
@@ -160,7 +162,6 @@ export function monthEnds(from: number, to: number): number[] {
   }
   return result;
 }
-
 
 export type DebtFact = {
   register: "technical" | "organizational";

@@ -47,18 +47,28 @@ export function readBackupSettings(env: Record<string, string | undefined> = pro
   const keepText = env.TRIAD_BACKUP_KEEP?.trim();
   if (!dir) {
     if (everyText || keepText) {
-      return { state: "invalid", problem: "TRIAD_BACKUP_EVERY/TRIAD_BACKUP_KEEP are set but TRIAD_BACKUP_DIR is not: set the directory for backups." };
+      return {
+        state: "invalid",
+        problem:
+          "TRIAD_BACKUP_EVERY/TRIAD_BACKUP_KEEP are set but TRIAD_BACKUP_DIR is not: set the directory for backups.",
+      };
     }
     return { state: "off" };
   }
   const every = everyText || "24h";
   const everyMs = parseEvery(every);
   if (everyMs === null) {
-    return { state: "invalid", problem: `TRIAD_BACKUP_EVERY="${every.slice(0, 40)}" is not an interval: write a whole number and s, m, h or d, for example 24h or 30m.` };
+    return {
+      state: "invalid",
+      problem: `TRIAD_BACKUP_EVERY="${every.slice(0, 40)}" is not an interval: write a whole number and s, m, h or d, for example 24h or 30m.`,
+    };
   }
   const keep = keepText ? (/^\d{1,4}$/.test(keepText) ? Number(keepText) : 0) : DEFAULT_BACKUP_KEEP;
   if (keep < 1) {
-    return { state: "invalid", problem: `TRIAD_BACKUP_KEEP="${(keepText ?? "").slice(0, 40)}" must be a whole number of backups to keep, at least 1 (for example 14).` };
+    return {
+      state: "invalid",
+      problem: `TRIAD_BACKUP_KEEP="${(keepText ?? "").slice(0, 40)}" must be a whole number of backups to keep, at least 1 (for example 14).`,
+    };
   }
   return { state: "on", dir: path.resolve(dir), everyMs, every, keep };
 }
@@ -164,7 +174,8 @@ function sidecarCleaner(file: string): () => void {
   return () => {
     for (const made of sidecars) {
       try {
-        if (fs.existsSync(made) && (made.endsWith("-shm") || fs.statSync(made).size === 0)) fs.rmSync(made, { force: true });
+        if (fs.existsSync(made) && (made.endsWith("-shm") || fs.statSync(made).size === 0))
+          fs.rmSync(made, { force: true });
       } catch {
         // best effort
       }
@@ -194,7 +205,10 @@ function sealCopy(file: string): void {
  * One online backup of `source` (the live connection) into dir: written as .partial, verified,
  * renamed to its timestamped name, then older backups beyond `keep` are pruned.
  */
-export async function takeBackup(source: Database.Database, { dir, keep, now = Date.now() }: { dir: string; keep: number; now?: number }): Promise<BackupFile & { pruned: string[] }> {
+export async function takeBackup(
+  source: Database.Database,
+  { dir, keep, now = Date.now() }: { dir: string; keep: number; now?: number },
+): Promise<BackupFile & { pruned: string[] }> {
   fs.mkdirSync(dir, { recursive: true });
   const name = backupFileName(now);
   const file = path.join(dir, name);
@@ -227,7 +241,14 @@ export type BackupStatus = {
 const shared = globalThis as unknown as { __triadBackupStatus?: BackupStatus };
 
 export function backupStatus(): BackupStatus {
-  return shared.__triadBackupStatus ?? { settings: readBackupSettings(), nextRunAt: null, lastSuccessAt: null, lastError: null };
+  return (
+    shared.__triadBackupStatus ?? {
+      settings: readBackupSettings(),
+      nextRunAt: null,
+      lastSuccessAt: null,
+      lastError: null,
+    }
+  );
 }
 
 /** Seconds since the newest verified backup in TRIAD_BACKUP_DIR; null when off or none yet. */
@@ -275,7 +296,12 @@ export function startBackupScheduler(
     shared.__triadBackupStatus = { settings, nextRunAt: null, lastSuccessAt: null, lastError: null };
     return null;
   }
-  const status: BackupStatus = { settings, nextRunAt: Date.now() + settings.everyMs, lastSuccessAt: null, lastError: null };
+  const status: BackupStatus = {
+    settings,
+    nextRunAt: Date.now() + settings.everyMs,
+    lastSuccessAt: null,
+    lastError: null,
+  };
   shared.__triadBackupStatus = status;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | null = null;
@@ -326,7 +352,9 @@ function assertNotInUse(target: string): void {
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
     if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-      throw new BackupError(`${target} is in use (a running Triad server or another program has it open): stop it first, then restore.`);
+      throw new BackupError(
+        `${target} is in use (a running Triad server or another program has it open): stop it first, then restore.`,
+      );
     }
     // A damaged database (the usual reason to restore) cannot be locked through SQLite, and no
     // server can be using it; it is kept aside like any other previous file.
@@ -337,7 +365,11 @@ function assertNotInUse(target: string): void {
   }
 }
 
-const stamp = (at: number) => new Date(at).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+const stamp = (at: number) =>
+  new Date(at)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 
 /**
  * Restores `backup` to `target`: verifies the backup (read-only) before touching the target,
@@ -345,7 +377,15 @@ const stamp = (at: number) => new Date(at).toISOString().replace(/[-:]/g, "").re
  * it, keeps the previous target as `<target>.before-restore-<UTC time>` (with its -wal, if any
  * is left), renames the copy into place and removes the target's stale -wal/-shm.
  */
-export async function restoreBackup({ backup, target, now = Date.now() }: { backup: string; target: string; now?: number }): Promise<{ level: number; tag: string; keptAs: string | null }> {
+export async function restoreBackup({
+  backup,
+  target,
+  now = Date.now(),
+}: {
+  backup: string;
+  target: string;
+  now?: number;
+}): Promise<{ level: number; tag: string; keptAs: string | null }> {
   const from = path.resolve(backup);
   const to = path.resolve(target);
   if (from === to) throw new BackupError(`${from} is both the backup and the target: restore to another file.`);

@@ -59,12 +59,16 @@ export function readMailSettings(env: Record<string, string | undefined> = proce
   try {
     url = new URL(raw);
   } catch {
-    return { state: "invalid", problem: "TRIAD_SMTP_URL is not a URL: write it like smtp://user:password@mail.example.com:587." };
+    return {
+      state: "invalid",
+      problem: "TRIAD_SMTP_URL is not a URL: write it like smtp://user:password@mail.example.com:587.",
+    };
   }
   if ((url.protocol !== "smtp:" && url.protocol !== "smtps:") || !url.hostname) {
     return {
       state: "invalid",
-      problem: "TRIAD_SMTP_URL must start with smtp:// (STARTTLS when the server offers it) or smtps:// (TLS) and name a host.",
+      problem:
+        "TRIAD_SMTP_URL must start with smtp:// (STARTTLS when the server offers it) or smtps:// (TLS) and name a host.",
     };
   }
   const from = env.TRIAD_MAIL_FROM?.trim() || DEFAULT_MAIL_FROM;
@@ -74,21 +78,22 @@ export function readMailSettings(env: Record<string, string | undefined> = proce
   const intervalText = env.TRIAD_MAIL_INTERVAL?.trim() || String(DEFAULT_MAIL_INTERVAL_SECONDS);
   const interval = /^\d{1,4}$/.test(intervalText) ? Number(intervalText) : 0;
   if (interval < 1 || interval > 3600) {
-    return { state: "invalid", problem: "TRIAD_MAIL_INTERVAL is the seconds between sending rounds: a whole number from 1 to 3600." };
+    return {
+      state: "invalid",
+      problem: "TRIAD_MAIL_INTERVAL is the seconds between sending rounds: a whole number from 1 to 3600.",
+    };
   }
   const secure = url.protocol === "smtps:";
   const port = url.port || (secure ? "465" : "587");
-  const secrets = [url.username, url.password]
-    .filter(Boolean)
-    .flatMap((s) => {
-      let decoded = s;
-      try {
-        decoded = decodeURIComponent(s);
-      } catch {
-        // keep the raw form only
-      }
-      return [s, decoded];
-    });
+  const secrets = [url.username, url.password].filter(Boolean).flatMap((s) => {
+    let decoded = s;
+    try {
+      decoded = decodeURIComponent(s);
+    } catch {
+      // keep the raw form only
+    }
+    return [s, decoded];
+  });
   return {
     state: "on",
     url: raw,

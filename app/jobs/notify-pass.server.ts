@@ -30,9 +30,8 @@ import {
   projects,
   repaymentSteps,
   users,
-  type Discipline,
-  type NotificationCategory,
 } from "../../db/schema";
+import { type Discipline, type NotificationCategory } from "~/domain/vocabulary";
 import { addDays, utcDate } from "~/domain/dates";
 import { isApproved } from "~/domain/gates";
 import { disciplineLabel, stageShortLabel } from "~/domain/labels";
@@ -82,14 +81,17 @@ function chunks<T>(values: T[], size = CHUNK): T[][] {
 function recordedKeys(keys: string[]): Set<string> {
   const found = new Set<string>();
   for (const part of chunks([...new Set(keys)])) {
-    for (const row of db.select({ key: notices.key }).from(notices).where(inArray(notices.key, part)).all()) found.add(row.key);
+    for (const row of db.select({ key: notices.key }).from(notices).where(inArray(notices.key, part)).all())
+      found.add(row.key);
   }
   return found;
 }
 
 /** Records a notice; false when another pass recorded it first (then nothing is sent). */
 function claim(tx: Tx, key: string, now: number): boolean {
-  return Boolean(tx.insert(notices).values({ key, createdAt: now }).onConflictDoNothing().returning({ key: notices.key }).get());
+  return Boolean(
+    tx.insert(notices).values({ key, createdAt: now }).onConflictDoNothing().returning({ key: notices.key }).get(),
+  );
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -140,7 +142,10 @@ function reviewPass(now: number, report: PassReport) {
     .where(and(eq(gateReviews.status, "open"), eq(projects.state, "active")))
     .orderBy(asc(gateReviews.id))
     .all()
-    .filter((r) => r.targetStage !== "poc" && daysWaited(r.openedAt, now) >= timings[r.targetStage as GateStage].remindAfterDays);
+    .filter(
+      (r) =>
+        r.targetStage !== "poc" && daysWaited(r.openedAt, now) >= timings[r.targetStage as GateStage].remindAfterDays,
+    );
   if (!open.length) return;
 
   // Skip the reviews whose due steps were all recorded, without evaluating them.
@@ -148,7 +153,10 @@ function reviewPass(now: number, report: PassReport) {
   const candidateKeys = open.flatMap((r) => {
     const t = timings[r.targetStage as GateStage];
     const days = daysWaited(r.openedAt, now);
-    return disciplines.flatMap((d) => [reminderKey(r.id, d, Math.floor(days / t.remindAfterDays)), ...(days >= t.escalateAfterDays ? [escalationKey(r.id, d)] : [])]);
+    return disciplines.flatMap((d) => [
+      reminderKey(r.id, d, Math.floor(days / t.remindAfterDays)),
+      ...(days >= t.escalateAfterDays ? [escalationKey(r.id, d)] : []),
+    ]);
   });
   const sent = recordedKeys(candidateKeys);
 
@@ -160,7 +168,12 @@ function reviewPass(now: number, report: PassReport) {
     const unsent = disciplines.filter(
       (d) =>
         !seenApproved(d) &&
-        dueReviewSteps({ reviewId: review.id, discipline: d, openedAt: review.openedAt, open: true, approved: false }, t, now, sent).length > 0,
+        dueReviewSteps(
+          { reviewId: review.id, discipline: d, openedAt: review.openedAt, open: true, approved: false },
+          t,
+          now,
+          sent,
+        ).length > 0,
     );
     if (!unsent.length) continue;
     // The read model (remembered until the next write): which disciplines approve now.
@@ -171,9 +184,12 @@ function reviewPass(now: number, report: PassReport) {
       .flatMap((panel) => {
         const approved = isApproved(panel.status);
         if (approved) rememberApproved(`${review.id}:${review.openedAt}:${panel.discipline}:${step}`);
-        return dueReviewSteps({ reviewId: review.id, discipline: panel.discipline, openedAt: review.openedAt, open: true, approved }, t, now, sent).map(
-          (s) => ({ ...s, discipline: panel.discipline }),
-        );
+        return dueReviewSteps(
+          { reviewId: review.id, discipline: panel.discipline, openedAt: review.openedAt, open: true, approved },
+          t,
+          now,
+          sent,
+        ).map((s) => ({ ...s, discipline: panel.discipline }));
       });
     if (steps.length) due.push({ review, steps });
   }
@@ -192,7 +208,11 @@ function reviewPass(now: number, report: PassReport) {
     const timing = timings[review.targetStage as GateStage];
     db.transaction((tx) => {
       // Closed since it was read: nobody is reminded of a closed review.
-      const still = tx.select({ status: gateReviews.status }).from(gateReviews).where(eq(gateReviews.id, review.id)).get();
+      const still = tx
+        .select({ status: gateReviews.status })
+        .from(gateReviews)
+        .where(eq(gateReviews.id, review.id))
+        .get();
       if (still?.status !== "open") return;
       const escalated: Discipline[] = [];
       let days = 0;
@@ -203,7 +223,9 @@ function reviewPass(now: number, report: PassReport) {
           days = step.days;
           continue;
         }
-        const members = team.filter((m) => m.projectId === review.projectId && m.discipline === step.discipline).map((m) => m.userId);
+        const members = team
+          .filter((m) => m.projectId === review.projectId && m.discipline === step.discipline)
+          .map((m) => m.userId);
         const drafts: NotificationDraft[] = members.map((userId) => ({
           userId,
           category: "review_reminder",
@@ -214,7 +236,9 @@ function reviewPass(now: number, report: PassReport) {
         }));
         const ids = notify(tx, { actorId: null, drafts, now });
         report.reminders += ids.length;
-        report.lines.push(`Reminder ${step.step} on ${review.name} (gate to ${stageShortLabel[review.targetStage]}, ${plural(step.days, "day")}) for ${disciplineLabel[step.discipline]}: ${people(ids.length)}`);
+        report.lines.push(
+          `Reminder ${step.step} on ${review.name} (gate to ${stageShortLabel[review.targetStage]}, ${plural(step.days, "day")}) for ${disciplineLabel[step.discipline]}: ${people(ids.length)}`,
+        );
       }
       if (escalated.length) {
         const names = listOf(escalated.map((d) => disciplineLabel[d]));
@@ -228,7 +252,9 @@ function reviewPass(now: number, report: PassReport) {
         }));
         const ids = notify(tx, { actorId: null, drafts, now });
         report.escalations += ids.length;
-        report.lines.push(`Escalation on ${review.name} (gate to ${stageShortLabel[review.targetStage]}, ${plural(days, "day")}) waiting for ${names}: ${people(ids.length)}`);
+        report.lines.push(
+          `Escalation on ${review.name} (gate to ${stageShortLabel[review.targetStage]}, ${plural(days, "day")}) waiting for ${names}: ${people(ids.length)}`,
+        );
       }
     });
   }
@@ -244,7 +270,12 @@ const LIVE_PROJECTS = ["active", "on_hold"] as const;
  * notices all went out (most overdue ones, at every pass) before anything is read. Only a
  * pre-filter: dueDebtNotices decides what is due.
  */
-function notRecorded(kind: keyof typeof DEBT_KEY_PREFIX, subject: "item" | "step", id: AnyColumn, date: AnyColumn): SQL {
+function notRecorded(
+  kind: keyof typeof DEBT_KEY_PREFIX,
+  subject: "item" | "step",
+  id: AnyColumn,
+  date: AnyColumn,
+): SQL {
   const key = sql`${`${DEBT_KEY_PREFIX[kind]}:${subject}:`} || ${id} || ':' || ${date}`;
   return sql`not exists (select 1 from ${notices} where ${notices.key} = ${key})`;
 }
@@ -274,9 +305,20 @@ function debtPass(now: number, report: PassReport) {
         lte(debtItems.targetDate, horizon),
         inArray(projects.state, [...LIVE_PROJECTS]),
         or(
-          and(isNotNull(debtItems.ownerId), gte(debtItems.targetDate, today), notRecorded("due_soon", "item", debtItems.id, debtItems.targetDate)),
-          and(isNotNull(debtItems.ownerId), lt(debtItems.targetDate, today), notRecorded("overdue", "item", debtItems.id, debtItems.targetDate)),
-          and(lte(debtItems.targetDate, escalateOnOrBefore), notRecorded("escalation", "item", debtItems.id, debtItems.targetDate)),
+          and(
+            isNotNull(debtItems.ownerId),
+            gte(debtItems.targetDate, today),
+            notRecorded("due_soon", "item", debtItems.id, debtItems.targetDate),
+          ),
+          and(
+            isNotNull(debtItems.ownerId),
+            lt(debtItems.targetDate, today),
+            notRecorded("overdue", "item", debtItems.id, debtItems.targetDate),
+          ),
+          and(
+            lte(debtItems.targetDate, escalateOnOrBefore),
+            notRecorded("escalation", "item", debtItems.id, debtItems.targetDate),
+          ),
         ),
       ),
     )
@@ -309,8 +351,14 @@ function debtPass(now: number, report: PassReport) {
         sql`+${stepItem.status} in ('open', 'repaying')`,
         inArray(projects.state, [...LIVE_PROJECTS]),
         or(
-          and(gte(repaymentSteps.dueDate, today), notRecorded("due_soon", "step", repaymentSteps.id, repaymentSteps.dueDate)),
-          and(lt(repaymentSteps.dueDate, today), notRecorded("overdue", "step", repaymentSteps.id, repaymentSteps.dueDate)),
+          and(
+            gte(repaymentSteps.dueDate, today),
+            notRecorded("due_soon", "step", repaymentSteps.id, repaymentSteps.dueDate),
+          ),
+          and(
+            lt(repaymentSteps.dueDate, today),
+            notRecorded("overdue", "step", repaymentSteps.id, repaymentSteps.dueDate),
+          ),
         ),
       ),
     )
@@ -321,9 +369,14 @@ function debtPass(now: number, report: PassReport) {
     items: items.map((item) => ({
       item,
       // Owner notices need an owner; the escalation goes to the project owner regardless.
-      notices: dueDebtNotices({ kind: "item", id: item.id }, item.date, today, sent).filter((n) => n.kind === "escalation" || item.ownerId !== null),
+      notices: dueDebtNotices({ kind: "item", id: item.id }, item.date, today, sent).filter(
+        (n) => n.kind === "escalation" || item.ownerId !== null,
+      ),
     })),
-    steps: steps.map((step) => ({ step, notices: dueDebtNotices({ kind: "step", id: step.id }, step.date, today, sent) })),
+    steps: steps.map((step) => ({
+      step,
+      notices: dueDebtNotices({ kind: "step", id: step.id }, step.date, today, sent),
+    })),
   });
   const candidates = everything(new Set());
   const sent = recordedKeys([...candidates.items, ...candidates.steps].flatMap((c) => c.notices.map((n) => n.key)));
@@ -401,12 +454,21 @@ const DIGEST_LIMIT = 200;
 
 function digestPass(now: number, report: PassReport) {
   const everyone = db
-    .select({ id: users.id, name: users.name, email: users.email, timeZone: users.timeZone, digestHour: users.digestHour })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      timeZone: users.timeZone,
+      digestHour: users.digestHour,
+    })
     .from(users)
     .where(eq(users.active, true))
     .all();
   const candidates = everyone
-    .map((p) => ({ person: p, due: digestDue({ userId: p.id, timeZone: p.timeZone, digestHour: p.digestHour }, now, () => false) }))
+    .map((p) => ({
+      person: p,
+      due: digestDue({ userId: p.id, timeZone: p.timeZone, digestHour: p.digestHour }, now, () => false),
+    }))
     .filter((c): c is { person: (typeof everyone)[number]; due: NonNullable<typeof c.due> } => c.due !== null);
   if (!candidates.length) return;
   const sent = recordedKeys(candidates.map((c) => c.due.key));
@@ -418,16 +480,21 @@ function digestPass(now: number, report: PassReport) {
     const rows = db
       .selectDistinct({ userId: notifications.userId, category: notifications.category })
       .from(notifications)
-      .where(and(inArray(notifications.userId, part), isNull(notifications.mailedAt), lte(notifications.createdAt, now)))
+      .where(
+        and(inArray(notifications.userId, part), isNull(notifications.mailedAt), lte(notifications.createdAt, now)),
+      )
       .all();
     for (const r of rows) pending.set(r.userId, (pending.get(r.userId) ?? new Set()).add(r.category));
   }
   const byCategory = new Map<NotificationCategory, number[]>();
-  for (const [userId, categories] of pending) for (const c of categories) byCategory.set(c, [...(byCategory.get(c) ?? []), userId]);
+  for (const [userId, categories] of pending)
+    for (const c of categories) byCategory.set(c, [...(byCategory.get(c) ?? []), userId]);
   const digestCategories = new Map<number, NotificationCategory[]>();
   for (const [category, userIds] of byCategory) {
     const modes = modesFor(db, userIds, category);
-    for (const userId of userIds) if (modes.get(userId) === "digest") digestCategories.set(userId, [...(digestCategories.get(userId) ?? []), category]);
+    for (const userId of userIds)
+      if (modes.get(userId) === "digest")
+        digestCategories.set(userId, [...(digestCategories.get(userId) ?? []), category]);
   }
 
   for (const { person, due } of waiting) {
@@ -435,7 +502,14 @@ function digestPass(now: number, report: PassReport) {
     if (!categories?.length) continue;
     db.transaction((tx) => {
       const rows = tx
-        .select({ id: notifications.id, category: notifications.category, title: notifications.title, body: notifications.body, link: notifications.link, projectId: notifications.projectId })
+        .select({
+          id: notifications.id,
+          category: notifications.category,
+          title: notifications.title,
+          body: notifications.body,
+          link: notifications.link,
+          projectId: notifications.projectId,
+        })
         .from(notifications)
         .where(
           and(
@@ -449,13 +523,32 @@ function digestPass(now: number, report: PassReport) {
         .limit(DIGEST_LIMIT)
         .all();
       if (!rows.length || !claim(tx, due.key, now)) return;
-      const mail = renderNotificationMail(tx, { person, drafts: rows.map((r) => ({ ...r, userId: person.id })), digest: true });
+      const mail = renderNotificationMail(tx, {
+        person,
+        drafts: rows.map((r) => ({ ...r, userId: person.id })),
+        digest: true,
+      });
       tx.insert(mailOutbox)
-        .values({ userId: person.id, toAddress: person.email, notificationId: null, category: null, subject: mail.subject, text: mail.text, html: mail.html, nextAttemptAt: now, createdAt: now })
+        .values({
+          userId: person.id,
+          toAddress: person.email,
+          notificationId: null,
+          category: null,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          nextAttemptAt: now,
+          createdAt: now,
+        })
         .run();
       tx.update(notifications)
         .set({ mailedAt: now })
-        .where(inArray(notifications.id, rows.map((r) => r.id)))
+        .where(
+          inArray(
+            notifications.id,
+            rows.map((r) => r.id),
+          ),
+        )
         .run();
       report.digests += 1;
       report.lines.push(`Digest for ${person.name} (${due.localDate}): ${plural(rows.length, "notification")}`);
@@ -480,7 +573,9 @@ export function notifyIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.TRIAD_NOTIFY_INTERVAL?.trim();
   if (!raw) return 300_000;
   if (!/^\d{1,6}$/.test(raw) || (Number(raw) !== 0 && Number(raw) < 10)) {
-    throw new Error(`TRIAD_NOTIFY_INTERVAL must be a whole number of seconds, at least 10 (or 0 to turn reminders and digests off); it is "${raw}".`);
+    throw new Error(
+      `TRIAD_NOTIFY_INTERVAL must be a whole number of seconds, at least 10 (or 0 to turn reminders and digests off); it is "${raw}".`,
+    );
   }
   return Number(raw) * 1000;
 }
@@ -501,7 +596,12 @@ export function startNotificationPass({
   firstAfterMs = 5_000,
   now = Date.now,
   onError = (error: unknown) => console.error("Notification pass:", error),
-}: { intervalMs?: number; firstAfterMs?: number; now?: () => number; onError?: (error: unknown) => void } = {}): NotificationScheduler {
+}: {
+  intervalMs?: number;
+  firstAfterMs?: number;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+} = {}): NotificationScheduler {
   let running: Promise<void> | null = null;
   let stopped = false;
   const runOnce = () => {

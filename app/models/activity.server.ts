@@ -82,11 +82,7 @@ export function listProjectActivity({
     .select(activityColumns)
     .from(activity)
     .leftJoin(users, eq(users.id, activity.actorId))
-    .where(
-      before
-        ? and(eq(activity.projectId, projectId), lt(activity.id, before))
-        : eq(activity.projectId, projectId),
-    )
+    .where(before ? and(eq(activity.projectId, projectId), lt(activity.id, before)) : eq(activity.projectId, projectId))
     .orderBy(desc(activity.id))
     .limit(limit)
     .all();

@@ -15,10 +15,8 @@ import {
   requirements,
   signOffs,
   users,
-  STAGES,
-  type Discipline,
-  type Stage,
 } from "../../db/schema";
+import { STAGES, type Discipline, type Stage } from "~/domain/vocabulary";
 import { addDays } from "~/domain/dates";
 import { daysWaited } from "~/domain/reminders";
 import {
@@ -50,7 +48,12 @@ export function loadStageHistories(projectIds?: number[]): HistoryFacts {
     .from(activity)
     .where(
       and(
-        inArray(activity.action, ["project.created", "project.stage_changed", "project.state_changed", "project.reopened"]),
+        inArray(activity.action, [
+          "project.created",
+          "project.stage_changed",
+          "project.state_changed",
+          "project.reopened",
+        ]),
         eq(activity.entityType, "project"),
         projectIds ? inArray(activity.projectId, projectIds) : undefined,
       ),
@@ -174,7 +177,12 @@ function computeBoard({ userId, mine, waitingFor, today }: BoardInput) {
   }
   return STAGES.map((stage) => {
     const where = and(...conditions, eq(projects.stage, stage));
-    const total = db.select({ n: sql<number>`count(*)` }).from(projects).where(where).get()?.n ?? 0;
+    const total =
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(projects)
+        .where(where)
+        .get()?.n ?? 0;
     // The longest in their stage first: those are the ones stuck.
     const rows = db
       .select({
@@ -217,7 +225,13 @@ const gateWaitCache = new Map<string, { version: string; value: ReturnType<typeo
 /** Open reviews of active projects, oldest first (remembered until the next write). */
 function openReviewAges() {
   return db
-    .select({ reviewId: gateReviews.id, openedAt: gateReviews.openedAt, slug: projects.slug, name: projects.name, targetStage: gateReviews.targetStage })
+    .select({
+      reviewId: gateReviews.id,
+      openedAt: gateReviews.openedAt,
+      slug: projects.slug,
+      name: projects.name,
+      targetStage: gateReviews.targetStage,
+    })
     .from(gateReviews)
     .innerJoin(projects, eq(projects.id, gateReviews.projectId))
     .where(and(eq(gateReviews.status, "open"), eq(projects.state, "active")))
@@ -266,8 +280,21 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
 
   // Open reviews on my projects: evaluate each once for my discipline's panel. Each item says
   // since when it waits (the review's opening), and the longest-waiting come first.
-  const reviewsWaiting: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; status: string; waitingSince: number }> = [];
-  const staleSignOffs: Array<{ slug: string; name: string; reviewId: number; targetStage: Stage; waitingSince: number }> = [];
+  const reviewsWaiting: Array<{
+    slug: string;
+    name: string;
+    reviewId: number;
+    targetStage: Stage;
+    status: string;
+    waitingSince: number;
+  }> = [];
+  const staleSignOffs: Array<{
+    slug: string;
+    name: string;
+    reviewId: number;
+    targetStage: Stage;
+    waitingSince: number;
+  }> = [];
   const open = myProjectIds.length
     ? db
         .select({ id: gateReviews.id, projectId: gateReviews.projectId })
@@ -296,7 +323,9 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
   }
 
   // Each assessing discipline gives its own verdict: what waits is what *your* discipline has not assessed.
-  const assessingProjects = mine.filter((m) => m.discipline === "it" || m.discipline === "data_science").map((m) => m.projectId);
+  const assessingProjects = mine
+    .filter((m) => m.discipline === "it" || m.discipline === "data_science")
+    .map((m) => m.projectId);
   const myVerdict = mine.find((m) => m.discipline === "it") ? requirements.itFeasibility : requirements.dsFeasibility;
   const toAssess = assessingProjects.length
     ? db
@@ -318,7 +347,11 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
           ),
         )
         // Longest waiting first; among the same day's, must-haves first.
-        .orderBy(asc(requirements.createdAt), sql`case ${requirements.priority} when 'must' then 0 when 'should' then 1 else 2 end`, asc(requirements.id))
+        .orderBy(
+          asc(requirements.createdAt),
+          sql`case ${requirements.priority} when 'must' then 0 when 'should' then 1 else 2 end`,
+          asc(requirements.id),
+        )
         .limit(50)
         .all()
     : [];
@@ -379,4 +412,3 @@ function computeQueue({ userId, today }: { userId: number; today: string }) {
     stepsDue: stepsDue.map((s) => ({ ...s, overdue: s.dueDate !== null && s.dueDate < today })),
   };
 }
-

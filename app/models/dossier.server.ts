@@ -19,20 +19,15 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { db } from "../../db/client.server";
-import {
-  activity,
-  users,
-  type Discipline,
-  type ProjectState,
-  type Stage,
-} from "../../db/schema";
-import { DISCIPLINES } from "../../db/schema";
+import { activity, users } from "../../db/schema";
+import { type Discipline, type ProjectState, type Stage } from "~/domain/vocabulary";
+import { DISCIPLINES } from "~/domain/vocabulary";
 import { stageIntervals, type ProjectHistory } from "~/domain/stats";
 import type { SignOffStatus } from "~/domain/gates";
 import { conditionItemsForReview, gateDebtFacts } from "./debt.server";
 import { gateRequirements } from "./gate-reviews-read.server";
 import { getReview, reviewSnapshot, type PanelStatus } from "./gates.server";
-import { getProject } from "./projects.server";
+import { getProject } from "./project-access.server";
 import { listComments } from "./review-comments.server";
 
 export const DOSSIER_FORMAT = "triad.gate-dossier/2";
@@ -87,8 +82,16 @@ function dossierRequirement(r: StoredRequirement) {
   const verdicts: DossierVerdicts =
     r.dsFeasibility !== undefined || r.itFeasibility !== undefined
       ? {
-          data_science: { feasibility: r.dsFeasibility ?? "unassessed", conditions: orNull(r.dsConditions), note: orNull(r.dsNote) },
-          it: { feasibility: r.itFeasibility ?? "unassessed", conditions: orNull(r.itConditions), note: orNull(r.itNote) },
+          data_science: {
+            feasibility: r.dsFeasibility ?? "unassessed",
+            conditions: orNull(r.dsConditions),
+            note: orNull(r.dsNote),
+          },
+          it: {
+            feasibility: r.itFeasibility ?? "unassessed",
+            conditions: orNull(r.itConditions),
+            note: orNull(r.itNote),
+          },
         }
       : { legacy: { feasibility: r.feasibility, conditions: orNull(r.conditions), note: orNull(r.feasibilityNote) } };
   return {
@@ -113,19 +116,27 @@ function namesOf(ids: Array<number | null | undefined>): Map<number, string> {
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-
 /**
  * The dossier of review `reviewId` of project `projectId`; null when the project has no such
  * review (a review of another project is "not found", never shown).
  */
-export function getGateDossier({ projectId, reviewId, now = Date.now() }: { projectId: number; reviewId: number; now?: number }) {
+export function getGateDossier({
+  projectId,
+  reviewId,
+  now = Date.now(),
+}: {
+  projectId: number;
+  reviewId: number;
+  now?: number;
+}) {
   if (!Number.isSafeInteger(reviewId) || reviewId <= 0) return null;
   const view = getReview(reviewId, projectId);
   const project = getProject(projectId);
   if (!view || !project) return null;
   const { review } = view;
   const snapshot = review.status === "open" ? null : reviewSnapshot(review);
-  const content: DossierContent = review.status === "open" ? "live" : snapshot ? "closing_snapshot" : "live_no_snapshot";
+  const content: DossierContent =
+    review.status === "open" ? "live" : snapshot ? "closing_snapshot" : "live_no_snapshot";
 
   const liveCriteria = new Map(view.criteria.map((c) => [c.key, c]));
   const criteria = (snapshot?.criteria ?? view.criteria).map((c) => ({
@@ -136,7 +147,12 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
     met: c.met,
     detail: c.detail,
     attestation: c.attestedAt
-      ? { byName: c.attestedByName ?? null, at: c.attestedAt, note: c.attestationNote ?? "", evidenceUrl: c.evidenceUrl ?? null }
+      ? {
+          byName: c.attestedByName ?? null,
+          at: c.attestedAt,
+          note: c.attestationNote ?? "",
+          evidenceUrl: c.evidenceUrl ?? null,
+        }
       : null,
   }));
 
@@ -147,12 +163,18 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
   // Each sign-off's own standing at closing; snapshots from before migration 0003 kept the
   // panels' status only.
   const closingStanding = new Map(
-    snapshotPanels.flatMap((p) => (p.signOffs ?? []).map((s) => [s.id, { standing: s.standing, changes: s.changes ?? [] }] as const)),
+    snapshotPanels.flatMap((p) =>
+      (p.signOffs ?? []).map((s) => [s.id, { standing: s.standing, changes: s.changes ?? [] }] as const),
+    ),
   );
   // Each sign-off is compared with its own discipline's fingerprint (one for the whole gate
   // in snapshots from before migration 0003).
   const contentFingerprint = (d: Discipline): string | null =>
-    snapshot ? (snapshot.fingerprints?.[d] ?? snapshot.fingerprint ?? null) : content === "live" ? view.fingerprints[d] : null;
+    snapshot
+      ? (snapshot.fingerprints?.[d] ?? snapshot.fingerprint ?? null)
+      : content === "live"
+        ? view.fingerprints[d]
+        : null;
   const contentFingerprints: Partial<Record<Discipline | "all", string>> | null = snapshot
     ? (snapshot.fingerprints ?? (snapshot.fingerprint ? { all: snapshot.fingerprint } : null))
     : content === "live"
@@ -186,8 +208,12 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
         /** For a stale sign-off: what changed in its discipline's concerns since it was given. */
         changes,
         /** Set when the project owner dismissed this "changes requested". */
-        dismissal: s.dismissedAt ? { at: s.dismissedAt, byName: s.dismissedByName ?? null, reason: s.dismissReason ?? "" } : null,
-        matchesContentFingerprint: contentFingerprint(s.discipline) ? s.fingerprint === contentFingerprint(s.discipline) : null,
+        dismissal: s.dismissedAt
+          ? { at: s.dismissedAt, byName: s.dismissedByName ?? null, reason: s.dismissReason ?? "" }
+          : null,
+        matchesContentFingerprint: contentFingerprint(s.discipline)
+          ? s.fingerprint === contentFingerprint(s.discipline)
+          : null,
       };
     }),
   );
@@ -278,7 +304,9 @@ export function getGateDossier({ projectId, reviewId, now = Date.now() }: { proj
       /** The item's status today (the debt register follows it after the review). */
       statusNow: c.status,
     })),
-    requirements: ((snapshot?.requirements ?? gateRequirements(db, projectId)) as StoredRequirement[]).map(dossierRequirement),
+    requirements: ((snapshot?.requirements ?? gateRequirements(db, projectId)) as StoredRequirement[]).map(
+      dossierRequirement,
+    ),
     debtItems: debtFacts.map((d) => ({
       id: d.id,
       register: d.register,
@@ -357,7 +385,9 @@ export function projectStageTimeline(projectId: number): StageEvent[] {
       actorName: row.actorName,
       summary: row.summary,
       fromStage: isState ? null : (str(before.stage) as Stage | null),
-      toStage: isState ? null : ((str(after.stage) ?? (row.action === "project.created" ? "poc" : null)) as Stage | null),
+      toStage: isState
+        ? null
+        : ((str(after.stage) ?? (row.action === "project.created" ? "poc" : null)) as Stage | null),
       fromState: isState ? (str(before.state) as ProjectState | null) : null,
       toState: isState ? (str(after.state) as ProjectState | null) : null,
       stopCause: isState ? str(after.stopCause) : null,
@@ -381,8 +411,13 @@ export type StageStay = {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The events as the shared stage-history rule (app/domain/stats.ts) reads them. */
-export function historyOf(projectId: number, events: StageEvent[]): ProjectHistory & { endedAs: "stopped" | "retired" | null } {
-  const changes = events.flatMap((e) => (e.action !== "project.state_changed" && e.toStage ? [{ at: e.at, stage: e.toStage }] : []));
+export function historyOf(
+  projectId: number,
+  events: StageEvent[],
+): ProjectHistory & { endedAs: "stopped" | "retired" | null } {
+  const changes = events.flatMap((e) =>
+    e.action !== "project.state_changed" && e.toStage ? [{ at: e.at, stage: e.toStage }] : [],
+  );
   const ended = events.findLast((e) => e.toState === "stopped" || e.toState === "retired");
   return {
     projectId,

@@ -133,7 +133,9 @@ export function exportOrganisation(target: string, now = Date.now()): ExportResu
         const fields = fieldsOf(section);
         const columns = fields.map((f) => quote(f.name)).join(", ");
         const order = fields.some((f) => f.key === "id") ? "id" : "rowid";
-        const statement = sqlite.prepare(`SELECT ${columns} FROM ${quote(getTableName(section.table))} ORDER BY ${order}`).raw(true);
+        const statement = sqlite
+          .prepare(`SELECT ${columns} FROM ${quote(getTableName(section.table))} ORDER BY ${order}`)
+          .raw(true);
         write(`,\n${JSON.stringify(section.key)}:[`);
         let n = 0;
         for (const row of statement.iterate() as Iterable<unknown[]>) {
@@ -141,7 +143,13 @@ export function exportOrganisation(target: string, now = Date.now()): ExportResu
           fields.forEach((field, i) => {
             const value = row[i];
             record[field.key] =
-              value == null ? null : field.instant ? new Date(Number(value)).toISOString() : field.boolean ? value === 1 : value;
+              value == null
+                ? null
+                : field.instant
+                  ? new Date(Number(value)).toISOString()
+                  : field.boolean
+                    ? value === 1
+                    : value;
           });
           write(`${n === 0 ? "\n" : ",\n"}${JSON.stringify(record)}`);
           n += 1;
@@ -255,11 +263,13 @@ function rowsOf(section: Section, fields: Field[], value: unknown): unknown[][] 
       if (raw === undefined || raw === null) return raw === undefined && field.hasDefault ? undefined : null;
       if (field.instant) {
         const ms = typeof raw === "string" && ISO_INSTANT.test(raw) ? Date.parse(raw) : Number.NaN;
-        if (Number.isNaN(ms)) throw new ExportImportError(`${where}.${field.key} is not an ISO 8601 instant. Nothing was imported.`);
+        if (Number.isNaN(ms))
+          throw new ExportImportError(`${where}.${field.key} is not an ISO 8601 instant. Nothing was imported.`);
         return ms;
       }
       if (field.boolean) {
-        if (typeof raw !== "boolean") throw new ExportImportError(`${where}.${field.key} must be true or false. Nothing was imported.`);
+        if (typeof raw !== "boolean")
+          throw new ExportImportError(`${where}.${field.key} must be true or false. Nothing was imported.`);
         return raw ? 1 : 0;
       }
       if (typeof raw !== "string" && typeof raw !== "number") {
@@ -295,24 +305,31 @@ function checkInvariants() {
     try {
       snapshot = reviewSnapshot(review);
     } catch {
-      throw new ExportImportError(`Gate review #${review.id}'s closing snapshot is not readable. Nothing was imported.`);
+      throw new ExportImportError(
+        `Gate review #${review.id}'s closing snapshot is not readable. Nothing was imported.`,
+      );
     }
     if (!snapshot || (snapshot.blockers ?? []).length > 0) {
-      throw new ExportImportError(`Gate review #${review.id} was promoted, but its closing snapshot has blockers or is missing. Nothing was imported.`);
+      throw new ExportImportError(
+        `Gate review #${review.id} was promoted, but its closing snapshot has blockers or is missing. Nothing was imported.`,
+      );
     }
   }
   for (const review of db.select().from(s.gateReviews).where(eq(s.gateReviews.status, "open")).all()) {
     try {
       getOpenReview(review.projectId);
     } catch (error) {
-      throw new ExportImportError(`Open gate review #${review.id} cannot be evaluated (${(error as Error).message}). Nothing was imported.`);
+      throw new ExportImportError(
+        `Open gate review #${review.id} cannot be evaluated (${(error as Error).message}). Nothing was imported.`,
+      );
     }
   }
 }
 
 function organisationSize(): { people: number; other: number } {
   const sqlite = db.$client;
-  const count = (table: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
+  const count = (table: string) =>
+    (sqlite.prepare(`SELECT count(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
   const people = count("users");
   const other = SECTIONS.map((section) => getTableName(section.table))
     .filter((table) => table !== "users" && !REFERENCE_TABLES.has(table))
@@ -335,8 +352,11 @@ export function importOrganisation(source: string): ImportResult {
   const refuseUnlessEmpty = () => {
     const { people, other } = organisationSize();
     if (people > 0 || other > 0) {
-      const held = people > 0 ? `${people === 1 ? "1 person" : `${people} people`}` : `${other} rows of projects and history`;
-      throw new ExportImportError(`The database already holds ${held}; import fills only an empty database. Nothing was imported.`);
+      const held =
+        people > 0 ? `${people === 1 ? "1 person" : `${people} people`}` : `${other} rows of projects and history`;
+      throw new ExportImportError(
+        `The database already holds ${held}; import fills only an empty database. Nothing was imported.`,
+      );
     }
   };
   refuseUnlessEmpty();
@@ -352,7 +372,8 @@ export function importOrganisation(source: string): ImportResult {
     for (const { section, fields, rows } of plans) {
       const table = getTableName(section.table);
       // The file's checklists and policies replace the defaults; a file without them keeps the defaults.
-      if (REFERENCE_TABLES.has(table) && document[section.key] !== undefined) sqlite.prepare(`DELETE FROM ${quote(table)}`).run();
+      if (REFERENCE_TABLES.has(table) && document[section.key] !== undefined)
+        sqlite.prepare(`DELETE FROM ${quote(table)}`).run();
       for (const values of rows) {
         const names = fields.filter((_, i) => values[i] !== undefined).map((f) => quote(f.name));
         const given = values.filter((v) => v !== undefined);
@@ -361,9 +382,13 @@ export function importOrganisation(source: string): ImportResult {
           given.push(`!imported:${crypto.randomBytes(24).toString("base64url")}`);
         }
         try {
-          statement(`INSERT INTO ${quote(table)} (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`).run(...given);
+          statement(
+            `INSERT INTO ${quote(table)} (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+          ).run(...given);
         } catch (error) {
-          throw new ExportImportError(`${section.key}[${counts[section.key] ?? 0}] was refused by the database: ${(error as Error).message}. Nothing was imported.`);
+          throw new ExportImportError(
+            `${section.key}[${counts[section.key] ?? 0}] was refused by the database: ${(error as Error).message}. Nothing was imported.`,
+          );
         }
         counts[section.key] = (counts[section.key] ?? 0) + 1;
       }

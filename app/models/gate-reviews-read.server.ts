@@ -13,10 +13,9 @@ import {
   requirements,
   signOffs,
   users,
-  DISCIPLINES,
-  type Discipline,
   type GateReview,
 } from "../../db/schema";
+import { DISCIPLINES, type Discipline } from "~/domain/vocabulary";
 import { describeChanges, gateContentFrom, type DisciplineView } from "~/domain/concerns";
 import { ConflictError, NotFoundError } from "~/domain/errors";
 import { disciplineViews } from "~/domain/fingerprint";
@@ -25,7 +24,6 @@ import {
   evaluateCriteria,
   promotionBlockers,
   type CriterionState,
-  type Fingerprints,
   type GateFacts,
   type PanelStatus,
   type SignOffStatus,
@@ -105,7 +103,9 @@ export function currentViews(reviewId: number, database: Database = db) {
   const review = database.select().from(gateReviews).where(eq(gateReviews.id, reviewId)).get();
   if (!review) throw new NotFoundError("No such gate review.");
   const { reqs, debt } = loadFacts(database, review.projectId);
-  return disciplineViews(gateContentFrom({ requirements: reqs, criteria: loadCriteria(database, reviewId), debtItems: debt }));
+  return disciplineViews(
+    gateContentFrom({ requirements: reqs, criteria: loadCriteria(database, reviewId), debtItems: debt }),
+  );
 }
 
 export type DisciplineViews = Record<Discipline, DisciplineView>;
@@ -147,7 +147,10 @@ type SignOffRow = ReturnType<typeof loadSignOffs>[number];
  * sign-off from before per-discipline snapshots (migration 0003) has none to compare with.
  */
 function changesSince(s: SignOffRow, views: DisciplineViews): string[] {
-  if (!s.snapshot) return ["This sign-off was given before Triad kept what each discipline signed for; renew it to compare from now on."];
+  if (!s.snapshot)
+    return [
+      "This sign-off was given before Triad kept what each discipline signed for; renew it to compare from now on.",
+    ];
   return describeChanges(JSON.parse(s.snapshot) as DisciplineView, views[s.discipline]);
 }
 
@@ -169,7 +172,9 @@ export type EvaluatedSignOff = Omit<SignOffRow, "snapshot" | "status"> & {
 function evaluateReview(database: Database, review: GateReview) {
   const { facts, reqs, debt } = loadFacts(database, review.projectId);
   const criteriaRows = loadCriteria(database, review.id);
-  const { views, fingerprints } = disciplineViews(gateContentFrom({ requirements: reqs, criteria: criteriaRows, debtItems: debt }));
+  const { views, fingerprints } = disciplineViews(
+    gateContentFrom({ requirements: reqs, criteria: criteriaRows, debtItems: debt }),
+  );
   const criteria = evaluateCriteria(criteriaRows as Array<(typeof criteriaRows)[number] & CriterionState>, facts);
   const allSignOffs = loadSignOffs(database, review.id);
   const current = allSignOffs.filter((s) => s.status === "current");
@@ -179,7 +184,11 @@ function evaluateReview(database: Database, review: GateReview) {
     const signOffsNow: EvaluatedSignOff[] = panel.signOffs.map((evaluated) => {
       const row = current.find((c) => c.id === evaluated.id)!;
       const { snapshot: _snapshot, ...rest } = row;
-      return { ...rest, standing: evaluated.standing, changes: evaluated.standing === "stale" ? changesSince(row, views) : [] };
+      return {
+        ...rest,
+        standing: evaluated.standing,
+        changes: evaluated.standing === "stale" ? changesSince(row, views) : [],
+      };
     });
     // The sign-off a summary names: an objection first, else the latest.
     const lead = signOffsNow.find((s) => s.standing === "changes_requested") ?? signOffsNow[0] ?? null;
@@ -197,9 +206,23 @@ function evaluateReview(database: Database, review: GateReview) {
   });
   const blockers =
     review.status === "open"
-      ? promotionBlockers({ criteria, signOffs: current, fingerprints, members: facts.members, requiredApprovals: required })
+      ? promotionBlockers({
+          criteria,
+          signOffs: current,
+          fingerprints,
+          members: facts.members,
+          requiredApprovals: required,
+        })
       : [];
-  return { review, criteria, panels, blockers, fingerprints, views, canPromote: review.status === "open" && blockers.length === 0 };
+  return {
+    review,
+    criteria,
+    panels,
+    blockers,
+    fingerprints,
+    views,
+    canPromote: review.status === "open" && blockers.length === 0,
+  };
 }
 
 export function getReview(reviewId: number, projectId?: number) {
@@ -297,13 +320,29 @@ export function closingSnapshot(tx: Tx, review: GateReview) {
   const debt = gateDebtFacts(review.projectId, tx);
   return {
     fingerprints: view.fingerprints,
-    criteria: view.criteria.map((c) => ({ key: c.key, label: c.label, kind: c.kind, met: c.met, detail: c.detail, attestedByName: c.attestedByName, attestedAt: c.attestedAt, attestationNote: c.attestationNote, evidenceUrl: c.evidenceUrl })),
+    criteria: view.criteria.map((c) => ({
+      key: c.key,
+      label: c.label,
+      kind: c.kind,
+      met: c.met,
+      detail: c.detail,
+      attestedByName: c.attestedByName,
+      attestedAt: c.attestedAt,
+      attestationNote: c.attestationNote,
+      evidenceUrl: c.evidenceUrl,
+    })),
     panels: view.panels.map((p) => ({
       discipline: p.discipline,
       status: p.status,
       approvals: p.approvals,
       required: p.required,
-      signOffs: p.signOffs.map((s) => ({ id: s.id, userName: s.userName, decision: s.decision, standing: s.standing, changes: s.changes })),
+      signOffs: p.signOffs.map((s) => ({
+        id: s.id,
+        userName: s.userName,
+        decision: s.decision,
+        standing: s.standing,
+        changes: s.changes,
+      })),
     })),
     blockers: view.blockers,
     requirements: gateRequirements(tx, review.projectId),

@@ -6,9 +6,10 @@
  */
 import { and, eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { gateCriteria, memberships, signOffs, users, type Discipline, type Register, type Stage } from "../../db/schema";
+import { gateCriteria, memberships, signOffs, users } from "../../db/schema";
+import { type Discipline, type Register, type Stage } from "~/domain/vocabulary";
 import { canonicalView } from "~/domain/concerns";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
+import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { viewFingerprint } from "~/domain/fingerprint";
 import { decisionLabel, disciplineLabel } from "~/domain/labels";
 import { changesDismissedDraft, changesRequestedDraft } from "~/domain/notify-rules";
@@ -18,7 +19,7 @@ import { insertConditionDebtItem } from "./debt/gate.server";
 import { currentViews, loadOpenReview } from "./gate-reviews-read.server";
 import { notify } from "./notifications.server";
 import { projectRef, staleDrafts, watchSignOffs } from "./notify-events.server";
-import { projectForWrite } from "./projects.server";
+import { projectForWrite } from "./project-access.server";
 import type { Actor } from "./users.server";
 import { enqueueDebtEventsById, enqueueWebhookEvent, webhookProject } from "./webhook-outbox.server";
 
@@ -115,7 +116,10 @@ export function signOff({
     // What the signer signs for: their discipline's view, after the conditions exist.
     const view = currentViews(reviewId, tx).views[discipline];
     const fingerprint = viewFingerprint(view);
-    tx.update(signOffs).set({ fingerprint, snapshot: canonicalView(view) }).where(eq(signOffs.id, created.id)).run();
+    tx.update(signOffs)
+      .set({ fingerprint, snapshot: canonicalView(view) })
+      .where(eq(signOffs.id, created.id))
+      .run();
     recordActivity(tx, {
       actorId: actor.id,
       projectId: review.projectId,
@@ -124,17 +128,39 @@ export function signOff({
       action: "gate.signed_off",
       summary:
         `${actor.name} signed for ${disciplineLabel[discipline]}: ${decisionLabel[decision].toLowerCase()}` +
-        (conditions.length ? ` (${conditions.length} condition${conditions.length > 1 ? "s" : ""} logged as debt)` : ""),
+        (conditions.length
+          ? ` (${conditions.length} condition${conditions.length > 1 ? "s" : ""} logged as debt)`
+          : ""),
       before: previous ? { signOffId: previous.id, decision: previous.decision } : undefined,
-      after: { reviewId, discipline, decision, comment: comment.trim(), fingerprint, conditionDebtItemIds: conditionIds },
+      after: {
+        reviewId,
+        discipline,
+        decision,
+        comment: comment.trim(),
+        fingerprint,
+        conditionDebtItemIds: conditionIds,
+      },
       via: actor.via,
       at: now,
     });
-    enqueueWebhookEvent(tx, "gate.signoff", {
-      project: webhookProject(project),
-      review: { id: reviewId, targetStage: review.targetStage },
-      signoff: { id: created.id, discipline, decision, comment: comment.trim(), user: { id: actor.id, name: actor.name }, signedAt: now, conditionDebtItemIds: conditionIds },
-    }, now);
+    enqueueWebhookEvent(
+      tx,
+      "gate.signoff",
+      {
+        project: webhookProject(project),
+        review: { id: reviewId, targetStage: review.targetStage },
+        signoff: {
+          id: created.id,
+          discipline,
+          decision,
+          comment: comment.trim(),
+          user: { id: actor.id, name: actor.name },
+          signedAt: now,
+          conditionDebtItemIds: conditionIds,
+        },
+      },
+      now,
+    );
     enqueueDebtEventsById(tx, "debt.created", conditionIds, now);
     // Conditions concern nobody (docs/domain.md, "What makes a sign-off stale"), so a sign-off
     // stales no one; a request for changes is news for the project owner.
@@ -200,7 +226,9 @@ export function dismissChangesRequest({
     if (target.dismissedAt != null) throw new ConflictError("This request for changes was already dismissed.");
     const why = reason.trim();
     if (!why) {
-      throw new ValidationError("Give a reason.", { reason: "Say why the requested changes are not needed: a reason is required." });
+      throw new ValidationError("Give a reason.", {
+        reason: "Say why the requested changes are not needed: a reason is required.",
+      });
     }
     tx.update(signOffs)
       .set({ dismissedById: actor.id, dismissedAt: now, dismissReason: why })
@@ -285,7 +313,7 @@ export function attest({
       const errors: Record<string, string> = {};
       if (!note.trim()) errors.note = "Say what you checked: a note is required.";
       if (evidenceUrl) {
-        let ok = false;
+        let ok: boolean;
         try {
           ok = EVIDENCE_PROTOCOLS.has(new URL(evidenceUrl).protocol);
         } catch {
@@ -317,8 +345,14 @@ export function attest({
       entityId: criterion.id,
       action: clear ? "gate.attestation_cleared" : "gate.attested",
       summary: clear ? `${actor.name} cleared “${criterion.label}”` : `${actor.name} attested “${criterion.label}”`,
-      before: { attestedById: criterion.attestedById, note: criterion.attestationNote, evidenceUrl: criterion.evidenceUrl },
-      after: clear ? { attestedById: null } : { attestedById: actor.id, note: note.trim(), evidenceUrl: evidenceUrl || null },
+      before: {
+        attestedById: criterion.attestedById,
+        note: criterion.attestationNote,
+        evidenceUrl: criterion.evidenceUrl,
+      },
+      after: clear
+        ? { attestedById: null }
+        : { attestedById: actor.id, note: note.trim(), evidenceUrl: evidenceUrl || null },
       via: actor.via,
       at: now,
     });

@@ -5,10 +5,16 @@
  */
 import { and, asc, eq, max, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
-import { criterionTemplates, gatePolicies, type Discipline } from "../../db/schema";
+import { criterionTemplates, gatePolicies } from "../../db/schema";
+import { type Discipline } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { stageShortLabel } from "~/domain/labels";
-import { DEFAULT_ESCALATE_AFTER_DAYS, DEFAULT_REMIND_AFTER_DAYS, gateTimingsError, type GateTimings } from "~/domain/reminders";
+import {
+  DEFAULT_ESCALATE_AFTER_DAYS,
+  DEFAULT_REMIND_AFTER_DAYS,
+  gateTimingsError,
+  type GateTimings,
+} from "~/domain/reminders";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
 
@@ -54,7 +60,15 @@ export function addAttestation({
   return db.transaction((tx) => {
     const base = keyFrom(label);
     let key = base;
-    for (let n = 2; tx.select({ id: criterionTemplates.id }).from(criterionTemplates).where(and(eq(criterionTemplates.targetStage, stage), eq(criterionTemplates.key, key))).get(); n++) {
+    for (
+      let n = 2;
+      tx
+        .select({ id: criterionTemplates.id })
+        .from(criterionTemplates)
+        .where(and(eq(criterionTemplates.targetStage, stage), eq(criterionTemplates.key, key)))
+        .get();
+      n++
+    ) {
       key = `${base}_${n}`;
     }
     const last = tx
@@ -64,7 +78,16 @@ export function addAttestation({
       .get()?.p;
     const created = tx
       .insert(criterionTemplates)
-      .values({ targetStage: stage, key, label, kind: "attestation", discipline, position: (last ?? -1) + 1, createdAt: now, updatedAt: now })
+      .values({
+        targetStage: stage,
+        key,
+        label,
+        kind: "attestation",
+        discipline,
+        position: (last ?? -1) + 1,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning()
       .get();
     recordActivity(tx, {
@@ -131,7 +154,15 @@ export function updateAttestation({
   });
 }
 
-export function setTemplateActive({ actor, templateId, active }: { actor: Actor; templateId: number; active: boolean }) {
+export function setTemplateActive({
+  actor,
+  templateId,
+  active,
+}: {
+  actor: Actor;
+  templateId: number;
+  active: boolean;
+}) {
   requireAdminActor(actor);
   const now = Date.now();
   db.transaction((tx) => {
@@ -157,7 +188,15 @@ export function setTemplateActive({ actor, templateId, active }: { actor: Actor;
 }
 
 /** Swaps a criterion with its neighbour above or below. */
-export function moveTemplate({ actor, templateId, direction }: { actor: Actor; templateId: number; direction: "up" | "down" }) {
+export function moveTemplate({
+  actor,
+  templateId,
+  direction,
+}: {
+  actor: Actor;
+  templateId: number;
+  direction: "up" | "down";
+}) {
   requireAdminActor(actor);
   const now = Date.now();
   db.transaction((tx) => {
@@ -224,12 +263,19 @@ export function getGatePolicy(stage: GateStage) {
  */
 export function gateTimings(database: Tx | typeof db = db): Record<GateStage, GateTimings> {
   const rows = database
-    .select({ stage: gatePolicies.targetStage, remind: gatePolicies.remindAfterDays, escalate: gatePolicies.escalateAfterDays })
+    .select({
+      stage: gatePolicies.targetStage,
+      remind: gatePolicies.remindAfterDays,
+      escalate: gatePolicies.escalateAfterDays,
+    })
     .from(gatePolicies)
     .all();
   const timings = (stage: GateStage): GateTimings => {
     const row = rows.find((r) => r.stage === stage);
-    return { remindAfterDays: row?.remind ?? DEFAULT_REMIND_AFTER_DAYS, escalateAfterDays: row?.escalate ?? DEFAULT_ESCALATE_AFTER_DAYS };
+    return {
+      remindAfterDays: row?.remind ?? DEFAULT_REMIND_AFTER_DAYS,
+      escalateAfterDays: row?.escalate ?? DEFAULT_ESCALATE_AFTER_DAYS,
+    };
   };
   return { pilot: timings("pilot"), production: timings("production") };
 }
@@ -306,7 +352,9 @@ export function setRequiredApprovals({
 }) {
   requireAdminActor(actor);
   if (!Number.isInteger(requiredApprovals) || requiredApprovals < 1 || requiredApprovals > 5) {
-    throw new ValidationError("Enter a whole number from 1 to 5.", { requiredApprovals: "Enter a whole number from 1 to 5." });
+    throw new ValidationError("Enter a whole number from 1 to 5.", {
+      requiredApprovals: "Enter a whole number from 1 to 5.",
+    });
   }
   const now = Date.now();
   db.transaction((tx) => {

@@ -20,7 +20,7 @@ import { notify } from "./notifications.server";
 import { teamOf } from "./notify-events.server";
 import { closingSnapshot, loadOpenReview } from "./gate-reviews-read.server";
 import { requiredApprovalsFor, type GateStage } from "./gate-templates.server";
-import { projectForWrite } from "./projects.server";
+import { projectForWrite } from "./project-access.server";
 import type { Actor } from "./users.server";
 import { enqueueWebhookEvent, webhookProject } from "./webhook-outbox.server";
 
@@ -41,7 +41,15 @@ export { attest, dismissChangesRequest, signOff, type ConditionInput } from "./g
 // ---------- a review's life ----------
 
 /** Opens the review for the next stage, with a short statement of why now. */
-export function openReview({ actor, projectId, statement }: { actor: Actor; projectId: number; statement: string }): GateReview {
+export function openReview({
+  actor,
+  projectId,
+  statement,
+}: {
+  actor: Actor;
+  projectId: number;
+  statement: string;
+}): GateReview {
   const now = Date.now();
   return db.transaction((tx) => {
     const project = projectForWrite(tx, actor, projectId, "gate:open");
@@ -88,14 +96,33 @@ export function openReview({ actor, projectId, statement }: { actor: Actor; proj
       entityId: review.id,
       action: "gate.review_opened",
       summary: `${actor.name} opened a gate review: ${stageShortLabel[project.stage]} → ${stageShortLabel[target]}`,
-      after: { reviewId: review.id, fromStage: project.stage, targetStage: target, statement: why, requiredApprovals: review.requiredApprovals, criteria: templates.map((t) => t.key) },
+      after: {
+        reviewId: review.id,
+        fromStage: project.stage,
+        targetStage: target,
+        statement: why,
+        requiredApprovals: review.requiredApprovals,
+        criteria: templates.map((t) => t.key),
+      },
       via: actor.via,
       at: now,
     });
-    enqueueWebhookEvent(tx, "gate.review_opened", {
-      project: webhookProject(project),
-      review: { id: review.id, fromStage: project.stage, targetStage: target, statement: why, openedAt: now, openedBy: { id: actor.id, name: actor.name } },
-    }, now);
+    enqueueWebhookEvent(
+      tx,
+      "gate.review_opened",
+      {
+        project: webhookProject(project),
+        review: {
+          id: review.id,
+          fromStage: project.stage,
+          targetStage: target,
+          statement: why,
+          openedAt: now,
+          openedBy: { id: actor.id, name: actor.name },
+        },
+      },
+      now,
+    );
     // Every discipline must sign, so every member is told (docs/domain.md, "Notifications").
     notify(tx, {
       actorId: actor.id,
@@ -127,7 +154,13 @@ export function promote({ actor, reviewId }: { actor: Actor; reviewId: number })
       throw new ConflictError("The project cannot be promoted yet.", snapshot.blockers);
     }
     tx.update(gateReviews)
-      .set({ status: "promoted", closedAt: now, closedById: actor.id, closingSnapshot: JSON.stringify(snapshot), version: review.version + 1 })
+      .set({
+        status: "promoted",
+        closedAt: now,
+        closedById: actor.id,
+        closingSnapshot: JSON.stringify(snapshot),
+        version: review.version + 1,
+      })
       .where(and(eq(gateReviews.id, reviewId), eq(gateReviews.version, review.version)))
       .run();
     tx.update(projects)
@@ -146,13 +179,18 @@ export function promote({ actor, reviewId }: { actor: Actor; reviewId: number })
       via: actor.via,
       at: now,
     });
-    enqueueWebhookEvent(tx, "project.promoted", {
-      project: { ...webhookProject(project), stage: review.targetStage },
-      fromStage: project.stage,
-      reviewId,
-      promotedBy: { id: actor.id, name: actor.name },
-      promotedAt: now,
-    }, now);
+    enqueueWebhookEvent(
+      tx,
+      "project.promoted",
+      {
+        project: { ...webhookProject(project), stage: review.targetStage },
+        fromStage: project.stage,
+        reviewId,
+        promotedBy: { id: actor.id, name: actor.name },
+        promotedAt: now,
+      },
+      now,
+    );
     notify(tx, {
       actorId: actor.id,
       drafts: projectChangedDrafts({
@@ -174,7 +212,14 @@ export function withdrawReview({ actor, reviewId, note }: { actor: Actor; review
     projectForWrite(tx, actor, review.projectId, "gate:withdraw");
     const snapshot = closingSnapshot(tx, review);
     tx.update(gateReviews)
-      .set({ status: "withdrawn", closedAt: now, closedById: actor.id, closeNote: note.trim() || null, closingSnapshot: JSON.stringify(snapshot), version: review.version + 1 })
+      .set({
+        status: "withdrawn",
+        closedAt: now,
+        closedById: actor.id,
+        closeNote: note.trim() || null,
+        closingSnapshot: JSON.stringify(snapshot),
+        version: review.version + 1,
+      })
       .where(eq(gateReviews.id, reviewId))
       .run();
     recordActivity(tx, {
@@ -196,7 +241,13 @@ export function withdrawReview({ actor, reviewId, note }: { actor: Actor; review
  * Withdraws a project's open review, if any, keeping its closing snapshot: used when the
  * project stops or retires (the caller's transaction writes the one activity row).
  */
-export function withdrawOpenReviewOf(tx: Tx, projectId: number, actorId: number, note: string, now: number): number | null {
+export function withdrawOpenReviewOf(
+  tx: Tx,
+  projectId: number,
+  actorId: number,
+  note: string,
+  now: number,
+): number | null {
   const review = tx
     .select()
     .from(gateReviews)
@@ -205,7 +256,14 @@ export function withdrawOpenReviewOf(tx: Tx, projectId: number, actorId: number,
   if (!review) return null;
   const snapshot = closingSnapshot(tx, review);
   tx.update(gateReviews)
-    .set({ status: "withdrawn", closedAt: now, closedById: actorId, closeNote: note, closingSnapshot: JSON.stringify(snapshot), version: review.version + 1 })
+    .set({
+      status: "withdrawn",
+      closedAt: now,
+      closedById: actorId,
+      closeNote: note,
+      closingSnapshot: JSON.stringify(snapshot),
+      version: review.version + 1,
+    })
     .where(eq(gateReviews.id, review.id))
     .run();
   return review.id;

@@ -7,9 +7,14 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { db, type Tx } from "../../db/client.server";
+import { type db, type Tx } from "../../db/client.server";
 import { appSecrets } from "../../db/schema";
-import { categoryLabel, isNotificationCategory, type NotificationCategory, type NotificationDraft } from "~/domain/notifications";
+import {
+  categoryLabel,
+  isNotificationCategory,
+  type NotificationCategory,
+  type NotificationDraft,
+} from "~/domain/notifications";
 
 type Database = Tx | typeof db;
 
@@ -40,7 +45,10 @@ export function unsubscribeToken(database: Database, userId: number, category: N
 }
 
 /** The person and category a token stands for, or null when it is not one Triad signed. */
-export function readUnsubscribeToken(database: Database, token: string): { userId: number; category: NotificationCategory } | null {
+export function readUnsubscribeToken(
+  database: Database,
+  token: string,
+): { userId: number; category: NotificationCategory } | null {
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   const [id, category, given] = parts;
@@ -114,5 +122,9 @@ export function renderNotificationMail(
     "</ul>",
     `<p style="color:#555;font-size:small"><a href="${escapeHtml(settings)}">Choose what comes at once, in the digest or only in Triad</a></p>`,
   ].join("\n");
-  return { subject: `[Triad] Your daily digest: ${drafts.length} ${drafts.length === 1 ? "notification" : "notifications"}`, text, html };
+  return {
+    subject: `[Triad] Your daily digest: ${drafts.length} ${drafts.length === 1 ? "notification" : "notifications"}`,
+    text,
+    html,
+  };
 }

@@ -10,7 +10,8 @@
  */
 import { and, asc, count, desc, eq, lte, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { MAIL_STATUSES, mailOutbox, notificationPreferences, users, type MailOutboxRow } from "../../db/schema";
+import { mailOutbox, notificationPreferences, users, type MailOutboxRow } from "../../db/schema";
+import { MAIL_STATUSES } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
 import { categoryLabel, DEFAULT_MODE, type NotificationCategory, type NotificationMode } from "~/domain/notifications";
@@ -221,7 +222,13 @@ export function unsubscribeTarget(token: string): UnsubscribeTarget | null {
  * signed token is the authority, so a cookie (or its absence) changes nothing. Returns null for
  * a token Triad did not sign (nothing written); `changed` false when it was stopped already.
  */
-export function unsubscribe({ token, now = Date.now() }: { token: string; now?: number }): (UnsubscribeTarget & { changed: boolean }) | null {
+export function unsubscribe({
+  token,
+  now = Date.now(),
+}: {
+  token: string;
+  now?: number;
+}): (UnsubscribeTarget & { changed: boolean }) | null {
   const target = unsubscribeTarget(token);
   if (!target) return null;
   if (target.mode === "in_app") return { ...target, changed: false };

@@ -9,7 +9,6 @@
  * (one row, "notification_preferences.updated").
  */
 import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
 import { db, type Tx } from "../../db/client.server";
 import { notificationPreferences, notifications, projects, users } from "../../db/schema";
 import { NotFoundError, ValidationError } from "~/domain/errors";
@@ -20,9 +19,8 @@ import {
   type NotificationCategory,
   type NotificationMode,
 } from "~/domain/notifications";
-import { safeRedirect } from "~/utils/http.server";
-import { pagingError } from "~/utils/limits";
-import { text, wholeNumber } from "~/utils/validation";
+import { safeRedirect } from "~/lib/safe-redirect";
+import { pagingError } from "~/domain/limits";
 import { recordActivity } from "./activity.server";
 import { noteWrite } from "./data-version.server";
 import type { Actor } from "./users.server";
@@ -179,7 +177,7 @@ const MAX_LINK = 2000;
 
 /**
  * Whether a notification's link may be followed: a path of this app ("/projects/x/gate"),
- * exactly as the safe-redirect rule (app/utils/http.server.ts) would keep it — never
+ * exactly as the safe-redirect rule (app/lib/safe-redirect.ts) would keep it — never
  * "//evil.example", "https://…", "/\evil", "javascript:…" or a path with control characters.
  */
 export function isInternalLink(link: string): boolean {
@@ -224,32 +222,6 @@ export const MODE_MESSAGE = "Choose in_app, digest or immediate.";
 export const TIME_ZONE_MESSAGE = "Choose a time zone from the list, such as Europe/Berlin or UTC.";
 export const DIGEST_HOUR_MESSAGE = "Choose an hour from 0 to 23.";
 
-export const modeField = z.enum(NOTIFICATION_MODES, { error: MODE_MESSAGE });
-export const timeZoneField = text(64, "time zone", TIME_ZONE_MESSAGE).refine(isTimeZone, TIME_ZONE_MESSAGE);
-export const digestHourField = wholeNumber(DIGEST_HOUR_MESSAGE, 0, 23);
-
-/** The settings form: every category's mode (the field is named after the category), the zone and the hour. */
-export const preferencesFormSchema = z.object({
-  ...(Object.fromEntries(NOTIFICATION_CATEGORIES.map((c) => [c, modeField])) as Record<NotificationCategory, typeof modeField>),
-  timeZone: timeZoneField,
-  digestHour: digestHourField,
-});
-
-/** The API's PATCH body: only what it names changes (at least one of the three). */
-export const preferencesBody = z
-  .object({
-    preferences: z
-      .partialRecord(z.enum(NOTIFICATION_CATEGORIES, { error: "Unknown category." }), modeField, {
-        error: "Give an object of category: mode.",
-      })
-      .optional(),
-    timeZone: timeZoneField.optional(),
-    digestHour: digestHourField.optional(),
-  })
-  .refine((b) => b.preferences !== undefined || b.timeZone !== undefined || b.digestHour !== undefined, {
-    message: "Send preferences, timeZone or digestHour.",
-  });
-
 export type PreferenceRow = {
   category: NotificationCategory;
   mode: NotificationMode;
@@ -283,7 +255,12 @@ export function getNotificationSettings(userId: number, database: Database = db)
   return {
     categories: NOTIFICATION_CATEGORIES.map((category) => {
       const mode = chosen.get(category);
-      return { category, mode: mode ?? DEFAULT_MODE[category], defaultMode: DEFAULT_MODE[category], isDefault: mode === undefined };
+      return {
+        category,
+        mode: mode ?? DEFAULT_MODE[category],
+        defaultMode: DEFAULT_MODE[category],
+        isDefault: mode === undefined,
+      };
     }),
     timeZone: person.timeZone,
     digestHour: person.digestHour,
@@ -292,7 +269,10 @@ export function getNotificationSettings(userId: number, database: Database = db)
 
 /** The settings as one flat object ({category: mode}), as the API and the activity log show them. */
 export const modesOf = (settings: NotificationSettings) =>
-  Object.fromEntries(settings.categories.map((c) => [c.category, c.mode])) as Record<NotificationCategory, NotificationMode>;
+  Object.fromEntries(settings.categories.map((c) => [c.category, c.mode])) as Record<
+    NotificationCategory,
+    NotificationMode
+  >;
 
 /**
  * Saves the person's own settings: the modes named (choosing a category's default removes the
@@ -317,11 +297,14 @@ export function saveNotificationSettings({
   // The models check what they store, whoever calls them (docs/security.md, V5.1.3).
   const fields: Record<string, string> = {};
   for (const [category, mode] of Object.entries(preferences)) {
-    if (!(NOTIFICATION_CATEGORIES as readonly string[]).includes(category)) fields[`preferences.${category}`] = "Unknown category.";
-    else if (!(NOTIFICATION_MODES as readonly string[]).includes(mode as string)) fields[`preferences.${category}`] = MODE_MESSAGE;
+    if (!(NOTIFICATION_CATEGORIES as readonly string[]).includes(category))
+      fields[`preferences.${category}`] = "Unknown category.";
+    else if (!(NOTIFICATION_MODES as readonly string[]).includes(mode as string))
+      fields[`preferences.${category}`] = MODE_MESSAGE;
   }
   if (timeZone !== undefined && !isTimeZone(timeZone)) fields.timeZone = TIME_ZONE_MESSAGE;
-  if (digestHour !== undefined && !(Number.isInteger(digestHour) && digestHour >= 0 && digestHour <= 23)) fields.digestHour = DIGEST_HOUR_MESSAGE;
+  if (digestHour !== undefined && !(Number.isInteger(digestHour) && digestHour >= 0 && digestHour <= 23))
+    fields.digestHour = DIGEST_HOUR_MESSAGE;
   if (Object.keys(fields).length) throw new ValidationError("The notification settings are invalid.", fields);
 
   return db.transaction((tx) => {
@@ -372,12 +355,16 @@ export function saveNotificationSettings({
         action: "notification_preferences.updated",
         summary: `${actor.name} changed their notification settings (${parts.join(", ")})`,
         before: {
-          ...(modeChanges ? { preferences: Object.fromEntries(Object.entries(changedModes).map(([c, v]) => [c, v!.from])) } : {}),
+          ...(modeChanges
+            ? { preferences: Object.fromEntries(Object.entries(changedModes).map(([c, v]) => [c, v!.from])) }
+            : {}),
           ...(zoneChanged ? { timeZone: before.timeZone } : {}),
           ...(hourChanged ? { digestHour: before.digestHour } : {}),
         },
         after: {
-          ...(modeChanges ? { preferences: Object.fromEntries(Object.entries(changedModes).map(([c, v]) => [c, v!.to])) } : {}),
+          ...(modeChanges
+            ? { preferences: Object.fromEntries(Object.entries(changedModes).map(([c, v]) => [c, v!.to])) }
+            : {}),
           ...(zoneChanged ? { timeZone } : {}),
           ...(hourChanged ? { digestHour } : {}),
         },

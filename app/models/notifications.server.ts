@@ -7,7 +7,7 @@
  * notification pass (app/jobs/notify-pass.server.ts).
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { db, type Tx } from "../../db/client.server";
+import { type db, type Tx } from "../../db/client.server";
 import { mailOutbox, notificationPreferences, notifications, users } from "../../db/schema";
 import {
   DEFAULT_MODE,
@@ -21,7 +21,11 @@ import { renderNotificationMail } from "./mail-content.server";
 type Database = Tx | typeof db;
 
 /** Each person's mode for one category (their choice, or the category's default). */
-export function modesFor(database: Database, userIds: number[], category: NotificationCategory): Map<number, NotificationMode> {
+export function modesFor(
+  database: Database,
+  userIds: number[],
+  category: NotificationCategory,
+): Map<number, NotificationMode> {
   const modes = new Map<number, NotificationMode>(userIds.map((id) => [id, DEFAULT_MODE[category]]));
   if (!userIds.length) return modes;
   const rows = database
@@ -37,7 +41,10 @@ export function modesFor(database: Database, userIds: number[], category: Notifi
  * Writes the notifications of one change. Returns the ids written. `actorId` null = the
  * system (reminders, escalations): nobody is skipped for being the actor.
  */
-export function notify(tx: Tx, { actorId, drafts, now = Date.now() }: { actorId: number | null; drafts: NotificationDraft[]; now?: number }): number[] {
+export function notify(
+  tx: Tx,
+  { actorId, drafts, now = Date.now() }: { actorId: number | null; drafts: NotificationDraft[]; now?: number },
+): number[] {
   const wanted = forRecipients(drafts, actorId);
   if (!wanted.length) return [];
   const people = new Map(
@@ -52,7 +59,11 @@ export function notify(tx: Tx, { actorId, drafts, now = Date.now() }: { actorId:
   const byCategory = new Map<NotificationCategory, NotificationDraft[]>();
   for (const d of wanted) byCategory.set(d.category, [...(byCategory.get(d.category) ?? []), d]);
   for (const [category, list] of byCategory) {
-    const modes = modesFor(tx, list.map((d) => d.userId), category);
+    const modes = modesFor(
+      tx,
+      list.map((d) => d.userId),
+      category,
+    );
     for (const d of list) {
       const person = people.get(d.userId);
       if (!person?.active) continue;

@@ -14,7 +14,8 @@
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.server";
-import { gateReviews, memberships, notices, projects, signOffs, type Stage } from "../../db/schema";
+import { gateReviews, memberships, notices, projects, signOffs } from "../../db/schema";
+import { type Stage } from "~/domain/vocabulary";
 import type { DisciplineView } from "~/domain/concerns";
 import type { Fingerprints } from "~/domain/gates";
 import type { NotificationDraft, TeamMember } from "~/domain/notifications";
@@ -101,14 +102,23 @@ export function watchSignOffs(tx: Tx, projectId: number): SignOffWatch | null {
  * signer with what changed since they signed. Records the notice of each one announced, so it
  * is never announced twice; the actor's own approval is not announced (they made the change).
  */
-export function staleDrafts(tx: Tx, watch: SignOffWatch | null, { actorId, now }: { actorId: number; now: number }): NotificationDraft[] {
+export function staleDrafts(
+  tx: Tx,
+  watch: SignOffWatch | null,
+  { actorId, now }: { actorId: number; now: number },
+): NotificationDraft[] {
   if (!watch) return [];
   const { views, fingerprints } = currentViews(watch.reviewId, tx);
-  const gone = newlyStale(watch.signOffs, watch.before, fingerprints, watch.members).filter((s) => s.userId !== actorId);
+  const gone = newlyStale(watch.signOffs, watch.before, fingerprints, watch.members).filter(
+    (s) => s.userId !== actorId,
+  );
   if (!gone.length) return [];
   const project = projectRef(tx, watch.projectId);
   return gone.map((s) => {
-    tx.insert(notices).values({ key: staleNoticeKey(s.id), createdAt: now }).onConflictDoNothing().run();
+    tx.insert(notices)
+      .values({ key: staleNoticeKey(s.id), createdAt: now })
+      .onConflictDoNothing()
+      .run();
     return staleDraft({
       project,
       targetStage: watch.targetStage,

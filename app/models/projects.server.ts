@@ -1,19 +1,11 @@
 /** Projects: create, edit, list, state changes (hold, resume, stop, retire, reopen), slugs. */
 import { and, asc, count, desc, eq, like, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
-import {
-  memberships,
-  projects,
-  projectSlugs,
-  users,
-  type Discipline,
-  type Project,
-  type ProjectState,
-  type Stage,
-} from "../../db/schema";
+import { memberships, projects, projectSlugs, users, type Project } from "../../db/schema";
+import { type Discipline, type ProjectState, type Stage } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { projectStateLabel, stopCauseLabel } from "~/domain/labels";
-import { can, type ProjectContext } from "~/domain/permissions";
+import { can } from "~/domain/permissions";
 import { reasonError, writeOffReasonError } from "~/domain/debt";
 import { projectChangedDrafts, type ProjectChange } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
@@ -22,9 +14,19 @@ import { withdrawOpenReviewOf } from "./gates.server";
 import { notify } from "./notifications.server";
 import { teamOf } from "./notify-events.server";
 import type { Actor } from "./users.server";
-import { pagingError } from "~/utils/limits";
+import { projectForWrite } from "./project-access.server";
 
-export type ProjectWithOwner = Project & { ownerName: string };
+export {
+  findProjectBySlug,
+  forbiddenMessage,
+  getProject,
+  memberDiscipline,
+  projectContext,
+  projectForWrite,
+  type ProjectLookup,
+  type ProjectWithOwner,
+} from "./project-access.server";
+import { pagingError } from "~/domain/limits";
 
 export function slugify(name: string): string {
   const base = name
@@ -41,11 +43,7 @@ export function slugify(name: string): string {
 function slugTaken(tx: Tx, slug: string, exceptProjectId?: number): boolean {
   const current = tx.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).get();
   if (current && current.id !== exceptProjectId) return true;
-  const old = tx
-    .select({ id: projectSlugs.projectId })
-    .from(projectSlugs)
-    .where(eq(projectSlugs.slug, slug))
-    .get();
+  const old = tx.select({ id: projectSlugs.projectId }).from(projectSlugs).where(eq(projectSlugs.slug, slug)).get();
   return Boolean(old && old.id !== exceptProjectId);
 }
 
@@ -54,121 +52,6 @@ function uniqueSlug(tx: Tx, name: string, exceptProjectId?: number): string {
   let slug = base;
   for (let n = 2; slugTaken(tx, slug, exceptProjectId); n++) slug = `${base}-${n}`;
   return slug;
-}
-
-const projectColumns = {
-  id: projects.id,
-  slug: projects.slug,
-  name: projects.name,
-  summary: projects.summary,
-  businessCase: projects.businessCase,
-  stage: projects.stage,
-  state: projects.state,
-  stopCause: projects.stopCause,
-  stopNote: projects.stopNote,
-  ownerId: projects.ownerId,
-  stageEnteredAt: projects.stageEnteredAt,
-  closedAt: projects.closedAt,
-  createdAt: projects.createdAt,
-  updatedAt: projects.updatedAt,
-  version: projects.version,
-  ownerName: users.name,
-};
-
-export type ProjectLookup =
-  | { kind: "found"; project: ProjectWithOwner }
-  | { kind: "moved"; slug: string }
-  | { kind: "missing" };
-
-/** By slug; a slug the project had before a rename answers "moved" with the new one. */
-export function findProjectBySlug(slug: string): ProjectLookup {
-  const project = db
-    .select(projectColumns)
-    .from(projects)
-    .innerJoin(users, eq(users.id, projects.ownerId))
-    .where(eq(projects.slug, slug))
-    .get();
-  if (project) return { kind: "found", project };
-  const old = db
-    .select({ slug: projects.slug })
-    .from(projectSlugs)
-    .innerJoin(projects, eq(projects.id, projectSlugs.projectId))
-    .where(eq(projectSlugs.slug, slug))
-    .get();
-  return old ? { kind: "moved", slug: old.slug } : { kind: "missing" };
-}
-
-export function getProject(projectId: number): ProjectWithOwner | undefined {
-  return db
-    .select(projectColumns)
-    .from(projects)
-    .innerJoin(users, eq(users.id, projects.ownerId))
-    .where(eq(projects.id, projectId))
-    .get();
-}
-
-export function memberDiscipline(projectId: number, userId: number): Discipline | null {
-  return (
-    db
-      .select({ d: memberships.discipline })
-      .from(memberships)
-      .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
-      .get()?.d ?? null
-  );
-}
-
-/** The project as `can()` sees it for this user. */
-export function projectContext(
-  project: Pick<Project, "id" | "ownerId" | "state">,
-  userId: number,
-): ProjectContext {
-  return {
-    ownerId: project.ownerId,
-    state: project.state,
-    memberDiscipline: memberDiscipline(project.id, userId),
-  };
-}
-
-/** Loads a project for a write and checks permission: the start of every model mutation. */
-export function projectForWrite(
-  tx: Tx,
-  actor: Actor,
-  projectId: number,
-  action: Parameters<typeof can>[1],
-  discipline?: Discipline | null,
-  authorId?: number | null,
-): Project {
-  const project = tx.select().from(projects).where(eq(projects.id, projectId)).get();
-  if (!project) throw new NotFoundError("No such project.");
-  const membership = tx
-    .select({ d: memberships.discipline })
-    .from(memberships)
-    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, actor.id)))
-    .get();
-  const context: ProjectContext = {
-    ownerId: project.ownerId,
-    state: project.state,
-    memberDiscipline: membership?.d ?? null,
-  };
-  if (!can(actor, action, { project: context, discipline, authorId })) {
-    throw new ForbiddenError(forbiddenMessage(action, context));
-  }
-  return project;
-}
-
-/** Why `can` refused a project action, in words (pages and models say the same). */
-export function forbiddenMessage(action: string, context: ProjectContext): string {
-  if (context.state === "stopped" || context.state === "retired") {
-    return `This project is ${projectStateLabel[context.state].toLowerCase()}, so it can no longer be changed.`;
-  }
-  if (action.startsWith("gate:") && context.state !== "active") {
-    return "Gate reviews are paused while the project is on hold.";
-  }
-  if (!context.memberDiscipline) return "Only members of this project can change it.";
-  if (action === "gate:clear-attestation") {
-    return "Only whoever attested it or a member of its discipline can clear this attestation.";
-  }
-  return "Your discipline on this project cannot do that.";
 }
 
 export type ProjectInput = {
@@ -228,7 +111,11 @@ export function updateProject({
   return db.transaction((tx) => {
     const before = projectForWrite(tx, actor, projectId, "project:edit");
     if (input.ownerId !== before.ownerId) {
-      if (!can(actor, "project:change-state", { project: { ownerId: before.ownerId, state: before.state, memberDiscipline: null } })) {
+      if (
+        !can(actor, "project:change-state", {
+          project: { ownerId: before.ownerId, state: before.state, memberDiscipline: null },
+        })
+      ) {
         throw new ForbiddenError("Only the owner or an admin hands the project to a new owner.");
       }
       requireActiveUser(tx, input.ownerId, "ownerId");
@@ -252,10 +139,7 @@ export function updateProject({
       .get();
     if (!after) throw staleProject(before.name);
     if (slug !== before.slug) {
-      tx.insert(projectSlugs)
-        .values({ slug: before.slug, projectId, retiredAt: now })
-        .onConflictDoNothing()
-        .run();
+      tx.insert(projectSlugs).values({ slug: before.slug, projectId, retiredAt: now }).onConflictDoNothing().run();
       tx.delete(projectSlugs).where(eq(projectSlugs.slug, slug)).run();
     }
     const changed = (Object.keys(input) as (keyof ProjectInput)[]).filter((k) => input[k] !== before[k]);
@@ -266,7 +150,9 @@ export function updateProject({
       entityId: projectId,
       action: "project.updated",
       summary: `${actor.name} edited ${after.name}${changed.length ? ` (${changed.join(", ")})` : ""}`,
-      before: Object.fromEntries(changed.map((k) => [k, before[k]]).concat(slug !== before.slug ? [["slug", before.slug]] : [])),
+      before: Object.fromEntries(
+        changed.map((k) => [k, before[k]]).concat(slug !== before.slug ? [["slug", before.slug]] : []),
+      ),
       after: Object.fromEntries(changed.map((k) => [k, after[k]]).concat(slug !== before.slug ? [["slug", slug]] : [])),
       via: actor.via,
       at: now,
@@ -417,7 +303,12 @@ export function changeProjectState({
         : { kind: change.to === "active" ? "resumed" : change.to };
     notify(tx, {
       actorId: actor.id,
-      drafts: projectChangedDrafts({ project: after, team: teamOf(tx, projectId), actorName: actor.name, change: news }),
+      drafts: projectChangedDrafts({
+        project: after,
+        team: teamOf(tx, projectId),
+        actorName: actor.name,
+        change: news,
+      }),
       now,
     });
     return after;
@@ -444,7 +335,9 @@ export function reopenProject({
   return db.transaction((tx) => {
     const before = tx.select().from(projects).where(eq(projects.id, projectId)).get();
     if (!before) throw new NotFoundError("No such project.");
-    if (!can(actor, "project:reopen", { project: { ownerId: before.ownerId, state: "stopped", memberDiscipline: null } })) {
+    if (
+      !can(actor, "project:reopen", { project: { ownerId: before.ownerId, state: "stopped", memberDiscipline: null } })
+    ) {
       throw new ForbiddenError("Only an admin can reopen a stopped project.");
     }
     if (before.state !== "stopped") {
@@ -476,7 +369,12 @@ export function reopenProject({
       entityId: projectId,
       action: "project.reopened",
       summary: `${actor.name} reopened ${after.name}: ${text}`,
-      before: { state: before.state, stopCause: before.stopCause, stopNote: before.stopNote, closedAt: before.closedAt },
+      before: {
+        state: before.state,
+        stopCause: before.stopCause,
+        stopNote: before.stopNote,
+        closedAt: before.closedAt,
+      },
       after: { state: after.state, reason: text },
       via: actor.via,
       at: now,
@@ -567,4 +465,3 @@ export function listActivePeople() {
     .orderBy(asc(users.name))
     .all();
 }
-

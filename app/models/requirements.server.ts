@@ -7,7 +7,8 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { alias, type SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { db, type Tx } from "../../db/client.server";
-import { memberships, requirements, users, type Discipline, type Requirement } from "../../db/schema";
+import { memberships, requirements, users, type Requirement } from "../../db/schema";
+import { type Discipline } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/domain/errors";
 import { combinedFeasibility, type Feasibility, type VerdictDiscipline } from "~/domain/feasibility";
 import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
@@ -15,7 +16,7 @@ import { verdictNeededDrafts } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
 import { notify } from "./notifications.server";
 import { staleDrafts, teamOf, watchSignOffs } from "./notify-events.server";
-import { projectForWrite } from "./projects.server";
+import { projectForWrite } from "./project-access.server";
 import type { Actor } from "./users.server";
 
 export type RequirementInput = {
@@ -144,8 +145,20 @@ const snapshot = (r: Requirement) => ({
 /** The columns of one discipline's verdict. */
 function verdictOf(r: Requirement, d: VerdictDiscipline) {
   return d === "data_science"
-    ? { feasibility: r.dsFeasibility, conditions: r.dsConditions, note: r.dsNote, version: r.dsVersion, assessedById: r.dsAssessedById }
-    : { feasibility: r.itFeasibility, conditions: r.itConditions, note: r.itNote, version: r.itVersion, assessedById: r.itAssessedById };
+    ? {
+        feasibility: r.dsFeasibility,
+        conditions: r.dsConditions,
+        note: r.dsNote,
+        version: r.dsVersion,
+        assessedById: r.dsAssessedById,
+      }
+    : {
+        feasibility: r.itFeasibility,
+        conditions: r.itConditions,
+        note: r.itNote,
+        version: r.itVersion,
+        assessedById: r.itAssessedById,
+      };
 }
 
 /** Both verdicts back to "not assessed" (the statement they were given on changed). */
@@ -193,7 +206,13 @@ export function createRequirement({
     notify(tx, {
       actorId: actor.id,
       drafts: [
-        ...verdictNeededDrafts({ project, team: teamOf(tx, projectId), actorName: actor.name, requirement: created, reason: "created" }),
+        ...verdictNeededDrafts({
+          project,
+          team: teamOf(tx, projectId),
+          actorName: actor.name,
+          requirement: created,
+          reason: "created",
+        }),
         ...staleDrafts(tx, watch, { actorId: actor.id, now }),
       ],
       now,
@@ -283,7 +302,8 @@ export function updateRequirement({
     }
     const reset = editResetsAssessment(before, input);
     // Only the statement (title, target, priority) is in anyone's view; a description edit stales nobody.
-    const statementChanged = before.title !== input.title || before.target !== input.target || before.priority !== input.priority;
+    const statementChanged =
+      before.title !== input.title || before.target !== input.target || before.priority !== input.priority;
     const watch = statementChanged ? watchSignOffs(tx, before.projectId) : null;
     const after = reviseRequirement(tx, {
       actor,
@@ -298,7 +318,13 @@ export function updateRequirement({
       actorId: actor.id,
       drafts: [
         ...(reset
-          ? verdictNeededDrafts({ project, team: teamOf(tx, before.projectId), actorName: actor.name, requirement: after, reason: "reset" })
+          ? verdictNeededDrafts({
+              project,
+              team: teamOf(tx, before.projectId),
+              actorName: actor.name,
+              requirement: after,
+              reason: "reset",
+            })
           : []),
         ...staleDrafts(tx, watch, { actorId: actor.id, now }),
       ],
@@ -392,8 +418,22 @@ export function assessRequirement({
     const it = seat === "it" ? verdict.feasibility : before.itFeasibility;
     const columns =
       seat === "data_science"
-        ? { dsFeasibility: verdict.feasibility, dsConditions: verdict.conditions, dsNote: verdict.note, dsAssessedById: actor.id, dsAssessedAt: now, dsVersion: sql`${requirements.dsVersion} + 1` }
-        : { itFeasibility: verdict.feasibility, itConditions: verdict.conditions, itNote: verdict.note, itAssessedById: actor.id, itAssessedAt: now, itVersion: sql`${requirements.itVersion} + 1` };
+        ? {
+            dsFeasibility: verdict.feasibility,
+            dsConditions: verdict.conditions,
+            dsNote: verdict.note,
+            dsAssessedById: actor.id,
+            dsAssessedAt: now,
+            dsVersion: sql`${requirements.dsVersion} + 1`,
+          }
+        : {
+            itFeasibility: verdict.feasibility,
+            itConditions: verdict.conditions,
+            itNote: verdict.note,
+            itAssessedById: actor.id,
+            itAssessedAt: now,
+            itVersion: sql`${requirements.itVersion} + 1`,
+          };
     const watch = watchSignOffs(tx, before.projectId);
     const after = reviseRequirement(tx, {
       actor,

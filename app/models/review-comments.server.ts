@@ -25,7 +25,7 @@ import { recordActivity } from "./activity.server";
 import { loadOpenReview } from "./gate-reviews-read.server";
 import { notify } from "./notifications.server";
 import { projectRef } from "./notify-events.server";
-import { projectForWrite } from "./projects.server";
+import { projectForWrite } from "./project-access.server";
 import type { Actor } from "./users.server";
 
 /** Team members and the owner: the people a comment may mention. */
@@ -82,7 +82,12 @@ export function addComment({
     let replyTo: { userId: number; userName: string; decision: keyof typeof decisionLabel } | null = null;
     if (replyToSignOffId != null) {
       const target = tx
-        .select({ reviewId: signOffs.reviewId, userId: signOffs.userId, userName: users.name, decision: signOffs.decision })
+        .select({
+          reviewId: signOffs.reviewId,
+          userId: signOffs.userId,
+          userName: users.name,
+          decision: signOffs.decision,
+        })
         .from(signOffs)
         .innerJoin(users, eq(users.id, signOffs.userId))
         .where(eq(signOffs.id, replyToSignOffId))
@@ -164,7 +169,8 @@ export function editComment({
       .where(and(eq(reviewComments.id, commentId), eq(reviewComments.version, version)))
       .returning()
       .get();
-    if (!after) throw new ConflictError("This comment was edited since you opened the page. Reload to see the latest wording.");
+    if (!after)
+      throw new ConflictError("This comment was edited since you opened the page. Reload to see the latest wording.");
     const mentionedBefore = tx
       .select({ userId: reviewCommentMentions.userId })
       .from(reviewCommentMentions)

@@ -4,11 +4,12 @@
  */
 import { and, asc, eq, ne } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { gateReviews, memberships, signOffs, users, type Discipline } from "../../db/schema";
+import { gateReviews, memberships, signOffs, users } from "../../db/schema";
+import { type Discipline } from "~/domain/vocabulary";
 import { ConflictError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
 import { disciplineLabel } from "~/domain/labels";
 import { recordActivity } from "./activity.server";
-import { projectForWrite } from "./projects.server";
+import { projectForWrite } from "./project-access.server";
 import { normalizeEmail, type Actor } from "./users.server";
 
 export type TeamMember = {
@@ -144,9 +145,7 @@ export function removeMember({
   return db.transaction((tx) => {
     const project = projectForWrite(tx, actor, projectId, "team:manage");
     if (project.ownerId === userId) {
-      throw new ConflictError(
-        "The owner cannot leave the team. Hand the project to a new owner first (Edit project).",
-      );
+      throw new ConflictError("The owner cannot leave the team. Hand the project to a new owner first (Edit project).");
     }
     const member = tx
       .select({ name: users.name, discipline: memberships.discipline })
@@ -162,10 +161,7 @@ export function removeMember({
       );
     }
     for (const signOff of live) {
-      tx.update(signOffs)
-        .set({ status: "withdrawn", endedAt: now })
-        .where(eq(signOffs.id, signOff.id))
-        .run();
+      tx.update(signOffs).set({ status: "withdrawn", endedAt: now }).where(eq(signOffs.id, signOff.id)).run();
     }
     tx.delete(memberships)
       .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))

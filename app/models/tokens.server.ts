@@ -7,7 +7,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
-import { apiTokens, users, type Discipline, type Role } from "../../db/schema";
+import { apiTokens, users } from "../../db/schema";
+import { type Discipline, type Role } from "~/domain/vocabulary";
 import { dateInputError, startOfDateUtc, utcDate } from "~/domain/dates";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { recordActivity } from "./activity.server";
@@ -127,7 +128,10 @@ export function createToken({
  * Revokes every token of the actor's that is not revoked yet, inside the caller's transaction
  * (a password change that asks for it); one activity row per token. Returns how many.
  */
-export function revokeAllTokens(tx: Tx, { actor, reason, now = Date.now() }: { actor: Actor; reason: string; now?: number }): number {
+export function revokeAllTokens(
+  tx: Tx,
+  { actor, reason, now = Date.now() }: { actor: Actor; reason: string; now?: number },
+): number {
   const revoked = tx
     .update(apiTokens)
     .set({ revokedAt: now })
@@ -151,7 +155,15 @@ export function revokeAllTokens(tx: Tx, { actor, reason, now = Date.now() }: { a
 }
 
 /** Revokes one of the actor's own tokens; it stops working at once. */
-export function revokeToken({ actor, tokenId, now = Date.now() }: { actor: Actor; tokenId: number; now?: number }): TokenRow {
+export function revokeToken({
+  actor,
+  tokenId,
+  now = Date.now(),
+}: {
+  actor: Actor;
+  tokenId: number;
+  now?: number;
+}): TokenRow {
   return db.transaction((tx) => {
     const before = tx
       .select(listColumns)
@@ -186,7 +198,8 @@ export type TokenUser = {
   user: { id: number; name: string; email: string; role: Role; discipline: Discipline };
 };
 
-export type TokenCheck = { ok: true; value: TokenUser } | { ok: false; reason: "unknown" | "revoked" | "expired" | "deactivated" };
+export type TokenCheck =
+  { ok: true; value: TokenUser } | { ok: false; reason: "unknown" | "revoked" | "expired" | "deactivated" };
 
 /** Who a bearer token belongs to, if it is still good. Notes its last use (at most once a minute). */
 export function authenticateToken(token: string, now = Date.now()): TokenCheck {

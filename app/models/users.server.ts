@@ -1,10 +1,11 @@
 /** People: accounts, their discipline and role, and the active flag. */
 import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
-import { gateReviews, memberships, projects, sessions, signOffs, users, type Discipline, type Role } from "../../db/schema";
+import { gateReviews, memberships, projects, sessions, signOffs, users } from "../../db/schema";
+import { type Discipline, type Role } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
 import { disciplineLabel, roleLabel } from "~/domain/labels";
-import { hashPassword, verifyPassword } from "~/utils/password.server";
+import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { recordActivity, type Via } from "./activity.server";
 import { revokeAllTokens } from "./tokens.server";
 
@@ -45,7 +46,11 @@ export function getUser(id: number): PublicUser | undefined {
 }
 
 export function findUserByEmail(email: string): PublicUser | undefined {
-  return db.select(publicColumns).from(users).where(eq(users.email, normalizeEmail(email))).get();
+  return db
+    .select(publicColumns)
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .get();
 }
 
 export function getPasswordHash(userId: number): string | undefined {
@@ -132,17 +137,12 @@ async function insertUser(
 }
 
 /** First run: creates the first admin, only while there is no user at all. */
-export async function createFirstAdmin(
-  input: Omit<NewUser, "role">,
-): Promise<PublicUser> {
+export async function createFirstAdmin(input: Omit<NewUser, "role">): Promise<PublicUser> {
   if (countUsers() > 0) throw new ConflictError("Triad is already set up. Sign in instead.");
   return insertUser({ ...input, role: "admin" }, null, "web", "user.setup", true);
 }
 
-export async function createUser({
-  actor,
-  ...input
-}: NewUser & { actor: Actor | null }): Promise<PublicUser> {
+export async function createUser({ actor, ...input }: NewUser & { actor: Actor | null }): Promise<PublicUser> {
   if (actor && actor.role !== "admin") throw new ForbiddenError("Only admins add people.");
   return insertUser(input, actor?.id ?? null, actor?.via ?? "cli", "user.created");
 }
@@ -254,7 +254,15 @@ function moveSeats(
     .all();
   tx.update(memberships).set({ discipline: person.discipline }).where(eq(memberships.userId, person.id)).run();
   if (live.length) {
-    tx.update(signOffs).set({ status: "withdrawn", endedAt: now }).where(inArray(signOffs.id, live.map((s) => s.id))).run();
+    tx.update(signOffs)
+      .set({ status: "withdrawn", endedAt: now })
+      .where(
+        inArray(
+          signOffs.id,
+          live.map((s) => s.id),
+        ),
+      )
+      .run();
   }
   for (const seat of seats) {
     const withdrawn = live.filter((s) => s.projectId === seat.projectId).map((s) => s.id);
@@ -266,7 +274,9 @@ function moveSeats(
       action: "member.discipline_changed",
       summary:
         `${person.name}'s seat on ${seat.projectName} moved from ${disciplineLabel[from]} to ${disciplineLabel[person.discipline]}` +
-        (withdrawn.length ? `; ${withdrawn.length === 1 ? "their sign-off was" : `${withdrawn.length} sign-offs were`} withdrawn` : ""),
+        (withdrawn.length
+          ? `; ${withdrawn.length === 1 ? "their sign-off was" : `${withdrawn.length} sign-offs were`} withdrawn`
+          : ""),
       before: { userId: person.id, discipline: from },
       after: { userId: person.id, discipline: person.discipline, withdrawnSignOffIds: withdrawn },
       via: actor.via,

@@ -9,10 +9,19 @@
  */
 import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
-import { debtItems, notices, projects, webhookDeliveries, webhooks, WEBHOOK_FORMATS, type DebtItem, type Project } from "../../db/schema";
+import {
+  debtItems,
+  notices,
+  projects,
+  webhookDeliveries,
+  webhooks,
+  type DebtItem,
+  type Project,
+} from "../../db/schema";
+import { type WEBHOOK_FORMATS } from "~/domain/vocabulary";
 import { decisionLabel, disciplineLabel, stageShortLabel } from "~/domain/labels";
-import { toApiJson } from "~/utils/api-json";
-import type { WebhookEvent } from "~/utils/validation";
+import { toApiJson } from "~/lib/api-json";
+import type { WebhookEvent } from "~/domain/vocabulary";
 import { publicUrl } from "./mail-content.server";
 
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
@@ -46,18 +55,27 @@ export function slackText(event: WebhookEvent, data: unknown, base = publicUrl()
   const [sentence, link] = ((): [string, string] => {
     switch (event) {
       case "gate.review_opened":
-        return [`${d.review?.openedBy?.name ?? "Someone"} opened the gate review to ${label(stageShortLabel, d.review?.targetStage)} of ${name}.`, `${projectLink}/gate`];
+        return [
+          `${d.review?.openedBy?.name ?? "Someone"} opened the gate review to ${label(stageShortLabel, d.review?.targetStage)} of ${name}.`,
+          `${projectLink}/gate`,
+        ];
       case "gate.signoff":
         return [
           `${d.signoff?.user?.name ?? "Someone"} signed for ${label(disciplineLabel, d.signoff?.discipline)} on the gate review to ${label(stageShortLabel, d.review?.targetStage)} of ${name}: ${label(decisionLabel, d.signoff?.decision).toLowerCase()}.`,
           `${projectLink}/gate`,
         ];
       case "project.promoted":
-        return [`${d.promotedBy?.name ?? "Someone"} promoted ${name} from ${label(stageShortLabel, d.fromStage)} to ${label(stageShortLabel, d.project?.stage)}.`, projectLink];
+        return [
+          `${d.promotedBy?.name ?? "Someone"} promoted ${name} from ${label(stageShortLabel, d.fromStage)} to ${label(stageShortLabel, d.project?.stage)}.`,
+          projectLink,
+        ];
       case "debt.created":
         return [`Debt item ${item} was logged on ${name}.`, debtLink];
       case "debt.overdue":
-        return [`Debt item ${item} of ${name} is overdue${d.debtItem?.targetDate ? ` (target date ${d.debtItem.targetDate})` : ""}.`, debtLink];
+        return [
+          `Debt item ${item} of ${name} is overdue${d.debtItem?.targetDate ? ` (target date ${d.debtItem.targetDate})` : ""}.`,
+          debtLink,
+        ];
       case "debt.repaid":
         return [`Debt item ${item} of ${name} was repaid.`, debtLink];
       default:
@@ -178,7 +196,15 @@ const debtEventColumns = {
  * in by the worker) that have no notice yet get one, and their event, in one transaction each.
  * Skipped while no webhook listens, so a hook added later hears about what is overdue now.
  */
-export function announceOverdueDebt({ overdue, now, limit = 100 }: { overdue: SQL; now: number; limit?: number }): number {
+export function announceOverdueDebt({
+  overdue,
+  now,
+  limit = 100,
+}: {
+  overdue: SQL;
+  now: number;
+  limit?: number;
+}): number {
   if (!hasSubscribers("debt.overdue")) return 0;
   const noticeKey = sql`'debt.overdue:' || ${debtItems.id}`;
   const items = db

@@ -9,23 +9,11 @@ import { db } from "../../db/client.server";
 import { users, webhookDeliveries, webhooks } from "../../db/schema";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
-import { refusedUrlReason } from "~/utils/safe-fetch.server";
-import type { WebhookEvent } from "~/utils/validation";
+import { refusedUrlReason } from "~/lib/safe-fetch.server";
+import type { WebhookEvent } from "~/domain/vocabulary";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
 import { deliveryFailure, type DeliveryFailure, type WebhookFormat } from "./webhook-outbox.server";
-
-export { WEBHOOK_EVENTS, type WebhookEvent } from "~/utils/validation";
-
-/** What each event means, for the admin page and the OpenAPI description. */
-export const webhookEventDescription: Record<WebhookEvent, string> = {
-  "gate.review_opened": "A gate review was opened for a project.",
-  "gate.signoff": "A discipline signed off (approve, approve with conditions, or changes requested).",
-  "project.promoted": "A project passed its gate and moved to the next stage.",
-  "debt.created": "A debt item was logged (also a condition of a sign-off).",
-  "debt.overdue": "A debt item went past its target date or a step's due date (announced once per item).",
-  "debt.repaid": "A debt item was repaid.",
-};
 
 export * from "./webhook-outbox.server";
 

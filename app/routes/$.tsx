@@ -4,10 +4,9 @@ import { requireUser } from "~/utils/auth.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireUser(request);
-  throw new Response(
-    "There is no page at this address. It may have moved, or the link may be mistyped.",
-    { status: 404 },
-  );
+  throw new Response("There is no page at this address. It may have moved, or the link may be mistyped.", {
+    status: 404,
+  });
 }
 
 export default function NotFound() {

@@ -1,7 +1,7 @@
 /** The portfolio dashboard: my queue, the pipeline board and where projects get stuck. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { DISCIPLINES, STOP_CAUSES } from "../../db/enums";
+import { DISCIPLINES, STOP_CAUSES } from "~/domain/vocabulary";
 import { FunnelChart, LineChart, StackedBarChart } from "~/components/charts/Charts";
 import { PipelineBoard } from "~/components/dashboard/PipelineBoard";
 import { MyQueue } from "~/components/dashboard/MyQueue";
@@ -40,7 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const fmtDays = (value: number | null) => (value === null ? "—" : `${Math.round(value)} d`);
 const pct = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 100)} %`);
-const monthLabel = (ms: number) => new Date(ms).toLocaleDateString("en-GB", { month: "short", year: "2-digit", timeZone: "UTC" });
+const monthLabel = (ms: number) =>
+  new Date(ms).toLocaleDateString("en-GB", { month: "short", year: "2-digit", timeZone: "UTC" });
 
 type GateWait = ReturnType<typeof gateWaitNow>;
 
@@ -50,7 +51,9 @@ function GateWaitFigure({ wait }: { wait: GateWait }) {
     <section className="card" aria-labelledby="gate-wait-title">
       <h3 id="gate-wait-title">Waiting at the gate now</h3>
       {wait.count === 0 || !wait.oldest ? (
-        <p className="muted small">No gate review is open. A team opens one from its project's Gate page when it is ready for the next stage.</p>
+        <p className="muted small">
+          No gate review is open. A team opens one from its project's Gate page when it is ready for the next stage.
+        </p>
       ) : (
         <ul className="debt-stats">
           <li>
@@ -91,8 +94,16 @@ export default function Dashboard() {
                 <input type="checkbox" name="mine" value="1" defaultChecked={filters.mine} /> My projects
               </label>
             </div>
-            <SelectField label="Waiting for" name="waiting" placeholder="Any discipline" options={optionsOf(disciplineLabel)} defaultValue={filters.waitingFor} />
-            <button type="submit" className="btn btn-secondary">Apply</button>
+            <SelectField
+              label="Waiting for"
+              name="waiting"
+              placeholder="Any discipline"
+              options={optionsOf(disciplineLabel)}
+              defaultValue={filters.waitingFor}
+            />
+            <button type="submit" className="btn btn-secondary">
+              Apply
+            </button>
           </Form>
         </div>
         <GateWaitFigure wait={gateWait} />
@@ -104,26 +115,51 @@ export default function Dashboard() {
           <Form method="get" className="filters compact" aria-label="Choose the period">
             {filters.mine ? <input type="hidden" name="mine" value="1" /> : null}
             {filters.waitingFor ? <input type="hidden" name="waiting" value={filters.waitingFor} /> : null}
-            <SelectField label="Period" name="months" defaultValue={String(filters.months)} options={PERIODS.map((p) => ({ value: String(p), label: `Last ${p} months` }))} />
-            <button type="submit" className="btn btn-secondary">Show</button>
+            <SelectField
+              label="Period"
+              name="months"
+              defaultValue={String(filters.months)}
+              options={PERIODS.map((p) => ({ value: String(p), label: `Last ${p} months` }))}
+            />
+            <button type="submit" className="btn btn-secondary">
+              Show
+            </button>
           </Form>
         </div>
         <div className="grid-2">
           <FunnelChart
             title="Projects entering each stage"
-            steps={(["poc", "pilot", "production"] as const).map((stage) => ({ label: stageShortLabel[stage], value: f.entered[stage] }))}
+            steps={(["poc", "pilot", "production"] as const).map((stage) => ({
+              label: stageShortLabel[stage],
+              value: f.entered[stage],
+            }))}
           />
           <div className="card">
             <h3>Conversion</h3>
-            <p className="small muted">Of the projects that entered the first stage in the period, how many have reached the second.</p>
+            <p className="small muted">
+              Of the projects that entered the first stage in the period, how many have reached the second.
+            </p>
             <table>
               <thead>
-                <tr><th scope="col">From → to</th><th scope="col" className="num">Cohort</th><th scope="col" className="num">Reached</th><th scope="col" className="num">Rate</th></tr>
+                <tr>
+                  <th scope="col">From → to</th>
+                  <th scope="col" className="num">
+                    Cohort
+                  </th>
+                  <th scope="col" className="num">
+                    Reached
+                  </th>
+                  <th scope="col" className="num">
+                    Rate
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {f.conversion.map((c) => (
                   <tr key={`${c.from}-${c.to}`}>
-                    <th scope="row">{stageShortLabel[c.from]} → {stageShortLabel[c.to]}</th>
+                    <th scope="row">
+                      {stageShortLabel[c.from]} → {stageShortLabel[c.to]}
+                    </th>
                     <td className="num">{c.cohort}</td>
                     <td className="num">{c.converted}</td>
                     <td className="num">{pct(c.rate)}</td>
@@ -137,7 +173,18 @@ export default function Dashboard() {
             <p className="small muted">Completed stays and promoted reviews that ended in the period.</p>
             <table>
               <thead>
-                <tr><th scope="col">Where</th><th scope="col" className="num">Count</th><th scope="col" className="num">Median</th><th scope="col" className="num">90th percentile</th></tr>
+                <tr>
+                  <th scope="col">Where</th>
+                  <th scope="col" className="num">
+                    Count
+                  </th>
+                  <th scope="col" className="num">
+                    Median
+                  </th>
+                  <th scope="col" className="num">
+                    90th percentile
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {(["poc", "pilot", "production"] as const).map((stage) => (
@@ -170,14 +217,31 @@ export default function Dashboard() {
           unit="d"
           xLabels={f.debtSeries.map((p) => monthLabel(p.at))}
           series={[
-            { label: "Technical principal", values: f.debtSeries.map((p) => p.technical.principalDays), className: "line-tech-principal" },
-            { label: "Organizational principal", values: f.debtSeries.map((p) => p.organizational.principalDays), className: "line-org-principal" },
-            { label: "Technical interest accrued", values: f.debtSeries.map((p) => p.technical.accruedInterestDays), className: "line-tech-interest" },
-            { label: "Organizational interest accrued", values: f.debtSeries.map((p) => p.organizational.accruedInterestDays), className: "line-org-interest" },
+            {
+              label: "Technical principal",
+              values: f.debtSeries.map((p) => p.technical.principalDays),
+              className: "line-tech-principal",
+            },
+            {
+              label: "Organizational principal",
+              values: f.debtSeries.map((p) => p.organizational.principalDays),
+              className: "line-org-principal",
+            },
+            {
+              label: "Technical interest accrued",
+              values: f.debtSeries.map((p) => p.technical.accruedInterestDays),
+              className: "line-tech-interest",
+            },
+            {
+              label: "Organizational interest accrued",
+              values: f.debtSeries.map((p) => p.organizational.accruedInterestDays),
+              className: "line-org-interest",
+            },
           ]}
         />
         <p className="small muted">
-          Figures come from the stage history in the activity log and are refreshed every minute. <Link to="/debt">Open the debt register</Link>.
+          Figures come from the stage history in the activity log and are refreshed every minute.{" "}
+          <Link to="/debt">Open the debt register</Link>.
         </p>
       </section>
     </>

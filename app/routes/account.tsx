@@ -19,7 +19,7 @@ import { actionError, retryAfterHeaders } from "~/utils/http.server";
 import { proofFailure, provePassword } from "~/utils/sudo.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { changePasswordSchema, profileSchema } from "~/utils/validation";
-import { PASSWORD_MIN } from "~/utils/limits";
+import { PASSWORD_MIN } from "~/domain/limits";
 
 /** Forwards the 429's Retry-After of the password check. */
 export const headers = retryAfterHeaders;
@@ -88,14 +88,14 @@ export default function Account() {
         title="Your account"
         description={
           <>
-            {user.email} · <DisciplineBadge discipline={user.discipline} /> · {roleLabel[user.role]}. An
-            admin changes your discipline and role.
+            {user.email} · <DisciplineBadge discipline={user.discipline} /> · {roleLabel[user.role]}. An admin changes
+            your discipline and role.
           </>
         }
       />
       <p>
-        <Link to="/account/notifications">Notification settings</Link>: what comes by e-mail at once, what waits for
-        the daily digest, and when the digest arrives.
+        <Link to="/account/notifications">Notification settings</Link>: what comes by e-mail at once, what waits for the
+        daily digest, and when the digest arrives.
       </p>
       <FormError message={actionData?.formError} />
       <Form method="post" noValidate className="form-card" aria-labelledby="profile-title">

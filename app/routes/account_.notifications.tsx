@@ -14,12 +14,12 @@ import { categoryLabel, modeLabel, NOTIFICATION_MODES } from "~/domain/notificat
 import {
   getNotificationSettings,
   mailConfigured,
-  preferencesFormSchema,
   saveNotificationSettings,
   timeZones,
 } from "~/models/notifications-read.server";
 import { requireUser, toActor } from "~/utils/auth.server";
 import { parseForm, readForm } from "~/utils/forms";
+import { preferencesFormSchema } from "~/utils/notification-validation";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -66,15 +66,15 @@ export default function NotificationSettings() {
         title="Notification settings"
         description={
           <>
-            Everything shows under the bell and on <Link to="/notifications">your notifications</Link>. Choose, for
-            each kind, whether it also comes by e-mail at once or in one daily digest.
+            Everything shows under the bell and on <Link to="/notifications">your notifications</Link>. Choose, for each
+            kind, whether it also comes by e-mail at once or in one daily digest.
           </>
         }
       />
       {mailConfigured ? null : (
         <div className="notice-box" role="note">
-          E-mail is not configured on this server, so nothing is sent by e-mail: everything shows in Triad. Your
-          choices are kept for when an admin sets it up.
+          E-mail is not configured on this server, so nothing is sent by e-mail: everything shows in Triad. Your choices
+          are kept for when an admin sets it up.
         </div>
       )}
       <FormError message={actionData?.formError} />

@@ -74,7 +74,11 @@ export default function AdminBackups() {
             <dt>Next backup</dt>
             <dd>{nextRunAt ? formatDateTime(nextRunAt) : "—"}</dd>
             <dt>Last good backup</dt>
-            <dd>{newest ? `${age(Math.max(0, Math.floor((now - newest.takenAt) / 1000)))} ago (${formatDateTime(newest.takenAt)})` : "none yet"}</dd>
+            <dd>
+              {newest
+                ? `${age(Math.max(0, Math.floor((now - newest.takenAt) / 1000)))} ago (${formatDateTime(newest.takenAt)})`
+                : "none yet"}
+            </dd>
           </dl>
         ) : settings.state === "invalid" ? (
           <p role="alert">
@@ -82,9 +86,10 @@ export default function AdminBackups() {
           </p>
         ) : (
           <p>
-            <Badge tone="warn">Not configured</Badge> Triad takes no scheduled backups. Set <code>TRIAD_BACKUP_DIR</code>{" "}
-            (and <code>TRIAD_BACKUP_EVERY</code>, for example <code>24h</code>, and <code>TRIAD_BACKUP_KEEP</code>, for
-            example <code>14</code>), then restart Triad. <code>npm run triad -- backup &lt;file&gt;</code> takes one by hand.
+            <Badge tone="warn">Not configured</Badge> Triad takes no scheduled backups. Set{" "}
+            <code>TRIAD_BACKUP_DIR</code> (and <code>TRIAD_BACKUP_EVERY</code>, for example <code>24h</code>, and{" "}
+            <code>TRIAD_BACKUP_KEEP</code>, for example <code>14</code>), then restart Triad.{" "}
+            <code>npm run triad -- backup &lt;file&gt;</code> takes one by hand.
           </p>
         )}
         {lastError ? (

@@ -116,7 +116,8 @@ export default function GateTemplates() {
   const { stages } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const editId = Number(searchParams.get("edit")) || Number(actionData && !actionData.ok ? actionData.values.templateId : 0);
+  const editId =
+    Number(searchParams.get("edit")) || Number(actionData && !actionData.ok ? actionData.values.templateId : 0);
   const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
   const values = actionData && !actionData.ok ? actionData.values : {};
   return (
@@ -141,7 +142,11 @@ export default function GateTemplates() {
               max={5}
               step={1}
               inputMode="numeric"
-              defaultValue={values.intent === "approvals" && values.stage === stage ? values.requiredApprovals : policy.requiredApprovals}
+              defaultValue={
+                values.intent === "approvals" && values.stage === stage
+                  ? values.requiredApprovals
+                  : policy.requiredApprovals
+              }
               error={values.intent === "approvals" && values.stage === stage ? errors.requiredApprovals : undefined}
               hint="From 1 to 5. Business, data science and IT operations each need this many approvals from their members, and no open “changes requested”. It applies to reviews opened afterwards; open reviews keep the number they were opened with."
             />
@@ -161,7 +166,9 @@ export default function GateTemplates() {
               max={MAX_TIMING_DAYS}
               step={1}
               inputMode="numeric"
-              defaultValue={values.intent === "timings" && values.stage === stage ? values.remindAfterDays : policy.remindAfterDays}
+              defaultValue={
+                values.intent === "timings" && values.stage === stage ? values.remindAfterDays : policy.remindAfterDays
+              }
               error={values.intent === "timings" && values.stage === stage ? errors.remindAfterDays : undefined}
               hint={`From ${MIN_TIMING_DAYS} to ${MAX_TIMING_DAYS}. The members of a discipline that has not approved an open review are reminded after this many days, and every as many days after.`}
             />
@@ -173,7 +180,11 @@ export default function GateTemplates() {
               max={MAX_TIMING_DAYS}
               step={1}
               inputMode="numeric"
-              defaultValue={values.intent === "timings" && values.stage === stage ? values.escalateAfterDays : policy.escalateAfterDays}
+              defaultValue={
+                values.intent === "timings" && values.stage === stage
+                  ? values.escalateAfterDays
+                  : policy.escalateAfterDays
+              }
               error={values.intent === "timings" && values.stage === stage ? errors.escalateAfterDays : undefined}
               hint="More days than the reminder. After this many days the project owner and the admins are told, once per waiting discipline. Open reviews follow a change at once."
             />
@@ -189,9 +200,16 @@ export default function GateTemplates() {
                     <input type="hidden" name="templateId" value={t.id} />
                     <input type="hidden" name="version" value={t.version} />
                     <Field label="Criterion" name="label" defaultValue={values.label ?? t.label} error={errors.label} />
-                    <SelectField label="Who attests" name="discipline" options={disciplineOptions} defaultValue={values.discipline ?? t.discipline ?? ""} />
+                    <SelectField
+                      label="Who attests"
+                      name="discipline"
+                      options={disciplineOptions}
+                      defaultValue={values.discipline ?? t.discipline ?? ""}
+                    />
                     <div className="form-actions">
-                      <button type="submit" name="intent" value="update" className="btn btn-primary">Save criterion</button>
+                      <button type="submit" name="intent" value="update" className="btn btn-primary">
+                        Save criterion
+                      </button>
                       <Link to="/admin/gates">Cancel</Link>
                     </div>
                   </Form>
@@ -208,13 +226,26 @@ export default function GateTemplates() {
                       <button type="submit" name="intent" value="up" className="btn btn-link" disabled={i === 0}>
                         Move up<span className="sr-only">: {t.label}</span>
                       </button>
-                      <button type="submit" name="intent" value="down" className="btn btn-link" disabled={i === templates.length - 1}>
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="down"
+                        className="btn btn-link"
+                        disabled={i === templates.length - 1}
+                      >
                         Move down<span className="sr-only">: {t.label}</span>
                       </button>
                       {t.kind === "attestation" ? (
-                        <Link to={`?edit=${t.id}`}>Edit<span className="sr-only">: {t.label}</span></Link>
+                        <Link to={`?edit=${t.id}`}>
+                          Edit<span className="sr-only">: {t.label}</span>
+                        </Link>
                       ) : null}
-                      <button type="submit" name="intent" value={t.active ? "deactivate" : "activate"} className="btn btn-link">
+                      <button
+                        type="submit"
+                        name="intent"
+                        value={t.active ? "deactivate" : "activate"}
+                        className="btn btn-link"
+                      >
                         {t.kind === "auto" ? (t.active ? "Switch off" : "Switch on") : t.active ? "Retire" : "Restore"}
                         <span className="sr-only">: {t.label}</span>
                       </button>
@@ -227,9 +258,16 @@ export default function GateTemplates() {
           <Form method="post" noValidate className="form-card">
             <input type="hidden" name="stage" value={stage} />
             <h3>Add an attestation to the gate to {stageShortLabel[stage]}</h3>
-            <Field label="Criterion" name="label" defaultValue={values.stage === stage ? values.label : ""} error={values.stage === stage ? errors.label : undefined} />
+            <Field
+              label="Criterion"
+              name="label"
+              defaultValue={values.stage === stage ? values.label : ""}
+              error={values.stage === stage ? errors.label : undefined}
+            />
             <SelectField label="Who attests" name="discipline" options={disciplineOptions} defaultValue="" />
-            <button type="submit" name="intent" value="add" className="btn btn-primary">Add criterion</button>
+            <button type="submit" name="intent" value="add" className="btn btn-primary">
+              Add criterion
+            </button>
           </Form>
         </section>
       ))}

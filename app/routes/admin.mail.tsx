@@ -100,13 +100,14 @@ export default function AdminMail() {
           </dl>
         ) : mail.state === "invalid" ? (
           <p role="alert">
-            <Badge tone="danger">Not understood</Badge> {mail.problem} Mail waits here until it is fixed and Triad restarted.
+            <Badge tone="danger">Not understood</Badge> {mail.problem} Mail waits here until it is fixed and Triad
+            restarted.
           </p>
         ) : (
           <p>
-            <Badge tone="warn">Not configured</Badge> E-mail is not configured, so nothing is sent: mail waits here as pending.
-            Set <code>TRIAD_SMTP_URL</code> (for example <code>smtp://user:password@mail.example.com:587</code>) and{" "}
-            <code>TRIAD_MAIL_FROM</code>, then restart Triad; waiting mail goes out then.
+            <Badge tone="warn">Not configured</Badge> E-mail is not configured, so nothing is sent: mail waits here as
+            pending. Set <code>TRIAD_SMTP_URL</code> (for example <code>smtp://user:password@mail.example.com:587</code>
+            ) and <code>TRIAD_MAIL_FROM</code>, then restart Triad; waiting mail goes out then.
           </p>
         )}
         <ul className="debt-stats" aria-label="Mail by status">
@@ -184,7 +185,11 @@ export default function AdminMail() {
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="mailId" value={m.id} />
                           <button type="submit" name="intent" value="retry" className="btn btn-link">
-                            Retry now<span className="sr-only"> the mail {m.id} to {m.toAddress}</span>
+                            Retry now
+                            <span className="sr-only">
+                              {" "}
+                              the mail {m.id} to {m.toAddress}
+                            </span>
                           </button>
                         </Form>
                       ) : null}

@@ -21,10 +21,8 @@ import {
   listRecentDeliveries,
   listWebhooks,
   setWebhookActive,
-  WEBHOOK_EVENTS,
-  webhookEventDescription,
 } from "~/models/webhooks.server";
-import { WEBHOOK_FORMATS } from "../../db/enums";
+import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, webhookEventDescription } from "~/domain/vocabulary";
 import { requireAdmin, toActor } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
 import { formFailure, parseForm, readForm } from "~/utils/forms";
@@ -142,8 +140,12 @@ export default function Webhooks() {
                 <th scope="col">Events</th>
                 <th scope="col">Format</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Pending</th>
-                <th scope="col" className="num">Failed</th>
+                <th scope="col" className="num">
+                  Pending
+                </th>
+                <th scope="col" className="num">
+                  Failed
+                </th>
                 <th scope="col">Added</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -212,13 +214,20 @@ export default function Webhooks() {
           <legend>Format</legend>
           <p className="field-hint" id="format-hint">
             Triad JSON carries the whole event, signed with the secret below. Slack-compatible sends{" "}
-            <code>{'{"text": "…"}'}</code>: one sentence and a link into Triad, for a Slack, Mattermost or Teams incoming webhook
-            (the address the channel gives you, e.g. https://hooks.slack.com/services/…); it is not signed.
+            <code>{'{"text": "…"}'}</code>: one sentence and a link into Triad, for a Slack, Mattermost or Teams
+            incoming webhook (the address the channel gives you, e.g. https://hooks.slack.com/services/…); it is not
+            signed.
           </p>
           {WEBHOOK_FORMATS.map((format) => (
             <div key={format} className="checkbox-field">
               <label>
-                <input type="radio" name="format" value={format} defaultChecked={(values.format ?? "triad") === format} /> {webhookFormatLabel[format]}
+                <input
+                  type="radio"
+                  name="format"
+                  value={format}
+                  defaultChecked={(values.format ?? "triad") === format}
+                />{" "}
+                {webhookFormatLabel[format]}
               </label>
             </div>
           ))}
@@ -242,7 +251,12 @@ export default function Webhooks() {
           {events.map(({ event, description }) => (
             <div key={event} className="checkbox-field">
               <label>
-                <input type="checkbox" name="events[]" value={event} defaultChecked={checked ? checked.includes(event) : true} />
+                <input
+                  type="checkbox"
+                  name="events[]"
+                  value={event}
+                  defaultChecked={checked ? checked.includes(event) : true}
+                />
                 <span>
                   <code>{event}</code>: {description}
                 </span>
@@ -273,11 +287,15 @@ export default function Webhooks() {
               <caption className="sr-only">The latest 50 deliveries, newest first</caption>
               <thead>
                 <tr>
-                  <th scope="col" className="num">Delivery</th>
+                  <th scope="col" className="num">
+                    Delivery
+                  </th>
                   <th scope="col">Event</th>
                   <th scope="col">Address</th>
                   <th scope="col">Status</th>
-                  <th scope="col" className="num">Attempts</th>
+                  <th scope="col" className="num">
+                    Attempts
+                  </th>
                   <th scope="col">Last answer</th>
                   <th scope="col">Created</th>
                 </tr>
@@ -300,7 +318,9 @@ export default function Webhooks() {
                     <td>
                       {/* Only the status code and a generic class: never the receiver's reply. */}
                       {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : null}
-                      {d.failure && d.failure in failureLabel ? failureLabel[d.failure as keyof typeof failureLabel] : null}
+                      {d.failure && d.failure in failureLabel
+                        ? failureLabel[d.failure as keyof typeof failureLabel]
+                        : null}
                       {!d.lastStatusCode && !d.failure ? "—" : null}
                     </td>
                     <td>{formatDateTime(d.createdAt)}</td>

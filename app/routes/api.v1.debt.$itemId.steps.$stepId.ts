@@ -2,9 +2,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { NotFoundError, ValidationError } from "~/domain/errors";
 import { setRepaymentStepDone, updateRepaymentStep } from "~/models/debt.server";
-import { apiResource, debtItemParam, endpoint, idParam, sentFields } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { debtItemView } from "~/utils/api-views.server";
+import { apiResource, debtItemParam, endpoint, idParam, sentFields } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { debtItemView } from "~/api/views.server";
 
 const FIELDS = ["title", "ownerId", "dueDate"] as const;
 

@@ -1,9 +1,9 @@
 /** POST /api/v1/debt/:itemId/steps {version, title, ownerId?, dueDate?}: adds a repayment step (201). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { addRepaymentStep } from "~/models/debt.server";
-import { apiResource, debtItemParam, endpoint } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { debtItemView } from "~/utils/api-views.server";
+import { apiResource, debtItemParam, endpoint } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { debtItemView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.addRepaymentStep, ({ actor, params, body }) => {

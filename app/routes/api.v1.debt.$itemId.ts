@@ -6,9 +6,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { utcDate } from "~/domain/dates";
 import { ValidationError } from "~/domain/errors";
 import { setDebtStatus, updateDebtItem } from "~/models/debt.server";
-import { apiResource, debtItemParam, endpoint, sentFields } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { debtItemView } from "~/utils/api-views.server";
+import { apiResource, debtItemParam, endpoint, sentFields } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { debtItemView } from "~/api/views.server";
 
 const DETAILS = [
   "title",
@@ -56,7 +56,10 @@ const api = apiResource(
       if (!changesDetails && !changesPlan) {
         throw new ValidationError("Nothing to change.", { body: "Send the fields to change, or a status." });
       }
-      const current = Object.fromEntries(DETAILS.map((k) => [k, item[k]])) as Pick<typeof item, (typeof DETAILS)[number]>;
+      const current = Object.fromEntries(DETAILS.map((k) => [k, item[k]])) as Pick<
+        typeof item,
+        (typeof DETAILS)[number]
+      >;
       updateDebtItem({
         actor,
         itemId: item.id,

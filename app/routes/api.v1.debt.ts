@@ -2,15 +2,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { utcDate } from "~/domain/dates";
 import { listOrgDebt } from "~/models/debt.server";
-import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
+import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listDebt, ({ query }) => {
     const { cursor, limit, ...filters } = query;
     // The cursor carries the page only; the page size is always the validated `limit`.
     const asked = pageFromCursor(cursor);
-    const { rows, totals, page, pages } = listOrgDebt({ filters: { ...filters, page: asked }, today: utcDate(Date.now()), pageSize: limit });
+    const { rows, totals, page, pages } = listOrgDebt({
+      filters: { ...filters, page: asked },
+      today: utcDate(Date.now()),
+      pageSize: limit,
+    });
     return { debtItems: page === asked ? rows : [], totals, nextCursor: nextPageCursor(asked, pages) };
   }),
 );

@@ -5,12 +5,14 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getNotificationSettings, saveNotificationSettings } from "~/models/notifications-read.server";
-import { apiResource, endpoint } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { notificationSettingsView } from "~/utils/api-views.server";
+import { apiResource, endpoint } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { notificationSettingsView } from "~/api/views.server";
 
 const api = apiResource(
-  endpoint(apiRoutes.getNotificationPreferences, ({ actor }) => notificationSettingsView(getNotificationSettings(actor.id))),
+  endpoint(apiRoutes.getNotificationPreferences, ({ actor }) =>
+    notificationSettingsView(getNotificationSettings(actor.id)),
+  ),
   endpoint(apiRoutes.updateNotificationPreferences, ({ actor, body }) => {
     const { settings } = saveNotificationSettings({
       actor,

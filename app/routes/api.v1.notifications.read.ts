@@ -4,8 +4,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { markAllRead, markRead, unreadCount } from "~/models/notifications-read.server";
-import { apiResource, endpoint } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
+import { apiResource, endpoint } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
 
 const api = apiResource(
   endpoint(apiRoutes.markNotificationsRead, ({ actor, body }) => {

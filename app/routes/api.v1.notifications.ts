@@ -4,9 +4,9 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { listNotifications } from "~/models/notifications-read.server";
-import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { notificationJson } from "~/utils/api-views.server";
+import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { notificationJson } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listNotifications, ({ actor, query }) => {

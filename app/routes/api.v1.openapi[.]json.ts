@@ -1,8 +1,8 @@
 /** GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API, served without a token. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { apiResource, endpoint } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { openApiDocument } from "~/utils/openapi.server";
+import { apiResource, endpoint } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { openApiDocument } from "~/api/openapi.server";
 
 const api = apiResource(
   endpoint(apiRoutes.openApi, ({ request }) =>

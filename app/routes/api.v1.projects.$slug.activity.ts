@@ -1,9 +1,9 @@
 /** GET /api/v1/projects/:slug/activity: the project's audit log, newest first, cursor paged. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { listProjectActivity } from "~/models/activity.server";
-import { apiResource, decodeCursor, encodeCursor, endpoint, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { activityView } from "~/utils/api-views.server";
+import { apiResource, decodeCursor, encodeCursor, endpoint, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { activityView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listActivity, ({ params, query }) => {

@@ -1,9 +1,9 @@
 /** POST /api/v1/projects/:slug/debt {register, title, category, ..., plan?}: logs a debt item, with its plan if given (201). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createDebtItem } from "~/models/debt.server";
-import { apiResource, endpoint, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { debtItemView } from "~/utils/api-views.server";
+import { apiResource, endpoint, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { debtItemView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.createDebtItem, ({ actor, params, body }) => {

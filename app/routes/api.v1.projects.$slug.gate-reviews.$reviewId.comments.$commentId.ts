@@ -1,9 +1,9 @@
 /** PATCH .../gate-reviews/:reviewId/comments/:commentId {body, version}: the author rewords a comment. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { editComment } from "~/models/review-comments.server";
-import { apiResource, endpoint, idParam, reviewParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { commentView } from "~/utils/api-views.server";
+import { apiResource, endpoint, idParam, reviewParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { commentView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.editReviewComment, ({ actor, params, body }) => {

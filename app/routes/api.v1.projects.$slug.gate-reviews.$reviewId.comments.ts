@@ -1,9 +1,9 @@
 /** GET .../gate-reviews/:reviewId/comments (oldest first) and POST {body, replyToSignOffId?} (201). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { addComment, listComments } from "~/models/review-comments.server";
-import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { commentJson, commentView } from "~/utils/api-views.server";
+import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { commentJson, commentView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listReviewComments, ({ params }) => {

@@ -1,9 +1,9 @@
 /** POST .../gate-reviews/:reviewId/promote: 200 with the new stage, or 409 with the blockers. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { promote } from "~/models/gates.server";
-import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { projectView } from "~/utils/api-views.server";
+import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { projectView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.promote, ({ actor, params }) => {

@@ -1,9 +1,9 @@
 /** POST .../gate-reviews/:reviewId/signoffs/:signOffId/dismiss {reason}: the owner lifts a "changes requested". */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { dismissChangesRequest } from "~/models/gates.server";
-import { apiResource, endpoint, idParam, reviewParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { reviewView } from "~/utils/api-views.server";
+import { apiResource, endpoint, idParam, reviewParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { reviewView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.dismissChangesRequest, ({ actor, params, body }) => {

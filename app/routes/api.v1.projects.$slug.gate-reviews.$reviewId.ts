@@ -1,8 +1,8 @@
 /** GET /api/v1/projects/:slug/gate-reviews/:reviewId: sign-offs, criteria and blockers. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { apiResource, endpoint, idParam, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { reviewView } from "~/utils/api-views.server";
+import { apiResource, endpoint, idParam, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { reviewView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.getGateReview, ({ params }) => ({

@@ -1,9 +1,9 @@
 /** POST .../gate-reviews/:reviewId/withdraw {note?}: closes an open review as it stands. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { withdrawReview } from "~/models/gates.server";
-import { apiResource, endpoint, reviewParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { reviewView } from "~/utils/api-views.server";
+import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { reviewView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.withdrawGateReview, ({ actor, params, body }) => {

@@ -1,9 +1,9 @@
 /** GET /api/v1/projects/:slug/gate-reviews (newest first) and POST {statement}: opens the review for the next stage (201). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { openReview } from "~/models/gates.server";
-import { apiResource, endpoint, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { reviewListView, reviewView } from "~/utils/api-views.server";
+import { apiResource, endpoint, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { reviewListView, reviewView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listGateReviews, ({ params }) => ({ reviews: reviewListView(projectParam(params).id) })),

@@ -1,8 +1,8 @@
 /** DELETE /api/v1/projects/:slug/members/:userId (?confirm=true withdraws a live sign-off). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { removeMember } from "~/models/team.server";
-import { apiResource, endpoint, idParam, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
+import { apiResource, endpoint, idParam, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
 
 const api = apiResource(
   endpoint(apiRoutes.removeMember, ({ actor, params, query }) => {

@@ -5,8 +5,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { addMember, listTeam } from "~/models/team.server";
-import { apiResource, endpoint, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
+import { apiResource, endpoint, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
 
 const api = apiResource(
   endpoint(apiRoutes.addMember, ({ actor, params, body }) => {

@@ -1,9 +1,9 @@
 /** POST /api/v1/projects/:slug/reopen {version, reason}: an admin reopens a stopped project. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { reopenProject } from "~/models/projects.server";
-import { apiResource, endpoint, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { projectView } from "~/utils/api-views.server";
+import { apiResource, endpoint, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { projectView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.reopenProject, ({ actor, params, body }) => {

@@ -4,9 +4,9 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { assessRequirement } from "~/models/requirements.server";
-import { apiResource, endpoint, requirementParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { requirementView } from "~/utils/api-views.server";
+import { apiResource, endpoint, requirementParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { requirementView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.assessRequirement, ({ actor, params, body }) => {

@@ -1,9 +1,9 @@
 /** PATCH /api/v1/projects/:slug/requirements/:requirementId (needs version). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { updateRequirement } from "~/models/requirements.server";
-import { apiResource, endpoint, requirementParam, sentFields } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { requirementView } from "~/utils/api-views.server";
+import { apiResource, endpoint, requirementParam, sentFields } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { requirementView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.updateRequirement, ({ actor, params, body, sent }) => {

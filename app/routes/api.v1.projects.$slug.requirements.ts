@@ -1,9 +1,9 @@
 /** POST /api/v1/projects/:slug/requirements {title, target, priority, description?}. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createRequirement } from "~/models/requirements.server";
-import { apiResource, endpoint, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { requirementView } from "~/utils/api-views.server";
+import { apiResource, endpoint, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { requirementView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.createRequirement, ({ actor, params, body }) => {

@@ -1,9 +1,9 @@
 /** POST /api/v1/projects/:slug/state {to, version, stopCause?, stopNote?, openDebt?, writeOffReason?}: hold, resume, stop or retire. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { changeProjectState } from "~/models/projects.server";
-import { apiResource, endpoint, projectParam } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { projectView } from "~/utils/api-views.server";
+import { apiResource, endpoint, projectParam } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { projectView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.changeProjectState, ({ actor, params, body }) => {

@@ -1,9 +1,9 @@
 /** GET /api/v1/projects/:slug (with team, requirements, current review, debt totals) and PATCH. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { updateProject } from "~/models/projects.server";
-import { apiResource, endpoint, projectParam, sentFields } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { projectDetailView, projectView } from "~/utils/api-views.server";
+import { apiResource, endpoint, projectParam, sentFields } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { projectDetailView, projectView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.getProject, ({ params }) => ({ project: projectDetailView(projectParam(params).id) })),

@@ -1,9 +1,9 @@
 /** GET /api/v1/projects (stage, state, q; cursor paging) and POST /api/v1/projects. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createProject, listProjects } from "~/models/projects.server";
-import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/utils/api.server";
-import { apiRoutes } from "~/utils/api-routes.server";
-import { projectView } from "~/utils/api-views.server";
+import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/api/handler.server";
+import { apiRoutes } from "~/api/route-table.server";
+import { projectView } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listProjects, ({ query }) => {

@@ -33,7 +33,17 @@ const COLUMNS: Array<{ key: DebtSort; label: string; numeric?: boolean; firstDir
   { key: "overdue", label: "Overdue", firstDir: "desc" },
 ];
 
-const FILTER_KEYS = ["register", "status", "severity", "category", "project", "owner", "projectName", "ownerName", "overdue"] as const;
+const FILTER_KEYS = [
+  "register",
+  "status",
+  "severity",
+  "category",
+  "project",
+  "owner",
+  "projectName",
+  "ownerName",
+  "overdue",
+] as const;
 
 function sortHeaders(filters: DebtFilters): SortHeader[] {
   return COLUMNS.map((c) => {
@@ -81,10 +91,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const STATUS_OPTIONS = [
-  { value: "unpaid", label: "Still open (open or repaying)" },
-  ...optionsOf(debtStatusLabel),
-];
+const STATUS_OPTIONS = [{ value: "unpaid", label: "Still open (open or repaying)" }, ...optionsOf(debtStatusLabel)];
 
 export default function DebtRegister() {
   const { filters, rows, totals, page, pages, headers, previousHref, nextHref, csvHref, filtered, options } =
@@ -104,20 +111,61 @@ export default function DebtRegister() {
       <Form method="get" className="filters debt-filters" role="search" aria-label="Filter debt">
         <input type="hidden" name="sort" value={filters.sort} />
         <input type="hidden" name="dir" value={filters.dir} />
-        <SelectField label="Register" name="register" placeholder="Both" options={optionsOf(registerLabel)} defaultValue={value(filters.register)} />
-        <SelectField label="Status" name="status" placeholder="Any" options={STATUS_OPTIONS} defaultValue={value(filters.status)} />
-        <SelectField label="Severity" name="severity" placeholder="Any" options={optionsOf(severityLabel)} defaultValue={value(filters.severity)} />
-        <SelectField label="Category" name="category" placeholder="Any" options={options.categories} defaultValue={value(filters.category)} />
+        <SelectField
+          label="Register"
+          name="register"
+          placeholder="Both"
+          options={optionsOf(registerLabel)}
+          defaultValue={value(filters.register)}
+        />
+        <SelectField
+          label="Status"
+          name="status"
+          placeholder="Any"
+          options={STATUS_OPTIONS}
+          defaultValue={value(filters.status)}
+        />
+        <SelectField
+          label="Severity"
+          name="severity"
+          placeholder="Any"
+          options={optionsOf(severityLabel)}
+          defaultValue={value(filters.severity)}
+        />
+        <SelectField
+          label="Category"
+          name="category"
+          placeholder="Any"
+          options={options.categories}
+          defaultValue={value(filters.category)}
+        />
         {options.projects ? (
-          <SelectField label="Project" name="project" placeholder="All projects" options={options.projects} defaultValue={value(filters.project)} />
+          <SelectField
+            label="Project"
+            name="project"
+            placeholder="All projects"
+            options={options.projects}
+            defaultValue={value(filters.project)}
+          />
         ) : (
           <>
             {filters.project ? <input type="hidden" name="project" value={filters.project} /> : null}
-            <Field label="Project name contains" name="projectName" type="search" defaultValue={value(filters.projectName)} />
+            <Field
+              label="Project name contains"
+              name="projectName"
+              type="search"
+              defaultValue={value(filters.projectName)}
+            />
           </>
         )}
         {options.owners ? (
-          <SelectField label="Owner" name="owner" placeholder="Anyone" options={options.owners} defaultValue={value(filters.owner)} />
+          <SelectField
+            label="Owner"
+            name="owner"
+            placeholder="Anyone"
+            options={options.owners}
+            defaultValue={value(filters.owner)}
+          />
         ) : (
           <>
             {filters.owner ? <input type="hidden" name="owner" value={filters.owner} /> : null}
@@ -140,8 +188,8 @@ export default function DebtRegister() {
         {filtered ? <Link to="/debt">Clear filters</Link> : null}
       </Form>
       <p className="debt-summary" aria-live="polite">
-        {totals.count} {totals.count === 1 ? "item" : "items"} · {formatDays(totals.principalDays)} principal still to repay
-        · {formatDays(totals.accruedInterestDays)} interest accrued · {totals.overdueCount} overdue
+        {totals.count} {totals.count === 1 ? "item" : "items"} · {formatDays(totals.principalDays)} principal still to
+        repay · {formatDays(totals.accruedInterestDays)} interest accrued · {totals.overdueCount} overdue
       </p>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? "No debt matches these filters." : "No debt logged yet."}>
@@ -160,7 +208,11 @@ export default function DebtRegister() {
       )}
       {pages > 1 ? (
         <nav className="pager" aria-label="Pages">
-          {previousHref ? <Link to={previousHref}>← Previous page</Link> : <span className="muted">← Previous page</span>}
+          {previousHref ? (
+            <Link to={previousHref}>← Previous page</Link>
+          ) : (
+            <span className="muted">← Previous page</span>
+          )}
           <span>
             Page {page} of {pages}
           </span>

@@ -6,7 +6,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { utcDate } from "~/domain/dates";
 import { DEBT_CSV_HEADER, debtCsvCells, iterateOrgDebt } from "~/models/debt.server";
 import { requireUser } from "~/utils/auth.server";
-import { csvFilename, csvHeaders, csvStream } from "~/utils/csv.server";
+import { csvFilename, csvHeaders, csvStream } from "~/lib/csv.server";
 import { parseDebtFilters } from "~/utils/debt-validation";
 
 export async function loader({ request }: LoaderFunctionArgs) {

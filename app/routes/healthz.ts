@@ -4,9 +4,8 @@
  * restore") the answer adds `lastBackupAgeSeconds`: seconds since the newest verified backup, or
  * null when none has been taken yet. It is information for monitoring, never a reason for 503.
  */
-import { sql } from "drizzle-orm";
 import { lastBackupAgeSeconds, readBackupSettings } from "~/jobs/backups.server";
-import { db } from "../../db/client.server";
+import { checkDatabaseAnswers } from "~/models/health.server";
 
 function backupAge(): { lastBackupAgeSeconds?: number | null } {
   try {
@@ -19,7 +18,7 @@ function backupAge(): { lastBackupAgeSeconds?: number | null } {
 
 export async function loader() {
   try {
-    db.get(sql`select count(*) from users`);
+    checkDatabaseAnswers();
     return Response.json({ status: "ok", ...backupAge() }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return Response.json(

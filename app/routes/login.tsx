@@ -35,9 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     return data(formFailure(formData, {}, result.message), {
       status: result.status,
-      headers: result.retryAfterSeconds
-        ? { "Retry-After": String(result.retryAfterSeconds) }
-        : undefined,
+      headers: result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined,
     });
   }
   return redirect(safeRedirect(formData.get("redirectTo")), {
@@ -53,9 +51,7 @@ export default function Login() {
   return (
     <section className="auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Sign in to Triad</h1>
-      <p className="page-description">
-        Business, data science and IT, taking data products to production together.
-      </p>
+      <p className="page-description">Business, data science and IT, taking data products to production together.</p>
       <Form method="post" noValidate>
         <FormError message={actionData?.formError} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />

@@ -70,7 +70,9 @@ export async function action({ request }: ActionFunctionArgs) {
       const marked = markAllRead({ userId: user.id });
       return redirectWithToast(request, back, {
         kind: "success",
-        message: marked ? `${marked === 1 ? "1 notification" : `${marked} notifications`} marked read.` : "Nothing was unread.",
+        message: marked
+          ? `${marked === 1 ? "1 notification" : `${marked} notifications`} marked read.`
+          : "Nothing was unread.",
       });
     }
   } catch (error) {

@@ -22,7 +22,8 @@ function open({ request, params }: LoaderFunctionArgs) {
   try {
     if (!id.success) throw new NotFoundError("There is no such notification.");
     const opened = openNotification({ userId: user.id, id: id.data });
-    if (!opened.ok) return redirectWithToast(request, "/notifications", { kind: "error", message: EXTERNAL_LINK_MESSAGE });
+    if (!opened.ok)
+      return redirectWithToast(request, "/notifications", { kind: "error", message: EXTERNAL_LINK_MESSAGE });
     return redirect(opened.link);
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response(error.message, { status: 404 });

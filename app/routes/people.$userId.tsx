@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import type { Discipline } from "../../db/schema";
+import type { Discipline } from "~/domain/vocabulary";
 import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, optionsOf } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
@@ -52,7 +52,10 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 function movedText(seats: number, signOffs: number, to: Discipline) {
   if (!seats && !signOffs) return "";
   const parts = [seats ? ` Their ${plural(seats, "seat", "seats")} moved to ${disciplineLabel[to]}` : ""];
-  if (signOffs) parts.push(`${parts[0] ? ";" : ""} ${plural(signOffs, "sign-off on an open review was", "sign-offs on open reviews were")} withdrawn`);
+  if (signOffs)
+    parts.push(
+      `${parts[0] ? ";" : ""} ${plural(signOffs, "sign-off on an open review was", "sign-offs on open reviews were")} withdrawn`,
+    );
   return `${parts.join("")}.`;
 }
 
@@ -135,8 +138,7 @@ export default function Person() {
         title={person.name}
         description={
           <>
-            {person.email} ·{" "}
-            {person.active ? <Badge tone="ok">Active</Badge> : <Badge tone="muted">Deactivated</Badge>}
+            {person.email} · {person.active ? <Badge tone="ok">Active</Badge> : <Badge tone="muted">Deactivated</Badge>}
           </>
         }
         actions={<Link to="/people">All people</Link>}
@@ -153,9 +155,10 @@ export default function Person() {
           <p>
             {person.name} moves from {disciplineLabel[confirm.from]} to {disciplineLabel[confirm.to]}. Their{" "}
             {plural(confirm.signOffs, "current sign-off", "current sign-offs")} on open gate reviews
-            {confirm.signOffProjects.length ? ` (${confirm.signOffProjects.join(", ")})` : ""} will be withdrawn: they were given
-            for {disciplineLabel[confirm.from]}. Their {plural(confirm.seats, "team seat moves", "team seats move")} to{" "}
-            {disciplineLabel[confirm.to]}, where they can sign again.
+            {confirm.signOffProjects.length ? ` (${confirm.signOffProjects.join(", ")})` : ""} will be withdrawn: they
+            were given for {disciplineLabel[confirm.from]}. Their{" "}
+            {plural(confirm.seats, "team seat moves", "team seats move")} to {disciplineLabel[confirm.to]}, where they
+            can sign again.
           </p>
           <div className="form-actions">
             <button type="submit" className="btn btn-danger">
@@ -224,8 +227,8 @@ export default function Person() {
           confirming ? (
             <Form method="post" className="confirm-box">
               <p>
-                Deactivate {person.name}? They are signed out at once and cannot sign in until
-                reactivated. Their sign-offs and history stay.
+                Deactivate {person.name}? They are signed out at once and cannot sign in until reactivated. Their
+                sign-offs and history stay.
               </p>
               {errors.form ? <p className="field-error">{errors.form}</p> : null}
               <div className="form-actions">

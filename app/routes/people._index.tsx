@@ -87,13 +87,7 @@ export default function People() {
                     <DisciplineBadge discipline={person.discipline} />
                   </td>
                   <td>{roleLabel[person.role]}</td>
-                  <td>
-                    {person.active ? (
-                      <Badge tone="ok">Active</Badge>
-                    ) : (
-                      <Badge tone="muted">Deactivated</Badge>
-                    )}
-                  </td>
+                  <td>{person.active ? <Badge tone="ok">Active</Badge> : <Badge tone="muted">Deactivated</Badge>}</td>
                 </tr>
               ))}
             </tbody>

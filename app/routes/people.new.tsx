@@ -11,7 +11,7 @@ import { parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { newUserSchema } from "~/utils/validation";
-import { PASSWORD_MIN } from "~/utils/limits";
+import { PASSWORD_MIN } from "~/domain/limits";
 
 export const meta: MetaFunction = () => [{ title: "Add person · Triad" }];
 
@@ -49,14 +49,7 @@ export default function NewPerson() {
       <Form method="post" noValidate className="form-card">
         <FormError message={actionData?.formError} />
         <Field label="Name" name="name" required defaultValue={values.name} error={errors.name} />
-        <Field
-          label="E-mail"
-          name="email"
-          type="email"
-          required
-          defaultValue={values.email}
-          error={errors.email}
-        />
+        <Field label="E-mail" name="email" type="email" required defaultValue={values.email} error={errors.email} />
         <SelectField
           label="Discipline"
           name="discipline"

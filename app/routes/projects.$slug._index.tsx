@@ -1,14 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { DISCIPLINES, STAGES } from "../../db/enums";
-import type { Stage } from "../../db/schema";
+import { DISCIPLINES, STAGES } from "~/domain/vocabulary";
+import type { Stage } from "~/domain/vocabulary";
 import { SignOffBadge } from "~/components/gates/GateParts";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, TextareaField, optionsOf } from "~/components/ui/Field";
 import { FormError } from "~/components/ui/FormError";
 import { utcDate } from "~/domain/dates";
-import { openDebtChoiceLabel, projectStateLabel, registerLabel, stageLabel, stageShortLabel, stopCauseLabel } from "~/domain/labels";
+import {
+  openDebtChoiceLabel,
+  projectStateLabel,
+  registerLabel,
+  stageLabel,
+  stageShortLabel,
+  stopCauseLabel,
+} from "~/domain/labels";
 import { stageIndex } from "~/domain/stages";
 import { listProjectActivity } from "~/models/activity.server";
 import { debtTotalsForProject } from "~/models/debt.server";
@@ -27,7 +34,7 @@ import { lifecycleChangeSchema, reopenSchema } from "~/utils/lifecycle-validatio
 export const meta: MetaFunction = () => [{ title: "Project · Triad" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, project, may } = requireProject(request, params);
+  const { project, may } = requireProject(request, params);
   const now = Date.now();
   const debt = debtTotalsForProject(project.id, utcDate(now), project.stage);
   return {
@@ -41,7 +48,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayChangeState: may("project:change-state"),
     // Stopping asks what happens to the open debt; an admin reopens a stopped project.
     // Open and repaying items, from the totals remembered until the next write (no extra query).
-    openDebtCount: project.state === "active" || project.state === "on_hold" ? debt.technical.openCount + debt.organizational.openCount : 0,
+    openDebtCount:
+      project.state === "active" || project.state === "on_hold"
+        ? debt.technical.openCount + debt.organizational.openCount
+        : 0,
     mayReopen: may("project:reopen"),
     now,
   };
@@ -91,7 +101,9 @@ function StageProgress({ stage }: { stage: Stage }) {
         return (
           <li key={s} className={state} aria-current={state === "current" ? "step" : undefined}>
             {stageLabel[s]}
-            <span className="sr-only">{state === "done" ? " (passed)" : state === "current" ? " (current stage)" : " (ahead)"}</span>
+            <span className="sr-only">
+              {state === "done" ? " (passed)" : state === "current" ? " (current stage)" : " (ahead)"}
+            </span>
           </li>
         );
       })}
@@ -147,7 +159,11 @@ export default function ProjectOverview() {
           {d.review ? (
             <>
               <p>
-                Open: {stageShortLabel[p.stage]} → {stageShortLabel[d.review.targetStage]}, {d.review.blockerCount === 0 ? "ready to promote" : `${d.review.blockerCount} thing${d.review.blockerCount === 1 ? "" : "s"} still blocking`}.
+                Open: {stageShortLabel[p.stage]} → {stageShortLabel[d.review.targetStage]},{" "}
+                {d.review.blockerCount === 0
+                  ? "ready to promote"
+                  : `${d.review.blockerCount} thing${d.review.blockerCount === 1 ? "" : "s"} still blocking`}
+                .
               </p>
               <ul className="list-plain">
                 {d.review.panels.map((panel) => (
@@ -170,8 +186,8 @@ export default function ProjectOverview() {
               "No open mismatches among the must-haves."
             ) : (
               <Link to={`${base}/requirements?view=mismatches&priority=must`}>
-                {d.mismatches} open mismatch{d.mismatches === 1 ? "" : "es"} (must-haves infeasible for either discipline or not yet
-                assessed by both)
+                {d.mismatches} open mismatch{d.mismatches === 1 ? "" : "es"} (must-haves infeasible for either
+                discipline or not yet assessed by both)
               </Link>
             )}
           </p>
@@ -183,7 +199,8 @@ export default function ProjectOverview() {
               const names = d.team.filter((m) => m.discipline === discipline).map((m) => m.name);
               return (
                 <li key={discipline}>
-                  <DisciplineBadge discipline={discipline} /> {names.length ? names.join(", ") : <span className="muted">nobody yet</span>}
+                  <DisciplineBadge discipline={discipline} />{" "}
+                  {names.length ? names.join(", ") : <span className="muted">nobody yet</span>}
                 </li>
               );
             })}
@@ -196,10 +213,18 @@ export default function ProjectOverview() {
             <thead>
               <tr>
                 <th scope="col">Register</th>
-                <th scope="col" className="num">Open</th>
-                <th scope="col" className="num">Principal</th>
-                <th scope="col" className="num">Interest so far</th>
-                <th scope="col" className="num">Overdue</th>
+                <th scope="col" className="num">
+                  Open
+                </th>
+                <th scope="col" className="num">
+                  Principal
+                </th>
+                <th scope="col" className="num">
+                  Interest so far
+                </th>
+                <th scope="col" className="num">
+                  Overdue
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -312,7 +337,12 @@ function StateControls({
             defaultValue={values.stopCause ?? ""}
             error={errors.stopCause}
           />
-          <TextareaField label="What happened" name="stopNote" defaultValue={values.stopNote ?? ""} error={errors.stopNote} />
+          <TextareaField
+            label="What happened"
+            name="stopNote"
+            defaultValue={values.stopNote ?? ""}
+            error={errors.stopNote}
+          />
           {openDebtCount > 0 ? <OpenDebtChoice count={openDebtCount} errors={errors} values={values} /> : null}
           <div className="form-actions">
             <button type="submit" className="btn btn-danger">
@@ -342,7 +372,15 @@ function StateControls({
  * What happens to a stopping project's open debt: written off with a reason (it stops costing
  * interest and leaves the queues and overdue counts) or kept open as it is.
  */
-function OpenDebtChoice({ count, errors, values }: { count: number; errors: Record<string, string>; values: Record<string, string> }) {
+function OpenDebtChoice({
+  count,
+  errors,
+  values,
+}: {
+  count: number;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}) {
   const items = `${count} open debt ${count === 1 ? "item" : "items"}`;
   return (
     <>

@@ -36,7 +36,12 @@ export default function ActivityTimeline() {
             <li key={a.id}>
               <time dateTime={new Date(a.at).toISOString()}>{formatDateTime(a.at)}</time>
               {a.summary}
-              {a.via !== "web" ? <> <Badge tone="muted">via {a.via.toUpperCase()}</Badge></> : null}
+              {a.via !== "web" ? (
+                <>
+                  {" "}
+                  <Badge tone="muted">via {a.via.toUpperCase()}</Badge>
+                </>
+              ) : null}
             </li>
           ))}
         </ol>

@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { STAGES } from "../../db/enums";
+import { STAGES } from "~/domain/vocabulary";
 import { DebtItemFields } from "~/components/debt/DebtItemFields";
 import { formatDays } from "~/components/debt/format";
 import { RegisterTable } from "~/components/debt/RegisterTable";

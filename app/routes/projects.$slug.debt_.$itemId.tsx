@@ -8,7 +8,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { z } from "zod";
-import { STAGES } from "../../db/enums";
+import { STAGES } from "~/domain/vocabulary";
 import { DebtItemFields } from "~/components/debt/DebtItemFields";
 import { DebtHistory } from "~/components/debt/DebtHistory";
 import { DebtStatusPanel, type Confirming } from "~/components/debt/DebtStatusPanel";
@@ -197,8 +197,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const CONFIRMS = ["repaid", "accept", "reopen"] as const;
 
 export default function DebtItemPage() {
-  const { project, item, steps, history, nextStageLabel, canWrite, members, categories, stages, repayStages, allStepsDone, proposing } =
-    useLoaderData<typeof loader>();
+  const {
+    project,
+    item,
+    steps,
+    history,
+    nextStageLabel,
+    canWrite,
+    members,
+    categories,
+    stages,
+    repayStages,
+    allStepsDone,
+    proposing,
+  } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const failed = actionData && !actionData.ok ? actionData : null;
@@ -220,7 +232,8 @@ export default function DebtItemPage() {
           : (CONFIRMS.find((c) => c === asked) ?? null);
   const settled = isSettledDebt(item.status);
   const condition = item.condition;
-  const estimated = (days: number, text: string) => (condition && days === 0 ? <span className="muted">Not estimated</span> : text);
+  const estimated = (days: number, text: string) =>
+    condition && days === 0 ? <span className="muted">Not estimated</span> : text;
   return (
     <>
       <PageHeader
@@ -235,11 +248,7 @@ export default function DebtItemPage() {
       />
       <FormError message={failed?.formError} />
       {proposing ? (
-        <RepaidProposal
-          item={item}
-          errors={proposalFailed ? errors : {}}
-          values={proposalFailed ? values : {}}
-        />
+        <RepaidProposal item={item} errors={proposalFailed ? errors : {}} values={proposalFailed ? values : {}} />
       ) : allStepsDone && canWrite ? (
         <p className="debt-callout" role="note">
           Every repayment step is done. <Link to="?propose=repaid">Mark the item repaid…</Link>

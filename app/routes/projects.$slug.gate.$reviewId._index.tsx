@@ -31,7 +31,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!closing?.signOffs) {
       // A snapshot from before migration 0003 kept the panel's status only.
       const signOffs: SignOffCard[] = live.signOffs.map((s) => ({ ...s, standing: null, changes: [] }));
-      return { ...live, status: closing?.status ?? live.status, approvals: null, required: null, signOffs, asOf: "closing" as const };
+      return {
+        ...live,
+        status: closing?.status ?? live.status,
+        approvals: null,
+        required: null,
+        signOffs,
+        asOf: "closing" as const,
+      };
     }
     const rows = [...live.signOffs, ...live.earlier];
     const signOffs: SignOffCard[] = closing.signOffs.flatMap((c) => {
@@ -62,19 +69,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function PastReview() {
-  const { slug, review, openedByName, closedByName, hasSnapshot, panels, criteria, comments } = useLoaderData<typeof loader>();
+  const { slug, review, openedByName, closedByName, hasSnapshot, panels, criteria, comments } =
+    useLoaderData<typeof loader>();
   return (
     <>
       <h2>
-        Gate review #{review.id}: {stageShortLabel[review.fromStage]} → {stageShortLabel[review.targetStage]} ({review.status})
+        Gate review #{review.id}: {stageShortLabel[review.fromStage]} → {stageShortLabel[review.targetStage]} (
+        {review.status})
       </h2>
       <p className="page-description">
         Opened {formatDateTime(review.openedAt)} by {openedByName}
-        {review.closedAt ? `, closed ${formatDateTime(review.closedAt)}${closedByName ? ` by ${closedByName}` : ""}` : ""}.{" "}
+        {review.closedAt
+          ? `, closed ${formatDateTime(review.closedAt)}${closedByName ? ` by ${closedByName}` : ""}`
+          : ""}
+        .{" "}
         {hasSnapshot
           ? "Shown as it stood when it closed."
           : "It closed without a snapshot (the project was stopped or retired): the sign-offs and criteria below are evaluated now."}{" "}
-        <Link to={`/projects/${slug}/gate/${review.id}/dossier`}>Dossier</Link> · <Link to={`/projects/${slug}/gate/history`}>All reviews</Link>
+        <Link to={`/projects/${slug}/gate/${review.id}/dossier`}>Dossier</Link> ·{" "}
+        <Link to={`/projects/${slug}/gate/history`}>All reviews</Link>
       </p>
       {review.statement ? (
         <section className="card review-statement" aria-labelledby="statement-title">

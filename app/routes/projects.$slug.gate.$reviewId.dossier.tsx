@@ -27,7 +27,11 @@ import { invariantResponse } from "~/utils/http.server";
 import { requireProject } from "~/utils/project.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Gate dossier #${data.dossier.review.id} · ${data.dossier.project.name} · Triad` : "Gate dossier · Triad" },
+  {
+    title: data
+      ? `Gate dossier #${data.dossier.review.id} · ${data.dossier.project.name} · Triad`
+      : "Gate dossier · Triad",
+  },
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -44,7 +48,8 @@ const reviewStatusLabel = { open: "Open", promoted: "Promoted", withdrawn: "With
 function Standing({ signOff, when }: { signOff: SignOff; when: string }) {
   const { standing } = signOff;
   if (standing === "superseded") return <Badge tone="muted">Superseded (replaced by a later sign-off)</Badge>;
-  if (standing === "withdrawn") return <Badge tone="muted">Withdrawn (signer left the team or changed discipline)</Badge>;
+  if (standing === "withdrawn")
+    return <Badge tone="muted">Withdrawn (signer left the team or changed discipline)</Badge>;
   if (standing === "not_recorded") return <Badge tone="muted">Not recorded (no closing snapshot)</Badge>;
   return (
     <>
@@ -122,7 +127,8 @@ export default function GateDossierPage() {
       <header className="dossier-header">
         <p className="dossier-kicker">Triad · gate dossier</p>
         <h2 id="dossier-title">
-          {project.name}: gate review #{review.id}, {stageShortLabel[review.fromStage]} → {stageShortLabel[review.targetStage]}
+          {project.name}: gate review #{review.id}, {stageShortLabel[review.fromStage]} →{" "}
+          {stageShortLabel[review.targetStage]}
         </h2>
         <p className={`dossier-content dossier-content-${content}`} role="note">
           {content === "closing_snapshot"
@@ -173,7 +179,9 @@ export default function GateDossierPage() {
               {formatDateTime(review.openedAt)} by {review.openedBy.name}
             </dd>
             <dt>Closed</dt>
-            <dd>{review.closedAt ? `${formatDateTime(review.closedAt)} by ${review.closedBy?.name ?? "—"}` : "— (open)"}</dd>
+            <dd>
+              {review.closedAt ? `${formatDateTime(review.closedAt)} by ${review.closedBy?.name ?? "—"}` : "— (open)"}
+            </dd>
             {review.closedAt ? (
               <>
                 <dt>Days open</dt>
@@ -188,8 +196,10 @@ export default function GateDossierPage() {
                 <ul className="list-plain">
                   {fingerprints.map(([key, value]) => (
                     <li key={key}>
-                      {key === "all" ? "Whole gate (recorded before per-discipline fingerprints)" : disciplineLabel[key as keyof typeof disciplineLabel]}:{" "}
-                      <code className="dossier-fingerprint">{value}</code>
+                      {key === "all"
+                        ? "Whole gate (recorded before per-discipline fingerprints)"
+                        : disciplineLabel[key as keyof typeof disciplineLabel]}
+                      : <code className="dossier-fingerprint">{value}</code>
                     </li>
                   ))}
                 </ul>
@@ -211,7 +221,10 @@ export default function GateDossierPage() {
         </Section>
       </div>
 
-      <Section id="dossier-criteria" title={`Criteria and evidence (${dossier.criteria.filter((c) => c.met).length} of ${dossier.criteria.length} met ${when})`}>
+      <Section
+        id="dossier-criteria"
+        title={`Criteria and evidence (${dossier.criteria.filter((c) => c.met).length} of ${dossier.criteria.length} met ${when})`}
+      >
         <CriteriaList
           criteria={dossier.criteria}
           renderControls={(c) => {
@@ -265,7 +278,10 @@ export default function GateDossierPage() {
                   <dd>
                     <code className="dossier-fingerprint">{s.fingerprint}</code>
                     {s.matchesContentFingerprint === null ? null : (
-                      <span className="small"> ({s.matchesContentFingerprint ? "matches" : "differs from"} the content {when})</span>
+                      <span className="small">
+                        {" "}
+                        ({s.matchesContentFingerprint ? "matches" : "differs from"} the content {when})
+                      </span>
                     )}
                   </dd>
                   <dt>Standing</dt>
@@ -289,7 +305,8 @@ export default function GateDossierPage() {
                     <>
                       <dt>Dismissed</dt>
                       <dd>
-                        {formatDateTime(s.dismissal.at)} by {s.dismissal.byName ?? "—"}: <span className="prewrap">{s.dismissal.reason}</span>
+                        {formatDateTime(s.dismissal.at)} by {s.dismissal.byName ?? "—"}:{" "}
+                        <span className="prewrap">{s.dismissal.reason}</span>
                       </dd>
                     </>
                   ) : null}
@@ -326,7 +343,9 @@ export default function GateDossierPage() {
                     <td>{registerLabel[c.register]}</td>
                     <td>{c.owner?.name ?? "—"}</td>
                     <td>
-                      {[c.targetDate, c.repayBeforeStage ? `before ${stageShortLabel[c.repayBeforeStage]}` : null].filter(Boolean).join(", ") || "—"}
+                      {[c.targetDate, c.repayBeforeStage ? `before ${stageShortLabel[c.repayBeforeStage]}` : null]
+                        .filter(Boolean)
+                        .join(", ") || "—"}
                     </td>
                     <td>{debtStatusLabel[c.statusNow]}</td>
                   </tr>
@@ -337,7 +356,10 @@ export default function GateDossierPage() {
         )}
       </Section>
 
-      <Section id="dossier-requirements" title={`Requirements ${when === "now" ? "(live)" : "as they stood at closing"}`}>
+      <Section
+        id="dossier-requirements"
+        title={`Requirements ${when === "now" ? "(live)" : "as they stood at closing"}`}
+      >
         {dossier.requirements.length === 0 ? (
           <p className="muted">No requirement was stated.</p>
         ) : (
@@ -364,14 +386,21 @@ export default function GateDossierPage() {
                   <tr key={r.id}>
                     <td>
                       <strong>{r.title}</strong>
-                      {r.status === "withdrawn" ? <> <Badge tone="muted">Withdrawn</Badge></> : null}
+                      {r.status === "withdrawn" ? (
+                        <>
+                          {" "}
+                          <Badge tone="muted">Withdrawn</Badge>
+                        </>
+                      ) : null}
                       {r.description ? <div className="small prewrap">{r.description}</div> : null}
                     </td>
                     <td>{r.target}</td>
                     <td>{priorityLabel[r.priority]}</td>
                     {legacyVerdicts ? (
                       <td>
-                        <VerdictCell verdict={r.verdicts.legacy ?? { feasibility: r.feasibility, conditions: null, note: null }} />
+                        <VerdictCell
+                          verdict={r.verdicts.legacy ?? { feasibility: r.feasibility, conditions: null, note: null }}
+                        />
                       </td>
                     ) : (
                       <>
@@ -403,8 +432,12 @@ export default function GateDossierPage() {
                   <th scope="col">Debt item</th>
                   <th scope="col">Status</th>
                   <th scope="col">Owner</th>
-                  <th scope="col" className="num">Principal</th>
-                  <th scope="col" className="num">Interest</th>
+                  <th scope="col" className="num">
+                    Principal
+                  </th>
+                  <th scope="col" className="num">
+                    Interest
+                  </th>
                   <th scope="col">Repayment plan</th>
                 </tr>
               </thead>
@@ -426,10 +459,15 @@ export default function GateDossierPage() {
                         <>
                           {d.strategy ? <div className="prewrap">{d.strategy}</div> : null}
                           <div className="small">
-                            {[d.targetDate ? `target ${d.targetDate}` : null, d.repayBeforeStage ? `before ${stageShortLabel[d.repayBeforeStage]}` : null]
+                            {[
+                              d.targetDate ? `target ${d.targetDate}` : null,
+                              d.repayBeforeStage ? `before ${stageShortLabel[d.repayBeforeStage]}` : null,
+                            ]
                               .filter(Boolean)
                               .join(", ")}
-                            {d.steps.length ? ` · ${d.steps.filter((s) => s.done).length} of ${d.steps.length} steps done` : ""}
+                            {d.steps.length
+                              ? ` · ${d.steps.filter((s) => s.done).length} of ${d.steps.length} steps done`
+                              : ""}
                           </div>
                         </>
                       ) : (
@@ -444,7 +482,10 @@ export default function GateDossierPage() {
         )}
       </Section>
 
-      <Section id="dossier-conversation" title={`Conversation (${dossier.comments.length} comment${dossier.comments.length === 1 ? "" : "s"})`}>
+      <Section
+        id="dossier-conversation"
+        title={`Conversation (${dossier.comments.length} comment${dossier.comments.length === 1 ? "" : "s"})`}
+      >
         {dossier.comments.length === 0 ? (
           <p className="muted">Nobody commented on this review.</p>
         ) : (
@@ -466,7 +507,8 @@ export default function GateDossierPage() {
                       <ol>
                         {c.earlierWordings.map((w, i) => (
                           <li key={i}>
-                            <span className="muted">until {formatDateTime(w.replacedAt)}:</span> <span className="prewrap">{w.body}</span>
+                            <span className="muted">until {formatDateTime(w.replacedAt)}:</span>{" "}
+                            <span className="prewrap">{w.body}</span>
                           </li>
                         ))}
                       </ol>
@@ -480,8 +522,8 @@ export default function GateDossierPage() {
       </Section>
 
       <footer className="dossier-footer small">
-        Generated by Triad on {formatDateTime(dossier.generatedAt)} from gate review #{review.id} of {project.slug}. The same data is
-        available as JSON at {base}/dossier.json.
+        Generated by Triad on {formatDateTime(dossier.generatedAt)} from gate review #{review.id} of {project.slug}. The
+        same data is available as JSON at {base}/dossier.json.
       </footer>
     </article>
   );

@@ -106,7 +106,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 // ---------- the action: one handler per intent ----------
 
-type Ctx = { request: Request; formData: FormData; intent: string; actor: Actor; project: ProjectWithOwner; back: string };
+type Ctx = {
+  request: Request;
+  formData: FormData;
+  intent: string;
+  actor: Actor;
+  project: ProjectWithOwner;
+  back: string;
+};
 
 /** A refused form: its messages go next to the fields of the form that was sent (found by `intent`). */
 const refused = (ctx: Ctx, failure: FormFailure, status = 400) => data({ ...failure, intent: ctx.intent }, { status });
@@ -117,7 +124,10 @@ const reviewIdSchema = z.object({ reviewId: idField("Choose a gate review.") });
 function withReview(ctx: Ctx, handler: (ctx: Ctx, reviewId: number) => Response | ReturnType<typeof refused>) {
   const parsed = reviewIdSchema.safeParse({ reviewId: ctx.formData.get("reviewId") });
   if (!parsed.success) return refused(ctx, formFailure(ctx.formData, {}, "Choose a gate review."));
-  invariantResponse(reviewBelongsTo(parsed.data.reviewId, ctx.project.id), "This project has no gate review with that number.");
+  invariantResponse(
+    reviewBelongsTo(parsed.data.reviewId, ctx.project.id),
+    "This project has no gate review with that number.",
+  );
   return handler(ctx, parsed.data.reviewId);
 }
 
@@ -141,7 +151,13 @@ function handleSign(ctx: Ctx, reviewId: number) {
 function handleAttest(ctx: Ctx, reviewId: number) {
   const parsed = parseForm(attestSchema, ctx.formData);
   if (!parsed.ok) return refused(ctx, parsed);
-  attest({ actor: ctx.actor, reviewId, key: parsed.data.key, note: parsed.data.note, evidenceUrl: parsed.data.evidenceUrl });
+  attest({
+    actor: ctx.actor,
+    reviewId,
+    key: parsed.data.key,
+    note: parsed.data.note,
+    evidenceUrl: parsed.data.evidenceUrl,
+  });
   return redirectWithToast(ctx.request, ctx.back, {
     kind: "success",
     message: "Attestation recorded. Sign-offs of the disciplines it concerns, given before it, are now stale.",
@@ -174,11 +190,18 @@ function handleDismiss(ctx: Ctx, reviewId: number) {
 function handleComment(ctx: Ctx, reviewId: number) {
   const parsed = parseForm(commentSchema, ctx.formData);
   if (!parsed.ok) return refused(ctx, parsed);
-  const comment = addComment({ actor: ctx.actor, reviewId, body: parsed.data.body, replyToSignOffId: parsed.data.replyToSignOffId });
+  const comment = addComment({
+    actor: ctx.actor,
+    reviewId,
+    body: parsed.data.body,
+    replyToSignOffId: parsed.data.replyToSignOffId,
+  });
   const mentioned = comment.mentionedUserIds.length;
   return redirectWithToast(ctx.request, ctx.back, {
     kind: "success",
-    message: mentioned ? `Comment added; ${mentioned === 1 ? "the person" : `the ${mentioned} people`} you mentioned will be notified.` : "Comment added.",
+    message: mentioned
+      ? `Comment added; ${mentioned === 1 ? "the person" : `the ${mentioned} people`} you mentioned will be notified.`
+      : "Comment added.",
   });
 }
 
@@ -190,7 +213,10 @@ function handleEditComment(ctx: Ctx, reviewId: number) {
     "This review has no such comment.",
   );
   editComment({ actor: ctx.actor, ...parsed.data });
-  return redirectWithToast(ctx.request, ctx.back, { kind: "success", message: "Comment updated; the earlier wording is kept." });
+  return redirectWithToast(ctx.request, ctx.back, {
+    kind: "success",
+    message: "Comment updated; the earlier wording is kept.",
+  });
 }
 
 function handlePromote(ctx: Ctx, reviewId: number) {
@@ -205,7 +231,10 @@ function handleWithdraw(ctx: Ctx, reviewId: number) {
   const parsed = parseForm(withdrawReviewSchema, ctx.formData);
   if (!parsed.ok) return refused(ctx, parsed);
   withdrawReview({ actor: ctx.actor, reviewId, note: parsed.data.note });
-  return redirectWithToast(ctx.request, ctx.back, { kind: "info", message: "The gate review was withdrawn. It stays in the history." });
+  return redirectWithToast(ctx.request, ctx.back, {
+    kind: "info",
+    message: "The gate review was withdrawn. It stays in the history.",
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -244,7 +273,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (error instanceof ConflictError && error.details.length) {
-      return data({ ...formFailure(formData, {}, error.message), intent: ctx.intent, blockers: error.details }, { status: 409 });
+      return data(
+        { ...formFailure(formData, {}, error.message), intent: ctx.intent, blockers: error.details },
+        { status: 409 },
+      );
     }
     if (error instanceof ValidationError) {
       // keep the intent, so the page shows the messages next to the fields of the form that was sent
@@ -272,7 +304,9 @@ export default function GateReview() {
         <h2>Gate review</h2>
         <FormError message={failed?.formError} />
         {d.target ? (
-          <EmptyState title={`No gate review is open. Next gate: ${stageShortLabel[d.stage]} → ${stageShortLabel[d.target]}.`}>
+          <EmptyState
+            title={`No gate review is open. Next gate: ${stageShortLabel[d.stage]} → ${stageShortLabel[d.target]}.`}
+          >
             {d.mayOpen ? (
               <Form method="post" noValidate className="open-review-form">
                 <p>Opening a review asks business, data science and IT to sign off, and checks the gate criteria.</p>
@@ -335,8 +369,8 @@ export default function GateReview() {
             <input type="hidden" name="reviewId" value={r.id} />
             <input type="hidden" name="signOffId" value={s.id} />
             <p className="small">
-              Dismissing lifts {s.userName}'s request for changes so it no longer blocks promotion. It stays on the review with
-              your reason; only {s.userName} can renew it.
+              Dismissing lifts {s.userName}'s request for changes so it no longer blocks promotion. It stays on the
+              review with your reason; only {s.userName} can renew it.
             </p>
             <TextareaField
               label="Why are these changes not needed?"
@@ -366,8 +400,8 @@ export default function GateReview() {
             Gate review: {stageShortLabel[d.stage]} → {stageShortLabel[r.targetStage]}
           </h2>
           <p className="page-description">
-            Each discipline needs {r.requiredApprovals === 1 ? "an approval" : `${r.requiredApprovals} approvals`} of its current
-            content and no open request for changes, and every criterion must hold.{" "}
+            Each discipline needs {r.requiredApprovals === 1 ? "an approval" : `${r.requiredApprovals} approvals`} of
+            its current content and no open request for changes, and every criterion must hold.{" "}
             <Link to={`${base}/history`}>Past reviews</Link> · <Link to={`${base}/${r.id}/dossier`}>Dossier</Link>
           </p>
         </div>

@@ -29,7 +29,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 
 const leftLabel = (leftFor: Data["stages"][number]["leftFor"]) =>
-  leftFor === "stopped" ? "stopped" : leftFor === "retired" ? "retired" : leftFor ? `promoted to ${stageShortLabel[leftFor]}` : "";
+  leftFor === "stopped"
+    ? "stopped"
+    : leftFor === "retired"
+      ? "retired"
+      : leftFor
+        ? `promoted to ${stageShortLabel[leftFor]}`
+        : "";
 
 /** A bar per stage, proportional to its days, drawn with SVG attributes (no inline styles). */
 function StageBar({ stages }: { stages: Data["stages"] }) {
@@ -37,10 +43,18 @@ function StageBar({ stages }: { stages: Data["stages"] }) {
   if (total <= 0) return null;
   let x = 0;
   return (
-    <svg className="history-bar" viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label={stages.map((s) => `${stageLabel[s.stage]}: ${formatDays(s.days)}`).join(", ")}>
+    <svg
+      className="history-bar"
+      viewBox="0 0 1000 28"
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={stages.map((s) => `${stageLabel[s.stage]}: ${formatDays(s.days)}`).join(", ")}
+    >
       {stages.map((s, i) => {
         const width = (s.days / total) * 1000;
-        const rect = <rect key={i} x={x} y={0} width={Math.max(width, 2)} height={28} className={`history-bar-${s.stage}`} />;
+        const rect = (
+          <rect key={i} x={x} y={0} width={Math.max(width, 2)} height={28} className={`history-bar-${s.stage}`} />
+        );
         x += width;
         return rect;
       })}
@@ -57,7 +71,10 @@ function eventText(e: Data["events"][number]) {
   if (to === "active") return e.fromState === "on_hold" ? "Resumed" : "Made active";
   if (to === "on_hold") return "Put on hold";
   if (to === "stopped") {
-    const cause = e.stopCause && e.stopCause in stopCauseLabel ? stopCauseLabel[e.stopCause as keyof typeof stopCauseLabel] : "cause not recorded";
+    const cause =
+      e.stopCause && e.stopCause in stopCauseLabel
+        ? stopCauseLabel[e.stopCause as keyof typeof stopCauseLabel]
+        : "cause not recorded";
     return `Stopped: ${cause}${e.stopNote ? ` — ${e.stopNote}` : ""}`;
   }
   return to ? projectStateLabel[to] : "State changed";
@@ -69,7 +86,8 @@ export default function StageHistory() {
     <>
       <h2>Stage history</h2>
       <p className="page-description">
-        When the project entered each stage and how long it stayed, from the activity log. Time on hold counts as time in the stage.
+        When the project entered each stage and how long it stayed, from the activity log. Time on hold counts as time
+        in the stage.
       </p>
       {stages.length === 0 ? (
         <EmptyState title="No stage change is recorded for this project." />
@@ -83,7 +101,9 @@ export default function StageHistory() {
                   <th scope="col">Stage</th>
                   <th scope="col">Entered</th>
                   <th scope="col">Left</th>
-                  <th scope="col" className="num">Days in stage</th>
+                  <th scope="col" className="num">
+                    Days in stage
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -98,7 +118,8 @@ export default function StageHistory() {
                     <td>
                       {s.leftAt ? (
                         <>
-                          <time dateTime={new Date(s.leftAt).toISOString()}>{formatDate(s.leftAt)}</time> ({leftLabel(s.leftFor)})
+                          <time dateTime={new Date(s.leftAt).toISOString()}>{formatDate(s.leftAt)}</time> (
+                          {leftLabel(s.leftFor)})
                         </>
                       ) : (
                         "— (current stage)"
@@ -124,7 +145,11 @@ export default function StageHistory() {
                 {e.reviewId ? (
                   <>
                     {" "}
-                    (<Link to={`/projects/${slug}/gate/${e.reviewId}/dossier`}>dossier of gate review #{e.reviewId}</Link>)
+                    (
+                    <Link to={`/projects/${slug}/gate/${e.reviewId}/dossier`}>
+                      dossier of gate review #{e.reviewId}
+                    </Link>
+                    )
                   </>
                 ) : null}
               </li>

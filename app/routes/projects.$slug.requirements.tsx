@@ -83,7 +83,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     editId: Number(search.get("edit")) || null,
     assessId: Number(search.get("assess")) || null,
     withdrawId: Number(search.get("withdraw")) || null,
-    history: historyId ? listEntityActivity({ entityType: "requirement", entityId: historyId, projectId: project.id }) : null,
+    history: historyId
+      ? listEntityActivity({ entityType: "requirement", entityId: historyId, projectId: project.id })
+      : null,
     historyId: historyId || null,
     mayState: may("requirement:state"),
     mayAssess,
@@ -138,7 +140,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const parsed = parseForm(withId, formData);
       if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
       const withdrawn = withdrawRequirement({ actor, ...parsed.data });
-      return redirectWithToast(request, back, { kind: "success", message: `“${withdrawn.title}” was withdrawn. Its history stays.` });
+      return redirectWithToast(request, back, {
+        kind: "success",
+        message: `“${withdrawn.title}” was withdrawn. Its history stays.`,
+      });
     }
     if (intent === "assess") {
       const parsed = parseForm(assessmentSchema.and(verdictTarget), formData);
@@ -160,25 +165,30 @@ export default function Requirements() {
   const actionData = useActionData<typeof action>();
   const failed = actionData && !actionData.ok ? actionData : null;
   // Field errors carry the intent; a conflict (409) only has the posted values.
-  const failedIntent = failed ? ("intent" in failed ? failed.intent : failed.values.intent) ?? null : null;
+  const failedIntent = failed ? (("intent" in failed ? failed.intent : failed.values.intent) ?? null) : null;
   const failedId = Number(failed?.values.requirementId) || null;
-  const failedFor = (intent: string, id: number | null = null) => Boolean(failed && failedIntent === intent && failedId === id);
-  const errorsFor = (intent: string, id: number | null = null) => (failed && failedFor(intent, id) ? failed.fieldErrors : {});
-  const valuesFor = (intent: string, id: number | null = null) => (failed && failedFor(intent, id) ? failed.values : null);
+  const failedFor = (intent: string, id: number | null = null) =>
+    Boolean(failed && failedIntent === intent && failedId === id);
+  const errorsFor = (intent: string, id: number | null = null) =>
+    failed && failedFor(intent, id) ? failed.fieldErrors : {};
+  const valuesFor = (intent: string, id: number | null = null) =>
+    failed && failedFor(intent, id) ? failed.values : null;
   const base = `/projects/${d.slug}/requirements`;
   const showEdit = (id: number) => d.mayState && (d.editId === id || failedFor("update", id));
   const showVerdict = (id: number) => d.myVerdict !== null && (d.assessId === id || failedFor("assess", id));
   const shownElsewhere =
-    failedId !== null && ((failedIntent === "update" && showEdit(failedId)) || (failedIntent === "assess" && showVerdict(failedId)));
+    failedId !== null &&
+    ((failedIntent === "update" && showEdit(failedId)) || (failedIntent === "assess" && showVerdict(failedId)));
   const mismatchById = new Map(d.mismatchRows.map((m) => [m.id, m]));
   const shown = d.view === "mismatches" ? d.requirements.filter((r) => mismatchById.has(r.id)) : d.requirements;
-  const mismatchesUrl = (priority: string | null) => `${base}?view=mismatches${priority ? `&priority=${priority}` : ""}`;
+  const mismatchesUrl = (priority: string | null) =>
+    `${base}?view=mismatches${priority ? `&priority=${priority}` : ""}`;
   return (
     <>
       <h2>Requirements and feasibility</h2>
       <p className="page-description">
-        Business states what the product must achieve; data science and IT operations each give their own verdict on whether
-        it can. A requirement counts as assessed once both have.
+        Business states what the product must achieve; data science and IT operations each give their own verdict on
+        whether it can. A requirement counts as assessed once both have.
       </p>
       {shownElsewhere ? null : <FormError message={failed?.formError} />}
       <nav className="tabs" aria-label="Requirement views">
@@ -192,9 +202,9 @@ export default function Requirements() {
       {d.view === "mismatches" ? (
         <>
           <p className="muted">
-            Requirements infeasible for either discipline, not yet assessed by both, or where IT operations and data science
-            disagree. Resolve each by revising the requirement (which resets both verdicts), lowering its priority, or
-            withdrawing it.
+            Requirements infeasible for either discipline, not yet assessed by both, or where IT operations and data
+            science disagree. Resolve each by revising the requirement (which resets both verdicts), lowering its
+            priority, or withdrawing it.
           </p>
           <Form method="get" className="filters" aria-label="Filter mismatches">
             <input type="hidden" name="view" value="mismatches" />
@@ -202,7 +212,10 @@ export default function Requirements() {
               label="Priority"
               name="priority"
               defaultValue={d.priority ?? ""}
-              options={[{ value: "", label: "All priorities" }, ...PRIORITY_FILTERS.map((p) => ({ value: p, label: priorityLabel[p] }))]}
+              options={[
+                { value: "", label: "All priorities" },
+                ...PRIORITY_FILTERS.map((p) => ({ value: p, label: priorityLabel[p] })),
+              ]}
             />
             <button type="submit" className="btn btn-secondary">
               Show
@@ -246,7 +259,9 @@ export default function Requirements() {
                   ) : (
                     <Badge tone={feasibilityTone[r.feasibility]}>{feasibilityLabel[r.feasibility]}</Badge>
                   )}
-                  {r.status === "active" && r.disagree ? <Badge tone="danger">IT operations and data science disagree</Badge> : null}
+                  {r.status === "active" && r.disagree ? (
+                    <Badge tone="danger">IT operations and data science disagree</Badge>
+                  ) : null}
                 </div>
                 <p>
                   <strong>Target:</strong> {r.target}
@@ -292,9 +307,19 @@ export default function Requirements() {
                   </>
                 ) : null}
                 <div className="row small">
-                  {r.status === "active" && d.mayState ? <Link to={`?edit=${r.id}`}>Edit<span className="sr-only"> {r.title}</span></Link> : null}
-                  {r.status === "active" && d.mayState ? <Link to={`?withdraw=${r.id}`}>Withdraw<span className="sr-only"> {r.title}</span></Link> : null}
-                  <Link to={`?history=${r.id}`}>History<span className="sr-only"> of {r.title}</span></Link>
+                  {r.status === "active" && d.mayState ? (
+                    <Link to={`?edit=${r.id}`}>
+                      Edit<span className="sr-only"> {r.title}</span>
+                    </Link>
+                  ) : null}
+                  {r.status === "active" && d.mayState ? (
+                    <Link to={`?withdraw=${r.id}`}>
+                      Withdraw<span className="sr-only"> {r.title}</span>
+                    </Link>
+                  ) : null}
+                  <Link to={`?history=${r.id}`}>
+                    History<span className="sr-only"> of {r.title}</span>
+                  </Link>
                 </div>
                 {showEdit(r.id) && r.status === "active" ? (
                   <>
@@ -303,7 +328,14 @@ export default function Requirements() {
                       intent="update"
                       requirementId={r.id}
                       version={r.version}
-                      values={valuesFor("update", r.id) ?? { title: r.title, target: r.target, priority: r.priority, description: r.description }}
+                      values={
+                        valuesFor("update", r.id) ?? {
+                          title: r.title,
+                          target: r.target,
+                          priority: r.priority,
+                          description: r.description,
+                        }
+                      }
                       errors={errorsFor("update", r.id)}
                       submitLabel="Save requirement"
                       cancelTo={base}
@@ -336,7 +368,9 @@ export default function Requirements() {
                     <input type="hidden" name="version" value={r.version} />
                     <p>Withdraw “{r.title}”? It stops counting for gates; its history stays.</p>
                     <div className="form-actions">
-                      <button type="submit" className="btn btn-danger">Yes, withdraw it</button>
+                      <button type="submit" className="btn btn-danger">
+                        Yes, withdraw it
+                      </button>
                       <Link to={base}>Cancel</Link>
                     </div>
                   </Form>
@@ -361,7 +395,13 @@ export default function Requirements() {
       {d.mayState ? (
         <section aria-labelledby="new-requirement">
           <h3 id="new-requirement">State a requirement</h3>
-          <RequirementForm key={d.requirements.length} intent="create" values={valuesFor("create") ?? {}} errors={errorsFor("create")} submitLabel="Add requirement" />
+          <RequirementForm
+            key={d.requirements.length}
+            intent="create"
+            values={valuesFor("create") ?? {}}
+            errors={errorsFor("create")}
+            submitLabel="Add requirement"
+          />
         </section>
       ) : null}
     </>

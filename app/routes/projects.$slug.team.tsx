@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { DISCIPLINES } from "../../db/enums";
+import { DISCIPLINES } from "~/domain/vocabulary";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { SelectField } from "~/components/ui/Field";
@@ -32,9 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     team,
     candidates: may("team:manage") ? listActivePeople().filter((p) => !onTeam.has(p.id)) : [],
     mayManage: may("team:manage"),
-    removing: removing
-      ? { ...removing, liveSignOffs: liveSignOffsOf(project.id, removing.userId).length }
-      : null,
+    removing: removing ? { ...removing, liveSignOffs: liveSignOffsOf(project.id, removing.userId).length } : null,
   };
 }
 
@@ -108,8 +106,8 @@ export default function Team() {
     <>
       <h2>Team</h2>
       <p className="page-description">
-        Each member sits on the team in their own discipline, the one on their profile, and signs gate reviews for it.
-        A project needs business, data science and IT operations on its team to reach a pilot.
+        Each member sits on the team in their own discipline, the one on their profile, and signs gate reviews for it. A
+        project needs business, data science and IT operations on its team to reach a pilot.
       </p>
       <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
       {removing && mayManage ? (

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { PROJECT_STATES, STAGES, DISCIPLINES } from "../../db/enums";
+import { PROJECT_STATES, STAGES, DISCIPLINES } from "~/domain/vocabulary";
 import { StageBadge, StateBadge } from "~/components/ProjectBadges";
 import { ButtonLink } from "~/components/ui/Button";
 import { EmptyState } from "~/components/ui/EmptyState";
@@ -15,8 +15,7 @@ import { PAGE_MESSAGE, parsePageParam, searchField } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Projects · Triad" }];
 
-const pick = <T extends string>(values: readonly T[], value: string | null) =>
-  values.find((v) => v === value);
+const pick = <T extends string>(values: readonly T[], value: string | null) => values.find((v) => v === value);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);
@@ -56,8 +55,20 @@ export default function Projects() {
       />
       <Form method="get" className="filters" role="search" aria-label="Filter projects">
         <Field label="Search by name" name="q" type="search" defaultValue={filters.q ?? ""} />
-        <SelectField label="Stage" name="stage" placeholder="Any stage" options={optionsOf(stageShortLabel)} defaultValue={filters.stage ?? ""} />
-        <SelectField label="State" name="state" placeholder="Any state" options={optionsOf(projectStateLabel)} defaultValue={filters.state ?? ""} />
+        <SelectField
+          label="Stage"
+          name="stage"
+          placeholder="Any stage"
+          options={optionsOf(stageShortLabel)}
+          defaultValue={filters.stage ?? ""}
+        />
+        <SelectField
+          label="State"
+          name="state"
+          placeholder="Any state"
+          options={optionsOf(projectStateLabel)}
+          defaultValue={filters.state ?? ""}
+        />
         <SelectField
           label="My discipline there"
           name="discipline"
@@ -96,8 +107,8 @@ export default function Projects() {
         ) : (
           <EmptyState title="No projects yet.">
             <p>
-              Start with the business case: <Link to="/projects/new">create the first project</Link> and
-              invite business, data science and IT to its team.
+              Start with the business case: <Link to="/projects/new">create the first project</Link> and invite
+              business, data science and IT to its team.
             </p>
           </EmptyState>
         )
@@ -114,8 +125,12 @@ export default function Projects() {
                   <th scope="col">Stage</th>
                   <th scope="col">State</th>
                   <th scope="col">Owner</th>
-                  <th scope="col" className="num">Team</th>
-                  <th scope="col" className="num">In stage</th>
+                  <th scope="col" className="num">
+                    Team
+                  </th>
+                  <th scope="col" className="num">
+                    In stage
+                  </th>
                 </tr>
               </thead>
               <tbody>

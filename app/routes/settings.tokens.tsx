@@ -59,7 +59,10 @@ export async function action({ request }: ActionFunctionArgs) {
         formData.get("noExpiry") === "yes" ? null : (parsed.data.expiresOn ?? defaultExpiresOn(Date.now()));
       const { token, row } = createToken({ actor: toActor(user), userId: user.id, name: parsed.data.name, expiresOn });
       // Not a redirect: the token is shown once, in this response, and stored nowhere in clear.
-      return data({ ok: true as const, created: { name: row.name, token } }, { headers: { "Cache-Control": "no-store" } });
+      return data(
+        { ok: true as const, created: { name: row.name, token } },
+        { headers: { "Cache-Control": "no-store" } },
+      );
     }
     if (intent === "revoke") {
       const parsed = parseForm(z.object({ tokenId: idField("Choose a token.") }), formData);
@@ -102,8 +105,8 @@ export default function Tokens() {
         title="API tokens"
         description={
           <>
-            Personal access tokens let scripts and pipelines use the <a href="/api/v1/openapi.json">JSON API</a> as
-            you, with your permissions. Send one as <code>Authorization: Bearer &lt;token&gt;</code>.
+            Personal access tokens let scripts and pipelines use the <a href="/api/v1/openapi.json">JSON API</a> as you,
+            with your permissions. Send one as <code>Authorization: Bearer &lt;token&gt;</code>.
           </>
         }
         actions={<Link to="/account">Account</Link>}
@@ -120,8 +123,8 @@ export default function Tokens() {
         <Form method="post" noValidate className="form-card" aria-labelledby="confirm-password-title">
           <h2 id="confirm-password-title">Confirm your password</h2>
           <p>
-            {sudo.intent === "revoke" ? "Revoking" : "Creating"} a token needs your password, entered in the
-            last 10 minutes. Enter it to go on; Triad will not ask again for 10 minutes.
+            {sudo.intent === "revoke" ? "Revoking" : "Creating"} a token needs your password, entered in the last 10
+            minutes. Enter it to go on; Triad will not ask again for 10 minutes.
           </p>
           {sudo.pending.map(({ name, value }) => (
             <input key={name} type="hidden" name={name} value={value} />

@@ -10,7 +10,7 @@ import { startSession } from "~/utils/auth.server";
 import { parseForm, readForm } from "~/utils/forms";
 import { actionError } from "~/utils/http.server";
 import { setupSchema } from "~/utils/validation";
-import { PASSWORD_MIN } from "~/utils/limits";
+import { PASSWORD_MIN } from "~/domain/limits";
 
 export const meta: MetaFunction = () => [{ title: "Set up Triad" }];
 

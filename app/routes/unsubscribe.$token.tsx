@@ -21,13 +21,21 @@ const INVALID =
 export async function loader({ params }: LoaderFunctionArgs) {
   const target = unsubscribeTarget(params.token ?? "");
   if (!target) throw new Response(INVALID, { status: 404 });
-  return { name: target.name, categoryLabel: target.categoryLabel, mode: target.mode, modeLabel: modeLabel[target.mode] };
+  return {
+    name: target.name,
+    categoryLabel: target.categoryLabel,
+    mode: target.mode,
+    modeLabel: modeLabel[target.mode],
+  };
 }
 
 export async function action({ params }: ActionFunctionArgs) {
   const done = unsubscribe({ token: params.token ?? "" });
   if (!done) throw new Response(INVALID, { status: 404 });
-  return data({ done: true as const, name: done.name, categoryLabel: done.categoryLabel, changed: done.changed }, { status: 200 });
+  return data(
+    { done: true as const, name: done.name, categoryLabel: done.categoryLabel, changed: done.changed },
+    { status: 200 },
+  );
 }
 
 export default function Unsubscribe() {
@@ -58,8 +66,8 @@ export default function Unsubscribe() {
           </>
         ) : (
           <>
-            {target.name} gets e-mail about “{target.categoryLabel}” ({target.modeLabel.toLowerCase()}). Stopping keeps these
-            notifications in Triad, without e-mail. Nothing else changes.
+            {target.name} gets e-mail about “{target.categoryLabel}” ({target.modeLabel.toLowerCase()}). Stopping keeps
+            these notifications in Triad, without e-mail. Nothing else changes.
           </>
         )}
       </p>
@@ -73,7 +81,8 @@ export default function Unsubscribe() {
         </Form>
       )}
       <p className="small muted">
-        Signed in? You can choose what comes by e-mail in <Link to="/account/notifications">your notification settings</Link>.
+        Signed in? You can choose what comes by e-mail in{" "}
+        <Link to="/account/notifications">your notification settings</Link>.
       </p>
     </section>
   );

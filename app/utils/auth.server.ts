@@ -4,14 +4,8 @@ import { countUsers, findUserByEmail, getPasswordHash, type Actor } from "~/mode
 import { recordActivity } from "~/models/activity.server";
 import { db } from "../../db/client.server";
 import { loginLimiter } from "./rate-limit.server";
-import { burnPasswordCheck, verifyPassword } from "./password.server";
-import {
-  clearSessionCookie,
-  createSession,
-  destroySession,
-  getSessionUser,
-  type SessionUser,
-} from "./session.server";
+import { burnPasswordCheck, verifyPassword } from "~/lib/password.server";
+import { clearSessionCookie, createSession, destroySession, getSessionUser, type SessionUser } from "./session.server";
 
 export type { SessionUser };
 

@@ -6,8 +6,10 @@
  * schemas check shape and give each field a message a person can act on.
  */
 import { z } from "zod";
-import { DEBT_STATUSES, REGISTERS, SEVERITIES, STAGES } from "../../db/schema";
-import { isValidCategory } from "~/domain/debt";
+import { DEBT_STATUSES, REGISTERS, SEVERITIES, STAGES } from "~/domain/vocabulary";
+import { DEBT_SORTS, DEBT_STATUS_FILTERS, isValidCategory, MAX_PLAN_STEPS, type DebtFilters } from "~/domain/debt";
+
+export { DEBT_SORTS, DEBT_STATUS_FILTERS, MAX_PLAN_STEPS };
 import { idField, optionalDateField, optionalLongText, pageField, text, versionField } from "./validation";
 
 export { versionField };
@@ -61,9 +63,7 @@ const categoryFits = (value: { register: string; category: string }, ctx: z.Refi
 };
 
 /** "Log debt item". */
-export const newDebtItemSchema = z
-  .object({ register: registerField, ...debtDetailsShape })
-  .superRefine(categoryFits);
+export const newDebtItemSchema = z.object({ register: registerField, ...debtDetailsShape }).superRefine(categoryFits);
 
 /** "Edit details" on the item page (the register is checked against the stored one). */
 export const debtDetailsSchema = z
@@ -90,9 +90,6 @@ export const repaymentStepSchema = z.object({
   ownerId: optionalId("Choose an owner from the project's members."),
   dueDate: optionalDateField,
 });
-
-/** The most steps a plan can be logged with in one go (createDebtItem's `plan`). */
-export const MAX_PLAN_STEPS = 20;
 
 /**
  * A plan given when the item is logged (the API's POST /projects/{slug}/debt): strategy, dates
@@ -128,26 +125,6 @@ export const debtStatusChangeSchema = z.object({
 
 // ---------- the organisation-wide register: /debt and /debt.csv ----------
 
-export const DEBT_SORTS = [
-  "project",
-  "title",
-  "register",
-  "category",
-  "severity",
-  "status",
-  "owner",
-  "principal",
-  "interest",
-  "accrued",
-  "target",
-  "overdue",
-  "opened",
-] as const;
-export type DebtSort = (typeof DEBT_SORTS)[number];
-
-/** Status filter: one status, or "unpaid" for open and repaying together. */
-export const DEBT_STATUS_FILTERS = ["unpaid", ...DEBT_STATUSES] as const;
-
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), z.enum(values).optional()).catch(undefined);
 
@@ -156,7 +133,10 @@ const optionalFilterId = z
   .catch(undefined);
 
 /** A name search: one line, ignored when malformed (like every filter here). */
-const nameSearch = text(120, "search").optional().catch(undefined).transform((v) => v || undefined);
+const nameSearch = text(120, "search")
+  .optional()
+  .catch(undefined)
+  .transform((v) => v || undefined);
 
 /**
  * The filters of the org-wide register, from a query string. Unknown or malformed values
@@ -190,7 +170,7 @@ export const debtFiltersSchema = z.object({
   page: pageField.catch(1).default(1),
 });
 
-export type DebtFilters = z.output<typeof debtFiltersSchema>;
+export type { DebtFilters, DebtSort } from "~/domain/debt";
 
 /** Parses `?register=...&status=...` (the GET form of /debt, and /debt.csv). */
 export function parseDebtFilters(search: URLSearchParams): DebtFilters {

@@ -73,10 +73,7 @@ export function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-export function parseForm<S extends z.ZodType>(
-  schema: S,
-  formData: FormData,
-): FormSuccess<z.output<S>> | FormFailure {
+export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): FormSuccess<z.output<S>> | FormFailure {
   const problem = formShapeError(formData);
   if (problem) {
     return {
@@ -101,10 +98,6 @@ export function parseForm<S extends z.ZodType>(
   return { ok: false, fieldErrors, values: formValues(formData) };
 }
 
-export function formFailure(
-  formData: FormData,
-  fieldErrors: FieldErrors,
-  formError?: string,
-): FormFailure {
+export function formFailure(formData: FormData, fieldErrors: FieldErrors, formError?: string): FormFailure {
   return { ok: false, fieldErrors, formError, values: formValues(formData) };
 }

@@ -4,7 +4,7 @@
  * Shape and messages only; whether the project has open debt is the model's question.
  */
 import { z } from "zod";
-import { STOP_CAUSES } from "../../db/schema";
+import { STOP_CAUSES } from "~/domain/vocabulary";
 import { writeOffReasonError } from "~/domain/debt";
 import { longText, versionField } from "./validation";
 

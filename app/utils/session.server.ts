@@ -8,7 +8,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, lt, or } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { sessions, users, type Discipline, type Role } from "../../db/schema";
+import { sessions, users } from "../../db/schema";
+import { type Discipline, type Role } from "~/domain/vocabulary";
 
 /** A session ends after this long without a request... */
 export const IDLE_TIMEOUT_MS = 12 * 60 * 60 * 1000; // 12 hours
@@ -156,4 +157,3 @@ export function purgeExpiredSessions(now = Date.now()): number {
     .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, now - IDLE_TIMEOUT_MS)))
     .run().changes;
 }
-

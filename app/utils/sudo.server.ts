@@ -12,7 +12,7 @@ import { data } from "@remix-run/node";
 import type { FieldErrors } from "~/domain/errors";
 import { getPasswordHash } from "~/models/users.server";
 import { formValues } from "./forms";
-import { verifyPassword } from "./password.server";
+import { verifyPassword } from "~/lib/password.server";
 import { loginLimiter } from "./rate-limit.server";
 import { markReauthenticated, type SessionUser } from "./session.server";
 
@@ -30,8 +30,7 @@ export function hasRecentReauthentication(user: Pick<SessionUser, "reauthenticat
 }
 
 export type PasswordProof =
-  | { ok: true }
-  | { ok: false; status: 400 | 429; message: string; retryAfterSeconds?: number };
+  { ok: true } | { ok: false; status: 400 | 429; message: string; retryAfterSeconds?: number };
 
 export const WRONG_PASSWORD = "That is not your current password.";
 

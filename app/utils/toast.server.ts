@@ -40,12 +40,7 @@ export function readToast(request: Request): { toast: Toast | null; clear: strin
   }
 }
 
-export function redirectWithToast(
-  request: Request,
-  to: string,
-  toast: Toast,
-  init: { headers?: HeadersInit } = {},
-) {
+export function redirectWithToast(request: Request, to: string, toast: Toast, init: { headers?: HeadersInit } = {}) {
   const headers = new Headers(init.headers);
   headers.append("Set-Cookie", toastCookie(request, toast));
   return redirect(to, { headers });

@@ -3,10 +3,18 @@
  * written for the person filling in the form: they appear next to the field.
  */
 import { z } from "zod";
-import { DECISIONS, DISCIPLINES, FEASIBILITIES, PRIORITIES, REGISTERS, ROLES } from "../../db/schema";
+import {
+  DECISIONS,
+  DISCIPLINES,
+  FEASIBILITIES,
+  PRIORITIES,
+  REGISTERS,
+  ROLES,
+  WEBHOOK_EVENTS,
+} from "~/domain/vocabulary";
 import { dateInputError, DATE_FORMAT_MESSAGE } from "~/domain/dates";
 
-import { MAX_PAGE, PASSWORD_MAX, PASSWORD_MIN } from "./limits";
+import { MAX_PAGE, PASSWORD_MAX, PASSWORD_MIN } from "~/domain/limits";
 
 export { MAX_PAGE, PASSWORD_MIN };
 
@@ -23,7 +31,8 @@ const CONTROLS_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /** Half a UTF-16 surrogate pair on its own is not text (JSON can carry one as "\ud800"). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export const LINE_CONTROL_MESSAGE = "Write this on one line of plain text: no line breaks, tabs or control characters such as NUL.";
+export const LINE_CONTROL_MESSAGE =
+  "Write this on one line of plain text: no line breaks, tabs or control characters such as NUL.";
 export const TEXT_CONTROL_MESSAGE = "Remove the control characters (such as NUL or escape codes) from this text.";
 
 const tooLong = (max: number, label: string) => `Keep the ${label} under ${max} characters.`;
@@ -232,11 +241,7 @@ export const requirementSchema = z.object({
 export const assessmentSchema = z
   .object({
     feasibility: z.enum(
-      FEASIBILITIES.filter((f) => f !== "unassessed") as [
-        "feasible",
-        "feasible_with_conditions",
-        "infeasible",
-      ],
+      FEASIBILITIES.filter((f) => f !== "unassessed") as ["feasible", "feasible_with_conditions", "infeasible"],
       { error: "Choose feasible, feasible with conditions or infeasible." },
     ),
     note: optionalLongText(2000, "note"),
@@ -285,7 +290,10 @@ function estimateField(name: string) {
 export const evidenceUrlField = text(2000, "link")
   .optional()
   .transform((v) => (v ? v : null))
-  .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), "Give a link starting with http:// or https://, or leave it empty.");
+  .refine(
+    (v) => v === null || /^https?:\/\/[^\s]+$/i.test(v),
+    "Give a link starting with http:// or https://, or leave it empty.",
+  );
 
 /** The sign-off form: conditions are written one per line and become debt items. */
 export const signOffFormSchema = z
@@ -313,7 +321,11 @@ export const signOffFormSchema = z
       });
     }
     if (lines.some((line) => line.includes("\t"))) {
-      ctx.addIssue({ code: "custom", path: ["conditions"], message: "Write each condition as plain text, without tabs." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["conditions"],
+        message: "Write each condition as plain text, without tabs.",
+      });
     }
   })
   .transform((v) => ({
@@ -413,17 +425,6 @@ export const newTokenSchema = z.object({
   ),
   expiresOn: optionalDateField,
 });
-
-/** The events a webhook can subscribe to (DESIGN: gate decisions and debt). */
-export const WEBHOOK_EVENTS = [
-  "gate.review_opened",
-  "gate.signoff",
-  "project.promoted",
-  "debt.created",
-  "debt.overdue",
-  "debt.repaid",
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookSchema = z.object({
   url: text(2000, "address", "Enter the receiver's address.").pipe(

@@ -29,7 +29,13 @@ import { createTestUser, signInAs, type TestUser } from "../support/users";
 
 const e2e = useE2E();
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let bea: TestUser;
 let dan: TestUser;
@@ -74,7 +80,12 @@ function project(requirementTitle: string) {
 function attestAll(reviewId: number) {
   const byDiscipline = { business: bea, data_science: dan, it: ivy };
   for (const c of getReview(reviewId)!.criteria.filter((c) => c.kind === "attestation")) {
-    attest({ actor: actorOf(c.discipline ? byDiscipline[c.discipline] : dan), reviewId, key: c.key, note: `Checked: ${c.label}` });
+    attest({
+      actor: actorOf(c.discipline ? byDiscipline[c.discipline] : dan),
+      reviewId,
+      key: c.key,
+      note: `Checked: ${c.label}`,
+    });
   }
 }
 
@@ -147,19 +158,25 @@ describe("accountable sign-off", () => {
     await sign(danPage, slug, "Data science", "Request changes", "Add the retraining job to the runbook first.");
     await expect(panelHeading(danPage, "Data science")).resolves.toContain("Changes requested");
     await danPage
-      .getByText("Dan Science requested changes for Data science; Dan Science must renew the sign-off, or the project owner must dismiss the request with a reason.")
+      .getByText(
+        "Dan Science requested changes for Data science; Dan Science must renew the sign-off, or the project owner must dismiss the request with a reason.",
+      )
       .waitFor();
 
     // --- Bea answers that sign-off in the thread: "Reply" preselects it
     await beaPage.goto(`/projects/${slug}/gate`);
-    await panel(beaPage, "Data science").getByRole("link", { name: /^Reply\s+to Dan Science$/ }).click();
+    await panel(beaPage, "Data science")
+      .getByRole("link", { name: /^Reply\s+to Dan Science$/ })
+      .click();
     await beaPage.waitForURL(/\?reply=\d+/);
     const replyTo = beaPage.getByLabel("In reply to");
     await expect
       .poll(() => replyTo.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent), { timeout: 5000 })
       .toBe("Dan Science — Data science: Changes requested");
     const thread = beaPage.getByRole("region", { name: "Discussion" });
-    await thread.getByLabel("Comment", { exact: true }).fill("Done: https://wiki.example.com/runbook#retraining\n@Dan can you check?");
+    await thread
+      .getByLabel("Comment", { exact: true })
+      .fill("Done: https://wiki.example.com/runbook#retraining\n@Dan can you check?");
     await thread.getByRole("button", { name: "Add comment" }).click();
     await toast(beaPage, "Comment added; the person you mentioned will be notified.");
     const comment = thread.getByRole("listitem").filter({ hasText: "can you check?" });
@@ -190,12 +207,22 @@ describe("accountable sign-off", () => {
     await ivyPanel.getByRole("button", { name: "Sign off" }).click();
     await toast(ivyPage, "Your sign-off was recorded.");
     await expect(panelHeading(ivyPage, "IT operations")).resolves.toContain("Approved with conditions");
-    await ivyPage.getByRole("region", { name: "Conditions of approval (tracked as debt)" }).getByRole("link", { name: "Upgrade the line PC before production" }).waitFor();
+    await ivyPage
+      .getByRole("region", { name: "Conditions of approval (tracked as debt)" })
+      .getByRole("link", { name: "Upgrade the line PC before production" })
+      .waitFor();
     const [condition] = conditionItemsForReview(reviewId);
-    expect(getDebtItem(condition.id)).toMatchObject({ ownerId: ivy.id, principalDays: 3, interestDays: 0.5, repayBeforeStage: "production" });
+    expect(getDebtItem(condition.id)).toMatchObject({
+      ownerId: ivy.id,
+      principalDays: 3,
+      interestDays: 0.5,
+      repayBeforeStage: "production",
+    });
     await expect(panelHeading(ivyPage, "Data science")).resolves.toContain("Approved");
     await sign(beaPage, slug, "Business", "Approve", "Worth it.");
-    await beaPage.getByText("Everything is in place: every discipline has its approvals and every criterion is met.").waitFor();
+    await beaPage
+      .getByText("Everything is in place: every discipline has its approvals and every criterion is met.")
+      .waitFor();
     await beaPage.getByRole("button", { name: "Promote to Pilot" }).click();
     await toast(beaPage, `${p.name} is now in Pilot.`);
     const current = beaPage.getByRole("list", { name: "Stage" }).locator('[aria-current="step"]');
@@ -205,7 +232,10 @@ describe("accountable sign-off", () => {
     // the closed review stays readable, with its statement and its thread
     await beaPage.goto(`/projects/${slug}/gate/${reviewId}`);
     await beaPage.getByText("The model warns 50 h ahead; the PC upgrade is booked.").waitFor();
-    await beaPage.getByRole("region", { name: "Discussion" }).getByText(/can you check\?/).waitFor();
+    await beaPage
+      .getByRole("region", { name: "Discussion" })
+      .getByText(/can you check\?/)
+      .waitFor();
     expect(await beaPage.getByRole("button", { name: "Add comment" }).count()).toBe(0);
   });
 
@@ -213,11 +243,18 @@ describe("accountable sign-off", () => {
     const title = "Flag scrap before it is made";
     const { project: p, requirement } = project(title);
     for (const who of [dan, ivy]) {
-      assessRequirement({ actor: actorOf(who), requirementId: requirement.id, feasibility: "feasible", note: "", conditions: "" });
+      assessRequirement({
+        actor: actorOf(who),
+        requirementId: requirement.id,
+        feasibility: "feasible",
+        note: "",
+        conditions: "",
+      });
     }
     const review = openReview({ actor: actorOf(bea), projectId: p.id, statement: "Ready for one line." });
     attestAll(review.id);
-    for (const who of [bea, dan, ivy]) signOff({ actor: actorOf(who), reviewId: review.id, decision: "approve", comment: "" });
+    for (const who of [bea, dan, ivy])
+      signOff({ actor: actorOf(who), reviewId: review.id, decision: "approve", comment: "" });
     assessRequirement({
       actor: actorOf(ivy),
       requirementId: requirement.id,
@@ -231,12 +268,20 @@ describe("accountable sign-off", () => {
     await expect(panelHeading(page, "IT operations")).resolves.toContain("Stale");
     const it = panel(page, "IT operations");
     await it.getByText("What changed since Ivy Operations signed").waitFor();
-    await it.getByText(new RegExp(`^IT operations.* verdict on “${title}” changed from feasible to feasible with conditions\\.$`)).waitFor();
+    await it
+      .getByText(
+        new RegExp(`^IT operations.* verdict on “${title}” changed from feasible to feasible with conditions\\.$`),
+      )
+      .waitFor();
     await it.getByText("0 of 1 approval", { exact: true }).waitFor();
     // business looks at IT's verdicts too; data science does not
     await expect(panelHeading(page, "Business")).resolves.toContain("Stale");
     await expect(panelHeading(page, "Data science")).resolves.toContain("Approved");
-    expect(await panel(page, "Data science").getByText(/What changed since/).count()).toBe(0);
+    expect(
+      await panel(page, "Data science")
+        .getByText(/What changed since/)
+        .count(),
+    ).toBe(0);
     await expect(page.getByRole("button", { name: "Promote to Pilot" }).isDisabled()).resolves.toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
   });
@@ -245,11 +290,26 @@ describe("accountable sign-off", () => {
     const title = "Sort parcels by destination";
     const { project: p, requirement } = project(title);
     for (const who of [dan, ivy]) {
-      assessRequirement({ actor: actorOf(who), requirementId: requirement.id, feasibility: "feasible", note: "", conditions: "" });
+      assessRequirement({
+        actor: actorOf(who),
+        requirementId: requirement.id,
+        feasibility: "feasible",
+        note: "",
+        conditions: "",
+      });
     }
-    const review = openReview({ actor: actorOf(bea), projectId: p.id, statement: "The sorter vendor needs an answer." });
+    const review = openReview({
+      actor: actorOf(bea),
+      projectId: p.id,
+      statement: "The sorter vendor needs an answer.",
+    });
     attestAll(review.id);
-    signOff({ actor: actorOf(ivy), reviewId: review.id, decision: "changes_requested", comment: "Wait for the new scanner firmware." });
+    signOff({
+      actor: actorOf(ivy),
+      reviewId: review.id,
+      decision: "changes_requested",
+      comment: "Wait for the new scanner firmware.",
+    });
     addComment({ actor: actorOf(bea), reviewId: review.id, body: "The firmware ships in May." });
 
     // Dan is not the owner: no way to dismiss
@@ -260,7 +320,9 @@ describe("accountable sign-off", () => {
 
     const page = await pageAs(bea, { javaScriptEnabled: false });
     await page.goto(`/projects/${p.slug}/gate`);
-    await panel(page, "IT operations").getByRole("link", { name: /^Dismiss…\s+Ivy Operations's request for changes$/ }).click();
+    await panel(page, "IT operations")
+      .getByRole("link", { name: /^Dismiss…\s+Ivy Operations's request for changes$/ })
+      .click();
     // a reason is required: the message sits next to the field
     await page.getByRole("button", { name: "Dismiss this request for changes" }).click();
     await page.getByText("Say why the requested changes are not needed.", { exact: true }).waitFor();
@@ -271,7 +333,11 @@ describe("accountable sign-off", () => {
     await page.getByRole("button", { name: "Dismiss this request for changes" }).click();
     await toast(page, "The request for changes was dismissed.");
     const it = panel(page, "IT operations");
-    await it.getByText(/^Dismissed by Bea Business on .+: The current firmware reads 99\.8 % of labels; enough for a pilot\.$/).waitFor();
+    await it
+      .getByText(
+        /^Dismissed by Bea Business on .+: The current firmware reads 99\.8 % of labels; enough for a pilot\.$/,
+      )
+      .waitFor();
     await expect(panelHeading(page, "IT operations")).resolves.toContain("Missing");
     expect(await it.getByRole("link", { name: /^Dismiss…/ }).count()).toBe(0);
 

@@ -26,14 +26,17 @@ const cli = (args: string[], env: Record<string, string>) =>
       "npx",
       ["tsx", "scripts/triad.ts", ...args],
       { cwd: ROOT, env: { ...process.env, NODE_ENV: "production", ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 
 const emails = (file: string) => {
   const database = new Database(file, { readonly: true });
   try {
-    return (database.prepare("SELECT email FROM users ORDER BY email").all() as { email: string }[]).map((r) => r.email);
+    return (database.prepare("SELECT email FROM users ORDER BY email").all() as { email: string }[]).map(
+      (r) => r.email,
+    );
   } finally {
     database.close();
   }
@@ -42,12 +45,26 @@ const emails = (file: string) => {
 describe("scheduled backup → restore → start", () => {
   it("backs up the live server, refuses to restore over it, and a restored copy serves the same data", async () => {
     const dir = path.join(work, "backups");
-    const server = await startServer({ env: { TRIAD_BACKUP_DIR: dir, TRIAD_BACKUP_EVERY: "1s", TRIAD_BACKUP_KEEP: "2" } });
+    const server = await startServer({
+      env: { TRIAD_BACKUP_DIR: dir, TRIAD_BACKUP_EVERY: "1s", TRIAD_BACKUP_KEEP: "2" },
+    });
     servers.push(server);
     expect(server.stdout()).toContain(`Backups: every 1s into ${dir}, keeping 2`);
 
     const created = await cli(
-      ["user:create", "--email", "ada@example.com", "--name", "Ada", "--discipline", "it", "--role", "admin", "--password", "correct horse battery staple"],
+      [
+        "user:create",
+        "--email",
+        "ada@example.com",
+        "--name",
+        "Ada",
+        "--discipline",
+        "it",
+        "--role",
+        "admin",
+        "--password",
+        "correct horse battery staple",
+      ],
       { DATABASE_URL: server.databaseFile },
     );
     expect(created.code).toBe(0);

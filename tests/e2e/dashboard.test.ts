@@ -41,15 +41,43 @@ beforeAll(async () => {
   for (const person of [BEA, DAN, IDA]) await addPerson(e2e.server, admin.cookie, person);
   const bea = await signInCookie(e2e.server, BEA.email, BEA.password);
   const newPage = await html("/projects/new", bea);
-  await post("/projects/new", bea, { name: "Line 3 maintenance", summary: "", businessCase: "", ownerId: optionValue(newPage, BEA.name) });
+  await post("/projects/new", bea, {
+    name: "Line 3 maintenance",
+    summary: "",
+    businessCase: "",
+    ownerId: optionValue(newPage, BEA.name),
+  });
   const team = await html("/projects/line-3-maintenance/team", bea);
-  await post("/projects/line-3-maintenance/team", bea, { intent: "add", userId: optionValue(team, DAN.name), discipline: "data_science" });
-  await post("/projects/line-3-maintenance/team", bea, { intent: "add", userId: optionValue(team, IDA.name), discipline: "it" });
-  await post("/projects/line-3-maintenance/requirements", bea, { intent: "create", title: "Warn 48 h before a press fails", target: "48 h, precision ≥ 0.8", priority: "must", description: "" });
-  await post("/projects/line-3-maintenance/gate", bea, { intent: "open", statement: "Business case confirmed; ready for the gate." });
+  await post("/projects/line-3-maintenance/team", bea, {
+    intent: "add",
+    userId: optionValue(team, DAN.name),
+    discipline: "data_science",
+  });
+  await post("/projects/line-3-maintenance/team", bea, {
+    intent: "add",
+    userId: optionValue(team, IDA.name),
+    discipline: "it",
+  });
+  await post("/projects/line-3-maintenance/requirements", bea, {
+    intent: "create",
+    title: "Warn 48 h before a press fails",
+    target: "48 h, precision ≥ 0.8",
+    priority: "must",
+    description: "",
+  });
+  await post("/projects/line-3-maintenance/gate", bea, {
+    intent: "open",
+    statement: "Business case confirmed; ready for the gate.",
+  });
   const gate = await html("/projects/line-3-maintenance/gate", bea);
   const reviewId = /name="reviewId" value="(\d+)"/.exec(gate)![1];
-  await post("/projects/line-3-maintenance/gate", bea, { intent: "sign", reviewId, discipline: "business", decision: "approve", comment: "" });
+  await post("/projects/line-3-maintenance/gate", bea, {
+    intent: "sign",
+    reviewId,
+    discipline: "business",
+    decision: "approve",
+    comment: "",
+  });
 }, 120_000);
 
 describe("my queue by discipline", () => {
@@ -83,6 +111,8 @@ describe("my queue by discipline", () => {
     await page.getByLabel("Waiting for").selectOption({ label: "IT operations" });
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/waiting=it/);
-    await expect.poll(() => page.locator(".board-card", { hasText: "Line 3 maintenance" }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator(".board-card", { hasText: "Line 3 maintenance" }).count(), { timeout: 10_000 })
+      .toBe(1);
   });
 });

@@ -65,7 +65,9 @@ describe("debt registers", () => {
     await page.getByRole("link", { name: /^Organizational/ }).click();
     await page.waitForURL(/register=organizational/);
     // The URL changes before the page re-renders: wait for the tab to become the current one.
-    await expect.poll(() => page.getByRole("link", { name: /^Organizational/ }).getAttribute("aria-current"), { timeout: 10_000 }).toBe("page");
+    await expect
+      .poll(() => page.getByRole("link", { name: /^Organizational/ }).getAttribute("aria-current"), { timeout: 10_000 })
+      .toBe("page");
     await page.getByText("No organizational debt logged yet.").waitFor();
 
     const log = page.getByRole("form", { name: /Log debt item/ });
@@ -96,7 +98,9 @@ describe("debt registers", () => {
     await addStep.getByLabel("Title").fill("Name a data owner for the sensor feed");
     await addStep.getByLabel("Due date").fill("2100-01-15");
     await addStep.getByRole("button", { name: "Add step" }).click();
-    await page.getByText("Step 1 is due on 2100-01-15, after the plan's target date 2099-12-31.", { exact: false }).waitFor();
+    await page
+      .getByText("Step 1 is due on 2100-01-15, after the plan's target date 2099-12-31.", { exact: false })
+      .waitFor();
     addStep = page.getByRole("form", { name: "Add step" });
     await expect(addStep.getByLabel("Title").inputValue()).resolves.toBe("Name a data owner for the sensor feed");
     await expect(addStep.getByLabel("Due date").getAttribute("aria-invalid")).resolves.toBe("true");
@@ -172,7 +176,9 @@ describe("debt registers", () => {
     expect(lines2.at(-1)).toBe("");
     expect(lines2[0]).toMatch(/^ID,Project,Register,Title,Category,Severity,Status,Owner,/);
     expect(lines2).toHaveLength(3); // header, the one item, and the final CRLF
-    expect(lines2[1]).toContain(`Press line 3 predictive maintenance,Organizational,${TITLE},Data quality,High,Repaid,Ada Admin,6,1.5,`);
+    expect(lines2[1]).toContain(
+      `Press line 3 predictive maintenance,Organizational,${TITLE},Data quality,High,Repaid,Ada Admin,6,1.5,`,
+    );
     expect(lines2[1]).toContain(",2099-12-31,");
   });
 
@@ -181,7 +187,12 @@ describe("debt registers", () => {
       method: "POST",
       redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: e2e.server.url, Cookie: adminCookie },
-      body: new URLSearchParams({ name: "Churn model for the call centre", summary: "", businessCase: "", ownerId: "1" }),
+      body: new URLSearchParams({
+        name: "Churn model for the call centre",
+        summary: "",
+        businessCase: "",
+        ownerId: "1",
+      }),
     });
     const churn = new URL(created.headers.get("Location")!, e2e.server.url).pathname.split("/")[2];
     const logged = await fetch(new URL(`/projects/${churn}/debt`, e2e.server.url), {
@@ -213,7 +224,9 @@ describe("debt registers", () => {
     // no choice: refused, the message next to the choice, the input kept
     await page.getByRole("button", { name: "Stop the project" }).click();
     await choice.getByText("Say what happens to the 1 open debt item: write it off or keep it open.").waitFor();
-    await expect(page.getByLabel("What happened").inputValue()).resolves.toBe("The call centre moved to a vendor product.");
+    await expect(page.getByLabel("What happened").inputValue()).resolves.toBe(
+      "The call centre moved to a vendor product.",
+    );
     await choice.getByLabel("Write it off").check();
     await page.getByLabel("Why write it off?").fill("The vendor product replaces the spreadsheet.");
     await page.getByRole("button", { name: "Stop the project" }).click();
@@ -223,9 +236,13 @@ describe("debt registers", () => {
     await page.goto(itemPath);
     const status = page.getByRole("region", { name: "Status" });
     await expect(status.textContent()).resolves.toContain("Written off");
-    await expect(status.textContent()).resolves.toContain("Why it was written off: The vendor product replaces the spreadsheet.");
+    await expect(status.textContent()).resolves.toContain(
+      "Why it was written off: The vendor product replaces the spreadsheet.",
+    );
     const history = await page.getByRole("region", { name: "History" }).getByRole("listitem").allTextContents();
-    expect(history[0]).toContain("wrote off “Scores computed in a spreadsheet” when Churn model for the call centre was stopped");
+    expect(history[0]).toContain(
+      "wrote off “Scores computed in a spreadsheet” when Churn model for the call centre was stopped",
+    );
     expect(await seriousViolations(page)).toEqual([]);
 
     // the admin reopens the project with a reason
@@ -261,7 +278,10 @@ describe("debt registers", () => {
       headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: e2e.server.url },
       body: new URLSearchParams({ email: "olga@example.com", password: "outsiders read only please" }),
     });
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.startsWith("triad_session="))!;
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .find((c) => c.startsWith("triad_session="))!;
     await useSession(page.context(), e2e.server, cookie);
     await page.goto(`/projects/${slug}/debt?register=organizational`);
     await page.getByRole("row").filter({ hasText: TITLE }).waitFor();

@@ -26,7 +26,13 @@ import { createTestUser, signInAs, type TestUser } from "../support/users";
 
 const e2e = useE2E();
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let world: { slug: string; reviewId: number; openReviewId: number; readerCookie: string };
 
@@ -68,14 +74,33 @@ beforeAll(async () => {
     note: "Sensors sample at 1 Hz; enough.",
     conditions: "A named on-call rota.",
   });
-  const review = openReview({ actor: actorOf(business), projectId: project.id, statement: "Six months of data and a working model." });
+  const review = openReview({
+    actor: actorOf(business),
+    projectId: project.id,
+    statement: "Six months of data and a working model.",
+  });
   for (const c of getReview(review.id)!.criteria.filter((c) => c.kind === "attestation")) {
     attest({ actor: actorOf(scientist), reviewId: review.id, key: c.key, note: `Checked: ${c.label}` });
   }
-  const objection = signOff({ actor: actorOf(operator), reviewId: review.id, decision: "changes_requested", comment: "Name the on-call rota first." });
-  addComment({ actor: actorOf(business), reviewId: review.id, body: "The rota is at https://wiki.example.com/rota.", replyToSignOffId: objection.id });
+  const objection = signOff({
+    actor: actorOf(operator),
+    reviewId: review.id,
+    decision: "changes_requested",
+    comment: "Name the on-call rota first.",
+  });
+  addComment({
+    actor: actorOf(business),
+    reviewId: review.id,
+    body: "The rota is at https://wiki.example.com/rota.",
+    replyToSignOffId: objection.id,
+  });
   signOff({ actor: actorOf(business), reviewId: review.id, decision: "approve", comment: "The business case holds." });
-  signOff({ actor: actorOf(scientist), reviewId: review.id, decision: "approve", comment: "Model is ready for a pilot." });
+  signOff({
+    actor: actorOf(scientist),
+    reviewId: review.id,
+    decision: "approve",
+    comment: "Model is ready for a pilot.",
+  });
   signOff({ actor: actorOf(operator), reviewId: review.id, decision: "approve", comment: "On-call rota named." });
   promote({ actor: actorOf(business), reviewId: review.id });
   updateRequirement({
@@ -87,7 +112,11 @@ beforeAll(async () => {
     target: "warn >= 72 h ahead",
     priority: "must",
   });
-  const next = openReview({ actor: actorOf(business), projectId: project.id, statement: "The team is ready for this gate." });
+  const next = openReview({
+    actor: actorOf(business),
+    projectId: project.id,
+    statement: "The team is ready for this gate.",
+  });
   world = { slug: project.slug, reviewId: review.id, openReviewId: next.id, readerCookie: signInAs(reader) };
 });
 
@@ -117,7 +146,9 @@ describe("the gate dossier page", () => {
     const page = await signedInPage();
     const response = await page.goto(dossierPath());
     expect(response?.status()).toBe(200);
-    await page.getByRole("heading", { name: `Press line failure warning: gate review #${world.reviewId}, PoC → Pilot` }).waitFor();
+    await page
+      .getByRole("heading", { name: `Press line failure warning: gate review #${world.reviewId}, PoC → Pilot` })
+      .waitFor();
     await expect(page.getByRole("note").textContent()).resolves.toMatch(/as they stood when the review closed/);
     // The requirement as it was signed for, not as revised afterwards.
     await page.getByRole("cell", { name: /Warn before a press fails/ }).waitFor();
@@ -133,10 +164,13 @@ describe("the gate dossier page", () => {
     await page.getByRole("cell", { name: /^Feasible with conditions\s*Conditions: A named on-call rota\./ }).waitFor();
     const conversation = page.getByRole("region", { name: /^Conversation/ });
     await conversation.getByText(/in reply to Olga Operations's request for changes/).waitFor();
-    await expect(conversation.getByRole("link", { name: "https://wiki.example.com/rota" }).getAttribute("rel")).resolves.toBe(
-      "noopener noreferrer nofollow ugc",
-    );
-    await page.getByText(/^Attested on .+ UTC by Farid Science\.$/).first().waitFor();
+    await expect(
+      conversation.getByRole("link", { name: "https://wiki.example.com/rota" }).getAttribute("rel"),
+    ).resolves.toBe("noopener noreferrer nofollow ugc");
+    await page
+      .getByText(/^Attested on .+ UTC by Farid Science\.$/)
+      .first()
+      .waitFor();
     // The print button appears once the page is hydrated.
     await page.getByRole("button", { name: "Print…" }).waitFor();
 
@@ -162,7 +196,11 @@ describe("the gate dossier page", () => {
     expect([await header.isVisible(), await tabs.isVisible(), await actions.isVisible()]).toEqual([true, true, true]);
 
     await page.emulateMedia({ media: "print" });
-    expect([await header.isVisible(), await tabs.isVisible(), await actions.isVisible()]).toEqual([false, false, false]);
+    expect([await header.isVisible(), await tabs.isVisible(), await actions.isVisible()]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(await page.getByRole("button", { name: "Print…" }).isVisible()).toBe(false);
     expect(await title.isVisible()).toBe(true);
     // Black on white.

@@ -21,7 +21,9 @@ describe("first run", () => {
     expect(new URL(page.url()).pathname).toBe("/");
     await expect(page.getByText(`Welcome, ${ADMIN.name}.`).isVisible()).resolves.toBe(true);
     // the admin sees the People link
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).isVisible(),
+    ).resolves.toBe(true);
 
     // setup is closed now
     await page.goto("/setup");

@@ -11,7 +11,12 @@ import { addPerson, seedAdmin, signIn, useE2E } from "../support/e2e";
 const e2e = useE2E();
 
 const BEA = { name: "Bea Business", email: "bea@example.com", password: "business case first", discipline: "business" };
-const DAN = { name: "Dan Science", email: "dan@example.com", password: "gradient descent daily", discipline: "data_science" };
+const DAN = {
+  name: "Dan Science",
+  email: "dan@example.com",
+  password: "gradient descent daily",
+  discipline: "data_science",
+};
 const IVY = { name: "Ivy Operations", email: "ivy@example.com", password: "keep the lights on", discipline: "it" };
 
 const PROJECT = "Press line failure warning";
@@ -34,7 +39,10 @@ const toast = (page: Page, text: string) => page.getByRole("status").filter({ ha
 
 async function openTab(page: Page, name: string) {
   await page.getByRole("navigation", { name: "Project sections" }).getByRole("link", { name, exact: true }).click();
-  await page.getByRole("heading", { level: 2, name: new RegExp(name === "Gate review" ? "^Gate review" : name) }).first().waitFor();
+  await page
+    .getByRole("heading", { level: 2, name: new RegExp(name === "Gate review" ? "^Gate review" : name) })
+    .first()
+    .waitFor();
 }
 
 /**
@@ -76,7 +84,10 @@ describe("from PoC to Pilot with three people", () => {
       // A seat is the person's own discipline: the list says which.
       await bea.getByLabel("Person").selectOption({ label: `${person.name} — ${discipline}` });
       await bea.getByRole("button", { name: "Add to team" }).click();
-      await bea.getByRole("region", { name: new RegExp(discipline) }).getByRole("link", { name: `Remove ${person.name}` }).waitFor();
+      await bea
+        .getByRole("region", { name: new RegExp(discipline) })
+        .getByRole("link", { name: `Remove ${person.name}` })
+        .waitFor();
     }
 
     // --- Bea states a requirement with a measurable target
@@ -127,7 +138,11 @@ describe("from PoC to Pilot with three people", () => {
     const blockers = dan.getByRole("heading", { name: "What still blocks promotion" });
     await blockers.waitFor();
     await expect(dan.getByRole("button", { name: "Promote to Pilot" }).isDisabled()).resolves.toBe(true);
-    for (const missing of ["Business has not signed off.", "Data science has not signed off.", "IT operations has not signed off."]) {
+    for (const missing of [
+      "Business has not signed off.",
+      "Data science has not signed off.",
+      "IT operations has not signed off.",
+    ]) {
       await dan.getByText(missing, { exact: true }).waitFor();
     }
 
@@ -150,7 +165,9 @@ describe("from PoC to Pilot with three people", () => {
 
     // --- everything is in place: Bea promotes
     await bea.goto(`/projects/${SLUG}/gate`);
-    await bea.getByText("Everything is in place: every discipline has its approvals and every criterion is met.").waitFor();
+    await bea
+      .getByText("Everything is in place: every discipline has its approvals and every criterion is met.")
+      .waitFor();
     for (const discipline of ["Business", "Data science", "IT operations"]) {
       await expect(panel(bea, discipline).getByRole("heading").textContent()).resolves.toContain("Approved");
     }
@@ -168,7 +185,9 @@ describe("from PoC to Pilot with three people", () => {
 
     // the others see it too, and the past review stays readable
     await dan.goto(`/projects/${SLUG}`);
-    await expect(dan.getByRole("list", { name: "Stage" }).locator('[aria-current="step"]').textContent()).resolves.toMatch(/^Pilot/);
+    await expect(
+      dan.getByRole("list", { name: "Stage" }).locator('[aria-current="step"]').textContent(),
+    ).resolves.toMatch(/^Pilot/);
     await dan.goto(`/projects/${SLUG}/gate/history`);
     await dan.getByText("Promoted", { exact: false }).first().waitFor();
   });

@@ -39,7 +39,14 @@ beforeAll(async () => {
     client: await import("../../db/client.server"),
   };
   const person = async (name: string, email: string, discipline: "business" | "data_science" | "it") => {
-    const user = await models.users.createUser({ actor: null, name, email, discipline, role: "member", password: PASSWORD });
+    const user = await models.users.createUser({
+      actor: null,
+      name,
+      email,
+      discipline,
+      role: "member",
+      password: PASSWORD,
+    });
     return { id: user.id, name: user.name, role: user.role, discipline: user.discipline, email, via: "web" as const };
   };
   const bea = await person("Bea Business", "bea@example.com", "business");
@@ -47,7 +54,13 @@ beforeAll(async () => {
   ivy = await person("Ivy Operations", "ivy@example.com", "it");
   const it = ivy as typeof bea;
 
-  const project = models.projects.createProject({ actor: bea, name: PROJECT, summary: "", businessCase: "", ownerId: bea.id });
+  const project = models.projects.createProject({
+    actor: bea,
+    name: PROJECT,
+    summary: "",
+    businessCase: "",
+    ownerId: bea.id,
+  });
   ({ slug } = project);
   projectId = project.id;
   models.team.addMember({ actor: bea, projectId, userId: dan.id, discipline: "data_science" });
@@ -60,8 +73,20 @@ beforeAll(async () => {
     target: "recall >= 0.7 at 20 % contacted",
     priority: "must",
   });
-  models.requirements.assessRequirement({ actor: it, requirementId: r.id, feasibility: "feasible", note: "", conditions: "" });
-  models.requirements.assessRequirement({ actor: dan, requirementId: r.id, feasibility: "feasible", note: "", conditions: "" });
+  models.requirements.assessRequirement({
+    actor: it,
+    requirementId: r.id,
+    feasibility: "feasible",
+    note: "",
+    conditions: "",
+  });
+  models.requirements.assessRequirement({
+    actor: dan,
+    requirementId: r.id,
+    feasibility: "feasible",
+    note: "",
+    conditions: "",
+  });
   reviewId = models.gates.openReview({ actor: dan, projectId, statement: "The team is ready for this gate." }).id;
   for (const c of models.gates.getReview(reviewId)!.criteria.filter((c) => c.kind === "attestation")) {
     models.gates.attest({ actor: dan, reviewId, key: c.key, note: "Checked." });
@@ -96,7 +121,9 @@ describe("the gate review without JavaScript", () => {
     const messages = await Promise.all(describedBy.split(" ").map((id) => page.locator(`[id="${id}"]`).textContent()));
     expect(messages).toContain("Say which changes you need: a comment is required when requesting changes.");
     // the choice made is kept
-    await expect(panel(page, "IT operations").getByRole("radio", { name: "Request changes" }).isChecked()).resolves.toBe(true);
+    await expect(
+      panel(page, "IT operations").getByRole("radio", { name: "Request changes" }).isChecked(),
+    ).resolves.toBe(true);
     expect(models.gates.getReview(reviewId)!.panels.find((p) => p.discipline === "it")!.status).toBe("missing");
 
     // approving with a comment
@@ -105,11 +132,16 @@ describe("the gate review without JavaScript", () => {
     await panel(page, "IT operations").getByRole("button", { name: "Sign off" }).click();
     await page.getByRole("status").filter({ hasText: "Your sign-off was recorded." }).waitFor();
     await expect(panel(page, "IT operations").getByRole("heading").textContent()).resolves.toContain("Approved");
-    await page.getByText("Everything is in place: every discipline has its approvals and every criterion is met.").waitFor();
+    await page
+      .getByText("Everything is in place: every discipline has its approvals and every criterion is met.")
+      .waitFor();
 
     // promoting
     await page.getByRole("button", { name: "Promote to Pilot" }).click();
-    await page.getByRole("status").filter({ hasText: `${PROJECT} is now in Pilot.` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `${PROJECT} is now in Pilot.` })
+      .waitFor();
     expect(new URL(page.url()).pathname).toBe(`/projects/${slug}`);
     const current = page.getByRole("list", { name: "Stage" }).locator('[aria-current="step"]');
     await expect(current.textContent()).resolves.toMatch(/^Pilot/);

@@ -151,7 +151,7 @@ describe("the test's Prometheus parser", () => {
       { name: "x", labels: { a: 'q"u\\o\nte', b: "" }, value: -1500 },
       { name: "x", labels: {}, value: Number.NaN },
     ]);
-    expect(() => parsePrometheus("# TYPE x gauge\nx{a=\"1\"} one\n")).toThrow(/Bad value/);
+    expect(() => parsePrometheus('# TYPE x gauge\nx{a="1"} one\n')).toThrow(/Bad value/);
     expect(() => parsePrometheus("y 1\n")).toThrow(/undeclared/);
     expect(() => parsePrometheus('# TYPE x gauge\nx{a="1} 1\n')).toThrow();
     expect(() => parsePrometheus('# TYPE x gauge\nx{a="\\t"} 1\n')).toThrow(/escape/);
@@ -167,8 +167,16 @@ describe("route labels", () => {
       root: { id: "root", path: "" },
       "routes/$": { id: "routes/$", parentId: "root", path: "*" },
       "routes/projects.$slug": { id: "routes/projects.$slug", parentId: "root", path: "projects/:slug" },
-      "routes/projects.$slug._index": { id: "routes/projects.$slug._index", parentId: "routes/projects.$slug", index: true },
-      "routes/projects.$slug.gate._index": { id: "routes/projects.$slug.gate._index", parentId: "routes/projects.$slug", path: "gate" },
+      "routes/projects.$slug._index": {
+        id: "routes/projects.$slug._index",
+        parentId: "routes/projects.$slug",
+        index: true,
+      },
+      "routes/projects.$slug.gate._index": {
+        id: "routes/projects.$slug.gate._index",
+        parentId: "routes/projects.$slug",
+        path: "gate",
+      },
       "routes/projects.new": { id: "routes/projects.new", parentId: "root", path: "projects/new" },
       "routes/api.v1.$": { id: "routes/api.v1.$", parentId: "root", path: "api/v1/*" },
       "routes/api.v1.debt.$itemId": { id: "routes/api.v1.debt.$itemId", parentId: "root", path: "api/v1/debt/:itemId" },

@@ -86,7 +86,9 @@ describe("the bell and /notifications", () => {
     await ivy.getByText("Nothing unread.", { exact: true }).waitFor();
     expect(await seriousViolations(ivy)).toEqual([]);
     await ivy.goto("/notifications");
-    await expect(ivy.getByRole("listitem").filter({ hasText: PROJECT }).getByText("Unread", { exact: true }).count()).resolves.toBe(0);
+    await expect(
+      ivy.getByRole("listitem").filter({ hasText: PROJECT }).getByText("Unread", { exact: true }).count(),
+    ).resolves.toBe(0);
   });
 
   it("works without JavaScript: the bell, the list and the settings form", async () => {

@@ -75,9 +75,7 @@ describe("people", () => {
     await expect(email.getAttribute("aria-invalid")).resolves.toBe("true");
     // the message is tied to the field, so a screen reader reads it with the field
     const describedBy = (await email.getAttribute("aria-describedby")) ?? "";
-    const messages = await Promise.all(
-      describedBy.split(" ").map((id) => page.locator(`[id="${id}"]`).textContent()),
-    );
+    const messages = await Promise.all(describedBy.split(" ").map((id) => page.locator(`[id="${id}"]`).textContent()));
     expect(messages).toContain("Someone already uses this e-mail address. Choose another.");
 
     await expect(page.getByLabel("Name", { exact: true }).inputValue()).resolves.toBe("Margaret Again");
@@ -99,7 +97,9 @@ describe("people", () => {
     const page = await e2e.newPage();
     await signIn(page, member.email, member.password);
     // no People link for members
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).count()).resolves.toBe(0);
+    await expect(
+      page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).count(),
+    ).resolves.toBe(0);
 
     const response = await page.goto("/people");
     expect(response?.status()).toBe(403);
@@ -119,8 +119,18 @@ describe("a person's discipline decides their seat", () => {
     client: typeof import("../../db/client.server");
   };
   let models: Models;
-  const BEA = { name: "Bea Business", email: "bea@example.com", password: "business owner password", discipline: "business" };
-  const DAN = { name: "Dan Science", email: "dan@example.com", password: "data scientist password", discipline: "data_science" };
+  const BEA = {
+    name: "Bea Business",
+    email: "bea@example.com",
+    password: "business owner password",
+    discipline: "business",
+  };
+  const DAN = {
+    name: "Dan Science",
+    email: "dan@example.com",
+    password: "data scientist password",
+    discipline: "data_science",
+  };
   const PROJECT = "Line 3 maintenance";
 
   beforeAll(async () => {
@@ -134,7 +144,13 @@ describe("a person's discipline decides their seat", () => {
     };
     for (const person of [BEA, DAN]) await addPerson(e2e.server, adminCookie, person);
     const bea = models.users.findUserByEmail(BEA.email)!;
-    models.projects.createProject({ actor: { ...bea, via: "web" }, name: PROJECT, summary: "", businessCase: "", ownerId: bea.id });
+    models.projects.createProject({
+      actor: { ...bea, via: "web" },
+      name: PROJECT,
+      summary: "",
+      businessCase: "",
+      ownerId: bea.id,
+    });
   });
 
   afterAll(() => {
@@ -149,8 +165,13 @@ describe("a person's discipline decides their seat", () => {
     await expect(page.getByLabel("Discipline on this project").count()).resolves.toBe(0);
     await page.getByLabel("Person").selectOption({ label: `${DAN.name} — Data science` });
     await page.getByRole("button", { name: "Add to team" }).click();
-    await expect(page.getByRole("status").textContent()).resolves.toContain("Dan Science joined the team as Data science.");
-    await page.getByRole("region", { name: /Data science/ }).getByRole("link", { name: `Remove ${DAN.name}` }).waitFor();
+    await expect(page.getByRole("status").textContent()).resolves.toContain(
+      "Dan Science joined the team as Data science.",
+    );
+    await page
+      .getByRole("region", { name: /Data science/ })
+      .getByRole("link", { name: `Remove ${DAN.name}` })
+      .waitFor();
   });
 
   it("changing it asks first when sign-offs would be withdrawn, then moves the seat (no JavaScript)", async () => {
@@ -158,15 +179,26 @@ describe("a person's discipline decides their seat", () => {
     const bea = models.users.findUserByEmail(BEA.email)!;
     const found = models.projects.findProjectBySlug("line-3-maintenance");
     if (found.kind !== "found") throw new Error("The project is missing.");
-    const review = models.gates.openReview({ actor: { ...bea, via: "web" }, projectId: found.project.id, statement: "The PoC warns 48 h ahead." });
-    models.gates.signOff({ actor: { ...dan, via: "web" }, reviewId: review.id, decision: "approve", comment: "The model holds up." });
+    const review = models.gates.openReview({
+      actor: { ...bea, via: "web" },
+      projectId: found.project.id,
+      statement: "The PoC warns 48 h ahead.",
+    });
+    models.gates.signOff({
+      actor: { ...dan, via: "web" },
+      reviewId: review.id,
+      decision: "approve",
+      comment: "The model holds up.",
+    });
 
     const page = await e2e.newPage({ javaScriptEnabled: false });
     await useSession(page.context(), e2e.server, adminCookie);
     await page.goto("/people");
     await page.getByRole("link", { name: DAN.name }).click();
     await page.getByRole("heading", { name: "Teams" }).waitFor();
-    await expect(page.getByRole("region", { name: "Teams" }).textContent()).resolves.toMatch(/Line 3 maintenance.*Data science/);
+    await expect(page.getByRole("region", { name: "Teams" }).textContent()).resolves.toMatch(
+      /Line 3 maintenance.*Data science/,
+    );
 
     await page.getByLabel("Discipline", { exact: true }).selectOption({ label: "IT operations" });
     await page.getByRole("button", { name: "Save discipline and role" }).click();
@@ -182,7 +214,9 @@ describe("a person's discipline decides their seat", () => {
     await expect(page.getByRole("status").textContent()).resolves.toContain(
       "Dan Science is now IT operations, Member. Their 1 seat moved to IT operations; 1 sign-off on an open review was withdrawn.",
     );
-    await expect(page.getByRole("region", { name: "Teams" }).textContent()).resolves.toMatch(/Line 3 maintenance.*IT operations/);
+    await expect(page.getByRole("region", { name: "Teams" }).textContent()).resolves.toMatch(
+      /Line 3 maintenance.*IT operations/,
+    );
     expect(models.users.getUser(dan.id)!.discipline).toBe("it");
   });
 });

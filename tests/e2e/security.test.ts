@@ -50,7 +50,13 @@ describe("cross-site requests", () => {
     const response = await post(
       "/people/new",
       { Origin: e2e.server.url, Cookie: adminCookie },
-      { name: "Sam Same", email: "sam@example.com", discipline: "it", role: "member", password: "same origin password" },
+      {
+        name: "Sam Same",
+        email: "sam@example.com",
+        discipline: "it",
+        role: "member",
+        password: "same origin password",
+      },
     );
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe("/people");

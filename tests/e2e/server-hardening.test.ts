@@ -52,7 +52,10 @@ function snapshot(server: TestServer): Record<string, number> {
       .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
       .all() as { name: string }[];
     return Object.fromEntries(
-      tables.map(({ name }) => [name, (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]),
+      tables.map(({ name }) => [
+        name,
+        (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n,
+      ]),
     );
   } finally {
     sqlite.close();
@@ -102,7 +105,12 @@ function chunkedPost(
       response.on("end", () => {
         clearTimeout(timer);
         request.destroy();
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(parts).toString(), sent });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(parts).toString(),
+          sent,
+        });
       });
     });
     // once answered, the server may hang up on the rest of the upload: that is expected
@@ -111,7 +119,7 @@ function chunkedPost(
       clearTimeout(timer);
       reject(error);
     });
-    const chunk = Buffer.from(fill.repeat(Math.ceil(64 * 1024 / fill.length)));
+    const chunk = Buffer.from(fill.repeat(Math.ceil((64 * 1024) / fill.length)));
     const pump = () => {
       if (sent === 0) {
         request.write(head);
@@ -140,7 +148,12 @@ function smallChunkedPost(server: TestServer, pathname: string, headers: Record<
       const parts: Buffer[] = [];
       response.on("data", (part: Buffer) => parts.push(part));
       response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(parts).toString(), sent: body.length }),
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(parts).toString(),
+          sent: body.length,
+        }),
       );
     });
     request.on("error", reject);
@@ -274,7 +287,11 @@ describe("TRUST_PROXY=1 believes only the address the proxy appended (finding 2)
       body: new URLSearchParams({ email: "spoof@example.com", password: "a wrong password" }),
     });
     expect(response.status).toBe(401);
-    expect(failedSignIns(direct).slice(before).map((row) => row.client)).toEqual(["127.0.0.1"]);
+    expect(
+      failedSignIns(direct)
+        .slice(before)
+        .map((row) => row.client),
+    ).toEqual(["127.0.0.1"]);
   });
 });
 

@@ -316,7 +316,12 @@ describe("the webhook worker at shutdown", () => {
       ]);
 
       // 2. Next start: delivery 2 goes out and is still unanswered when the timeout ends.
-      const second = await launch(SERVER[0], [...SERVER[1]], { ...env, TRIAD_SHUTDOWN_TIMEOUT: "1" }, { database: first.databaseFile });
+      const second = await launch(
+        SERVER[0],
+        [...SERVER[1]],
+        { ...env, TRIAD_SHUTDOWN_TIMEOUT: "1" },
+        { database: first.databaseFile },
+      );
       await waitFor(() => held.length === 1, "delivery 2 to reach the receiver");
       second.child.kill("SIGTERM");
       expect((await second.exit).code).toBe(0);

@@ -21,9 +21,9 @@ describe("the activity table", () => {
       id: number;
     };
 
-    expect(() =>
-      sqlite().prepare("update activity set summary = 'nothing happened' where id = ?").run(row.id),
-    ).toThrow(/append-only/);
+    expect(() => sqlite().prepare("update activity set summary = 'nothing happened' where id = ?").run(row.id)).toThrow(
+      /append-only/,
+    );
     expect(() => sqlite().prepare("delete from activity where id = ?").run(row.id)).toThrow(/append-only/);
     expect(() => sqlite().prepare("delete from activity").run()).toThrow(/append-only/);
 

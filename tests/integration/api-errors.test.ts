@@ -5,8 +5,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createToken, revokeToken } from "~/models/tokens.server";
 import { setUserActive } from "~/models/users.server";
-import { apiErrorSchema } from "~/utils/api-routes.server";
-import { apiLimiter, apiRateKey } from "~/utils/api.server";
+import { apiErrorSchema } from "~/api/route-table.server";
+import { apiLimiter, apiRateKey } from "~/api/handler.server";
 import { resetDatabase, sqlite } from "../support/database";
 import { createAdmin } from "../support/users";
 import { actorOf } from "./debt-support";
@@ -23,10 +23,16 @@ beforeAll(async () => {
   owner = await userWithToken({ name: "Olu Owner", discipline: "business" });
   scientist = await userWithToken({ name: "Sam Scientist", discipline: "data_science" });
   outsider = await userWithToken({ name: "Otto Outsider", discipline: "it" });
-  const created = await api("POST", "/api/v1/projects", { token: owner.token, body: { name: "Demand forecast", summary: "Weekly demand per store." } });
+  const created = await api("POST", "/api/v1/projects", {
+    token: owner.token,
+    body: { name: "Demand forecast", summary: "Weekly demand per store." },
+  });
   slug = created.body.project.slug;
   projectVersion = created.body.project.version;
-  await api("POST", `/api/v1/projects/${slug}/members`, { token: owner.token, body: { email: scientist.email, discipline: "data_science" } });
+  await api("POST", `/api/v1/projects/${slug}/members`, {
+    token: owner.token,
+    body: { email: scientist.email, discipline: "data_science" },
+  });
 });
 
 beforeEach(() => {
@@ -61,7 +67,10 @@ describe("401: no token, a bad token, a revoked, expired or deactivated one", ()
     expect((await api("GET", "/api/v1/projects", { token: person.token })).status).toBe(200);
     const id = sqlite().prepare("select id from api_tokens where user_id = ?").get(person.id) as { id: number };
     revokeToken({ actor: actorOf(person), tokenId: id.id });
-    const answer = await refused(401, "unauthorized", "POST", "/api/v1/projects", { token: person.token, body: { name: "After revoke" } });
+    const answer = await refused(401, "unauthorized", "POST", "/api/v1/projects", {
+      token: person.token,
+      body: { name: "After revoke" },
+    });
     expect(answer.body.error.message).toMatch(/revoked/);
   });
 
@@ -69,7 +78,9 @@ describe("401: no token, a bad token, a revoked, expired or deactivated one", ()
     const person = await userWithToken();
     const { token, row } = createToken({ actor: null, userId: person.id, name: "short", expiresOn: "2999-01-01" });
     expect((await api("GET", "/api/v1/projects", { token })).status).toBe(200);
-    sqlite().prepare("update api_tokens set expires_at = ? where id = ?").run(Date.now() - 1000, row.id);
+    sqlite()
+      .prepare("update api_tokens set expires_at = ? where id = ?")
+      .run(Date.now() - 1000, row.id);
     const answer = await refused(401, "unauthorized", "GET", "/api/v1/projects", { token });
     expect(answer.body.error.message).toMatch(/expired/);
   });
@@ -105,11 +116,15 @@ describe("400: invalid input, with a message per field", () => {
   it("refuses an invalid query string and a forged cursor", async () => {
     const stage = await refused(400, "invalid_request", "GET", "/api/v1/projects?stage=moon", { token: owner.token });
     expect(stage.body.error.fields.stage).toMatch(/poc, pilot or production/);
-    const cursor = await refused(400, "invalid_request", "GET", "/api/v1/projects?cursor=bogus", { token: owner.token });
+    const cursor = await refused(400, "invalid_request", "GET", "/api/v1/projects?cursor=bogus", {
+      token: owner.token,
+    });
     expect(Object.keys(cursor.body.error.fields)).toEqual(["cursor"]);
     // Well-formed JSON but not signed by this server (tests/integration/input-bounds.test.ts has more).
     const unsigned = Buffer.from(JSON.stringify({ page: 1, size: 5000 })).toString("base64url");
-    const handMade = await refused(400, "invalid_request", "GET", `/api/v1/projects?cursor=${unsigned}`, { token: owner.token });
+    const handMade = await refused(400, "invalid_request", "GET", `/api/v1/projects?cursor=${unsigned}`, {
+      token: owner.token,
+    });
     expect(Object.keys(handMade.body.error.fields)).toEqual(["cursor"]);
     const limit = await refused(400, "invalid_request", "GET", "/api/v1/projects?limit=1e1", { token: owner.token });
     expect(limit.body.error.fields).toEqual({ limit: "Use a whole number from 1 to 100." });
@@ -121,10 +136,16 @@ describe("400: invalid input, with a message per field", () => {
       token: owner.token,
       body: { statement: "Ready to check the validation." },
     });
-    const answer = await refused(400, "invalid_request", "POST", `/api/v1/projects/${other.body.project.slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
-      token: owner.token,
-      body: { decision: "changes_requested", comment: "  " },
-    });
+    const answer = await refused(
+      400,
+      "invalid_request",
+      "POST",
+      `/api/v1/projects/${other.body.project.slug}/gate-reviews/${opened.body.review.id}/signoffs`,
+      {
+        token: owner.token,
+        body: { decision: "changes_requested", comment: "  " },
+      },
+    );
     expect(answer.body.error.fields.comment).toMatch(/comment is required/);
   });
 });
@@ -149,12 +170,18 @@ describe("403, 404 and 405", () => {
     await refused(404, "not_found", "GET", "/api/v1/projects/no-such-project", { token: owner.token });
     await refused(404, "not_found", "GET", `/api/v1/projects/${slug}/gate-reviews/999999`, { token: owner.token });
     await refused(404, "not_found", "GET", `/api/v1/projects/${slug}/gate-reviews/abc`, { token: owner.token });
-    await refused(404, "not_found", "PATCH", "/api/v1/debt/999999", { token: owner.token, body: { version: 1, title: "Ghost item" } });
+    await refused(404, "not_found", "PATCH", "/api/v1/debt/999999", {
+      token: owner.token,
+      body: { version: 1, title: "Ghost item" },
+    });
     await refused(404, "not_found", "GET", "/api/v1/no/such/endpoint", { token: owner.token });
   });
 
   it("answers 405 with Allow for a method the address does not serve", async () => {
-    const answer = await refused(405, "method_not_allowed", "PUT", "/api/v1/projects", { token: owner.token, body: {} });
+    const answer = await refused(405, "method_not_allowed", "PUT", "/api/v1/projects", {
+      token: owner.token,
+      body: {},
+    });
     expect(answer.headers.get("Allow")).toBe("GET, POST");
   });
 });
@@ -175,16 +202,25 @@ describe("409: stale versions, blocked promotion, unconfirmed removal", () => {
   });
 
   it("refuses a promotion that is not ready, with the blockers in words", async () => {
-    const unsaid = await refused(400, "invalid_request", "POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: {} });
+    const unsaid = await refused(400, "invalid_request", "POST", `/api/v1/projects/${slug}/gate-reviews`, {
+      token: owner.token,
+      body: {},
+    });
     expect(unsaid.body.error.fields.statement).toMatch(/why the project is ready/);
     const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
       token: owner.token,
       body: { statement: "The forecast beats last year's planning." },
     });
     expect(opened.status).toBe(201);
-    const answer = await refused(409, "promotion_blocked", "POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/promote`, {
-      token: owner.token,
-    });
+    const answer = await refused(
+      409,
+      "promotion_blocked",
+      "POST",
+      `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/promote`,
+      {
+        token: owner.token,
+      },
+    );
     expect(answer.body.error.blockers.length).toBeGreaterThan(0);
     expect(answer.body.error.blockers.join(" ")).toMatch(/sign-off|Criterion/i);
   });
@@ -196,8 +232,12 @@ describe("409: stale versions, blocked promotion, unconfirmed removal", () => {
       body: { decision: "approve", comment: "" },
     });
     expect(signed.status).toBe(201);
-    await refused(409, "confirmation_required", "DELETE", `/api/v1/projects/${slug}/members/${scientist.id}`, { token: owner.token });
-    const confirmed = await api("DELETE", `/api/v1/projects/${slug}/members/${scientist.id}?confirm=true`, { token: owner.token });
+    await refused(409, "confirmation_required", "DELETE", `/api/v1/projects/${slug}/members/${scientist.id}`, {
+      token: owner.token,
+    });
+    const confirmed = await api("DELETE", `/api/v1/projects/${slug}/members/${scientist.id}?confirm=true`, {
+      token: owner.token,
+    });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ removed: scientist.id, withdrawnSignOffs: 1 });
   });
@@ -218,14 +258,22 @@ describe("413, 415 and 429", () => {
       raw: "name=Form+post",
       contentType: "application/x-www-form-urlencoded",
     });
-    await refused(415, "unsupported_media_type", "POST", "/api/v1/projects", { token: owner.token, raw: '{"name":"x"}', contentType: null });
+    await refused(415, "unsupported_media_type", "POST", "/api/v1/projects", {
+      token: owner.token,
+      raw: '{"name":"x"}',
+      contentType: null,
+    });
   });
 
   it("answers 429 with Retry-After once a token is over its limit, per token", async () => {
-    const tokenId = (sqlite().prepare("select id from api_tokens where user_id = ?").get(owner.id) as { id: number }).id;
+    const tokenId = (sqlite().prepare("select id from api_tokens where user_id = ?").get(owner.id) as { id: number })
+      .id;
     const now = Date.now();
     for (let i = 0; i < 500; i++) if (apiLimiter.hit(apiRateKey(tokenId), now).limited) break;
-    const answer = await refused(429, "rate_limited", "POST", "/api/v1/projects", { token: owner.token, body: { name: "Too many" } });
+    const answer = await refused(429, "rate_limited", "POST", "/api/v1/projects", {
+      token: owner.token,
+      body: { name: "Too many" },
+    });
     expect(Number(answer.headers.get("Retry-After"))).toBeGreaterThan(0);
     // Another token is not affected.
     expect((await api("GET", "/api/v1/projects", { token: scientist.token })).status).toBe(200);

@@ -6,7 +6,7 @@
  * the token's user and via "api".
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { apiLimiter } from "~/utils/api.server";
+import { apiLimiter } from "~/api/handler.server";
 import { activitySince, lastActivityId, resetDatabase } from "../support/database";
 import { api, userWithToken, type TokenUser } from "./api-support";
 
@@ -32,7 +32,12 @@ describe("PoC -> Pilot through the API", () => {
       body: { name: "Churn radar", summary: "Flag customers about to leave.", businessCase: "Keep 2% more customers." },
     });
     expect(created.status).toBe(201);
-    expect(created.body.project).toMatchObject({ name: "Churn radar", stage: "poc", state: "active", owner: { id: business.id } });
+    expect(created.body.project).toMatchObject({
+      name: "Churn radar",
+      stage: "poc",
+      state: "active",
+      owner: { id: business.id },
+    });
     expect(created.body.project.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const slug: string = created.body.project.slug;
 
@@ -64,7 +69,12 @@ describe("PoC -> Pilot through the API", () => {
     expect(assessed.body.requirement).toMatchObject({
       feasibility: "unassessed",
       verdicts: {
-        it: { feasibility: "feasible", note: "The CRM export is daily; enough.", assessedBy: { id: it_.id, name: "Ivo Ops" }, version: 2 },
+        it: {
+          feasibility: "feasible",
+          note: "The CRM export is daily; enough.",
+          assessedBy: { id: it_.id, name: "Ivo Ops" },
+          version: 2,
+        },
         data_science: { feasibility: "unassessed", assessedBy: null, version: 1 },
       },
     });
@@ -74,7 +84,10 @@ describe("PoC -> Pilot through the API", () => {
       body: { feasibility: "feasible", version: 1, discipline: "data_science" },
     });
     expect(bothAssessed.status).toBe(200);
-    expect(bothAssessed.body.requirement).toMatchObject({ feasibility: "feasible", verdicts: { data_science: { feasibility: "feasible", assessedBy: { id: science.id } } } });
+    expect(bothAssessed.body.requirement).toMatchObject({
+      feasibility: "feasible",
+      verdicts: { data_science: { feasibility: "feasible", assessedBy: { id: science.id } } },
+    });
 
     const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
       token: science.token,
@@ -89,8 +102,16 @@ describe("PoC -> Pilot through the API", () => {
       statement: "The model beats the baseline on last quarter's data.",
       requiredApprovals: 1,
     });
-    expect(review.signoffs.map((s: { discipline: string }) => s.discipline)).toEqual(["business", "data_science", "it"]);
-    expect(review.signoffs.every((s: { status: string; members: unknown[] }) => s.status === "missing" && s.members.length === 0)).toBe(true);
+    expect(review.signoffs.map((s: { discipline: string }) => s.discipline)).toEqual([
+      "business",
+      "data_science",
+      "it",
+    ]);
+    expect(
+      review.signoffs.every(
+        (s: { status: string; members: unknown[] }) => s.status === "missing" && s.members.length === 0,
+      ),
+    ).toBe(true);
     expect(review.blockers.length).toBeGreaterThan(0);
 
     const attestations = review.criteria.filter((c: { kind: string }) => c.kind === "attestation");
@@ -114,7 +135,11 @@ describe("PoC -> Pilot through the API", () => {
         body: { decision: "approve", comment: "Ready for the pilot." },
       });
       expect(signed.status).toBe(201);
-      expect(signed.body.signoff).toMatchObject({ discipline: person.discipline, decision: "approve", user: { id: person.id } });
+      expect(signed.body.signoff).toMatchObject({
+        discipline: person.discipline,
+        decision: "approve",
+        user: { id: person.id },
+      });
     }
 
     const ready = await api("GET", `/api/v1/projects/${slug}/gate-reviews/${review.id}`, { token: it_.token });
@@ -124,7 +149,13 @@ describe("PoC -> Pilot through the API", () => {
     for (const panel of ready.body.review.signoffs) {
       expect(panel).toMatchObject({ status: "approved", approvals: 1, required: 1 });
       expect(panel.members).toEqual([
-        expect.objectContaining({ decision: "approve", standing: "approved", changes: [], dismissed: null, comment: "Ready for the pilot." }),
+        expect.objectContaining({
+          decision: "approve",
+          standing: "approved",
+          changes: [],
+          dismissed: null,
+          comment: "Ready for the pilot.",
+        }),
       ]);
       expect(panel.members[0].signedAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
     }
@@ -133,7 +164,9 @@ describe("PoC -> Pilot through the API", () => {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(["key", "label", "kind", "met", "detail"]));
     }
 
-    const promoted = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${review.id}/promote`, { token: business.token });
+    const promoted = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${review.id}/promote`, {
+      token: business.token,
+    });
     expect(promoted.status).toBe(200);
     expect(promoted.body).toMatchObject({ stage: "pilot", project: { slug, stage: "pilot" } });
 
@@ -168,11 +201,17 @@ describe("PoC -> Pilot through the API", () => {
     const log = await api("GET", `/api/v1/projects/${slug}/activity?limit=5`, { token: it_.token });
     expect(log.status).toBe(200);
     expect(log.body.activity).toHaveLength(5);
-    expect(log.body.activity[0]).toMatchObject({ action: "project.stage_changed", via: "api", actorName: "Bea Business" });
+    expect(log.body.activity[0]).toMatchObject({
+      action: "project.stage_changed",
+      via: "api",
+      actorName: "Bea Business",
+    });
     expect(log.body.activity[0].at).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
     expect(log.body.activity[0].after).toMatchObject({ stage: "pilot" });
     expect(project.body.project.members[0].joinedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    const next = await api("GET", `/api/v1/projects/${slug}/activity?limit=5&cursor=${log.body.nextCursor}`, { token: it_.token });
+    const next = await api("GET", `/api/v1/projects/${slug}/activity?limit=5&cursor=${log.body.nextCursor}`, {
+      token: it_.token,
+    });
     expect(next.body.activity[0].id).toBeLessThan(log.body.activity[4].id);
   });
 });

@@ -8,7 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../db/client.server";
 import { DEFAULT_MODE, NOTIFICATION_CATEGORIES, type NotificationDraft } from "~/domain/notifications";
 import { notify } from "~/models/notifications.server";
-import { apiLimiter } from "~/utils/api.server";
+import { apiLimiter } from "~/api/handler.server";
 import { activitySince, countRows, lastActivityId, sqlite } from "../support/database";
 import { api, userWithToken, type TokenUser } from "./api-support";
 
@@ -19,11 +19,20 @@ let carla: TokenUser;
 function tell(actor: TokenUser | null, drafts: NotificationDraft[], now = Date.now()): number[] {
   return db.transaction((tx) => notify(tx, { actorId: actor?.id ?? null, drafts, now }));
 }
-const draft = (userId: number, title: string, link = "/projects"): NotificationDraft => ({ userId, category: "comment", title, link });
+const draft = (userId: number, title: string, link = "/projects"): NotificationDraft => ({
+  userId,
+  category: "comment",
+  title,
+  link,
+});
 const readAtOf = (id: number) =>
   (sqlite().prepare("select read_at from notifications where id = ?").get(id) as { read_at: number | null }).read_at;
 const unreadOf = (userId: number) =>
-  (sqlite().prepare("select count(*) as n from notifications where user_id = ? and read_at is null").get(userId) as { n: number }).n;
+  (
+    sqlite().prepare("select count(*) as n from notifications where user_id = ? and read_at is null").get(userId) as {
+      n: number;
+    }
+  ).n;
 
 beforeAll(async () => {
   ada = await userWithToken({ name: "Ada Business", discipline: "business" });
@@ -38,13 +47,19 @@ describe("GET /notifications", () => {
     const t0 = Date.UTC(2027, 2, 1, 9, 0, 0);
     const ids = Array.from({ length: 5 }, (_, i) => tell(ada, [draft(bob.id, `For Bob ${i + 1}`)], t0 + i * 1000)[0]);
     tell(ada, [draft(carla.id, "For Carla")], t0 + 10_000);
-    sqlite().prepare("update notifications set read_at = ? where id = ?").run(t0 + 20_000, ids[0]);
+    sqlite()
+      .prepare("update notifications set read_at = ? where id = ?")
+      .run(t0 + 20_000, ids[0]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const answer: { status: number; body: any } = await api("GET", `/api/v1/notifications?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: bob.token });
+      const answer: { status: number; body: any } = await api(
+        "GET",
+        `/api/v1/notifications?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        { token: bob.token },
+      );
       expect(answer.status).toBe(200);
       expect(answer.body.unreadCount).toBe(4);
       seen.push(...answer.body.notifications.map((n: { title: string }) => n.title));
@@ -97,10 +112,17 @@ describe("GET /notifications", () => {
 
 describe("POST /notifications/read", () => {
   it("marks the given ids of the token user's own read, without an activity row", async () => {
-    const [one, two, three] = tell(ada, [draft(bob.id, "One"), draft(bob.id, "Two", "/debt"), draft(bob.id, "Three", "/people")]);
+    const [one, two, three] = tell(ada, [
+      draft(bob.id, "One"),
+      draft(bob.id, "Two", "/debt"),
+      draft(bob.id, "Three", "/people"),
+    ]);
     const since = lastActivityId();
     const before = unreadOf(bob.id);
-    const answer = await api("POST", "/api/v1/notifications/read", { token: bob.token, body: { ids: [one, two, two] } });
+    const answer = await api("POST", "/api/v1/notifications/read", {
+      token: bob.token,
+      body: { ids: [one, two, two] },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ marked: 2, unreadCount: before - 2 });
     expect(readAtOf(one)).not.toBeNull();
@@ -185,13 +207,23 @@ describe("/me/notification-preferences", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ action: "notification_preferences.updated", actor_id: someone.id, via: "api" });
 
-    const zone = await api("PATCH", "/api/v1/me/notification-preferences", { token: someone.token, body: { timeZone: "Asia/Tokyo", digestHour: 18 } });
+    const zone = await api("PATCH", "/api/v1/me/notification-preferences", {
+      token: someone.token,
+      body: { timeZone: "Asia/Tokyo", digestHour: 18 },
+    });
     expect(zone.status).toBe(200);
-    expect(zone.body).toMatchObject({ timeZone: "Asia/Tokyo", digestHour: 18, preferences: { comment: "digest", debt_due: "in_app" } });
+    expect(zone.body).toMatchObject({
+      timeZone: "Asia/Tokyo",
+      digestHour: 18,
+      preferences: { comment: "digest", debt_due: "in_app" },
+    });
     expect(activitySince(since)).toHaveLength(2);
 
     // Nothing new: 200, no row.
-    const same = await api("PATCH", "/api/v1/me/notification-preferences", { token: someone.token, body: { digestHour: 18 } });
+    const same = await api("PATCH", "/api/v1/me/notification-preferences", {
+      token: someone.token,
+      body: { digestHour: 18 },
+    });
     expect(same.status).toBe(200);
     expect(activitySince(since)).toHaveLength(2);
 
@@ -232,7 +264,10 @@ describe("/me/notification-preferences", () => {
 
   it("answers 405 for PUT and DELETE", async () => {
     for (const method of ["PUT", "DELETE"]) {
-      const answer = await api(method, "/api/v1/me/notification-preferences", { token: ada.token, body: { digestHour: 9 } });
+      const answer = await api(method, "/api/v1/me/notification-preferences", {
+        token: ada.token,
+        body: { digestHour: 9 },
+      });
       expect(answer.status, method).toBe(405);
     }
   });

@@ -4,7 +4,7 @@
  * plans, status and steps, the org-wide register, renamed slugs, and the public document.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { apiLimiter } from "~/utils/api.server";
+import { apiLimiter } from "~/api/handler.server";
 import { activitySince, lastActivityId, resetDatabase } from "../support/database";
 import { api, userWithToken, type TokenUser } from "./api-support";
 
@@ -25,7 +25,10 @@ async function project(name: string) {
   const created = await api("POST", "/api/v1/projects", { token: business.token, body: { name } });
   expect(created.status).toBe(201);
   const slug: string = created.body.project.slug;
-  await api("POST", `/api/v1/projects/${slug}/members`, { token: business.token, body: { email: science.email, discipline: "data_science" } });
+  await api("POST", `/api/v1/projects/${slug}/members`, {
+    token: business.token,
+    body: { email: science.email, discipline: "data_science" },
+  });
   return created.body.project as { id: number; slug: string; version: number };
 }
 
@@ -57,11 +60,18 @@ describe("projects", () => {
       body: { version: p.version, name: "Renamed project" },
     });
     expect(renamed.status).toBe(200);
-    expect(renamed.body.project).toMatchObject({ name: "Renamed project", slug: "renamed-project", summary: "", version: p.version + 1 });
+    expect(renamed.body.project).toMatchObject({
+      name: "Renamed project",
+      slug: "renamed-project",
+      summary: "",
+      version: p.version + 1,
+    });
     const viaOldSlug = await api("GET", `/api/v1/projects/${p.slug}`, { token: it_.token });
     expect(viaOldSlug.status).toBe(200);
     expect(viaOldSlug.body.project.slug).toBe("renamed-project");
-    expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([["project.updated", "api", science.id]]);
+    expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([
+      ["project.updated", "api", science.id],
+    ]);
   });
 
   it("serves GET as HEAD too", async () => {
@@ -74,7 +84,10 @@ describe("projects", () => {
 describe("requirements", () => {
   it("revises with a version, which resets both verdicts; assessing checks the verdict's version", async () => {
     const p = await project("Requirement revisions");
-    await api("POST", `/api/v1/projects/${p.slug}/members`, { token: business.token, body: { email: it_.email, discipline: "it" } });
+    await api("POST", `/api/v1/projects/${p.slug}/members`, {
+      token: business.token,
+      body: { email: it_.email, discipline: "it" },
+    });
     const created = await api("POST", `/api/v1/projects/${p.slug}/requirements`, {
       token: business.token,
       body: { title: "Forecast weekly demand", target: "MAPE <= 15%", priority: "must" },
@@ -86,7 +99,9 @@ describe("requirements", () => {
     });
     expect(assessed.body.requirement).toMatchObject({
       feasibility: "unassessed",
-      verdicts: { it: { feasibility: "feasible_with_conditions", conditions: "Needs the POS feed.", assessedBy: { id: it_.id } } },
+      verdicts: {
+        it: { feasibility: "feasible_with_conditions", conditions: "Needs the POS feed.", assessedBy: { id: it_.id } },
+      },
     });
     const itVersion = assessed.body.requirement.verdicts.it.version;
     const revised = await api("PATCH", `/api/v1/projects/${p.slug}/requirements/${id}`, {
@@ -136,7 +151,10 @@ describe("debt", () => {
     let item = logged.body.debtItem;
     expect(item).toMatchObject({ status: "open", register: "technical", steps: [], overdue: false, version: 1 });
 
-    const wrongCategory = await api("PATCH", `/api/v1/debt/${item.id}`, { token: science.token, body: { version: item.version, category: "data_access" } });
+    const wrongCategory = await api("PATCH", `/api/v1/debt/${item.id}`, {
+      token: science.token,
+      body: { version: item.version, category: "data_access" },
+    });
     expect(wrongCategory.status).toBe(400);
     expect(wrongCategory.body.error.fields.category).toMatch(/technical register/);
 
@@ -149,11 +167,21 @@ describe("debt", () => {
 
     const planned = await api("PATCH", `/api/v1/debt/${item.id}`, {
       token: science.token,
-      body: { version: item.version, severity: "high", strategy: "Move it into the feature store.", targetDate: "2099-06-30" },
+      body: {
+        version: item.version,
+        severity: "high",
+        strategy: "Move it into the feature store.",
+        targetDate: "2099-06-30",
+      },
     });
     expect(planned.status).toBe(200);
     item = planned.body.debtItem;
-    expect(item).toMatchObject({ severity: "high", strategy: "Move it into the feature store.", targetDate: "2099-06-30", title: "Notebook feature pipeline" });
+    expect(item).toMatchObject({
+      severity: "high",
+      strategy: "Move it into the feature store.",
+      targetDate: "2099-06-30",
+      title: "Notebook feature pipeline",
+    });
 
     const step = await api("POST", `/api/v1/debt/${item.id}/steps`, {
       token: science.token,
@@ -211,7 +239,15 @@ describe("debt", () => {
     const p = await project("Debt status");
     const logged = await api("POST", `/api/v1/projects/${p.slug}/debt`, {
       token: business.token,
-      body: { register: "organizational", title: "No data engineer yet", category: "missing_skills", stageIncurred: "poc", severity: "high", principalDays: 0, interestDays: 2 },
+      body: {
+        register: "organizational",
+        title: "No data engineer yet",
+        category: "missing_skills",
+        stageIncurred: "poc",
+        severity: "high",
+        principalDays: 0,
+        interestDays: 2,
+      },
     });
     expect(logged.status).toBe(201);
     const noNote = await api("PATCH", `/api/v1/debt/${logged.body.debtItem.id}`, {

@@ -6,8 +6,8 @@
  * refused request is checked to have written nothing.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { apiErrorSchema } from "~/utils/api-routes.server";
-import { apiLimiter } from "~/utils/api.server";
+import { apiErrorSchema } from "~/api/route-table.server";
+import { apiLimiter } from "~/api/handler.server";
 import { activitySince, countRows, lastActivityId, resetDatabase, sqlite } from "../support/database";
 import { api, snapshotTables, userWithToken, type ApiAnswer, type ApiCall, type TokenUser } from "./api-support";
 
@@ -15,7 +15,7 @@ let owner: TokenUser;
 let dara: TokenUser;
 let dmitri: TokenUser;
 let ivo: TokenUser;
-let irene: TokenUser;
+let _irene: TokenUser;
 let outsider: TokenUser;
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ beforeAll(async () => {
   dara = await userWithToken({ name: "Dara Data", discipline: "data_science" });
   dmitri = await userWithToken({ name: "Dmitri Deep", discipline: "data_science" });
   ivo = await userWithToken({ name: "Ivo Ops", discipline: "it" });
-  irene = await userWithToken({ name: "Irene Infra", discipline: "it" });
+  _irene = await userWithToken({ name: "Irene Infra", discipline: "it" });
   outsider = await userWithToken({ name: "Otto Outsider", discipline: "business" });
 });
 
@@ -56,7 +56,10 @@ async function readyProject(name: string) {
   const { requirement } = await ok(
     "POST",
     `/api/v1/projects/${slug}/requirements`,
-    { token: owner.token, body: { title: "Warn before customers churn", target: "precision >= 0.8", priority: "must" } },
+    {
+      token: owner.token,
+      body: { title: "Warn before customers churn", target: "precision >= 0.8", priority: "must" },
+    },
     201,
   );
   for (const person of [dara, ivo]) {
@@ -69,7 +72,12 @@ async function readyProject(name: string) {
 }
 
 async function openReview(slug: string, statement = "The model beats the baseline on last quarter.") {
-  const { review } = await ok("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement } }, 201);
+  const { review } = await ok(
+    "POST",
+    `/api/v1/projects/${slug}/gate-reviews`,
+    { token: owner.token, body: { statement } },
+    201,
+  );
   return review as { id: number; criteria: Array<{ key: string; kind: string }> };
 }
 
@@ -96,7 +104,12 @@ describe("seats in the person's own discipline", () => {
     expect(answer.body.error.fields.discipline).toMatch(/Ivo Ops is IT operations on their profile/);
     expect(countRows("memberships")).toBe(members);
 
-    const added = await ok("POST", `/api/v1/projects/${project.slug}/members`, { token: owner.token, body: { email: ivo.email } }, 201);
+    const added = await ok(
+      "POST",
+      `/api/v1/projects/${project.slug}/members`,
+      { token: owner.token, body: { email: ivo.email } },
+      201,
+    );
     expect(added.member).toMatchObject({ userId: ivo.id, discipline: "it" });
   });
 });
@@ -124,24 +137,50 @@ describe("feasibility per discipline", () => {
     expect(first.requirement).toMatchObject({
       feasibility: "unassessed",
       verdicts: {
-        data_science: { feasibility: "feasible_with_conditions", conditions: "Needs two years of sales.", assessedBy: { id: dara.id, name: "Dara Data" }, version: 2 },
+        data_science: {
+          feasibility: "feasible_with_conditions",
+          conditions: "Needs two years of sales.",
+          assessedBy: { id: dara.id, name: "Dara Data" },
+          version: 2,
+        },
         it: { feasibility: "unassessed", version: 1 },
       },
     });
 
     // Someone who read version 1 of the data science verdict saves late.
-    const stale = await refused(409, "conflict", "POST", path, { token: dara.token, body: { feasibility: "infeasible", conditions: "No data.", version: 1 } });
-    expect(stale.body.error.message).toMatch(/The Data science verdict on “Forecast weekly demand” was changed .* feasible with conditions/i);
+    const stale = await refused(409, "conflict", "POST", path, {
+      token: dara.token,
+      body: { feasibility: "infeasible", conditions: "No data.", version: 1 },
+    });
+    expect(stale.body.error.message).toMatch(
+      /The Data science verdict on “Forecast weekly demand” was changed .* feasible with conditions/i,
+    );
 
     // IT's verdict has its own version: version 1 is still current there.
-    const it = await ok("POST", path, { token: ivo.token, body: { feasibility: "infeasible", conditions: "No GPU budget.", version: 1 } });
-    expect(it.requirement).toMatchObject({ feasibility: "infeasible", verdicts: { it: { feasibility: "infeasible", version: 2 } } });
+    const it = await ok("POST", path, {
+      token: ivo.token,
+      body: { feasibility: "infeasible", conditions: "No GPU budget.", version: 1 },
+    });
+    expect(it.requirement).toMatchObject({
+      feasibility: "infeasible",
+      verdicts: { it: { feasibility: "infeasible", version: 2 } },
+    });
 
-    await refused(403, "forbidden", "POST", path, { token: ivo.token, body: { feasibility: "feasible", discipline: "data_science" } });
-    await refused(400, "invalid_request", "POST", path, { token: ivo.token, body: { feasibility: "feasible", discipline: "marketing" } });
+    await refused(403, "forbidden", "POST", path, {
+      token: ivo.token,
+      body: { feasibility: "feasible", discipline: "data_science" },
+    });
+    await refused(400, "invalid_request", "POST", path, {
+      token: ivo.token,
+      body: { feasibility: "feasible", discipline: "marketing" },
+    });
 
     const detail = await ok("GET", `/api/v1/projects/${slug}`, { token: outsider.token });
-    expect(detail.project.requirements[0]).toMatchObject({ id: requirement.id, feasibility: "infeasible", verdicts: { data_science: { version: 2 }, it: { version: 2 } } });
+    expect(detail.project.requirements[0]).toMatchObject({
+      id: requirement.id,
+      feasibility: "infeasible",
+      verdicts: { data_science: { version: 2 }, it: { version: 2 } },
+    });
   });
 });
 
@@ -166,20 +205,37 @@ describe("every member's sign-off, objections and their dismissal", () => {
         body: {
           decision: "approve_with_conditions",
           comment: "Fine for a pilot.",
-          conditions: [{ title: "Add alerting on the nightly job", principalDays: 3, interestDays: 0.5 }, { title: "Document the rollback" }],
+          conditions: [
+            { title: "Add alerting on the nightly job", principalDays: 3, interestDays: 0.5 },
+            { title: "Document the rollback" },
+          ],
         },
       },
       201,
     ).then(async (signed) => {
       const [withEstimate, withoutEstimate] = signed.signoff.conditionDebtItemIds as number[];
-      expect((await ok("GET", `/api/v1/debt/${withEstimate}`, { token: ivo.token })).debtItem).toMatchObject({ principalDays: 3, interestDays: 0.5 });
-      expect((await ok("GET", `/api/v1/debt/${withoutEstimate}`, { token: ivo.token })).debtItem).toMatchObject({ principalDays: 0, interestDays: 0 });
+      expect((await ok("GET", `/api/v1/debt/${withEstimate}`, { token: ivo.token })).debtItem).toMatchObject({
+        principalDays: 3,
+        interestDays: 0.5,
+      });
+      expect((await ok("GET", `/api/v1/debt/${withoutEstimate}`, { token: ivo.token })).debtItem).toMatchObject({
+        principalDays: 0,
+        interestDays: 0,
+      });
     });
-    await ok("POST", `${base}/signoffs`, { token: dara.token, body: { decision: "approve", comment: "Precision holds." } }, 201);
+    await ok(
+      "POST",
+      `${base}/signoffs`,
+      { token: dara.token, body: { decision: "approve", comment: "Precision holds." } },
+      201,
+    );
     const objection = await ok(
       "POST",
       `${base}/signoffs`,
-      { token: dmitri.token, body: { decision: "changes_requested", comment: "Check the leakage in the tenure feature." } },
+      {
+        token: dmitri.token,
+        body: { decision: "changes_requested", comment: "Check the leakage in the tenure feature." },
+      },
       201,
     );
     changesId = objection.signoff.id;
@@ -189,7 +245,12 @@ describe("every member's sign-off, objections and their dismissal", () => {
     expect(ds.members).toHaveLength(2);
     expect(ds.members).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ user: { id: dara.id, name: "Dara Data" }, decision: "approve", standing: "approved", dismissed: null }),
+        expect.objectContaining({
+          user: { id: dara.id, name: "Dara Data" },
+          decision: "approve",
+          standing: "approved",
+          dismissed: null,
+        }),
         expect.objectContaining({
           id: changesId,
           user: { id: dmitri.id, name: "Dmitri Deep" },
@@ -219,10 +280,19 @@ describe("every member's sign-off, objections and their dismissal", () => {
       body: { reason: "We can live with it." },
     });
     expect(notOwner.body.error.message).toBeTruthy();
-    await refused(409, "conflict", "POST", `${base}/signoffs/${approvalId}/dismiss`, { token: owner.token, body: { reason: "Not an objection." } });
-    const noReason = await refused(400, "invalid_request", "POST", `${base}/signoffs/${changesId}/dismiss`, { token: owner.token, body: { reason: " " } });
+    await refused(409, "conflict", "POST", `${base}/signoffs/${approvalId}/dismiss`, {
+      token: owner.token,
+      body: { reason: "Not an objection." },
+    });
+    const noReason = await refused(400, "invalid_request", "POST", `${base}/signoffs/${changesId}/dismiss`, {
+      token: owner.token,
+      body: { reason: " " },
+    });
     expect(noReason.body.error.fields.reason).toMatch(/why the requested changes are not needed/);
-    await refused(404, "not_found", "POST", `${base}/signoffs/999999/dismiss`, { token: owner.token, body: { reason: "Ghost sign-off." } });
+    await refused(404, "not_found", "POST", `${base}/signoffs/999999/dismiss`, {
+      token: owner.token,
+      body: { reason: "Ghost sign-off." },
+    });
 
     const since = lastActivityId();
     const dismissed = await ok("POST", `${base}/signoffs/${changesId}/dismiss`, {
@@ -239,9 +309,14 @@ describe("every member's sign-off, objections and their dismissal", () => {
     });
     expect(lifted.dismissed.at).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
     expect(dismissed.review.canPromote).toBe(true);
-    expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([["gate.changes_request_dismissed", "api", owner.id]]);
+    expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([
+      ["gate.changes_request_dismissed", "api", owner.id],
+    ]);
 
-    await refused(409, "conflict", "POST", `${base}/signoffs/${changesId}/dismiss`, { token: owner.token, body: { reason: "Twice." } });
+    await refused(409, "conflict", "POST", `${base}/signoffs/${changesId}/dismiss`, {
+      token: owner.token,
+      body: { reason: "Twice." },
+    });
   });
 
   it("keeps the conversation: mentions, a reply to a sign-off, edits by the author only", async () => {
@@ -249,7 +324,10 @@ describe("every member's sign-off, objections and their dismissal", () => {
     expect(await ok("GET", base, { token: outsider.token })).toEqual({ comments: [] });
 
     await refused(403, "forbidden", "POST", base, { token: outsider.token, body: { body: "Can I weigh in?" } });
-    const badReply = await refused(400, "invalid_request", "POST", base, { token: ivo.token, body: { body: "Replying", replyToSignOffId: 999999 } });
+    const badReply = await refused(400, "invalid_request", "POST", base, {
+      token: ivo.token,
+      body: { body: "Replying", replyToSignOffId: 999999 },
+    });
     expect(badReply.body.error.fields.replyToSignOffId).toMatch(/not part of this review/);
 
     const since = lastActivityId();
@@ -273,14 +351,21 @@ describe("every member's sign-off, objections and their dismissal", () => {
 
     const listed = await ok("GET", base, { token: outsider.token });
     expect(listed.comments).toHaveLength(1);
-    expect(listed.comments[0]).toMatchObject({ id: commentId, mentions: [{ id: dara.id }], replyTo: { signOffId: changesId } });
+    expect(listed.comments[0]).toMatchObject({
+      id: commentId,
+      mentions: [{ id: dara.id }],
+      replyTo: { signOffId: changesId },
+    });
 
     const forbidden = await refused(403, "forbidden", "PATCH", `${base}/${commentId}`, {
       token: dara.token,
       body: { body: "Rewritten by someone else", version: 1 },
     });
     expect(forbidden.body.error.message).toMatch(/Only the author/);
-    await refused(404, "not_found", "PATCH", `${base}/999999`, { token: ivo.token, body: { body: "Ghost", version: 1 } });
+    await refused(404, "not_found", "PATCH", `${base}/999999`, {
+      token: ivo.token,
+      body: { body: "Ghost", version: 1 },
+    });
 
     const edited = await ok("PATCH", `${base}/${commentId}`, {
       token: ivo.token,
@@ -295,7 +380,10 @@ describe("every member's sign-off, objections and their dismissal", () => {
     expect(edited.comment.editedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(edited.comment.revisions[0].replacedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
-    await refused(409, "conflict", "PATCH", `${base}/${commentId}`, { token: ivo.token, body: { body: "A late edit", version: 1 } });
+    await refused(409, "conflict", "PATCH", `${base}/${commentId}`, {
+      token: ivo.token,
+      body: { body: "A late edit", version: 1 },
+    });
     expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([
       ["gate.commented", "api", ivo.id],
       ["gate.comment_edited", "api", ivo.id],
@@ -308,7 +396,12 @@ describe("every member's sign-off, objections and their dismissal", () => {
     expect(promoted).toMatchObject({ stage: "pilot", project: { stage: "pilot" } });
 
     const closed = (await ok("GET", base, { token: outsider.token })).review;
-    expect(closed).toMatchObject({ status: "promoted", statement: "The model beats the baseline on last quarter.", requiredApprovals: 1, blockers: [] });
+    expect(closed).toMatchObject({
+      status: "promoted",
+      statement: "The model beats the baseline on last quarter.",
+      requiredApprovals: 1,
+      blockers: [],
+    });
     expect(panelOf(closed, "data_science").members.find((m: any) => m.id === changesId)).toMatchObject({
       standing: "dismissed",
       dismissed: { reason: "Tenure is computed before the churn date; no leakage." },
@@ -366,7 +459,11 @@ describe("listing, withdrawing and attestation evidence", () => {
     await refused(403, "forbidden", "DELETE", `${base}/attestations/${key}`, { token: ivo.token });
     await refused(403, "forbidden", "DELETE", `${base}/attestations/${key}`, { token: outsider.token });
     const cleared = await ok("DELETE", `${base}/attestations/${key}`, { token: dmitri.token });
-    expect(cleared.review.criteria.find((c: any) => c.key === key)).toMatchObject({ met: false, attestedBy: null, evidenceUrl: null });
+    expect(cleared.review.criteria.find((c: any) => c.key === key)).toMatchObject({
+      met: false,
+      attestedBy: null,
+      evidenceUrl: null,
+    });
     await refused(409, "conflict", "DELETE", `${base}/attestations/${key}`, { token: dmitri.token });
 
     const listed = await ok("GET", `/api/v1/projects/${slug}/gate-reviews`, { token: outsider.token });
@@ -385,11 +482,24 @@ describe("listing, withdrawing and attestation evidence", () => {
     ]);
     expect(listed.reviews[0].openedAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
 
-    await refused(403, "forbidden", "POST", `${base}/withdraw`, { token: outsider.token, body: { note: "Not mine to withdraw." } });
+    await refused(403, "forbidden", "POST", `${base}/withdraw`, {
+      token: outsider.token,
+      body: { note: "Not mine to withdraw." },
+    });
     const since = lastActivityId();
-    const withdrawn = await ok("POST", `${base}/withdraw`, { token: dara.token, body: { note: "Waiting for the new sales feed." } });
-    expect(withdrawn.review).toMatchObject({ id: review.id, status: "withdrawn", closeNote: "Waiting for the new sales feed.", canPromote: false });
-    expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([["gate.review_withdrawn", "api", dara.id]]);
+    const withdrawn = await ok("POST", `${base}/withdraw`, {
+      token: dara.token,
+      body: { note: "Waiting for the new sales feed." },
+    });
+    expect(withdrawn.review).toMatchObject({
+      id: review.id,
+      status: "withdrawn",
+      closeNote: "Waiting for the new sales feed.",
+      canPromote: false,
+    });
+    expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([
+      ["gate.review_withdrawn", "api", dara.id],
+    ]);
     await refused(409, "conflict", "POST", `${base}/withdraw`, { token: dara.token, body: {} });
 
     const after = await ok("GET", `/api/v1/projects/${slug}/gate-reviews`, { token: outsider.token });
@@ -402,48 +512,94 @@ describe("listing, withdrawing and attestation evidence", () => {
 
     // A review of another project is not found here.
     const other = await ok("POST", "/api/v1/projects", { token: owner.token, body: { name: "Someone else's" } }, 201);
-    await refused(404, "not_found", "POST", `/api/v1/projects/${other.project.slug}/gate-reviews/${review.id}/withdraw`, {
-      token: owner.token,
-      body: {},
-    });
+    await refused(
+      404,
+      "not_found",
+      "POST",
+      `/api/v1/projects/${other.project.slug}/gate-reviews/${review.id}/withdraw`,
+      {
+        token: owner.token,
+        body: {},
+      },
+    );
   });
 
   it("refuses a review without a statement, and a second open review", async () => {
     const { slug } = await readyProject("Statement needed");
     const reviews = countRows("gate_reviews");
-    const missing = await refused(400, "invalid_request", "POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "ok" } });
+    const missing = await refused(400, "invalid_request", "POST", `/api/v1/projects/${slug}/gate-reviews`, {
+      token: owner.token,
+      body: { statement: "ok" },
+    });
     expect(missing.body.error.fields.statement).toMatch(/why the project is ready/);
     expect(countRows("gate_reviews")).toBe(reviews);
     await openReview(slug);
-    await refused(409, "conflict", "POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Once more." } });
+    await refused(409, "conflict", "POST", `/api/v1/projects/${slug}/gate-reviews`, {
+      token: owner.token,
+      body: { statement: "Once more." },
+    });
   });
 });
 
 describe("project state", () => {
   it("puts a project on hold and resumes it (owner only, with the version); stopping needs a cause and a note", async () => {
-    const { project } = await ok("POST", "/api/v1/projects", { token: owner.token, body: { name: "Hold and resume" } }, 201);
-    await ok("POST", `/api/v1/projects/${project.slug}/members`, { token: owner.token, body: { email: dara.email } }, 201);
+    const { project } = await ok(
+      "POST",
+      "/api/v1/projects",
+      { token: owner.token, body: { name: "Hold and resume" } },
+      201,
+    );
+    await ok(
+      "POST",
+      `/api/v1/projects/${project.slug}/members`,
+      { token: owner.token, body: { email: dara.email } },
+      201,
+    );
     const path = `/api/v1/projects/${project.slug}/state`;
 
-    const notOwner = await refused(403, "forbidden", "POST", path, { token: dara.token, body: { to: "on_hold", version: project.version } });
+    const notOwner = await refused(403, "forbidden", "POST", path, {
+      token: dara.token,
+      body: { to: "on_hold", version: project.version },
+    });
     expect(notOwner.body.error.message).toBeTruthy();
-    const stop = await refused(400, "invalid_request", "POST", path, { token: owner.token, body: { to: "stopped", version: project.version } });
+    const stop = await refused(400, "invalid_request", "POST", path, {
+      token: owner.token,
+      body: { to: "stopped", version: project.version },
+    });
     expect(Object.keys(stop.body.error.fields).sort()).toEqual(["stopCause", "stopNote"]);
-    const unknown = await refused(400, "invalid_request", "POST", path, { token: owner.token, body: { to: "paused", version: project.version } });
+    const unknown = await refused(400, "invalid_request", "POST", path, {
+      token: owner.token,
+      body: { to: "paused", version: project.version },
+    });
     expect(unknown.body.error.fields.to).toBeTruthy();
-    await refused(400, "invalid_request", "POST", path, { token: owner.token, body: { to: "on_hold", version: project.version, reason: "x" } });
-    await refused(409, "conflict", "POST", path, { token: owner.token, body: { to: "retired", version: project.version } });
+    await refused(400, "invalid_request", "POST", path, {
+      token: owner.token,
+      body: { to: "on_hold", version: project.version, reason: "x" },
+    });
+    await refused(409, "conflict", "POST", path, {
+      token: owner.token,
+      body: { to: "retired", version: project.version },
+    });
 
     const since = lastActivityId();
     const held = await ok("POST", path, { token: owner.token, body: { to: "on_hold", version: project.version } });
     expect(held.project).toMatchObject({ state: "on_hold", version: project.version + 1 });
 
     // Gate reviews pause while on hold.
-    await refused(403, "forbidden", "POST", `/api/v1/projects/${project.slug}/gate-reviews`, { token: dara.token, body: { statement: "While on hold?" } });
-    const stale = await refused(409, "conflict", "POST", path, { token: owner.token, body: { to: "active", version: project.version } });
+    await refused(403, "forbidden", "POST", `/api/v1/projects/${project.slug}/gate-reviews`, {
+      token: dara.token,
+      body: { statement: "While on hold?" },
+    });
+    const stale = await refused(409, "conflict", "POST", path, {
+      token: owner.token,
+      body: { to: "active", version: project.version },
+    });
     expect(stale.body.error.message).toMatch(/changed by someone else/);
 
-    const resumed = await ok("POST", path, { token: owner.token, body: { to: "active", version: held.project.version } });
+    const resumed = await ok("POST", path, {
+      token: owner.token,
+      body: { to: "active", version: held.project.version },
+    });
     expect(resumed.project).toMatchObject({ state: "active", version: project.version + 2 });
     expect(activitySince(since).map((r) => [r.action, r.via, r.actor_id])).toEqual([
       ["project.state_changed", "api", owner.id],

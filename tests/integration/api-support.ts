@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AppLoadContext } from "@remix-run/node";
-import type { Discipline, Role } from "../../db/schema";
+import type { Discipline, Role } from "../../app/domain/vocabulary";
 import { createToken } from "~/models/tokens.server";
 import { ORIGIN, testContext } from "../support/requests";
 import { createTestUser, type TestUser } from "../support/users";
@@ -45,7 +45,11 @@ export function apiRouteFiles(): string[] {
 type Match = { module: RouteModule; params: Record<string, string>; file: string };
 
 function match(pathname: string): Match | null {
-  const parts = pathname.replace(/^\/api\/v1\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const parts = pathname
+    .replace(/^\/api\/v1\/?/, "")
+    .split("/")
+    .filter(Boolean)
+    .map(decodeURIComponent);
   let best: (Match & { score: number }) | null = null;
   for (const [key, module] of Object.entries(modules)) {
     const file = path.basename(key);
@@ -91,7 +95,8 @@ export async function api<T = any>(method: string, pathname: string, call: ApiCa
   let body: string | undefined;
   if (call.raw !== undefined) body = call.raw;
   else if (call.body !== undefined) body = JSON.stringify(call.body);
-  if (body !== undefined && call.contentType !== null) headers.set("Content-Type", call.contentType ?? "application/json");
+  if (body !== undefined && call.contentType !== null)
+    headers.set("Content-Type", call.contentType ?? "application/json");
   const request = new Request(url, { method, headers, body });
   const handler = method === "GET" || method === "HEAD" ? found.module.loader : found.module.action;
   if (!handler) throw new Error(`${found.file} has no ${method === "GET" ? "loader" : "action"}`);
@@ -99,7 +104,12 @@ export async function api<T = any>(method: string, pathname: string, call: ApiCa
   if (!(response instanceof Response)) throw new Error(`${found.file} answered ${method} without a Response`);
   const text = await response.text();
   const type = response.headers.get("Content-Type") ?? "";
-  return { status: response.status, headers: response.headers, body: type.includes("json") && text ? JSON.parse(text) : text, file: found.file };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: type.includes("json") && text ? JSON.parse(text) : text,
+    file: found.file,
+  };
 }
 
 export type TokenUser = TestUser & { token: string };

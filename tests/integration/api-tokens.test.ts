@@ -23,7 +23,14 @@ beforeAll(async () => {
   cookie = signInAs(ada);
 });
 
-type TokenRecord = { id: number; token_hash: string; prefix: string; last_used_at: number | null; revoked_at: number | null; expires_at: number | null };
+type TokenRecord = {
+  id: number;
+  token_hash: string;
+  prefix: string;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  expires_at: number | null;
+};
 const tokenRows = (userId: number) =>
   sqlite().prepare("select * from api_tokens where user_id = ? order by id").all(userId) as TokenRecord[];
 
@@ -47,7 +54,8 @@ describe("/settings/tokens", () => {
     expect(row.token_hash).toBe(createHash("sha256").update(token).digest("hex"));
     expect(token.startsWith(row.prefix)).toBe(true);
     expect(row.prefix).toHaveLength(12);
-    const everything = JSON.stringify(sqlite().prepare("select * from api_tokens").all()) + JSON.stringify(activitySince(since));
+    const everything =
+      JSON.stringify(sqlite().prepare("select * from api_tokens").all()) + JSON.stringify(activitySince(since));
     expect(everything).not.toContain(token.slice(12));
     expect(activitySince(since)).toMatchObject([{ action: "token.created", via: "web", actor_id: ada.id }]);
 
@@ -114,26 +122,38 @@ describe("/settings/tokens", () => {
   });
 
   it("revokes a token; the API refuses it at once; nobody else can revoke it", async () => {
-    const created = await callAction(tokensRoute.action, "/settings/tokens", { cookie, form: { intent: "create", name: "To revoke" } });
+    const created = await callAction(tokensRoute.action, "/settings/tokens", {
+      cookie,
+      form: { intent: "create", name: "To revoke" },
+    });
     const token: string = created.data.created.token;
     const id = tokenRows(ada.id).at(-1)!.id;
     const confirm = await callLoader(tokensRoute.loader, `/settings/tokens?revoke=${id}`, { cookie });
     expect(confirm.status).toBe(200);
 
     const mallory = await createTestUser({ name: "Mallory" });
-    const foreign = await callAction(tokensRoute.action, "/settings/tokens", { cookie: signInAs(mallory), form: { intent: "revoke", tokenId: String(id) } });
+    const foreign = await callAction(tokensRoute.action, "/settings/tokens", {
+      cookie: signInAs(mallory),
+      form: { intent: "revoke", tokenId: String(id) },
+    });
     expect(foreign.status).toBe(404);
     expect(tokenRows(ada.id).at(-1)!.revoked_at).toBeNull();
 
     const since = lastActivityId();
-    const revoked = await callAction(tokensRoute.action, "/settings/tokens", { cookie, form: { intent: "revoke", tokenId: String(id) } });
+    const revoked = await callAction(tokensRoute.action, "/settings/tokens", {
+      cookie,
+      form: { intent: "revoke", tokenId: String(id) },
+    });
     expect(revoked.status).toBe(302);
     expect(revoked.location).toBe("/settings/tokens");
     expect(activitySince(since)).toMatchObject([{ action: "token.revoked", actor_id: ada.id }]);
     const refused = await api("GET", "/api/v1/projects", { token });
     expect(refused.status).toBe(401);
     expect(refused.body.error.message).toMatch(/revoked/);
-    const again = await callAction(tokensRoute.action, "/settings/tokens", { cookie, form: { intent: "revoke", tokenId: String(id) } });
+    const again = await callAction(tokensRoute.action, "/settings/tokens", {
+      cookie,
+      form: { intent: "revoke", tokenId: String(id) },
+    });
     expect(again.status).toBe(409);
   });
 });
@@ -160,6 +180,10 @@ describe("triad token:create", () => {
     expect(err.join("")).toMatch(/nobody@example.com/);
     const answer = await api("GET", "/api/v1/projects", { token });
     expect(answer.status).toBe(200);
-    expect(activitySince(0).filter((r) => r.action === "token.created").at(-1)).toMatchObject({ via: "cli", actor_id: null });
+    expect(
+      activitySince(0)
+        .filter((r) => r.action === "token.created")
+        .at(-1),
+    ).toMatchObject({ via: "cli", actor_id: null });
   });
 });

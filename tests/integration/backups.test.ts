@@ -50,7 +50,9 @@ afterEach(() => {
 const emails = (file: string) => {
   const database = new Database(file, { readonly: true });
   try {
-    return (database.prepare("SELECT email FROM users ORDER BY email").all() as { email: string }[]).map((r) => r.email);
+    return (database.prepare("SELECT email FROM users ORDER BY email").all() as { email: string }[]).map(
+      (r) => r.email,
+    );
   } finally {
     database.close();
   }
@@ -62,7 +64,8 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
       "npx",
       ["tsx", "scripts/triad.ts", ...args],
       { cwd: ROOT, env: { ...process.env, NODE_ENV: "test", ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 
@@ -71,7 +74,9 @@ function newerSchemaCopy(file: string): string {
   const copy = path.join(work, "newer.db");
   fs.copyFileSync(file, copy);
   const database = new Database(copy);
-  database.prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future-hash', ?)").run(appMigrationLevel().level + 1000);
+  database
+    .prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future-hash', ?)")
+    .run(appMigrationLevel().level + 1000);
   database.close();
   return copy;
 }
@@ -123,13 +128,19 @@ describe("backup → restore", () => {
 
     const garbage = path.join(work, "garbage.db");
     fs.writeFileSync(garbage, "this is not an SQLite database ".repeat(300));
-    await expect(restoreBackup({ backup: garbage, target })).rejects.toThrow(/is not a usable SQLite database|cannot be opened/);
+    await expect(restoreBackup({ backup: garbage, target })).rejects.toThrow(
+      /is not a usable SQLite database|cannot be opened/,
+    );
     const truncated = path.join(work, "truncated.db");
     fs.writeFileSync(truncated, fs.readFileSync(file).subarray(0, Math.floor(fs.statSync(file).size / 2)));
-    await expect(restoreBackup({ backup: truncated, target })).rejects.toThrow(/integrity check|not a usable|cannot be opened/);
+    await expect(restoreBackup({ backup: truncated, target })).rejects.toThrow(
+      /integrity check|not a usable|cannot be opened/,
+    );
     const newer = newerSchemaCopy(file);
     await expect(restoreBackup({ backup: newer, target })).rejects.toThrow(
-      new RegExp(`newer schema \\(migration level ${appMigrationLevel().level + 1000}, unknown to this version of Triad\\) than this Triad \\(level ${appMigrationLevel().level}, ${appMigrationLevel().tag}\\)`),
+      new RegExp(
+        `newer schema \\(migration level ${appMigrationLevel().level + 1000}, unknown to this version of Triad\\) than this Triad \\(level ${appMigrationLevel().level}, ${appMigrationLevel().tag}\\)`,
+      ),
     );
     expect(fs.readFileSync(target, "utf8")).toBe("untouched");
 
@@ -163,11 +174,15 @@ describe("npm run triad -- restore", () => {
     fs.writeFileSync(garbage, "garbage ".repeat(1000));
     const corrupt = await cli(["restore", garbage, "--to", target]);
     expect(corrupt.code).toBe(1);
-    expect(corrupt.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^triad restore: .*garbage\.db .*Nothing was changed\.$/)]);
+    expect(corrupt.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^triad restore: .*garbage\.db .*Nothing was changed\.$/),
+    ]);
 
     const newer = await cli(["restore", newerSchemaCopy(file), "--to", target]);
     expect(newer.code).toBe(1);
-    expect(newer.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^triad restore: .*newer schema .* than this Triad \(level \d+, .*Nothing was changed\.$/)]);
+    expect(newer.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^triad restore: .*newer schema .* than this Triad \(level \d+, .*Nothing was changed\.$/),
+    ]);
 
     // DATABASE_URL is the default target; a running server holds it
     const server = new Database(target);
@@ -176,7 +191,9 @@ describe("npm run triad -- restore", () => {
     try {
       const busy = await cli(["restore", file], { DATABASE_URL: target });
       expect(busy.code).toBe(1);
-      expect(busy.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^triad restore: .*cli\.db is in use .*stop it first/)]);
+      expect(busy.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(/^triad restore: .*cli\.db is in use .*stop it first/),
+      ]);
     } finally {
       server.close();
     }
@@ -196,10 +213,25 @@ describe("scheduled backups", () => {
     expect(parseEvery("0s")).toBeNull();
     expect(parseEvery("1 week")).toBeNull();
     expect(readBackupSettings({})).toEqual({ state: "off" });
-    expect(readBackupSettings({ TRIAD_BACKUP_DIR: "/b" })).toEqual({ state: "on", dir: path.resolve("/b"), everyMs: 86_400_000, every: "24h", keep: 14 });
-    expect(readBackupSettings({ TRIAD_BACKUP_DIR: "/b", TRIAD_BACKUP_EVERY: "daily" })).toMatchObject({ state: "invalid", problem: expect.stringContaining("TRIAD_BACKUP_EVERY") });
-    expect(readBackupSettings({ TRIAD_BACKUP_DIR: "/b", TRIAD_BACKUP_KEEP: "0" })).toMatchObject({ state: "invalid", problem: expect.stringContaining("TRIAD_BACKUP_KEEP") });
-    expect(readBackupSettings({ TRIAD_BACKUP_EVERY: "1h" })).toMatchObject({ state: "invalid", problem: expect.stringContaining("TRIAD_BACKUP_DIR") });
+    expect(readBackupSettings({ TRIAD_BACKUP_DIR: "/b" })).toEqual({
+      state: "on",
+      dir: path.resolve("/b"),
+      everyMs: 86_400_000,
+      every: "24h",
+      keep: 14,
+    });
+    expect(readBackupSettings({ TRIAD_BACKUP_DIR: "/b", TRIAD_BACKUP_EVERY: "daily" })).toMatchObject({
+      state: "invalid",
+      problem: expect.stringContaining("TRIAD_BACKUP_EVERY"),
+    });
+    expect(readBackupSettings({ TRIAD_BACKUP_DIR: "/b", TRIAD_BACKUP_KEEP: "0" })).toMatchObject({
+      state: "invalid",
+      problem: expect.stringContaining("TRIAD_BACKUP_KEEP"),
+    });
+    expect(readBackupSettings({ TRIAD_BACKUP_EVERY: "1h" })).toMatchObject({
+      state: "invalid",
+      problem: expect.stringContaining("TRIAD_BACKUP_DIR"),
+    });
   });
 
   it("takes verified backups named by UTC time, keeps the newest KEEP and nothing else is touched", async () => {
@@ -215,7 +247,12 @@ describe("scheduled backups", () => {
     }
     expect(listBackups(dir).map((b) => b.name)).toEqual([backupFileName(t0 + 3000), backupFileName(t0 + 2000)]);
     expect(backupFileName(t0 + 3000)).toBe("triad-20261201T150003000Z.db");
-    expect(fs.readdirSync(dir).sort()).toEqual(["triad-20000101T000000000Z.db.keep", "triad-20261201T150002000Z.db", "triad-20261201T150003000Z.db", "triad-notes.db"]);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      "triad-20000101T000000000Z.db.keep",
+      "triad-20261201T150002000Z.db",
+      "triad-20261201T150003000Z.db",
+      "triad-notes.db",
+    ]);
     expect(lastBackupAgeSeconds(t0 + 10_000, settings)).toBe(7);
     expect(backupStatus().lastSuccessAt).toBe(t0 + 3000);
 
@@ -254,7 +291,10 @@ describe("scheduled backups", () => {
     const page = await callLoader(adminBackups.loader, "/admin/backups", { cookie: signInAs(admin) });
     expect(page.status).toBe(200);
     expect(page.data.settings).toMatchObject({ state: "on", dir, every: "1s", keep: 2 });
-    expect(page.data.files[0]).toMatchObject({ name: expect.stringMatching(/^triad-\d{8}T\d{9}Z\.db$/), bytes: expect.any(Number) });
+    expect(page.data.files[0]).toMatchObject({
+      name: expect.stringMatching(/^triad-\d{8}T\d{9}Z\.db$/),
+      bytes: expect.any(Number),
+    });
 
     const member = await createTestUser();
     const refused = await callLoader(adminBackups.loader, "/admin/backups", { cookie: signInAs(member) });

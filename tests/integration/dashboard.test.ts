@@ -6,7 +6,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, utcDate } from "~/domain/dates";
 import { DEFAULT_CRITERIA } from "~/domain/gates";
 import { addRepaymentStep, createDebtItem, updateDebtItem } from "~/models/debt.server";
-import { clearFigureCache, bottleneckFigures, gateWaitNow, myQueue, pipelineBoard, stagesOnDate } from "~/models/dashboard.server";
+import {
+  clearFigureCache,
+  bottleneckFigures,
+  gateWaitNow,
+  myQueue,
+  pipelineBoard,
+  stagesOnDate,
+} from "~/models/dashboard.server";
 import { noteWrite } from "~/models/data-version.server";
 import { attest, openReview, promote, signOff } from "~/models/gates.server";
 import { changeProjectState, createProject } from "~/models/projects.server";
@@ -40,15 +47,42 @@ function teamProject(name: string) {
 }
 
 function promoteToPilot(projectId: number) {
-  const requirement = createRequirement({ actor: actor(business), projectId, title: "Warn before failures", description: "", target: "48 h ahead", priority: "must" });
+  const requirement = createRequirement({
+    actor: actor(business),
+    projectId,
+    title: "Warn before failures",
+    description: "",
+    target: "48 h ahead",
+    priority: "must",
+  });
   // both disciplines give their verdict: the combined one is feasible only then
-  assessRequirement({ actor: actor(operator), requirementId: requirement.id, version: requirement.itVersion, feasibility: "feasible", note: "", conditions: "" });
-  assessRequirement({ actor: actor(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+  assessRequirement({
+    actor: actor(operator),
+    requirementId: requirement.id,
+    version: requirement.itVersion,
+    feasibility: "feasible",
+    note: "",
+    conditions: "",
+  });
+  assessRequirement({
+    actor: actor(scientist),
+    requirementId: requirement.id,
+    version: requirement.dsVersion,
+    feasibility: "feasible",
+    note: "",
+    conditions: "",
+  });
   const review = openReview({ actor: actor(business), projectId, statement: "The team is ready for this gate." });
   for (const c of DEFAULT_CRITERIA.pilot.filter((c) => c.kind === "attestation")) {
-    attest({ actor: actor(c.discipline === "it" ? operator : scientist), reviewId: review.id, key: c.key, note: "Checked." });
+    attest({
+      actor: actor(c.discipline === "it" ? operator : scientist),
+      reviewId: review.id,
+      key: c.key,
+      note: "Checked.",
+    });
   }
-  for (const u of [business, scientist, operator]) signOff({ actor: actor(u), reviewId: review.id, decision: "approve", comment: "" });
+  for (const u of [business, scientist, operator])
+    signOff({ actor: actor(u), reviewId: review.id, decision: "approve", comment: "" });
   return promote({ actor: actor(business), reviewId: review.id });
 }
 
@@ -85,12 +119,31 @@ describe("my queue", () => {
   it("shows each item to exactly the people who must act", () => {
     const project = teamProject("Queue project");
     const today = utcDate(Date.now());
-    const requirement = createRequirement({ actor: actor(business), projectId: project.id, title: "Unassessed must", description: "", target: "precision ≥ 0.8", priority: "must" });
-    const review = openReview({ actor: actor(business), projectId: project.id, statement: "The team is ready for this gate." });
+    const requirement = createRequirement({
+      actor: actor(business),
+      projectId: project.id,
+      title: "Unassessed must",
+      description: "",
+      target: "precision ≥ 0.8",
+      priority: "must",
+    });
+    const review = openReview({
+      actor: actor(business),
+      projectId: project.id,
+      statement: "The team is ready for this gate.",
+    });
     signOff({ actor: actor(scientist), reviewId: review.id, decision: "approve", comment: "" });
     signOff({ actor: actor(business), reviewId: review.id, decision: "approve", comment: "" });
     // A relevant change after both signed: their sign-offs go stale.
-    updateRequirement({ actor: actor(business), requirementId: requirement.id, version: requirement.version, title: "Unassessed must", description: "", target: "precision ≥ 0.85", priority: "must" });
+    updateRequirement({
+      actor: actor(business),
+      requirementId: requirement.id,
+      version: requirement.version,
+      title: "Unassessed must",
+      description: "",
+      target: "precision ≥ 0.85",
+      priority: "must",
+    });
 
     const item = createDebtItem({
       actor: actor(operator),
@@ -141,7 +194,13 @@ describe("my queue", () => {
     expect(forUser(scientist).stepsDue.map((s) => s.title)).toEqual(["Write the pipeline"]);
     expect(forUser(operator).stepsDue).toEqual([]);
     expect(forUser(operator).debtDue).toEqual([]);
-    expect(forUser(outsider)).toEqual({ reviewsWaiting: [], staleSignOffs: [], toAssess: [], debtDue: [], stepsDue: [] });
+    expect(forUser(outsider)).toEqual({
+      reviewsWaiting: [],
+      staleSignOffs: [],
+      toAssess: [],
+      debtDue: [],
+      stepsDue: [],
+    });
   });
 
   it("lists an overdue item for its owner with the overdue flag", () => {
@@ -162,7 +221,12 @@ describe("my queue", () => {
       ownerId: scientist.id,
     });
     // A target date in the past is refused by the plan rules only when steps follow it; set one.
-    updateDebtItem({ actor: actor(scientist), itemId: item.id, version: item.version, plan: { strategy: "Name one", targetDate: addDays(today, -1), repayBeforeStage: null } });
+    updateDebtItem({
+      actor: actor(scientist),
+      itemId: item.id,
+      version: item.version,
+      plan: { strategy: "Name one", targetDate: addDays(today, -1), repayBeforeStage: null },
+    });
     const due = myQueue({ userId: scientist.id, today }).debtDue;
     expect(due).toEqual([expect.objectContaining({ title: "No data owner named", overdue: true })]);
     expect(myQueue({ userId: operator.id, today }).debtDue.map((d) => d.title)).not.toContain("No data owner named");
@@ -173,19 +237,45 @@ describe("remembered dashboard data", () => {
   it("is recomputed after any write, so nobody sees a stale queue or board", () => {
     const project = teamProject("Memo project");
     const today = utcDate(Date.now());
-    const requirement = createRequirement({ actor: actor(business), projectId: project.id, title: "Memo must", description: "", target: "recall ≥ 0.7", priority: "must" });
+    const requirement = createRequirement({
+      actor: actor(business),
+      projectId: project.id,
+      title: "Memo must",
+      description: "",
+      target: "recall ≥ 0.7",
+      priority: "must",
+    });
     expect(myQueue({ userId: operator.id, today }).toAssess.map((r) => r.title)).toContain("Memo must");
-    const before = pipelineBoard({ userId: operator.id, mine: false, today }).flatMap((c) => c.cards).find((c) => c.name === "Memo project");
+    const before = pipelineBoard({ userId: operator.id, mine: false, today })
+      .flatMap((c) => c.cards)
+      .find((c) => c.name === "Memo project");
     expect(before?.mismatches).toBe(1);
-    const card = () => pipelineBoard({ userId: operator.id, mine: false, today }).flatMap((c) => c.cards).find((c) => c.name === "Memo project");
+    const card = () =>
+      pipelineBoard({ userId: operator.id, mine: false, today })
+        .flatMap((c) => c.cards)
+        .find((c) => c.name === "Memo project");
 
     // IT's verdict leaves IT's queue at once; data science still has to speak
-    assessRequirement({ actor: actor(operator), requirementId: requirement.id, version: requirement.itVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actor(operator),
+      requirementId: requirement.id,
+      version: requirement.itVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     expect(myQueue({ userId: operator.id, today }).toAssess.map((r) => r.title)).not.toContain("Memo must");
     expect(myQueue({ userId: scientist.id, today }).toAssess.map((r) => r.title)).toContain("Memo must");
     expect(card()?.mismatches).toBe(1);
 
-    assessRequirement({ actor: actor(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actor(scientist),
+      requirementId: requirement.id,
+      version: requirement.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     expect(myQueue({ userId: scientist.id, today }).toAssess.map((r) => r.title)).not.toContain("Memo must");
     expect(card()?.mismatches).toBe(0);
   });
@@ -195,7 +285,9 @@ describe("dashboard page", () => {
   it("renders the board with the open review's sign-off states", async () => {
     const result = await callLoader(dashboardRoute.loader, "/?waiting=it", { cookie: signInAs(operator) });
     expect(result.status).toBe(200);
-    const pilotOrPoc = result.data.board.flatMap((c: { cards: Array<{ name: string }> }) => c.cards.map((card) => card.name));
+    const pilotOrPoc = result.data.board.flatMap((c: { cards: Array<{ name: string }> }) =>
+      c.cards.map((card) => card.name),
+    );
     expect(pilotOrPoc).toContain("Queue project");
     const board = pipelineBoard({ userId: outsider.id, mine: true, today: utcDate(Date.now()) });
     expect(board.every((column) => column.cards.length === 0)).toBe(true);
@@ -211,15 +303,41 @@ describe("waiting times", () => {
     const longer = teamProject("Long wait project");
     const now = Date.now();
     const today = utcDate(now);
-    const first = openReview({ actor: actor(business), projectId: shorter.id, statement: "The team is ready for this gate." });
-    const second = openReview({ actor: actor(business), projectId: longer.id, statement: "The team is ready for this gate." });
+    const first = openReview({
+      actor: actor(business),
+      projectId: shorter.id,
+      statement: "The team is ready for this gate.",
+    });
+    const second = openReview({
+      actor: actor(business),
+      projectId: longer.id,
+      statement: "The team is ready for this gate.",
+    });
     // The second one was opened long before (set in the database: the models stamp "now").
-    sqlite().prepare("update gate_reviews set opened_at = ? where id = ?").run(now - 2 * DAY, first.id);
+    sqlite()
+      .prepare("update gate_reviews set opened_at = ? where id = ?")
+      .run(now - 2 * DAY, first.id);
     openedLongAgo = now - 40 * DAY;
     sqlite().prepare("update gate_reviews set opened_at = ? where id = ?").run(openedLongAgo, second.id);
-    const older = createRequirement({ actor: actor(business), projectId: longer.id, title: "Stated long ago", description: "", target: "recall ≥ 0.7", priority: "could" });
-    createRequirement({ actor: actor(business), projectId: longer.id, title: "Stated today", description: "", target: "recall ≥ 0.8", priority: "must" });
-    sqlite().prepare("update requirements set created_at = ? where id = ?").run(now - 30 * DAY, older.id);
+    const older = createRequirement({
+      actor: actor(business),
+      projectId: longer.id,
+      title: "Stated long ago",
+      description: "",
+      target: "recall ≥ 0.7",
+      priority: "could",
+    });
+    createRequirement({
+      actor: actor(business),
+      projectId: longer.id,
+      title: "Stated today",
+      description: "",
+      target: "recall ≥ 0.8",
+      priority: "must",
+    });
+    sqlite()
+      .prepare("update requirements set created_at = ? where id = ?")
+      .run(now - 30 * DAY, older.id);
     noteWrite();
 
     const queue = myQueue({ userId: operator.id, today });
@@ -232,7 +350,9 @@ describe("waiting times", () => {
     expect(since).toEqual([...since].sort((a, b) => a - b));
     const assess = queue.toAssess.filter((r) => r.name === "Long wait project").map((r) => r.title);
     expect(assess).toEqual(["Stated long ago", "Stated today"]);
-    expect(queue.toAssess.map((r) => r.waitingSince)).toEqual([...queue.toAssess.map((r) => r.waitingSince)].sort((a, b) => a - b));
+    expect(queue.toAssess.map((r) => r.waitingSince)).toEqual(
+      [...queue.toAssess.map((r) => r.waitingSince)].sort((a, b) => a - b),
+    );
   });
 
   it("board cards carry when their review opened, and the dashboard shows the gate's waiting figure", async () => {
@@ -247,7 +367,11 @@ describe("waiting times", () => {
 
     const wait = gateWaitNow(now);
     expect(wait.oldest).toMatchObject({ name: "Long wait project", days: 40, targetStage: "pilot" });
-    const open = sqlite().prepare("select count(*) as n from gate_reviews g join projects p on p.id = g.project_id where g.status = 'open' and p.state = 'active'").get() as { n: number };
+    const open = sqlite()
+      .prepare(
+        "select count(*) as n from gate_reviews g join projects p on p.id = g.project_id where g.status = 'open' and p.state = 'active'",
+      )
+      .get() as { n: number };
     expect(wait.count).toBe(open.n);
     expect(wait.medianDays).not.toBeNull();
     expect(wait.medianDays!).toBeGreaterThanOrEqual(0);

@@ -81,7 +81,12 @@ beforeAll(async () => {
   const actorB = actorOf(b.scientist);
 
   const overdue = logItem(a, { now: now - 200 * DAY, ownerId: a.scientist.id, severity: "critical" });
-  updateDebtItem({ actor: actorA, itemId: overdue.id, version: 1, plan: { strategy: "Rewrite", targetDate: "2001-02-03", repayBeforeStage: "pilot" } });
+  updateDebtItem({
+    actor: actorA,
+    itemId: overdue.id,
+    version: 1,
+    plan: { strategy: "Rewrite", targetDate: "2001-02-03", repayBeforeStage: "pilot" },
+  });
 
   const stepLate = logItem(a, {
     register: "organizational",
@@ -91,12 +96,22 @@ beforeAll(async () => {
     severity: "high",
     now: now - 90 * DAY,
   });
-  addRepaymentStep({ actor: actorA, itemId: stepLate.id, version: 1, step: { title: "Profile", ownerId: null, dueDate: "2002-01-01" } });
+  addRepaymentStep({
+    actor: actorA,
+    itemId: stepLate.id,
+    version: 1,
+    step: { title: "Profile", ownerId: null, dueDate: "2002-01-01" },
+  });
 
   const repaid = logItem(a, { severity: "low", principalDays: 1 });
   setDebtStatus({ actor: actorA, itemId: repaid.id, version: 1, today, change: { to: "repaid", note: "Done" } });
 
-  const accepted = logItem(b, { register: "organizational", category: "missing_skills", severity: "medium", title: "No ML engineer yet" });
+  const accepted = logItem(b, {
+    register: "organizational",
+    category: "missing_skills",
+    severity: "medium",
+    title: "No ML engineer yet",
+  });
   setDebtStatus({
     actor: actorB,
     itemId: accepted.id,
@@ -116,15 +131,35 @@ beforeAll(async () => {
   });
 
   const repaying = logItem(b, { severity: "medium", ownerId: b.owner.id });
-  const step = addRepaymentStep({ actor: actorB, itemId: repaying.id, version: 1, step: { title: "Half", ownerId: null, dueDate: null } });
-  addRepaymentStep({ actor: actorB, itemId: repaying.id, version: 2, step: { title: "Other half", ownerId: null, dueDate: null } });
+  const step = addRepaymentStep({
+    actor: actorB,
+    itemId: repaying.id,
+    version: 1,
+    step: { title: "Half", ownerId: null, dueDate: null },
+  });
+  addRepaymentStep({
+    actor: actorB,
+    itemId: repaying.id,
+    version: 2,
+    step: { title: "Other half", ownerId: null, dueDate: null },
+  });
   setRepaymentStepDone({ actor: actorB, itemId: repaying.id, version: 3, stepId: step.id, done: true });
   expect(getDebtItem(repaying.id)!.status).toBe("repaying");
 
   // a stopped project whose open debt (overdue by its target date) was written off
   const e = await createDebtWorld("Epsilon stopped project");
-  const gone = logItem(e, { title: "Abandoned scoring notebook", severity: "critical", principalDays: 7, now: now - 100 * DAY });
-  updateDebtItem({ actor: actorOf(e.scientist), itemId: gone.id, version: 1, plan: { strategy: "Port", targetDate: "2003-04-05", repayBeforeStage: null } });
+  const gone = logItem(e, {
+    title: "Abandoned scoring notebook",
+    severity: "critical",
+    principalDays: 7,
+    now: now - 100 * DAY,
+  });
+  updateDebtItem({
+    actor: actorOf(e.scientist),
+    itemId: gone.id,
+    version: 1,
+    plan: { strategy: "Port", targetDate: "2003-04-05", repayBeforeStage: null },
+  });
   changeProjectState({
     actor: actorOf(e.owner),
     projectId: e.project.id,
@@ -179,7 +214,9 @@ describe("/debt and /debt.csv agree", () => {
 
   it("filters by project and owner", async () => {
     const byProject = await page(`?project=${b.project.id}`);
-    expect(new Set(byProject.rows.map((r: { projectName: string }) => r.projectName))).toEqual(new Set(["Beta churn model"]));
+    expect(new Set(byProject.rows.map((r: { projectName: string }) => r.projectName))).toEqual(
+      new Set(["Beta churn model"]),
+    );
     const byOwner = await page(`?owner=${a.owner.id}`);
     expect(byOwner.rows.map((r: { title: string }) => r.title)).toEqual(["Data quality gaps overlooked in the PoC"]);
     const csv = await download(`?owner=${a.owner.id}`);
@@ -213,8 +250,15 @@ describe("written-off debt", () => {
     expect(writtenOff.rows.map((r: { title: string }) => r.title)).toEqual(["Abandoned scoring notebook"]);
     expect(writtenOff.totals).toMatchObject({ count: 1, openCount: 0, principalDays: 0, overdueCount: 0 });
     expect(writtenOff.rows[0]).toMatchObject({ status: "written_off", overdue: false });
-    expect((await page("?status=unpaid")).rows.map((r: { title: string }) => r.title)).not.toContain("Abandoned scoring notebook");
-    expect(all.totals.count).toBe((await page("?status=unpaid")).totals.count + (await page("?status=repaid")).totals.count + (await page("?status=accepted")).totals.count + 1);
+    expect((await page("?status=unpaid")).rows.map((r: { title: string }) => r.title)).not.toContain(
+      "Abandoned scoring notebook",
+    );
+    expect(all.totals.count).toBe(
+      (await page("?status=unpaid")).totals.count +
+        (await page("?status=repaid")).totals.count +
+        (await page("?status=accepted")).totals.count +
+        1,
+    );
 
     const { rows } = await download("?status=written_off");
     const header = rows[0];
@@ -235,7 +279,12 @@ describe("the CSV file", () => {
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="triad-debt-${today}.csv"`);
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(text.replace(/"[^"]*"/g, "").split("\n").every((line, i, all) => i === all.length - 1 || line.endsWith("\r"))).toBe(true);
+    expect(
+      text
+        .replace(/"[^"]*"/g, "")
+        .split("\n")
+        .every((line, i, all) => i === all.length - 1 || line.endsWith("\r")),
+    ).toBe(true);
     const header = rows[0];
     const opened = header.indexOf("Opened");
     const target = header.indexOf("Target date");
@@ -263,7 +312,12 @@ describe("the CSV file", () => {
   it("lets the app write while a download is still streaming, and exports one snapshot", async () => {
     const d = await createDebtWorld("Delta bulk project");
     for (let i = 0; i < 450; i++) {
-      createDebtItem({ actor: actorOf(d.scientist), projectId: d.project.id, register: "technical", ...details({ title: `Bulk ${i}` }) });
+      createDebtItem({
+        actor: actorOf(d.scientist),
+        projectId: d.project.id,
+        register: "technical",
+        ...details({ title: `Bulk ${i}` }),
+      });
     }
     const response = (await debtCsv.loader({
       request: makeRequest(`/debt.csv?project=${d.project.id}`, { cookie: d.cookies.owner }),
@@ -311,7 +365,9 @@ describe("paging", () => {
     expect(first.totals).toMatchObject({ count: 55, principalDays: 55 });
     expect(first.nextHref).toBe(`/debt?project=${c.project.id}&sort=title&dir=asc&page=2`);
     const second = await page(`?project=${c.project.id}&sort=title&dir=asc&page=2`);
-    expect(second.rows.map((r: { title: string }) => r.title)).toEqual([50, 51, 52, 53, 54].map((n) => `Paged item ${n}`));
+    expect(second.rows.map((r: { title: string }) => r.title)).toEqual(
+      [50, 51, 52, 53, 54].map((n) => `Paged item ${n}`),
+    );
     const beyond = await page(`?project=${c.project.id}&page=9`);
     expect(beyond.page).toBe(2);
     const csv = await download(`?project=${c.project.id}&sort=title&dir=asc&page=2`);

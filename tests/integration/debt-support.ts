@@ -2,7 +2,7 @@
  * Shared set-up of the debt integration tests: a project with a business owner and a data
  * scientist, an outsider, and small helpers to act as them. (Not a test file: no `.test`.)
  */
-import type { Discipline } from "../../db/schema";
+import type { Discipline } from "../../app/domain/vocabulary";
 import { createProject } from "~/models/projects.server";
 import { addMember } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";

@@ -77,7 +77,10 @@ describe("logging a debt item", () => {
   });
 
   it("refuses a category of the other register", () => {
-    const error = expectRefused(() => logItem(world, { register: "organizational", category: "hard_coded_logic" }), ValidationError);
+    const error = expectRefused(
+      () => logItem(world, { register: "organizational", category: "hard_coded_logic" }),
+      ValidationError,
+    );
     expect(error.fields.category).toMatch(/organizational register's categories/);
   });
 
@@ -93,7 +96,10 @@ describe("logging a debt item", () => {
 });
 
 describe("logging a debt item with its plan (one call, one transaction)", () => {
-  const logWithPlan = (plan: Parameters<typeof createDebtItem>[0]["plan"], overrides: Partial<ReturnType<typeof details>> = {}) =>
+  const logWithPlan = (
+    plan: Parameters<typeof createDebtItem>[0]["plan"],
+    overrides: Partial<ReturnType<typeof details>> = {},
+  ) =>
     createDebtItem({
       actor: actorOf(world.scientist),
       projectId: world.project.id,
@@ -113,7 +119,12 @@ describe("logging a debt item with its plan (one call, one transaction)", () => 
         { title: "Delete the constants cell" },
       ],
     });
-    expect(item).toMatchObject({ strategy: "Replace the constants with the sensor registry.", targetDate: "2031-06-30", repayBeforeStage: "pilot", version: 1 });
+    expect(item).toMatchObject({
+      strategy: "Replace the constants with the sensor registry.",
+      targetDate: "2031-06-30",
+      repayBeforeStage: "pilot",
+      version: 1,
+    });
     const stored = getDebtItem(item.id)!;
     expect(stored.steps.map((s) => [s.title, s.ownerId, s.dueDate])).toEqual([
       ["Read sensor ids from the registry", world.scientist.id, "2031-05-31"],
@@ -122,36 +133,86 @@ describe("logging a debt item with its plan (one call, one transaction)", () => 
     const rows = activitySince(since);
     expect(rows.map((r) => [r.action, r.entity_id])).toEqual([["debt.created", item.id]]);
     const after = JSON.parse(rows[0].after!);
-    expect(after).toMatchObject({ strategy: "Replace the constants with the sensor registry.", targetDate: "2031-06-30", repayBeforeStage: "pilot" });
+    expect(after).toMatchObject({
+      strategy: "Replace the constants with the sensor registry.",
+      targetDate: "2031-06-30",
+      repayBeforeStage: "pilot",
+    });
     expect(after.steps).toHaveLength(2);
-    expect(after.steps[0]).toMatchObject({ title: "Read sensor ids from the registry", dueDate: "2031-05-31", position: 1 });
+    expect(after.steps[0]).toMatchObject({
+      title: "Read sensor ids from the registry",
+      dueDate: "2031-05-31",
+      position: 1,
+    });
   });
 
   it("refuses an invalid plan or step with `plan.` field names, writing nothing", () => {
-    const badDate = expectRefused(() => logWithPlan({ strategy: "", targetDate: null, repayBeforeStage: null, steps: [{ title: "Port", dueDate: "2027-02-30" }] }), ValidationError);
+    const badDate = expectRefused(
+      () =>
+        logWithPlan({
+          strategy: "",
+          targetDate: null,
+          repayBeforeStage: null,
+          steps: [{ title: "Port", dueDate: "2027-02-30" }],
+        }),
+      ValidationError,
+    );
     expect(Object.keys(badDate.fields)).toEqual(["plan.steps.0.dueDate"]);
 
-    const noTitle = expectRefused(() => logWithPlan({ strategy: "", targetDate: null, repayBeforeStage: null, steps: [{ title: "Port" }, { title: " " }] }), ValidationError);
+    const noTitle = expectRefused(
+      () =>
+        logWithPlan({
+          strategy: "",
+          targetDate: null,
+          repayBeforeStage: null,
+          steps: [{ title: "Port" }, { title: " " }],
+        }),
+      ValidationError,
+    );
     expect(noTitle.fields["plan.steps.1.title"]).toMatch(/Step 2 needs a title/);
 
-    const reached = expectRefused(() => logWithPlan({ strategy: "", targetDate: "2031-02-30", repayBeforeStage: "poc", steps: [] }), ValidationError);
+    const reached = expectRefused(
+      () => logWithPlan({ strategy: "", targetDate: "2031-02-30", repayBeforeStage: "poc", steps: [] }),
+      ValidationError,
+    );
     expect(Object.keys(reached.fields).sort()).toEqual(["plan.repayBeforeStage", "plan.targetDate"]);
 
     // Details and plan are checked together, so one answer names every problem.
     const both = expectRefused(
-      () => logWithPlan({ strategy: "", targetDate: "2031-01-31", repayBeforeStage: null, steps: [{ title: "Port", dueDate: "2031-02-01" }] }, { category: "unclear_ownership" }),
+      () =>
+        logWithPlan(
+          {
+            strategy: "",
+            targetDate: "2031-01-31",
+            repayBeforeStage: null,
+            steps: [{ title: "Port", dueDate: "2031-02-01" }],
+          },
+          { category: "unclear_ownership" },
+        ),
       ValidationError,
     );
     expect(Object.keys(both.fields).sort()).toEqual(["category", "plan.steps.0.dueDate"]);
 
     const outsider = expectRefused(
-      () => logWithPlan({ strategy: "", targetDate: null, repayBeforeStage: null, steps: [{ title: "Port", ownerId: world.outsider.id }] }),
+      () =>
+        logWithPlan({
+          strategy: "",
+          targetDate: null,
+          repayBeforeStage: null,
+          steps: [{ title: "Port", ownerId: world.outsider.id }],
+        }),
       ValidationError,
     );
     expect(Object.keys(outsider.fields)).toEqual(["plan.steps.0.ownerId"]);
 
     const tooMany = expectRefused(
-      () => logWithPlan({ strategy: "", targetDate: null, repayBeforeStage: null, steps: Array.from({ length: 21 }, (_, i) => ({ title: `Step ${i + 1}` })) }),
+      () =>
+        logWithPlan({
+          strategy: "",
+          targetDate: null,
+          repayBeforeStage: null,
+          steps: Array.from({ length: 21 }, (_, i) => ({ title: `Step ${i + 1}` })),
+        }),
       ValidationError,
     );
     expect(tooMany.fields["plan.steps"]).toMatch(/at most 20 steps/);
@@ -177,16 +238,25 @@ describe("permissions: non-members read but never write", () => {
     const item = logItem(world);
     const outsider = actorOf(world.outsider);
     const v = item.version;
+    expectRefused(() => logItem({ ...world, scientist: world.outsider }), ForbiddenError);
     expectRefused(
-      () => logItem({ ...world, scientist: world.outsider }),
+      () =>
+        updateDebtItem({
+          actor: outsider,
+          itemId: item.id,
+          version: v,
+          plan: { strategy: "x", targetDate: null, repayBeforeStage: null },
+        }),
       ForbiddenError,
     );
     expectRefused(
-      () => updateDebtItem({ actor: outsider, itemId: item.id, version: v, plan: { strategy: "x", targetDate: null, repayBeforeStage: null } }),
-      ForbiddenError,
-    );
-    expectRefused(
-      () => addRepaymentStep({ actor: outsider, itemId: item.id, version: v, step: { title: "Step", ownerId: null, dueDate: null } }),
+      () =>
+        addRepaymentStep({
+          actor: outsider,
+          itemId: item.id,
+          version: v,
+          step: { title: "Step", ownerId: null, dueDate: null },
+        }),
       ForbiddenError,
     );
     expectRefused(
@@ -201,7 +271,14 @@ describe("permissions: non-members read but never write", () => {
     const result = await callAction(registerRoute.action, `/projects/${world.project.slug}/debt`, {
       params: { slug: world.project.slug },
       cookie: world.cookies.outsider,
-      form: { intent: "create", register: "technical", title: "Sneaky", category: "other", stageIncurred: "poc", severity: "low" },
+      form: {
+        intent: "create",
+        register: "technical",
+        title: "Sneaky",
+        category: "other",
+        stageIncurred: "poc",
+        severity: "low",
+      },
     });
     expect(result).toMatchObject({ status: 403, thrown: true });
     expect(countRows("debt_items")).toBe(before);
@@ -313,13 +390,25 @@ describe("repayment plans", () => {
     const plan = await callAction(itemRoute.action, path, {
       params,
       cookie: world.cookies.scientist,
-      form: { intent: "plan", version: item.version, strategy: "Replace by a job", targetDate: "2030-07-01", repayBeforeStage: "" },
+      form: {
+        intent: "plan",
+        version: item.version,
+        strategy: "Replace by a job",
+        targetDate: "2030-07-01",
+        repayBeforeStage: "",
+      },
     });
     expect(plan).toMatchObject({ status: 302, location: path });
     const step = await callAction(itemRoute.action, path, {
       params,
       cookie: world.cookies.scientist,
-      form: { intent: "add-step", version: version(item.id), title: "Port the join", ownerId: "", dueDate: "2030-07-20" },
+      form: {
+        intent: "add-step",
+        version: version(item.id),
+        title: "Port the join",
+        ownerId: "",
+        dueDate: "2030-07-20",
+      },
     });
     expect(step.status).toBe(400);
     expect(step.data.fieldErrors.dueDate).toMatch(/after the plan's target date 2030-07-01/);
@@ -350,14 +439,24 @@ describe("repayment plans", () => {
   it("orders, edits and removes steps, one activity row each", () => {
     const item = logItem(world);
     const actor = actorOf(world.scientist);
-    const a = addRepaymentStep({ actor, itemId: item.id, version: version(item.id), step: { title: "A step", ownerId: null, dueDate: null } });
-    const b = addRepaymentStep({ actor, itemId: item.id, version: version(item.id), step: { title: "B step", ownerId: null, dueDate: null } });
+    const a = addRepaymentStep({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      step: { title: "A step", ownerId: null, dueDate: null },
+    });
+    const b = addRepaymentStep({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      step: { title: "B step", ownerId: null, dueDate: null },
+    });
     const since = lastActivityId();
     moveRepaymentStep({ actor, itemId: item.id, version: version(item.id), stepId: b.id, direction: "up" });
     expect(getDebtItem(item.id)!.steps.map((s) => s.title)).toEqual(["B step", "A step"]);
-    expect(() => moveRepaymentStep({ actor, itemId: item.id, version: version(item.id), stepId: b.id, direction: "up" })).toThrow(
-      ConflictError,
-    );
+    expect(() =>
+      moveRepaymentStep({ actor, itemId: item.id, version: version(item.id), stepId: b.id, direction: "up" }),
+    ).toThrow(ConflictError);
     updateRepaymentStep({
       actor,
       itemId: item.id,
@@ -369,23 +468,57 @@ describe("repayment plans", () => {
     expect(getDebtItem(item.id)!.steps.map((s) => [s.title, s.ownerId, s.dueDate])).toEqual([
       ["A step, renamed", world.owner.id, "2030-01-01"],
     ]);
-    expect(activitySince(since).map((r) => r.action)).toEqual(["debt.step_moved", "debt.step_updated", "debt.step_removed"]);
+    expect(activitySince(since).map((r) => r.action)).toEqual([
+      "debt.step_moved",
+      "debt.step_updated",
+      "debt.step_removed",
+    ]);
   });
 });
 
 describe("status transitions", () => {
   it("open -> repaying (first step done) -> still repaying with every step done -> repaid with a note, keeping the history", () => {
     const actor = actorOf(world.scientist);
-    const item = logItem(world, { register: "organizational", category: "data_quality", title: "Data quality gaps overlooked in the PoC" });
-    const one = addRepaymentStep({ actor, itemId: item.id, version: version(item.id), step: { title: "Profile the sensor data", ownerId: null, dueDate: null } });
-    const two = addRepaymentStep({ actor, itemId: item.id, version: version(item.id), step: { title: "Automate the checks", ownerId: null, dueDate: null } });
-    expect(setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: one.id, done: true }).status).toBe("repaying");
-    expect(setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: one.id, done: false }).status).toBe("open");
+    const item = logItem(world, {
+      register: "organizational",
+      category: "data_quality",
+      title: "Data quality gaps overlooked in the PoC",
+    });
+    const one = addRepaymentStep({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      step: { title: "Profile the sensor data", ownerId: null, dueDate: null },
+    });
+    const two = addRepaymentStep({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      step: { title: "Automate the checks", ownerId: null, dueDate: null },
+    });
+    expect(
+      setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: one.id, done: true }).status,
+    ).toBe("repaying");
+    expect(
+      setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: one.id, done: false }).status,
+    ).toBe("open");
     setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: one.id, done: true });
-    const allDone = setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: two.id, done: true });
+    const allDone = setRepaymentStepDone({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      stepId: two.id,
+      done: true,
+    });
     // the last step proposes "repaid" on the page; it never settles the item by itself
     expect(allDone).toMatchObject({ status: "repaying", repaidAt: null });
-    const repaid = setDebtStatus({ actor, itemId: item.id, version: version(item.id), today: TODAY, change: { to: "repaid", note: "Checks run nightly" } });
+    const repaid = setDebtStatus({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      today: TODAY,
+      change: { to: "repaid", note: "Checks run nightly" },
+    });
     expect(repaid.status).toBe("repaid");
     expect(repaid.repaidAt).toEqual(expect.any(Number));
 
@@ -406,7 +539,13 @@ describe("status transitions", () => {
       "debt.created",
     ]);
     // reopening with steps done makes it "repaying" again
-    const reopened = setDebtStatus({ actor, itemId: item.id, version: version(item.id), today: TODAY, change: { to: "open", note: "Checks broke again" } });
+    const reopened = setDebtStatus({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      today: TODAY,
+      change: { to: "open", note: "Checks broke again" },
+    });
     expect(reopened).toMatchObject({ status: "repaying", repaidAt: null });
   });
 
@@ -426,9 +565,15 @@ describe("status transitions", () => {
     expectRefused(() => set({ to: "accepted", justification: "x", reviewDate: "2031-01-01" }), ConflictError);
     expect(set({ to: "open" }).status).toBe("open");
 
-    const noJustification = expectRefused(() => set({ to: "accepted", justification: "", reviewDate: "2031-01-01" }), ValidationError);
+    const noJustification = expectRefused(
+      () => set({ to: "accepted", justification: "", reviewDate: "2031-01-01" }),
+      ValidationError,
+    );
     expect(noJustification.fields.justification).toBe("Explain why this debt is kept on purpose.");
-    const pastReview = expectRefused(() => set({ to: "accepted", justification: "Cheap to live with", reviewDate: "2030-06-15" }), ValidationError);
+    const pastReview = expectRefused(
+      () => set({ to: "accepted", justification: "Cheap to live with", reviewDate: "2030-06-15" }),
+      ValidationError,
+    );
     expect(pastReview.fields.reviewDate).toMatch(/after today/);
     expect(set({ to: "accepted", justification: "Cheap to live with", reviewDate: "2031-01-01" })).toMatchObject({
       status: "accepted",
@@ -480,18 +625,45 @@ describe("one activity row per mutation; conflicts", () => {
         ownerId: world.owner.id,
       },
     });
-    updateDebtItem({ actor, itemId: item.id, version: version(item.id), plan: { strategy: "Schedule it", targetDate: "2030-12-01", repayBeforeStage: null } });
+    updateDebtItem({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      plan: { strategy: "Schedule it", targetDate: "2030-12-01", repayBeforeStage: null },
+    });
     // an unchanged plan is no change: no row
-    updateDebtItem({ actor, itemId: item.id, version: version(item.id), plan: { strategy: "Schedule it", targetDate: "2030-12-01", repayBeforeStage: null } });
-    const step = addRepaymentStep({ actor, itemId: item.id, version: version(item.id), step: { title: "Cron job", ownerId: null, dueDate: "2030-11-01" } });
+    updateDebtItem({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      plan: { strategy: "Schedule it", targetDate: "2030-12-01", repayBeforeStage: null },
+    });
+    const step = addRepaymentStep({
+      actor,
+      itemId: item.id,
+      version: version(item.id),
+      step: { title: "Cron job", ownerId: null, dueDate: "2030-11-01" },
+    });
     setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: step.id, done: true });
-    expectRefused(() => setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: step.id, done: true }), ConflictError);
+    expectRefused(
+      () => setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: step.id, done: true }),
+      ConflictError,
+    );
 
     const rows = activitySince(since);
-    expect(rows.map((r) => r.action)).toEqual(["debt.created", "debt.updated", "debt.plan_updated", "debt.step_added", "debt.step_done"]);
+    expect(rows.map((r) => r.action)).toEqual([
+      "debt.created",
+      "debt.updated",
+      "debt.plan_updated",
+      "debt.step_added",
+      "debt.step_done",
+    ]);
     expect(rows.every((r) => r.entity_type === "debt_item" && r.entity_id === item.id)).toBe(true);
     const updated = rows[1];
-    expect(JSON.parse(updated.before!)).toMatchObject({ title: "Hard-coded data transformation to show results tomorrow", ownerId: null });
+    expect(JSON.parse(updated.before!)).toMatchObject({
+      title: "Hard-coded data transformation to show results tomorrow",
+      ownerId: null,
+    });
     expect(JSON.parse(updated.after!)).toMatchObject({ title: "Manual model retraining", ownerId: world.owner.id });
     // the only step done: repaying, not repaid (that takes a note, docs/domain.md "Debt item")
     expect(JSON.parse(rows[4].after!)).toMatchObject({ done: true, status: "repaying" });
@@ -501,14 +673,31 @@ describe("one activity row per mutation; conflicts", () => {
     const item = logItem(world);
     const actor = actorOf(world.scientist);
     const stale = item.version;
-    updateDebtItem({ actor, itemId: item.id, version: stale, plan: { strategy: "First", targetDate: null, repayBeforeStage: null } });
+    updateDebtItem({
+      actor,
+      itemId: item.id,
+      version: stale,
+      plan: { strategy: "First", targetDate: null, repayBeforeStage: null },
+    });
     const error = expectRefused(
-      () => updateDebtItem({ actor, itemId: item.id, version: stale, plan: { strategy: "Second", targetDate: null, repayBeforeStage: null } }),
+      () =>
+        updateDebtItem({
+          actor,
+          itemId: item.id,
+          version: stale,
+          plan: { strategy: "Second", targetDate: null, repayBeforeStage: null },
+        }),
       ConflictError,
     );
     expect(error.message).toMatch(/changed by someone else/);
     expectRefused(
-      () => addRepaymentStep({ actor, itemId: item.id, version: stale, step: { title: "Late", ownerId: null, dueDate: null } }),
+      () =>
+        addRepaymentStep({
+          actor,
+          itemId: item.id,
+          version: stale,
+          step: { title: "Late", ownerId: null, dueDate: null },
+        }),
       ConflictError,
     );
     expect(getDebtItem(item.id)!.strategy).toBe("First");
@@ -528,7 +717,13 @@ describe("the register page and the numbers", () => {
   it("lists a register with totals, overdue and due-before-next-stage", async () => {
     const local = await createDebtWorld("Numbers project");
     const now = Date.now();
-    const old = logItem(local, { now: now - 400 * DAY, principalDays: 8, interestDays: 2, register: "organizational", category: "data_access" });
+    const old = logItem(local, {
+      now: now - 400 * DAY,
+      principalDays: 8,
+      interestDays: 2,
+      register: "organizational",
+      category: "data_access",
+    });
     updateDebtItem({
       actor: actorOf(local.scientist),
       itemId: old.id,
@@ -538,48 +733,79 @@ describe("the register page and the numbers", () => {
     logItem(local, { principalDays: 2, interestDays: 0, register: "organizational", category: "other" });
     logItem(local, { principalDays: 4 });
 
-    const page = await callLoader(registerRoute.loader, `/projects/${local.project.slug}/debt?register=organizational`, {
-      params: { slug: local.project.slug },
-      cookie: local.cookies.scientist,
-    });
+    const page = await callLoader(
+      registerRoute.loader,
+      `/projects/${local.project.slug}/debt?register=organizational`,
+      {
+        params: { slug: local.project.slug },
+        cookie: local.cookies.scientist,
+      },
+    );
     expect(page.status).toBe(200);
     expect(page.data.register).toBe("organizational");
     expect(page.data.items).toHaveLength(2);
-    expect(page.data.items[0]).toMatchObject({ id: old.id, overdue: true, dueBeforeNextStage: true, categoryLabel: "Data access" });
+    expect(page.data.items[0]).toMatchObject({
+      id: old.id,
+      overdue: true,
+      dueBeforeNextStage: true,
+      categoryLabel: "Data access",
+    });
     expect(page.data.items[0].accruedInterestDays).toBeGreaterThan(24);
-    expect(page.data.summary.organizational).toMatchObject({ count: 2, openCount: 2, principalDays: 10, overdueCount: 1 });
+    expect(page.data.summary.organizational).toMatchObject({
+      count: 2,
+      openCount: 2,
+      principalDays: 10,
+      overdueCount: 1,
+    });
     expect(page.data.summary.technical).toMatchObject({ count: 1, principalDays: 4 });
     expect(page.data.dueBeforeNextStage).toEqual({ technical: 0, organizational: 1 });
     expect(page.data.form.categories.map((c: { value: string }) => c.value)).toContain("tool_stack_incompatible");
-    expect(page.data.form.members.map((m: { label: string }) => m.label).sort()).toEqual([local.owner.name, local.scientist.name].sort());
+    expect(page.data.form.members.map((m: { label: string }) => m.label).sort()).toEqual(
+      [local.owner.name, local.scientist.name].sort(),
+    );
 
     const totals = debtTotalsForProject(local.project.id, utcToday());
-    expect(totals.organizational).toMatchObject({ count: 2, openCount: 2, principalDays: 10, overdueCount: 1, dueBeforeNextStageCount: 1 });
+    expect(totals.organizational).toMatchObject({
+      count: 2,
+      openCount: 2,
+      principalDays: 10,
+      overdueCount: 1,
+      dueBeforeNextStageCount: 1,
+    });
     expect(totals.technical).toMatchObject({ count: 1, openCount: 1, principalDays: 4, overdueCount: 0 });
   });
 
   it("logs an item through the page and lands on it", async () => {
-    const result = await callAction(registerRoute.action, `/projects/${world.project.slug}/debt?register=organizational`, {
-      params: { slug: world.project.slug },
-      cookie: world.cookies.scientist,
-      form: {
-        intent: "create",
-        register: "organizational",
-        title: "Lab tool stack incompatible with core IT",
-        description: "R notebooks; IT runs Java services.",
-        category: "tool_stack_incompatible",
-        benefit: "The lab could start at once.",
-        stageIncurred: "poc",
-        severity: "critical",
-        principalDays: "12,5",
-        interestDays: "3",
-        ownerId: String(world.owner.id),
+    const result = await callAction(
+      registerRoute.action,
+      `/projects/${world.project.slug}/debt?register=organizational`,
+      {
+        params: { slug: world.project.slug },
+        cookie: world.cookies.scientist,
+        form: {
+          intent: "create",
+          register: "organizational",
+          title: "Lab tool stack incompatible with core IT",
+          description: "R notebooks; IT runs Java services.",
+          category: "tool_stack_incompatible",
+          benefit: "The lab could start at once.",
+          stageIncurred: "poc",
+          severity: "critical",
+          principalDays: "12,5",
+          interestDays: "3",
+          ownerId: String(world.owner.id),
+        },
       },
-    });
+    );
     expect(result.status).toBe(302);
     const id = Number(result.location!.split("/").pop());
     expect(result.location).toBe(`/projects/${world.project.slug}/debt/${id}`);
-    expect(getDebtItem(id)).toMatchObject({ principalDays: 12.5, severity: "critical", ownerId: world.owner.id, register: "organizational" });
+    expect(getDebtItem(id)).toMatchObject({
+      principalDays: 12.5,
+      severity: "critical",
+      ownerId: world.owner.id,
+      register: "organizational",
+    });
   });
 
   it("answers 404 for an item of another project", async () => {
@@ -598,7 +824,12 @@ describe("for the gates model", () => {
     const local = await createDebtWorld("Gate facts project");
     const actor = actorOf(local.scientist);
     const open = logItem(local, { ownerId: local.scientist.id });
-    addRepaymentStep({ actor, itemId: open.id, version: 1, step: { title: "One", ownerId: local.owner.id, dueDate: "2030-01-01" } });
+    addRepaymentStep({
+      actor,
+      itemId: open.id,
+      version: 1,
+      step: { title: "One", ownerId: local.owner.id, dueDate: "2030-01-01" },
+    });
     const done = logItem(local);
     setDebtStatus({ actor, itemId: done.id, version: 1, today: TODAY, change: { to: "repaid", note: "Fixed" } });
     const facts = gateDebtFacts(local.project.id);
@@ -618,12 +849,25 @@ describe("for the gates model", () => {
     const now = Date.now();
     const review = db
       .insert(gateReviews)
-      .values({ projectId: local.project.id, fromStage: "poc", targetStage: "pilot", openedById: local.owner.id, openedAt: now })
+      .values({
+        projectId: local.project.id,
+        fromStage: "poc",
+        targetStage: "pilot",
+        openedById: local.owner.id,
+        openedAt: now,
+      })
       .returning()
       .get();
     const signOff = db
       .insert(signOffs)
-      .values({ reviewId: review.id, discipline: "it", userId: local.owner.id, decision: "approve_with_conditions", fingerprint: "x", signedAt: now })
+      .values({
+        reviewId: review.id,
+        discipline: "it",
+        userId: local.owner.id,
+        decision: "approve_with_conditions",
+        fingerprint: "x",
+        signedAt: now,
+      })
       .returning()
       .get();
     const since = lastActivityId();
@@ -649,7 +893,13 @@ describe("for the gates model", () => {
       signOffId: signOff.id,
     });
     expect(conditionItemsForReview(review.id)).toEqual([
-      expect.objectContaining({ id, title: "Name an operations owner", status: "open", discipline: "it", ownerName: local.owner.name }),
+      expect.objectContaining({
+        id,
+        title: "Name an operations owner",
+        status: "open",
+        discipline: "it",
+        ownerName: local.owner.name,
+      }),
     ]);
   });
 });
@@ -670,14 +920,45 @@ describe("overdue in SQL agrees with the domain rule", () => {
     ];
     for (const c of cases) {
       const item = logItem(local);
-      if (c.target) updateDebtItem({ actor, itemId: item.id, version: version(item.id), plan: { strategy: "", targetDate: c.target, repayBeforeStage: null } });
+      if (c.target)
+        updateDebtItem({
+          actor,
+          itemId: item.id,
+          version: version(item.id),
+          plan: { strategy: "", targetDate: c.target, repayBeforeStage: null },
+        });
       if (c.step) {
-        const step = addRepaymentStep({ actor, itemId: item.id, version: version(item.id), step: { title: "Step", ownerId: null, dueDate: c.step.due } });
-        addRepaymentStep({ actor, itemId: item.id, version: version(item.id), step: { title: "Later", ownerId: null, dueDate: null } });
-        if (c.step.done) setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: step.id, done: true });
+        const step = addRepaymentStep({
+          actor,
+          itemId: item.id,
+          version: version(item.id),
+          step: { title: "Step", ownerId: null, dueDate: c.step.due },
+        });
+        addRepaymentStep({
+          actor,
+          itemId: item.id,
+          version: version(item.id),
+          step: { title: "Later", ownerId: null, dueDate: null },
+        });
+        if (c.step.done)
+          setRepaymentStepDone({ actor, itemId: item.id, version: version(item.id), stepId: step.id, done: true });
       }
-      if (c.status === "accepted") setDebtStatus({ actor, itemId: item.id, version: version(item.id), today, change: { to: "accepted", justification: "ok", reviewDate: "2031-01-01" } });
-      if (c.status === "repaid") setDebtStatus({ actor, itemId: item.id, version: version(item.id), today, change: { to: "repaid", note: "done" } });
+      if (c.status === "accepted")
+        setDebtStatus({
+          actor,
+          itemId: item.id,
+          version: version(item.id),
+          today,
+          change: { to: "accepted", justification: "ok", reviewDate: "2031-01-01" },
+        });
+      if (c.status === "repaid")
+        setDebtStatus({
+          actor,
+          itemId: item.id,
+          version: version(item.id),
+          today,
+          change: { to: "repaid", note: "done" },
+        });
     }
     const sqlOverdue = db
       .select({ id: debtItems.id, overdue: overdueSqlColumn(today) })
@@ -687,7 +968,10 @@ describe("overdue in SQL agrees with the domain rule", () => {
       .all();
     const expected = sqlOverdue.map(({ id }) => {
       const item = getDebtItem(id)!;
-      return isOverdue({ ...item, steps: item.steps.map((s) => ({ dueDate: s.dueDate, done: s.doneAt != null })) }, today);
+      return isOverdue(
+        { ...item, steps: item.steps.map((s) => ({ dueDate: s.dueDate, done: s.doneAt != null })) },
+        today,
+      );
     });
     expect(sqlOverdue.map((r) => Boolean(r.overdue))).toEqual(expected);
     expect(expected).toEqual([true, false, true, false, false, false, false]);

@@ -1,6 +1,6 @@
 /**
- * The demo organisation under the accountable sign-off rules (db/demo-gates.ts, seeded by
- * db/demo.ts's seedDemo), read back through the models as the pages read it: seats are the
+ * The demo organisation under the accountable sign-off rules (app/demo/demo-gates.ts, seeded by
+ * app/demo/demo.ts's seedDemo), read back through the models as the pages read it: seats are the
  * people's own disciplines; the open reviews show a dismissed objection with its reason, a
  * conversation replying to a request for changes, and a sign-off stale for data science only;
  * IT operations and data science disagree on a requirement; and every past promotion was
@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { activity, gateReviews, users } from "../../db/schema";
-import { DEMO_PEOPLE, seedDemo, type DemoSeed } from "../../db/demo";
+import { DEMO_PEOPLE, seedDemo, type DemoSeed } from "../../app/demo/demo";
 import { getOpenReview, reviewSnapshot } from "~/models/gates.server";
 import { mismatchesOf, listRequirements } from "~/models/requirements.server";
 import { listComments } from "~/models/review-comments.server";
@@ -33,7 +33,13 @@ const openReviews = () =>
 
 describe("the demo under the sign-off rules", () => {
   it("seats every team member as their own discipline; the admin Ada is on no team as anything else", () => {
-    const profile = new Map(db.select({ id: users.id, discipline: users.discipline }).from(users).all().map((u) => [u.id, u.discipline]));
+    const profile = new Map(
+      db
+        .select({ id: users.id, discipline: users.discipline })
+        .from(users)
+        .all()
+        .map((u) => [u.id, u.discipline]),
+    );
     let seats = 0;
     for (const project of projects()) {
       for (const member of listTeam(project.id)) {
@@ -49,7 +55,10 @@ describe("the demo under the sign-off rules", () => {
 
   it("gives every open review a statement and one required approval", () => {
     const open = openReviews();
-    expect(open.map((r) => r.project.slug).sort()).toEqual(["customer-churn-early-warning", "press-line-3-predictive-maintenance"]);
+    expect(open.map((r) => r.project.slug).sort()).toEqual([
+      "customer-churn-early-warning",
+      "press-line-3-predictive-maintenance",
+    ]);
     for (const { view } of open) {
       expect(view.review.statement.length).toBeGreaterThan(20);
       expect(view.review.requiredApprovals).toBe(1);
@@ -61,7 +70,12 @@ describe("the demo under the sign-off rules", () => {
     const dismissed = churn.panels.flatMap((p) => p.signOffs).filter((s) => s.standing === "dismissed");
     expect(dismissed).toHaveLength(1);
     const [objection] = dismissed;
-    expect(objection).toMatchObject({ decision: "changes_requested", discipline: "it", userName: "Kemal Aksoy", dismissedByName: "Dana Whitfield" });
+    expect(objection).toMatchObject({
+      decision: "changes_requested",
+      discipline: "it",
+      userName: "Kemal Aksoy",
+      dismissedByName: "Dana Whitfield",
+    });
     expect(objection.dismissReason).toMatch(/data-protection officer/);
     expect(churn.blockers.join("\n")).not.toMatch(/Kemal/);
     const row = db
@@ -82,14 +96,20 @@ describe("the demo under the sign-off rules", () => {
     expect(reply!.replyToSignOffId).toBe(lena.id);
     const mentioning = comments.find((c) => c.mentions.length > 0);
     expect(mentioning?.mentions.map((m) => m.name).sort()).toEqual(["Inês Duarte", "Lena Novak"]);
-    const logged = db.select({ id: activity.entityId }).from(activity).where(eq(activity.action, "gate.commented")).all();
+    const logged = db
+      .select({ id: activity.entityId })
+      .from(activity)
+      .where(eq(activity.action, "gate.commented"))
+      .all();
     expect(logged.map((r) => r.id).sort()).toEqual(comments.map((c) => c.id).sort());
   });
 
   it("has a requirement on which IT operations and data science disagree, with the reason", () => {
     const disagreeing = projects().flatMap((p) => mismatchesOf(listRequirements(p.id)).disagree);
     expect(disagreeing.length).toBeGreaterThanOrEqual(1);
-    const oee = listRequirements(seed.projects.oeeDashboard.id).find((r) => r.title === "Figures refreshed every 15 minutes")!;
+    const oee = listRequirements(seed.projects.oeeDashboard.id).find(
+      (r) => r.title === "Figures refreshed every 15 minutes",
+    )!;
     expect(oee).toMatchObject({
       itFeasibility: "infeasible",
       itAssessedByName: "Mateo Rossi",
@@ -116,7 +136,11 @@ describe("the demo under the sign-off rules", () => {
         if (r.itFeasibility !== "unassessed") expect(r.itAssessedByName).toBeTruthy();
       }
     }
-    const assessed = db.select({ summary: activity.summary }).from(activity).where(eq(activity.action, "requirement.assessed")).all();
+    const assessed = db
+      .select({ summary: activity.summary })
+      .from(activity)
+      .where(eq(activity.action, "requirement.assessed"))
+      .all();
     expect(assessed.some((a) => / for IT operations as (feasible|infeasible)/.test(a.summary))).toBe(true);
     expect(assessed.some((a) => / for Data science as /.test(a.summary))).toBe(true);
   });
@@ -127,7 +151,9 @@ describe("the demo under the sign-off rules", () => {
     const stale = panel("data_science").signOffs.filter((s) => s.standing === "stale");
     expect(stale).toHaveLength(1);
     expect(stale[0].userName).toBe("Farid Haddad");
-    expect(stale[0].changes).toEqual([expect.stringMatching(/^Data science's conditions for “Catch at least 60 % of press failures” changed/)]);
+    expect(stale[0].changes).toEqual([
+      expect.stringMatching(/^Data science's conditions for “Catch at least 60 % of press failures” changed/),
+    ]);
     expect(panel("data_science").status).toBe("stale");
     expect(panel("business")).toMatchObject({ status: "approved", approvals: 1 });
     expect(panel("business").signOffs.every((s) => s.standing !== "stale")).toBe(true);
@@ -154,10 +180,14 @@ describe("the demo under the sign-off rules", () => {
       expect(snapshot.blockers, `review #${review.id}`).toEqual([]);
       expect(Object.keys(snapshot.fingerprints ?? {}).sort()).toEqual(["business", "data_science", "it"]);
       expect(snapshot.criteria.every((c) => c.met)).toBe(true);
-      expect(snapshot.criteria.some((c) => c.key === "no_open_debt_due_before_pilot")).toBe(review.targetStage === "pilot");
+      expect(snapshot.criteria.some((c) => c.key === "no_open_debt_due_before_pilot")).toBe(
+        review.targetStage === "pilot",
+      );
       for (const panel of snapshot.panels) {
         expect(["approved", "approved_with_conditions"]).toContain(panel.status);
-        expect(panel.signOffs.some((s) => s.standing === "approved" || s.standing === "approved_with_conditions")).toBe(true);
+        expect(panel.signOffs.some((s) => s.standing === "approved" || s.standing === "approved_with_conditions")).toBe(
+          true,
+        );
       }
       expect(review.statement.length).toBeGreaterThan(20);
     }

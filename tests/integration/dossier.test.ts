@@ -25,7 +25,13 @@ import { resetDatabase, sqlite } from "../support/database";
 import { callLoader } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 type People = { business: TestUser; scientist: TestUser; operator: TestUser; reader: TestUser };
 let people: People;
@@ -92,13 +98,26 @@ function promotedProject() {
   const { business, scientist, operator } = people;
   const world = projectWithOpenReview();
   const reviewId = world.review.id;
-  const objection = signOff({ actor: actorOf(operator), reviewId, decision: "changes_requested", comment: "Name the on-call rota first." });
+  const objection = signOff({
+    actor: actorOf(operator),
+    reviewId,
+    decision: "changes_requested",
+    comment: "Name the on-call rota first.",
+  });
   const conditional = signOff({
     actor: actorOf(scientist),
     reviewId,
     decision: "approve_with_conditions",
     comment: "Fine for a pilot.",
-    conditions: [{ title: "Automate the sensor join", register: "technical", targetDate: "2031-01-31", principalDays: 2, interestDays: 0.5 }],
+    conditions: [
+      {
+        title: "Automate the sensor join",
+        register: "technical",
+        targetDate: "2031-01-31",
+        principalDays: 2,
+        interestDays: 0.5,
+      },
+    ],
   });
   const conditionId = conditional.conditionIds[0];
   const condition = getDebtItem(conditionId)!;
@@ -106,7 +125,11 @@ function promotedProject() {
     actor: actorOf(scientist),
     itemId: conditionId,
     version: condition.version,
-    plan: { strategy: "Rewrite the notebook join as a tested job.", targetDate: "2031-01-31", repayBeforeStage: condition.repayBeforeStage },
+    plan: {
+      strategy: "Rewrite the notebook join as a tested job.",
+      targetDate: "2031-01-31",
+      repayBeforeStage: condition.repayBeforeStage,
+    },
   });
   signOff({ actor: actorOf(business), reviewId, decision: "approve", comment: "The business case holds." });
   assessRequirement({
@@ -122,7 +145,12 @@ function promotedProject() {
     body: "Is the rota from https://wiki.example.com/rota enough?",
     replyToSignOffId: objection.id,
   });
-  editComment({ actor: actorOf(business), commentId: question.id, body: "Is the rota at https://wiki.example.com/rota enough, @Olga?", version: question.version });
+  editComment({
+    actor: actorOf(business),
+    commentId: question.id,
+    body: "Is the rota at https://wiki.example.com/rota enough, @Olga?",
+    version: question.version,
+  });
   signOff({ actor: actorOf(business), reviewId, decision: "approve", comment: "Seen IT's condition." });
   signOff({ actor: actorOf(scientist), reviewId, decision: "approve", comment: "Plan for the condition agreed." });
   signOff({ actor: actorOf(operator), reviewId, decision: "approve", comment: "On-call rota named." });
@@ -189,7 +217,9 @@ describe("the dossier of a promoted review", () => {
   it("is JSON, shown inline", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-    expect(response.headers.get("Content-Disposition")).toMatch(/^inline; filename="triad-.+-gate-review-\d+-dossier\.json"$/);
+    expect(response.headers.get("Content-Disposition")).toMatch(
+      /^inline; filename="triad-.+-gate-review-\d+-dossier\.json"$/,
+    );
     expect(dossier.format).toBe("triad.gate-dossier/2");
     expect(dossier.content).toBe("closing_snapshot");
   });
@@ -239,7 +269,9 @@ describe("the dossier of a promoted review", () => {
       expect(c.attestation).toMatchObject({ byName: "Farid Science", note: `Checked: ${c.label}` });
       expect(c.attestation!.at).toBeTypeOf("number");
     }
-    expect(dossier.criteria.find((c) => c.key === "privacy_security_reviewed")!.attestation!.evidenceUrl).toBe(EVIDENCE);
+    expect(dossier.criteria.find((c) => c.key === "privacy_security_reviewed")!.attestation!.evidenceUrl).toBe(
+      EVIDENCE,
+    );
     expect(dossier.criteria.find((c) => c.key === "ml_engineer_on_team")!.attestation!.evidenceUrl).toBeNull();
     expect(dossier.criteria.filter((c) => c.kind === "auto").every((c) => c.attestation === null)).toBe(true);
   });
@@ -284,7 +316,9 @@ describe("the dossier of a promoted review", () => {
         replyToSignOffId: world.objectionId,
         editedAt: expect.any(Number),
         mentions: ["Olga Operations"],
-        earlierWordings: [{ body: "Is the rota from https://wiki.example.com/rota enough?", replacedAt: expect.any(Number) }],
+        earlierWordings: [
+          { body: "Is the rota from https://wiki.example.com/rota enough?", replacedAt: expect.any(Number) },
+        ],
       },
     ]);
   });
@@ -314,7 +348,11 @@ describe("the dossier of a promoted review", () => {
         feasibility: "feasible_with_conditions",
         verdicts: {
           data_science: { feasibility: "feasible", conditions: null, note: "Two years of labelled failures." },
-          it: { feasibility: "feasible_with_conditions", conditions: "A named on-call rota for the line PC.", note: "Sensors sample at 1 Hz; enough." },
+          it: {
+            feasibility: "feasible_with_conditions",
+            conditions: "A named on-call rota for the line PC.",
+            note: "Sensors sample at 1 Hz; enough.",
+          },
         },
       },
     ]);
@@ -334,10 +372,14 @@ describe("the dossier of a promoted review", () => {
   });
 
   it("gives the printable page the same data", async () => {
-    const page = await callLoader<{ dossier: GateDossier }>(dossierRoute.loader, dossierUrl(world.project.slug, world.review.id), {
-      cookie: signInAs(people.reader),
-      params: { slug: world.project.slug, reviewId: String(world.review.id) },
-    });
+    const page = await callLoader<{ dossier: GateDossier }>(
+      dossierRoute.loader,
+      dossierUrl(world.project.slug, world.review.id),
+      {
+        cookie: signInAs(people.reader),
+        params: { slug: world.project.slug, reviewId: String(world.review.id) },
+      },
+    );
     expect(page.status).toBe(200);
     const { generatedAt: _a, ...fromPage } = page.data.dossier;
     const { generatedAt: _b, ...fromJson } = dossier;
@@ -355,7 +397,9 @@ describe("dossiers of reviews still open or closed without a snapshot", () => {
     expect(data.project.stageAfterClosing).toBeNull();
     expect(data.review).toMatchObject({ status: "open", closedAt: null, closedBy: null, statement: STATEMENT });
     expect(data.review.blockers).toEqual(expect.arrayContaining([expect.stringMatching(/has not signed off/)]));
-    expect(data.signOffs).toEqual([expect.objectContaining({ discipline: "business", standing: "approved", matchesContentFingerprint: true })]);
+    expect(data.signOffs).toEqual([
+      expect.objectContaining({ discipline: "business", standing: "approved", matchesContentFingerprint: true }),
+    ]);
     expect(data.panels.map((p) => p.status)).toEqual(["approved", "missing", "missing"]);
   });
 
@@ -374,11 +418,19 @@ describe("dossiers of reviews still open or closed without a snapshot", () => {
     const { data } = await readDossierJson(project.slug, review.id);
     const byDiscipline = Object.fromEntries(data.signOffs.map((s) => [s.discipline, s]));
     // An IT verdict concerns business and IT, not data science.
-    expect(byDiscipline.data_science).toMatchObject({ standing: "approved", changes: [], matchesContentFingerprint: true });
+    expect(byDiscipline.data_science).toMatchObject({
+      standing: "approved",
+      changes: [],
+      matchesContentFingerprint: true,
+    });
     for (const d of ["business", "it"]) {
       expect(byDiscipline[d]).toMatchObject({ standing: "stale", matchesContentFingerprint: false });
       expect(byDiscipline[d].changes).toEqual([
-        expect.stringMatching(new RegExp(`^IT operations.* verdict on “${OLD_TITLE}” changed from feasible to feasible with conditions\\.$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^IT operations.* verdict on “${OLD_TITLE}” changed from feasible to feasible with conditions\\.$`,
+          ),
+        ),
       ]);
     }
     expect(data.panels.map((p) => [p.status, p.approvals])).toEqual([
@@ -390,8 +442,18 @@ describe("dossiers of reviews still open or closed without a snapshot", () => {
 
   it("a dismissed request for changes names who dismissed it and why", async () => {
     const { project, review } = projectWithOpenReview();
-    const objection = signOff({ actor: actorOf(people.operator), reviewId: review.id, decision: "changes_requested", comment: "Wait for the new PC." });
-    dismissChangesRequest({ actor: actorOf(people.business), reviewId: review.id, signOffId: objection.id, reason: "The old PC is enough for a pilot." });
+    const objection = signOff({
+      actor: actorOf(people.operator),
+      reviewId: review.id,
+      decision: "changes_requested",
+      comment: "Wait for the new PC.",
+    });
+    dismissChangesRequest({
+      actor: actorOf(people.business),
+      reviewId: review.id,
+      signOffId: objection.id,
+      reason: "The old PC is enough for a pilot.",
+    });
     const { data } = await readDossierJson(project.slug, review.id);
     expect(data.signOffs).toEqual([
       expect.objectContaining({
@@ -425,13 +487,20 @@ describe("a dossier from a closing snapshot of format 1 (before migration 0003)"
   it("shows the one fingerprint, the one verdict and each panel's status as they were recorded", async () => {
     const { review, project } = promotedProject();
     const stored = JSON.parse(
-      (sqlite().prepare("select closing_snapshot from gate_reviews where id = ?").get(review.id) as { closing_snapshot: string }).closing_snapshot,
+      (
+        sqlite().prepare("select closing_snapshot from gate_reviews where id = ?").get(review.id) as {
+          closing_snapshot: string;
+        }
+      ).closing_snapshot,
     );
     // What Triad stored before per-discipline fingerprints and verdicts.
     const legacy = {
       fingerprint: "a".repeat(64),
       criteria: stored.criteria,
-      panels: stored.panels.map((p: { discipline: string; status: string }) => ({ discipline: p.discipline, status: p.status })),
+      panels: stored.panels.map((p: { discipline: string; status: string }) => ({
+        discipline: p.discipline,
+        status: p.status,
+      })),
       blockers: [],
       requirements: stored.requirements.map((r: Record<string, unknown>) => ({
         id: r.id,
@@ -446,12 +515,16 @@ describe("a dossier from a closing snapshot of format 1 (before migration 0003)"
       })),
       debtItems: stored.debtItems,
     };
-    sqlite().prepare("update gate_reviews set closing_snapshot = ? where id = ?").run(JSON.stringify(legacy), review.id);
+    sqlite()
+      .prepare("update gate_reviews set closing_snapshot = ? where id = ?")
+      .run(JSON.stringify(legacy), review.id);
     const { status, data } = await readDossierJson(project.slug, review.id);
     expect(status).toBe(200);
     expect(data.content).toBe("closing_snapshot");
     expect(data.review.contentFingerprints).toEqual({ all: "a".repeat(64) });
-    expect(data.requirements[0].verdicts).toEqual({ legacy: { feasibility: "feasible", conditions: null, note: "Sensors sample at 1 Hz; enough." } });
+    expect(data.requirements[0].verdicts).toEqual({
+      legacy: { feasibility: "feasible", conditions: null, note: "Sensors sample at 1 Hz; enough." },
+    });
     const counted = data.signOffs.filter((s) => s.status === "current");
     expect(counted.map((s) => [s.discipline, s.standing, s.changes, s.matchesContentFingerprint])).toEqual([
       ["business", "approved", [], false],
@@ -474,15 +547,18 @@ describe("who may read which dossier", () => {
   it.each([
     ["JSON", dossierJsonRoute.loader, ".json"],
     ["page", dossierRoute.loader, ""],
-  ] as const)("the %s answers 404 for a review of another project or no review at all", async (_name, loader, suffix) => {
-    for (const reviewId of [String(b.review.id), "999999", "abc", "-1"]) {
-      const result = await callLoader(loader, `${dossierUrl(a.project.slug, 1)}${suffix}`, {
-        cookie: signInAs(people.reader),
-        params: { slug: a.project.slug, reviewId },
-      });
-      expect([reviewId, result.status, result.thrown]).toEqual([reviewId, 404, true]);
-    }
-  });
+  ] as const)(
+    "the %s answers 404 for a review of another project or no review at all",
+    async (_name, loader, suffix) => {
+      for (const reviewId of [String(b.review.id), "999999", "abc", "-1"]) {
+        const result = await callLoader(loader, `${dossierUrl(a.project.slug, 1)}${suffix}`, {
+          cookie: signInAs(people.reader),
+          params: { slug: a.project.slug, reviewId },
+        });
+        expect([reviewId, result.status, result.thrown]).toEqual([reviewId, 404, true]);
+      }
+    },
+  );
 
   it.each([
     ["JSON", dossierJsonRoute.loader, ".json"],
@@ -499,8 +575,18 @@ describe("stage history", () => {
   it("the loader returns the stages with their dates, in order, and the state changes", async () => {
     const world = promotedProject();
     const version = () => getProject(world.project.id)!.version;
-    changeProjectState({ actor: actorOf(people.business), projectId: world.project.id, version: version(), change: { to: "on_hold" } });
-    changeProjectState({ actor: actorOf(people.business), projectId: world.project.id, version: version(), change: { to: "active" } });
+    changeProjectState({
+      actor: actorOf(people.business),
+      projectId: world.project.id,
+      version: version(),
+      change: { to: "on_hold" },
+    });
+    changeProjectState({
+      actor: actorOf(people.business),
+      projectId: world.project.id,
+      version: version(),
+      change: { to: "active" },
+    });
     const slug = world.project.slug;
     const { status, data } = await callLoader(historyRoute.loader, `/projects/${slug}/history`, {
       cookie: signInAs(people.reader),
@@ -529,7 +615,9 @@ describe("stage history", () => {
 
   it("anonymous visitors are sent to sign in", async () => {
     const { project } = projectWithOpenReview();
-    const result = await callLoader(historyRoute.loader, `/projects/${project.slug}/history`, { params: { slug: project.slug } });
+    const result = await callLoader(historyRoute.loader, `/projects/${project.slug}/history`, {
+      params: { slug: project.slug },
+    });
     expect(result.status).toBe(302);
     expect(result.location).toMatch(/^\/login\?redirectTo=/);
   });
@@ -557,7 +645,12 @@ describe("stage history", () => {
       event(2, 30, { action: "project.state_changed", fromState: "active", toState: "on_hold" }),
       event(3, 40, { action: "project.state_changed", fromState: "on_hold", toState: "active" }),
       event(4, 90, { fromStage: "poc", toStage: "pilot" }),
-      event(5, 150, { action: "project.state_changed", fromState: "active", toState: "stopped", stopCause: "privacy_security" }),
+      event(5, 150, {
+        action: "project.state_changed",
+        fromState: "active",
+        toState: "stopped",
+        stopCause: "privacy_security",
+      }),
     ];
     expect(stageHistory(1, events, t0 + 400 * DAY)).toEqual([
       { stage: "poc", enteredAt: t0, leftAt: t0 + 90 * DAY, leftFor: "pilot", days: 90 },

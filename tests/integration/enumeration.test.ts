@@ -10,13 +10,19 @@ import * as teamRoute from "~/routes/projects.$slug.team";
 import { createProject } from "~/models/projects.server";
 import { addMember } from "~/models/team.server";
 import { setUserActive, type Actor } from "~/models/users.server";
-import { apiLimiter } from "~/utils/api.server";
+import { apiLimiter } from "~/api/handler.server";
 import { resetDatabase, sqlite } from "../support/database";
 import { callAction } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 import { api, snapshotTables, userWithToken, type TokenUser } from "./api-support";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let owner: TokenUser;
 let member: TokenUser;
@@ -37,7 +43,13 @@ beforeAll(async () => {
   active = await createTestUser({ name: "Ivo Ops", discipline: "it", email: "ivo.ops@example.com" });
   inactive = await createTestUser({ name: "Irma Gone", discipline: "it", email: "irma.gone@example.com" });
   setUserActive({ actor: actorOf(admin), userId: inactive.id, active: false });
-  const project = createProject({ actor: actorOf(owner), name: "Churn radar", summary: "", businessCase: "", ownerId: owner.id });
+  const project = createProject({
+    actor: actorOf(owner),
+    name: "Churn radar",
+    summary: "",
+    businessCase: "",
+    ownerId: owner.id,
+  });
   addMember({ actor: actorOf(owner), projectId: project.id, userId: member.id });
   slug = project.slug;
 });
@@ -121,7 +133,11 @@ describe("the team page's add action", () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.fieldErrors).toEqual({ userId: "Choose an active person." });
     // The same answer, but for the id typed in, which the form gets back.
-    const answer = ({ status, body }: typeof unknown) => ({ status, formError: body.formError, fieldErrors: body.fieldErrors });
+    const answer = ({ status, body }: typeof unknown) => ({
+      status,
+      formError: body.formError,
+      fieldErrors: body.fieldErrors,
+    });
     expect(answer(deactivated)).toEqual(answer(unknown));
     expect(deactivated.body.values.userId).toBe(String(inactive.id));
   });

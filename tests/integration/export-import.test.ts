@@ -10,14 +10,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "../../db/client.server";
 import { gateReviews, users } from "../../db/schema";
-import { DEMO_PASSWORD, seedDemo, type DemoSeed } from "../../db/demo";
+import { DEMO_PASSWORD, seedDemo, type DemoSeed } from "../../app/demo/demo";
 import { eq } from "drizzle-orm";
 import { reviewSnapshot } from "~/models/gate-reviews-read.server";
 import { listTeam } from "~/models/team.server";
 import { hashToken } from "~/models/tokens.server";
 import { exportOrganisation, FORMAT, importOrganisation, SECTIONS } from "~/models/export-import.server";
-import { apiLimiter } from "~/utils/api.server";
-import { verifyPassword } from "~/utils/password.server";
+import { apiLimiter } from "~/api/handler.server";
+import { verifyPassword } from "~/lib/password.server";
 import { main } from "../../scripts/triad";
 import { api, snapshotTables } from "./api-support";
 import { removeDatabases, resetDatabase, sqlite } from "../support/database";
@@ -39,7 +39,9 @@ type Reads = Record<string, { status: number; body: unknown }>;
 function adaToken() {
   const ada = db.select({ id: users.id }).from(users).where(eq(users.email, "ada@demo.triad")).get()!;
   sqlite()
-    .prepare("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (?, 'tests', ?, 'triad_pat_ex', ?)")
+    .prepare(
+      "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (?, 'tests', ?, 'triad_pat_ex', ?)",
+    )
     .run(ada.id, hashToken(TOKEN), NOW);
 }
 
@@ -77,7 +79,15 @@ async function reads(): Promise<Reads> {
 function tables() {
   const rows = snapshotTables(sqlite());
   const all: Record<string, unknown[]> = { ...rows };
-  for (const table of ["users", "project_slugs", "criterion_templates", "gate_policies", "notifications", "notification_preferences", "notices"]) {
+  for (const table of [
+    "users",
+    "project_slugs",
+    "criterion_templates",
+    "gate_policies",
+    "notifications",
+    "notification_preferences",
+    "notices",
+  ]) {
     all[table] = sqlite().prepare(`select * from ${table} order by rowid`).all();
   }
   delete all.webhook_deliveries;
@@ -159,7 +169,13 @@ describe("export then import", () => {
 
   it("passes the demo's invariants: references, seats, promoted and open reviews", () => {
     expect(sqlite().pragma("foreign_key_check")).toEqual([]);
-    const profile = new Map(db.select({ id: users.id, discipline: users.discipline }).from(users).all().map((u) => [u.id, u.discipline]));
+    const profile = new Map(
+      db
+        .select({ id: users.id, discipline: users.discipline })
+        .from(users)
+        .all()
+        .map((u) => [u.id, u.discipline]),
+    );
     let seats = 0;
     for (const project of Object.values(seed.projects)) {
       for (const member of listTeam(project.id)) {
@@ -192,17 +208,41 @@ describe("refusals", () => {
   it.each([
     ["another format", (d: Record<string, unknown>) => (d.format = "acme.dump/1"), /not a Triad export/],
     ["no format", (d: Record<string, unknown>) => delete d.format, /not a Triad export/],
-    ["a newer version", (d: Record<string, unknown>) => (d.format = "triad.export/2"), /newer than this Triad reads .*upgrade Triad first/],
-    ["a newer schema", (d: Record<string, unknown>) => (d.schemaLevel = "0099_future"), /schema level "0099_future".*upgrade Triad first/],
+    [
+      "a newer version",
+      (d: Record<string, unknown>) => (d.format = "triad.export/2"),
+      /newer than this Triad reads .*upgrade Triad first/,
+    ],
+    [
+      "a newer schema",
+      (d: Record<string, unknown>) => (d.schemaLevel = "0099_future"),
+      /schema level "0099_future".*upgrade Triad first/,
+    ],
     ["an unknown section", (d: Record<string, unknown>) => (d.secrets = []), /unknown section "secrets"/],
-    ["an unknown field", (d: Record<string, unknown>) => ((d.people as Record<string, unknown>[])[0].passwordHash = "x"), /people\[0\] has an unknown field "passwordHash"/],
-    ["a bad instant", (d: Record<string, unknown>) => ((d.projects as Record<string, unknown>[])[1].createdAt = "yesterday"), /projects\[1\]\.createdAt is not an ISO 8601 instant/],
-    ["a dangling reference", (d: Record<string, unknown>) => ((d.memberships as Record<string, unknown>[])[0].userId = 999), /reference\(s\) point nowhere/],
-    ["a seat unlike the person", (d: Record<string, unknown>) => {
-      const m = (d.memberships as Record<string, unknown>[])[0];
-      const person = (d.people as Record<string, unknown>[]).find((p) => p.id === m.userId)!;
-      m.discipline = person.discipline === "it" ? "business" : "it";
-    }, /a seat is always the person's discipline/],
+    [
+      "an unknown field",
+      (d: Record<string, unknown>) => ((d.people as Record<string, unknown>[])[0].passwordHash = "x"),
+      /people\[0\] has an unknown field "passwordHash"/,
+    ],
+    [
+      "a bad instant",
+      (d: Record<string, unknown>) => ((d.projects as Record<string, unknown>[])[1].createdAt = "yesterday"),
+      /projects\[1\]\.createdAt is not an ISO 8601 instant/,
+    ],
+    [
+      "a dangling reference",
+      (d: Record<string, unknown>) => ((d.memberships as Record<string, unknown>[])[0].userId = 999),
+      /reference\(s\) point nowhere/,
+    ],
+    [
+      "a seat unlike the person",
+      (d: Record<string, unknown>) => {
+        const m = (d.memberships as Record<string, unknown>[])[0];
+        const person = (d.people as Record<string, unknown>[]).find((p) => p.id === m.userId)!;
+        m.discipline = person.discipline === "it" ? "business" : "it";
+      },
+      /a seat is always the person's discipline/,
+    ],
   ])("refuses a file with %s, leaving the empty database empty", (name, change, message) => {
     const file = variant(`${name.replace(/\W+/g, "-")}.json`, change);
     resetDatabase();

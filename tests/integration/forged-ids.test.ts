@@ -29,19 +29,47 @@ const actor = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, d
 beforeAll(async () => {
   business = await createTestUser({ discipline: "business" });
   scientist = await createTestUser({ discipline: "data_science" });
-  const a = createProject({ actor: actor(business), name: "Project A", summary: "", businessCase: "", ownerId: business.id });
-  const b = createProject({ actor: actor(business), name: "Project B", summary: "", businessCase: "", ownerId: business.id });
+  const a = createProject({
+    actor: actor(business),
+    name: "Project A",
+    summary: "",
+    businessCase: "",
+    ownerId: business.id,
+  });
+  const b = createProject({
+    actor: actor(business),
+    name: "Project B",
+    summary: "",
+    businessCase: "",
+    ownerId: business.id,
+  });
   addMember({ actor: actor(business), projectId: b.id, userId: scientist.id, discipline: "data_science" });
   slugA = a.slug;
-  requirementB = createRequirement({ actor: actor(business), projectId: b.id, title: "B's requirement", description: "", target: "x ≥ 1", priority: "must" }).id;
+  requirementB = createRequirement({
+    actor: actor(business),
+    projectId: b.id,
+    title: "B's requirement",
+    description: "",
+    target: "x ≥ 1",
+    priority: "must",
+  }).id;
   reviewB = openReview({ actor: actor(business), projectId: b.id, statement: "The team is ready for this gate." }).id;
   reviewA = openReview({ actor: actor(business), projectId: a.id, statement: "The team is ready for this gate." }).id;
-  objectionB = signOff({ actor: actor(scientist), reviewId: reviewB, decision: "changes_requested", comment: "Not yet." }).id;
+  objectionB = signOff({
+    actor: actor(scientist),
+    reviewId: reviewB,
+    decision: "changes_requested",
+    comment: "Not yet.",
+  }).id;
   commentB = addComment({ actor: actor(business), reviewId: reviewB, body: "Noted." }).id;
 });
 
 const postToA = (form: Record<string, string | number>) =>
-  callAction(gateRoute.action, `/projects/${slugA}/gate`, { params: { slug: slugA }, cookie: signInAs(business), form });
+  callAction(gateRoute.action, `/projects/${slugA}/gate`, {
+    params: { slug: slugA },
+    cookie: signInAs(business),
+    form,
+  });
 
 describe("ids from another project", () => {
   it("a requirement of project B cannot be withdrawn through project A's page", async () => {
@@ -81,8 +109,14 @@ describe("ids from another project", () => {
   it("project B's review cannot be commented on, nor its comments edited, through project A's page", async () => {
     const before = lastActivityId();
     expect((await postToA({ intent: "comment", reviewId: reviewB, body: "Forged." })).status).toBe(404);
-    expect((await postToA({ intent: "edit-comment", reviewId: reviewA, commentId: commentB, body: "Forged.", version: 1 })).status).toBe(404);
-    expect((await postToA({ intent: "edit-comment", reviewId: reviewB, commentId: commentB, body: "Forged.", version: 1 })).status).toBe(404);
+    expect(
+      (await postToA({ intent: "edit-comment", reviewId: reviewA, commentId: commentB, body: "Forged.", version: 1 }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await postToA({ intent: "edit-comment", reviewId: reviewB, commentId: commentB, body: "Forged.", version: 1 }))
+        .status,
+    ).toBe(404);
     expect(listComments(reviewB).map((c) => c.body)).toEqual(["Noted."]);
     expect(listComments(reviewA)).toEqual([]);
     expect(lastActivityId()).toBe(before);

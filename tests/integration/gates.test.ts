@@ -24,7 +24,13 @@ import { createAdmin, createTestUser, signInAs, type TestUser } from "../support
 
 // ---------- a project ready for its gate to pilot ----------
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 type People = { business: TestUser; scientist: TestUser; operator: TestUser; outsider: TestUser; admin: TestUser };
 let people: People;
@@ -83,7 +89,11 @@ function readyProject() {
     note: "Sensors sample at 1 Hz; enough.",
     conditions: "",
   });
-  const review = openReview({ actor: actorOf(business), projectId: project.id, statement: "The team is ready for this gate." });
+  const review = openReview({
+    actor: actorOf(business),
+    projectId: project.id,
+    statement: "The team is ready for this gate.",
+  });
   const attestations = getReview(review.id)!.criteria.filter((c) => c.kind === "attestation");
   const byDiscipline = { business, data_science: scientist, it: operator };
   for (const c of attestations) {
@@ -112,7 +122,9 @@ const panel = (world: Ready, discipline: keyof typeof signer) =>
 
 function snapshot(world: Ready) {
   const project = getProject(world.project.id)!;
-  const review = sqlite().prepare("select status from gate_reviews where id = ?").get(world.review.id) as { status: string };
+  const review = sqlite().prepare("select status from gate_reviews where id = ?").get(world.review.id) as {
+    status: string;
+  };
   return {
     stage: project.stage,
     version: project.version,
@@ -167,7 +179,11 @@ describe("promotion needs three current approvals and every criterion met", () =
     });
     expect(page.data.review.canPromote).toBe(false);
     expect(page.data.review.blockers).toEqual(["IT operations has not signed off."]);
-    expect(page.data.review.panels.map((p: { status: string }) => p.status)).toEqual(["approved", "approved", "missing"]);
+    expect(page.data.review.panels.map((p: { status: string }) => p.status)).toEqual([
+      "approved",
+      "approved",
+      "missing",
+    ]);
   });
 
   it("a changes_requested sign-off blocks promotion", () => {
@@ -183,7 +199,9 @@ describe("promotion needs three current approvals and every criterion met", () =
     expect(panel(world, "it").status).toBe("changes_requested");
     const before = snapshot(world);
 
-    const error = caught(() => promote({ actor: actorOf(people.operator), reviewId: world.review.id })) as ConflictError;
+    const error = caught(() =>
+      promote({ actor: actorOf(people.operator), reviewId: world.review.id }),
+    ) as ConflictError;
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.details).toEqual([
       "Olga Operations requested changes for IT operations; Olga Operations must renew the sign-off, or the project owner must dismiss the request with a reason.",
@@ -193,10 +211,18 @@ describe("promotion needs three current approvals and every criterion met", () =
 
   it("an unmet criterion blocks promotion even with three approvals", () => {
     const world = readyProject();
-    attest({ actor: actorOf(people.scientist), reviewId: world.review.id, key: "privacy_security_reviewed", note: "", clear: true });
+    attest({
+      actor: actorOf(people.scientist),
+      reviewId: world.review.id,
+      key: "privacy_security_reviewed",
+      note: "",
+      clear: true,
+    });
     approveAll(world);
     const before = snapshot(world);
-    const error = caught(() => promote({ actor: actorOf(people.business), reviewId: world.review.id })) as ConflictError;
+    const error = caught(() =>
+      promote({ actor: actorOf(people.business), reviewId: world.review.id }),
+    ) as ConflictError;
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.details).toHaveLength(1);
     expect(error.details[0]).toMatch(/^Criterion not met: Privacy and security have been reviewed — Not yet attested/);
@@ -216,8 +242,12 @@ describe("promotion needs three current approvals and every criterion met", () =
     });
     // a signer's own conditions concern nobody else (docs/domain.md, the concern table)
     const view = getReview(world.review.id)!;
-    const conditions = sqlite().prepare("select title, status, sign_off_id from debt_items where project_id = ?").all(world.project.id);
-    expect(conditions).toEqual([{ title: "Automate the data quality checks", status: "open", sign_off_id: view.panels[1].signOff!.id }]);
+    const conditions = sqlite()
+      .prepare("select title, status, sign_off_id from debt_items where project_id = ?")
+      .all(world.project.id);
+    expect(conditions).toEqual([
+      { title: "Automate the data quality checks", status: "open", sign_off_id: view.panels[1].signOff!.id },
+    ]);
     expect(view.panels.map((p) => p.status)).toEqual(["approved", "approved_with_conditions", "approved"]);
     expect(view.blockers).toEqual([]);
     expect(promote({ actor: actorOf(people.business), reviewId: world.review.id }).stage).toBe("pilot");
@@ -240,7 +270,9 @@ describe("promotion needs three current approvals and every criterion met", () =
     expect(after.stage).toBe("pilot");
     expect(after.reviewStatus).toBe("promoted");
     expect(after.activity).toBe(before.activity + 1);
-    const row = sqlite().prepare("select action, before, after, actor_id from activity order by id desc limit 1").get() as {
+    const row = sqlite()
+      .prepare("select action, before, after, actor_id from activity order by id desc limit 1")
+      .get() as {
       action: string;
       before: string;
       after: string;
@@ -269,11 +301,10 @@ describe("only a member signs, in their own discipline's panel", () => {
   it("a data scientist posting discipline=business gets 403 and nothing is written", async () => {
     const world = readyProject();
     const before = snapshot(world);
-    const result = await callAction(
-      gateRoute.action,
-      `/projects/${world.project.slug}/gate`,
-      { ...signForm(world, { discipline: "business" }), cookie: cookie(people.scientist) },
-    );
+    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, {
+      ...signForm(world, { discipline: "business" }),
+      cookie: cookie(people.scientist),
+    });
     expect(result).toMatchObject({ status: 403, thrown: true });
     expect(snapshot(world)).toEqual(before);
     expect(panel(world, "business").status).toBe("missing");
@@ -284,11 +315,10 @@ describe("only a member signs, in their own discipline's panel", () => {
     const world = readyProject();
     const before = snapshot(world);
     for (const discipline of ["data_science", "business", ""]) {
-      const result = await callAction(
-        gateRoute.action,
-        `/projects/${world.project.slug}/gate`,
-        { ...signForm(world, discipline ? { discipline } : {}), cookie: cookie(people.outsider) },
-      );
+      const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, {
+        ...signForm(world, discipline ? { discipline } : {}),
+        cookie: cookie(people.outsider),
+      });
       expect(result).toMatchObject({ status: 403, thrown: true });
     }
     expect(snapshot(world)).toEqual(before);
@@ -297,20 +327,27 @@ describe("only a member signs, in their own discipline's panel", () => {
   it("an admin who is not a member cannot sign, through the page or the model", async () => {
     const world = readyProject();
     const before = snapshot(world);
-    const result = await callAction(
-      gateRoute.action,
-      `/projects/${world.project.slug}/gate`,
-      { ...signForm(world, { discipline: "data_science" }), cookie: cookie(people.admin) },
-    );
+    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, {
+      ...signForm(world, { discipline: "data_science" }),
+      cookie: cookie(people.admin),
+    });
     expect(result).toMatchObject({ status: 403, thrown: true });
     expect(
       caught(() =>
-        signOff({ actor: actorOf(people.admin), reviewId: world.review.id, decision: "approve", comment: "", panel: "data_science" }),
+        signOff({
+          actor: actorOf(people.admin),
+          reviewId: world.review.id,
+          decision: "approve",
+          comment: "",
+          panel: "data_science",
+        }),
       ),
     ).toBeInstanceOf(ForbiddenError);
-    expect(caught(() => signOff({ actor: actorOf(people.admin), reviewId: world.review.id, decision: "approve", comment: "" }))).toBeInstanceOf(
-      ForbiddenError,
-    );
+    expect(
+      caught(() =>
+        signOff({ actor: actorOf(people.admin), reviewId: world.review.id, decision: "approve", comment: "" }),
+      ),
+    ).toBeInstanceOf(ForbiddenError);
     expect(snapshot(world)).toEqual(before);
 
     // and the page offers them no sign-off form
@@ -324,7 +361,11 @@ describe("only a member signs, in their own discipline's panel", () => {
   it("an anonymous visitor is sent to sign in and nothing is written", async () => {
     const world = readyProject();
     const before = snapshot(world);
-    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, signForm(world, { discipline: "business" }));
+    const result = await callAction(
+      gateRoute.action,
+      `/projects/${world.project.slug}/gate`,
+      signForm(world, { discipline: "business" }),
+    );
     expect(result.status).toBe(302);
     expect(result.location).toMatch(/^\/login\?redirectTo=/);
     expect(snapshot(world)).toEqual(before);
@@ -333,13 +374,17 @@ describe("only a member signs, in their own discipline's panel", () => {
   it("nobody signs while the project is on hold", async () => {
     const world = readyProject();
     const project = getProject(world.project.id)!;
-    changeProjectState({ actor: actorOf(people.business), projectId: project.id, version: project.version, change: { to: "on_hold" } });
+    changeProjectState({
+      actor: actorOf(people.business),
+      projectId: project.id,
+      version: project.version,
+      change: { to: "on_hold" },
+    });
     const before = snapshot(world);
-    const result = await callAction(
-      gateRoute.action,
-      `/projects/${world.project.slug}/gate`,
-      { ...signForm(world, { discipline: "business" }), cookie: cookie(people.business) },
-    );
+    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, {
+      ...signForm(world, { discipline: "business" }),
+      cookie: cookie(people.business),
+    });
     expect(result).toMatchObject({ status: 403, thrown: true });
     expect(result.data).toMatch(/paused while the project is on hold/);
     expect(snapshot(world)).toEqual(before);
@@ -348,16 +393,19 @@ describe("only a member signs, in their own discipline's panel", () => {
   it("a member signing in their own panel is recorded with one activity row", async () => {
     const world = readyProject();
     const before = snapshot(world);
-    const result = await callAction(
-      gateRoute.action,
-      `/projects/${world.project.slug}/gate`,
-      { ...signForm(world, { discipline: "data_science", comment: "Model and data are ready." }), cookie: cookie(people.scientist) },
-    );
+    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, {
+      ...signForm(world, { discipline: "data_science", comment: "Model and data are ready." }),
+      cookie: cookie(people.scientist),
+    });
     expect(result).toMatchObject({ status: 302, location: `/projects/${world.project.slug}/gate` });
     expect(snapshot(world)).toMatchObject({ signOffs: before.signOffs + 1, activity: before.activity + 1 });
     const p = panel(world, "data_science");
     expect(p.status).toBe("approved");
-    expect(p.signOff).toMatchObject({ userName: "Farid Science", decision: "approve", comment: "Model and data are ready." });
+    expect(p.signOff).toMatchObject({
+      userName: "Farid Science",
+      decision: "approve",
+      comment: "Model and data are ready.",
+    });
   });
 });
 
@@ -403,7 +451,13 @@ describe("a sign-off is for what was signed", () => {
     [
       // ml_engineer_on_team (any member) was attested by data science; IT attests it now
       "IT attests again a criterion data science had attested",
-      (w) => attest({ actor: actorOf(people.operator), reviewId: w.review.id, key: w.attestationKeys[0], note: "Re-checked with the new team." }),
+      (w) =>
+        attest({
+          actor: actorOf(people.operator),
+          reviewId: w.review.id,
+          key: w.attestationKeys[0],
+          note: "Re-checked with the new team.",
+        }),
       ["data_science", "it"],
     ],
     [
@@ -442,26 +496,33 @@ describe("a sign-off is for what was signed", () => {
     ]);
   }
 
-  it.each(relevantChanges)("after %s, the sign-offs it concerns are stale and promotion names them", (_what, change, stale) => {
-    const world = readyProject();
-    approveAll(world);
-    expect(getReview(world.review.id)!.canPromote).toBe(true);
+  it.each(relevantChanges)(
+    "after %s, the sign-offs it concerns are stale and promotion names them",
+    (_what, change, stale) => {
+      const world = readyProject();
+      approveAll(world);
+      expect(getReview(world.review.id)!.canPromote).toBe(true);
 
-    change(world);
+      change(world);
 
-    const view = getReview(world.review.id)!;
-    expect(view.panels.map((p) => p.status)).toEqual(view.panels.map((p) => (stale.includes(p.discipline) ? "stale" : "approved")));
-    expect(view.canPromote).toBe(false);
-    expect(view.blockers).toEqual(expect.arrayContaining(stale.map((d) => STALE[d])));
-    for (const p of view.panels) {
-      if (stale.includes(p.discipline)) expect(p.signOff!.changes.length, p.discipline).toBeGreaterThan(0);
-    }
-    const before = snapshot(world);
-    const error = caught(() => promote({ actor: actorOf(people.business), reviewId: world.review.id })) as ConflictError;
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error.details).toContain(STALE[stale[0]]);
-    expect(snapshot(world)).toEqual(before);
-  });
+      const view = getReview(world.review.id)!;
+      expect(view.panels.map((p) => p.status)).toEqual(
+        view.panels.map((p) => (stale.includes(p.discipline) ? "stale" : "approved")),
+      );
+      expect(view.canPromote).toBe(false);
+      expect(view.blockers).toEqual(expect.arrayContaining(stale.map((d) => STALE[d])));
+      for (const p of view.panels) {
+        if (stale.includes(p.discipline)) expect(p.signOff!.changes.length, p.discipline).toBeGreaterThan(0);
+      }
+      const before = snapshot(world);
+      const error = caught(() =>
+        promote({ actor: actorOf(people.business), reviewId: world.review.id }),
+      ) as ConflictError;
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error.details).toContain(STALE[stale[0]]);
+      expect(snapshot(world)).toEqual(before);
+    },
+  );
 
   it("an unrelated edit (the project's summary and business case) keeps the sign-offs current", () => {
     const world = readyProject();
@@ -494,7 +555,9 @@ describe("a sign-off is for what was signed", () => {
       priority: "could",
     });
     expect(getReview(world.review.id)!.panels.map((p) => p.status)).toEqual(["stale", "stale", "stale"]);
-    expect(panel(world, "business").signOff!.changes).toEqual(["Requirement “Explain each warning” was added (Could: top 3 sensors named per warning)."]);
+    expect(panel(world, "business").signOff!.changes).toEqual([
+      "Requirement “Explain each warning” was added (Could: top 3 sensors named per warning).",
+    ]);
 
     approve(world, "business", "Still worth it.");
     expect(panel(world, "business").status).toBe("approved");
@@ -514,20 +577,21 @@ describe("a member changes their decision while the review is open", () => {
   it("the old sign-off is superseded and stays visible as an earlier one", async () => {
     const world = readyProject();
     approve(world, "it", "Looks operable.");
-    const result = await callAction(
-      gateRoute.action,
-      `/projects/${world.project.slug}/gate`,
-      {
-        ...signForm(world, { discipline: "it", decision: "changes_requested", comment: "Monitoring is not wired up." }),
-        cookie: cookie(people.operator),
-      },
-    );
+    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, {
+      ...signForm(world, { discipline: "it", decision: "changes_requested", comment: "Monitoring is not wired up." }),
+      cookie: cookie(people.operator),
+    });
     expect(result.status).toBe(302);
     const p = panel(world, "it");
     expect(p.status).toBe("changes_requested");
     expect(p.signOff).toMatchObject({ decision: "changes_requested", comment: "Monitoring is not wired up." });
     expect(p.earlier).toHaveLength(1);
-    expect(p.earlier[0]).toMatchObject({ decision: "approve", comment: "Looks operable.", status: "superseded", userName: "Olga Operations" });
+    expect(p.earlier[0]).toMatchObject({
+      decision: "approve",
+      comment: "Looks operable.",
+      status: "superseded",
+      userName: "Olga Operations",
+    });
     // both decisions are kept in the database; only one is current
     const rows = sqlite()
       .prepare("select decision, status from sign_offs where review_id = ? and discipline = 'it' order by id")
@@ -542,11 +606,10 @@ describe("a member changes their decision while the review is open", () => {
     const world = readyProject();
     approve(world, "it", "Looks operable.");
     const before = snapshot(world);
-    const result = await callAction(
-      gateRoute.action,
-      `/projects/${world.project.slug}/gate`,
-      { ...signForm(world, { discipline: "it", decision: "changes_requested", comment: "   " }), cookie: cookie(people.operator) },
-    );
+    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate`, {
+      ...signForm(world, { discipline: "it", decision: "changes_requested", comment: "   " }),
+      cookie: cookie(people.operator),
+    });
     expect(result.status).toBe(400);
     expect(result.data.fieldErrors.comment).toMatch(/comment is required/i);
     expect(result.data.values).toMatchObject({ decision: "changes_requested", discipline: "it" });
@@ -560,13 +623,23 @@ describe("a member changes their decision while the review is open", () => {
 describe("attesting a criterion", () => {
   it("needs a note: the message sits next to the note field of the attestation form", async () => {
     const world = readyProject();
-    attest({ actor: actorOf(people.scientist), reviewId: world.review.id, key: "privacy_security_reviewed", note: "", clear: true });
-    const before = snapshot(world);
-    const result = await callAction(gateRoute.action, `/projects/${world.project.slug}/gate?attest=privacy_security_reviewed`, {
-      params: { slug: world.project.slug },
-      cookie: cookie(people.operator),
-      form: { intent: "attest", reviewId: String(world.review.id), key: "privacy_security_reviewed", note: "  " },
+    attest({
+      actor: actorOf(people.scientist),
+      reviewId: world.review.id,
+      key: "privacy_security_reviewed",
+      note: "",
+      clear: true,
     });
+    const before = snapshot(world);
+    const result = await callAction(
+      gateRoute.action,
+      `/projects/${world.project.slug}/gate?attest=privacy_security_reviewed`,
+      {
+        params: { slug: world.project.slug },
+        cookie: cookie(people.operator),
+        form: { intent: "attest", reviewId: String(world.review.id), key: "privacy_security_reviewed", note: "  " },
+      },
+    );
     expect(result.status).toBe(400);
     expect(result.data.fieldErrors.note).toMatch(/note is required/);
     expect(result.data.intent).toBe("attest");
@@ -583,13 +656,17 @@ describe("removing a member who signed", () => {
     const before = snapshot(world);
     const owner = actorOf(people.business);
 
-    const error = caught(() => removeMember({ actor: owner, projectId: world.project.id, userId: people.operator.id, confirmed: false }));
+    const error = caught(() =>
+      removeMember({ actor: owner, projectId: world.project.id, userId: people.operator.id, confirmed: false }),
+    );
     expect(error).toBeInstanceOf(NeedsConfirmation);
     expect((error as Error).message).toContain("Olga Operations has approved on the open gate review");
     expect(snapshot(world)).toEqual(before);
     expect(panel(world, "it").status).toBe("approved");
 
-    expect(removeMember({ actor: owner, projectId: world.project.id, userId: people.operator.id, confirmed: true })).toEqual({
+    expect(
+      removeMember({ actor: owner, projectId: world.project.id, userId: people.operator.id, confirmed: true }),
+    ).toEqual({
       withdrawnSignOffs: 1,
     });
     const status = sqlite()
@@ -662,7 +739,13 @@ describe("gate checklists (/admin/gates)", () => {
 
   it("an admin retires an attestation: the open review still asks for it, the next one does not", async () => {
     const world = readyProject();
-    attest({ actor: actorOf(people.scientist), reviewId: world.review.id, key: "privacy_security_reviewed", note: "", clear: true });
+    attest({
+      actor: actorOf(people.scientist),
+      reviewId: world.review.id,
+      key: "privacy_security_reviewed",
+      note: "",
+      clear: true,
+    });
     const template = listTemplates("pilot").find((t) => t.key === "privacy_security_reviewed")!;
     const result = await callAction(adminGatesRoute.action, "/admin/gates", {
       cookie: cookie(people.admin),
@@ -693,9 +776,16 @@ describe("gate checklists (/admin/gates)", () => {
       form: { intent: "add", stage: "pilot", label: "Anything goes from now on.", discipline: "" },
     });
     expect(post).toMatchObject({ status: 403, thrown: true });
-    expect(caught(() => addAttestation({ actor: actorOf(people.business), stage: "pilot", label: "Sneaky criterion", discipline: null }))).toBeInstanceOf(
-      ForbiddenError,
-    );
+    expect(
+      caught(() =>
+        addAttestation({
+          actor: actorOf(people.business),
+          stage: "pilot",
+          label: "Sneaky criterion",
+          discipline: null,
+        }),
+      ),
+    ).toBeInstanceOf(ForbiddenError);
     expect(countRows("criterion_templates")).toBe(templatesBefore);
     expect(countRows("activity")).toBe(activityBefore);
   });

@@ -53,7 +53,9 @@ const routes = Object.keys(modules)
 
 it("finds the app's pages", () => {
   const names = routes.map((r) => r.name);
-  expect(names).toEqual(expect.arrayContaining(["_index", "people._index", "people.new", "people.$userId", "account", "$"]));
+  expect(names).toEqual(
+    expect.arrayContaining(["_index", "people._index", "people.new", "people.$userId", "account", "$"]),
+  );
 });
 
 describe("on an empty database", () => {
@@ -75,22 +77,20 @@ describe("once someone exists", () => {
     await createTestUser();
   });
 
-  it.each(routes)(
-    "$name sends an anonymous visitor to /login and back",
-    async ({ name, path, params }) => {
-      const route = await modules[Object.keys(modules).find((f) => exampleUrl(f).name === name)!]();
-      const here = `${path}?tab=a&b=c`;
-      const expected = path === "/" ? "/login?redirectTo=%2F%3Ftab%3Da%26b%3Dc" : `/login?redirectTo=${encodeURIComponent(here)}`;
-      if (route.loader) {
-        const result = await callLoader(route.loader, here, { params });
-        expect(result).toMatchObject({ status: 302, location: expected });
-      }
-      if (route.action) {
-        const result = await callAction(route.action, here, { params, form: { intent: "x" } });
-        expect(result).toMatchObject({ status: 302, location: expected });
-      }
-    },
-  );
+  it.each(routes)("$name sends an anonymous visitor to /login and back", async ({ name, path, params }) => {
+    const route = await modules[Object.keys(modules).find((f) => exampleUrl(f).name === name)!]();
+    const here = `${path}?tab=a&b=c`;
+    const expected =
+      path === "/" ? "/login?redirectTo=%2F%3Ftab%3Da%26b%3Dc" : `/login?redirectTo=${encodeURIComponent(here)}`;
+    if (route.loader) {
+      const result = await callLoader(route.loader, here, { params });
+      expect(result).toMatchObject({ status: 302, location: expected });
+    }
+    if (route.action) {
+      const result = await callAction(route.action, here, { params, form: { intent: "x" } });
+      expect(result).toMatchObject({ status: 302, location: expected });
+    }
+  });
 
   it("sends a visitor of the dashboard to plain /login", async () => {
     const index = await import("~/routes/_index");

@@ -24,10 +24,11 @@
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorSchema, apiRoutes, ERROR_CODES, type ApiRoute } from "~/utils/api-routes.server";
-import { apiLimiter } from "~/utils/api.server";
+import { apiErrorSchema, apiRoutes, ERROR_CODES, type ApiRoute } from "~/api/route-table.server";
+import { apiLimiter } from "~/api/handler.server";
 import { sqlite } from "../support/database";
 import { testContext } from "../support/requests";
+import type { Long } from "../support/hostile";
 import {
   buildWorld,
   capturingConsoleErrors,
@@ -40,7 +41,6 @@ import {
   hostileJsonValueFor,
   hostileString,
   inRollback,
-  Long,
   propertyParameters,
   snapshotAll,
   snapshotProject,
@@ -69,7 +69,9 @@ type Handler = (args: { request: Request; params: Record<string, string>; contex
 type RouteModule = { loader?: Handler; action?: Handler };
 
 const modules = import.meta.glob<RouteModule>("../../app/routes/api.v1.*.ts", { eager: true });
-const moduleByPath = new Map(Object.entries(modules).map(([file, module]) => [documentedPathOf(path.basename(file)), module]));
+const moduleByPath = new Map(
+  Object.entries(modules).map(([file, module]) => [documentedPathOf(path.basename(file)), module]),
+);
 
 type OperationKey = keyof typeof apiRoutes;
 const operations = Object.entries(apiRoutes) as Array<[OperationKey, ApiRoute]>;
@@ -103,7 +105,12 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
     createProject: {
       as: owner,
       params: {},
-      body: { name: "Quality forecast", summary: "Scrap rate per shift.", businessCase: "Scrap costs 2 % of revenue.", ownerId: owner.id },
+      body: {
+        name: "Quality forecast",
+        summary: "Scrap rate per shift.",
+        businessCase: "Scrap costs 2 % of revenue.",
+        ownerId: owner.id,
+      },
     },
     getProject: { as: owner, params: project },
     updateProject: {
@@ -138,7 +145,12 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
     createRequirement: {
       as: owner,
       params: project,
-      body: { title: "Explain each warning", description: "Name the sensors behind it.", target: "top 3 sensors named", priority: "should" },
+      body: {
+        title: "Explain each warning",
+        description: "Name the sensors behind it.",
+        target: "top 3 sensors named",
+        priority: "should",
+      },
     },
     updateRequirement: {
       as: owner,
@@ -163,7 +175,11 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
       },
     },
     listGateReviews: { as: owner, params: project },
-    openGateReview: { as: owner, params: { slug: w.fresh.slug }, body: { statement: "The proof of concept beats the baseline." } },
+    openGateReview: {
+      as: owner,
+      params: { slug: w.fresh.slug },
+      body: { statement: "The proof of concept beats the baseline." },
+    },
     getGateReview: { as: owner, params: review },
     withdrawGateReview: { as: owner, params: review, body: { note: "Not ready after all." } },
     signOff: {
@@ -173,7 +189,15 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
         decision: "approve_with_conditions",
         comment: "Fine once the backtest is in.",
         discipline: "data_science",
-        conditions: [{ title: "Add a backtest", register: "technical", targetDate: "2031-06-30", principalDays: 3, interestDays: 0.5 }],
+        conditions: [
+          {
+            title: "Add a backtest",
+            register: "technical",
+            targetDate: "2031-06-30",
+            principalDays: 3,
+            interestDays: 0.5,
+          },
+        ],
       },
     },
     dismissChangesRequest: {
@@ -188,7 +212,11 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
     },
     clearAttestation: { as: scientist, params: { ...review, key: main.criterionKey } },
     listReviewComments: { as: owner, params: review },
-    addReviewComment: { as: owner, params: review, body: { body: "@Farid thanks, that helps.", replyToSignOffId: main.objectionId } },
+    addReviewComment: {
+      as: owner,
+      params: review,
+      body: { body: "@Farid thanks, that helps.", replyToSignOffId: main.objectionId },
+    },
     editReviewComment: {
       as: owner,
       params: { ...review, commentId: String(main.commentId) },
@@ -251,12 +279,22 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
     addRepaymentStep: {
       as: scientist,
       params: item,
-      body: { version: versionOf("debt_items", main.debtItemId), title: "Review the SQL", ownerId: scientist.id, dueDate: "2031-06-15" },
+      body: {
+        version: versionOf("debt_items", main.debtItemId),
+        title: "Review the SQL",
+        ownerId: scientist.id,
+        dueDate: "2031-06-15",
+      },
     },
     updateRepaymentStep: {
       as: scientist,
       params: { ...item, stepId: String(main.stepIds[0]) },
-      body: { version: versionOf("debt_items", main.debtItemId), title: "Write the join in SQL", ownerId: operator.id, dueDate: "2031-04-15" },
+      body: {
+        version: versionOf("debt_items", main.debtItemId),
+        title: "Write the join in SQL",
+        ownerId: operator.id,
+        dueDate: "2031-04-15",
+      },
     },
     listActivity: { as: owner, params: project, query: { limit: "2" } },
     listNotifications: { as: operator, params: {}, query: { unread: "true", limit: "10" } },
@@ -332,12 +370,32 @@ beforeAll(async () => {
 
 // ---------- sending a request ----------
 
-type Auth = "own" | "none" | "basic" | "bearer-empty" | "bearer-garbage" | "bearer-two-words" | "lowercase" | "outsider" | "newcomer" | "admin";
+type Auth =
+  | "own"
+  | "none"
+  | "basic"
+  | "bearer-empty"
+  | "bearer-garbage"
+  | "bearer-two-words"
+  | "lowercase"
+  | "outsider"
+  | "newcomer"
+  | "admin";
 
 const authArb: fc.Arbitrary<Auth> = fc.oneof(
   { arbitrary: fc.constant<Auth>("own"), weight: 20 },
   {
-    arbitrary: fc.constantFrom<Auth>("none", "basic", "bearer-empty", "bearer-garbage", "bearer-two-words", "lowercase", "outsider", "newcomer", "admin"),
+    arbitrary: fc.constantFrom<Auth>(
+      "none",
+      "basic",
+      "bearer-empty",
+      "bearer-garbage",
+      "bearer-two-words",
+      "lowercase",
+      "outsider",
+      "newcomer",
+      "admin",
+    ),
     weight: 3,
   },
 );
@@ -401,7 +459,8 @@ async function send(route: ApiRoute, out: Outgoing): Promise<Answer> {
     if (!(error instanceof Response)) throw new Unhandled(error);
     value = error;
   }
-  if (!(value instanceof Response)) throw new Unhandled(new Error(`answered without a Response: ${clip(String(fc.stringify(value)))}`));
+  if (!(value instanceof Response))
+    throw new Unhandled(new Error(`answered without a Response: ${clip(String(fc.stringify(value)))}`));
   return { status: value.status, contentType: value.headers.get("Content-Type") ?? "", text: await value.text() };
 }
 
@@ -450,7 +509,8 @@ async function problemsWith(route: ApiRoute, out: Outgoing, { checkBystander = t
       } catch {
         problems.push(`refused with a body that is not JSON: ${said}`);
       }
-      if (!/application\/json/.test(answer.contentType)) problems.push(`refused with Content-Type ${answer.contentType}: ${said}`);
+      if (!/application\/json/.test(answer.contentType))
+        problems.push(`refused with Content-Type ${answer.contentType}: ${said}`);
       const shape = apiErrorSchema.safeParse(body);
       if (body !== null && !shape.success) problems.push(`refused without the error shape: ${said}`);
       const codes = ERROR_CODES[answer.status as keyof typeof ERROR_CODES] as readonly string[] | undefined;
@@ -523,13 +583,34 @@ const raw = (label: string, bytes: () => string | Uint8Array): RawBody =>
   Object.assign({ label, bytes }, { [fc.toStringMethod]: () => `raw body ${label}` });
 
 const RAW_BODIES: RawBody[] = [
-  ...["", " ", "null", "[]", "[1,2]", '"text"', "42", "true", "{", "}", '{"a":1}{"b":2}', "\uFEFF{}", "{'a':1}", '{"a":1,}', "NaN", '{"a":NaN}', "\u0000", '{"a":"\\ud800"}', "{}"].map(
-    (text) => raw(JSON.stringify(text), () => text),
-  ),
+  ...[
+    "",
+    " ",
+    "null",
+    "[]",
+    "[1,2]",
+    '"text"',
+    "42",
+    "true",
+    "{",
+    "}",
+    '{"a":1}{"b":2}',
+    "\uFEFF{}",
+    "{'a':1}",
+    '{"a":1,}',
+    "NaN",
+    '{"a":NaN}',
+    "\u0000",
+    '{"a":"\\ud800"}',
+    "{}",
+  ].map((text) => raw(JSON.stringify(text), () => text)),
   raw("5000 nested arrays", () => `${"[".repeat(5000)}${"]".repeat(5000)}`),
   raw("5000 nested objects", () => `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`),
   raw("bytes ff fe", () => new Uint8Array([0xff, 0xfe])),
-  raw("invalid UTF-8 inside a string", () => new Uint8Array([...Buffer.from('{"name":"'), 0xc3, 0x28, ...Buffer.from('"}')])),
+  raw(
+    "invalid UTF-8 inside a string",
+    () => new Uint8Array([...Buffer.from('{"name":"'), 0xc3, 0x28, ...Buffer.from('"}')]),
+  ),
   raw("UTF-16 LE", () => new Uint8Array(Buffer.from('{"name":"x"}', "utf16le"))),
   raw("1.2 MB valid JSON", () => JSON.stringify({ name: "a".repeat(1_200_000) })),
   raw("30,000 keys", () => `{${Array.from({ length: 30_000 }, (_, i) => `"k${i}":${i}`).join(",")}}`),
@@ -581,7 +662,9 @@ function bodyCaseArb(route: ApiRoute, base: Record<string, unknown>): fc.Arbitra
   const value = hostileJsonValue(extra);
   const setOne = fc
     .constantFrom(...paths)
-    .chain((at) => hostileJsonValueFor(valueAt(base, at), extra).map((v): Mutation => ({ op: "set", path: at, value: v })));
+    .chain((at) =>
+      hostileJsonValueFor(valueAt(base, at), extra).map((v): Mutation => ({ op: "set", path: at, value: v })),
+    );
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     { arbitrary: setOne, weight: 6 },
     ...(stringPaths.length
@@ -599,20 +682,27 @@ function bodyCaseArb(route: ApiRoute, base: Record<string, unknown>): fc.Arbitra
       : []),
     { arbitrary: fc.record({ op: fc.constant("remove" as const), path: fc.constantFrom(...paths) }), weight: 1 },
     {
-      arbitrary: fc.record({ op: fc.constant("duplicate" as const), key: fc.constantFrom(...topKeys), value, before: fc.boolean() }),
+      arbitrary: fc.record({
+        op: fc.constant("duplicate" as const),
+        key: fc.constantFrom(...topKeys),
+        value,
+        before: fc.boolean(),
+      }),
       weight: 1,
     },
     { arbitrary: fc.record({ op: fc.constant("unknown" as const), key: unknownFieldName, value }), weight: 1 },
     // A list far longer than any limit (conditions, plan steps), or a wrong type, at any path.
     {
-      arbitrary: fc.record({
-        op: fc.constant("set" as const),
-        path: fc.constantFrom(...paths),
-        value: fc.constantFrom(21, 1_000, 20_000).map((count) => count),
-      }).map(({ op, path: at, value: count }) => {
-        const here = valueAt(base, at);
-        return { op, path: at, value: new Many(Array.isArray(here) ? (here[0] ?? "x") : (here ?? "x"), count) };
-      }),
+      arbitrary: fc
+        .record({
+          op: fc.constant("set" as const),
+          path: fc.constantFrom(...paths),
+          value: fc.constantFrom(21, 1_000, 20_000).map((count) => count),
+        })
+        .map(({ op, path: at, value: count }) => {
+          const here = valueAt(base, at);
+          return { op, path: at, value: new Many(Array.isArray(here) ? (here[0] ?? "x") : (here ?? "x"), count) };
+        }),
       weight: 1,
     },
   );
@@ -627,7 +717,12 @@ function bodyCaseArb(route: ApiRoute, base: Record<string, unknown>): fc.Arbitra
       weight: 12,
     },
     {
-      arbitrary: fc.record({ kind: fc.constant("raw" as const), body: fc.constantFrom(...RAW_BODIES), auth: authArb, contentType: contentTypeArb }),
+      arbitrary: fc.record({
+        kind: fc.constant("raw" as const),
+        body: fc.constantFrom(...RAW_BODIES),
+        auth: authArb,
+        contentType: contentTypeArb,
+      }),
       weight: 1,
     },
   );
@@ -735,14 +830,26 @@ function queryCaseArb(base: Record<string, string>): fc.Arbitrary<QueryCase> {
   const textFor = (key: string) =>
     key === "cursor"
       ? fc.oneof({ arbitrary: fc.constantFrom(...cursors), weight: 3 }, { arbitrary: text, weight: 1 })
-      : fc.oneof({ arbitrary: hostileFormTextFor(base[key], worldValues(world).map(toFormText)), weight: 2 }, { arbitrary: text, weight: 1 });
+      : fc.oneof(
+          { arbitrary: hostileFormTextFor(base[key], worldValues(world).map(toFormText)), weight: 2 },
+          { arbitrary: text, weight: 1 },
+        );
   const setOne = fc
     .constantFrom(...keys, "cursor")
-    .chain((key) => fc.array(textFor(key), { minLength: 1, maxLength: 3 }).map((values): QueryMutation => ({ op: "set", key, values })));
+    .chain((key) =>
+      fc
+        .array(textFor(key), { minLength: 1, maxLength: 3 })
+        .map((values): QueryMutation => ({ op: "set", key, values })),
+    );
   const mutation: fc.Arbitrary<QueryMutation> = fc.oneof(
     { arbitrary: setOne, weight: 6 },
     {
-      arbitrary: fc.record({ op: fc.constant("inject" as const), key: fc.constantFrom(...keys), fragment: hostileFragment, at: fc.integer({ min: 0, max: 100 }) }),
+      arbitrary: fc.record({
+        op: fc.constant("inject" as const),
+        key: fc.constantFrom(...keys),
+        fragment: hostileFragment,
+        at: fc.integer({ min: 0, max: 100 }),
+      }),
       weight: 3,
     },
     { arbitrary: fc.record({ op: fc.constant("remove" as const), key: fc.constantFrom(...keys) }), weight: 1 },
@@ -750,7 +857,10 @@ function queryCaseArb(base: Record<string, string>): fc.Arbitrary<QueryCase> {
   );
   return fc.record({
     mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
-    suffix: fc.oneof({ arbitrary: fc.constant(""), weight: 8 }, { arbitrary: fc.constantFrom(...RAW_SUFFIXES), weight: 1 }),
+    suffix: fc.oneof(
+      { arbitrary: fc.constant(""), weight: 8 },
+      { arbitrary: fc.constantFrom(...RAW_SUFFIXES), weight: 1 },
+    ),
     auth: authArb,
   });
 }
@@ -809,43 +919,86 @@ describe("the oracle of the property", () => {
   const cases: Array<[string, Handler, RegExp]> = [
     ["a clean refusal", () => refusal(400, "invalid_request"), /^$/],
     ["a 500", () => refusal(500, "internal_error"), /answered 500/],
-    ["a throw", () => {
-      throw new TypeError("boom");
-    }, /threw instead of answering/],
-    ["a refusal without the error shape", () => Response.json({ message: "No." }, { status: 400 }), /without the error shape/],
+    [
+      "a throw",
+      () => {
+        throw new TypeError("boom");
+      },
+      /threw instead of answering/,
+    ],
+    [
+      "a refusal without the error shape",
+      () => Response.json({ message: "No." }, { status: 400 }),
+      /without the error shape/,
+    ],
     ["a refusal in text", () => new Response("No.", { status: 403 }), /not JSON/],
     ["a code of another status", () => refusal(404, "invalid_request"), /status 404 but code invalid_request/],
-    ["a write before a refusal", () => {
-      sqlite().prepare("update users set name = 'Changed' where id = ?").run(world.outsider.id);
-      return refusal(409, "conflict");
-    }, /yet changed tables:\nusers: /],
-    ["a change to another project", () => {
-      sqlite().prepare("update requirements set title = 'Changed' where id = ?").run(world.bystander.requirementId);
-      return Response.json({ ok: true });
-    }, /changed the rows of another project/],
-    ["an error logged", () => {
-      console.error(new Error("logged"));
-      return Response.json({ ok: true });
-    }, /console.error: Error: logged/],
-    ["a control character stored", () => {
-      sqlite().prepare("update projects set summary = 'Bell\u0007' where id = ?").run(world.main.id);
-      return Response.json({ ok: true });
-    }, /accepted \(200 .*\) and projects.summary stored the control character U\+0007/],
-    ["an impossible date stored", () => {
-      sqlite().prepare("update debt_items set target_date = '2027-02-30' where id = ?").run(world.main.debtItemId);
-      return Response.json({ ok: true });
-    }, /debt_items.target_date stored the date "2027-02-30"/],
-    ["a reply to another review's sign-off stored", () => {
-      sqlite().prepare("update review_comments set reply_to_sign_off_id = ? where id = ?").run(world.bystander.objectionId, world.main.commentId);
-      return Response.json({ ok: true });
-    }, /stored a comment replying to a sign-off of another review/],
-    ["a text too long stored", () => {
-      sqlite().prepare("update requirements set description = ? where id = ?").run("é".repeat(4001), world.main.requirementId);
-      return Response.json({ ok: true });
-    }, /requirements.description stored 4001 characters/],
+    [
+      "a write before a refusal",
+      () => {
+        sqlite().prepare("update users set name = 'Changed' where id = ?").run(world.outsider.id);
+        return refusal(409, "conflict");
+      },
+      /yet changed tables:\nusers: /,
+    ],
+    [
+      "a change to another project",
+      () => {
+        sqlite().prepare("update requirements set title = 'Changed' where id = ?").run(world.bystander.requirementId);
+        return Response.json({ ok: true });
+      },
+      /changed the rows of another project/,
+    ],
+    [
+      "an error logged",
+      () => {
+        console.error(new Error("logged"));
+        return Response.json({ ok: true });
+      },
+      /console.error: Error: logged/,
+    ],
+    [
+      "a control character stored",
+      () => {
+        sqlite().prepare("update projects set summary = 'Bell\u0007' where id = ?").run(world.main.id);
+        return Response.json({ ok: true });
+      },
+      /accepted \(200 .*\) and projects.summary stored the control character U\+0007/,
+    ],
+    [
+      "an impossible date stored",
+      () => {
+        sqlite().prepare("update debt_items set target_date = '2027-02-30' where id = ?").run(world.main.debtItemId);
+        return Response.json({ ok: true });
+      },
+      /debt_items.target_date stored the date "2027-02-30"/,
+    ],
+    [
+      "a reply to another review's sign-off stored",
+      () => {
+        sqlite()
+          .prepare("update review_comments set reply_to_sign_off_id = ? where id = ?")
+          .run(world.bystander.objectionId, world.main.commentId);
+        return Response.json({ ok: true });
+      },
+      /stored a comment replying to a sign-off of another review/,
+    ],
+    [
+      "a text too long stored",
+      () => {
+        sqlite()
+          .prepare("update requirements set description = ? where id = ?")
+          .run("é".repeat(4001), world.main.requirementId);
+        return Response.json({ ok: true });
+      },
+      /requirements.description stored 4001 characters/,
+    ],
   ];
   it.each(cases)("flags %s", async (name, handler, expected) => {
-    const problems = await problemsWith(fake(name.replace(/\W+/g, "-"), handler), request(fake(name.replace(/\W+/g, "-"), handler)));
+    const problems = await problemsWith(
+      fake(name.replace(/\W+/g, "-"), handler),
+      request(fake(name.replace(/\W+/g, "-"), handler)),
+    );
     expect(problems.join("\n")).toMatch(expected);
     expect(snapshotAll()).toEqual(baseline);
   });
@@ -868,37 +1021,49 @@ describe("the JSON API under hostile input", () => {
   });
 
   // The property mutates a request that works: if the base were refused, the mutations would test nothing.
-  it.each(fuzzed.map(([key, route]) => [key, route] as const))("the valid request of %s is accepted", async (key, route) => {
-    const fixture = fixtures[key]!;
-    const out: Outgoing = {
-      method: route.method,
-      params: fixture.params,
-      pathname: pathnameOf(route, fixture.params),
-      search: fixture.query ? `?${new URLSearchParams(fixture.query)}` : "",
-      headers: headersFor(fixture, "own", fixture.body ? "application/json" : null),
-      body: fixture.body ? toJsonText(fixture.body) : undefined,
-    };
-    apiLimiter.reset();
-    const { answer, stored } = await inRollback(async () => ({ answer: await send(route, out), stored: storedValueProblems(baseline, snapshotAll()) }));
-    expect(answer.status, answer.text).toBeLessThan(300);
-    expect(stored).toEqual([]);
-    expect(snapshotAll()).toEqual(baseline);
-  });
+  it.each(fuzzed.map(([key, route]) => [key, route] as const))(
+    "the valid request of %s is accepted",
+    async (key, route) => {
+      const fixture = fixtures[key]!;
+      const out: Outgoing = {
+        method: route.method,
+        params: fixture.params,
+        pathname: pathnameOf(route, fixture.params),
+        search: fixture.query ? `?${new URLSearchParams(fixture.query)}` : "",
+        headers: headersFor(fixture, "own", fixture.body ? "application/json" : null),
+        body: fixture.body ? toJsonText(fixture.body) : undefined,
+      };
+      apiLimiter.reset();
+      const { answer, stored } = await inRollback(async () => ({
+        answer: await send(route, out),
+        stored: storedValueProblems(baseline, snapshotAll()),
+      }));
+      expect(answer.status, answer.text).toBeLessThan(300);
+      expect(stored).toEqual([]);
+      expect(snapshotAll()).toEqual(baseline);
+    },
+  );
 
   for (const [key, route] of fuzzed) {
     it(`${route.method} ${route.path} (${key}): hostile ${route.body ? "bodies" : "query strings"}`, async () => {
       const fixture = fixtures[key]!;
       if (route.body) {
         await fc.assert(
-          fc.asyncProperty(bodyCaseArb(route, fixture.body!), async (c) => assertNoProblems(await problemsWith(route, outgoingBody(route, fixture, c)))),
+          fc.asyncProperty(bodyCaseArb(route, fixture.body!), async (c) =>
+            assertNoProblems(await problemsWith(route, outgoingBody(route, fixture, c))),
+          ),
           propertyParameters(RUNS),
         );
       } else {
         // Every forged cursor, every run, whatever the seed.
-        const examples = cursors.map((cursor): [QueryCase] => [{ mutations: [{ op: "set", key: "cursor", values: [cursor] }], suffix: "", auth: "own" }]);
+        const examples = cursors.map((cursor): [QueryCase] => [
+          { mutations: [{ op: "set", key: "cursor", values: [cursor] }], suffix: "", auth: "own" },
+        ]);
         const parameters = propertyParameters(RUNS) as fc.Parameters<[QueryCase]>;
         await fc.assert(
-          fc.asyncProperty(queryCaseArb(fixture.query!), async (c) => assertNoProblems(await problemsWith(route, outgoingQuery(route, fixture, c)))),
+          fc.asyncProperty(queryCaseArb(fixture.query!), async (c) =>
+            assertNoProblems(await problemsWith(route, outgoingQuery(route, fixture, c))),
+          ),
           { ...parameters, numRuns: parameters.numRuns! + examples.length, examples },
         );
       }
@@ -908,35 +1073,56 @@ describe("the JSON API under hostile input", () => {
 
   const withParams = operations.filter(([, route]) => route.path.includes("{"));
 
-  it.each(withParams.map(([key, route]) => [key, route] as const))("%s: hostile path parameters", async (key, route) => {
-    const fixture = fixtures[key]!;
-    const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-    const value = fc.oneof(
-      { arbitrary: hostileString.map(textOf), weight: 3 },
-      {
-        arbitrary: fc.constantFrom(
-          ...["0", "-1", "1e3", "0x10", " 2", "2 ", "+2", "2.0", "9".repeat(30), "9007199254740993", "..", ".", "%", "%2F", "a/b", "NaN"],
-          ...worldValues(world).map(toFormText),
-        ),
-        weight: 3,
-      },
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...names), value, fc.constantFrom<Auth>("own"), async (name, text, auth) => {
-        const params = { ...fixture.params, [name]: text.replace(/[\uD800-\uDFFF]/g, "\uFFFD") };
-        const out: Outgoing = {
-          method: route.method,
-          params,
-          pathname: pathnameOf(route, params),
-          search: fixture.query ? `?${new URLSearchParams(fixture.query)}` : "",
-          headers: headersFor(fixture, auth, fixture.body ? "application/json" : null),
-          body: fixture.body ? toJsonText(fixture.body) : undefined,
-        };
-        // A slug or debt item id of the other project addresses that project: its rows may change.
-        assertNoProblems(await problemsWith(route, out, { checkBystander: name !== "slug" && name !== "itemId" }));
-      }),
-      propertyParameters(PATH_RUNS),
-    );
-    expect(snapshotAll(), "every run was rolled back").toEqual(baseline);
-  }, 120_000);
+  it.each(withParams.map(([key, route]) => [key, route] as const))(
+    "%s: hostile path parameters",
+    async (key, route) => {
+      const fixture = fixtures[key]!;
+      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const value = fc.oneof(
+        { arbitrary: hostileString.map(textOf), weight: 3 },
+        {
+          arbitrary: fc.constantFrom(
+            ...[
+              "0",
+              "-1",
+              "1e3",
+              "0x10",
+              " 2",
+              "2 ",
+              "+2",
+              "2.0",
+              "9".repeat(30),
+              "9007199254740993",
+              "..",
+              ".",
+              "%",
+              "%2F",
+              "a/b",
+              "NaN",
+            ],
+            ...worldValues(world).map(toFormText),
+          ),
+          weight: 3,
+        },
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...names), value, fc.constantFrom<Auth>("own"), async (name, text, auth) => {
+          const params = { ...fixture.params, [name]: text.replace(/[\uD800-\uDFFF]/g, "\uFFFD") };
+          const out: Outgoing = {
+            method: route.method,
+            params,
+            pathname: pathnameOf(route, params),
+            search: fixture.query ? `?${new URLSearchParams(fixture.query)}` : "",
+            headers: headersFor(fixture, auth, fixture.body ? "application/json" : null),
+            body: fixture.body ? toJsonText(fixture.body) : undefined,
+          };
+          // A slug or debt item id of the other project addresses that project: its rows may change.
+          assertNoProblems(await problemsWith(route, out, { checkBystander: name !== "slug" && name !== "itemId" }));
+        }),
+        propertyParameters(PATH_RUNS),
+      );
+      expect(snapshotAll(), "every run was rolled back").toEqual(baseline);
+    },
+    120_000,
+  );
 });

@@ -92,7 +92,13 @@ function makeForms(w: World): FormOp[] {
   const projectVersion = String(versionOf("projects", main.id));
   const itemVersion = String(versionOf("debt_items", main.debtItemId));
   const review = String(main.reviewId);
-  const project = (name: string, action: Action, suffix: string, as: Person, fields: Array<[string, string]>): FormOp => ({
+  const project = (
+    name: string,
+    action: Action,
+    suffix: string,
+    as: Person,
+    fields: Array<[string, string]>,
+  ): FormOp => ({
     name,
     action,
     pathname: `/projects/${slug}${suffix}`,
@@ -387,7 +393,9 @@ type Outcome =
   | { kind: "answer"; status: number; thrown: boolean; ok: unknown; text: string; location?: string | null }
   | { kind: "error"; error: unknown };
 
-function isDataWithInit(value: unknown): value is { type: "DataWithResponseInit"; data: unknown; init: number | ResponseInit | null } {
+function isDataWithInit(
+  value: unknown,
+): value is { type: "DataWithResponseInit"; data: unknown; init: number | ResponseInit | null } {
   return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
 }
 
@@ -404,7 +412,14 @@ async function submit(form: FormOp, request: Request): Promise<Outcome> {
   }
   if (value instanceof Response) {
     const text = await value.text();
-    return { kind: "answer", status: value.status, thrown, ok: undefined, text, location: value.headers.get("Location") };
+    return {
+      kind: "answer",
+      status: value.status,
+      thrown,
+      ok: undefined,
+      text,
+      location: value.headers.get("Location"),
+    };
   }
   if (isDataWithInit(value)) {
     const init = typeof value.init === "number" ? { status: value.init } : (value.init ?? {});
@@ -501,7 +516,14 @@ function foreignIdFor(w: World, field: string): string | null {
 }
 
 function worldTexts(w: World): string[] {
-  return [...w.foreignIds.map(String), w.outsider.email, w.bystander.slug, w.bystander.criterionKey, String(w.owner.id), String(w.scientist.id)];
+  return [
+    ...w.foreignIds.map(String),
+    w.outsider.email,
+    w.bystander.slug,
+    w.bystander.criterionKey,
+    String(w.owner.id),
+    String(w.scientist.id),
+  ];
 }
 
 function formCaseArb(form: FormOp): fc.Arbitrary<FormCase> {
@@ -528,7 +550,14 @@ function formCaseArb(form: FormOp): fc.Arbitrary<FormCase> {
     // one value: replaced
     { arbitrary: setOne, weight: 6 },
     // the field repeated, or sent as a file
-    { arbitrary: fc.record({ op: fc.constant("set" as const), field: fc.constantFrom(...names), parts: fc.array(part, { minLength: 1, maxLength: 3 }) }), weight: 3 },
+    {
+      arbitrary: fc.record({
+        op: fc.constant("set" as const),
+        field: fc.constantFrom(...names),
+        parts: fc.array(part, { minLength: 1, maxLength: 3 }),
+      }),
+      weight: 3,
+    },
     {
       arbitrary: fc.record({
         op: fc.constant("inject" as const),
@@ -539,7 +568,14 @@ function formCaseArb(form: FormOp): fc.Arbitrary<FormCase> {
       weight: 4,
     },
     { arbitrary: fc.record({ op: fc.constant("remove" as const), field: fc.constantFrom(...names) }), weight: 1 },
-    { arbitrary: fc.record({ op: fc.constant("unknown" as const), field: unknownFieldName, parts: fc.array(part, { minLength: 1, maxLength: 2 }) }), weight: 1 },
+    {
+      arbitrary: fc.record({
+        op: fc.constant("unknown" as const),
+        field: unknownFieldName,
+        parts: fc.array(part, { minLength: 1, maxLength: 2 }),
+      }),
+      weight: 1,
+    },
   );
   return fc.record({
     encoding: fc.constantFrom("urlencoded" as const, "multipart" as const),
@@ -610,35 +646,73 @@ describe("the oracle of the property", () => {
   const request = () => requestFor(formNamed("new project"), { encoding: "urlencoded", mutations: [] });
   const cases: Array<[string, Action, RegExp]> = [
     ["a clean refusal", () => ({ type: "DataWithResponseInit", data: { ok: false }, init: { status: 400 } }), /^$/],
-    ["a thrown 404", () => {
-      throw new Response("No such thing.", { status: 404 });
-    }, /^$/],
-    ["a thrown error", () => {
-      throw new TypeError("boom");
-    }, /threw instead of answering/],
+    [
+      "a thrown 404",
+      () => {
+        throw new Response("No such thing.", { status: 404 });
+      },
+      /^$/,
+    ],
+    [
+      "a thrown error",
+      () => {
+        throw new TypeError("boom");
+      },
+      /threw instead of answering/,
+    ],
     ["a 500", () => new Response("Oops", { status: 500 }), /answered 500/],
     ["a refusal with status 200", () => ({ ok: false }), /status under 400/],
-    ["a write before a refusal", () => {
-      sqlite().prepare("update users set name = 'Changed' where id = ?").run(world.outsider.id);
-      throw new Response("No.", { status: 403 });
-    }, /yet changed tables:\nusers: /],
-    ["a change to another project", () => {
-      sqlite().prepare("update debt_items set title = 'Changed' where id = ?").run(world.bystander.debtItemId);
-      return new Response(null, { status: 302, headers: { Location: "/" } });
-    }, /changed the rows of another project/],
-    ["an error logged", () => {
-      console.error("logged");
-      return new Response(null, { status: 302, headers: { Location: "/" } });
-    }, /console.error: logged/],
-    ["a redirect elsewhere", () => new Response(null, { status: 302, headers: { Location: "//evil.example/" } }), /redirected off the site/],
-    ["a repeated field accepted", () => new Response(null, { status: 302, headers: { Location: "/" } }), /accepted the field "name" twice/],
-    ["an out-of-range instant stored", () => {
-      sqlite().prepare("update api_tokens set expires_at = ? where user_id = ?").run(Date.UTC(9999, 11, 31), world.scientist.id);
-      return { type: "DataWithResponseInit", data: { ok: true }, init: null };
-    }, /accepted \(200 .*\) and api_tokens.expires_at stored the instant 253402214400000/],
+    [
+      "a write before a refusal",
+      () => {
+        sqlite().prepare("update users set name = 'Changed' where id = ?").run(world.outsider.id);
+        throw new Response("No.", { status: 403 });
+      },
+      /yet changed tables:\nusers: /,
+    ],
+    [
+      "a change to another project",
+      () => {
+        sqlite().prepare("update debt_items set title = 'Changed' where id = ?").run(world.bystander.debtItemId);
+        return new Response(null, { status: 302, headers: { Location: "/" } });
+      },
+      /changed the rows of another project/,
+    ],
+    [
+      "an error logged",
+      () => {
+        console.error("logged");
+        return new Response(null, { status: 302, headers: { Location: "/" } });
+      },
+      /console.error: logged/,
+    ],
+    [
+      "a redirect elsewhere",
+      () => new Response(null, { status: 302, headers: { Location: "//evil.example/" } }),
+      /redirected off the site/,
+    ],
+    [
+      "a repeated field accepted",
+      () => new Response(null, { status: 302, headers: { Location: "/" } }),
+      /accepted the field "name" twice/,
+    ],
+    [
+      "an out-of-range instant stored",
+      () => {
+        sqlite()
+          .prepare("update api_tokens set expires_at = ? where user_id = ?")
+          .run(Date.UTC(9999, 11, 31), world.scientist.id);
+        return { type: "DataWithResponseInit", data: { ok: true }, init: null };
+      },
+      /accepted \(200 .*\) and api_tokens.expires_at stored the instant 253402214400000/,
+    ],
   ];
   it.each(cases)("flags %s", async (name, action, expected) => {
-    const problems = await problemsWith(fake(action), request(), name === "a repeated field accepted" ? 'the field "name" twice' : null);
+    const problems = await problemsWith(
+      fake(action),
+      request(),
+      name === "a repeated field accepted" ? 'the field "name" twice' : null,
+    );
     expect(problems.join("\n")).toMatch(expected);
     expect(snapshotAll()).toEqual(baseline);
   });
@@ -664,16 +738,20 @@ describe("the main forms under hostile input", () => {
     expect(snapshotAll()).toEqual(baseline);
   });
 
-  it.each(FORM_NAMES)("%s: hostile fields, urlencoded and multipart", async (name) => {
-    const form = formNamed(name);
-    const examples = examplesFor(form);
-    const parameters = propertyParameters(RUNS) as fc.Parameters<[FormCase]>;
-    await fc.assert(
-      fc.asyncProperty(formCaseArb(form), async (c) =>
-        assertNoProblems(await problemsWith(form, requestFor(form, c), shapeViolation(partsOf(form, c), c.encoding))),
-      ),
-      { ...parameters, numRuns: parameters.numRuns! + examples.length, examples },
-    );
-    expect(snapshotAll(), "every run was rolled back").toEqual(baseline);
-  }, 120_000);
+  it.each(FORM_NAMES)(
+    "%s: hostile fields, urlencoded and multipart",
+    async (name) => {
+      const form = formNamed(name);
+      const examples = examplesFor(form);
+      const parameters = propertyParameters(RUNS) as fc.Parameters<[FormCase]>;
+      await fc.assert(
+        fc.asyncProperty(formCaseArb(form), async (c) =>
+          assertNoProblems(await problemsWith(form, requestFor(form, c), shapeViolation(partsOf(form, c), c.encoding))),
+        ),
+        { ...parameters, numRuns: parameters.numRuns! + examples.length, examples },
+      );
+      expect(snapshotAll(), "every run was rolled back").toEqual(baseline);
+    },
+    120_000,
+  );
 });

@@ -27,7 +27,7 @@ import * as projectsRoute from "~/routes/projects._index";
 import * as newProjectRoute from "~/routes/projects.new";
 import * as peopleRoute from "~/routes/people._index";
 import * as tokensRoute from "~/routes/settings.tokens";
-import { apiLimiter } from "~/utils/api.server";
+import { apiLimiter } from "~/api/handler.server";
 import { parseDebtFilters } from "~/utils/debt-validation";
 import { countRows, resetDatabase, sqlite } from "../support/database";
 import { callAction, callLoader, ORIGIN, settle, testContext } from "../support/requests";
@@ -59,20 +59,42 @@ beforeAll(async () => {
   ownerCookie = signInAs(owner);
   const made = [];
   for (let i = 1; i <= PROJECTS; i++) {
-    made.push(createProject({ actor: actorOf(owner), name: `Bounds project ${i}`, summary: "", businessCase: "", ownerId: owner.id }));
+    made.push(
+      createProject({
+        actor: actorOf(owner),
+        name: `Bounds project ${i}`,
+        summary: "",
+        businessCase: "",
+        ownerId: owner.id,
+      }),
+    );
   }
   [projectA, projectB, projectC] = made.map((p) => ({ id: p.id, slug: p.slug }));
   addMember({ actor: actorOf(owner), projectId: projectA.id, userId: scientist.id, discipline: "data_science" });
   for (let i = 1; i <= DEBT_ITEMS; i++) {
-    const item = createDebtItem({ actor: actorOf(owner), projectId: projectA.id, register: "technical", ...details({ title: `Debt item number ${i}` }) });
+    const item = createDebtItem({
+      actor: actorOf(owner),
+      projectId: projectA.id,
+      register: "technical",
+      ...details({ title: `Debt item number ${i}` }),
+    });
     if (i === 1) debtItemA = item.id;
   }
   const requirement = (projectId: number, title: string) =>
-    createRequirement({ actor: actorOf(owner), projectId, title, description: "", target: "x ≥ 1", priority: "must" }).id;
+    createRequirement({ actor: actorOf(owner), projectId, title, description: "", target: "x ≥ 1", priority: "must" })
+      .id;
   requirementA = requirement(projectA.id, "A's requirement");
   requirementB = requirement(projectB.id, "B's requirement");
-  reviewA = openReview({ actor: actorOf(owner), projectId: projectA.id, statement: "The team is ready for this gate." }).id;
-  reviewC = openReview({ actor: actorOf(owner), projectId: projectC.id, statement: "The team is ready for this gate." }).id;
+  reviewA = openReview({
+    actor: actorOf(owner),
+    projectId: projectA.id,
+    statement: "The team is ready for this gate.",
+  }).id;
+  reviewC = openReview({
+    actor: actorOf(owner),
+    projectId: projectC.id,
+    statement: "The team is ready for this gate.",
+  }).id;
 });
 
 beforeEach(() => {
@@ -82,7 +104,11 @@ beforeEach(() => {
 /** Every row of every table an action could write, plus the tokens (but when they were last used). */
 const snapshot = () => ({
   ...snapshotTables(sqlite()),
-  api_tokens: sqlite().prepare("select id, user_id, name, token_hash, prefix, created_at, expires_at, revoked_at from api_tokens order by id").all(),
+  api_tokens: sqlite()
+    .prepare(
+      "select id, user_id, name, token_hash, prefix, created_at, expires_at, revoked_at from api_tokens order by id",
+    )
+    .all(),
 });
 
 /** Sends the API request, expects `status` with the error shape, and nothing written. */
@@ -101,7 +127,9 @@ const handMade = (value: unknown) => Buffer.from(JSON.stringify(value)).toString
 describe("4. paging: cursors are the server's own, and bounded", () => {
   it("refuses a hand-made cursor asking for 5,000 rows a page (it answered every item of the register)", async () => {
     for (const list of ["/api/v1/debt", "/api/v1/projects"]) {
-      const answer = await refused(400, "GET", `${list}?cursor=${handMade({ page: 1, size: 5000 })}`, { token: owner.token });
+      const answer = await refused(400, "GET", `${list}?cursor=${handMade({ page: 1, size: 5000 })}`, {
+        token: owner.token,
+      });
       expect(answer.body.error.fields).toEqual({ cursor: expect.stringMatching(/nextCursor/) });
     }
   });
@@ -113,7 +141,9 @@ describe("4. paging: cursors are the server's own, and bounded", () => {
 
   it("refuses a huge page and size (it was a 500, SQLITE_MISMATCH)", async () => {
     const huge = Number.MAX_SAFE_INTEGER;
-    await refused(400, "GET", `/api/v1/projects?cursor=${handMade({ page: huge, size: huge })}`, { token: owner.token });
+    await refused(400, "GET", `/api/v1/projects?cursor=${handMade({ page: huge, size: huge })}`, {
+      token: owner.token,
+    });
     await refused(400, "GET", `/api/v1/projects?cursor=${handMade({ page: 1e20, size: 25 })}`, { token: owner.token });
   });
 
@@ -122,7 +152,9 @@ describe("4. paging: cursors are the server's own, and bounded", () => {
     const cursor: string = first.body.nextCursor;
     expect(cursor).toMatch(/^[\w-]+\.[\w-]+$/);
     const [, mac] = cursor.split(".");
-    await refused(400, "GET", `/api/v1/projects?cursor=${handMade({ page: 1, size: 5000 })}.${mac}`, { token: owner.token });
+    await refused(400, "GET", `/api/v1/projects?cursor=${handMade({ page: 1, size: 5000 })}.${mac}`, {
+      token: owner.token,
+    });
     await refused(400, "GET", `/api/v1/projects?cursor=${cursor}x`, { token: owner.token });
     const activity = await api("GET", `/api/v1/projects/${projectA.slug}/activity?limit=1`, { token: owner.token });
     expect(activity.body.nextCursor).toEqual(expect.any(String));
@@ -137,7 +169,9 @@ describe("4. paging: cursors are the server's own, and bounded", () => {
       const seen: number[] = [];
       let next: string | null = null;
       for (let round = 0; round < 50; round++) {
-        const answer: ApiAnswer = await api("GET", `${list}?limit=5${next ? `&cursor=${next}` : ""}`, { token: owner.token });
+        const answer: ApiAnswer = await api("GET", `${list}?limit=5${next ? `&cursor=${next}` : ""}`, {
+          token: owner.token,
+        });
         expect(answer.status).toBe(200);
         expect(answer.body[key].length).toBeLessThanOrEqual(5);
         seen.push(...answer.body[key].map((row: { id: number }) => row.id));
@@ -180,7 +214,9 @@ describe("4. paging: cursors are the server's own, and bounded", () => {
       expect((await callLoader(projectsRoute.loader, `/projects?q=${q}`, { cookie: ownerCookie })).status).toBe(400);
     }
     const admin = await createAdmin();
-    expect((await callLoader(peopleRoute.loader, `/people?q=${"x".repeat(101)}`, { cookie: signInAs(admin) })).status).toBe(400);
+    expect(
+      (await callLoader(peopleRoute.loader, `/people?q=${"x".repeat(101)}`, { cookie: signInAs(admin) })).status,
+    ).toBe(400);
     const api400 = await refused(400, "GET", `/api/v1/projects?q=${"x".repeat(101)}`, { token: owner.token });
     expect(Object.keys(api400.body.error.fields)).toEqual(["q"]);
   });
@@ -191,7 +227,9 @@ describe("4. paging: cursors are the server's own, and bounded", () => {
     expect(() => listProjects({ page: 1.5, pageSize: 25 })).toThrow(ValidationError);
     const filters = parseDebtFilters(new URLSearchParams());
     expect(() => listOrgDebt({ filters, today: "2027-01-01", pageSize: 5000 })).toThrow(ValidationError);
-    expect(() => listOrgDebt({ filters: { ...filters, page: Infinity }, today: "2027-01-01" })).toThrow(ValidationError);
+    expect(() => listOrgDebt({ filters: { ...filters, page: Infinity }, today: "2027-01-01" })).toThrow(
+      ValidationError,
+    );
   });
 });
 
@@ -211,18 +249,24 @@ describe("5. impossible dates: one calendar check everywhere", () => {
 
   it("createToken refuses 2099-02-30 with a field error, not a RangeError", () => {
     const before = countRows("api_tokens");
-    expect(() => createToken({ actor: null, userId: owner.id, name: "x", expiresOn: "2099-02-30" })).toThrow(ValidationError);
+    expect(() => createToken({ actor: null, userId: owner.id, name: "x", expiresOn: "2099-02-30" })).toThrow(
+      ValidationError,
+    );
     expect(countRows("api_tokens")).toBe(before);
   });
 
   it("`triad token:create --expires 2099-02-30` prints one clean line and exits 1 (it printed a stack trace)", () => {
     const before = countRows("api_tokens");
     const tsx = path.resolve("node_modules/.bin/tsx");
-    const run = spawnSync(tsx, ["scripts/triad.ts", "token:create", "--email", owner.email, "--name", "CLI", "--expires", "2099-02-30"], {
-      env: { ...process.env, DATABASE_URL: databaseFile, NODE_OPTIONS: "" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      tsx,
+      ["scripts/triad.ts", "token:create", "--email", owner.email, "--name", "CLI", "--expires", "2099-02-30"],
+      {
+        env: { ...process.env, DATABASE_URL: databaseFile, NODE_OPTIONS: "" },
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     expect(run.error).toBeUndefined();
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toBe("");
@@ -257,17 +301,30 @@ describe("5. impossible dates: one calendar check everywhere", () => {
     const review = `/api/v1/projects/${projectA.slug}/gate-reviews/${reviewA}/signoffs`;
     const signed = await refused(400, "POST", review, {
       token: owner.token,
-      body: { decision: "approve_with_conditions", conditions: [{ title: "Write the runbook", targetDate: "2027-02-30" }] },
+      body: {
+        decision: "approve_with_conditions",
+        conditions: [{ title: "Write the runbook", targetDate: "2027-02-30" }],
+      },
     });
     expect(signed.body.error.fields).toEqual({ "conditions.0.targetDate": expect.stringMatching(/YYYY-MM-DD/) });
     const created = await refused(400, "POST", `/api/v1/projects/${projectA.slug}/debt`, {
       token: owner.token,
-      body: { ...details({ title: "Impossible plan" }), register: "technical", plan: { targetDate: "2027-02-30", steps: [{ title: "Step", dueDate: "2027-02-29" }] } },
+      body: {
+        ...details({ title: "Impossible plan" }),
+        register: "technical",
+        plan: { targetDate: "2027-02-30", steps: [{ title: "Step", dueDate: "2027-02-29" }] },
+      },
     });
     expect(Object.keys(created.body.error.fields).sort()).toEqual(["plan.steps.0.dueDate", "plan.targetDate"]);
     const item = (await api("GET", `/api/v1/debt/${debtItemA}`, { token: owner.token })).body.debtItem;
-    await refused(400, "PATCH", `/api/v1/debt/${debtItemA}`, { token: owner.token, body: { version: item.version, targetDate: "2027-02-30" } });
-    await refused(400, "POST", `/api/v1/debt/${debtItemA}/steps`, { token: owner.token, body: { version: item.version, title: "A step", dueDate: "2100-02-29" } });
+    await refused(400, "PATCH", `/api/v1/debt/${debtItemA}`, {
+      token: owner.token,
+      body: { version: item.version, targetDate: "2027-02-30" },
+    });
+    await refused(400, "POST", `/api/v1/debt/${debtItemA}/steps`, {
+      token: owner.token,
+      body: { version: item.version, title: "A step", dueDate: "2100-02-29" },
+    });
     await refused(400, "PATCH", `/api/v1/debt/${debtItemA}`, {
       token: owner.token,
       body: { version: item.version, status: "accepted", justification: "Kept on purpose.", reviewDate: "2031-04-31" },
@@ -275,7 +332,9 @@ describe("5. impossible dates: one calendar check everywhere", () => {
   });
 
   it("the debt item page refuses 2027-02-30 as a plan's target date", async () => {
-    const version = (sqlite().prepare("select version from debt_items where id = ?").get(debtItemA) as { version: number }).version;
+    const version = (
+      sqlite().prepare("select version from debt_items where id = ?").get(debtItemA) as { version: number }
+    ).version;
     const before = snapshot();
     const answer = await callAction(itemRoute.action, `/projects/${projectA.slug}/debt/${debtItemA}`, {
       params: { slug: projectA.slug, itemId: String(debtItemA) },
@@ -314,14 +373,31 @@ describe("6. free text: a maximum length everywhere, no control characters", () 
       ["POST", "/api/v1/projects", { name: "Fine name", summary: "a\u001b[31mred" }, "summary"],
       ["POST", "/api/v1/projects", { name: "Fine name", businessCase: "del\u007f" }, "businessCase"],
       ["POST", "/api/v1/projects", { name: "Tab\tname" }, "name"],
-      ["POST", `/api/v1/projects/${projectA.slug}/requirements`, { title: "Two\nlines", target: "x ≥ 1", priority: "must" }, "title"],
-      ["POST", `/api/v1/projects/${projectA.slug}/gate-reviews/${reviewA}/comments`, { body: "next line\u0085here" }, "body"],
-      ["POST", `/api/v1/projects/${projectA.slug}/gate-reviews/${reviewA}/comments`, { body: "lone \ud800 half" }, "body"],
+      [
+        "POST",
+        `/api/v1/projects/${projectA.slug}/requirements`,
+        { title: "Two\nlines", target: "x ≥ 1", priority: "must" },
+        "title",
+      ],
+      [
+        "POST",
+        `/api/v1/projects/${projectA.slug}/gate-reviews/${reviewA}/comments`,
+        { body: "next line\u0085here" },
+        "body",
+      ],
+      [
+        "POST",
+        `/api/v1/projects/${projectA.slug}/gate-reviews/${reviewA}/comments`,
+        { body: "lone \ud800 half" },
+        "body",
+      ],
       ["POST", withdrawPath(), { note: "nul\u0000" }, "note"],
     ];
     for (const [method, pathname, body, field] of cases) {
       const answer = await refused(400, method, pathname, { token: owner.token, body });
-      expect(answer.body.error.fields, JSON.stringify(body)).toEqual({ [field]: expect.stringMatching(/control characters/) });
+      expect(answer.body.error.fields, JSON.stringify(body)).toEqual({
+        [field]: expect.stringMatching(/control characters/),
+      });
     }
   });
 
@@ -342,7 +418,10 @@ describe("6. free text: a maximum length everywhere, no control characters", () 
     });
     expect(form.status).toBe(400);
     expect(form.data.fieldErrors.summary).toBe("Keep the summary under 500 characters.");
-    const body = await refused(400, "POST", "/api/v1/projects", { token: owner.token, body: { name: "Long summary", summary: "s".repeat(501) } });
+    const body = await refused(400, "POST", "/api/v1/projects", {
+      token: owner.token,
+      body: { name: "Long summary", summary: "s".repeat(501) },
+    });
     expect(body.body.error.fields.summary).toBe(form.data.fieldErrors.summary);
     expect(snapshot()).toEqual(before);
   });
@@ -352,7 +431,14 @@ describe("6. free text: a maximum length everywhere, no control characters", () 
       callAction(gateRoute.action, `/projects/${projectA.slug}/gate`, {
         params: { slug: projectA.slug },
         cookie: ownerCookie,
-        form: { intent: "sign", reviewId: reviewA, discipline: "business", decision: "approve_with_conditions", comment: "", conditions },
+        form: {
+          intent: "sign",
+          reviewId: reviewA,
+          discipline: "business",
+          decision: "approve_with_conditions",
+          comment: "",
+          conditions,
+        },
       });
     const before = snapshot();
     const many = await sign(Array.from({ length: 21 }, (_, i) => `Condition ${i + 1}`).join("\n"));
@@ -365,10 +451,19 @@ describe("6. free text: a maximum length everywhere, no control characters", () 
 
 describe("7. forms: no files, each field once, ids parsed strictly", () => {
   /** Posts a multipart form (as a hand-made client could) to a route action. */
-  function postMultipart(action: (args: ActionFunctionArgs) => unknown, pathname: string, params: Record<string, string>, fill: (form: FormData) => void) {
+  function postMultipart(
+    action: (args: ActionFunctionArgs) => unknown,
+    pathname: string,
+    params: Record<string, string>,
+    fill: (form: FormData) => void,
+  ) {
     const form = new FormData();
     fill(form);
-    const request = new Request(new URL(pathname, ORIGIN), { method: "POST", headers: { Cookie: ownerCookie, Origin: ORIGIN }, body: form });
+    const request = new Request(new URL(pathname, ORIGIN), {
+      method: "POST",
+      headers: { Cookie: ownerCookie, Origin: ORIGIN },
+      body: form,
+    });
     return settle(() => action({ request, params, context: testContext }));
   }
 
@@ -383,11 +478,16 @@ describe("7. forms: no files, each field once, ids parsed strictly", () => {
 
   it("refuses requirementId sent as a file part and then as text (it skipped the project check)", async () => {
     const before = snapshot();
-    const answer = await postMultipart(requirementsRoute.action, `/projects/${projectA.slug}/requirements`, { slug: projectA.slug }, (form) => {
-      requirementUpdate(form);
-      form.append("requirementId", new File(["1"], "id.txt", { type: "text/plain" }));
-      form.append("requirementId", String(requirementB));
-    });
+    const answer = await postMultipart(
+      requirementsRoute.action,
+      `/projects/${projectA.slug}/requirements`,
+      { slug: projectA.slug },
+      (form) => {
+        requirementUpdate(form);
+        form.append("requirementId", new File(["1"], "id.txt", { type: "text/plain" }));
+        form.append("requirementId", String(requirementB));
+      },
+    );
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.data)).toMatch(/This form takes no files/);
     expect(getRequirement(requirementB)?.title).toBe("B's requirement");
@@ -423,7 +523,14 @@ describe("7. forms: no files, each field once, ids parsed strictly", () => {
       const answer = await callAction(requirementsRoute.action, `/projects/${projectA.slug}/requirements`, {
         params: { slug: projectA.slug },
         cookie: ownerCookie,
-        form: { intent: "update", requirementId: id, version: 1, title: "Renamed by a strange id", target: "x ≥ 2", priority: "must" },
+        form: {
+          intent: "update",
+          requirementId: id,
+          version: 1,
+          title: "Renamed by a strange id",
+          target: "x ≥ 2",
+          priority: "must",
+        },
       });
       // 400 from the strict id field, or 404 if a page checks the id against the project first.
       expect([400, 404], id).toContain(answer.status);

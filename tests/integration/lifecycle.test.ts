@@ -57,7 +57,12 @@ const stop = (extra: Partial<Extract<StateChange, { to: "stopped" }>> = {}): Sta
 /** Everything a refused change must leave alone. */
 function snapshot() {
   const all = (table: string) => sqlite().prepare(`select * from ${table} order by rowid`).all();
-  return { activity: lastActivityId(), projects: all("projects"), debt: all("debt_items"), steps: all("repayment_steps") };
+  return {
+    activity: lastActivityId(),
+    projects: all("projects"),
+    debt: all("debt_items"),
+    steps: all("repayment_steps"),
+  };
 }
 
 function expectRefused<T extends Error>(fn: () => unknown, type: new (...args: any[]) => T): T {
@@ -92,9 +97,19 @@ function debtyWorld(world: DebtWorld) {
     version: getDebtItem(overdue.id)!.version,
     step: { title: "Write the job", ownerId: world.scientist.id, dueDate: addDays(today(), -5) },
   });
-  const open = logItem(world, { register: "organizational", category: "data_access", title: "Access by e-mail request" });
+  const open = logItem(world, {
+    register: "organizational",
+    category: "data_access",
+    title: "Access by e-mail request",
+  });
   const repaid = logItem(world, { title: "Hand-made features" });
-  setDebtStatus({ actor, itemId: repaid.id, version: 1, today: today(), change: { to: "repaid", note: "Moved to the feature store." } });
+  setDebtStatus({
+    actor,
+    itemId: repaid.id,
+    version: 1,
+    today: today(),
+    change: { to: "repaid", note: "Moved to the feature store." },
+  });
   return { overdue, open, repaid };
 }
 
@@ -105,7 +120,13 @@ describe("stopping a project with open debt", () => {
     const owner = actorOf(world.owner);
 
     const error = expectRefused(
-      () => changeProjectState({ actor: owner, projectId: world.project.id, version: version(world.project.id), change: stop() }),
+      () =>
+        changeProjectState({
+          actor: owner,
+          projectId: world.project.id,
+          version: version(world.project.id),
+          change: stop(),
+        }),
       ValidationError,
     );
     expect(error.fields.openDebt).toBe("Say what happens to the 2 open debt items: write them off or keep them open.");
@@ -128,21 +149,38 @@ describe("stopping a project with open debt", () => {
     const page = await callAction(overviewRoute.action, path, {
       params: { slug: world.project.slug },
       cookie: world.cookies.owner,
-      form: { to: "stopped", version: version(world.project.id), stopCause: "other", stopNote: "Budget moved elsewhere." },
+      form: {
+        to: "stopped",
+        version: version(world.project.id),
+        stopCause: "other",
+        stopNote: "Budget moved elsewhere.",
+      },
     });
     expect(page.status).toBe(400);
     expect(page.data.fieldErrors.openDebt).toMatch(/Say what happens to the 2 open debt items/);
     const formNoReason = await callAction(overviewRoute.action, path, {
       params: { slug: world.project.slug },
       cookie: world.cookies.owner,
-      form: { to: "stopped", version: version(world.project.id), stopCause: "other", stopNote: "Budget moved.", openDebt: "write_off", writeOffReason: "" },
+      form: {
+        to: "stopped",
+        version: version(world.project.id),
+        stopCause: "other",
+        stopNote: "Budget moved.",
+        openDebt: "write_off",
+        writeOffReason: "",
+      },
     });
     expect(formNoReason.status).toBe(400);
-    expect(formNoReason.data.fieldErrors).toEqual({ writeOffReason: "Say in a sentence why the open debt is written off." });
+    expect(formNoReason.data.fieldErrors).toEqual({
+      writeOffReason: "Say in a sentence why the open debt is written off.",
+    });
     expect(snapshot()).toEqual(before);
 
     // the page offers the choice, naming how many items are open
-    const overview = await callLoader(overviewRoute.loader, path, { params: { slug: world.project.slug }, cookie: world.cookies.owner });
+    const overview = await callLoader(overviewRoute.loader, path, {
+      params: { slug: world.project.slug },
+      cookie: world.cookies.owner,
+    });
     expect(overview.data.openDebtCount).toBe(2);
   });
 
@@ -176,10 +214,18 @@ describe("stopping a project with open debt", () => {
     expect(getProject(world.project.id)).toMatchObject({ state: "stopped", closedAt: expect.any(Number) });
 
     for (const item of [overdue, open]) {
-      expect(getDebtItem(item.id)).toMatchObject({ status: "written_off", statusNote: reason, writtenOffAt: expect.any(Number) });
+      expect(getDebtItem(item.id)).toMatchObject({
+        status: "written_off",
+        statusNote: reason,
+        writtenOffAt: expect.any(Number),
+      });
     }
     // settled debt is left as it was
-    expect(getDebtItem(repaid.id)).toMatchObject({ status: "repaid", statusNote: "Moved to the feature store.", writtenOffAt: null });
+    expect(getDebtItem(repaid.id)).toMatchObject({
+      status: "repaid",
+      statusNote: "Moved to the feature store.",
+      writtenOffAt: null,
+    });
 
     const rows = activitySince(since);
     expect(rows.map((r) => [r.action, r.entity_type, r.entity_id])).toEqual([
@@ -191,12 +237,26 @@ describe("stopping a project with open debt", () => {
     expect(JSON.parse(rows[1].after!)).toMatchObject({ status: "written_off", statusNote: reason });
 
     // no longer open, overdue, costing or queued anywhere
-    expect(debtTotalsForProject(world.project.id, today()).technical).toMatchObject({ count: 2, openCount: 0, principalDays: 0, overdueCount: 0 });
-    expect(listOrgDebt({ filters, today: today() }).totals).toMatchObject({ count: 3, openCount: 0, principalDays: 0, overdueCount: 0 });
+    expect(debtTotalsForProject(world.project.id, today()).technical).toMatchObject({
+      count: 2,
+      openCount: 0,
+      principalDays: 0,
+      overdueCount: 0,
+    });
+    expect(listOrgDebt({ filters, today: today() }).totals).toMatchObject({
+      count: 3,
+      openCount: 0,
+      principalDays: 0,
+      overdueCount: 0,
+    });
     const unpaid = parseDebtFilters(new URLSearchParams(`project=${world.project.id}&status=unpaid`));
     expect(listOrgDebt({ filters: unpaid, today: today() }).rows).toEqual([]);
     const writtenOff = parseDebtFilters(new URLSearchParams(`project=${world.project.id}&status=written_off`));
-    expect(listOrgDebt({ filters: writtenOff, today: today() }).rows.map((r) => r.id).sort()).toEqual([overdue.id, open.id].sort());
+    expect(
+      listOrgDebt({ filters: writtenOff, today: today() })
+        .rows.map((r) => r.id)
+        .sort(),
+    ).toEqual([overdue.id, open.id].sort());
     const queueAfter = myQueue({ userId: world.scientist.id, today: today() });
     expect(queueAfter.debtDue.map((d) => d.id)).not.toContain(overdue.id);
     expect(queueAfter.stepsDue.map((s) => s.itemId)).not.toContain(overdue.id);
@@ -232,7 +292,12 @@ describe("stopping a project with open debt", () => {
 
   it("needs no choice when there is no open debt", async () => {
     const world = await createDebtWorld();
-    changeProjectState({ actor: actorOf(world.owner), projectId: world.project.id, version: version(world.project.id), change: stop() });
+    changeProjectState({
+      actor: actorOf(world.owner),
+      projectId: world.project.id,
+      version: version(world.project.id),
+      change: stop(),
+    });
     expect(getProject(world.project.id)!.state).toBe("stopped");
   });
 
@@ -245,7 +310,12 @@ describe("stopping a project with open debt", () => {
       version: version(world.project.id),
       change: stop({ openDebt: "write_off", writeOffReason: "Stopped for good." }),
     });
-    reopenProject({ actor: actorOf(admin), projectId: world.project.id, version: version(world.project.id), reason: "Funding is back." });
+    reopenProject({
+      actor: actorOf(admin),
+      projectId: world.project.id,
+      version: version(world.project.id),
+      reason: "Funding is back.",
+    });
     const error = expectRefused(
       () =>
         setDebtStatus({
@@ -266,7 +336,9 @@ describe("days in stage", () => {
     const world = await createDebtWorld();
     const id = world.project.id;
     // in its stage for 10 days when it stops
-    sqlite().prepare("update projects set stage_entered_at = ? where id = ?").run(Date.now() - 10 * DAY - 1000, id);
+    sqlite()
+      .prepare("update projects set stage_entered_at = ? where id = ?")
+      .run(Date.now() - 10 * DAY - 1000, id);
     expect(getProject(id)!.closedAt).toBeNull();
     changeProjectState({ actor: actorOf(world.owner), projectId: id, version: version(id), change: stop() });
     const stopped = getProject(id)!;
@@ -283,7 +355,9 @@ describe("days in stage", () => {
     const p = overview.data.project;
     expect(daysSince(p.stageEnteredAt, p.closedAt ?? overview.data.now)).toBe(10);
     expect(daysSince(p.stageEnteredAt, overview.data.now)).toBe(40); // what it would say without the stop
-    const list = await callLoader(listRoute.loader, `/projects?q=${encodeURIComponent(stopped.name)}`, { cookie: signInAs(world.owner) });
+    const list = await callLoader(listRoute.loader, `/projects?q=${encodeURIComponent(stopped.name)}`, {
+      cookie: signInAs(world.owner),
+    });
     const row = list.data.rows.find((r: { id: number }) => r.id === id);
     expect(daysSince(row.stageEnteredAt, row.closedAt ?? Date.now())).toBe(10);
   });
@@ -320,9 +394,15 @@ describe("reopening a stopped project", () => {
     const adminCookie = signInAs(admin);
 
     // the overview offers admins "Reopen…"; the reason is required
-    const page = await callLoader(overviewRoute.loader, path, { params: { slug: world.project.slug }, cookie: adminCookie });
+    const page = await callLoader(overviewRoute.loader, path, {
+      params: { slug: world.project.slug },
+      cookie: adminCookie,
+    });
     expect(page.data.mayReopen).toBe(true);
-    const ownerPage = await callLoader(overviewRoute.loader, path, { params: { slug: world.project.slug }, cookie: world.cookies.owner });
+    const ownerPage = await callLoader(overviewRoute.loader, path, {
+      params: { slug: world.project.slug },
+      cookie: world.cookies.owner,
+    });
     expect(ownerPage.data.mayReopen).toBe(false);
 
     const before = snapshot();
@@ -342,17 +422,30 @@ describe("reopening a stopped project", () => {
       form: { intent: "reopen", version: version(world.project.id), reason: "The plant stays open after all." },
     });
     expect(result).toMatchObject({ status: 302, location: path });
-    expect(getProject(world.project.id)).toMatchObject({ state: "active", closedAt: null, stopCause: null, stopNote: null });
+    expect(getProject(world.project.id)).toMatchObject({
+      state: "active",
+      closedAt: null,
+      stopCause: null,
+      stopNote: null,
+    });
     expect(getDebtItem(open.id)!.status).toBe("written_off");
     const rows = activitySince(since);
     expect(rows.map((r) => [r.action, r.actor_id])).toEqual([["project.reopened", admin.id]]);
-    expect(rows[0].summary).toBe(`Ada Admin reopened ${getProject(world.project.id)!.name}: The plant stays open after all.`);
+    expect(rows[0].summary).toBe(
+      `Ada Admin reopened ${getProject(world.project.id)!.name}: The plant stays open after all.`,
+    );
   });
 
   it("refuses a member (even the owner) with 403, an active project with a conflict, a stale version", async () => {
     const { world } = await stoppedWorld();
     expectRefused(
-      () => reopenProject({ actor: actorOf(world.owner), projectId: world.project.id, version: version(world.project.id), reason: "Please." }),
+      () =>
+        reopenProject({
+          actor: actorOf(world.owner),
+          projectId: world.project.id,
+          version: version(world.project.id),
+          reason: "Please.",
+        }),
       ForbiddenError,
     );
     const before = snapshot();
@@ -365,11 +458,25 @@ describe("reopening a stopped project", () => {
     expect(snapshot()).toEqual(before);
 
     const stale = version(world.project.id) - 1;
-    expectRefused(() => reopenProject({ actor: actorOf(admin), projectId: world.project.id, version: stale, reason: "Back on." }), ConflictError);
+    expectRefused(
+      () => reopenProject({ actor: actorOf(admin), projectId: world.project.id, version: stale, reason: "Back on." }),
+      ConflictError,
+    );
 
-    reopenProject({ actor: actorOf(admin), projectId: world.project.id, version: version(world.project.id), reason: "Back on." });
+    reopenProject({
+      actor: actorOf(admin),
+      projectId: world.project.id,
+      version: version(world.project.id),
+      reason: "Back on.",
+    });
     const again = expectRefused(
-      () => reopenProject({ actor: actorOf(admin), projectId: world.project.id, version: version(world.project.id), reason: "Once more." }),
+      () =>
+        reopenProject({
+          actor: actorOf(admin),
+          projectId: world.project.id,
+          version: version(world.project.id),
+          reason: "Once more.",
+        }),
       ConflictError,
     );
     expect(again.message).toMatch(/only a stopped project can be reopened/);
@@ -378,7 +485,13 @@ describe("reopening a stopped project", () => {
   it("resuming a stopped project through the state form points to the admin's reopen", async () => {
     const { world } = await stoppedWorld();
     const error = expectRefused(
-      () => changeProjectState({ actor: actorOf(admin), projectId: world.project.id, version: version(world.project.id), change: { to: "active" } }),
+      () =>
+        changeProjectState({
+          actor: actorOf(admin),
+          projectId: world.project.id,
+          version: version(world.project.id),
+          change: { to: "active" },
+        }),
       ConflictError,
     );
     expect(error.message).toMatch(/an admin can reopen it with a reason/);
@@ -390,8 +503,18 @@ describe("ticking the last repayment step", () => {
     const world = await createDebtWorld();
     const actor = actorOf(world.scientist);
     const item = logItem(world, { title: "Manual retraining" });
-    const one = addRepaymentStep({ actor, itemId: item.id, version: 1, step: { title: "Schedule it", ownerId: null, dueDate: null } });
-    const two = addRepaymentStep({ actor, itemId: item.id, version: 2, step: { title: "Alert on failure", ownerId: null, dueDate: null } });
+    const one = addRepaymentStep({
+      actor,
+      itemId: item.id,
+      version: 1,
+      step: { title: "Schedule it", ownerId: null, dueDate: null },
+    });
+    const two = addRepaymentStep({
+      actor,
+      itemId: item.id,
+      version: 2,
+      step: { title: "Alert on failure", ownerId: null, dueDate: null },
+    });
     const path = `/projects/${world.project.slug}/debt/${item.id}`;
     const params = { slug: world.project.slug, itemId: String(item.id) };
     const tick = (stepId: number) =>
@@ -407,10 +530,16 @@ describe("ticking the last repayment step", () => {
     expect(await tick(two.id)).toMatchObject({ status: 302, location: `${path}?propose=repaid` });
     expect(getDebtItem(item.id)).toMatchObject({ status: "repaying", repaidAt: null });
 
-    const page = await callLoader(itemRoute.loader, `${path}?propose=repaid`, { params, cookie: world.cookies.scientist });
+    const page = await callLoader(itemRoute.loader, `${path}?propose=repaid`, {
+      params,
+      cookie: world.cookies.scientist,
+    });
     expect(page.data).toMatchObject({ allStepsDone: true, proposing: true });
     // an outsider sees no proposal (they cannot act on it)
-    const outsider = await callLoader(itemRoute.loader, `${path}?propose=repaid`, { params, cookie: world.cookies.outsider });
+    const outsider = await callLoader(itemRoute.loader, `${path}?propose=repaid`, {
+      params,
+      cookie: world.cookies.outsider,
+    });
     expect(outsider.data.proposing).toBe(false);
 
     // the proposal's form is the explicit "repaid": it needs the note
@@ -427,13 +556,25 @@ describe("ticking the last repayment step", () => {
     const repaid = await callAction(itemRoute.action, `${path}?propose=repaid`, {
       params,
       cookie: world.cookies.scientist,
-      form: { intent: "status", to: "repaid", version: getDebtItem(item.id)!.version, note: "Runs nightly in the scheduler." },
+      form: {
+        intent: "status",
+        to: "repaid",
+        version: getDebtItem(item.id)!.version,
+        note: "Runs nightly in the scheduler.",
+      },
     });
     expect(repaid).toMatchObject({ status: 302, location: path });
-    expect(getDebtItem(item.id)).toMatchObject({ status: "repaid", statusNote: "Runs nightly in the scheduler.", repaidAt: expect.any(Number) });
+    expect(getDebtItem(item.id)).toMatchObject({
+      status: "repaid",
+      statusNote: "Runs nightly in the scheduler.",
+      repaidAt: expect.any(Number),
+    });
 
     // settled: no proposal any more
-    const after = await callLoader(itemRoute.loader, `${path}?propose=repaid`, { params, cookie: world.cookies.scientist });
+    const after = await callLoader(itemRoute.loader, `${path}?propose=repaid`, {
+      params,
+      cookie: world.cookies.scientist,
+    });
     expect(after.data).toMatchObject({ allStepsDone: false, proposing: false });
   });
 });
@@ -448,7 +589,8 @@ describe("migration 0004 (debt write-off) on a database with debt", () => {
     const journal = JSON.parse(fs.readFileSync(path.join(realFolder, "meta/_journal.json"), "utf8"));
     journal.entries = journal.entries.slice(0, count);
     fs.writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));
-    for (const entry of journal.entries) fs.copyFileSync(path.join(realFolder, `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
+    for (const entry of journal.entries)
+      fs.copyFileSync(path.join(realFolder, `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
     return dir;
   }
 
@@ -471,20 +613,35 @@ describe("migration 0004 (debt write-off) on a database with debt", () => {
       const user = (id: number, name: string, discipline: string) =>
         run(
           "insert into users (id, email, name, discipline, role, active, password_hash, created_at, updated_at) values (?, ?, ?, ?, 'member', 1, 'x', ?, ?)",
-          id, `${name.toLowerCase()}@example.com`, name, discipline, t, t,
+          id,
+          `${name.toLowerCase()}@example.com`,
+          name,
+          discipline,
+          t,
+          t,
         );
       user(1, "Brigitte", "business");
       user(2, "Farid", "data_science");
       const project = (id: number, slug: string, state: string, stopCause: string | null) =>
         run(
           "insert into projects (id, slug, name, stage, state, stop_cause, stop_note, owner_id, stage_entered_at, created_at, updated_at) values (?, ?, ?, 'pilot', ?, ?, ?, 1, ?, ?, ?)",
-          id, slug, slug, state, stopCause, stopCause ? "Gone." : null, t, t, t + 5 * DAY,
+          id,
+          slug,
+          slug,
+          state,
+          stopCause,
+          stopCause ? "Gone." : null,
+          t,
+          t,
+          t + 5 * DAY,
         );
       project(1, "live", "active", null);
       project(2, "gone", "stopped", "other");
       run(
         "insert into activity (at, actor_id, project_id, entity_type, entity_id, action, summary, before, after) values (?, 1, 2, 'project', 2, 'project.state_changed', 'Brigitte stopped gone', ?, ?)",
-        t + 3 * DAY, JSON.stringify({ state: "active" }), JSON.stringify({ state: "stopped", stopCause: "other" }),
+        t + 3 * DAY,
+        JSON.stringify({ state: "active" }),
+        JSON.stringify({ state: "stopped", stopCause: "other" }),
       );
       run(
         "insert into gate_reviews (id, project_id, from_stage, target_stage, status, opened_by_id, opened_at, statement) values (1, 1, 'poc', 'pilot', 'promoted', 1, ?, 'Ready.')",
@@ -499,7 +656,16 @@ describe("migration 0004 (debt write-off) on a database with debt", () => {
           `insert into debt_items (id, project_id, register, title, category, stage_incurred, severity, principal_days, interest_days, owner_id,
              status, status_note, sign_off_id, opened_at, repaid_at, created_by_id, created_at, updated_at, version)
            values (?, ?, 'technical', ?, 'other', 'poc', 'medium', 2.5, 0.5, 2, ?, ?, ?, ?, ?, 2, ?, ?, 3)`,
-          id, projectId, `Item ${id}`, status, status === "repaid" ? "Done." : null, signOffId, t, status === "repaid" ? t + DAY : null, t, t,
+          id,
+          projectId,
+          `Item ${id}`,
+          status,
+          status === "repaid" ? "Done." : null,
+          signOffId,
+          t,
+          status === "repaid" ? t + DAY : null,
+          t,
+          t,
         );
       item(1, 1, "open", null);
       item(2, 1, "repaying", 7); // a condition of the sign-off
@@ -511,7 +677,13 @@ describe("migration 0004 (debt write-off) on a database with debt", () => {
       const step = (id: number, itemId: number, done: boolean) =>
         run(
           "insert into repayment_steps (id, debt_item_id, position, title, owner_id, due_date, done_at, done_by_id, created_at) values (?, ?, ?, ?, 2, '2031-01-01', ?, ?, ?)",
-          id, itemId, id, `Step ${id}`, done ? t : null, done ? 2 : null, t,
+          id,
+          itemId,
+          id,
+          `Step ${id}`,
+          done ? t : null,
+          done ? 2 : null,
+          t,
         );
       step(1, 1, false);
       step(2, 2, true);
@@ -520,7 +692,12 @@ describe("migration 0004 (debt write-off) on a database with debt", () => {
 
       const debtBefore = raw.prepare("select * from debt_items order by id").all() as Array<Record<string, unknown>>;
       const stepsBefore = raw.prepare("select * from repayment_steps order by id").all();
-      const counters = () => Object.fromEntries((raw.prepare("select name, seq from sqlite_sequence").all() as Array<{ name: string; seq: number }>).map((r) => [r.name, r.seq]));
+      const counters = () =>
+        Object.fromEntries(
+          (raw.prepare("select name, seq from sqlite_sequence").all() as Array<{ name: string; seq: number }>).map(
+            (r) => [r.name, r.seq],
+          ),
+        );
       const countersBefore = counters();
       expect(countersBefore.debt_items).toBe(90);
 
@@ -530,15 +707,21 @@ describe("migration 0004 (debt write-off) on a database with debt", () => {
       expect(raw.pragma("foreign_key_check")).toEqual([]);
       expect(raw.pragma("integrity_check", { simple: true })).toBe("ok");
       expect(raw.pragma("foreign_keys", { simple: true })).toBe(1);
-      expect(raw.prepare("select * from debt_items order by id").all()).toEqual(debtBefore.map((row) => ({ ...row, written_off_at: null })));
+      expect(raw.prepare("select * from debt_items order by id").all()).toEqual(
+        debtBefore.map((row) => ({ ...row, written_off_at: null })),
+      );
       expect(raw.prepare("select * from repayment_steps order by id").all()).toEqual(stepsBefore);
-      expect(raw.prepare("select id, sign_off_id from debt_items where sign_off_id is not null").all()).toEqual([{ id: 2, sign_off_id: 7 }]);
+      expect(raw.prepare("select id, sign_off_id from debt_items where sign_off_id is not null").all()).toEqual([
+        { id: 2, sign_off_id: 7 },
+      ]);
       expect(counters()).toMatchObject({ debt_items: 90, repayment_steps: countersBefore.repayment_steps });
       expect(raw.prepare("select name from sqlite_master where name like '\\_\\_new%' escape '\\'").all()).toEqual([]);
 
       // every index is back, and the steps point at the new debt_items
       const indexes = raw
-        .prepare("select name from sqlite_master where type = 'index' and tbl_name in ('debt_items', 'repayment_steps') and sql is not null order by name")
+        .prepare(
+          "select name from sqlite_master where type = 'index' and tbl_name in ('debt_items', 'repayment_steps') and sql is not null order by name",
+        )
         .all()
         .map((r) => (r as { name: string }).name);
       expect(indexes).toEqual([
@@ -550,16 +733,22 @@ describe("migration 0004 (debt write-off) on a database with debt", () => {
         "repayment_steps_item_idx",
         "repayment_steps_owner_idx",
       ]);
-      expect(raw.pragma("foreign_key_list(repayment_steps)")).toContainEqual(expect.objectContaining({ table: "debt_items", from: "debt_item_id" }));
+      expect(raw.pragma("foreign_key_list(repayment_steps)")).toContainEqual(
+        expect.objectContaining({ table: "debt_items", from: "debt_item_id" }),
+      );
 
       // the rules still hold: references enforced, the new status allowed, nonsense refused
-      expect(() => run("insert into repayment_steps (debt_item_id, position, title, created_at) values (999, 1, 'Orphan', ?)", t)).toThrow(/FOREIGN KEY/);
+      expect(() =>
+        run("insert into repayment_steps (debt_item_id, position, title, created_at) values (999, 1, 'Orphan', ?)", t),
+      ).toThrow(/FOREIGN KEY/);
       expect(() => run("delete from debt_items where id = 2")).toThrow(/FOREIGN KEY/);
       run("update debt_items set status = 'written_off', written_off_at = ? where id = 1", t);
       expect(() => run("update debt_items set status = 'forgotten' where id = 1")).toThrow(/CHECK/);
       const fresh = run(
         "insert into debt_items (project_id, register, title, category, stage_incurred, severity, status, opened_at, created_by_id, created_at, updated_at) values (1, 'technical', 'New', 'other', 'poc', 'low', 'open', ?, 1, ?, ?)",
-        t, t, t,
+        t,
+        t,
+        t,
       );
       expect(Number(fresh.lastInsertRowid)).toBe(91);
 

@@ -5,11 +5,7 @@ import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
 import * as people from "~/routes/people.$userId";
 import { setUserActive } from "~/models/users.server";
-import {
-  ABSOLUTE_LIFETIME_MS,
-  IDLE_TIMEOUT_MS,
-  getSessionUser,
-} from "~/utils/session.server";
+import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, getSessionUser } from "~/utils/session.server";
 import { activitySince, countRows, lastActivityId, sqlite } from "../support/database";
 import { callAction, callLoader, cookieHeader, makeRequest } from "../support/requests";
 import { createAdmin, createTestUser, signInAs } from "../support/users";
@@ -145,9 +141,7 @@ describe("the sign-in rate limit (10 a minute)", () => {
     const retryAfter = Number(eleventh.headers.get("Retry-After"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(eleventh.data.formError).toBe(
-      `Too many sign-in attempts. Wait ${retryAfter} seconds and try again.`,
-    );
+    expect(eleventh.data.formError).toBe(`Too many sign-in attempts. Wait ${retryAfter} seconds and try again.`);
     expect(eleventh.headers.getSetCookie()).toEqual([]);
     expect(activitySince(since)).toEqual([]);
   });

@@ -29,7 +29,13 @@ const PUBLIC_URL = "https://triad.example.test";
 const LIMIT_MS = 10_000;
 const HOUR = 3_600_000;
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let receiver: SmtpReceiver;
 let transport: Transporter;
@@ -85,8 +91,15 @@ async function reviewOpenedAndMailed() {
     olga: await createTestUser({ name: "Olga Operations", email: "olga@example.com", discipline: "it" }),
   };
   const ina = await createTestUser({ name: "Ina Inactive", email: "ina@example.com", discipline: "it" });
-  const project = createProject({ actor: actorOf(bea), name: "Press line 7", summary: "", businessCase: "", ownerId: bea.id });
-  for (const member of [...Object.values(team), ina]) addMember({ actor: actorOf(bea), projectId: project.id, userId: member.id });
+  const project = createProject({
+    actor: actorOf(bea),
+    name: "Press line 7",
+    summary: "",
+    businessCase: "",
+    ownerId: bea.id,
+  });
+  for (const member of [...Object.values(team), ina])
+    addMember({ actor: actorOf(bea), projectId: project.id, userId: member.id });
   setUserActive({ actor: actorOf(admin), userId: ina.id, active: false });
 
   const received = inbox();
@@ -111,7 +124,8 @@ describe("a gate review opened, by e-mail", () => {
       expect(new Set(addresses).size).toBe(addresses.length);
       for (const nobody of [bea, ina, admin]) expect(addresses).not.toContain(nobody.email);
       // Nor was anything written for them to send later.
-      const queuedFor = (u: TestUser) => (sqlite().prepare("select count(*) as n from mail_outbox where user_id = ?").get(u.id) as { n: number }).n;
+      const queuedFor = (u: TestUser) =>
+        (sqlite().prepare("select count(*) as n from mail_outbox where user_id = ?").get(u.id) as { n: number }).n;
       expect(queuedFor(bea)).toBe(0);
       expect(queuedFor(ina)).toBe(0);
 
@@ -123,7 +137,9 @@ describe("a gate review opened, by e-mail", () => {
         const person = eligible.find((p) => p.email === mail.to[0])!;
         expect(mail.parsed.text).toContain(`Hello ${person.name},`);
         // The header "To" agrees with the envelope.
-        expect(mail.parsed.to && !Array.isArray(mail.parsed.to) ? mail.parsed.to.value.map((a) => a.address) : []).toEqual([person.email]);
+        expect(
+          mail.parsed.to && !Array.isArray(mail.parsed.to) ? mail.parsed.to.value.map((a) => a.address) : [],
+        ).toEqual([person.email]);
       }
 
       // Each mail went once: the next pass sends nothing.
@@ -154,14 +170,22 @@ describe("a gate review opened, by e-mail", () => {
         expect(slug, url.pathname).toBe(project.slug);
         const recipient = Object.values(team).find((p) => p.email === mail.to[0])!;
 
-        const page = await callLoader(gatePage.loader, url.pathname + url.search, { cookie: signInAs(recipient), params: { slug: slug! } });
+        const page = await callLoader(gatePage.loader, url.pathname + url.search, {
+          cookie: signInAs(recipient),
+          params: { slug: slug! },
+        });
         expect(page.thrown).toBe(false);
         expect(page.status).toBe(200);
         expect(page.location).toBeNull();
         expect(page.data.slug).toBe(project.slug);
         expect(page.data.userId).toBe(recipient.id);
         expect(page.data.myDiscipline).toBe(recipient.discipline);
-        expect(page.data.review).toMatchObject({ id: review.id, statement, targetStage: "pilot", openedByName: "Bea Business" });
+        expect(page.data.review).toMatchObject({
+          id: review.id,
+          statement,
+          targetStage: "pilot",
+          openedByName: "Bea Business",
+        });
         // Each of them may sign for their own discipline: that is what the mail asked for.
         expect(page.data.maySign).toBe(true);
       }
@@ -183,7 +207,13 @@ describe("the daily digest, by e-mail", () => {
       const bea = await createTestUser({ name: "Bea Business", email: "bea@example.com", discipline: "business" });
       const dora = await createTestUser({ name: "Dora Data", email: "dora@example.com", discipline: "data_science" });
       const olga = await createTestUser({ name: "Olga Operations", email: "olga@example.com", discipline: "it" });
-      const project = createProject({ actor: actorOf(bea), name: "Press line 9", summary: "", businessCase: "", ownerId: bea.id });
+      const project = createProject({
+        actor: actorOf(bea),
+        name: "Press line 9",
+        summary: "",
+        businessCase: "",
+        ownerId: bea.id,
+      });
       addMember({ actor: actorOf(bea), projectId: project.id, userId: dora.id });
       addMember({ actor: actorOf(bea), projectId: project.id, userId: olga.id });
 
@@ -196,19 +226,30 @@ describe("the daily digest, by e-mail", () => {
         digestHour: 8,
       });
       expect(dorasSave.settings).toMatchObject({ timeZone: "Asia/Tokyo", digestHour: 8 });
-      expect(dorasSave.settings.categories.find((c) => c.category === "verdict_needed")).toMatchObject({ mode: "digest" });
+      expect(dorasSave.settings.categories.find((c) => c.category === "verdict_needed")).toMatchObject({
+        mode: "digest",
+      });
       saveNotificationSettings({ actor: actorOf(olga), preferences: { verdict_needed: "in_app" } });
 
       const received = inbox();
       const requirement = (title: string) =>
-        createRequirement({ actor: actorOf(bea), projectId: project.id, title, description: "", target: "warn >= 48 h ahead", priority: "must" });
+        createRequirement({
+          actor: actorOf(bea),
+          projectId: project.id,
+          title,
+          description: "",
+          target: "warn >= 48 h ahead",
+          priority: "must",
+        });
       requirement("Warn before a bearing fails");
       requirement("Explain each warning");
       const titles = [
         "“Warn before a bearing fails” on Press line 9 needs your discipline's verdict",
         "“Explain each warning” on Press line 9 needs your discipline's verdict",
       ];
-      const doras = sqlite().prepare("select title, mailed_at from notifications where user_id = ? order by id").all(dora.id);
+      const doras = sqlite()
+        .prepare("select title, mailed_at from notifications where user_id = ? order by id")
+        .all(dora.id);
       expect(doras).toEqual(titles.map((title) => ({ title, mailed_at: null })));
 
       // Nothing goes at once: the mail worker has nothing to send.
@@ -220,7 +261,11 @@ describe("the daily digest, by e-mail", () => {
       dayStart.setUTCHours(23, 30, 0, 0);
       let digestTime = dayStart.getTime();
       while (digestTime < Date.now() + 60_000) digestTime += 24 * HOUR;
-      expect(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" }).format(digestTime)).toBe("08:30");
+      expect(
+        new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" }).format(
+          digestTime,
+        ),
+      ).toBe("08:30");
 
       expect(runNotificationPass({ now: digestTime - HOUR })).toMatchObject({ digests: 0 }); // 07:30 in Tokyo: not yet
       expect(await mailPass(digestTime - HOUR)).toEqual({ sent: 0, retrying: 0, failed: 0 });
@@ -239,10 +284,9 @@ describe("the daily digest, by e-mail", () => {
       }
       // A digest is about no single category: no one-click unsubscribe header.
       expect(digest.header("list-unsubscribe")).toBeUndefined();
-      expect(sqlite().prepare("select mailed_at from notifications where user_id = ? order by id").all(dora.id)).toEqual([
-        { mailed_at: digestTime },
-        { mailed_at: digestTime },
-      ]);
+      expect(
+        sqlite().prepare("select mailed_at from notifications where user_id = ? order by id").all(dora.id),
+      ).toEqual([{ mailed_at: digestTime }, { mailed_at: digestTime }]);
 
       // Later the same day in Tokyo (18:30): the pass and the worker send nothing more.
       expect(runNotificationPass({ now: digestTime + 10 * HOUR })).toMatchObject({ digests: 0 });

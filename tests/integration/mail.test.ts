@@ -75,7 +75,11 @@ function tell(userIds: number[], category: NotificationDraft["category"] = "revi
     body: "Business, data science and IT each sign off.",
     link: `/projects/press-line-${n}/gate`,
   }));
-  return { ids: db.transaction((tx) => notify(tx, { actorId: actor.id, drafts, now })), link: `/projects/press-line-${n}/gate`, n };
+  return {
+    ids: db.transaction((tx) => notify(tx, { actorId: actor.id, drafts, now })),
+    link: `/projects/press-line-${n}/gate`,
+    n,
+  };
 }
 
 beforeAll(async () => {
@@ -122,7 +126,9 @@ describe("sending a notification by e-mail", () => {
     expect(mail.parsed.html).toContain(`href="${deepLink}"`);
     expect(mail.header("x-triad-delivery")).toBe(String(row.id));
     expect(mail.header("auto-submitted")).toBe("auto-generated");
-    expect(mail.header("list-unsubscribe")).toMatch(new RegExp(`^<${PUBLIC_URL}/unsubscribe/${reader.id}\\.review_opened\\.[\\w-]+>$`));
+    expect(mail.header("list-unsubscribe")).toMatch(
+      new RegExp(`^<${PUBLIC_URL}/unsubscribe/${reader.id}\\.review_opened\\.[\\w-]+>$`),
+    );
     expect(mail.header("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
 
     const sent = mailById(row.id);
@@ -139,7 +145,11 @@ describe("sending a notification by e-mail", () => {
   it("fails the mail of a person deactivated since, without sending it", async () => {
     const other = await createTestUser({ name: "Gone Person" });
     tell([other.id]);
-    setUserActive({ actor: { id: admin.id, name: admin.name, role: "admin", discipline: admin.discipline }, userId: other.id, active: false });
+    setUserActive({
+      actor: { id: admin.id, name: admin.name, role: "admin", discipline: admin.discipline },
+      userId: other.id,
+      active: false,
+    });
     const before = receiver.received.length;
     expect(await sendDueMail({ transport, now: Date.now() })).toEqual({ sent: 0, retrying: 0, failed: 1 });
     expect(receiver.received).toHaveLength(before);
@@ -164,7 +174,11 @@ describe("one-click unsubscribe", () => {
     const since = lastActivityId();
     const page = await callLoader(unsubscribeRoute.loader, url.pathname, { params: { token } });
     expect(page.status).toBe(200);
-    expect(page.data).toMatchObject({ name: "Ulla Unsub", categoryLabel: "Your sign-off went stale", mode: "immediate" });
+    expect(page.data).toMatchObject({
+      name: "Ulla Unsub",
+      categoryLabel: "Your sign-off went stale",
+      mode: "immediate",
+    });
     expect(activitySince(since)).toHaveLength(0);
 
     // RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`, no cookie, no Origin.
@@ -181,10 +195,19 @@ describe("one-click unsubscribe", () => {
     expect(pref.mode).toBe("in_app");
     const rows = activitySince(since);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor_id: person.id, entity_type: "user", entity_id: person.id, action: "notification.unsubscribed" });
+    expect(rows[0]).toMatchObject({
+      actor_id: person.id,
+      entity_type: "user",
+      entity_id: person.id,
+      action: "notification.unsubscribed",
+    });
 
     // Again: nothing more to stop, nothing written.
-    const again = await callAction(unsubscribeRoute.action, url.pathname, { params: { token }, origin: null, form: {} });
+    const again = await callAction(unsubscribeRoute.action, url.pathname, {
+      params: { token },
+      origin: null,
+      form: {},
+    });
     expect(again.status).toBe(200);
     expect(again.data).toMatchObject({ done: true, changed: false });
     expect(activitySince(since)).toHaveLength(1);
@@ -206,7 +229,8 @@ describe("one-click unsubscribe", () => {
 
   it("answers a token Triad did not sign with 404 and writes nothing", async () => {
     const since = lastActivityId();
-    const prefs = () => (sqlite().prepare("select count(*) as n from notification_preferences").get() as { n: number }).n;
+    const prefs = () =>
+      (sqlite().prepare("select count(*) as n from notification_preferences").get() as { n: number }).n;
     const before = prefs();
     const genuine = `${reader.id}.comment.`;
     for (const token of [
@@ -216,7 +240,9 @@ describe("one-click unsubscribe", () => {
       `${genuine}${"x".repeat(500)}`,
       "",
     ]) {
-      const page = await callLoader(unsubscribeRoute.loader, `/unsubscribe/${encodeURIComponent(token)}`, { params: { token } });
+      const page = await callLoader(unsubscribeRoute.loader, `/unsubscribe/${encodeURIComponent(token)}`, {
+        params: { token },
+      });
       expect(page.status, token).toBe(404);
       const post = await callAction(unsubscribeRoute.action, `/unsubscribe/${encodeURIComponent(token)}`, {
         params: { token },
@@ -237,7 +263,10 @@ describe("one-click unsubscribe", () => {
     const token = decodeURIComponent(new URL(link).pathname.split("/")[2]);
     expect(token.split(".")[1]).toBe("comment");
     const forged = token.replace(".comment.", ".mention.");
-    const post = await callAction(unsubscribeRoute.action, `/unsubscribe/${forged}`, { params: { token: forged }, origin: null });
+    const post = await callAction(unsubscribeRoute.action, `/unsubscribe/${forged}`, {
+      params: { token: forged },
+      origin: null,
+    });
     expect(post.status).toBe(404);
   });
 });
@@ -299,13 +328,21 @@ describe("a receiver that refuses", () => {
     // Retry now: pending again, due now, one activity row.
     receiver.refuseWith(null);
     const since = lastActivityId();
-    const retried = await callAction(adminMail.action, "/admin/mail", { cookie, form: { intent: "retry", mailId: id } });
+    const retried = await callAction(adminMail.action, "/admin/mail", {
+      cookie,
+      form: { intent: "retry", mailId: id },
+    });
     expect(retried.status).toBe(302);
     expect(mailById(id)).toMatchObject({ status: "pending", attempts: 0 });
-    expect(activitySince(since)).toMatchObject([{ action: "mail.retried", entity_type: "mail", entity_id: id, actor_id: admin.id }]);
+    expect(activitySince(since)).toMatchObject([
+      { action: "mail.retried", entity_type: "mail", entity_id: id, actor_id: admin.id },
+    ]);
     const twice = await callAction(adminMail.action, "/admin/mail", { cookie, form: { intent: "retry", mailId: id } });
     expect(twice.status).toBe(409);
-    const unknown = await callAction(adminMail.action, "/admin/mail", { cookie, form: { intent: "retry", mailId: 999_999 } });
+    const unknown = await callAction(adminMail.action, "/admin/mail", {
+      cookie,
+      form: { intent: "retry", mailId: 999_999 },
+    });
     expect(unknown.status).toBe(404);
     const bad = await callAction(adminMail.action, "/admin/mail", { cookie, form: { intent: "retry", mailId: "1e3" } });
     expect(bad.status).toBe(400);
@@ -362,7 +399,11 @@ describe("without a working mail server", () => {
   it("shows the server's host and port, never the credentials; a bad page number is a 400", async () => {
     process.env.TRIAD_SMTP_URL = "smtp://mailer:Sup3r-Secret@mail.example.test:2525";
     const page = await callLoader(adminMail.loader, "/admin/mail", { cookie: signInAs(admin) });
-    expect(page.data.mail).toEqual({ state: "on", server: "smtp://mail.example.test:2525", from: "Triad <triad@localhost>" });
+    expect(page.data.mail).toEqual({
+      state: "on",
+      server: "smtp://mail.example.test:2525",
+      from: "Triad <triad@localhost>",
+    });
     expect(JSON.stringify(page.data)).not.toContain("Sup3r-Secret");
     expect(JSON.stringify(page.data)).not.toContain("mailer");
     const bad = await callLoader(adminMail.loader, "/admin/mail?page=1e9", { cookie: signInAs(admin) });
@@ -373,9 +414,9 @@ describe("without a working mail server", () => {
     expect(invalid.data.mail.state).toBe("invalid");
     expect(JSON.stringify(invalid.data)).not.toContain("Sup3r-Secret");
     expect(() => startMailWorker({ env: { TRIAD_SMTP_URL: "http://mailer:Sup3r-Secret@x" } })).toThrow(/smtp:\/\//);
-    expect(() => startMailWorker({ env: { TRIAD_SMTP_URL: "smtp://mailer:Sup3r-Secret@x", TRIAD_MAIL_INTERVAL: "0" } })).toThrow(
-      /TRIAD_MAIL_INTERVAL/,
-    );
+    expect(() =>
+      startMailWorker({ env: { TRIAD_SMTP_URL: "smtp://mailer:Sup3r-Secret@x", TRIAD_MAIL_INTERVAL: "0" } }),
+    ).toThrow(/TRIAD_MAIL_INTERVAL/);
     try {
       startMailWorker({ env: { TRIAD_SMTP_URL: "not a url Sup3r-Secret" } });
     } catch (error) {
@@ -389,7 +430,10 @@ describe("without a working mail server", () => {
     );
     expect(describeMailFailure(new Error("something odd"))).toBe("send failed");
     expect(
-      describeMailFailure({ code: "EENVELOPE", responseCode: 550, response: "550-5.1.1 No such user pw123\r\n550 more" }, ["pw123"]),
+      describeMailFailure(
+        { code: "EENVELOPE", responseCode: 550, response: "550-5.1.1 No such user pw123\r\n550 more" },
+        ["pw123"],
+      ),
     ).toBe("recipient refused: 550 5.1.1 No such user ***");
   });
 });

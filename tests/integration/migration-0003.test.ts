@@ -49,9 +49,25 @@ const P2 = 2;
 const P3 = 3;
 const R = { warn: 1, explain: 2, edge: 3, dashboard: 4, leftover: 5 } as const;
 const REVIEW = { withdrawn: 1, open: 2, twoSeats: 3, orphan: 4 } as const;
-const S = { closedOld: 1, business: 2, science: 3, itStale: 4, itEarlier: 5, yannBusiness: 6, yannIt: 7, orphanBusiness: 8 } as const;
+const S = {
+  closedOld: 1,
+  business: 2,
+  science: 3,
+  itStale: 4,
+  itEarlier: 5,
+  yannBusiness: 6,
+  yannIt: 7,
+  orphanBusiness: 8,
+} as const;
 const STALE_FINGERPRINT = "0".repeat(64);
-const CLOSING_SNAPSHOT = JSON.stringify({ fingerprint: "f".repeat(64), criteria: [], panels: [], blockers: [], requirements: [], debtItems: [] });
+const CLOSING_SNAPSHOT = JSON.stringify({
+  fingerprint: "f".repeat(64),
+  criteria: [],
+  panels: [],
+  blockers: [],
+  requirements: [],
+  debtItems: [],
+});
 
 type Row = Record<string, unknown>;
 
@@ -59,10 +75,21 @@ type Row = Record<string, unknown>;
 function seedOldRows(sqlite: Database.Database) {
   const insert = (table: string, row: Row) => {
     const keys = Object.keys(row);
-    sqlite.prepare(`insert into ${table} (${keys.join(", ")}) values (${keys.map(() => "?").join(", ")})`).run(...keys.map((k) => row[k] as never));
+    sqlite
+      .prepare(`insert into ${table} (${keys.join(", ")}) values (${keys.map(() => "?").join(", ")})`)
+      .run(...keys.map((k) => row[k] as never));
   };
   const user = (id: number, name: string, discipline: string) =>
-    insert("users", { id, email: `${name.toLowerCase().replace(" ", ".")}@example.com`, name, discipline, role: "member", password_hash: "x", created_at: T0, updated_at: T0 });
+    insert("users", {
+      id,
+      email: `${name.toLowerCase().replace(" ", ".")}@example.com`,
+      name,
+      discipline,
+      role: "member",
+      password_hash: "x",
+      created_at: T0,
+      updated_at: T0,
+    });
   user(U.brigitte, "Brigitte Business", "business");
   user(U.dora, "Dora Data", "data_science");
   user(U.ivan, "Ivan Infra", "it");
@@ -75,16 +102,34 @@ function seedOldRows(sqlite: Database.Database) {
     DEFAULT_CRITERIA[stage]
       .filter((c) => c.key !== "no_open_debt_due_before_pilot")
       .forEach((c, position) =>
-        insert("criterion_templates", { target_stage: stage, key: c.key, label: c.label, kind: c.kind, discipline: c.discipline, position, created_at: T0, updated_at: T0 }),
+        insert("criterion_templates", {
+          target_stage: stage,
+          key: c.key,
+          label: c.label,
+          kind: c.kind,
+          discipline: c.discipline,
+          position,
+          created_at: T0,
+          updated_at: T0,
+        }),
       );
   }
 
   const project = (id: number, name: string) =>
-    insert("projects", { id, slug: name.toLowerCase().replace(/ /g, "-"), name, owner_id: U.brigitte, stage_entered_at: T0, created_at: T0, updated_at: T0 });
+    insert("projects", {
+      id,
+      slug: name.toLowerCase().replace(/ /g, "-"),
+      name,
+      owner_id: U.brigitte,
+      stage_entered_at: T0,
+      created_at: T0,
+      updated_at: T0,
+    });
   project(P1, "Press line");
   project(P2, "Two seats");
   project(P3, "Left behind");
-  const seat = (projectId: number, userId: number, discipline: string) => insert("memberships", { project_id: projectId, user_id: userId, discipline, created_at: T0 });
+  const seat = (projectId: number, userId: number, discipline: string) =>
+    insert("memberships", { project_id: projectId, user_id: userId, discipline, created_at: T0 });
   seat(P1, U.brigitte, "business");
   seat(P1, U.dora, "data_science");
   seat(P1, U.ivan, "it");
@@ -94,8 +139,24 @@ function seedOldRows(sqlite: Database.Database) {
   seat(P3, U.brigitte, "business");
 
   const requirement = (id: number, title: string, priority: string, assessment: Row) =>
-    insert("requirements", { id, project_id: P1, title, description: `${title}, in detail.`, target: `${title} target`, priority, created_by_id: U.brigitte, created_at: T0, updated_at: T0, ...assessment });
-  requirement(R.warn, "Warn before a failure", "must", { feasibility: "feasible", feasibility_note: "Sensors at 1 Hz.", assessed_by_id: U.ivan, assessed_at: T0 + 1 });
+    insert("requirements", {
+      id,
+      project_id: P1,
+      title,
+      description: `${title}, in detail.`,
+      target: `${title} target`,
+      priority,
+      created_by_id: U.brigitte,
+      created_at: T0,
+      updated_at: T0,
+      ...assessment,
+    });
+  requirement(R.warn, "Warn before a failure", "must", {
+    feasibility: "feasible",
+    feasibility_note: "Sensors at 1 Hz.",
+    assessed_by_id: U.ivan,
+    assessed_at: T0 + 1,
+  });
   requirement(R.explain, "Explain each warning", "should", {
     feasibility: "feasible_with_conditions",
     conditions: "Needs labelled failures.",
@@ -103,7 +164,12 @@ function seedOldRows(sqlite: Database.Database) {
     assessed_at: T0 + 2,
   });
   // assessed by Xavier from his data science seat: the verdict goes to data science
-  requirement(R.edge, "Run on the edge", "could", { feasibility: "infeasible", conditions: "No GPU on the edge.", assessed_by_id: U.xavier, assessed_at: T0 + 3 });
+  requirement(R.edge, "Run on the edge", "could", {
+    feasibility: "infeasible",
+    conditions: "No GPU on the edge.",
+    assessed_by_id: U.xavier,
+    assessed_at: T0 + 3,
+  });
   requirement(R.dashboard, "A dashboard", "could", {});
   insert("requirements", {
     id: R.leftover,
@@ -138,7 +204,15 @@ function seedOldRows(sqlite: Database.Database) {
     created_at: T0,
     updated_at: T0,
   });
-  insert("repayment_steps", { id: 1, debt_item_id: 1, position: 0, title: "Port the join", owner_id: U.dora, due_date: "2030-02-01", created_at: T0 });
+  insert("repayment_steps", {
+    id: 1,
+    debt_item_id: 1,
+    position: 0,
+    title: "Port the join",
+    owner_id: U.dora,
+    due_date: "2030-02-01",
+    created_at: T0,
+  });
   insert("debt_items", {
     id: 2,
     project_id: P1,
@@ -156,8 +230,22 @@ function seedOldRows(sqlite: Database.Database) {
   });
 
   const review = (id: number, projectId: number, status: string, extra: Row = {}) =>
-    insert("gate_reviews", { id, project_id: projectId, from_stage: "poc", target_stage: "pilot", status, opened_by_id: U.brigitte, opened_at: T0 + 10 * id, ...extra });
-  review(REVIEW.withdrawn, P1, "withdrawn", { closed_by_id: U.brigitte, closed_at: T0 + 15, close_note: "Too early.", closing_snapshot: CLOSING_SNAPSHOT });
+    insert("gate_reviews", {
+      id,
+      project_id: projectId,
+      from_stage: "poc",
+      target_stage: "pilot",
+      status,
+      opened_by_id: U.brigitte,
+      opened_at: T0 + 10 * id,
+      ...extra,
+    });
+  review(REVIEW.withdrawn, P1, "withdrawn", {
+    closed_by_id: U.brigitte,
+    closed_at: T0 + 15,
+    close_note: "Too early.",
+    closing_snapshot: CLOSING_SNAPSHOT,
+  });
   review(REVIEW.open, P1, "open");
   review(REVIEW.twoSeats, P2, "open");
   review(REVIEW.orphan, P3, "open");
@@ -181,10 +269,50 @@ function seedOldRows(sqlite: Database.Database) {
   // The old whole-gate fingerprint of P1 and of P2, as older versions stored it on a sign-off.
   const p1: FingerprintInput = {
     requirements: [
-      { id: R.warn, title: "Warn before a failure", description: "Warn before a failure, in detail.", target: "Warn before a failure target", priority: "must", status: "active", feasibility: "feasible", conditions: null, feasibilityNote: "Sensors at 1 Hz." },
-      { id: R.explain, title: "Explain each warning", description: "Explain each warning, in detail.", target: "Explain each warning target", priority: "should", status: "active", feasibility: "feasible_with_conditions", conditions: "Needs labelled failures.", feasibilityNote: null },
-      { id: R.edge, title: "Run on the edge", description: "Run on the edge, in detail.", target: "Run on the edge target", priority: "could", status: "active", feasibility: "infeasible", conditions: "No GPU on the edge.", feasibilityNote: null },
-      { id: R.dashboard, title: "A dashboard", description: "A dashboard, in detail.", target: "A dashboard target", priority: "could", status: "active", feasibility: "unassessed", conditions: null, feasibilityNote: null },
+      {
+        id: R.warn,
+        title: "Warn before a failure",
+        description: "Warn before a failure, in detail.",
+        target: "Warn before a failure target",
+        priority: "must",
+        status: "active",
+        feasibility: "feasible",
+        conditions: null,
+        feasibilityNote: "Sensors at 1 Hz.",
+      },
+      {
+        id: R.explain,
+        title: "Explain each warning",
+        description: "Explain each warning, in detail.",
+        target: "Explain each warning target",
+        priority: "should",
+        status: "active",
+        feasibility: "feasible_with_conditions",
+        conditions: "Needs labelled failures.",
+        feasibilityNote: null,
+      },
+      {
+        id: R.edge,
+        title: "Run on the edge",
+        description: "Run on the edge, in detail.",
+        target: "Run on the edge target",
+        priority: "could",
+        status: "active",
+        feasibility: "infeasible",
+        conditions: "No GPU on the edge.",
+        feasibilityNote: null,
+      },
+      {
+        id: R.dashboard,
+        title: "A dashboard",
+        description: "A dashboard, in detail.",
+        target: "A dashboard target",
+        priority: "could",
+        status: "active",
+        feasibility: "unassessed",
+        conditions: null,
+        feasibilityNote: null,
+      },
     ],
     attestations: [
       { key: "ml_engineer_on_team", attestedById: U.dora, note: "Dora, full time." },
@@ -211,18 +339,47 @@ function seedOldRows(sqlite: Database.Database) {
   const p2: FingerprintInput = { requirements: [], attestations: [], debtItems: [] };
   const p3: FingerprintInput = {
     requirements: [
-      { id: R.leftover, title: "Keep the line running", description: "", target: "99 % uptime", priority: "must", status: "active", feasibility: "feasible", conditions: null, feasibilityNote: "Checked with the plant." },
+      {
+        id: R.leftover,
+        title: "Keep the line running",
+        description: "",
+        target: "99 % uptime",
+        priority: "must",
+        status: "active",
+        feasibility: "feasible",
+        conditions: null,
+        feasibilityNote: "Checked with the plant.",
+      },
     ],
     attestations: [],
     debtItems: [],
   };
   const counted = gateFingerprint(p1);
 
-  const signOff = (id: number, reviewId: number, discipline: string, userId: number, fingerprint: string, extra: Row = {}) =>
-    insert("sign_offs", { id, review_id: reviewId, discipline, user_id: userId, decision: "approve", fingerprint, signed_at: T0 + 100 + id, ...extra });
+  const signOff = (
+    id: number,
+    reviewId: number,
+    discipline: string,
+    userId: number,
+    fingerprint: string,
+    extra: Row = {},
+  ) =>
+    insert("sign_offs", {
+      id,
+      review_id: reviewId,
+      discipline,
+      user_id: userId,
+      decision: "approve",
+      fingerprint,
+      signed_at: T0 + 100 + id,
+      ...extra,
+    });
   signOff(S.closedOld, REVIEW.withdrawn, "business", U.brigitte, "c".repeat(64));
   signOff(S.business, REVIEW.open, "business", U.brigitte, counted, { comment: "Worth it." });
-  signOff(S.science, REVIEW.open, "data_science", U.dora, counted, { decision: "approve_with_conditions", comment: "With labels." });
+  signOff(S.science, REVIEW.open, "data_science", U.dora, counted, {
+    decision: "approve_with_conditions",
+    comment: "With labels.",
+  });
   signOff(S.itStale, REVIEW.open, "it", U.ivan, STALE_FINGERPRINT);
   signOff(S.itEarlier, REVIEW.open, "it", U.ivan, STALE_FINGERPRINT, { status: "superseded", ended_at: T0 + 104 });
   // before 0003 one person could hold current sign-offs in two disciplines of one review
@@ -234,10 +391,14 @@ function seedOldRows(sqlite: Database.Database) {
 
 /** Every table, row by row (the append-only activity table included). */
 function dump(sqlite: Database.Database) {
-  const names = (sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map(
-    (t) => t.name,
+  const names = (
+    sqlite
+      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+      .all() as { name: string }[]
+  ).map((t) => t.name);
+  return Object.fromEntries(
+    names.map((name) => [name, sqlite.prepare(`select * from "${name}" order by rowid`).all()]),
   );
-  return Object.fromEntries(names.map((name) => [name, sqlite.prepare(`select * from "${name}" order by rowid`).all()]));
 }
 
 let legacy: { counted: string };
@@ -253,7 +414,9 @@ beforeAll(() => {
   const sqlite = new Database(file);
   sqlite.pragma("foreign_keys = ON");
   migrate(drizzle(sqlite), { migrationsFolder: oldMigrationsFolder() });
-  oldSchemaHadNoSnapshot = !(sqlite.prepare("select name from pragma_table_info('sign_offs')").all() as { name: string }[]).some((c) => c.name === "snapshot");
+  oldSchemaHadNoSnapshot = !(
+    sqlite.prepare("select name from pragma_table_info('sign_offs')").all() as { name: string }[]
+  ).some((c) => c.name === "snapshot");
   legacy = seedOldRows(sqlite);
   sqlite.close();
 
@@ -301,8 +464,12 @@ describe("migration 0003 on an installation with data", () => {
   });
 
   it("seats follow the person's profile discipline", () => {
-    expect(query("select m.user_id from memberships m join users u on u.id = m.user_id where m.discipline <> u.discipline")).toEqual([]);
-    expect(query("select discipline from memberships where project_id = ? and user_id = ?", P1, U.xavier)).toEqual([{ discipline: "it" }]);
+    expect(
+      query("select m.user_id from memberships m join users u on u.id = m.user_id where m.discipline <> u.discipline"),
+    ).toEqual([]);
+    expect(query("select discipline from memberships where project_id = ? and user_id = ?", P1, U.xavier)).toEqual([
+      { discipline: "it" },
+    ]);
     expect(listTeam(P1).map((m) => [m.name, m.discipline])).toEqual(
       expect.arrayContaining([
         ["Xavier Cross", "it"],
@@ -337,20 +504,27 @@ describe("migration 0003 on an installation with data", () => {
       // a known blocker wins
       feasibility: "infeasible",
     });
-    expect(rows[R.dashboard]).toMatchObject({ dsFeasibility: "unassessed", itFeasibility: "unassessed", feasibility: "unassessed" });
+    expect(rows[R.dashboard]).toMatchObject({
+      dsFeasibility: "unassessed",
+      itFeasibility: "unassessed",
+      feasibility: "unassessed",
+    });
   });
 
   it("sign-offs that counted before still count; the one that was stale stays stale and says why", () => {
     const view = getOpenReview(P1)!;
     expect(view.review.id).toBe(REVIEW.open);
-    const standing = (d: string) => view.panels.find((p) => p.discipline === d)!.signOffs.map((s) => [s.id, s.status, s.standing]);
+    const standing = (d: string) =>
+      view.panels.find((p) => p.discipline === d)!.signOffs.map((s) => [s.id, s.status, s.standing]);
     expect(standing("business")).toEqual([[S.business, "current", "approved"]]);
     expect(standing("data_science")).toEqual([[S.science, "current", "approved_with_conditions"]]);
     expect(standing("it")).toEqual([[S.itStale, "current", "stale"]]);
 
     const it_ = view.panels.find((p) => p.discipline === "it")!;
     expect(it_.status).toBe("stale");
-    expect(it_.signOffs[0].changes).toEqual([expect.stringMatching(/given before Triad kept what each discipline signed for/)]);
+    expect(it_.signOffs[0].changes).toEqual([
+      expect.stringMatching(/given before Triad kept what each discipline signed for/),
+    ]);
     expect(it_.earlier.map((s) => [s.id, s.status])).toEqual([[S.itEarlier, "superseded"]]);
     expect(view.panels.map((p) => p.status)).toEqual(["approved", "approved_with_conditions", "stale"]);
     expect(view.blockers).toContain(
@@ -375,7 +549,11 @@ describe("migration 0003 on an installation with data", () => {
   });
 
   it("one person keeps one current sign-off per review: the latest", () => {
-    const rows = query("select id, discipline, status, ended_at from sign_offs where review_id = ? and user_id = ? order by id", REVIEW.twoSeats, U.yann);
+    const rows = query(
+      "select id, discipline, status, ended_at from sign_offs where review_id = ? and user_id = ? order by id",
+      REVIEW.twoSeats,
+      U.yann,
+    );
     expect(rows).toEqual([
       { id: S.yannBusiness, discipline: "business", status: "superseded", ended_at: T0 + 100 + S.yannBusiness },
       { id: S.yannIt, discipline: "it", status: "current", ended_at: null },
@@ -408,7 +586,12 @@ describe("migration 0003 on an installation with data", () => {
   it("the Pilot checklist gains the new automatic criterion at its end; open reviews keep theirs", () => {
     const pilot = listTemplates("pilot");
     expect(pilot.map((t) => t.key)).toEqual(DEFAULT_CRITERIA.pilot.map((c) => c.key));
-    expect(pilot.at(-1)).toMatchObject({ key: "no_open_debt_due_before_pilot", kind: "auto", discipline: null, active: true });
+    expect(pilot.at(-1)).toMatchObject({
+      key: "no_open_debt_due_before_pilot",
+      kind: "auto",
+      discipline: null,
+      active: true,
+    });
     expect(listTemplates("production").map((t) => t.key)).toEqual(DEFAULT_CRITERIA.production.map((c) => c.key));
     expect(getOpenReview(P1)!.criteria.map((c) => c.key)).not.toContain("no_open_debt_due_before_pilot");
   });

@@ -25,7 +25,13 @@ let bobCookie: string;
 let projectId: number;
 let projectSlug: string;
 
-const actorOf = (u: TestUser) => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" as const });
+const actorOf = (u: TestUser) => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web" as const,
+});
 
 /** Writes notifications as the models do (inside a transaction, never to the actor). */
 function tell(actor: TestUser | null, drafts: NotificationDraft[], now = Date.now()): number[] {
@@ -43,7 +49,9 @@ const readAtOf = (id: number) =>
 function storeRaw(userId: number, link: string): number {
   return Number(
     sqlite()
-      .prepare("insert into notifications (user_id, category, title, body, link, created_at) values (?, 'comment', 'Raw', '', ?, ?)")
+      .prepare(
+        "insert into notifications (user_id, category, title, body, link, created_at) values (?, 'comment', 'Raw', '', ?, ?)",
+      )
       .run(userId, link, Date.now()).lastInsertRowid,
   );
 }
@@ -54,7 +62,13 @@ beforeAll(async () => {
   carla = await createTestUser({ name: "Carla Science", discipline: "data_science" });
   adaCookie = signInAs(ada);
   bobCookie = signInAs(bob);
-  const project = createProject({ actor: actorOf(ada), name: "Press line 3", summary: "", businessCase: "", ownerId: ada.id });
+  const project = createProject({
+    actor: actorOf(ada),
+    name: "Press line 3",
+    summary: "",
+    businessCase: "",
+    ownerId: ada.id,
+  });
   projectId = project.id;
   projectSlug = project.slug;
 });
@@ -62,7 +76,11 @@ beforeAll(async () => {
 describe("the bell", () => {
   it("shows the signed-in person's own unread count, and nothing for visitors", async () => {
     const before = (await callLoader(rootLoader, "/", { cookie: bobCookie })).data.unread;
-    tell(ada, [draft(bob.id, "Ada replied to you"), draft(bob.id, "Ada mentioned you", { category: "mention", link: "/projects" }), draft(carla.id, "For Carla")]);
+    tell(ada, [
+      draft(bob.id, "Ada replied to you"),
+      draft(bob.id, "Ada mentioned you", { category: "mention", link: "/projects" }),
+      draft(carla.id, "For Carla"),
+    ]);
     const bell = await callLoader(rootLoader, "/", { cookie: bobCookie });
     expect(bell.data.unread).toBe(before + 2);
     expect(bell.data.user.id).toBe(bob.id);
@@ -87,7 +105,9 @@ describe("/notifications", () => {
     const [second] = tell(ada, [draft(person.id, "Second")], t0 + 1000);
     const [third] = tell(null, [draft(person.id, "Third, from Triad", { projectId: null })], t0 + 2000);
     tell(ada, [draft(carla.id, "Not theirs")], t0 + 3000);
-    sqlite().prepare("update notifications set read_at = ? where id = ?").run(t0 + 5000, third);
+    sqlite()
+      .prepare("update notifications set read_at = ? where id = ?")
+      .run(t0 + 5000, third);
 
     const all = await callLoader(listLoader, "/notifications", { cookie });
     expect(all.status).toBe(200);
@@ -119,7 +139,13 @@ describe("/notifications", () => {
     expect(page1.data.rows).toHaveLength(25);
     expect(page1.data.pages).toBe(2);
     const page2 = await callLoader(listLoader, "/notifications?page=2", { cookie });
-    expect(page2.data.rows.map((r: { title: string }) => r.title)).toEqual(["Item 5", "Item 4", "Item 3", "Item 2", "Item 1"]);
+    expect(page2.data.rows.map((r: { title: string }) => r.title)).toEqual([
+      "Item 5",
+      "Item 4",
+      "Item 3",
+      "Item 2",
+      "Item 1",
+    ]);
     const beyond = await callLoader(listLoader, "/notifications?page=9", { cookie });
     expect(beyond.data).toMatchObject({ rows: [], total: 30 });
 
@@ -142,7 +168,10 @@ describe("/notifications", () => {
     const cookie = signInAs(person);
     const [id, other] = tell(ada, [draft(person.id, "One"), draft(person.id, "Two", { link: "/debt" })]);
     const since = lastActivityId();
-    const answer = await callAction(listAction, "/notifications?show=unread&page=1", { cookie, form: { intent: "read", id } });
+    const answer = await callAction(listAction, "/notifications?show=unread&page=1", {
+      cookie,
+      form: { intent: "read", id },
+    });
     expect(answer.status).toBe(302);
     expect(answer.location).toBe("/notifications?show=unread&page=1");
     expect(readAtOf(id)).not.toBeNull();
@@ -157,19 +186,31 @@ describe("/notifications", () => {
   it("answers someone else's notification with 404 and changes nothing", async () => {
     const [carlas] = tell(ada, [draft(carla.id, "Carla's")]);
     const [bobs] = tell(ada, [draft(bob.id, "Bob's")]);
-    const answer = await callAction(listAction, "/notifications", { cookie: bobCookie, form: { intent: "read", id: carlas } });
+    const answer = await callAction(listAction, "/notifications", {
+      cookie: bobCookie,
+      form: { intent: "read", id: carlas },
+    });
     expect(answer.status).toBe(404);
     expect(answer.thrown).toBe(true);
     expect(readAtOf(carlas)).toBeNull();
     expect(readAtOf(bobs)).toBeNull();
-    const missing = await callAction(listAction, "/notifications", { cookie: bobCookie, form: { intent: "read", id: 99_999_999 } });
+    const missing = await callAction(listAction, "/notifications", {
+      cookie: bobCookie,
+      form: { intent: "read", id: 99_999_999 },
+    });
     expect(missing.status).toBe(404);
     // the same answer for someone else's and for none at all: nothing to learn from it
     expect(String(missing.data).replace(/\d+/g, "N")).toBe(String(answer.data).replace(/\d+/g, "N"));
   });
 
   it("refuses a missing or malformed id, or an unknown intent, with 400", async () => {
-    for (const form of [{ intent: "read" } as Record<string, string>, { intent: "read", id: "0" }, { intent: "read", id: "1.5" }, { intent: "read", id: "x" }, { intent: "delete", id: "1" }]) {
+    for (const form of [
+      { intent: "read" } as Record<string, string>,
+      { intent: "read", id: "0" },
+      { intent: "read", id: "1.5" },
+      { intent: "read", id: "x" },
+      { intent: "delete", id: "1" },
+    ]) {
       const answer = await callAction(listAction, "/notifications", { cookie: bobCookie, form });
       expect(answer.status, JSON.stringify(form)).toBe(400);
     }
@@ -193,22 +234,42 @@ describe("/notifications/<id>/open", () => {
   it("marks it read and redirects to its page in Triad", async () => {
     const [id] = tell(ada, [draft(bob.id, "Open me", { link: `/projects/${projectSlug}/gate?tab=comments#c12` })]);
     const before = (await callLoader(rootLoader, "/", { cookie: bobCookie })).data.unread;
-    const answer = await callLoader(openLoader, `/notifications/${id}/open`, { cookie: bobCookie, params: { notificationId: String(id) } });
+    const answer = await callLoader(openLoader, `/notifications/${id}/open`, {
+      cookie: bobCookie,
+      params: { notificationId: String(id) },
+    });
     expect(answer.status).toBe(302);
     expect(answer.location).toBe(`/projects/${projectSlug}/gate?tab=comments#c12`);
     expect(readAtOf(id)).not.toBeNull();
     expect((await callLoader(rootLoader, "/", { cookie: bobCookie })).data.unread).toBe(before - 1);
     // a POST does the same
     const [viaPost] = tell(ada, [draft(bob.id, "Post me", { link: "/debt" })]);
-    const posted = await callAction(openAction, `/notifications/${viaPost}/open`, { cookie: bobCookie, params: { notificationId: String(viaPost) }, form: {} });
+    const posted = await callAction(openAction, `/notifications/${viaPost}/open`, {
+      cookie: bobCookie,
+      params: { notificationId: String(viaPost) },
+      form: {},
+    });
     expect(posted.location).toBe("/debt");
     expect(readAtOf(viaPost)).not.toBeNull();
   });
 
   it("never redirects to another site: an outside link is refused and the notification stays unread", async () => {
-    for (const link of ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "/projects\r\nSet-Cookie: x=1", " /projects", "http:/evil.example", "", "/a\u0000b"]) {
+    for (const link of [
+      "https://evil.example/x",
+      "//evil.example/x",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "/projects\r\nSet-Cookie: x=1",
+      " /projects",
+      "http:/evil.example",
+      "",
+      "/a\u0000b",
+    ]) {
       const id = storeRaw(bob.id, link);
-      const answer = await callLoader(openLoader, `/notifications/${id}/open`, { cookie: bobCookie, params: { notificationId: String(id) } });
+      const answer = await callLoader(openLoader, `/notifications/${id}/open`, {
+        cookie: bobCookie,
+        params: { notificationId: String(id) },
+      });
       expect(answer.status, link).toBe(302);
       expect(answer.location, link).toBe("/notifications");
       expect(answer.headers.get("Set-Cookie"), link).toMatch(/triad_toast=/);
@@ -219,7 +280,10 @@ describe("/notifications/<id>/open", () => {
   it("answers someone else's, a missing or a malformed id with 404, and changes nothing", async () => {
     const [carlas] = tell(ada, [draft(carla.id, "Carla's to open")]);
     for (const raw of [String(carlas), "99999999", "0", "-1", "abc", "1e3", "9".repeat(40)]) {
-      const answer = await callLoader(openLoader, `/notifications/${raw}/open`, { cookie: bobCookie, params: { notificationId: raw } });
+      const answer = await callLoader(openLoader, `/notifications/${raw}/open`, {
+        cookie: bobCookie,
+        params: { notificationId: raw },
+      });
       expect(answer.status, raw).toBe(404);
     }
     expect(readAtOf(carlas)).toBeNull();
@@ -240,7 +304,9 @@ describe("/account/notifications", () => {
     ...overrides,
   });
   const storedPreferences = (userId: number) =>
-    sqlite().prepare("select category, mode from notification_preferences where user_id = ? order by category").all(userId);
+    sqlite()
+      .prepare("select category, mode from notification_preferences where user_id = ? order by category")
+      .all(userId);
   const person = (userId: number) =>
     sqlite().prepare("select time_zone as timeZone, digest_hour as digestHour from users where id = ?").get(userId);
 
@@ -261,7 +327,9 @@ describe("/account/notifications", () => {
       expect(answer.data.timeZones).toEqual(expect.arrayContaining(["UTC", "Europe/Berlin", "America/New_York"]));
       expect(answer.data.mailConfigured).toBe(false);
       process.env.TRIAD_SMTP_URL = "smtp://mail.example.com:25";
-      expect((await callLoader(settingsLoader, "/account/notifications", { cookie: adaCookie })).data.mailConfigured).toBe(true);
+      expect(
+        (await callLoader(settingsLoader, "/account/notifications", { cookie: adaCookie })).data.mailConfigured,
+      ).toBe(true);
     } finally {
       if (previous === undefined) delete process.env.TRIAD_SMTP_URL;
       else process.env.TRIAD_SMTP_URL = previous;
@@ -285,12 +353,29 @@ describe("/account/notifications", () => {
     expect(person(someone.id)).toEqual({ timeZone: "Europe/Berlin", digestHour: 7 });
     const rows = activitySince(since);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor_id: someone.id, entity_type: "user", entity_id: someone.id, action: "notification_preferences.updated", via: "web" });
-    expect(JSON.parse(rows[0].after!)).toEqual({ preferences: { comment: "digest", escalation: "in_app" }, timeZone: "Europe/Berlin", digestHour: 7 });
-    expect(JSON.parse(rows[0].before!)).toEqual({ preferences: { comment: "immediate", escalation: "immediate" }, timeZone: "UTC", digestHour: 8 });
+    expect(rows[0]).toMatchObject({
+      actor_id: someone.id,
+      entity_type: "user",
+      entity_id: someone.id,
+      action: "notification_preferences.updated",
+      via: "web",
+    });
+    expect(JSON.parse(rows[0].after!)).toEqual({
+      preferences: { comment: "digest", escalation: "in_app" },
+      timeZone: "Europe/Berlin",
+      digestHour: 7,
+    });
+    expect(JSON.parse(rows[0].before!)).toEqual({
+      preferences: { comment: "immediate", escalation: "immediate" },
+      timeZone: "UTC",
+      digestHour: 8,
+    });
 
     const shown = await callLoader(settingsLoader, "/account/notifications", { cookie });
-    expect(shown.data.settings.categories.find((c: { category: string }) => c.category === "comment")).toMatchObject({ mode: "digest", isDefault: false });
+    expect(shown.data.settings.categories.find((c: { category: string }) => c.category === "comment")).toMatchObject({
+      mode: "digest",
+      isDefault: false,
+    });
 
     // Back to the default: the choice is removed, one more activity row.
     const back = lastActivityId();
@@ -328,7 +413,10 @@ describe("/account/notifications", () => {
       [{ review_opened: "" }, "review_opened"],
     ];
     for (const [override, field] of cases) {
-      const answer = await callAction(settingsAction, "/account/notifications", { cookie, form: allModes({ comment: "digest", ...override }) });
+      const answer = await callAction(settingsAction, "/account/notifications", {
+        cookie,
+        form: allModes({ comment: "digest", ...override }),
+      });
       expect(answer.status, JSON.stringify(override)).toBe(400);
       expect(Object.keys(answer.data.fieldErrors), JSON.stringify(override)).toEqual([field]);
       expect(answer.data.formError).toBeTruthy();

@@ -6,27 +6,50 @@
  * each; a preference for "in Triad only" writes the notification without mail.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Discipline } from "../../db/schema";
+import type { Discipline } from "../../app/domain/vocabulary";
 import { DomainError } from "~/domain/errors";
 import type { NotificationCategory, NotificationMode } from "~/domain/notifications";
-import { addRepaymentStep, createDebtItem, setDebtStatus, updateDebtItem, updateRepaymentStep, type DebtDetails } from "~/models/debt.server";
+import {
+  addRepaymentStep,
+  createDebtItem,
+  setDebtStatus,
+  updateDebtItem,
+  updateRepaymentStep,
+  type DebtDetails,
+} from "~/models/debt.server";
 import { attest, dismissChangesRequest, getReview, openReview, promote, signOff } from "~/models/gates.server";
 import { changeProjectState, createProject, getProject, reopenProject } from "~/models/projects.server";
-import { assessRequirement, createRequirement, getRequirement, updateRequirement, withdrawRequirement } from "~/models/requirements.server";
+import {
+  assessRequirement,
+  createRequirement,
+  getRequirement,
+  updateRequirement,
+  withdrawRequirement,
+} from "~/models/requirements.server";
 import { addComment, editComment } from "~/models/review-comments.server";
 import { addMember } from "~/models/team.server";
 import { setUserActive, type Actor } from "~/models/users.server";
 import { sqlite } from "../support/database";
 import { createAdmin, createTestUser, type TestUser } from "../support/users";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 type Name = "brigitte" | "bruno" | "farid" | "dora" | "olga" | "ivan" | "outsider" | "admin";
 let people: Record<Name, TestUser>;
 
 beforeAll(async () => {
   people = {
-    brigitte: await createTestUser({ name: "Brigitte Business", email: "brigitte@example.com", discipline: "business" }),
+    brigitte: await createTestUser({
+      name: "Brigitte Business",
+      email: "brigitte@example.com",
+      discipline: "business",
+    }),
     bruno: await createTestUser({ name: "Bruno Business", email: "bruno@example.com", discipline: "business" }),
     farid: await createTestUser({ name: "Farid Science", email: "farid@example.com", discipline: "data_science" }),
     dora: await createTestUser({ name: "Dora Data", email: "dora@example.com", discipline: "data_science" }),
@@ -39,9 +62,19 @@ beforeAll(async () => {
 
 // ---------- reading what was written ----------
 
-type Row = { id: number; user_id: number; category: NotificationCategory; title: string; body: string; link: string; project_id: number | null; actor_id: number | null };
+type Row = {
+  id: number;
+  user_id: number;
+  category: NotificationCategory;
+  title: string;
+  body: string;
+  link: string;
+  project_id: number | null;
+  actor_id: number | null;
+};
 
-const lastNotificationId = () => (sqlite().prepare("select coalesce(max(id), 0) as id from notifications").get() as { id: number }).id;
+const lastNotificationId = () =>
+  (sqlite().prepare("select coalesce(max(id), 0) as id from notifications").get() as { id: number }).id;
 
 /** Runs one change and returns the notifications it wrote. */
 function told(run: () => unknown): Row[] {
@@ -61,8 +94,16 @@ const names = (...list: Name[]) => [...list].sort();
 const mailFor = (notificationIds: number[]) =>
   notificationIds.length
     ? (sqlite()
-        .prepare(`select * from mail_outbox where notification_id in (${notificationIds.map(() => "?").join(",")}) order by id`)
-        .all(...notificationIds) as Array<{ user_id: number; notification_id: number; status: string; to_address: string; category: string }>)
+        .prepare(
+          `select * from mail_outbox where notification_id in (${notificationIds.map(() => "?").join(",")}) order by id`,
+        )
+        .all(...notificationIds) as Array<{
+        user_id: number;
+        notification_id: number;
+        status: string;
+        to_address: string;
+        category: string;
+      }>)
     : [];
 
 const counts = () => ({
@@ -98,8 +139,15 @@ let worlds = 0;
 function world({ review = true, extra = [] as TestUser[] } = {}) {
   const { brigitte, bruno, farid, dora, olga, ivan } = people;
   const owner = actorOf(brigitte);
-  const project = createProject({ actor: owner, name: `Notify ${++worlds}`, summary: "", businessCase: "", ownerId: brigitte.id });
-  for (const u of [bruno, farid, dora, olga, ivan, ...extra]) addMember({ actor: owner, projectId: project.id, userId: u.id });
+  const project = createProject({
+    actor: owner,
+    name: `Notify ${++worlds}`,
+    summary: "",
+    businessCase: "",
+    ownerId: brigitte.id,
+  });
+  for (const u of [bruno, farid, dora, olga, ivan, ...extra])
+    addMember({ actor: owner, projectId: project.id, userId: u.id });
   const req = createRequirement({
     actor: owner,
     projectId: project.id,
@@ -108,27 +156,64 @@ function world({ review = true, extra = [] as TestUser[] } = {}) {
     target: "warn >= 48 h ahead",
     priority: "must",
   });
-  assessRequirement({ actor: actorOf(farid), requirementId: req.id, version: req.dsVersion, feasibility: "feasible", note: "", conditions: "" });
-  assessRequirement({ actor: actorOf(olga), requirementId: req.id, version: req.itVersion, feasibility: "feasible", note: "", conditions: "" });
+  assessRequirement({
+    actor: actorOf(farid),
+    requirementId: req.id,
+    version: req.dsVersion,
+    feasibility: "feasible",
+    note: "",
+    conditions: "",
+  });
+  assessRequirement({
+    actor: actorOf(olga),
+    requirementId: req.id,
+    version: req.itVersion,
+    feasibility: "feasible",
+    note: "",
+    conditions: "",
+  });
   if (!review) return { project, requirementId: req.id, reviewId: 0 };
   const opened = openReview({ actor: owner, projectId: project.id, statement: "A year of sensor data is in." });
   const byDiscipline: Record<Discipline, TestUser> = { business: brigitte, data_science: farid, it: olga };
   for (const c of getReview(opened.id)!.criteria.filter((c) => c.kind === "attestation")) {
-    attest({ actor: actorOf(c.discipline ? byDiscipline[c.discipline] : farid), reviewId: opened.id, key: c.key, note: `Checked: ${c.label}` });
+    attest({
+      actor: actorOf(c.discipline ? byDiscipline[c.discipline] : farid),
+      reviewId: opened.id,
+      key: c.key,
+      note: `Checked: ${c.label}`,
+    });
   }
   return { project, requirementId: req.id, reviewId: opened.id };
 }
 
 type World = ReturnType<typeof world>;
 
-const sign = (w: World, who: TestUser, decision: "approve" | "approve_with_conditions" | "changes_requested" = "approve", comment = "") =>
-  signOff({ actor: actorOf(who), reviewId: w.reviewId, decision, comment: comment || (decision === "approve" ? "" : "See my comment.") });
+const sign = (
+  w: World,
+  who: TestUser,
+  decision: "approve" | "approve_with_conditions" | "changes_requested" = "approve",
+  comment = "",
+) =>
+  signOff({
+    actor: actorOf(who),
+    reviewId: w.reviewId,
+    decision,
+    comment: comment || (decision === "approve" ? "" : "See my comment."),
+  });
 
 const requirement = (w: World) => getRequirement(w.requirementId)!;
 
 const editTarget = (w: World, who: TestUser, target: string) => {
   const r = requirement(w);
-  return updateRequirement({ actor: actorOf(who), requirementId: r.id, version: r.version, title: r.title, description: r.description, target, priority: r.priority });
+  return updateRequirement({
+    actor: actorOf(who),
+    requirementId: r.id,
+    version: r.version,
+    title: r.title,
+    description: r.description,
+    target,
+    priority: r.priority,
+  });
 };
 
 const details = (over: Partial<DebtDetails> = {}): DebtDetails => ({
@@ -149,7 +234,9 @@ const details = (over: Partial<DebtDetails> = {}): DebtDetails => ({
 describe("a review is opened", () => {
   it("tells every team member once, not the opener, not outsiders; immediate by default, with one mail each", () => {
     const w = world({ review: false });
-    const rows = told(() => openReview({ actor: actorOf(people.brigitte), projectId: w.project.id, statement: "Ready now." }));
+    const rows = told(() =>
+      openReview({ actor: actorOf(people.brigitte), projectId: w.project.id, statement: "Ready now." }),
+    );
     expect(whoOf(rows)).toEqual(names("bruno", "dora", "farid", "ivan", "olga"));
     for (const r of rows) {
       expect(r.category).toBe("review_opened");
@@ -169,7 +256,9 @@ describe("a review is opened", () => {
     const w = world({ review: false });
     prefer(people.ivan, "review_opened", "in_app");
     try {
-      const rows = told(() => openReview({ actor: actorOf(people.brigitte), projectId: w.project.id, statement: "Ready now." }));
+      const rows = told(() =>
+        openReview({ actor: actorOf(people.brigitte), projectId: w.project.id, statement: "Ready now." }),
+      );
       const ivan = rows.filter((r) => r.user_id === people.ivan.id);
       expect(ivan).toHaveLength(1);
       expect(mailFor(ivan.map((r) => r.id))).toEqual([]);
@@ -184,8 +273,12 @@ describe("a review is opened", () => {
     const w = world({ review: false, extra: [ina] });
     setUserActive({ actor: actorOf(people.admin), userId: ina.id, active: false });
     refusedQuietly(() => openReview({ actor: actorOf(people.brigitte), projectId: w.project.id, statement: "" }));
-    refusedQuietly(() => openReview({ actor: actorOf(people.outsider), projectId: w.project.id, statement: "Ready now." }));
-    const rows = told(() => openReview({ actor: actorOf(people.brigitte), projectId: w.project.id, statement: "Ready now." }));
+    refusedQuietly(() =>
+      openReview({ actor: actorOf(people.outsider), projectId: w.project.id, statement: "Ready now." }),
+    );
+    const rows = told(() =>
+      openReview({ actor: actorOf(people.brigitte), projectId: w.project.id, statement: "Ready now." }),
+    );
     expect(whoOf(rows)).toEqual(names("bruno", "dora", "farid", "ivan", "olga"));
     expect(rows.some((r) => r.user_id === ina.id)).toBe(false);
   });
@@ -201,14 +294,29 @@ describe("changes requested and dismissed", () => {
       id = sign(w, people.olga, "changes_requested", "Add a rollback plan.").id;
     });
     expect(whoOf(asked)).toEqual(names("brigitte"));
-    expect(asked[0]).toMatchObject({ category: "changes_requested", body: "Add a rollback plan.", link: `/projects/${w.project.slug}/gate#signoff-${id}` });
+    expect(asked[0]).toMatchObject({
+      category: "changes_requested",
+      body: "Add a rollback plan.",
+      link: `/projects/${w.project.slug}/gate#signoff-${id}`,
+    });
     expect(mailFor(asked.map((r) => r.id))).toHaveLength(1);
 
     expect(told(() => sign(w, people.farid))).toEqual([]);
 
-    refusedQuietly(() => dismissChangesRequest({ actor: actorOf(people.brigitte), reviewId: w.reviewId, signOffId: id, reason: " " }));
-    refusedQuietly(() => dismissChangesRequest({ actor: actorOf(people.bruno), reviewId: w.reviewId, signOffId: id, reason: "No." }));
-    const dismissed = told(() => dismissChangesRequest({ actor: actorOf(people.brigitte), reviewId: w.reviewId, signOffId: id, reason: "The runbook covers it." }));
+    refusedQuietly(() =>
+      dismissChangesRequest({ actor: actorOf(people.brigitte), reviewId: w.reviewId, signOffId: id, reason: " " }),
+    );
+    refusedQuietly(() =>
+      dismissChangesRequest({ actor: actorOf(people.bruno), reviewId: w.reviewId, signOffId: id, reason: "No." }),
+    );
+    const dismissed = told(() =>
+      dismissChangesRequest({
+        actor: actorOf(people.brigitte),
+        reviewId: w.reviewId,
+        signOffId: id,
+        reason: "The runbook covers it.",
+      }),
+    );
     expect(whoOf(dismissed)).toEqual(names("olga"));
     expect(dismissed[0]).toMatchObject({ category: "changes_dismissed", body: "Reason: The runbook covers it." });
   });
@@ -226,7 +334,12 @@ describe("comments", () => {
     const w = world();
     const olgaSigned = sign(w, people.olga);
     const rows = told(() =>
-      addComment({ actor: actorOf(people.farid), reviewId: w.reviewId, body: "Agreed @olga, and @dora please look. @farid", replyToSignOffId: olgaSigned.id }),
+      addComment({
+        actor: actorOf(people.farid),
+        reviewId: w.reviewId,
+        body: "Agreed @olga, and @dora please look. @farid",
+        replyToSignOffId: olgaSigned.id,
+      }),
     );
     expect(whoOf(rows)).toEqual(names("dora", "olga"));
     expect(rows.find((r) => r.user_id === people.olga.id)!.category).toBe("comment");
@@ -238,10 +351,20 @@ describe("comments", () => {
   it("tells only the people an edit newly mentions; a refused comment tells nobody", () => {
     const w = world();
     let comment = addComment({ actor: actorOf(people.farid), reviewId: w.reviewId, body: "Thoughts, @dora?" });
-    refusedQuietly(() => editComment({ actor: actorOf(people.dora), commentId: comment.id, body: "@ivan", version: comment.version }));
+    refusedQuietly(() =>
+      editComment({ actor: actorOf(people.dora), commentId: comment.id, body: "@ivan", version: comment.version }),
+    );
     refusedQuietly(() => addComment({ actor: actorOf(people.outsider), reviewId: w.reviewId, body: "@dora" }));
     const rows = told(() => {
-      comment = { ...comment, ...editComment({ actor: actorOf(people.farid), commentId: comment.id, body: "Thoughts, @dora and @ivan?", version: comment.version }) };
+      comment = {
+        ...comment,
+        ...editComment({
+          actor: actorOf(people.farid),
+          commentId: comment.id,
+          body: "Thoughts, @dora and @ivan?",
+          version: comment.version,
+        }),
+      };
     });
     expect(whoOf(rows)).toEqual(names("ivan"));
     expect(rows[0].category).toBe("mention");
@@ -255,7 +378,14 @@ describe("a requirement needs a verdict", () => {
   it("on creation, and when an edit resets the verdicts: IT operations and data science members; digest by default, no mail", () => {
     const w = world({ review: false });
     const created = told(() =>
-      createRequirement({ actor: actorOf(people.bruno), projectId: w.project.id, title: "Explain warnings", description: "", target: "top 3 causes", priority: "should" }),
+      createRequirement({
+        actor: actorOf(people.bruno),
+        projectId: w.project.id,
+        title: "Explain warnings",
+        description: "",
+        target: "top 3 causes",
+        priority: "should",
+      }),
     );
     expect(whoOf(created)).toEqual(names("dora", "farid", "ivan", "olga"));
     expect(new Set(created.map((r) => r.category))).toEqual(new Set(["verdict_needed"]));
@@ -263,14 +393,33 @@ describe("a requirement needs a verdict", () => {
     expect(mailFor(created.map((r) => r.id))).toEqual([]);
 
     const r = requirement(w);
-    expect(told(() => updateRequirement({ actor: actorOf(people.bruno), requirementId: r.id, version: r.version, title: r.title, description: "Longer.", target: r.target, priority: r.priority }))).toEqual([]);
+    expect(
+      told(() =>
+        updateRequirement({
+          actor: actorOf(people.bruno),
+          requirementId: r.id,
+          version: r.version,
+          title: r.title,
+          description: "Longer.",
+          target: r.target,
+          priority: r.priority,
+        }),
+      ),
+    ).toEqual([]);
     const reset = told(() => editTarget(w, people.bruno, "warn >= 72 h ahead"));
     expect(whoOf(reset)).toEqual(names("dora", "farid", "ivan", "olga"));
     expect(reset[0].body).toContain("reset");
     // Unassessed already: nothing was reset, nobody is asked again.
     expect(told(() => editTarget(w, people.bruno, "warn >= 96 h ahead"))).toEqual([]);
     refusedQuietly(() =>
-      createRequirement({ actor: actorOf(people.outsider), projectId: w.project.id, title: "X", description: "", target: "Y", priority: "must" }),
+      createRequirement({
+        actor: actorOf(people.outsider),
+        projectId: w.project.id,
+        title: "X",
+        description: "",
+        target: "Y",
+        priority: "must",
+      }),
     );
   });
 });
@@ -285,14 +434,20 @@ describe("your sign-off went stale", () => {
     const stale = rows.filter((r) => r.category === "signoff_stale");
     expect(whoOf(stale)).toEqual(names("brigitte", "farid", "olga"));
     for (const r of stale) {
-      expect(r.body).toContain("The target of “Warn before a failure” changed from “warn >= 48 h ahead” to “warn >= 72 h ahead”.");
+      expect(r.body).toContain(
+        "The target of “Warn before a failure” changed from “warn >= 48 h ahead” to “warn >= 72 h ahead”.",
+      );
       expect(r.link).toMatch(new RegExp(`^/projects/${w.project.slug}/gate#signoff-\\d+$`));
     }
     // Immediate by default: one mail per stale notice.
     expect(mailFor(stale.map((r) => r.id))).toHaveLength(3);
     // Already stale: another change tells nobody again.
     const r = requirement(w);
-    expect(told(() => withdrawRequirement({ actor: actorOf(people.bruno), requirementId: r.id, version: r.version })).filter((n) => n.category === "signoff_stale")).toEqual([]);
+    expect(
+      told(() => withdrawRequirement({ actor: actorOf(people.bruno), requirementId: r.id, version: r.version })).filter(
+        (n) => n.category === "signoff_stale",
+      ),
+    ).toEqual([]);
   });
 
   it("tells no deactivated signer, and nobody when the change is refused", async () => {
@@ -309,33 +464,72 @@ describe("your sign-off went stale", () => {
     // Brigitte signs again; a form opened before (an old version) is refused and tells nobody.
     sign(w, people.brigitte);
     refusedQuietly(() =>
-      updateRequirement({ actor: actorOf(people.bruno), requirementId: old.id, version: old.version, title: old.title, description: "", target: "warn >= 80 h ahead", priority: old.priority }),
+      updateRequirement({
+        actor: actorOf(people.bruno),
+        requirementId: old.id,
+        version: old.version,
+        title: old.title,
+        description: "",
+        target: "warn >= 80 h ahead",
+        priority: old.priority,
+      }),
     );
     refusedQuietly(() =>
-      attest({ actor: actorOf(people.outsider), reviewId: w.reviewId, key: getReview(w.reviewId)!.criteria.find((c) => c.kind === "attestation")!.key, note: "x" }),
+      attest({
+        actor: actorOf(people.outsider),
+        reviewId: w.reviewId,
+        key: getReview(w.reviewId)!.criteria.find((c) => c.kind === "attestation")!.key,
+        note: "x",
+      }),
     );
-    expect(whoOf(told(() => editTarget(w, people.bruno, "warn >= 72 h ahead")).filter((r) => r.category === "signoff_stale"))).toEqual(
-      names("brigitte"),
-    );
+    expect(
+      whoOf(
+        told(() => editTarget(w, people.bruno, "warn >= 72 h ahead")).filter((r) => r.category === "signoff_stale"),
+      ),
+    ).toEqual(names("brigitte"));
   });
 
   it("announces one sign-off once, even if it counted again in between", () => {
     const w = world();
     sign(w, people.brigitte);
-    expect(whoOf(told(() => editTarget(w, people.bruno, "warn >= 72 h ahead")).filter((r) => r.category === "signoff_stale"))).toEqual(names("brigitte"));
+    expect(
+      whoOf(
+        told(() => editTarget(w, people.bruno, "warn >= 72 h ahead")).filter((r) => r.category === "signoff_stale"),
+      ),
+    ).toEqual(names("brigitte"));
     // Back to what she signed for: her approval counts again...
     told(() => editTarget(w, people.bruno, "warn >= 48 h ahead"));
     // (the edits reset the verdicts; her view holds them, so restore them as they were)
     const r = requirement(w);
-    assessRequirement({ actor: actorOf(people.farid), requirementId: r.id, version: r.dsVersion, feasibility: "feasible", note: "", conditions: "" });
-    assessRequirement({ actor: actorOf(people.olga), requirementId: r.id, version: r.itVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actorOf(people.farid),
+      requirementId: r.id,
+      version: r.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
+    assessRequirement({
+      actor: actorOf(people.olga),
+      requirementId: r.id,
+      version: r.itVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     const panel = getReview(w.reviewId)!.panels.find((p) => p.discipline === "business")!;
     expect(panel.signOffs[0].standing).toBe("approved");
     // ...and going stale again is not announced a second time.
-    expect(told(() => editTarget(w, people.bruno, "warn >= 72 h ahead")).filter((r) => r.category === "signoff_stale")).toEqual([]);
+    expect(
+      told(() => editTarget(w, people.bruno, "warn >= 72 h ahead")).filter((r) => r.category === "signoff_stale"),
+    ).toEqual([]);
     // Signing again is a new sign-off: its going stale is news.
     sign(w, people.brigitte);
-    expect(whoOf(told(() => editTarget(w, people.bruno, "warn >= 96 h ahead")).filter((r) => r.category === "signoff_stale"))).toEqual(names("brigitte"));
+    expect(
+      whoOf(
+        told(() => editTarget(w, people.bruno, "warn >= 96 h ahead")).filter((r) => r.category === "signoff_stale"),
+      ),
+    ).toEqual(names("brigitte"));
   });
 
   it("follows the concern table: a verdict, an attestation, debt", () => {
@@ -344,24 +538,46 @@ describe("your sign-off went stale", () => {
     // IT operations' verdict: business and IT operations, not the IT member who changed it.
     const r = requirement(w);
     const verdict = told(() =>
-      assessRequirement({ actor: actorOf(people.olga), requirementId: r.id, version: r.itVersion, feasibility: "feasible_with_conditions", note: "", conditions: "A GPU node." }),
+      assessRequirement({
+        actor: actorOf(people.olga),
+        requirementId: r.id,
+        version: r.itVersion,
+        feasibility: "feasible_with_conditions",
+        note: "",
+        conditions: "A GPU node.",
+      }),
     );
     expect(whoOf(verdict)).toEqual(names("brigitte", "ivan"));
     expect(verdict[0].body).toContain("IT operations' verdict on “Warn before a failure” changed");
 
     // A note alone concerns nobody.
     const again = requirement(w);
-    expect(told(() => assessRequirement({ actor: actorOf(people.farid), requirementId: again.id, version: again.dsVersion, feasibility: "feasible", note: "More data now.", conditions: "" }))).toEqual([]);
+    expect(
+      told(() =>
+        assessRequirement({
+          actor: actorOf(people.farid),
+          requirementId: again.id,
+          version: again.dsVersion,
+          feasibility: "feasible",
+          note: "More data now.",
+          conditions: "",
+        }),
+      ),
+    ).toEqual([]);
 
     // A technical debt item: data science and IT operations (Farid's approval still counted).
-    const debt = told(() => createDebtItem({ actor: actorOf(people.dora), projectId: w.project.id, register: "technical", ...details() }));
+    const debt = told(() =>
+      createDebtItem({ actor: actorOf(people.dora), projectId: w.project.id, register: "technical", ...details() }),
+    );
     expect(whoOf(debt)).toEqual(names("farid"));
     expect(debt[0].body).toBe("Debt item “Hand-made features” (technical) was added.");
 
     // An attestation any member may tick, re-ticked by a business member: business.
     sign(w, people.brigitte);
     const key = getReview(w.reviewId)!.criteria.find((c) => c.kind === "attestation" && !c.discipline)!.key;
-    const attested = told(() => attest({ actor: actorOf(people.bruno), reviewId: w.reviewId, key, note: "Checked again." }));
+    const attested = told(() =>
+      attest({ actor: actorOf(people.bruno), reviewId: w.reviewId, key, note: "Checked again." }),
+    );
     expect(whoOf(attested)).toEqual(names("brigitte"));
   });
 
@@ -370,7 +586,13 @@ describe("your sign-off went stale", () => {
     sign(w, people.brigitte);
     sign(w, people.farid);
     const conditional = told(() =>
-      signOff({ actor: actorOf(people.olga), reviewId: w.reviewId, decision: "approve_with_conditions", comment: "", conditions: [{ title: "Add alerting", register: "technical", targetDate: null }] }),
+      signOff({
+        actor: actorOf(people.olga),
+        reviewId: w.reviewId,
+        decision: "approve_with_conditions",
+        comment: "",
+        conditions: [{ title: "Add alerting", register: "technical", targetDate: null }],
+      }),
     );
     expect(conditional).toEqual([]);
     const quiet = world({ review: false });
@@ -386,21 +608,47 @@ describe("the project changes", () => {
   it("hold, resume, stop and reopen tell every member but the actor", () => {
     const w = world({ review: false });
     const state = (change: Parameters<typeof changeProjectState>[0]["change"], who = people.brigitte) =>
-      told(() => changeProjectState({ actor: actorOf(who), projectId: w.project.id, version: getProject(w.project.id)!.version, change }));
+      told(() =>
+        changeProjectState({
+          actor: actorOf(who),
+          projectId: w.project.id,
+          version: getProject(w.project.id)!.version,
+          change,
+        }),
+      );
     const everyoneBut = names("bruno", "dora", "farid", "ivan", "olga");
     const held = state({ to: "on_hold" });
     expect(whoOf(held)).toEqual(everyoneBut);
     expect(held[0]).toMatchObject({ category: "project_changed", link: `/projects/${w.project.slug}` });
     expect(held[0].title).toContain("put");
     expect(whoOf(state({ to: "active" }))).toEqual(everyoneBut);
-    refusedQuietly(() => changeProjectState({ actor: actorOf(people.brigitte), projectId: w.project.id, version: getProject(w.project.id)!.version, change: { to: "retired" } }));
-    refusedQuietly(() => changeProjectState({ actor: actorOf(people.bruno), projectId: w.project.id, version: getProject(w.project.id)!.version, change: { to: "on_hold" } }));
+    refusedQuietly(() =>
+      changeProjectState({
+        actor: actorOf(people.brigitte),
+        projectId: w.project.id,
+        version: getProject(w.project.id)!.version,
+        change: { to: "retired" },
+      }),
+    );
+    refusedQuietly(() =>
+      changeProjectState({
+        actor: actorOf(people.bruno),
+        projectId: w.project.id,
+        version: getProject(w.project.id)!.version,
+        change: { to: "on_hold" },
+      }),
+    );
     const stopped = state({ to: "stopped", stopCause: "privacy_security", stopNote: "No consent." });
     expect(whoOf(stopped)).toEqual(everyoneBut);
     expect(stopped[0].body).toContain("Privacy or security: No consent.");
     // The admin is not on the team: the owner is told too.
     const reopened = told(() =>
-      reopenProject({ actor: actorOf(people.admin), projectId: w.project.id, version: getProject(w.project.id)!.version, reason: "Consent was given." }),
+      reopenProject({
+        actor: actorOf(people.admin),
+        projectId: w.project.id,
+        version: getProject(w.project.id)!.version,
+        reason: "Consent was given.",
+      }),
     );
     expect(whoOf(reopened)).toEqual(names("brigitte", "bruno", "dora", "farid", "ivan", "olga"));
     expect(reopened[0].body).toBe("Reason: Consent was given.");
@@ -450,32 +698,78 @@ describe("debt assigned", () => {
 
     const item = () => getItem(id);
     const update = (ownerId: number | null, title = "Hand-made features", who = people.olga) =>
-      told(() => updateDebtItem({ actor: actorOf(who), itemId: id, version: item().version, details: details({ ownerId, title }) }));
+      told(() =>
+        updateDebtItem({
+          actor: actorOf(who),
+          itemId: id,
+          version: item().version,
+          details: details({ ownerId, title }),
+        }),
+      );
     expect(update(people.farid.id, "Hand-made feature code")).toEqual([]);
     expect(whoOf(update(people.ivan.id))).toEqual(names("ivan"));
     expect(update(null)).toEqual([]);
     expect(update(people.olga.id)).toEqual([]);
-    refusedQuietly(() => updateDebtItem({ actor: actorOf(people.olga), itemId: id, version: item().version, details: details({ ownerId: people.outsider.id }) }));
+    refusedQuietly(() =>
+      updateDebtItem({
+        actor: actorOf(people.olga),
+        itemId: id,
+        version: item().version,
+        details: details({ ownerId: people.outsider.id }),
+      }),
+    );
 
     let stepId = 0;
     const added = told(() => {
-      stepId = addRepaymentStep({ actor: actorOf(people.olga), itemId: id, version: item().version, step: { title: "Monitor it", ownerId: people.ivan.id, dueDate: null } }).id;
+      stepId = addRepaymentStep({
+        actor: actorOf(people.olga),
+        itemId: id,
+        version: item().version,
+        step: { title: "Monitor it", ownerId: people.ivan.id, dueDate: null },
+      }).id;
     });
     expect(whoOf(added)).toEqual(names("ivan"));
     expect(added[0].title).toContain("“Monitor it”");
     const moved = told(() =>
-      updateRepaymentStep({ actor: actorOf(people.olga), itemId: id, version: item().version, stepId, step: { title: "Monitor it", ownerId: people.dora.id, dueDate: null } }),
+      updateRepaymentStep({
+        actor: actorOf(people.olga),
+        itemId: id,
+        version: item().version,
+        stepId,
+        step: { title: "Monitor it", ownerId: people.dora.id, dueDate: null },
+      }),
     );
     expect(whoOf(moved)).toEqual(names("dora"));
-    expect(told(() => updateRepaymentStep({ actor: actorOf(people.olga), itemId: id, version: item().version, stepId, step: { title: "Monitor it well", ownerId: people.dora.id, dueDate: null } }))).toEqual([]);
+    expect(
+      told(() =>
+        updateRepaymentStep({
+          actor: actorOf(people.olga),
+          itemId: id,
+          version: item().version,
+          stepId,
+          step: { title: "Monitor it well", ownerId: people.dora.id, dueDate: null },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("a status change stales the approvals it concerns, and tells nobody else", () => {
     const w = world();
-    const created = createDebtItem({ actor: actorOf(people.bruno), projectId: w.project.id, register: "organizational", ...details({ category: "data_access" }) });
+    const created = createDebtItem({
+      actor: actorOf(people.bruno),
+      projectId: w.project.id,
+      register: "organizational",
+      ...details({ category: "data_access" }),
+    });
     for (const u of [people.brigitte, people.farid, people.olga]) sign(w, u);
     const rows = told(() =>
-      setDebtStatus({ actor: actorOf(people.dora), itemId: created.id, version: getItem(created.id).version, change: { to: "repaid", note: "Done." }, today: "2020-01-01" }),
+      setDebtStatus({
+        actor: actorOf(people.dora),
+        itemId: created.id,
+        version: getItem(created.id).version,
+        change: { to: "repaid", note: "Done." },
+        today: "2020-01-01",
+      }),
     );
     expect(whoOf(rows)).toEqual(names("brigitte", "olga"));
     expect(rows[0].body).toContain("no longer open");

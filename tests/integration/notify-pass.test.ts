@@ -25,7 +25,14 @@ import { callAction, callLoader } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 import { actorOf } from "./debt-support";
 
-type Row = { user_id: number; category: string; title: string; link: string; mailed_at: number | null; actor_id: number | null };
+type Row = {
+  user_id: number;
+  category: string;
+  title: string;
+  link: string;
+  mailed_at: number | null;
+  actor_id: number | null;
+};
 
 /** Notifications of the pass's categories (the models' own notifications are left out). */
 const told = (category: string) =>
@@ -39,7 +46,6 @@ let operator: TestUser;
 let operator2: TestUser;
 let admin: TestUser;
 let formerAdmin: TestUser;
-let outsider: TestUser;
 let dbFile: string;
 
 beforeEach(async () => {
@@ -50,7 +56,7 @@ beforeEach(async () => {
   operator2 = await createTestUser({ name: "Ivo Ops", discipline: "it" });
   admin = await createAdmin({ name: "Ada Admin", discipline: "data_science" });
   formerAdmin = await createAdmin({ name: "Fred Former", discipline: "it" });
-  outsider = await createTestUser({ name: "Otto Outside", discipline: "it" });
+  await createTestUser({ name: "Otto Outside", discipline: "it" });
   setUserActive({ actor: actorOf(admin), userId: formerAdmin.id, active: false });
 });
 
@@ -65,7 +71,11 @@ function teamProject(name = "Press line 3") {
 /** A review business and data science approved: it waits for IT operations only. */
 function reviewWaitingForIt() {
   const project = teamProject();
-  const review = openReview({ actor: actorOf(owner), projectId: project.id, statement: "The pilot plant is ready for us." });
+  const review = openReview({
+    actor: actorOf(owner),
+    projectId: project.id,
+    statement: "The pilot plant is ready for us.",
+  });
   signOff({ actor: actorOf(owner), reviewId: review.id, decision: "approve", comment: "" });
   signOff({ actor: actorOf(scientist), reviewId: review.id, decision: "approve", comment: "" });
   return { project, review, day: (n: number) => review.openedAt + n * DAY_MS + 60_000 };
@@ -82,9 +92,13 @@ describe("gate review reminders and escalation", () => {
     const first = told("review_reminder");
     expect(recipients(first)).toEqual(ids(operator, operator2));
     expect(first[0]).toMatchObject({ link: `/projects/${project.slug}/gate`, actor_id: null, mailed_at: day(3) });
-    expect(first[0].title).toBe("Reminder: the gate review to Pilot of Press line 3 has waited 3 days for IT operations");
+    expect(first[0].title).toBe(
+      "Reminder: the gate review to Pilot of Press line 3 has waited 3 days for IT operations",
+    );
     // Reminders go out by e-mail at once by default: one mail each.
-    expect(sqlite().prepare("select count(*) as n from mail_outbox where category = 'review_reminder'").get()).toEqual({ n: 2 });
+    expect(sqlite().prepare("select count(*) as n from mail_outbox where category = 'review_reminder'").get()).toEqual({
+      n: 2,
+    });
 
     // Run again, the same instant or later the same step: nothing new.
     expect(runNotificationPass({ now: day(3) })).toMatchObject({ reminders: 0 });
@@ -92,7 +106,11 @@ describe("gate review reminders and escalation", () => {
     expect(told("review_reminder")).toHaveLength(2);
 
     expect(runNotificationPass({ now: day(6) })).toMatchObject({ reminders: 2, escalations: 0 });
-    expect(told("review_reminder").slice(2).map((r) => r.title)).toEqual([
+    expect(
+      told("review_reminder")
+        .slice(2)
+        .map((r) => r.title),
+    ).toEqual([
       expect.stringMatching(/waited 6 days for IT operations$/),
       expect.stringMatching(/waited 6 days for IT operations$/),
     ]);
@@ -113,7 +131,9 @@ describe("gate review reminders and escalation", () => {
     expect(runNotificationPass({ now: day(11) })).toMatchObject({ reminders: 0, escalations: 0 });
     // Nobody outside the discipline was reminded.
     expect(told("review_reminder").every((r) => [operator.id, operator2.id].includes(r.user_id))).toBe(true);
-    expect(sqlite().prepare("select count(*) as n from notices where key like 'remind:%' or key like 'escalate:%'").get()).toEqual({ n: 4 });
+    expect(
+      sqlite().prepare("select count(*) as n from notices where key like 'remind:%' or key like 'escalate:%'").get(),
+    ).toEqual({ n: 4 });
   });
 
   it("reminds nobody once the review is closed, nor a discipline that approved", () => {
@@ -122,11 +142,24 @@ describe("gate review reminders and escalation", () => {
     signOff({ actor: actorOf(operator), reviewId: review.id, decision: "approve", comment: "" });
     expect(runNotificationPass({ now: day(6) })).toMatchObject({ reminders: 0, escalations: 0 });
 
-    const other = createProject({ actor: actorOf(owner), name: "Withdrawn line", summary: "", businessCase: "", ownerId: owner.id });
-    const withdrawn = openReview({ actor: actorOf(owner), projectId: other.id, statement: "We think we are ready now." });
+    const other = createProject({
+      actor: actorOf(owner),
+      name: "Withdrawn line",
+      summary: "",
+      businessCase: "",
+      ownerId: owner.id,
+    });
+    const withdrawn = openReview({
+      actor: actorOf(owner),
+      projectId: other.id,
+      statement: "We think we are ready now.",
+    });
     withdrawReview({ actor: actorOf(owner), reviewId: withdrawn.id, note: "Not yet." });
     const before = told("review_reminder").length;
-    expect(runNotificationPass({ now: withdrawn.openedAt + 12 * DAY_MS })).toMatchObject({ reminders: 0, escalations: 0 });
+    expect(runNotificationPass({ now: withdrawn.openedAt + 12 * DAY_MS })).toMatchObject({
+      reminders: 0,
+      escalations: 0,
+    });
     expect(told("review_reminder")).toHaveLength(before);
   });
 
@@ -146,7 +179,10 @@ describe("the gate's timings on /admin/gates", () => {
     const page = await callLoader(adminGates.loader, "/admin/gates", { cookie: signInAs(admin) });
     expect(page.data.stages[0].policy).toMatchObject({ remindAfterDays: 3, escalateAfterDays: 10, version: 0 });
     const post = (user: TestUser, form: Record<string, string>) =>
-      callAction(adminGates.action, "/admin/gates", { cookie: signInAs(user), form: { intent: "timings", stage: "production", version: "0", ...form } });
+      callAction(adminGates.action, "/admin/gates", {
+        cookie: signInAs(user),
+        form: { intent: "timings", stage: "production", version: "0", ...form },
+      });
 
     expect((await post(owner, { remindAfterDays: "2", escalateAfterDays: "5" })).status).toBe(403);
     const tooMany = await post(admin, { remindAfterDays: "61", escalateAfterDays: "abc" });
@@ -163,10 +199,19 @@ describe("the gate's timings on /admin/gates", () => {
     const saved = await post(admin, { remindAfterDays: "2", escalateAfterDays: "5" });
     expect(saved.status).toBe(302);
     expect(activitySince(since)).toEqual([
-      expect.objectContaining({ action: "gate_policy.updated", after: JSON.stringify({ remindAfterDays: 2, escalateAfterDays: 5 }) }),
+      expect.objectContaining({
+        action: "gate_policy.updated",
+        after: JSON.stringify({ remindAfterDays: 2, escalateAfterDays: 5 }),
+      }),
     ]);
     const after = await callLoader(adminGates.loader, "/admin/gates", { cookie: signInAs(admin) });
-    expect(after.data.stages[1].policy).toMatchObject({ targetStage: "production", remindAfterDays: 2, escalateAfterDays: 5, requiredApprovals: 1, version: 1 });
+    expect(after.data.stages[1].policy).toMatchObject({
+      targetStage: "production",
+      remindAfterDays: 2,
+      escalateAfterDays: 5,
+      requiredApprovals: 1,
+      version: 1,
+    });
     // The form was read at version 0: a second save from it is refused, nothing written.
     expect((await post(admin, { remindAfterDays: "4", escalateAfterDays: "8" })).status).toBe(409);
   });
@@ -190,7 +235,12 @@ describe("debt due and overdue", () => {
       interestDays: 1,
       ownerId: operator.id,
     });
-    const planned = updateDebtItem({ actor: actorOf(operator), itemId: item.id, version: item.version, plan: { strategy: "Automate it", targetDate: target, repayBeforeStage: null } });
+    const planned = updateDebtItem({
+      actor: actorOf(operator),
+      itemId: item.id,
+      version: item.version,
+      plan: { strategy: "Automate it", targetDate: target, repayBeforeStage: null },
+    });
     addRepaymentStep({
       actor: actorOf(operator),
       itemId: item.id,
@@ -203,7 +253,10 @@ describe("debt due and overdue", () => {
     // Three days before the step's date: the step's owner only.
     expect(runNotificationPass({ now: at(addDays(target, -8)) })).toMatchObject({ debtNotices: 1 });
     expect(told("debt_due").map((r) => [r.user_id, r.title])).toEqual([
-      [scientist.id, `Step “Write the pipeline” of debt item “Manual model deployment” is due in 3 days (${addDays(target, -5)})`],
+      [
+        scientist.id,
+        `Step “Write the pipeline” of debt item “Manual model deployment” is due in 3 days (${addDays(target, -5)})`,
+      ],
     ]);
     expect(runNotificationPass({ now: at(addDays(target, -7)) })).toMatchObject({ debtNotices: 0 });
     // The step is overdue; the item's date is 2 days away.
@@ -223,7 +276,9 @@ describe("debt due and overdue", () => {
     ]);
     expect(told("debt_due").every((r) => r.link === `/projects/${project.slug}/debt/${item.id}`)).toBe(true);
     const escalation = told("escalation");
-    expect(escalation.map((r) => [r.user_id, r.title])).toEqual([[owner.id, "Debt item “Manual model deployment” of Debt line has been overdue for 7 days"]]);
+    expect(escalation.map((r) => [r.user_id, r.title])).toEqual([
+      [owner.id, "Debt item “Manual model deployment” of Debt line has been overdue for 7 days"],
+    ]);
   });
 });
 
@@ -232,7 +287,9 @@ describe("the daily digest", () => {
     sqlite().prepare("update users set time_zone = 'Europe/Berlin', digest_hour = 8 where id = ?").run(scientist.id);
     // One category the scientist wants only in the app.
     sqlite()
-      .prepare("insert into notification_preferences (user_id, category, mode, updated_at) values (?, 'project_changed', 'in_app', 0)")
+      .prepare(
+        "insert into notification_preferences (user_id, category, mode, updated_at) values (?, 'project_changed', 'in_app', 0)",
+      )
       .run(scientist.id);
     const day1 = Date.UTC(2031, 2, 3, 5, 0); // 06:00 in Berlin
     const draft = (category: "verdict_needed" | "debt_due" | "project_changed" | "mention", title: string) => ({
@@ -254,7 +311,9 @@ describe("the daily digest", () => {
       }),
     );
     const mails = () =>
-      sqlite().prepare("select * from mail_outbox where user_id = ? and notification_id is null order by id").all(scientist.id) as Array<{
+      sqlite()
+        .prepare("select * from mail_outbox where user_id = ? and notification_id is null order by id")
+        .all(scientist.id) as Array<{
         subject: string;
         text: string;
         category: string | null;
@@ -265,13 +324,19 @@ describe("the daily digest", () => {
     expect(runNotificationPass({ now: day1 + 2 * 3_600_000 })).toMatchObject({ digests: 1 }); // 08:00 local
     const [digest] = mails();
     expect(mails()).toHaveLength(1);
-    expect(digest).toMatchObject({ category: null, status: "pending", subject: "[Triad] Your daily digest: 2 notifications" });
+    expect(digest).toMatchObject({
+      category: null,
+      status: "pending",
+      subject: "[Triad] Your daily digest: 2 notifications",
+    });
     expect(digest.text).toContain("A requirement needs your verdict");
     expect(digest.text).toContain("A debt item is due in 2 days");
     expect(digest.text).not.toContain("put on hold"); // in the app only
     expect(digest.text).not.toContain("mentioned you"); // already mailed at once
     const mailed = sqlite()
-      .prepare("select category, mailed_at from notifications where user_id = ? and category in ('verdict_needed', 'debt_due', 'project_changed') order by id")
+      .prepare(
+        "select category, mailed_at from notifications where user_id = ? and category in ('verdict_needed', 'debt_due', 'project_changed') order by id",
+      )
       .all(scientist.id);
     expect(mailed).toEqual([
       { category: "verdict_needed", mailed_at: day1 + 2 * 3_600_000 },
@@ -280,7 +345,13 @@ describe("the daily digest", () => {
     ]);
 
     // Later the same local day: a new digest-mode notification waits for tomorrow.
-    db.transaction((tx) => notify(tx, { actorId: null, now: day1 + 4 * 3_600_000, drafts: [draft("verdict_needed", "Another requirement needs your verdict")] }));
+    db.transaction((tx) =>
+      notify(tx, {
+        actorId: null,
+        now: day1 + 4 * 3_600_000,
+        drafts: [draft("verdict_needed", "Another requirement needs your verdict")],
+      }),
+    );
     expect(runNotificationPass({ now: day1 + 10 * 3_600_000 })).toMatchObject({ digests: 0 });
     expect(mails()).toHaveLength(1);
     expect(runNotificationPass({ now: day1 + 24 * 3_600_000 })).toMatchObject({ digests: 0 }); // 06:00 the next day
@@ -299,7 +370,8 @@ describe("npm run triad -- notify:run", () => {
         "npx",
         ["tsx", "scripts/triad.ts", "notify:run", ...args],
         { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbFile, NODE_ENV: "test" }, timeout: 60_000 },
-        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -321,6 +393,10 @@ describe("npm run triad -- notify:run", () => {
     const bad = await run(["--as-of", "2027-02-30T09:00:00Z"]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe("");
-    expect(bad.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^triad notify:run: --as-of "2027-02-30T09:00:00Z" is not an instant: .*2027-01-10T09:00:00Z/)]);
+    expect(bad.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^triad notify:run: --as-of "2027-02-30T09:00:00Z" is not an instant: .*2027-01-10T09:00:00Z/,
+      ),
+    ]);
   }, 90_000);
 });

@@ -97,13 +97,7 @@ describe("adding people", () => {
       form: { name: "", email: "ada", discipline: "marketing", role: "owner", password: "short" },
     });
     expect(result.status).toBe(400);
-    expect(Object.keys(result.data.fieldErrors).sort()).toEqual([
-      "discipline",
-      "email",
-      "name",
-      "password",
-      "role",
-    ]);
+    expect(Object.keys(result.data.fieldErrors).sort()).toEqual(["discipline", "email", "name", "password", "role"]);
     expect(result.data.fieldErrors.discipline).toBe("Choose business, data science or IT operations.");
     expect(snapshot()).toEqual(before);
   });
@@ -169,14 +163,27 @@ describe("changing discipline and role", () => {
 
   it("the person's page lists the teams they sit on, in their own discipline", async () => {
     const member = await createTestUser({ name: "Dora Data", discipline: "data_science" });
-    const load = () => callLoader(person.loader, `/people/${member.id}`, { cookie: adminCookie, params: { userId: String(member.id) } });
+    const load = () =>
+      callLoader(person.loader, `/people/${member.id}`, { cookie: adminCookie, params: { userId: String(member.id) } });
     expect((await load()).data).toMatchObject({ seats: [], openSignOffs: 0 });
 
     const ownerActor = { id: admin.id, name: admin.name, role: admin.role, discipline: admin.discipline };
-    const project = createProject({ actor: ownerActor, name: "Churn model", summary: "", businessCase: "", ownerId: admin.id });
+    const project = createProject({
+      actor: ownerActor,
+      name: "Churn model",
+      summary: "",
+      businessCase: "",
+      ownerId: admin.id,
+    });
     addMember({ actor: ownerActor, projectId: project.id, userId: member.id });
     expect((await load()).data.seats).toEqual([
-      expect.objectContaining({ name: "Churn model", slug: project.slug, discipline: "data_science", stage: "poc", state: "active" }),
+      expect.objectContaining({
+        name: "Churn model",
+        slug: project.slug,
+        discipline: "data_science",
+        stage: "poc",
+        state: "active",
+      }),
     ]);
 
     // a change of discipline moves the seat at once when no sign-off is at stake, and says so
@@ -312,7 +319,10 @@ describe("a person's own account", () => {
 
   it("changes their own name, with one activity row", async () => {
     const since = lastActivityId();
-    const result = await callAction(account.action, "/account", { cookie, form: { intent: "profile", name: "New Name" } });
+    const result = await callAction(account.action, "/account", {
+      cookie,
+      form: { intent: "profile", name: "New Name" },
+    });
     expect(result).toMatchObject({ status: 302, location: "/account" });
     expect(getUser(member.id)?.name).toBe("New Name");
     const rows = activitySince(since);

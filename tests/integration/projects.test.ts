@@ -18,7 +18,13 @@ import { activitySince, countRows, lastActivityId } from "../support/database";
 import { callAction, callLoader } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let owner: TestUser;
 let scientist: TestUser;
@@ -48,15 +54,41 @@ function make(name: string, { team = true }: { team?: boolean } = {}) {
 function promoteOnce(projectId: number) {
   const project = getProject(projectId)!;
   if (project.stage === "poc") {
-    const r = createRequirement({ actor: actorOf(owner), projectId, title: "Forecast demand", description: "", target: "MAPE <= 10 %", priority: "must" });
+    const r = createRequirement({
+      actor: actorOf(owner),
+      projectId,
+      title: "Forecast demand",
+      description: "",
+      target: "MAPE <= 10 %",
+      priority: "must",
+    });
     // a must-have counts as assessed once both data science and IT operations gave their verdict
-    assessRequirement({ actor: actorOf(scientist), requirementId: r.id, version: r.dsVersion, feasibility: "feasible", note: "", conditions: "" });
-    assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: r.itVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: r.id,
+      version: r.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
+    assessRequirement({
+      actor: actorOf(operator),
+      requirementId: r.id,
+      version: r.itVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
   }
   const review = openReview({ actor: actorOf(owner), projectId, statement: "The team is ready for this gate." });
   const who = { business: owner, data_science: scientist, it: operator };
   for (const c of getReview(review.id)!.criteria.filter((c) => c.kind === "attestation")) {
-    attest({ actor: actorOf(c.discipline ? who[c.discipline] : scientist), reviewId: review.id, key: c.key, note: "Checked." });
+    attest({
+      actor: actorOf(c.discipline ? who[c.discipline] : scientist),
+      reviewId: review.id,
+      key: c.key,
+      note: "Checked.",
+    });
   }
   for (const person of [owner, scientist, operator]) {
     signOff({ actor: actorOf(person), reviewId: review.id, decision: "approve", comment: "" });
@@ -71,7 +103,12 @@ describe("creating a project", () => {
     const since = lastActivityId();
     const result = await callAction(newRoute.action, "/projects/new", {
       cookie: signInAs(scientist),
-      form: { name: "Predictive Maintenance: Press #4", summary: "Warn before a press fails.", businessCase: "", ownerId: String(owner.id) },
+      form: {
+        name: "Predictive Maintenance: Press #4",
+        summary: "Warn before a press fails.",
+        businessCase: "",
+        ownerId: String(owner.id),
+      },
     });
     expect(result).toMatchObject({ status: 302, location: "/projects/predictive-maintenance-press-4" });
     const page = await callLoader(overviewRoute.loader, "/projects/predictive-maintenance-press-4", {
@@ -116,7 +153,13 @@ describe("renaming", () => {
     const result = await callAction(editRoute.action, `/projects/${project.slug}/edit`, {
       params: { slug: project.slug },
       cookie: signInAs(owner),
-      form: { name: "Scrap rate predictor", summary: "", businessCase: "", ownerId: String(owner.id), version: String(project.version) },
+      form: {
+        name: "Scrap rate predictor",
+        summary: "",
+        businessCase: "",
+        ownerId: String(owner.id),
+        version: String(project.version),
+      },
     });
     expect(result).toMatchObject({ status: 302, location: "/projects/scrap-rate-predictor" });
 
@@ -180,8 +223,15 @@ describe("renaming", () => {
     });
     const url = `/projects/${project.slug}/edit`;
     const params = { slug: project.slug };
-    expect((await callAction(editRoute.action, url, { params, cookie: signInAs(owner), form: form("Camera checks.") })).status).toBe(302);
-    const second = await callAction(editRoute.action, url, { params, cookie: signInAs(scientist), form: form("Vision model.") });
+    expect(
+      (await callAction(editRoute.action, url, { params, cookie: signInAs(owner), form: form("Camera checks.") }))
+        .status,
+    ).toBe(302);
+    const second = await callAction(editRoute.action, url, {
+      params,
+      cookie: signInAs(scientist),
+      form: form("Vision model."),
+    });
     expect(second.status).toBe(409);
     expect(second.data.formError).toMatch(/changed by someone else/);
     expect(getProject(project.id)!.summary).toBe("Camera checks.");
@@ -192,7 +242,13 @@ describe("the projects list", () => {
   beforeAll(async () => {
     const alpha = make("Listing Alpha");
     const beta = make("Listing Beta");
-    createProject({ actor: actorOf(outsider), name: "Listing Gamma", summary: "", businessCase: "", ownerId: outsider.id });
+    createProject({
+      actor: actorOf(outsider),
+      name: "Listing Gamma",
+      summary: "",
+      businessCase: "",
+      ownerId: outsider.id,
+    });
     promoteOnce(beta.id);
     const onHold = await callAction(overviewRoute.action, `/projects/${alpha.slug}`, {
       params: { slug: alpha.slug },
@@ -232,18 +288,63 @@ describe("the overview", () => {
   it("counts the must-haves not assessed by both disciplines or infeasible for either, and shows the team by seat", async () => {
     const project = make("Overview counts");
     const say = (title: string, priority: "must" | "could" = "must") =>
-      createRequirement({ actor: actorOf(owner), projectId: project.id, title, description: "", target: "MAPE <= 10 %", priority });
+      createRequirement({
+        actor: actorOf(owner),
+        projectId: project.id,
+        title,
+        description: "",
+        target: "MAPE <= 10 %",
+        priority,
+      });
     const half = say("Half assessed");
-    assessRequirement({ actor: actorOf(scientist), requirementId: half.id, version: half.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: half.id,
+      version: half.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     const split = say("They disagree");
-    assessRequirement({ actor: actorOf(scientist), requirementId: split.id, version: split.dsVersion, feasibility: "feasible", note: "", conditions: "" });
-    assessRequirement({ actor: actorOf(operator), requirementId: split.id, version: split.itVersion, feasibility: "infeasible", note: "", conditions: "No GPU." });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: split.id,
+      version: split.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
+    assessRequirement({
+      actor: actorOf(operator),
+      requirementId: split.id,
+      version: split.itVersion,
+      feasibility: "infeasible",
+      note: "",
+      conditions: "No GPU.",
+    });
     const fine = say("Both fine");
-    assessRequirement({ actor: actorOf(scientist), requirementId: fine.id, version: fine.dsVersion, feasibility: "feasible", note: "", conditions: "" });
-    assessRequirement({ actor: actorOf(operator), requirementId: fine.id, version: fine.itVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: fine.id,
+      version: fine.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
+    assessRequirement({
+      actor: actorOf(operator),
+      requirementId: fine.id,
+      version: fine.itVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     say("Later maybe", "could");
 
-    const page = await callLoader(overviewRoute.loader, overview(project.slug), { params: { slug: project.slug }, cookie: signInAs(outsider) });
+    const page = await callLoader(overviewRoute.loader, overview(project.slug), {
+      params: { slug: project.slug },
+      cookie: signInAs(outsider),
+    });
     expect(page.data.mismatches).toBe(2);
     expect(page.data.team.map((m: { name: string; discipline: string }) => [m.discipline, m.name])).toEqual([
       ["business", "Brigitte Business"],
@@ -289,7 +390,12 @@ describe("hold, resume, stop and retire", () => {
     openReview({ actor: actorOf(owner), projectId: project.id, statement: "The team is ready for this gate." });
     const before = { activity: countRows("activity"), project: getProject(project.id) };
 
-    const refused = await post(project.slug, owner, { to: "stopped", version: version(project.id), stopCause: "", stopNote: "" });
+    const refused = await post(project.slug, owner, {
+      to: "stopped",
+      version: version(project.id),
+      stopCause: "",
+      stopNote: "",
+    });
     expect(refused.status).toBe(400);
     expect(Object.keys(refused.data.fieldErrors).sort()).toEqual(["stopCause", "stopNote"]);
     expect(countRows("activity")).toBe(before.activity);
@@ -317,7 +423,14 @@ describe("hold, resume, stop and retire", () => {
     expect(resume.status).toBe(409);
     expect(resume.data.formError).toMatch(/an admin can reopen it with a reason/);
     expect(() =>
-      createRequirement({ actor: actorOf(owner), projectId: project.id, title: "Late wish", description: "", target: "y >= 2", priority: "could" }),
+      createRequirement({
+        actor: actorOf(owner),
+        projectId: project.id,
+        title: "Late wish",
+        description: "",
+        target: "y >= 2",
+        priority: "could",
+      }),
     ).toThrow(/stopped/);
     expect(getProject(project.id)!.state).toBe("stopped");
   });
@@ -338,7 +451,11 @@ describe("hold, resume, stop and retire", () => {
 
     expect((await post(project.slug, scientist, { to: "retired", version: version(project.id) })).status).toBe(403);
     expect((await post(project.slug, owner, { to: "retired", version: version(project.id) })).status).toBe(302);
-    expect(getProject(project.id)).toMatchObject({ stage: "production", state: "retired", closedAt: expect.any(Number) });
+    expect(getProject(project.id)).toMatchObject({
+      stage: "production",
+      state: "retired",
+      closedAt: expect.any(Number),
+    });
     expect(listTeam(project.id)).toHaveLength(3);
   });
 });

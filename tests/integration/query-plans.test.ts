@@ -1,7 +1,7 @@
 /**
  * The hot pages' queries stay indexed as the organisation grows (issue 7: "at 10x more data,
  * no page's p50 grows by more than 1.5x"). No timings here: each test runs a page's model
- * calls against a generated organisation (db/generate.ts, with ANALYZE statistics), records
+ * calls against a generated organisation (bench/generate.ts, with ANALYZE statistics), records
  * every statement they prepare, and asks SQLite for its plan (EXPLAIN QUERY PLAN):
  *
  * - no full scan of a table that grows with the organisation (SCAN of it, even "USING
@@ -15,7 +15,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db/client.server";
-import { generateOrganisation } from "../../db/generate";
+import { generateOrganisation } from "../../bench/generate";
 import { utcDate } from "~/domain/dates";
 import { listProjectActivity } from "~/models/activity.server";
 import { myQueue, pipelineBoard } from "~/models/dashboard.server";
@@ -89,7 +89,9 @@ function findings(statements: Statement[]): Finding[] {
   const out: Finding[] = [];
   for (const { sql, params } of statements) {
     if (!/^\s*select/i.test(sql)) continue;
-    const plan = (db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    const plan = (db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map(
+      (r) => r.detail,
+    );
     const limited = /\blimit\b/i.test(sql);
     const sorted = plan.some((d) => /USE TEMP B-TREE FOR (?:RIGHT PART OF )?ORDER BY/.test(d));
     const count = /^\s*select count\(\*\) from "\w+"(?: where |$)/i.test(sql);
@@ -98,7 +100,8 @@ function findings(statements: Statement[]): Finding[] {
       if (scan && GROWING.includes(scan[1]) && !(count && /COVERING INDEX/.test(detail)) && !(limited && !sorted)) {
         out.push({ rule: "full scan", detail, sql });
       }
-      if (limited && /USE TEMP B-TREE FOR (?:RIGHT PART OF )?ORDER BY/.test(detail)) out.push({ rule: "sorted page", detail, sql });
+      if (limited && /USE TEMP B-TREE FOR (?:RIGHT PART OF )?ORDER BY/.test(detail))
+        out.push({ rule: "sorted page", detail, sql });
     }
   }
   return out;
@@ -108,9 +111,24 @@ type Exception = { page: string; rule: Finding["rule"]; sql: RegExp; why: string
 
 /** Breaks that are fine: the sorted set is bounded by one person's own work, not by the organisation. */
 const ACCEPTED: Exception[] = [
-  { page: "dashboard", rule: "sorted page", sql: /from "requirements" .*"requirements"\."project_id" in \(/, why: "my queue: requirements of my own projects" },
-  { page: "dashboard", rule: "sorted page", sql: /from "debt_items" .*"debt_items"\."owner_id" = \?/, why: "my queue: debt I own" },
-  { page: "dashboard", rule: "sorted page", sql: /from "repayment_steps" .*"repayment_steps"\."owner_id" = \?/, why: "my queue: steps I own" },
+  {
+    page: "dashboard",
+    rule: "sorted page",
+    sql: /from "requirements" .*"requirements"\."project_id" in \(/,
+    why: "my queue: requirements of my own projects",
+  },
+  {
+    page: "dashboard",
+    rule: "sorted page",
+    sql: /from "debt_items" .*"debt_items"\."owner_id" = \?/,
+    why: "my queue: debt I own",
+  },
+  {
+    page: "dashboard",
+    rule: "sorted page",
+    sql: /from "repayment_steps" .*"repayment_steps"\."owner_id" = \?/,
+    why: "my queue: steps I own",
+  },
 ];
 
 /**
@@ -146,7 +164,10 @@ function check(page: string, run: () => unknown) {
   const unexpected = found.filter((f) => !KNOWN.some((k) => matches(k, f)));
   expect(unexpected.map((f) => `${f.rule}: ${f.detail}\n    in: ${f.sql.slice(0, 300)}`)).toEqual([]);
   for (const known of KNOWN.filter((k) => k.page === page)) {
-    expect(found.some((f) => matches(known, f)), `fixed, remove from KNOWN: ${known.why}`).toBe(true);
+    expect(
+      found.some((f) => matches(known, f)),
+      `fixed, remove from KNOWN: ${known.why}`,
+    ).toBe(true);
   }
 }
 

@@ -22,7 +22,13 @@ import { activitySince, countRows, lastActivityId } from "../support/database";
 import { callAction, callLoader } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let business: TestUser;
 let business2: TestUser;
@@ -64,11 +70,7 @@ function state(projectId: number, overrides: Partial<RequirementInput> = {}) {
   return createRequirement({ actor: actorOf(business), projectId, ...stated, ...overrides });
 }
 
-const call = (
-  project: { slug: string },
-  who: TestUser,
-  form: Record<string, string | number>,
-) =>
+const call = (project: { slug: string }, who: TestUser, form: Record<string, string | number>) =>
   callAction(requirementsRoute.action, `/projects/${project.slug}/requirements`, {
     params: { slug: project.slug },
     cookie: signInAs(who),
@@ -84,52 +86,110 @@ describe("who states and who assesses", () => {
     const result = await call(project, business, { intent: "create", ...stated });
     expect(result).toMatchObject({ status: 302, location: `/projects/${project.slug}/requirements` });
     const [row] = listRequirements(project.id);
-    expect(row).toMatchObject({ ...stated, feasibility: "unassessed", status: "active", createdByName: "Brigitte Business" });
+    expect(row).toMatchObject({
+      ...stated,
+      feasibility: "unassessed",
+      status: "active",
+      createdByName: "Brigitte Business",
+    });
     expect(activitySince(since).map((a) => a.action)).toEqual(["requirement.created"]);
   });
 
   it.each([
     ["IT operations", () => operator, "feasible", ""],
     ["data science", () => scientist, "feasible_with_conditions", "Needs twelve months of contract history."],
-  ] as const)("%s gives its verdict; the combined one waits for the other discipline", async (_who, who, feasibility, conditions) => {
-    const project = newProject();
-    const requirement = state(project.id);
-    const it = who().discipline === "it";
-    const result = await call(project, who(), {
-      intent: "assess",
-      requirementId: requirement.id,
-      version: it ? requirement.itVersion : requirement.dsVersion,
-      feasibility,
-      conditions,
-      note: "Checked the CRM extract.",
-    });
-    expect(result.status).toBe(302);
-    expect(getRequirement(requirement.id)).toMatchObject(
-      it
-        ? { itFeasibility: feasibility, itConditions: conditions || null, itNote: "Checked the CRM extract.", itAssessedById: who().id, itVersion: requirement.itVersion + 1, dsFeasibility: "unassessed" }
-        : { dsFeasibility: feasibility, dsConditions: conditions || null, dsNote: "Checked the CRM extract.", dsAssessedById: who().id, dsVersion: requirement.dsVersion + 1, itFeasibility: "unassessed" },
-    );
-    expect(getRequirement(requirement.id)).toMatchObject({ feasibility: "unassessed", version: requirement.version + 1 });
-  });
+  ] as const)(
+    "%s gives its verdict; the combined one waits for the other discipline",
+    async (_who, who, feasibility, conditions) => {
+      const project = newProject();
+      const requirement = state(project.id);
+      const it = who().discipline === "it";
+      const result = await call(project, who(), {
+        intent: "assess",
+        requirementId: requirement.id,
+        version: it ? requirement.itVersion : requirement.dsVersion,
+        feasibility,
+        conditions,
+        note: "Checked the CRM extract.",
+      });
+      expect(result.status).toBe(302);
+      expect(getRequirement(requirement.id)).toMatchObject(
+        it
+          ? {
+              itFeasibility: feasibility,
+              itConditions: conditions || null,
+              itNote: "Checked the CRM extract.",
+              itAssessedById: who().id,
+              itVersion: requirement.itVersion + 1,
+              dsFeasibility: "unassessed",
+            }
+          : {
+              dsFeasibility: feasibility,
+              dsConditions: conditions || null,
+              dsNote: "Checked the CRM extract.",
+              dsAssessedById: who().id,
+              dsVersion: requirement.dsVersion + 1,
+              itFeasibility: "unassessed",
+            },
+      );
+      expect(getRequirement(requirement.id)).toMatchObject({
+        feasibility: "unassessed",
+        version: requirement.version + 1,
+      });
+    },
+  );
 
   it("business cannot assess, IT cannot state, outsiders can do neither: 403 and nothing written", async () => {
     const project = newProject();
     const requirement = state(project.id);
     const before = counts();
     const attempts: Array<[TestUser, Record<string, string | number>]> = [
-      [business, { intent: "assess", requirementId: requirement.id, version: requirement.version, feasibility: "feasible", conditions: "", note: "" }],
+      [
+        business,
+        {
+          intent: "assess",
+          requirementId: requirement.id,
+          version: requirement.version,
+          feasibility: "feasible",
+          conditions: "",
+          note: "",
+        },
+      ],
       [operator, { intent: "create", ...stated, title: "IT wish" }],
-      [scientist, { intent: "update", requirementId: requirement.id, version: requirement.version, ...stated, target: "recall >= 0.5" }],
+      [
+        scientist,
+        {
+          intent: "update",
+          requirementId: requirement.id,
+          version: requirement.version,
+          ...stated,
+          target: "recall >= 0.5",
+        },
+      ],
       [operator, { intent: "withdraw", requirementId: requirement.id, version: requirement.version }],
       [outsider, { intent: "create", ...stated, title: "Outsider wish" }],
-      [outsider, { intent: "assess", requirementId: requirement.id, version: requirement.version, feasibility: "infeasible", conditions: "No.", note: "" }],
+      [
+        outsider,
+        {
+          intent: "assess",
+          requirementId: requirement.id,
+          version: requirement.version,
+          feasibility: "infeasible",
+          conditions: "No.",
+          note: "",
+        },
+      ],
     ];
     for (const [who, form] of attempts) {
       const result = await call(project, who, form);
       expect(result, `${who.name} ${form.intent}`).toMatchObject({ status: 403, thrown: true });
     }
     expect(counts()).toEqual(before);
-    expect(getRequirement(requirement.id)).toMatchObject({ feasibility: "unassessed", target: stated.target, version: requirement.version });
+    expect(getRequirement(requirement.id)).toMatchObject({
+      feasibility: "unassessed",
+      target: stated.target,
+      version: requirement.version,
+    });
   });
 
   it("the page hides the controls a person may not use", async () => {
@@ -153,7 +213,11 @@ describe("bad input", () => {
     const result = await call(project, business, { intent: "create", ...stated, target: "" });
     expect(result.status).toBe(400);
     expect(result.data.fieldErrors).toEqual({ target: expect.stringMatching(/measurable target/) });
-    expect(result.data.values).toMatchObject({ title: stated.title, description: stated.description, priority: "must" });
+    expect(result.data.values).toMatchObject({
+      title: stated.title,
+      description: stated.description,
+      priority: "must",
+    });
     expect(counts()).toEqual(before);
   });
 
@@ -184,7 +248,14 @@ describe("revising an assessed requirement", () => {
   ] as const)("editing its %s resets both verdicts and the history keeps the old version", async (_field, change) => {
     const project = newProject();
     const requirement = state(project.id);
-    assessRequirement({ actor: actorOf(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: requirement.id,
+      version: requirement.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     const assessed = assessRequirement({
       actor: actorOf(operator),
       requirementId: requirement.id,
@@ -216,14 +287,23 @@ describe("revising an assessed requirement", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].action).toBe("requirement.updated");
     expect(rows[0].summary).toContain("both verdicts (Data science: Feasible; IT operations: Feasible) were reset");
-    expect(JSON.parse(rows[0].before!)).toMatchObject({ ...stated, feasibility: "feasible", itNote: "CRM has it.", version: assessed.version });
+    expect(JSON.parse(rows[0].before!)).toMatchObject({
+      ...stated,
+      feasibility: "feasible",
+      itNote: "CRM has it.",
+      version: assessed.version,
+    });
     expect(JSON.parse(rows[0].after!)).toMatchObject({ ...change, feasibility: "unassessed" });
 
     // the requirement's history on the page shows both versions, newest first
-    const page = await callLoader(requirementsRoute.loader, `/projects/${project.slug}/requirements?history=${requirement.id}`, {
-      params: { slug: project.slug },
-      cookie: signInAs(outsider),
-    });
+    const page = await callLoader(
+      requirementsRoute.loader,
+      `/projects/${project.slug}/requirements?history=${requirement.id}`,
+      {
+        params: { slug: project.slug },
+        cookie: signInAs(outsider),
+      },
+    );
     expect(page.data.history.map((h: { action: string }) => h.action)).toEqual([
       "requirement.updated",
       "requirement.assessed",
@@ -235,7 +315,14 @@ describe("revising an assessed requirement", () => {
   it("editing only the description keeps both verdicts", async () => {
     const project = newProject();
     const requirement = state(project.id);
-    assessRequirement({ actor: actorOf(scientist), requirementId: requirement.id, version: requirement.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: requirement.id,
+      version: requirement.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     const assessed = assessRequirement({
       actor: actorOf(operator),
       requirementId: requirement.id,
@@ -266,16 +353,29 @@ function assessBoth(r: { id: number; dsVersion: number; itVersion: number }, ds:
   assessRequirement({ actor: actorOf(scientist), requirementId: r.id, version: r.dsVersion, ...ds });
   return assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: r.itVersion, ...it });
 }
-type Verdict = { feasibility: "feasible" | "feasible_with_conditions" | "infeasible"; conditions: string; note: string };
+type Verdict = {
+  feasibility: "feasible" | "feasible_with_conditions" | "infeasible";
+  conditions: string;
+  note: string;
+};
 const feasible: Verdict = { feasibility: "feasible", conditions: "", note: "" };
 
 describe("the Mismatches view", () => {
   it("lists infeasible and not-yet-assessed requirements of every priority, and nothing else", async () => {
     const project = newProject();
     const infeasible = state(project.id, { title: "Real-time scoring" });
-    assessBoth(infeasible, { feasibility: "infeasible", conditions: "No streaming features.", note: "" }, { feasibility: "infeasible", conditions: "The CRM exports once a night.", note: "" });
+    assessBoth(
+      infeasible,
+      { feasibility: "infeasible", conditions: "No streaming features.", note: "" },
+      { feasibility: "infeasible", conditions: "The CRM exports once a night.", note: "" },
+    );
     const halfAssessed = state(project.id, { title: "Explain each flag" });
-    assessRequirement({ actor: actorOf(scientist), requirementId: halfAssessed.id, version: halfAssessed.dsVersion, ...feasible });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: halfAssessed.id,
+      version: halfAssessed.dsVersion,
+      ...feasible,
+    });
     assessBoth(state(project.id, { title: "Monthly list" }), feasible, feasible);
     state(project.id, { title: "Nice dashboard", priority: "should" });
     assessBoth(state(project.id, { title: "Fine later", priority: "could" }), feasible, feasible);
@@ -288,7 +388,10 @@ describe("the Mismatches view", () => {
     });
     expect(page.data.view).toBe("mismatches");
     expect(page.data.mismatches.infeasible.map((r: { title: string }) => r.title)).toEqual(["Real-time scoring"]);
-    expect(page.data.mismatches.unassessed.map((r: { title: string }) => r.title)).toEqual(["Explain each flag", "Nice dashboard"]);
+    expect(page.data.mismatches.unassessed.map((r: { title: string }) => r.title)).toEqual([
+      "Explain each flag",
+      "Nice dashboard",
+    ]);
     expect(page.data.mismatches.disagree).toEqual([]);
     expect(page.data.mismatchRows.map((m: { summary: string }) => m.summary)).toEqual([
       "Data science: infeasible — No streaming features; IT operations: infeasible — The CRM exports once a night",
@@ -303,15 +406,34 @@ describe("the Mismatches view", () => {
   it("lowering an infeasible must-have takes it off the must-haves' mismatches, and the history keeps it", async () => {
     const project = newProject();
     const r = state(project.id, { title: "Real-time scoring" });
-    const assessed = assessBoth(r, feasible, { feasibility: "infeasible", conditions: "Nightly export only.", note: "" });
-    await call(project, business, { intent: "update", requirementId: r.id, version: assessed.version, ...stated, title: "Real-time scoring", priority: "could" });
-    const page = await callLoader(requirementsRoute.loader, `/projects/${project.slug}/requirements?view=mismatches&priority=must`, {
-      params: { slug: project.slug },
-      cookie: signInAs(business),
+    const assessed = assessBoth(r, feasible, {
+      feasibility: "infeasible",
+      conditions: "Nightly export only.",
+      note: "",
     });
+    await call(project, business, {
+      intent: "update",
+      requirementId: r.id,
+      version: assessed.version,
+      ...stated,
+      title: "Real-time scoring",
+      priority: "could",
+    });
+    const page = await callLoader(
+      requirementsRoute.loader,
+      `/projects/${project.slug}/requirements?view=mismatches&priority=must`,
+      {
+        params: { slug: project.slug },
+        cookie: signInAs(business),
+      },
+    );
     expect(page.data.mismatches).toEqual({ infeasible: [], unassessed: [], disagree: [] });
     const history = listEntityActivity({ entityType: "requirement", entityId: r.id });
-    expect(JSON.parse(history[0].before!)).toMatchObject({ priority: "must", feasibility: "infeasible", itFeasibility: "infeasible" });
+    expect(JSON.parse(history[0].before!)).toMatchObject({
+      priority: "must",
+      feasibility: "infeasible",
+      itFeasibility: "infeasible",
+    });
   });
 });
 
@@ -350,16 +472,30 @@ describe("two people editing the same requirement", () => {
     expect(second.data.formError).toMatch(/was changed by someone else since you opened the page/);
     // the second person's input is kept so they can re-apply it
     expect(second.data.values.target).toBe("recall >= 0.6 at 10 % contacted");
-    expect(getRequirement(requirement.id)).toMatchObject({ target: "recall >= 0.75 at 20 % contacted", version: seenByFirst + 1 });
+    expect(getRequirement(requirement.id)).toMatchObject({
+      target: "recall >= 0.75 at 20 % contacted",
+      version: seenByFirst + 1,
+    });
     expect(counts()).toEqual(before);
   });
 
   it("a verdict form opened before its verdict was reset (new target) is refused the same way", async () => {
     const project = newProject();
     const requirement = state(project.id);
-    const assessed = assessRequirement({ actor: actorOf(operator), requirementId: requirement.id, version: requirement.itVersion, ...feasible });
+    const assessed = assessRequirement({
+      actor: actorOf(operator),
+      requirementId: requirement.id,
+      version: requirement.itVersion,
+      ...feasible,
+    });
     // IT opens the form to change its verdict; meanwhile business sharpens the target
-    updateRequirement({ actor: actorOf(business), requirementId: requirement.id, version: assessed.version, ...stated, target: "recall >= 0.8 at 20 % contacted" });
+    updateRequirement({
+      actor: actorOf(business),
+      requirementId: requirement.id,
+      version: assessed.version,
+      ...stated,
+      target: "recall >= 0.8 at 20 % contacted",
+    });
     const before = counts();
     const result = await call(project, operator, {
       intent: "assess",
@@ -373,14 +509,28 @@ describe("two people editing the same requirement", () => {
     expect(result.data.formError).toMatch(/changed by someone else since you opened the page: it is now not assessed/);
     expect(result.data.values.conditions).toBe("Only with the nightly export.");
     expect(counts()).toEqual(before);
-    expect(getRequirement(requirement.id)).toMatchObject({ itFeasibility: "unassessed", target: "recall >= 0.8 at 20 % contacted" });
+    expect(getRequirement(requirement.id)).toMatchObject({
+      itFeasibility: "unassessed",
+      target: "recall >= 0.8 at 20 % contacted",
+    });
   });
 
   it("a description edit meanwhile does not get in the way of a verdict (it has its own version)", () => {
     const project = newProject();
     const requirement = state(project.id);
-    updateRequirement({ actor: actorOf(business), requirementId: requirement.id, version: requirement.version, ...stated, description: "Weekly." });
-    const assessed = assessRequirement({ actor: actorOf(operator), requirementId: requirement.id, version: requirement.itVersion, ...feasible });
+    updateRequirement({
+      actor: actorOf(business),
+      requirementId: requirement.id,
+      version: requirement.version,
+      ...stated,
+      description: "Weekly.",
+    });
+    const assessed = assessRequirement({
+      actor: actorOf(operator),
+      requirementId: requirement.id,
+      version: requirement.itVersion,
+      ...feasible,
+    });
     expect(assessed).toMatchObject({ itFeasibility: "feasible", description: "Weekly." });
   });
 });

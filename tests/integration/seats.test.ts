@@ -16,7 +16,13 @@ import { activitySince, countRows, lastActivityId, resetDatabase, sqlite } from 
 import { callAction, callLoader } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let admin: TestUser;
 let owner: TestUser;
@@ -69,9 +75,9 @@ describe("a seat is the person's own discipline", () => {
   it("an admin in IT operations cannot seat herself as business", () => {
     const project = newProject();
     const before = written();
-    expect(() => addMember({ actor: actorOf(admin), projectId: project.id, userId: admin.id, discipline: "business" })).toThrow(
-      ValidationError,
-    );
+    expect(() =>
+      addMember({ actor: actorOf(admin), projectId: project.id, userId: admin.id, discipline: "business" }),
+    ).toThrow(ValidationError);
     expect(written()).toEqual(before);
     // in her own discipline she may
     addMember({ actor: actorOf(admin), projectId: project.id, userId: admin.id });
@@ -97,8 +103,13 @@ describe("the team page", () => {
 
   it("lists candidates with their own discipline and adds one without asking for a discipline", async () => {
     const project = newProject();
-    const loaded = await callLoader(teamRoute.loader, url(project.slug), { params: { slug: project.slug }, cookie: signInAs(owner) });
-    expect(loaded.data.candidates).toContainEqual(expect.objectContaining({ id: scientist.id, discipline: "data_science" }));
+    const loaded = await callLoader(teamRoute.loader, url(project.slug), {
+      params: { slug: project.slug },
+      cookie: signInAs(owner),
+    });
+    expect(loaded.data.candidates).toContainEqual(
+      expect.objectContaining({ id: scientist.id, discipline: "data_science" }),
+    );
 
     const result = await callAction(teamRoute.action, url(project.slug), {
       params: { slug: project.slug },
@@ -147,7 +158,11 @@ describe("an admin changes a person's discipline", () => {
       addMember({ actor: actorOf(owner), projectId: p.id, userId: scientist.id });
       addMember({ actor: actorOf(owner), projectId: p.id, userId: operator.id });
     }
-    const review = openReview({ actor: actorOf(owner), projectId: signed.id, statement: "The PoC shows the warning works." });
+    const review = openReview({
+      actor: actorOf(owner),
+      projectId: signed.id,
+      statement: "The PoC shows the warning works.",
+    });
     signOff({ actor: actorOf(scientist), reviewId: review.id, decision: "approve", comment: "Model is sound." });
     return { signed, quiet, review };
   }
@@ -162,17 +177,31 @@ describe("an admin changes a person's discipline", () => {
   it("the model asks for confirmation first and writes nothing until it gets it", () => {
     seatedAndSigned();
     const before = snapshot();
-    const change = { actor: actorOf(admin), userId: scientist.id, discipline: "it" as const, role: "member" as const, version: scientist.version };
+    const change = {
+      actor: actorOf(admin),
+      userId: scientist.id,
+      discipline: "it" as const,
+      role: "member" as const,
+      version: scientist.version,
+    };
     expect(() => updateUserAccess(change)).toThrow(NeedsConfirmation);
     expect(snapshot()).toEqual(before);
 
     const since = lastActivityId();
     const after = updateUserAccess({ ...change, confirmed: true });
     expect(after.discipline).toBe("it");
-    expect(sqlite().prepare("select distinct discipline from memberships where user_id = ?").all(scientist.id)).toEqual([{ discipline: "it" }]);
-    expect(sqlite().prepare("select status from sign_offs where user_id = ?").all(scientist.id)).toEqual([{ status: "withdrawn" }]);
+    expect(sqlite().prepare("select distinct discipline from memberships where user_id = ?").all(scientist.id)).toEqual(
+      [{ discipline: "it" }],
+    );
+    expect(sqlite().prepare("select status from sign_offs where user_id = ?").all(scientist.id)).toEqual([
+      { status: "withdrawn" },
+    ]);
     const rows = activitySince(since);
-    expect(rows.map((r) => r.action).sort()).toEqual(["member.discipline_changed", "member.discipline_changed", "user.access_changed"]);
+    expect(rows.map((r) => r.action).sort()).toEqual([
+      "member.discipline_changed",
+      "member.discipline_changed",
+      "user.access_changed",
+    ]);
   });
 
   it("through People: a confirmation box first (409, nothing written), then 'Yes' moves the seats and withdraws the sign-off", async () => {
@@ -211,7 +240,13 @@ describe("an admin changes a person's discipline", () => {
     const confirmed = await callAction(personRoute.action, path, {
       params,
       cookie,
-      form: { intent: "access", discipline: "it", role: "member", version: String(scientist.version), confirmed: "true" },
+      form: {
+        intent: "access",
+        discipline: "it",
+        role: "member",
+        version: String(scientist.version),
+        confirmed: "true",
+      },
     });
     expect(confirmed).toMatchObject({ status: 302, location: path });
     expect(toastOf(confirmed.headers)).toBe(
@@ -224,10 +259,17 @@ describe("an admin changes a person's discipline", () => {
     // his approval no longer counts for data science, which now has nobody signed
     const panel = getOpenReview(signed.id)!.panels.find((p) => p.discipline === "data_science")!;
     expect(panel.status).toBe("missing");
-    expect(sqlite().prepare("select status from sign_offs where review_id = ?").all(review.id)).toEqual([{ status: "withdrawn" }]);
+    expect(sqlite().prepare("select status from sign_offs where review_id = ?").all(review.id)).toEqual([
+      { status: "withdrawn" },
+    ]);
 
     const rows = activitySince(since);
-    expect(rows.filter((r) => r.action === "member.discipline_changed").map((r) => r.summary).sort()).toEqual([
+    expect(
+      rows
+        .filter((r) => r.action === "member.discipline_changed")
+        .map((r) => r.summary)
+        .sort(),
+    ).toEqual([
       "Dan Science's seat on Press failure warning moved from Data science to IT operations; their sign-off was withdrawn",
       "Dan Science's seat on Scrap rate model moved from Data science to IT operations",
     ]);
@@ -235,7 +277,9 @@ describe("an admin changes a person's discipline", () => {
 
     // and he may now sign for IT operations, never again for data science
     const nowIt: Actor = { ...actorOf(scientist), discipline: "it" };
-    expect(() => signOff({ actor: nowIt, reviewId: review.id, panel: "data_science", decision: "approve", comment: "" })).toThrow();
+    expect(() =>
+      signOff({ actor: nowIt, reviewId: review.id, panel: "data_science", decision: "approve", comment: "" }),
+    ).toThrow();
     signOff({ actor: nowIt, reviewId: review.id, decision: "approve", comment: "Runs on the cluster." });
     const it = getOpenReview(signed.id)!.panels.find((p) => p.discipline === "it")!;
     expect(it.signOffs.map((s) => s.userName)).toContain("Dan Science");

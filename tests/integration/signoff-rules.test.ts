@@ -6,8 +6,9 @@
  * links and who may clear an attestation. Every refusal leaves every table as it was.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Discipline } from "../../db/schema";
-import { ConflictError, DomainError, ForbiddenError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
+import type { Discipline } from "../../app/domain/vocabulary";
+import type { DomainError } from "~/domain/errors";
+import { ConflictError, ForbiddenError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
 import { createDebtItem } from "~/models/debt.server";
 import { addAttestation, getGatePolicy, setRequiredApprovals } from "~/models/gate-templates.server";
 import { attest, dismissChangesRequest, getReview, openReview, promote, signOff } from "~/models/gates.server";
@@ -18,7 +19,13 @@ import { updateUserAccess, type Actor } from "~/models/users.server";
 import { activitySince, lastActivityId, sqlite } from "../support/database";
 import { createAdmin, createTestUser, type TestUser } from "../support/users";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 type People = Record<"brigitte" | "bruno" | "farid" | "dora" | "olga" | "ivan" | "outsider" | "admin", TestUser>;
 let people: People;
@@ -43,7 +50,12 @@ beforeAll(async () => {
   createTestUserSync.push(await createTestUser({ name: "Iris Ito", discipline: "it" }));
   movers.push(await createTestUser({ name: "Mona Mover", discipline: "data_science" }));
   movers.push(await createTestUser({ name: "Max Mover", discipline: "data_science" }));
-  const template = addAttestation({ actor: actorOf(people.admin), stage: "pilot", label: "A runbook exists and was tested.", discipline: "it" });
+  const template = addAttestation({
+    actor: actorOf(people.admin),
+    stage: "pilot",
+    label: "A runbook exists and was tested.",
+    discipline: "it",
+  });
   expect(template.key).toBe(RUNBOOK);
 });
 
@@ -76,20 +88,53 @@ function readyProject() {
     target: "warn >= 48 h ahead",
     priority: "must",
   });
-  assessRequirement({ actor: actorOf(farid), requirementId: created.id, version: created.dsVersion, feasibility: "feasible", note: "Enough history.", conditions: "" });
-  assessRequirement({ actor: actorOf(olga), requirementId: created.id, version: created.itVersion, feasibility: "feasible", note: "Sensors at 1 Hz.", conditions: "" });
-  const review = openReview({ actor: owner, projectId: project.id, statement: "A year of sensor data is in; the model warns in time." });
+  assessRequirement({
+    actor: actorOf(farid),
+    requirementId: created.id,
+    version: created.dsVersion,
+    feasibility: "feasible",
+    note: "Enough history.",
+    conditions: "",
+  });
+  assessRequirement({
+    actor: actorOf(olga),
+    requirementId: created.id,
+    version: created.itVersion,
+    feasibility: "feasible",
+    note: "Sensors at 1 Hz.",
+    conditions: "",
+  });
+  const review = openReview({
+    actor: owner,
+    projectId: project.id,
+    statement: "A year of sensor data is in; the model warns in time.",
+  });
   const byDiscipline: Record<Discipline, TestUser> = { business: brigitte, data_science: farid, it: olga };
   for (const c of getReview(review.id)!.criteria.filter((c) => c.kind === "attestation")) {
-    attest({ actor: actorOf(c.discipline ? byDiscipline[c.discipline] : farid), reviewId: review.id, key: c.key, note: `Checked: ${c.label}` });
+    attest({
+      actor: actorOf(c.discipline ? byDiscipline[c.discipline] : farid),
+      reviewId: review.id,
+      key: c.key,
+      note: `Checked: ${c.label}`,
+    });
   }
   return { project, requirementId: created.id, review };
 }
 
 type World = ReturnType<typeof readyProject>;
 
-const sign = (world: World, who: TestUser, decision: "approve" | "approve_with_conditions" | "changes_requested" = "approve", comment = "") =>
-  signOff({ actor: actorOf(who), reviewId: world.review.id, decision, comment: comment || (decision === "approve" ? "" : "See my comment.") });
+const sign = (
+  world: World,
+  who: TestUser,
+  decision: "approve" | "approve_with_conditions" | "changes_requested" = "approve",
+  comment = "",
+) =>
+  signOff({
+    actor: actorOf(who),
+    reviewId: world.review.id,
+    decision,
+    comment: comment || (decision === "approve" ? "" : "See my comment."),
+  });
 
 const approveAll = (world: World) => {
   sign(world, people.brigitte);
@@ -104,13 +149,19 @@ const requirement = (world: World) => getRequirement(world.requirementId)!;
 /** Every table but sessions, row by row: a refusal must leave all of it as it was. */
 function everything() {
   const names = (
-    sqlite().prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").all() as {
+    sqlite()
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'",
+      )
+      .all() as {
       name: string;
     }[]
   )
     .map((t) => t.name)
     .filter((name) => name !== "sessions");
-  return Object.fromEntries(names.map((name) => [name, sqlite().prepare(`select * from "${name}" order by rowid`).all()]));
+  return Object.fromEntries(
+    names.map((name) => [name, sqlite().prepare(`select * from "${name}" order by rowid`).all()]),
+  );
 }
 
 function refused<E extends DomainError>(run: () => unknown, type: new (...args: never[]) => E): E {
@@ -140,32 +191,78 @@ const objection = (name: string, label: string) =>
 
 describe("a seat is the person's own discipline", () => {
   it("adding someone as another discipline than their profile's is refused next to the discipline field", () => {
-    const project = createProject({ actor: actorOf(people.brigitte), name: "Seats", summary: "", businessCase: "", ownerId: people.brigitte.id });
+    const project = createProject({
+      actor: actorOf(people.brigitte),
+      name: "Seats",
+      summary: "",
+      businessCase: "",
+      ownerId: people.brigitte.id,
+    });
     const error = refused(
-      () => addMember({ actor: actorOf(people.brigitte), projectId: project.id, userId: people.dora.id, discipline: "it" }),
+      () =>
+        addMember({ actor: actorOf(people.brigitte), projectId: project.id, userId: people.dora.id, discipline: "it" }),
       ValidationError,
     );
     expect(error.fields.discipline).toMatch(/Dora Data is Data science on their profile/);
     // without a discipline, the profile's is used
-    expect(written(() => addMember({ actor: actorOf(people.brigitte), projectId: project.id, userId: people.dora.id }))).toEqual(["member.added"]);
-    const seat = sqlite().prepare("select discipline from memberships where project_id = ? and user_id = ?").get(project.id, people.dora.id);
+    expect(
+      written(() => addMember({ actor: actorOf(people.brigitte), projectId: project.id, userId: people.dora.id })),
+    ).toEqual(["member.added"]);
+    const seat = sqlite()
+      .prepare("select discipline from memberships where project_id = ? and user_id = ?")
+      .get(project.id, people.dora.id);
     expect(seat).toEqual({ discipline: "data_science" });
   });
 
   it("a member cannot sign another discipline's panel", () => {
     const world = readyProject();
-    refused(() => signOff({ actor: actorOf(people.farid), reviewId: world.review.id, decision: "approve", comment: "", panel: "business" }), ForbiddenError);
-    refused(() => signOff({ actor: actorOf(people.outsider), reviewId: world.review.id, decision: "approve", comment: "" }), ForbiddenError);
+    refused(
+      () =>
+        signOff({
+          actor: actorOf(people.farid),
+          reviewId: world.review.id,
+          decision: "approve",
+          comment: "",
+          panel: "business",
+        }),
+      ForbiddenError,
+    );
+    refused(
+      () => signOff({ actor: actorOf(people.outsider), reviewId: world.review.id, decision: "approve", comment: "" }),
+      ForbiddenError,
+    );
   });
 
   it("a seat that is not the person's profile discipline (older data) signs nothing", () => {
     const world = readyProject();
     // Dora's seat says IT, her profile says data science: neither panel is hers to sign.
-    sqlite().prepare("update memberships set discipline = 'it' where project_id = ? and user_id = ?").run(world.project.id, people.dora.id);
-    refused(() => signOff({ actor: actorOf(people.dora), reviewId: world.review.id, decision: "approve", comment: "" }), ForbiddenError);
-    refused(() => signOff({ actor: actorOf(people.dora), reviewId: world.review.id, decision: "approve", comment: "", panel: "it" }), ForbiddenError);
+    sqlite()
+      .prepare("update memberships set discipline = 'it' where project_id = ? and user_id = ?")
+      .run(world.project.id, people.dora.id);
     refused(
-      () => signOff({ actor: actorOf(people.dora), reviewId: world.review.id, decision: "approve", comment: "", panel: "data_science" }),
+      () => signOff({ actor: actorOf(people.dora), reviewId: world.review.id, decision: "approve", comment: "" }),
+      ForbiddenError,
+    );
+    refused(
+      () =>
+        signOff({
+          actor: actorOf(people.dora),
+          reviewId: world.review.id,
+          decision: "approve",
+          comment: "",
+          panel: "it",
+        }),
+      ForbiddenError,
+    );
+    refused(
+      () =>
+        signOff({
+          actor: actorOf(people.dora),
+          reviewId: world.review.id,
+          decision: "approve",
+          comment: "",
+          panel: "data_science",
+        }),
       ForbiddenError,
     );
   });
@@ -174,11 +271,25 @@ describe("a seat is the person's own discipline", () => {
     const world = readyProject();
     const admin = actorOf(people.admin); // data science on the profile
     addMember({ actor: actorOf(people.brigitte), projectId: world.project.id, userId: people.admin.id });
-    refused(() => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "", panel: "business" }), ForbiddenError);
-    refused(() => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "", panel: "it" }), ForbiddenError);
-    sqlite().prepare("update memberships set discipline = 'business' where project_id = ? and user_id = ?").run(world.project.id, people.admin.id);
-    refused(() => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "", panel: "business" }), ForbiddenError);
-    refused(() => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "" }), ForbiddenError);
+    refused(
+      () => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "", panel: "business" }),
+      ForbiddenError,
+    );
+    refused(
+      () => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "", panel: "it" }),
+      ForbiddenError,
+    );
+    sqlite()
+      .prepare("update memberships set discipline = 'business' where project_id = ? and user_id = ?")
+      .run(world.project.id, people.admin.id);
+    refused(
+      () => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "", panel: "business" }),
+      ForbiddenError,
+    );
+    refused(
+      () => signOff({ actor: admin, reviewId: world.review.id, decision: "approve", comment: "" }),
+      ForbiddenError,
+    );
     expect(panel(world, "business").signOffs).toEqual([]);
   });
 });
@@ -209,7 +320,9 @@ describe("each member's sign-off is kept", () => {
     sign(world, people.farid, "approve", "Still fine.");
     expect(panel(world, "data_science").status).toBe("changes_requested");
     const rows = sqlite()
-      .prepare("select u.name, s.decision, s.status from sign_offs s join users u on u.id = s.user_id where s.review_id = ? and s.discipline = 'data_science' order by s.id")
+      .prepare(
+        "select u.name, s.decision, s.status from sign_offs s join users u on u.id = s.user_id where s.review_id = ? and s.discipline = 'data_science' order by s.id",
+      )
       .all(world.review.id);
     expect(rows).toEqual([
       { name: "Dora Data", decision: "changes_requested", status: "current" },
@@ -230,7 +343,9 @@ describe("each member's sign-off is kept", () => {
     sign(world, people.dora, "approve", "Monitor is in.");
     expect(panel(world, "data_science")).toMatchObject({ status: "approved", approvals: 2 });
     expect(view(world).blockers).toEqual([]);
-    expect(written(() => promote({ actor: actorOf(people.brigitte), reviewId: world.review.id }))).toEqual(["project.stage_changed"]);
+    expect(written(() => promote({ actor: actorOf(people.brigitte), reviewId: world.review.id }))).toEqual([
+      "project.stage_changed",
+    ]);
     expect(getProject(world.project.id)!.stage).toBe("pilot");
   });
 
@@ -263,8 +378,12 @@ describe("each member's sign-off is kept", () => {
     const world = readyProject();
     approveAll(world);
     const objected = sign(world, people.dora, "changes_requested", "The drift monitor is missing.");
-    const dismiss = (who: TestUser, reason = "Not needed for a pilot.", signOffId = objected.id, reviewId = world.review.id) =>
-      dismissChangesRequest({ actor: actorOf(who), reviewId, signOffId, reason });
+    const dismiss = (
+      who: TestUser,
+      reason = "Not needed for a pilot.",
+      signOffId = objected.id,
+      reviewId = world.review.id,
+    ) => dismissChangesRequest({ actor: actorOf(who), reviewId, signOffId, reason });
 
     refused(() => dismiss(people.farid), ForbiddenError);
     refused(() => dismiss(people.bruno), ForbiddenError);
@@ -287,7 +406,12 @@ describe("each member's sign-off is kept", () => {
     const world = readyProject();
     approveAll(world);
     const first = sign(world, people.dora, "changes_requested", "The drift monitor is missing.");
-    dismissChangesRequest({ actor: actorOf(people.brigitte), reviewId: world.review.id, signOffId: first.id, reason: "Pilot deliverable." });
+    dismissChangesRequest({
+      actor: actorOf(people.brigitte),
+      reviewId: world.review.id,
+      signOffId: first.id,
+      reason: "Pilot deliverable.",
+    });
     sign(world, people.dora, "changes_requested", "And the retraining job fails.");
     expect(panel(world, "data_science").status).toBe("changes_requested");
     expect(view(world).blockers).toEqual([objection("Dora Data", "Data science")]);
@@ -301,11 +425,19 @@ describe("removing a member", () => {
     const world = readyProject();
     approveAll(world);
     sign(world, people.dora, "changes_requested", "The drift monitor is missing.");
-    const result = removeMember({ actor: actorOf(people.brigitte), projectId: world.project.id, userId: people.dora.id, confirmed: true });
+    const result = removeMember({
+      actor: actorOf(people.brigitte),
+      projectId: world.project.id,
+      userId: people.dora.id,
+      confirmed: true,
+    });
     expect(result).toEqual({ withdrawnSignOffs: 0 });
     const ds = panel(world, "data_science");
     expect(ds.status).toBe("changes_requested");
-    expect(ds.signOffs.find((s) => s.userName === "Dora Data")).toMatchObject({ status: "current", standing: "changes_requested" });
+    expect(ds.signOffs.find((s) => s.userName === "Dora Data")).toMatchObject({
+      status: "current",
+      standing: "changes_requested",
+    });
     const error = refused(() => promote({ actor: actorOf(people.brigitte), reviewId: world.review.id }), ConflictError);
     expect(error.details).toEqual([objection("Dora Data", "Data science")]);
   });
@@ -314,10 +446,26 @@ describe("removing a member", () => {
     const world = readyProject();
     approveAll(world);
     sign(world, people.dora);
-    refused(() => removeMember({ actor: actorOf(people.brigitte), projectId: world.project.id, userId: people.farid.id, confirmed: false }), NeedsConfirmation);
-    expect(written(() => removeMember({ actor: actorOf(people.brigitte), projectId: world.project.id, userId: people.farid.id, confirmed: true }))).toEqual([
-      "member.removed",
-    ]);
+    refused(
+      () =>
+        removeMember({
+          actor: actorOf(people.brigitte),
+          projectId: world.project.id,
+          userId: people.farid.id,
+          confirmed: false,
+        }),
+      NeedsConfirmation,
+    );
+    expect(
+      written(() =>
+        removeMember({
+          actor: actorOf(people.brigitte),
+          projectId: world.project.id,
+          userId: people.farid.id,
+          confirmed: true,
+        }),
+      ),
+    ).toEqual(["member.removed"]);
     const ds = panel(world, "data_science");
     expect(ds).toMatchObject({ status: "approved", approvals: 1 });
     expect(ds.signOffs.map((s) => s.userName)).toEqual(["Dora Data"]);
@@ -336,18 +484,31 @@ describe("an admin changes someone's discipline", () => {
     approveAll(world);
     sign(world, mona);
     const move = (confirmed: boolean) =>
-      updateUserAccess({ actor: actorOf(people.admin), userId: mona.id, discipline: "it", role: "member", version: mona.version, confirmed });
+      updateUserAccess({
+        actor: actorOf(people.admin),
+        userId: mona.id,
+        discipline: "it",
+        role: "member",
+        version: mona.version,
+        confirmed,
+      });
 
     refused(() => move(false), NeedsConfirmation);
     expect(written(() => move(true))).toEqual(["user.access_changed", "member.discipline_changed"]);
-    const seat = sqlite().prepare("select discipline from memberships where project_id = ? and user_id = ?").get(world.project.id, mona.id);
+    const seat = sqlite()
+      .prepare("select discipline from memberships where project_id = ? and user_id = ?")
+      .get(world.project.id, mona.id);
     expect(seat).toEqual({ discipline: "it" });
     const ds = panel(world, "data_science");
     expect(ds.signOffs.map((s) => s.userName)).toEqual(["Farid Science"]);
     expect(ds.earlier).toEqual([expect.objectContaining({ userName: "Mona Mover", status: "withdrawn" })]);
     // she now signs for IT operations, and only for it
     const monaNow: Actor = { ...actorOf(mona), discipline: "it" };
-    refused(() => signOff({ actor: monaNow, reviewId: world.review.id, decision: "approve", comment: "", panel: "data_science" }), ForbiddenError);
+    refused(
+      () =>
+        signOff({ actor: monaNow, reviewId: world.review.id, decision: "approve", comment: "", panel: "data_science" }),
+      ForbiddenError,
+    );
     signOff({ actor: monaNow, reviewId: world.review.id, decision: "approve", comment: "" });
     expect(panel(world, "it").approvals).toBe(2);
   });
@@ -359,10 +520,22 @@ describe("an admin changes someone's discipline", () => {
     const world = readyProject();
     const max = movers[1];
     addMember({ actor: actorOf(people.brigitte), projectId: world.project.id, userId: max.id });
-    attest({ actor: actorOf(max), reviewId: world.review.id, key: "data_access_quality_assessed", note: "Checked the extract." });
+    attest({
+      actor: actorOf(max),
+      reviewId: world.review.id,
+      key: "data_access_quality_assessed",
+      note: "Checked the extract.",
+    });
     approveAll(world);
     expect(view(world).canPromote).toBe(true);
-    updateUserAccess({ actor: actorOf(people.admin), userId: max.id, discipline: "it", role: "member", version: max.version, confirmed: true });
+    updateUserAccess({
+      actor: actorOf(people.admin),
+      userId: max.id,
+      discipline: "it",
+      role: "member",
+      version: max.version,
+      confirmed: true,
+    });
     expect(view(world).panels.map((p) => p.status)).toEqual(["approved", "approved", "approved"]);
   });
 });
@@ -382,7 +555,14 @@ describe("what makes a sign-off stale, row by row", () => {
     [
       "data science re-assesses with a new note only",
       (w) =>
-        assessRequirement({ actor: actorOf(people.farid), requirementId: w.requirementId, version: requirement(w).dsVersion, feasibility: "feasible", note: "Checked again.", conditions: "" }),
+        assessRequirement({
+          actor: actorOf(people.farid),
+          requirementId: w.requirementId,
+          version: requirement(w).dsVersion,
+          feasibility: "feasible",
+          note: "Checked again.",
+          conditions: "",
+        }),
       [],
       null,
     ],
@@ -446,13 +626,25 @@ describe("what makes a sign-off stale, row by row", () => {
     ],
     [
       "IT re-attests its own criterion",
-      (w) => attest({ actor: actorOf(people.ivan), reviewId: w.review.id, key: RUNBOOK, note: "Tested again on the night shift." }),
+      (w) =>
+        attest({
+          actor: actorOf(people.ivan),
+          reviewId: w.review.id,
+          key: RUNBOOK,
+          note: "Tested again on the night shift.",
+        }),
       ["it"],
       /The attestation of “A runbook exists and was tested\.” was changed/,
     ],
     [
       "a data scientist re-attests a criterion any member may attest",
-      (w) => attest({ actor: actorOf(people.dora), reviewId: w.review.id, key: "data_access_quality_assessed", note: "Checked the new extract too." }),
+      (w) =>
+        attest({
+          actor: actorOf(people.dora),
+          reviewId: w.review.id,
+          key: "data_access_quality_assessed",
+          note: "Checked the new extract too.",
+        }),
       ["data_science"],
       /The attestation of “Data access and data quality have been assessed\.” was changed/,
     ],
@@ -511,7 +703,13 @@ describe("what makes a sign-off stale, row by row", () => {
     ],
   ];
 
-  const rows = changes.map(([what, change, expected, sentence]) => ({ what, change, expected, sentence, who: expected.join(", ") || "nobody" }));
+  const rows = changes.map(([what, change, expected, sentence]) => ({
+    what,
+    change,
+    expected,
+    sentence,
+    who: expected.join(", ") || "nobody",
+  }));
 
   it.each(rows)("after $what, stale for $who", ({ change, expected, sentence }) => {
     const world = readyProject();
@@ -524,14 +722,19 @@ describe("what makes a sign-off stale, row by row", () => {
     expect(stale).toEqual(expected);
     for (const d of ["business", "data_science", "it"] as const) {
       const p = panel(world, d);
-      const mine = p.signOffs.find((s) => s.userId === { business: people.brigitte, data_science: people.farid, it: people.olga }[d].id)!;
+      const mine = p.signOffs.find(
+        (s) => s.userId === { business: people.brigitte, data_science: people.farid, it: people.olga }[d].id,
+      )!;
       expect(mine.standing, d).toBe(expected.includes(d) ? "stale" : "approved");
       if (expected.includes(d)) expect(told[d].join(" "), d).toMatch(sentence!);
       else expect(told[d], d).toEqual([]);
     }
     expect(view(world).canPromote).toBe(expected.length === 0);
     if (expected.length) {
-      const error = refused(() => promote({ actor: actorOf(people.brigitte), reviewId: world.review.id }), ConflictError);
+      const error = refused(
+        () => promote({ actor: actorOf(people.brigitte), reviewId: world.review.id }),
+        ConflictError,
+      );
       expect(error.details.some((line) => /sign-off for .* is stale/.test(line))).toBe(true);
     }
   });
@@ -584,11 +787,22 @@ describe("each discipline's verdict has its own version", () => {
     });
     const error = refused(
       () =>
-        assessRequirement({ actor: actorOf(people.farid), requirementId: world.requirementId, version: opened.dsVersion, feasibility: "feasible", note: "", conditions: "" }),
+        assessRequirement({
+          actor: actorOf(people.farid),
+          requirementId: world.requirementId,
+          version: opened.dsVersion,
+          feasibility: "feasible",
+          note: "",
+          conditions: "",
+        }),
       ConflictError,
     );
     expect(error.message).toContain("it is now infeasible (“The sensors drop out every night.”)");
-    expect(requirement(world)).toMatchObject({ dsFeasibility: "infeasible", dsAssessedById: people.dora.id, feasibility: "infeasible" });
+    expect(requirement(world)).toMatchObject({
+      dsFeasibility: "infeasible",
+      dsAssessedById: people.dora.id,
+      feasibility: "infeasible",
+    });
   });
 
   it("IT operations saving on the same form is not a conflict: the verdicts are separate", () => {
@@ -639,7 +853,14 @@ describe("each discipline's verdict has its own version", () => {
       ForbiddenError,
     );
     refused(
-      () => assessRequirement({ actor: actorOf(people.bruno), requirementId: world.requirementId, feasibility: "feasible", note: "", conditions: "" }),
+      () =>
+        assessRequirement({
+          actor: actorOf(people.bruno),
+          requirementId: world.requirementId,
+          feasibility: "feasible",
+          note: "",
+          conditions: "",
+        }),
       ForbiddenError,
     );
   });
@@ -650,16 +871,34 @@ describe("each discipline's verdict has its own version", () => {
 describe("attestations: evidence links and who may clear them", () => {
   it("an evidence link must be http or https: javascript: is refused next to the field", () => {
     const world = readyProject();
-    for (const evidenceUrl of ["javascript:alert(document.cookie)", "data:text/html,hi", "wiki/page", "ftp://files.example.com/x"]) {
+    for (const evidenceUrl of [
+      "javascript:alert(document.cookie)",
+      "data:text/html,hi",
+      "wiki/page",
+      "ftp://files.example.com/x",
+    ]) {
       const error = refused(
-        () => attest({ actor: actorOf(people.ivan), reviewId: world.review.id, key: RUNBOOK, note: "Tested.", evidenceUrl }),
+        () =>
+          attest({
+            actor: actorOf(people.ivan),
+            reviewId: world.review.id,
+            key: RUNBOOK,
+            note: "Tested.",
+            evidenceUrl,
+          }),
         ValidationError,
       );
       expect(error.fields.evidenceUrl, evidenceUrl).toMatch(/http:\/\/ or https:\/\//);
     }
     expect(
       written(() =>
-        attest({ actor: actorOf(people.ivan), reviewId: world.review.id, key: RUNBOOK, note: "Tested.", evidenceUrl: "https://wiki.example.com/runbook" }),
+        attest({
+          actor: actorOf(people.ivan),
+          reviewId: world.review.id,
+          key: RUNBOOK,
+          note: "Tested.",
+          evidenceUrl: "https://wiki.example.com/runbook",
+        }),
       ),
     ).toEqual(["gate.attested"]);
     expect(view(world).criteria.find((c) => c.key === RUNBOOK)).toMatchObject({
@@ -671,17 +910,31 @@ describe("attestations: evidence links and who may clear them", () => {
 
   it("an IT attestation is cleared by its author or another IT member, never by business", () => {
     const world = readyProject();
-    refused(() => attest({ actor: actorOf(people.brigitte), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }), ForbiddenError);
-    refused(() => attest({ actor: actorOf(people.farid), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }), ForbiddenError);
+    refused(
+      () => attest({ actor: actorOf(people.brigitte), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }),
+      ForbiddenError,
+    );
+    refused(
+      () => attest({ actor: actorOf(people.farid), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }),
+      ForbiddenError,
+    );
     // Olga attested it (readyProject); Ivan is IT too
-    expect(written(() => attest({ actor: actorOf(people.ivan), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }))).toEqual([
-      "gate.attestation_cleared",
-    ]);
+    expect(
+      written(() =>
+        attest({ actor: actorOf(people.ivan), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }),
+      ),
+    ).toEqual(["gate.attestation_cleared"]);
     attest({ actor: actorOf(people.olga), reviewId: world.review.id, key: RUNBOOK, note: "Tested again." });
-    expect(written(() => attest({ actor: actorOf(people.olga), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }))).toEqual([
-      "gate.attestation_cleared",
-    ]);
-    expect(view(world).criteria.find((c) => c.key === RUNBOOK)).toMatchObject({ met: false, attestedByName: null, evidenceUrl: null });
+    expect(
+      written(() =>
+        attest({ actor: actorOf(people.olga), reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }),
+      ),
+    ).toEqual(["gate.attestation_cleared"]);
+    expect(view(world).criteria.find((c) => c.key === RUNBOOK)).toMatchObject({
+      met: false,
+      attestedByName: null,
+      evidenceUrl: null,
+    });
   });
 
   it("whoever attested it may clear it, even after an admin moved them to another discipline", () => {
@@ -691,21 +944,55 @@ describe("attestations: evidence links and who may clear them", () => {
     const iris = createTestUserSync.pop()!;
     addMember({ actor: actorOf(people.brigitte), projectId: world.project.id, userId: iris.id });
     attest({ actor: actorOf(iris), reviewId: world.review.id, key: RUNBOOK, note: "I ran it myself." });
-    const moved = updateUserAccess({ actor: actorOf(people.admin), userId: iris.id, discipline: "business", role: "member", version: iris.version });
+    const moved = updateUserAccess({
+      actor: actorOf(people.admin),
+      userId: iris.id,
+      discipline: "business",
+      role: "member",
+      version: iris.version,
+    });
     expect(moved.discipline).toBe("business");
     const irisNow: Actor = { ...actorOf(iris), discipline: "business" };
-    expect(written(() => attest({ actor: irisNow, reviewId: world.review.id, key: RUNBOOK, note: "", clear: true }))).toEqual([
-      "gate.attestation_cleared",
-    ]);
+    expect(
+      written(() => attest({ actor: irisNow, reviewId: world.review.id, key: RUNBOOK, note: "", clear: true })),
+    ).toEqual(["gate.attestation_cleared"]);
   });
 
   it("a criterion any member may attest belongs to the attester's discipline: its author or that discipline clears it", () => {
     const world = readyProject();
     // Farid (data science) attested privacy_security_reviewed in readyProject
-    refused(() => attest({ actor: actorOf(people.olga), reviewId: world.review.id, key: "privacy_security_reviewed", note: "", clear: true }), ForbiddenError);
-    refused(() => attest({ actor: actorOf(people.bruno), reviewId: world.review.id, key: "privacy_security_reviewed", note: "", clear: true }), ForbiddenError);
+    refused(
+      () =>
+        attest({
+          actor: actorOf(people.olga),
+          reviewId: world.review.id,
+          key: "privacy_security_reviewed",
+          note: "",
+          clear: true,
+        }),
+      ForbiddenError,
+    );
+    refused(
+      () =>
+        attest({
+          actor: actorOf(people.bruno),
+          reviewId: world.review.id,
+          key: "privacy_security_reviewed",
+          note: "",
+          clear: true,
+        }),
+      ForbiddenError,
+    );
     expect(
-      written(() => attest({ actor: actorOf(people.dora), reviewId: world.review.id, key: "privacy_security_reviewed", note: "", clear: true })),
+      written(() =>
+        attest({
+          actor: actorOf(people.dora),
+          reviewId: world.review.id,
+          key: "privacy_security_reviewed",
+          note: "",
+          clear: true,
+        }),
+      ),
     ).toEqual(["gate.attestation_cleared"]);
   });
 });
@@ -716,11 +1003,19 @@ describe("a gate that needs two approvals per discipline", () => {
   it("needs two counting approvals from each discipline; reviews keep the number they opened with", () => {
     const policy = getGatePolicy("pilot");
     expect(policy).toMatchObject({ requiredApprovals: 1, version: 0 });
-    refused(() => setRequiredApprovals({ actor: actorOf(people.brigitte), stage: "pilot", requiredApprovals: 2, version: 0 }), ForbiddenError);
-    expect(written(() => setRequiredApprovals({ actor: actorOf(people.admin), stage: "pilot", requiredApprovals: 2, version: 0 }))).toEqual([
-      "gate_policy.updated",
-    ]);
-    refused(() => setRequiredApprovals({ actor: actorOf(people.admin), stage: "pilot", requiredApprovals: 3, version: 0 }), ConflictError);
+    refused(
+      () => setRequiredApprovals({ actor: actorOf(people.brigitte), stage: "pilot", requiredApprovals: 2, version: 0 }),
+      ForbiddenError,
+    );
+    expect(
+      written(() =>
+        setRequiredApprovals({ actor: actorOf(people.admin), stage: "pilot", requiredApprovals: 2, version: 0 }),
+      ),
+    ).toEqual(["gate_policy.updated"]);
+    refused(
+      () => setRequiredApprovals({ actor: actorOf(people.admin), stage: "pilot", requiredApprovals: 3, version: 0 }),
+      ConflictError,
+    );
 
     const world = readyProject();
     expect(world.review.requiredApprovals).toBe(2);
@@ -738,7 +1033,12 @@ describe("a gate that needs two approvals per discipline", () => {
     ]);
 
     // the policy goes back to 1: this review still needs 2
-    setRequiredApprovals({ actor: actorOf(people.admin), stage: "pilot", requiredApprovals: 1, version: getGatePolicy("pilot").version });
+    setRequiredApprovals({
+      actor: actorOf(people.admin),
+      stage: "pilot",
+      requiredApprovals: 1,
+      version: getGatePolicy("pilot").version,
+    });
     expect(view(world).review.requiredApprovals).toBe(2);
     sign(world, people.bruno);
     sign(world, people.dora);
@@ -756,7 +1056,13 @@ describe("a gate that needs two approvals per discipline", () => {
     // model directly, so the model checks it too (gatePolicySchema allows 1–5).
     for (const bad of [0, -1, 6, 1.5]) {
       const error = refused(
-        () => setRequiredApprovals({ actor: actorOf(people.admin), stage: "production", requiredApprovals: bad, version: getGatePolicy("production").version }),
+        () =>
+          setRequiredApprovals({
+            actor: actorOf(people.admin),
+            stage: "production",
+            requiredApprovals: bad,
+            version: getGatePolicy("production").version,
+          }),
         ValidationError,
       );
       expect(Object.keys(error.fields), String(bad)).toEqual(["requiredApprovals"]);

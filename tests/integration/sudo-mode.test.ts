@@ -12,7 +12,7 @@ import * as login from "~/routes/login";
 import * as tokensRoute from "~/routes/settings.tokens";
 import { createToken } from "~/models/tokens.server";
 import { getSessionUser } from "~/utils/session.server";
-import { apiLimiter } from "~/utils/api.server";
+import { apiLimiter } from "~/api/handler.server";
 import { SUDO_WINDOW_MS } from "~/utils/sudo.server";
 import { countRows, lastActivityId, activitySince, resetDatabase, sqlite } from "../support/database";
 import { callAction, cookieHeader, makeRequest } from "../support/requests";
@@ -37,7 +37,8 @@ const staleCookie = (user: TestUser) => signInAs(user, Date.now() - SUDO_WINDOW_
 function sessionRow(cookie: string) {
   const token = decodeURIComponent(cookie.slice(cookie.indexOf("=") + 1));
   const id = createHash("sha256").update(token).digest("hex");
-  return sqlite().prepare("select * from sessions where id = ?").get(id) as { reauthenticated_at: number | null } | undefined;
+  return sqlite().prepare("select * from sessions where id = ?").get(id) as
+    { reauthenticated_at: number | null } | undefined;
 }
 
 /** What a token or password action could write. */
@@ -55,7 +56,10 @@ const tokenRows = (userId: number) =>
   }>;
 
 /** The "Confirm your password" form's fields, as the browser posts them back, with a password. */
-function confirmForm(answer: { data: { sudo: { pending: Array<{ name: string; value: string }> } } }, password: string) {
+function confirmForm(
+  answer: { data: { sudo: { pending: Array<{ name: string; value: string }> } } },
+  password: string,
+) {
   return { ...Object.fromEntries(answer.data.sudo.pending.map((f) => [f.name, f.value])), currentPassword: password };
 }
 
@@ -211,7 +215,11 @@ describe("changing the password", () => {
     expect(changed).toMatchObject({ status: 302, location: "/account" });
     expect(tokenRows(ada.id).map((t) => t.revoked_at !== null)).toEqual([true, true]);
     expect(tokenRows(grace.id).map((t) => t.revoked_at)).toEqual([null]);
-    expect(activitySince(since).map((r) => r.action)).toEqual(["user.password_changed", "token.revoked", "token.revoked"]);
+    expect(activitySince(since).map((r) => r.action)).toEqual([
+      "user.password_changed",
+      "token.revoked",
+      "token.revoked",
+    ]);
     for (const { token } of [first, second]) {
       const refused = await api("GET", "/api/v1/projects", { token });
       expect(refused.status).toBe(401);

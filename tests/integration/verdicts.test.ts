@@ -9,14 +9,26 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as requirementsRoute from "~/routes/projects.$slug.requirements";
 import { getOpenReview, openReview } from "~/models/gates.server";
 import { createProject } from "~/models/projects.server";
-import { assessRequirement, createRequirement, getRequirement, updateRequirement, type RequirementInput } from "~/models/requirements.server";
+import {
+  assessRequirement,
+  createRequirement,
+  getRequirement,
+  updateRequirement,
+  type RequirementInput,
+} from "~/models/requirements.server";
 import { addMember } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";
 import { activitySince, countRows, lastActivityId } from "../support/database";
 import { callAction, callLoader } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 
-const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 let owner: TestUser;
 let scientist: TestUser;
@@ -32,8 +44,15 @@ beforeAll(async () => {
 
 let n = 0;
 function newProject() {
-  const project = createProject({ actor: actorOf(owner), name: `Press failure warning ${++n}`, summary: "", businessCase: "", ownerId: owner.id });
-  for (const who of [scientist, operator, operator2]) addMember({ actor: actorOf(owner), projectId: project.id, userId: who.id });
+  const project = createProject({
+    actor: actorOf(owner),
+    name: `Press failure warning ${++n}`,
+    summary: "",
+    businessCase: "",
+    ownerId: owner.id,
+  });
+  for (const who of [scientist, operator, operator2])
+    addMember({ actor: actorOf(owner), projectId: project.id, userId: who.id });
   return project;
 }
 
@@ -80,9 +99,20 @@ describe("two verdicts", () => {
     const project = newProject();
     const r = state(project.id);
 
-    const it1 = await post(project, operator, { ...(await verdictForm(project, operator, r.id)), feasibility: "feasible", conditions: "", note: "Runs on the plant cluster." });
+    const it1 = await post(project, operator, {
+      ...(await verdictForm(project, operator, r.id)),
+      feasibility: "feasible",
+      conditions: "",
+      note: "Runs on the plant cluster.",
+    });
     expect(it1).toMatchObject({ status: 302, location: `/projects/${project.slug}/requirements` });
-    expect(getRequirement(r.id)).toMatchObject({ itFeasibility: "feasible", itNote: "Runs on the plant cluster.", itAssessedById: operator.id, dsFeasibility: "unassessed", feasibility: "unassessed" });
+    expect(getRequirement(r.id)).toMatchObject({
+      itFeasibility: "feasible",
+      itNote: "Runs on the plant cluster.",
+      itAssessedById: operator.id,
+      dsFeasibility: "unassessed",
+      feasibility: "unassessed",
+    });
     let row = (await page(project, owner)).data.requirements[0];
     expect(row).toMatchObject({ itAssessedByName: "Ivy Operations", dsAssessedByName: null, disagree: false });
 
@@ -103,7 +133,9 @@ describe("two verdicts", () => {
     row = (await page(project, owner)).data.requirements[0];
     expect(row).toMatchObject({ dsAssessedByName: "Dan Science", feasibility: "feasible_with_conditions" });
 
-    const actions = activitySince(0).filter((a) => a.entity_type === "requirement" && a.entity_id === r.id).map((a) => a.summary);
+    const actions = activitySince(0)
+      .filter((a) => a.entity_type === "requirement" && a.entity_id === r.id)
+      .map((a) => a.summary);
     expect(actions).toEqual([
       expect.stringContaining("stated"),
       "Ivy Operations assessed “Warn before a press fails” for IT operations as feasible",
@@ -114,7 +146,12 @@ describe("two verdicts", () => {
   it("infeasible for one discipline makes it infeasible, and the page says they disagree and who", async () => {
     const project = newProject();
     const r = state(project.id);
-    await post(project, scientist, { ...(await verdictForm(project, scientist, r.id)), feasibility: "feasible", conditions: "", note: "" });
+    await post(project, scientist, {
+      ...(await verdictForm(project, scientist, r.id)),
+      feasibility: "feasible",
+      conditions: "",
+      note: "",
+    });
     await post(project, operator, {
       ...(await verdictForm(project, operator, r.id)),
       feasibility: "infeasible",
@@ -143,16 +180,42 @@ describe("two verdicts", () => {
     expect((await page(project, owner)).data).toMatchObject({ myVerdict: null, mayAssess: false });
 
     const before = counts();
-    const refused = await post(project, owner, { intent: "assess", requirementId: r.id, version: 1, feasibility: "feasible", conditions: "", note: "" });
+    const refused = await post(project, owner, {
+      intent: "assess",
+      requirementId: r.id,
+      version: 1,
+      feasibility: "feasible",
+      conditions: "",
+      note: "",
+    });
     expect(refused).toMatchObject({ status: 403, thrown: true });
     expect(() =>
-      assessRequirement({ actor: actorOf(owner), requirementId: r.id, version: 1, feasibility: "feasible", note: "", conditions: "" }),
+      assessRequirement({
+        actor: actorOf(owner),
+        requirementId: r.id,
+        version: 1,
+        feasibility: "feasible",
+        note: "",
+        conditions: "",
+      }),
     ).toThrow();
     // and nobody gives the other discipline's verdict, even by naming it
-    const forged = await post(project, operator, { intent: "assess", requirementId: r.id, discipline: "data_science", version: 1, feasibility: "feasible", conditions: "", note: "" });
+    const forged = await post(project, operator, {
+      intent: "assess",
+      requirementId: r.id,
+      discipline: "data_science",
+      version: 1,
+      feasibility: "feasible",
+      conditions: "",
+      note: "",
+    });
     expect(forged).toMatchObject({ status: 403, thrown: true });
     expect(counts()).toEqual(before);
-    expect(getRequirement(r.id)).toMatchObject({ dsFeasibility: "unassessed", itFeasibility: "unassessed", feasibility: "unassessed" });
+    expect(getRequirement(r.id)).toMatchObject({
+      dsFeasibility: "unassessed",
+      itFeasibility: "unassessed",
+      feasibility: "unassessed",
+    });
   });
 });
 
@@ -164,17 +227,32 @@ describe("two people saving the same verdict", () => {
     const seenByIan = await verdictForm(project, operator2, r.id);
     expect(seenByIan.version).toBe(seenByIvy.version);
 
-    const first = await post(project, operator, { ...seenByIvy, feasibility: "infeasible", conditions: "The presses are not networked.", note: "" });
+    const first = await post(project, operator, {
+      ...seenByIvy,
+      feasibility: "infeasible",
+      conditions: "The presses are not networked.",
+      note: "",
+    });
     expect(first.status).toBe(302);
     const before = { ...counts(), row: getRequirement(r.id) };
 
-    const second = await post(project, operator2, { ...seenByIan, feasibility: "feasible", conditions: "", note: "We can add a gateway." });
+    const second = await post(project, operator2, {
+      ...seenByIan,
+      feasibility: "feasible",
+      conditions: "",
+      note: "We can add a gateway.",
+    });
     expect(second.status).toBe(409);
     expect(second.data.formError).toMatch(
       /verdict on “Warn before a press fails” was changed by someone else since you opened the page: it is now infeasible \(“The presses are not networked.”\)/,
     );
     // the form stays open with what Ian chose
-    expect(second.data.values).toMatchObject({ intent: "assess", requirementId: String(r.id), feasibility: "feasible", note: "We can add a gateway." });
+    expect(second.data.values).toMatchObject({
+      intent: "assess",
+      requirementId: String(r.id),
+      feasibility: "feasible",
+      note: "We can add a gateway.",
+    });
     expect({ ...counts(), row: getRequirement(r.id) }).toEqual(before);
   });
 
@@ -183,10 +261,16 @@ describe("two people saving the same verdict", () => {
     const r = state(project.id);
     const seenByDan = await verdictForm(project, scientist, r.id);
     const seenByIvy = await verdictForm(project, operator, r.id);
-    expect((await post(project, operator, { ...seenByIvy, feasibility: "feasible", conditions: "", note: "" })).status).toBe(302);
+    expect(
+      (await post(project, operator, { ...seenByIvy, feasibility: "feasible", conditions: "", note: "" })).status,
+    ).toBe(302);
     const ds = await post(project, scientist, { ...seenByDan, feasibility: "feasible", conditions: "", note: "" });
     expect(ds.status).toBe(302);
-    expect(getRequirement(r.id)).toMatchObject({ dsFeasibility: "feasible", itFeasibility: "feasible", feasibility: "feasible" });
+    expect(getRequirement(r.id)).toMatchObject({
+      dsFeasibility: "feasible",
+      itFeasibility: "feasible",
+      feasibility: "feasible",
+    });
   });
 });
 
@@ -198,8 +282,22 @@ describe("editing what was assessed", () => {
   ] as const)("a new %s resets both verdicts", (_field, change) => {
     const project = newProject();
     const r = state(project.id);
-    assessRequirement({ actor: actorOf(scientist), requirementId: r.id, version: r.dsVersion, feasibility: "feasible", note: "ok", conditions: "" });
-    const assessed = assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: r.itVersion, feasibility: "infeasible", note: "", conditions: "Not networked." });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: r.id,
+      version: r.dsVersion,
+      feasibility: "feasible",
+      note: "ok",
+      conditions: "",
+    });
+    const assessed = assessRequirement({
+      actor: actorOf(operator),
+      requirementId: r.id,
+      version: r.itVersion,
+      feasibility: "infeasible",
+      note: "",
+      conditions: "Not networked.",
+    });
     expect(assessed.feasibility).toBe("infeasible");
     const since = lastActivityId();
     updateRequirement({ actor: actorOf(owner), requirementId: r.id, version: assessed.version, ...stated, ...change });
@@ -214,16 +312,44 @@ describe("editing what was assessed", () => {
       itAssessedById: null,
     });
     const [row] = activitySince(since);
-    expect(JSON.parse(row.before!)).toMatchObject({ dsFeasibility: "feasible", itFeasibility: "infeasible", itConditions: "Not networked." });
+    expect(JSON.parse(row.before!)).toMatchObject({
+      dsFeasibility: "feasible",
+      itFeasibility: "infeasible",
+      itConditions: "Not networked.",
+    });
   });
 
   it("a new description keeps both verdicts", () => {
     const project = newProject();
     const r = state(project.id);
-    assessRequirement({ actor: actorOf(scientist), requirementId: r.id, version: r.dsVersion, feasibility: "feasible", note: "", conditions: "" });
-    const assessed = assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: r.itVersion, feasibility: "feasible", note: "", conditions: "" });
-    updateRequirement({ actor: actorOf(owner), requirementId: r.id, version: assessed.version, ...stated, description: "Also for the shift leads." });
-    expect(getRequirement(r.id)).toMatchObject({ dsFeasibility: "feasible", itFeasibility: "feasible", feasibility: "feasible" });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: r.id,
+      version: r.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
+    const assessed = assessRequirement({
+      actor: actorOf(operator),
+      requirementId: r.id,
+      version: r.itVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
+    updateRequirement({
+      actor: actorOf(owner),
+      requirementId: r.id,
+      version: assessed.version,
+      ...stated,
+      description: "Also for the shift leads.",
+    });
+    expect(getRequirement(r.id)).toMatchObject({
+      dsFeasibility: "feasible",
+      itFeasibility: "feasible",
+      feasibility: "feasible",
+    });
   });
 });
 
@@ -237,14 +363,35 @@ describe("the gate criterion “must-haves assessed, none infeasible”", () => 
     openReview({ actor: actorOf(owner), projectId: project.id, statement: "The PoC shows the warning works." });
     expect(criterion(project.id)).toMatchObject({ met: false });
 
-    const ds = assessRequirement({ actor: actorOf(scientist), requirementId: r.id, version: r.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    const ds = assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: r.id,
+      version: r.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     expect(criterion(project.id).met).toBe(false);
     expect(criterion(project.id).detail).toMatch(/not assessed/);
 
-    const it1 = assessRequirement({ actor: actorOf(operator), requirementId: r.id, version: ds.itVersion, feasibility: "feasible", note: "", conditions: "" });
+    const it1 = assessRequirement({
+      actor: actorOf(operator),
+      requirementId: r.id,
+      version: ds.itVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
     expect(criterion(project.id)).toMatchObject({ met: true });
 
-    assessRequirement({ actor: actorOf(operator2), requirementId: r.id, version: it1.itVersion, feasibility: "infeasible", note: "", conditions: "Not networked." });
+    assessRequirement({
+      actor: actorOf(operator2),
+      requirementId: r.id,
+      version: it1.itVersion,
+      feasibility: "infeasible",
+      note: "",
+      conditions: "Not networked.",
+    });
     expect(criterion(project.id).met).toBe(false);
     expect(criterion(project.id).detail).toMatch(/infeasible/);
   });
@@ -256,9 +403,30 @@ describe("the Mismatches view", () => {
     const must = state(project.id, { title: "Warn ahead", priority: "must" });
     state(project.id, { title: "Show the trend", priority: "should" });
     const could = state(project.id, { title: "Explain each warning", priority: "could" });
-    assessRequirement({ actor: actorOf(scientist), requirementId: could.id, version: could.dsVersion, feasibility: "infeasible", note: "", conditions: "No labels for causes." });
-    assessRequirement({ actor: actorOf(operator), requirementId: could.id, version: could.itVersion, feasibility: "infeasible", note: "", conditions: "Too slow." });
-    assessRequirement({ actor: actorOf(scientist), requirementId: must.id, version: must.dsVersion, feasibility: "feasible", note: "", conditions: "" });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: could.id,
+      version: could.dsVersion,
+      feasibility: "infeasible",
+      note: "",
+      conditions: "No labels for causes.",
+    });
+    assessRequirement({
+      actor: actorOf(operator),
+      requirementId: could.id,
+      version: could.itVersion,
+      feasibility: "infeasible",
+      note: "",
+      conditions: "Too slow.",
+    });
+    assessRequirement({
+      actor: actorOf(scientist),
+      requirementId: must.id,
+      version: must.dsVersion,
+      feasibility: "feasible",
+      note: "",
+      conditions: "",
+    });
 
     const titles = async (query: string) => {
       const loaded = (await page(project, owner, `?view=mismatches${query}`)).data;

@@ -14,9 +14,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setWebhookActive } from "~/models/webhooks.server";
 import * as adminWebhooks from "~/routes/admin.webhooks";
-import { apiLimiter } from "~/utils/api.server";
-import { safePost } from "~/utils/safe-fetch.server";
-import { runWebhookDeliveries, scanOverdueDebt, signBody, startWebhookWorker } from "~/utils/webhook-worker.server";
+import { apiLimiter } from "~/api/handler.server";
+import { safePost } from "~/lib/safe-fetch.server";
+import { runWebhookDeliveries, scanOverdueDebt, signBody, startWebhookWorker } from "~/jobs/webhook-worker.server";
 import { countRows, resetDatabase, sqlite } from "../support/database";
 import { callAction, callLoader } from "../support/requests";
 import { createAdmin, signInAs, type TestUser } from "../support/users";
@@ -87,7 +87,10 @@ async function addHook(url: string, events: string[]): Promise<number> {
 async function newProject(name: string) {
   const created = await api("POST", "/api/v1/projects", { token: owner.token, body: { name } });
   const slug: string = created.body.project.slug;
-  await api("POST", `/api/v1/projects/${slug}/members`, { token: owner.token, body: { email: scientist.email, discipline: "data_science" } });
+  await api("POST", `/api/v1/projects/${slug}/members`, {
+    token: owner.token,
+    body: { email: scientist.email, discipline: "data_science" },
+  });
   return slug;
 }
 
@@ -141,7 +144,10 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["gate.review_opened", "gate.signoff"]);
       const slug = await newProject("Webhook journey");
-      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+        token: owner.token,
+        body: { statement: "Ready for the pilot." },
+      });
       expect(opened.status).toBe(201);
       // The outbox row was written with the change; nothing was sent during the request.
       const [pending] = deliveries(hookId);
@@ -163,7 +169,12 @@ describe("delivery", () => {
       expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 0 });
       clock += 1;
       expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 1, delivered: 1 });
-      expect(deliveries(hookId)[0]).toMatchObject({ status: "delivered", attempts: 2, last_status_code: 200, last_error: null });
+      expect(deliveries(hookId)[0]).toMatchObject({
+        status: "delivered",
+        attempts: 2,
+        last_status_code: 200,
+        last_error: null,
+      });
 
       expect(target.received).toHaveLength(2);
       for (const { headers, body } of target.received) {
@@ -204,21 +215,35 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["gate.signoff", "project.promoted", "debt.created"]);
       const slug = await newProject("Refused writes");
-      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
-      const refusedSignOff = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
-        token: scientist.token,
-        body: { decision: "changes_requested", comment: "" },
-      });
-      expect(refusedSignOff.status).toBe(400);
-      const refusedPromotion = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/promote`, {
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
         token: owner.token,
+        body: { statement: "Ready for the pilot." },
       });
+      const refusedSignOff = await api(
+        "POST",
+        `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`,
+        {
+          token: scientist.token,
+          body: { decision: "changes_requested", comment: "" },
+        },
+      );
+      expect(refusedSignOff.status).toBe(400);
+      const refusedPromotion = await api(
+        "POST",
+        `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/promote`,
+        {
+          token: owner.token,
+        },
+      );
       expect(refusedPromotion.status).toBe(409);
       expect(deliveries(hookId)).toEqual([]);
       // An accepted sign-off with a condition announces both the sign-off and the new debt item.
       const signed = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
         token: scientist.token,
-        body: { decision: "approve_with_conditions", conditions: [{ title: "Write the missing tests", register: "technical" }] },
+        body: {
+          decision: "approve_with_conditions",
+          conditions: [{ title: "Write the missing tests", register: "technical" }],
+        },
       });
       expect(signed.status).toBe(201);
       expect(deliveries(hookId).map((d) => d.event)).toEqual(["gate.signoff", "debt.created"]);
@@ -237,10 +262,21 @@ describe("delivery", () => {
     const dead = await receiver([200]);
     await dead.close(); // nothing listens there any more
     try {
-      const hooks = [await addHook(down.url, ["gate.review_opened"]), await addHook(silent.url, ["gate.review_opened"]), await addHook(dead.url, ["gate.review_opened"])];
+      const hooks = [
+        await addHook(down.url, ["gate.review_opened"]),
+        await addHook(silent.url, ["gate.review_opened"]),
+        await addHook(dead.url, ["gate.review_opened"]),
+      ];
       const slug = await newProject("Unreachable receivers");
       const started = Date.now();
-      expect((await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } })).status).toBe(201);
+      expect(
+        (
+          await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+            token: owner.token,
+            body: { statement: "Ready for the pilot." },
+          })
+        ).status,
+      ).toBe(201);
       expect(Date.now() - started).toBeLessThan(2000); // the request never waits for receivers
       let clock = Date.now();
       const options = { now: () => clock, backoff: () => 1, maxAttempts: 2, timeoutMs: 300 };
@@ -251,7 +287,12 @@ describe("delivery", () => {
       // Only generic classes: no reply text, no error code that tells a closed port from a filtered one.
       expect(toDown).toMatchObject({ status: "failed", attempts: 2, last_status_code: 500, last_error: "http 500" });
       expect(toSilent).toMatchObject({ status: "failed", attempts: 2, last_status_code: null, last_error: "timeout" });
-      expect(toDead).toMatchObject({ status: "failed", attempts: 2, last_status_code: null, last_error: "connection failed" });
+      expect(toDead).toMatchObject({
+        status: "failed",
+        attempts: 2,
+        last_status_code: null,
+        last_error: "connection failed",
+      });
       expect(await runWebhookDeliveries({ ...options, now: () => clock + 3_600_000 })).toMatchObject({ sent: 0 });
     } finally {
       await Promise.all([down.close(), silent.close()]);
@@ -263,8 +304,12 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["gate.review_opened"]);
       const slug = await newProject("Deactivated hook");
-      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
-      const version = (sqlite().prepare("select version from webhooks where id = ?").get(hookId) as { version: number }).version;
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+        token: owner.token,
+        body: { statement: "Ready for the pilot." },
+      });
+      const version = (sqlite().prepare("select version from webhooks where id = ?").get(hookId) as { version: number })
+        .version;
       setWebhookActive({ actor: actorOf(admin), webhookId: hookId, version, active: false });
       expect(deliveries(hookId)[0]).toMatchObject({ status: "failed", attempts: 0 });
       expect(await runWebhookDeliveries({ now: () => Date.now() + 1000 })).toMatchObject({ sent: 0 });
@@ -279,10 +324,14 @@ describe("delivery", () => {
     try {
       const hookId = await addHook(target.url, ["project.promoted", "gate.review_opened"]);
       const slug = await newProject("Background worker");
-      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
+      await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+        token: owner.token,
+        body: { statement: "Ready for the pilot." },
+      });
       const worker = startWebhookWorker({ intervalMs: 10 });
       try {
-        for (let i = 0; i < 200 && deliveries(hookId)[0]?.status !== "delivered"; i++) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 200 && deliveries(hookId)[0]?.status !== "delivered"; i++)
+          await new Promise((r) => setTimeout(r, 10));
       } finally {
         await worker.stop();
       }
@@ -300,9 +349,22 @@ describe("debt.created and debt.repaid", () => {
     try {
       const hookId = await addHook(target.url, ["debt.created", "debt.repaid"]);
       const slug = await newProject("Debt events");
-      const body = { register: "technical", category: "missing_tests", stageIncurred: "poc", severity: "low", principalDays: 1, interestDays: 0 };
-      const first = await api("POST", `/api/v1/projects/${slug}/debt`, { token: scientist.token, body: { ...body, title: "No tests for the loader" } });
-      const second = await api("POST", `/api/v1/projects/${slug}/debt`, { token: scientist.token, body: { ...body, title: "No tests for the scorer" } });
+      const body = {
+        register: "technical",
+        category: "missing_tests",
+        stageIncurred: "poc",
+        severity: "low",
+        principalDays: 1,
+        interestDays: 0,
+      };
+      const first = await api("POST", `/api/v1/projects/${slug}/debt`, {
+        token: scientist.token,
+        body: { ...body, title: "No tests for the loader" },
+      });
+      const second = await api("POST", `/api/v1/projects/${slug}/debt`, {
+        token: scientist.token,
+        body: { ...body, title: "No tests for the scorer" },
+      });
       expect([first.status, second.status]).toEqual([201, 201]);
       const byHand = await api("PATCH", `/api/v1/debt/${first.body.debtItem.id}`, {
         token: scientist.token,
@@ -345,7 +407,15 @@ describe("debt.overdue", () => {
       const slug = await newProject("Overdue debt");
       const logged = await api("POST", `/api/v1/projects/${slug}/debt`, {
         token: scientist.token,
-        body: { register: "technical", title: "Manual data export", category: "manual_steps", stageIncurred: "poc", severity: "high", principalDays: 3, interestDays: 1 },
+        body: {
+          register: "technical",
+          title: "Manual data export",
+          category: "manual_steps",
+          stageIncurred: "poc",
+          severity: "high",
+          principalDays: 3,
+          interestDays: 1,
+        },
       });
       expect(logged.status).toBe(201);
       const item = logged.body.debtItem;
@@ -363,7 +433,10 @@ describe("debt.overdue", () => {
       expect(scanOverdueDebt()).toBe(0);
       const rows = deliveries(hookId).filter((d) => JSON.parse(d.payload).data.debtItem.id === item.id);
       expect(rows).toHaveLength(1);
-      expect(JSON.parse(rows[0].payload).data).toMatchObject({ project: { slug }, debtItem: { title: "Manual data export", targetDate: "2001-01-31" } });
+      expect(JSON.parse(rows[0].payload).data).toMatchObject({
+        project: { slug },
+        debtItem: { title: "Manual data export", targetDate: "2001-01-31" },
+      });
       expect(sqlite().prepare("select key from notices where key = ?").get(`debt.overdue:${item.id}`)).toBeTruthy();
     } finally {
       await target.close();
@@ -389,7 +462,9 @@ describe("Slack-compatible format", () => {
     try {
       const slackId = await addSlackHook(channel.url, ["gate.review_opened", "gate.signoff"]);
       const triadId = await addHook(service.url, ["gate.review_opened"]);
-      expect(sqlite().prepare("select id, format from webhooks where id in (?, ?) order by id").all(slackId, triadId)).toEqual([
+      expect(
+        sqlite().prepare("select id, format from webhooks where id in (?, ?) order by id").all(slackId, triadId),
+      ).toEqual([
         { id: slackId, format: "slack" },
         { id: triadId, format: "triad" },
       ]);
@@ -397,7 +472,10 @@ describe("Slack-compatible format", () => {
       expect(page.data.webhooks.find((h: { id: number }) => h.id === slackId)).toMatchObject({ format: "slack" });
 
       const slug = await newProject("Slack <!channel> & co");
-      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready for the pilot." } });
+      const opened = await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+        token: owner.token,
+        body: { statement: "Ready for the pilot." },
+      });
       expect(opened.status).toBe(201);
       const signed = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
         token: scientist.token,
@@ -409,8 +487,12 @@ describe("Slack-compatible format", () => {
 
       expect(channel.received.map((r) => JSON.parse(r.body))).toEqual([
         // The project's name cannot ping the channel: &, < and > are escaped as Slack asks.
-        { text: `Bo Business opened the gate review to Pilot of Slack &lt;!channel&gt; &amp; co. https://triad.example.com/projects/${slug}/gate` },
-        { text: `Di Data signed for Data science on the gate review to Pilot of Slack &lt;!channel&gt; &amp; co: approved. https://triad.example.com/projects/${slug}/gate` },
+        {
+          text: `Bo Business opened the gate review to Pilot of Slack &lt;!channel&gt; &amp; co. https://triad.example.com/projects/${slug}/gate`,
+        },
+        {
+          text: `Di Data signed for Data science on the gate review to Pilot of Slack &lt;!channel&gt; &amp; co: approved. https://triad.example.com/projects/${slug}/gate`,
+        },
       ]);
       for (const { headers } of channel.received) {
         expect(headers["content-type"]).toBe("application/json");
@@ -418,7 +500,10 @@ describe("Slack-compatible format", () => {
       }
       // The Triad hook got the same event as signed JSON.
       expect(service.received).toHaveLength(1);
-      expect(JSON.parse(service.received[0].body)).toMatchObject({ event: "gate.review_opened", data: { project: { slug } } });
+      expect(JSON.parse(service.received[0].body)).toMatchObject({
+        event: "gate.review_opened",
+        data: { project: { slug } },
+      });
       expect(service.received[0].headers["x-triad-signature"]).toBe(signBody(SECRET, service.received[0].body));
     } finally {
       if (before === undefined) delete process.env.TRIAD_PUBLIC_URL;
@@ -434,12 +519,24 @@ describe("Slack-compatible format", () => {
       const slug = await newProject("Slack debt");
       const logged = await api("POST", `/api/v1/projects/${slug}/debt`, {
         token: scientist.token,
-        body: { register: "technical", title: "Manual data export", category: "manual_steps", stageIncurred: "poc", severity: "high", principalDays: 3, interestDays: 1 },
+        body: {
+          register: "technical",
+          title: "Manual data export",
+          category: "manual_steps",
+          stageIncurred: "poc",
+          severity: "high",
+          principalDays: 3,
+          interestDays: 1,
+        },
       });
       expect(logged.status).toBe(201);
       const [row] = deliveries(hookId);
       expect(JSON.parse(row.payload)).toEqual({
-        text: expect.stringMatching(new RegExp(`^Debt item “Manual data export” was logged on Slack debt\\. https?://[^ ]+/projects/${slug}/debt/${logged.body.debtItem.id}$`)),
+        text: expect.stringMatching(
+          new RegExp(
+            `^Debt item “Manual data export” was logged on Slack debt\\. https?://[^ ]+/projects/${slug}/debt/${logged.body.debtItem.id}$`,
+          ),
+        ),
       });
       await runWebhookDeliveries({ now: () => row.next_attempt_at });
       expect(channel.received).toHaveLength(1);
@@ -462,7 +559,12 @@ describe("internal addresses", () => {
   it("refuses an IP literal in an internal range when the webhook is added, unless allowed", async () => {
     refusePrivate();
     const before = hookCount();
-    for (const url of ["http://127.0.0.1:8080/hook", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/latest/meta-data", "http://10.0.0.7/"]) {
+    for (const url of [
+      "http://127.0.0.1:8080/hook",
+      "http://[::ffff:127.0.0.1]/",
+      "http://169.254.169.254/latest/meta-data",
+      "http://10.0.0.7/",
+    ]) {
       const refused = await callAction(adminWebhooks.action, "/admin/webhooks", {
         cookie: signInAs(admin),
         form: { intent: "add", url, secret: SECRET, "events[]": ["debt.created"] },
@@ -488,17 +590,31 @@ describe("internal addresses", () => {
       const byName = await addHook(target.url.replace("127.0.0.1", "localhost"), ["gate.review_opened"]);
       refusePrivate();
       const slug = await newProject("Internal receiver");
-      expect((await api("POST", `/api/v1/projects/${slug}/gate-reviews`, { token: owner.token, body: { statement: "Ready." } })).status).toBe(201);
+      expect(
+        (
+          await api("POST", `/api/v1/projects/${slug}/gate-reviews`, {
+            token: owner.token,
+            body: { statement: "Ready." },
+          })
+        ).status,
+      ).toBe(201);
       const clock = Date.now();
       expect(await runWebhookDeliveries({ now: () => clock, maxAttempts: 1 })).toMatchObject({ sent: 2, failed: 2 });
       expect(target.received).toHaveLength(0);
       for (const hookId of [byLiteral, byName]) {
         expect(deliveries(hookId)).toEqual([
-          expect.objectContaining({ status: "failed", attempts: 1, last_status_code: null, last_error: "refused address" }),
+          expect.objectContaining({
+            status: "failed",
+            attempts: 1,
+            last_status_code: null,
+            last_error: "refused address",
+          }),
         ]);
       }
       const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
-      const shown = page.data.deliveries.filter((d: { webhookId: number }) => [byLiteral, byName].includes(d.webhookId));
+      const shown = page.data.deliveries.filter((d: { webhookId: number }) =>
+        [byLiteral, byName].includes(d.webhookId),
+      );
       expect(shown.map((d: { failure: string }) => d.failure)).toEqual(["refused address", "refused address"]);
       expect(JSON.stringify(page.data)).not.toContain("db_password");
     } finally {
@@ -518,9 +634,14 @@ describe("internal addresses", () => {
       const [row] = deliveries(hookId);
       expect(row).toMatchObject({ status: "failed", last_status_code: 500, last_error: "http 500" });
       // A row written before this fix, with part of the reply in last_error.
-      sqlite().prepare("update webhook_deliveries set last_error = ? where id = ?").run(`The receiver answered 500: ${INTERNAL_REPLY}`, row.id);
+      sqlite()
+        .prepare("update webhook_deliveries set last_error = ? where id = ?")
+        .run(`The receiver answered 500: ${INTERNAL_REPLY}`, row.id);
       const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
-      expect(page.data.deliveries.find((d: { id: number }) => d.id === row.id)).toMatchObject({ lastStatusCode: 500, failure: "http 500" });
+      expect(page.data.deliveries.find((d: { id: number }) => d.id === row.id)).toMatchObject({
+        lastStatusCode: 500,
+        failure: "http 500",
+      });
       expect(JSON.stringify(page.data)).not.toContain("db_password");
     } finally {
       await target.close();

@@ -4,7 +4,14 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type ConsoleMessage,
+  type Page,
+} from "playwright-core";
 import { ROOT } from "./server";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -47,10 +54,7 @@ function isExpectedHttpError(message: ConsoleMessage): boolean {
 
 export type GuardedPage = { context: BrowserContext; page: Page; problems: string[] };
 
-export async function newGuardedPage(
-  browser: Browser,
-  options: BrowserContextOptions = {},
-): Promise<GuardedPage> {
+export async function newGuardedPage(browser: Browser, options: BrowserContextOptions = {}): Promise<GuardedPage> {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
@@ -65,7 +69,11 @@ export async function newGuardedPage(
   return { context, page, problems };
 }
 
-const slug = (text: string) => text.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").slice(0, 120);
+const slug = (text: string) =>
+  text
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 120);
 
 /** Saves a screenshot and the page's HTML under test-results/e2e/ for a failed test. */
 export async function saveArtifacts(page: Page, testName: string): Promise<void> {

@@ -56,13 +56,10 @@ export type ActivityRecord = {
 
 /** Activity rows written after row `sinceId`, oldest first. */
 export function activitySince(sinceId: number): ActivityRecord[] {
-  return sqlite()
-    .prepare("select * from activity where id > ? order by id")
-    .all(sinceId) as ActivityRecord[];
+  return sqlite().prepare("select * from activity where id > ? order by id").all(sinceId) as ActivityRecord[];
 }
 
 /** The id of the newest activity row (0 when there is none). */
 export function lastActivityId(): number {
-  return (sqlite().prepare("select coalesce(max(id), 0) as id from activity").get() as { id: number })
-    .id;
+  return (sqlite().prepare("select coalesce(max(id), 0) as id from activity").get() as { id: number }).id;
 }

@@ -11,7 +11,7 @@
  * operation. (Not a test file: no `.test`.)
  */
 import fc from "fast-check";
-import type { Discipline } from "../../db/schema";
+import type { Discipline } from "../../app/domain/vocabulary";
 import { MAX_INPUT_DATE, MIN_INPUT_DATE } from "~/domain/dates";
 import { addComment } from "~/models/review-comments.server";
 import { createDebtItem } from "~/models/debt/items.server";
@@ -176,7 +176,7 @@ export const UNICODE_OFFENDERS = [
 
 const MARKUP_AND_INJECTION = [
   "<script>alert(1)</script>",
-  "\"><img src=x onerror=alert(1)>",
+  '"><img src=x onerror=alert(1)>',
   "javascript:alert(1)",
   "'; drop table projects; --",
   "' or '1'='1",
@@ -244,7 +244,16 @@ export const HOSTILE_NUMBERS = [
 ];
 
 /** 2^53+1 and friends as JSON number tokens (JSON.parse rounds them), and 1e999 (Infinity). */
-export const RAW_NUMBER_TOKENS = ["9007199254740993", "1e999", "-1e999", "1e-999", "-0", "1E2", "0.0000000000000000000001", "123456789012345678901234567890"];
+export const RAW_NUMBER_TOKENS = [
+  "9007199254740993",
+  "1e999",
+  "-1e999",
+  "1e-999",
+  "-0",
+  "1E2",
+  "0.0000000000000000000001",
+  "123456789012345678901234567890",
+];
 
 export const NUMERIC_STRINGS = [
   "1e20",
@@ -361,7 +370,9 @@ export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.constant(null).map(protoPollution), weight: 1 },
   { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 2 },
   {
-    arbitrary: fc.constantFrom(64, 5_000).map((depth) => new RawJson(`${"[".repeat(depth)}${"]".repeat(depth)}`, `${depth} nested arrays`)),
+    arbitrary: fc
+      .constantFrom(64, 5_000)
+      .map((depth) => new RawJson(`${"[".repeat(depth)}${"]".repeat(depth)}`, `${depth} nested arrays`)),
     weight: 1,
   },
 );
@@ -439,13 +450,27 @@ export function hostileFormText(extra: readonly string[] = []): fc.Arbitrary<Hos
   return fc.oneof(
     { arbitrary: hostileString, weight: 5 },
     { arbitrary: hostileNumber.map((n) => toFormText(n)), weight: 2 },
-    { arbitrary: fc.constantFrom("null", "undefined", "true", "false", "[]", "{}", "[object Object]", '{"$gt":""}', "none"), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        "null",
+        "undefined",
+        "true",
+        "false",
+        "[]",
+        "{}",
+        "[object Object]",
+        '{"$gt":""}',
+        "none",
+      ),
+      weight: 1,
+    },
     ...(extra.length ? [{ arbitrary: fc.constantFrom(...extra), weight: 3 }] : []),
   );
 }
 
 const looksLikeDate = (value: unknown) => typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
-const looksLikeNumber = (value: unknown) => typeof value === "number" || (typeof value === "string" && /^\d+([.,]\d+)?$/.test(value));
+const looksLikeNumber = (value: unknown) =>
+  typeof value === "number" || (typeof value === "string" && /^\d+([.,]\d+)?$/.test(value));
 
 /**
  * A hostile JSON value for a field whose valid value is `base`: mostly of the field's own kind
@@ -465,7 +490,10 @@ export function hostileJsonValueFor(base: unknown, extra: readonly unknown[] = [
 }
 
 /** The same for a form field or query parameter. */
-export function hostileFormTextFor(base: string | undefined, extra: readonly string[] = []): fc.Arbitrary<HostileString> {
+export function hostileFormTextFor(
+  base: string | undefined,
+  extra: readonly string[] = [],
+): fc.Arbitrary<HostileString> {
   const any = hostileFormText(extra);
   if (looksLikeDate(base)) return fc.oneof({ arbitrary: hostileDate, weight: 3 }, { arbitrary: any, weight: 2 });
   if (looksLikeNumber(base)) {
@@ -489,7 +517,13 @@ export const filePart: fc.Arbitrary<FilePart> = fc.record({
 
 // ---------- an organisation to attack ----------
 
-export const actorOf = (u: TestUser): Actor => ({ id: u.id, name: u.name, role: u.role, discipline: u.discipline, via: "web" });
+export const actorOf = (u: TestUser): Actor => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  discipline: u.discipline,
+  via: "web",
+});
 
 export type Person = TestUser & { token: string; cookie: string };
 
@@ -564,11 +598,26 @@ function projectWithRows(world: Pick<World, "owner" | "scientist" | "operator">,
     note: "Sensors sample at 1 Hz.",
     conditions: "",
   });
-  const review = openReview({ actor: actorOf(owner), projectId: project.id, statement: "The team is ready for this gate." });
-  const objection = signOff({ actor: actorOf(scientist), reviewId: review.id, decision: "changes_requested", comment: "Needs a backtest." });
-  const approval = signOff({ actor: actorOf(operator), reviewId: review.id, decision: "approve", comment: "Runs on our cluster." });
+  const review = openReview({
+    actor: actorOf(owner),
+    projectId: project.id,
+    statement: "The team is ready for this gate.",
+  });
+  const objection = signOff({
+    actor: actorOf(scientist),
+    reviewId: review.id,
+    decision: "changes_requested",
+    comment: "Needs a backtest.",
+  });
+  const approval = signOff({
+    actor: actorOf(operator),
+    reviewId: review.id,
+    decision: "approve",
+    comment: "Runs on our cluster.",
+  });
   const criteria = getReview(review.id)!.criteria.filter((c) => c.kind === "attestation");
-  const criterion = criteria.find((c) => c.discipline === "data_science") ?? criteria.find((c) => c.discipline == null) ?? criteria[0];
+  const criterion =
+    criteria.find((c) => c.discipline === "data_science") ?? criteria.find((c) => c.discipline == null) ?? criteria[0];
   if (!criterion) throw new Error("The gate checklist has no attestation criterion to attest.");
   const comment = addComment({ actor: actorOf(owner), reviewId: review.id, body: "@Farid can you add the backtest?" });
   const item = createDebtItem({
@@ -620,8 +669,20 @@ export async function buildWorld(): Promise<World> {
   const people = { owner, scientist, operator };
   const main = projectWithRows(people, "Press line");
   const bystander = projectWithRows(people, "Bystander line");
-  const freshProject = createProject({ actor: actorOf(owner), name: "Fresh line", summary: "", businessCase: "", ownerId: owner.id });
-  const stoppedProject = createProject({ actor: actorOf(owner), name: "Stopped line", summary: "", businessCase: "", ownerId: owner.id });
+  const freshProject = createProject({
+    actor: actorOf(owner),
+    name: "Fresh line",
+    summary: "",
+    businessCase: "",
+    ownerId: owner.id,
+  });
+  const stoppedProject = createProject({
+    actor: actorOf(owner),
+    name: "Stopped line",
+    summary: "",
+    businessCase: "",
+    ownerId: owner.id,
+  });
   changeProjectState({
     actor: actorOf(owner),
     projectId: stoppedProject.id,
@@ -679,7 +740,9 @@ let tableColumns: Array<{ table: string; columns: string[]; list: string }> | un
 function dumpTables(): Array<{ table: string; columns: string[]; list: string }> {
   tableColumns ??= (
     sqlite()
-      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name")
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
+      )
       .all() as Array<{ name: string }>
   ).map(({ name }) => {
     const skip = BOOKKEEPING_COLUMNS[name] ?? [];
@@ -722,7 +785,9 @@ export function snapshotProject(projectId: number): string {
     q(`select * from review_comment_revisions where comment_id in (${comments}) order by rowid`),
     q(`select * from review_comment_mentions where comment_id in (${comments}) order by rowid`),
     q("select * from debt_items where project_id = :p order by rowid"),
-    q("select * from repayment_steps where debt_item_id in (select id from debt_items where project_id = :p) order by rowid"),
+    q(
+      "select * from repayment_steps where debt_item_id in (select id from debt_items where project_id = :p) order by rowid",
+    ),
     q("select * from activity where project_id = :p order by rowid"),
   ].join("\n");
 }
@@ -736,7 +801,9 @@ export function describeChanges(before: Snapshot, after: Snapshot): string | nul
     const b = JSON.parse(after[table] ?? "[]") as unknown[];
     const at = b.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(a[i]));
     const row = at >= 0 ? JSON.stringify(b[at]) : "(a row was removed)";
-    lines.push(`${table}: ${a.length} -> ${b.length} rows; first change: ${row.length > 300 ? `${row.slice(0, 300)}…` : row}`);
+    lines.push(
+      `${table}: ${a.length} -> ${b.length} rows; first change: ${row.length > 300 ? `${row.slice(0, 300)}…` : row}`,
+    );
   }
   return lines.length ? lines.join("\n") : null;
 }
@@ -748,7 +815,13 @@ const STORED_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /** The longest free text any form or body takes (a description, a comment: 4000 characters). */
 export const MAX_STORED_TEXT = 4000;
 /** Columns the app writes itself as JSON (a review's state at closing, a sign-off's snapshot): no length rule. */
-const STRUCTURED_COLUMNS = new Set(["gate_reviews.closing_snapshot", "sign_offs.snapshot", "webhook_deliveries.payload", "webhook_deliveries.last_error", "webhooks.events"]);
+const STRUCTURED_COLUMNS = new Set([
+  "gate_reviews.closing_snapshot",
+  "sign_offs.snapshot",
+  "webhook_deliveries.payload",
+  "webhook_deliveries.last_error",
+  "webhooks.events",
+]);
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const FIRST_INSTANT = Date.parse(`${MIN_INPUT_DATE}T00:00:00Z`);
 /** The end of the last day a person may enter (a token expiring that day), with a day to spare. */
@@ -793,15 +866,21 @@ export function storedValueProblems(before: Snapshot, after: Snapshot): string[]
         const at = `${table}.${columns[i]}`;
         if (typeof value === "string") {
           const control = STORED_CONTROLS.exec(value);
-          if (control) problems.push(`${at} stored the control character ${hex(control[0])}: ${clip(JSON.stringify(value), 120)}`);
+          if (control)
+            problems.push(`${at} stored the control character ${hex(control[0])}: ${clip(JSON.stringify(value), 120)}`);
           const length = [...value].length;
-          if (length > MAX_STORED_TEXT && !STRUCTURED_COLUMNS.has(at)) problems.push(`${at} stored ${length} characters (no field takes more than ${MAX_STORED_TEXT})`);
-          if (/_date$/.test(columns[i]) && !isSaneDate(value)) problems.push(`${at} stored the date ${JSON.stringify(value)}`);
+          if (length > MAX_STORED_TEXT && !STRUCTURED_COLUMNS.has(at))
+            problems.push(`${at} stored ${length} characters (no field takes more than ${MAX_STORED_TEXT})`);
+          if (/_date$/.test(columns[i]) && !isSaneDate(value))
+            problems.push(`${at} stored the date ${JSON.stringify(value)}`);
         } else if (typeof value === "number") {
-          if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) problems.push(`${at} stored the number ${value}`);
+          if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER)
+            problems.push(`${at} stored the number ${value}`);
           else if (/_at$/.test(columns[i]) && (value < FIRST_INSTANT || value > LAST_INSTANT)) {
             const date = new Date(value);
-            problems.push(`${at} stored the instant ${value} (${Number.isNaN(date.getTime()) ? "not a date" : date.toISOString()})`);
+            problems.push(
+              `${at} stored the instant ${value} (${Number.isNaN(date.getTime()) ? "not a date" : date.toISOString()})`,
+            );
           }
         }
       });
@@ -823,7 +902,10 @@ const CROSS_PROJECT_REFERENCES: Array<[string, string]> = [
     "a condition's debt item logged on another project than its sign-off's review",
     "select d.id from debt_items d join sign_offs s on s.id = d.sign_off_id join gate_reviews r on r.id = s.review_id where r.project_id <> d.project_id",
   ],
-  ["a team seat in another discipline than the person's", "select m.id from memberships m join users u on u.id = m.user_id where m.discipline <> u.discipline"],
+  [
+    "a team seat in another discipline than the person's",
+    "select m.id from memberships m join users u on u.id = m.user_id where m.discipline <> u.discipline",
+  ],
 ];
 
 export function referenceProblems(): string[] {
@@ -845,7 +927,8 @@ export async function inRollback<T>(fn: () => Promise<T>): Promise<T> {
   connection.exec("BEGIN");
   try {
     const result = await fn();
-    if (!connection.inTransaction) throw new Error("The request ended the test's enclosing transaction (a COMMIT, or SQLite rolled it back).");
+    if (!connection.inTransaction)
+      throw new Error("The request ended the test's enclosing transaction (a COMMIT, or SQLite rolled it back).");
     return result;
   } finally {
     if (connection.inTransaction) connection.exec("ROLLBACK");
@@ -869,9 +952,11 @@ export async function capturingConsoleErrors<T>(fn: () => Promise<T>): Promise<{
 
 /** A short description of an error for a failure message. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}\n${error.stack?.split("\n").slice(1, 6).join("\n")}`;
+  if (error instanceof Error)
+    return `${error.name}: ${error.message}\n${error.stack?.split("\n").slice(1, 6).join("\n")}`;
   return String(error);
 }
 
 /** Cuts a long text for a failure message. */
-export const clip = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
+export const clip = (text: string, max = 400) =>
+  text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;

@@ -52,11 +52,7 @@ export type RouteResult<T = any> = {
 type DataWithInit = { type: "DataWithResponseInit"; data: unknown; init: number | ResponseInit | null };
 
 function isDataWithInit(value: unknown): value is DataWithInit {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { type?: unknown }).type === "DataWithResponseInit"
-  );
+  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
 }
 
 async function normalise(value: unknown, thrown: boolean): Promise<RouteResult> {

@@ -26,8 +26,6 @@ afterEach(() => {
   consoleErrorState.allowed = [];
   if (unexpected.length > 0) {
     const first = unexpected[0].map((a) => (a instanceof Error ? a.stack : String(a))).join(" ");
-    throw new Error(
-      `console.error was called ${unexpected.length} time(s) during this test; the first: ${first}`,
-    );
+    throw new Error(`console.error was called ${unexpected.length} time(s) during this test; the first: ${first}`);
   }
 });

@@ -70,7 +70,12 @@ export async function startSmtpReceiver({
             header: (name) =>
               lines
                 .filter((l) => l.key === name.toLowerCase())
-                .map((l) => l.line.slice(l.line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, " ").trim())
+                .map((l) =>
+                  l.line
+                    .slice(l.line.indexOf(":") + 1)
+                    .replace(/\r?\n[ \t]+/g, " ")
+                    .trim(),
+                )
                 .join(", ") || undefined,
           });
           callback();
@@ -101,7 +106,8 @@ export async function startSmtpReceiver({
     waitFor: async (count, timeoutMs = 5000) => {
       const until = Date.now() + timeoutMs;
       while (received.length < count) {
-        if (Date.now() > until) throw new Error(`Expected ${count} mails within ${timeoutMs} ms, got ${received.length}.`);
+        if (Date.now() > until)
+          throw new Error(`Expected ${count} mails within ${timeoutMs} ms, got ${received.length}.`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },

@@ -2,7 +2,7 @@
  * People for integration tests, made through the real models (no fixtures in SQL), and
  * signed-in sessions for them.
  */
-import type { Discipline, Role } from "../../db/schema";
+import type { Discipline, Role } from "../../app/domain/vocabulary";
 import { createUser, type PublicUser } from "~/models/users.server";
 import { createSession } from "~/utils/session.server";
 import { makeRequest } from "./requests";

@@ -24,42 +24,32 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** `node --import tsx scripts/server.ts` (NODE_ENV=production) on `databaseFile`, ready on /healthz. */
-export async function startServerOn(
-  databaseFile: string,
-  env: Record<string, string> = {}
-): Promise<CrashServer> {
+export async function startServerOn(databaseFile: string, env: Record<string, string> = {}): Promise<CrashServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(VITEST|TEST$|DATABASE_URL$|NODE_OPTIONS$)/.test(key)
-    )
+    Object.entries(process.env).filter(([key]) => !/^(VITEST|TEST$|DATABASE_URL$|NODE_OPTIONS$)/.test(key)),
   );
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "scripts/server.ts"],
-    {
-      cwd: ROOT,
-      env: {
-        ...inherited,
-        NODE_ENV: "production",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATABASE_URL: databaseFile,
-        TRIAD_LOG_REQUESTS: "0",
-        TRIAD_API_LIMIT: "1000000",
-        TRIAD_NOTIFY_INTERVAL: "0",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    }
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+    cwd: ROOT,
+    env: {
+      ...inherited,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseFile,
+      TRIAD_LOG_REQUESTS: "0",
+      TRIAD_API_LIMIT: "1000000",
+      TRIAD_NOTIFY_INTERVAL: "0",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const kill9 = async () => {
-    if (child.exitCode === null && child.signalCode === null)
-      child.kill("SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited(child);
   };
   const stop = async () => {
@@ -73,9 +63,7 @@ export async function startServerOn(
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(
-        `The server exited with code ${child.exitCode} before it was ready:\n${output}`
-      );
+      throw new Error(`The server exited with code ${child.exitCode} before it was ready:\n${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).status === 200) break;
     } catch {
@@ -83,9 +71,7 @@ export async function startServerOn(
     }
     if (Date.now() > deadline) {
       await kill9();
-      throw new Error(
-        `The server did not answer /healthz within 60 s:\n${output}`
-      );
+      throw new Error(`The server did not answer /healthz within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -125,7 +111,7 @@ export async function logged(
   base: string,
   token: string,
   entry: Omit<LoggedWrite, "status" | "body">,
-  payload: unknown
+  payload: unknown,
 ): Promise<LoggedWrite> {
   const record: LoggedWrite = { ...entry, status: null, body: null };
   log.push(record);
@@ -141,10 +127,7 @@ export async function logged(
     });
     const text = await response.text();
     record.status = response.status;
-    record.body =
-      text && (response.headers.get("Content-Type") ?? "").includes("json")
-        ? JSON.parse(text)
-        : text;
+    record.body = text && (response.headers.get("Content-Type") ?? "").includes("json") ? JSON.parse(text) : text;
   } catch (error) {
     // Headers may have come before the body was cut: an answer we cannot read is no answer.
     record.status = null;

@@ -1,6 +1,6 @@
 import type { LookupAddress } from "node:dns";
 import { describe, expect, it } from "vitest";
-import { addressPolicy, allowPrivateAddresses, pinnedLookup, refusedUrlReason } from "~/utils/safe-fetch.server";
+import { addressPolicy, allowPrivateAddresses, pinnedLookup, refusedUrlReason } from "~/lib/safe-fetch.server";
 
 describe("addressPolicy: where webhooks may connect", () => {
   // [address, refused range (null = public), internal: allowed by TRIAD_WEBHOOK_ALLOW_PRIVATE=1]

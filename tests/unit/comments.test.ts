@@ -63,7 +63,10 @@ describe("resolveMentions", () => {
   });
 
   it("unknown names stay plain text; each person is mentioned once", () => {
-    expect(resolveMentions(["nobody", "farid", "FaridScience", "farid.science"], people)).toEqual({ userIds: [1], ambiguous: [] });
+    expect(resolveMentions(["nobody", "farid", "FaridScience", "farid.science"], people)).toEqual({
+      userIds: [1],
+      ambiguous: [],
+    });
   });
 
   it("a person answers to their first name, full name and e-mail name", () => {

@@ -6,7 +6,7 @@
  * Then: `describeChanges` turns each kind of change into a sentence a signer can read.
  */
 import { describe, expect, it } from "vitest";
-import type { Discipline } from "../../db/schema";
+import type { Discipline } from "../../app/domain/vocabulary";
 import {
   ALL_DISCIPLINES,
   CONCERN_TABLE,
@@ -155,8 +155,18 @@ type Row = [string, ConcernKey, (c: Content) => void, Discipline[]];
 
 const ROWS: Row[] = [
   // requirement statement: title, target, priority added, changed or withdrawn
-  ["a requirement's title is edited", "requirement.statement", (c) => void (req(c, 1).title = "Warn before any failure"), everyone],
-  ["a requirement's target is edited", "requirement.statement", (c) => void (req(c, 1).target = "warn >= 72 h ahead"), everyone],
+  [
+    "a requirement's title is edited",
+    "requirement.statement",
+    (c) => void (req(c, 1).title = "Warn before any failure"),
+    everyone,
+  ],
+  [
+    "a requirement's target is edited",
+    "requirement.statement",
+    (c) => void (req(c, 1).target = "warn >= 72 h ahead"),
+    everyone,
+  ],
   ["a requirement's priority is edited", "requirement.statement", (c) => void (req(c, 2).priority = "must"), everyone],
   [
     "a requirement is added",
@@ -175,12 +185,32 @@ const ROWS: Row[] = [
     everyone,
   ],
   ["a requirement is withdrawn", "requirement.statement", (c) => void (req(c, 2).status = "withdrawn"), everyone],
-  ["a requirement disappears from the content", "requirement.statement", (c) => void c.requirements.splice(1, 1), everyone],
+  [
+    "a requirement disappears from the content",
+    "requirement.statement",
+    (c) => void c.requirements.splice(1, 1),
+    everyone,
+  ],
   // description only
-  ["a requirement's description is edited", "requirement.description", (c) => void (req(c, 1).description = "From vibration and heat."), nobody],
+  [
+    "a requirement's description is edited",
+    "requirement.description",
+    (c) => void (req(c, 1).description = "From vibration and heat."),
+    nobody,
+  ],
   // data science's verdict
-  ["data science's verdict changes", "verdict.data_science", (c) => void (req(c, 1).dataScience.feasibility = "infeasible"), ["business", "data_science"]],
-  ["data science gives a first verdict", "verdict.data_science", (c) => void (req(c, 2).dataScience.feasibility = "feasible"), ["business", "data_science"]],
+  [
+    "data science's verdict changes",
+    "verdict.data_science",
+    (c) => void (req(c, 1).dataScience.feasibility = "infeasible"),
+    ["business", "data_science"],
+  ],
+  [
+    "data science gives a first verdict",
+    "verdict.data_science",
+    (c) => void (req(c, 2).dataScience.feasibility = "feasible"),
+    ["business", "data_science"],
+  ],
   [
     "data science's conditions change",
     "verdict.data_science",
@@ -190,39 +220,90 @@ const ROWS: Row[] = [
     },
     ["business", "data_science"],
   ],
-  ["only data science's note changes", "verdict.note", (c) => void (req(c, 1).dataScience.note = "Checked again: enough history."), nobody],
-  ["data science's empty conditions become blank text", "verdict.data_science", (c) => void (req(c, 1).dataScience.conditions = "  "), nobody],
+  [
+    "only data science's note changes",
+    "verdict.note",
+    (c) => void (req(c, 1).dataScience.note = "Checked again: enough history."),
+    nobody,
+  ],
+  [
+    "data science's empty conditions become blank text",
+    "verdict.data_science",
+    (c) => void (req(c, 1).dataScience.conditions = "  "),
+    nobody,
+  ],
   // IT operations' verdict
-  ["IT operations' verdict changes", "verdict.it", (c) => void (req(c, 1).it.feasibility = "feasible"), ["business", "it"]],
-  ["IT operations' conditions change", "verdict.it", (c) => void (req(c, 1).it.conditions = "Two GPU nodes in the plant."), ["business", "it"]],
-  ["only IT operations' note changes", "verdict.note", (c) => void (req(c, 1).it.note = "Talked to the plant."), nobody],
-  ["a verdict on a withdrawn requirement changes", "verdict.data_science", (c) => void (req(c, 3).dataScience.feasibility = "feasible"), nobody],
+  [
+    "IT operations' verdict changes",
+    "verdict.it",
+    (c) => void (req(c, 1).it.feasibility = "feasible"),
+    ["business", "it"],
+  ],
+  [
+    "IT operations' conditions change",
+    "verdict.it",
+    (c) => void (req(c, 1).it.conditions = "Two GPU nodes in the plant."),
+    ["business", "it"],
+  ],
+  [
+    "only IT operations' note changes",
+    "verdict.note",
+    (c) => void (req(c, 1).it.note = "Talked to the plant."),
+    nobody,
+  ],
+  [
+    "a verdict on a withdrawn requirement changes",
+    "verdict.data_science",
+    (c) => void (req(c, 3).dataScience.feasibility = "feasible"),
+    nobody,
+  ],
   // attestations
   [
     "an IT criterion is attested",
     "attestation",
-    (c) => Object.assign(att(c, "target_environment_ready"), { attestedById: OPERATOR_ID, attesterDiscipline: "it", note: "Namespace ready." }),
+    (c) =>
+      Object.assign(att(c, "target_environment_ready"), {
+        attestedById: OPERATOR_ID,
+        attesterDiscipline: "it",
+        note: "Namespace ready.",
+      }),
     ["it"],
   ],
   [
     "a criterion any member may attest is attested by a data scientist",
     "attestation",
-    (c) => Object.assign(att(c, "ml_engineer_on_team"), { attestedById: SCIENTIST_ID, attesterDiscipline: "data_science", note: "Farid." }),
+    (c) =>
+      Object.assign(att(c, "ml_engineer_on_team"), {
+        attestedById: SCIENTIST_ID,
+        attesterDiscipline: "data_science",
+        note: "Farid.",
+      }),
     ["data_science"],
   ],
   [
     "a criterion any member may attest is attested by an IT operator",
     "attestation",
-    (c) => Object.assign(att(c, "ml_engineer_on_team"), { attestedById: OPERATOR_ID, attesterDiscipline: "it", note: "Farid." }),
+    (c) =>
+      Object.assign(att(c, "ml_engineer_on_team"), {
+        attestedById: OPERATOR_ID,
+        attesterDiscipline: "it",
+        note: "Farid.",
+      }),
     ["it"],
   ],
   [
     "a business attestation is cleared",
     "attestation",
-    (c) => Object.assign(att(c, "privacy_security_reviewed"), { attestedById: null, attesterDiscipline: null, note: null }),
+    (c) =>
+      Object.assign(att(c, "privacy_security_reviewed"), { attestedById: null, attesterDiscipline: null, note: null }),
     ["business"],
   ],
-  ["a business attestation gets another note", "attestation", (c) => void (att(c, "privacy_security_reviewed").note = "DPIA signed."), ["business"]],
+  [
+    "a business attestation gets another note",
+    "attestation",
+    (c) => void (att(c, "privacy_security_reviewed").note = "DPIA signed."),
+    ["business"],
+  ],
   [
     "a business attestation gets an evidence link",
     "attestation",
@@ -249,21 +330,66 @@ const ROWS: Row[] = [
       }),
     ["data_science", "it"],
   ],
-  ["a technical debt item's strategy changes", "debt.technical", (c) => void (item(c, 10).strategy = "Rewrite it in dbt."), ["data_science", "it"]],
-  ["a technical debt item's target date changes", "debt.technical", (c) => void (item(c, 10).targetDate = "2030-06-01"), ["data_science", "it"]],
-  ["a technical debt item's repay-before stage changes", "debt.technical", (c) => void (item(c, 10).repayBeforeStage = "production"), ["data_science", "it"]],
+  [
+    "a technical debt item's strategy changes",
+    "debt.technical",
+    (c) => void (item(c, 10).strategy = "Rewrite it in dbt."),
+    ["data_science", "it"],
+  ],
+  [
+    "a technical debt item's target date changes",
+    "debt.technical",
+    (c) => void (item(c, 10).targetDate = "2030-06-01"),
+    ["data_science", "it"],
+  ],
+  [
+    "a technical debt item's repay-before stage changes",
+    "debt.technical",
+    (c) => void (item(c, 10).repayBeforeStage = "production"),
+    ["data_science", "it"],
+  ],
   [
     "a technical debt item gets a repayment step",
     "debt.technical",
     (c) => void item(c, 10).steps.push({ id: 101, title: "Delete the notebook", dueDate: null }),
     ["data_science", "it"],
   ],
-  ["a technical debt step's due date changes", "debt.technical", (c) => void (item(c, 10).steps[0].dueDate = "2030-02-15"), ["data_science", "it"]],
-  ["a technical debt item's severity changes", "debt.technical", (c) => void (item(c, 10).severity = "critical"), ["data_science", "it"]],
-  ["a technical debt item's owner changes", "debt.technical", (c) => void (item(c, 10).ownerId = OPERATOR_ID), ["data_science", "it"]],
-  ["a technical debt item goes from open to repaying", "debt.technical", (c) => void (item(c, 10).status = "repaying"), ["data_science", "it"]],
-  ["a technical debt item is repaid", "debt.technical", (c) => void (item(c, 10).status = "repaid"), ["data_science", "it"]],
-  ["a technical debt item is accepted", "debt.technical", (c) => void (item(c, 10).status = "accepted"), ["data_science", "it"]],
+  [
+    "a technical debt step's due date changes",
+    "debt.technical",
+    (c) => void (item(c, 10).steps[0].dueDate = "2030-02-15"),
+    ["data_science", "it"],
+  ],
+  [
+    "a technical debt item's severity changes",
+    "debt.technical",
+    (c) => void (item(c, 10).severity = "critical"),
+    ["data_science", "it"],
+  ],
+  [
+    "a technical debt item's owner changes",
+    "debt.technical",
+    (c) => void (item(c, 10).ownerId = OPERATOR_ID),
+    ["data_science", "it"],
+  ],
+  [
+    "a technical debt item goes from open to repaying",
+    "debt.technical",
+    (c) => void (item(c, 10).status = "repaying"),
+    ["data_science", "it"],
+  ],
+  [
+    "a technical debt item is repaid",
+    "debt.technical",
+    (c) => void (item(c, 10).status = "repaid"),
+    ["data_science", "it"],
+  ],
+  [
+    "a technical debt item is accepted",
+    "debt.technical",
+    (c) => void (item(c, 10).status = "accepted"),
+    ["data_science", "it"],
+  ],
   ["an already repaid item is edited", "debt.technical", (c) => void (item(c, 13).strategy = "Never mind."), nobody],
   // organizational debt
   [
@@ -285,8 +411,18 @@ const ROWS: Row[] = [
       }),
     ["business", "it"],
   ],
-  ["an organizational debt item's plan changes", "debt.organizational", (c) => void (item(c, 11).targetDate = "2030-05-01"), ["business", "it"]],
-  ["an organizational debt item is repaid", "debt.organizational", (c) => void (item(c, 11).status = "repaid"), ["business", "it"]],
+  [
+    "an organizational debt item's plan changes",
+    "debt.organizational",
+    (c) => void (item(c, 11).targetDate = "2030-05-01"),
+    ["business", "it"],
+  ],
+  [
+    "an organizational debt item is repaid",
+    "debt.organizational",
+    (c) => void (item(c, 11).status = "repaid"),
+    ["business", "it"],
+  ],
   // conditions stated by a signer
   [
     "a condition of an approval is logged as debt",
@@ -307,12 +443,20 @@ const ROWS: Row[] = [
       }),
     nobody,
   ],
-  ["a condition's plan changes", "debt.condition", (c) => void (item(c, 12).strategy = "Great Expectations in the nightly run."), nobody],
+  [
+    "a condition's plan changes",
+    "debt.condition",
+    (c) => void (item(c, 12).strategy = "Great Expectations in the nightly run."),
+    nobody,
+  ],
   ["a condition is met (repaid)", "debt.condition", (c) => void (item(c, 12).status = "repaid"), nobody],
 ];
 
 function fingerprints(content: Content): Record<Discipline, string> {
-  return Object.fromEntries(ALL_DISCIPLINES.map((d) => [d, disciplineFingerprint(d, content)])) as Record<Discipline, string>;
+  return Object.fromEntries(ALL_DISCIPLINES.map((d) => [d, disciplineFingerprint(d, content)])) as Record<
+    Discipline,
+    string
+  >;
 }
 
 function changedBy(mutate: (c: Content) => void): { stale: Discipline[]; before: Content; after: Content } {
@@ -325,7 +469,13 @@ function changedBy(mutate: (c: Content) => void): { stale: Discipline[]; before:
 }
 
 describe("the concern table, row by row", () => {
-  const cases = ROWS.map(([what, key, mutate, expected]) => ({ what, key, mutate, expected, who: expected.join(", ") || "nobody" }));
+  const cases = ROWS.map(([what, key, mutate, expected]) => ({
+    what,
+    key,
+    mutate,
+    expected,
+    who: expected.join(", ") || "nobody",
+  }));
 
   it.each(cases)("$what ($key) → stale for $who", ({ mutate, expected }) => {
     expect(changedBy(mutate).stale).toEqual(expected);
@@ -443,7 +593,13 @@ describe("disciplineView", () => {
     expect(science.requirements[0]).not.toHaveProperty("it");
     expect(it_.requirements[0]).not.toHaveProperty("dataScience");
     // a withdrawn requirement stays, without verdicts
-    expect(business.requirements[2]).toEqual({ id: 3, title: "Old idea", target: "real time", priority: "could", status: "withdrawn" });
+    expect(business.requirements[2]).toEqual({
+      id: 3,
+      title: "Old idea",
+      target: "real time",
+      priority: "could",
+      status: "withdrawn",
+    });
     expect(business.debtItems.map((d) => d.id)).toEqual([11]);
     expect(science.debtItems.map((d) => d.id)).toEqual([10]);
     expect(it_.debtItems.map((d) => d.id)).toEqual([10, 11]);
@@ -500,7 +656,12 @@ describe("describeChanges", () => {
         }),
       ["Requirement “Run on the edge device” was added (Could: < 50 ms)."],
     ],
-    ["a withdrawn requirement", "it", (c) => void (req(c, 2).status = "withdrawn"), ["Requirement “Explain each warning” was withdrawn."]],
+    [
+      "a withdrawn requirement",
+      "it",
+      (c) => void (req(c, 2).status = "withdrawn"),
+      ["Requirement “Explain each warning” was withdrawn."],
+    ],
     [
       "a requirement no longer there",
       "it",
@@ -518,12 +679,19 @@ describe("describeChanges", () => {
       "it",
       (c) => void (req(c, 1).it.conditions = "Two GPU nodes."),
       // "IT operations'", as the blockers write it (app/domain/gates.ts `possessive`)
-      ["IT operations' conditions for “Warn before a failure” changed from “A GPU node in the plant.” to “Two GPU nodes.”."],
+      [
+        "IT operations' conditions for “Warn before a failure” changed from “A GPU node in the plant.” to “Two GPU nodes.”.",
+      ],
     ],
     [
       "an attestation ticked",
       "it",
-      (c) => Object.assign(att(c, "target_environment_ready"), { attestedById: OPERATOR_ID, attesterDiscipline: "it", note: "Ready." }),
+      (c) =>
+        Object.assign(att(c, "target_environment_ready"), {
+          attestedById: OPERATOR_ID,
+          attesterDiscipline: "it",
+          note: "Ready.",
+        }),
       ["“The target environment is ready.” was attested."],
     ],
     [
@@ -588,7 +756,11 @@ describe("describeChanges", () => {
   it("lists several changes in order: requirements, attestations, debt", () => {
     const lines = sentences("it", (c) => {
       item(c, 10).severity = "critical";
-      Object.assign(att(c, "target_environment_ready"), { attestedById: OPERATOR_ID, attesterDiscipline: "it", note: "Ready." });
+      Object.assign(att(c, "target_environment_ready"), {
+        attestedById: OPERATOR_ID,
+        attesterDiscipline: "it",
+        note: "Ready.",
+      });
       req(c, 1).target = "warn >= 72 h ahead";
     });
     expect(lines).toEqual([

@@ -1,14 +1,6 @@
 /** CSV writing (app/utils/csv.server.ts): RFC 4180 quoting, UTF-8 BOM, CRLF, formula injection. */
 import { describe, expect, it, vi } from "vitest";
-import {
-  BOM,
-  csvDocument,
-  csvField,
-  csvFilename,
-  csvHeaders,
-  csvLine,
-  csvStream,
-} from "~/utils/csv.server";
+import { BOM, csvDocument, csvField, csvFilename, csvHeaders, csvLine, csvStream } from "~/lib/csv.server";
 
 describe("csvField", () => {
   it.each([
@@ -53,7 +45,13 @@ describe("csvField", () => {
 describe("records and documents", () => {
   it("ends every record with CRLF and starts the document with a BOM", () => {
     expect(csvLine(["a", 1, null, "b,c"])).toBe('a,1,,"b,c"\r\n');
-    const doc = csvDocument(["Title", "Days"], [["Hard-coded, again", 2], ['Quote "me"', 0.5]]);
+    const doc = csvDocument(
+      ["Title", "Days"],
+      [
+        ["Hard-coded, again", 2],
+        ['Quote "me"', 0.5],
+      ],
+    );
     expect(doc).toBe('\uFEFFTitle,Days\r\n"Hard-coded, again",2\r\n"Quote ""me""",0.5\r\n');
     expect(new TextEncoder().encode(doc).slice(0, 3)).toEqual(new Uint8Array([0xef, 0xbb, 0xbf]));
   });

@@ -7,10 +7,13 @@ import { describe, expect, it } from "vitest";
 import { DATE_FORMAT_MESSAGE, dateInputError, isInputDate, MAX_INPUT_DATE, MIN_INPUT_DATE } from "~/domain/dates";
 
 describe("dateInputError", () => {
-  it.each(["2027-03-31", "2024-02-29", "2000-02-29", MIN_INPUT_DATE, MAX_INPUT_DATE, "2099-12-31"])("accepts %s", (value) => {
-    expect(dateInputError(value)).toBeNull();
-    expect(isInputDate(value)).toBe(true);
-  });
+  it.each(["2027-03-31", "2024-02-29", "2000-02-29", MIN_INPUT_DATE, MAX_INPUT_DATE, "2099-12-31"])(
+    "accepts %s",
+    (value) => {
+      expect(dateInputError(value)).toBeNull();
+      expect(isInputDate(value)).toBe(true);
+    },
+  );
 
   it.each([
     "2027-02-30", // what Date.parse rolled into March
@@ -25,12 +28,18 @@ describe("dateInputError", () => {
     expect(dateInputError(value)).toBe(DATE_FORMAT_MESSAGE);
   });
 
-  it.each(["2027-3-1", "27-03-01", "2027/03/01", "2027-03-01T00:00:00Z", " 2027-03-01", "２０２７-03-01", "", "next year"])(
-    "refuses the malformed %j",
-    (value) => {
-      expect(dateInputError(value)).toBe(DATE_FORMAT_MESSAGE);
-    },
-  );
+  it.each([
+    "2027-3-1",
+    "27-03-01",
+    "2027/03/01",
+    "2027-03-01T00:00:00Z",
+    " 2027-03-01",
+    "２０２７-03-01",
+    "",
+    "next year",
+  ])("refuses the malformed %j", (value) => {
+    expect(dateInputError(value)).toBe(DATE_FORMAT_MESSAGE);
+  });
 
   it.each([null, undefined, 20270301, new Date("2027-03-01"), ["2027-03-01"]])("refuses the non-string %j", (value) => {
     expect(dateInputError(value)).toBe(DATE_FORMAT_MESSAGE);

@@ -19,7 +19,7 @@ import {
   writeOffReasonError,
   type DebtStatus,
 } from "../../app/domain/debt";
-import type { Stage } from "../../db/schema";
+import type { Stage } from "../../app/domain/vocabulary";
 
 /** Milliseconds UTC for a date and an optional UTC time. */
 const at = (date: string, time = "12:00") => Date.parse(`${date}T${time}:00Z`);
@@ -145,16 +145,8 @@ describe("isOverdue", () => {
     ["target today is not late yet", { ...base, targetDate: "2025-06-10" }, false],
     ["target in the future", { ...base, targetDate: "2025-07-01" }, false],
     ["repaying and late", { ...base, status: "repaying", targetDate: "2025-01-01" }, true],
-    [
-      "repaid items are never overdue",
-      { ...base, status: "repaid", targetDate: "2025-01-01" },
-      false,
-    ],
-    [
-      "accepted items are never overdue",
-      { ...base, status: "accepted", targetDate: "2025-01-01" },
-      false,
-    ],
+    ["repaid items are never overdue", { ...base, status: "repaid", targetDate: "2025-01-01" }, false],
+    ["accepted items are never overdue", { ...base, status: "accepted", targetDate: "2025-01-01" }, false],
     [
       "written-off items are never overdue",
       { ...base, status: "written_off", targetDate: "2025-01-01", steps: [{ dueDate: "2025-06-01", done: false }] },
@@ -189,13 +181,10 @@ describe("isDueBeforeNextStage / isPastRepayStage", () => {
     ["repaid", "pilot", "poc", false, false],
     ["accepted", "pilot", "pilot", false, false],
     ["written_off", "pilot", "poc", false, false],
-  ])(
-    "%s, repay before %s, project in %s -> %s / %s",
-    (status, repayBeforeStage, stage, due, late) => {
-      expect(isDueBeforeNextStage({ status, repayBeforeStage }, stage)).toBe(due);
-      expect(isPastRepayStage({ status, repayBeforeStage }, stage)).toBe(late);
-    }
-  );
+  ])("%s, repay before %s, project in %s -> %s / %s", (status, repayBeforeStage, stage, due, late) => {
+    expect(isDueBeforeNextStage({ status, repayBeforeStage }, stage)).toBe(due);
+    expect(isPastRepayStage({ status, repayBeforeStage }, stage)).toBe(late);
+  });
 });
 
 describe("statusAfterStepChange", () => {
@@ -255,8 +244,8 @@ describe("validatePlan", () => {
           repayBeforeStage: "production",
           steps: [step("Port the joins", "2027-01-10"), step("Delete the script", "2027-02-01")],
         },
-        "pilot"
-      )
+        "pilot",
+      ),
     ).toEqual({});
   });
 
@@ -270,7 +259,7 @@ describe("validatePlan", () => {
         targetDate: "2027-02-01",
         steps: [step("Port the joins", "2027-01-10"), step("Delete the script", "2027-03-01")],
       },
-      "poc"
+      "poc",
     );
     expect(errors).toEqual({
       "steps.1.dueDate":
@@ -284,11 +273,7 @@ describe("validatePlan", () => {
     ["pilot", "production", null],
     ["pilot", "pilot", "The project is already in Pilot; choose Production or leave it empty."],
     ["pilot", "poc", "The project is already in Pilot; choose Production or leave it empty."],
-    [
-      "production",
-      "production",
-      "The project is already in Production; there is no later stage to repay before.",
-    ],
+    ["production", "production", "The project is already in Production; there is no later stage to repay before."],
   ])("project in %s, repay before %s", (projectStage, repayBeforeStage, message) => {
     const errors = validatePlan({ repayBeforeStage, steps: [] }, projectStage);
     expect(errors.repayBeforeStage).toBe(message ?? undefined);
@@ -300,7 +285,7 @@ describe("validatePlan", () => {
         targetDate: "01/02/2027",
         steps: [step("", "2027-02-30"), step("Fine", "")],
       },
-      "poc"
+      "poc",
     );
     expect(errors).toEqual({
       targetDate: "Enter a date as YYYY-MM-DD, for example 2027-03-01.",
@@ -319,11 +304,7 @@ describe("validateStatusChange", () => {
   const today = "2025-06-10";
   it.each([
     ["repaid with a note", { to: "repaid" as const, note: "Pipeline replaced in PR 42." }, {}],
-    [
-      "repaid without a note",
-      { to: "repaid" as const, note: "  " },
-      { note: "Say how the debt was repaid." },
-    ],
+    ["repaid without a note", { to: "repaid" as const, note: "  " }, { note: "Say how the debt was repaid." }],
     [
       "accepted, complete",
       { to: "accepted" as const, justification: "Runs twice a year.", reviewDate: "2025-12-01" },
@@ -448,7 +429,7 @@ describe("summarize", () => {
           targetDate: "2025-02-01",
         }),
       ],
-      today
+      today,
     );
     expect(summary.technical).toEqual({
       count: 3,

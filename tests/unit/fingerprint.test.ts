@@ -155,25 +155,15 @@ describe("gateFingerprint (before 0003; used by the migration backfill)", () => 
     ["requirement priority", (i) => (req(i, 2).priority = "must")],
     ["requirement withdrawn", (i) => (req(i, 2).status = "withdrawn")],
     ["requirement feasibility", (i) => (req(i, 2).feasibility = "infeasible")],
-    [
-      "requirement conditions",
-      (i) => (req(i, 1).conditions = "Sensor data at 5-minute granularity."),
-    ],
+    ["requirement conditions", (i) => (req(i, 1).conditions = "Sensor data at 5-minute granularity.")],
     ["requirement feasibility note", (i) => (req(i, 2).feasibilityNote = "Checked with IT.")],
-    [
-      "requirement added",
-      (i) => i.requirements.push({ ...(structuredClone(base().requirements[1]) as Req), id: 3 }),
-    ],
+    ["requirement added", (i) => i.requirements.push({ ...(structuredClone(base().requirements[1]) as Req), id: 3 })],
     ["requirement removed", (i) => i.requirements.pop()],
     [
       "attestation added",
-      (i) =>
-        (i.attestations.find((a) => a.key === "data_access_quality_assessed")!.attestedById = 5),
+      (i) => (i.attestations.find((a) => a.key === "data_access_quality_assessed")!.attestedById = 5),
     ],
-    [
-      "attestation removed",
-      (i) => (i.attestations.find((a) => a.key === "ml_engineer_on_team")!.attestedById = null),
-    ],
+    ["attestation removed", (i) => (i.attestations.find((a) => a.key === "ml_engineer_on_team")!.attestedById = null)],
     [
       "attestation note changed",
       (i) => (i.attestations.find((a) => a.key === "privacy_security_reviewed")!.note = "DPIA v2."),
@@ -182,10 +172,7 @@ describe("gateFingerprint (before 0003; used by the migration backfill)", () => 
       "attestation given by someone else",
       (i) => (i.attestations.find((a) => a.key === "ml_engineer_on_team")!.attestedById = 4),
     ],
-    [
-      "debt item added",
-      (i) => i.debtItems.push({ ...structuredClone(base().debtItems[1]), id: 12 }),
-    ],
+    ["debt item added", (i) => i.debtItems.push({ ...structuredClone(base().debtItems[1]), id: 12 })],
     ["debt title", (i) => (item(i, 11).title = "No operations owner named")],
     ["debt severity", (i) => (item(i, 11).severity = "critical")],
     ["debt owner", (i) => (item(i, 11).ownerId = 4)],
@@ -348,7 +335,15 @@ describe("viewFingerprint and disciplineFingerprint", () => {
     const view = JSON.parse(canonicalView(disciplineView("business", content())));
     expect(Object.keys(view)).toEqual(["requirements", "attestations", "debtItems"]);
     expect(view.requirements.map((r: { id: number }) => r.id)).toEqual([1, 2]);
-    expect(Object.keys(view.requirements[0])).toEqual(["id", "title", "target", "priority", "status", "dataScience", "it"]);
+    expect(Object.keys(view.requirements[0])).toEqual([
+      "id",
+      "title",
+      "target",
+      "priority",
+      "status",
+      "dataScience",
+      "it",
+    ]);
     expect(Object.keys(view.attestations[0])).toEqual(["key", "label", "attestedById", "note", "evidenceUrl"]);
     const itView = JSON.parse(canonicalView(disciplineView("it", content())));
     expect(itView.debtItems[0].steps.map((s: { id: number }) => s.id)).toEqual([101, 102]);

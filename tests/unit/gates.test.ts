@@ -96,16 +96,8 @@ describe("DEFAULT_CRITERIA", () => {
 
 describe("hasRepaymentPlan", () => {
   it.each([
-    [
-      "strategy and target date",
-      { strategy: "x", targetDate: "2026-01-01", repayBeforeStage: null },
-      true,
-    ],
-    [
-      "strategy and stage",
-      { strategy: "x", targetDate: null, repayBeforeStage: "production" },
-      true,
-    ],
+    ["strategy and target date", { strategy: "x", targetDate: "2026-01-01", repayBeforeStage: null }, true],
+    ["strategy and stage", { strategy: "x", targetDate: null, repayBeforeStage: "production" }, true],
     ["strategy only", { strategy: "x", targetDate: null, repayBeforeStage: null }, false],
     ["blank strategy", { strategy: "  ", targetDate: "2026-01-01", repayBeforeStage: null }, false],
     ["no strategy", { strategy: null, targetDate: "2026-01-01", repayBeforeStage: "pilot" }, false],
@@ -130,10 +122,7 @@ describe("evaluateAutoCriterion", () => {
       "measurable_requirement",
       "only a blank target, and a withdrawn one",
       facts({
-        requirements: [
-          requirement({ target: "  " }),
-          requirement({ status: "withdrawn", target: "precision >= 0.8" }),
-        ],
+        requirements: [requirement({ target: "  " }), requirement({ status: "withdrawn", target: "precision >= 0.8" })],
       }),
       {
         met: false,
@@ -205,7 +194,7 @@ describe("evaluateAutoCriterion", () => {
       "long lists are cut after five titles",
       facts({
         requirements: ["A", "B", "C", "D", "E", "F", "G"].map((title) =>
-          requirement({ title, feasibility: "unassessed" })
+          requirement({ title, feasibility: "unassessed" }),
         ),
       }),
       {
@@ -294,8 +283,7 @@ describe("evaluateAutoCriterion", () => {
       facts({ requirements: [requirement({ status: "withdrawn" })] }),
       {
         met: false,
-        detail:
-          "There are no active requirements. Business should state what production must achieve.",
+        detail: "There are no active requirements. Business should state what production must achieve.",
       },
     ],
     [
@@ -311,8 +299,7 @@ describe("evaluateAutoCriterion", () => {
       }),
       {
         met: false,
-        detail:
-          '1 requirement is not assessed: "Dashboard". 1 requirement is infeasible: "Real time".',
+        detail: '1 requirement is not assessed: "Dashboard". 1 requirement is infeasible: "Real time".',
       },
     ],
     [
@@ -349,8 +336,7 @@ describe("evaluateAutoCriterion", () => {
       }),
       {
         met: false,
-        detail:
-          '2 open debt items must be repaid before production: "Manual export", "No tests" (due before Pilot).',
+        detail: '2 open debt items must be repaid before production: "Manual export", "No tests" (due before Pilot).',
       },
     ],
     [
@@ -418,12 +404,7 @@ describe("evaluateAutoCriterion", () => {
       facts({ debtItems: [debt()] }),
       { met: true, detail: "The one open debt item has an owner and a target date." },
     ],
-    [
-      "open_debt_has_owner_and_target",
-      "no debt",
-      facts(),
-      { met: true, detail: "There is no open debt." },
-    ],
+    ["open_debt_has_owner_and_target", "no debt", facts(), { met: true, detail: "There is no open debt." }],
   ];
 
   it.each(cases)("%s: %s", (rule, _name, input, expected) => {
@@ -451,11 +432,7 @@ describe("evaluateCriterion", () => {
   });
 
   it.each<[string, CriterionState, CriterionResult]>([
-    [
-      "not attested, IT",
-      attestation(),
-      { met: false, detail: "Not yet attested (IT operations)." },
-    ],
+    ["not attested, IT", attestation(), { met: false, detail: "Not yet attested (IT operations)." }],
     [
       "not attested, anyone",
       attestation({ discipline: null }),
@@ -489,12 +466,11 @@ describe("evaluateCriterion", () => {
   it("does not meet an automatic criterion with an unknown key", () => {
     const result = evaluateCriterion(
       { key: "typo_rule", label: "Something.", kind: "auto", discipline: null },
-      facts()
+      facts(),
     );
     expect(result).toEqual({
       met: false,
-      detail:
-        '"typo_rule" is not a known automatic check, so it cannot be met. An admin should fix the gate template.',
+      detail: '"typo_rule" is not a known automatic check, so it cannot be met. An admin should fix the gate template.',
     });
   });
 
@@ -543,9 +519,21 @@ describe("signOffStatus: what one member's current sign-off is worth", () => {
     ["with conditions", barbara({ decision: "approve_with_conditions" }), "approved_with_conditions"],
     ["changes requested", barbara({ decision: "changes_requested" }), "changes_requested"],
     // an objection is not lifted by later changes: only its author or the owner lifts it
-    ["changes requested on content that changed since", barbara({ decision: "changes_requested", fingerprint: "old" }), "changes_requested"],
-    ["changes requested by someone who left the team", barbara({ decision: "changes_requested", userId: 99 }), "changes_requested"],
-    ["changes requested, dismissed by the owner", barbara({ decision: "changes_requested", dismissedAt: 5 }), "dismissed"],
+    [
+      "changes requested on content that changed since",
+      barbara({ decision: "changes_requested", fingerprint: "old" }),
+      "changes_requested",
+    ],
+    [
+      "changes requested by someone who left the team",
+      barbara({ decision: "changes_requested", userId: 99 }),
+      "changes_requested",
+    ],
+    [
+      "changes requested, dismissed by the owner",
+      barbara({ decision: "changes_requested", dismissedAt: 5 }),
+      "dismissed",
+    ],
     ["concerns changed since", barbara({ fingerprint: "old" }), "stale"],
     ["signer left the team", barbara({ userId: 99 }), "invalid"],
     // user 2 is on the team, but for data science
@@ -564,7 +552,12 @@ describe("signOffStatus: what one member's current sign-off is worth", () => {
 
 describe("disciplinePanel: one discipline's standing", () => {
   it("two members, one approves and one requests changes: changes requested, one approval", () => {
-    const panel = disciplinePanel("data_science", [grace(), hedy({ decision: "changes_requested" }), barbara()], live, twoScientists);
+    const panel = disciplinePanel(
+      "data_science",
+      [grace(), hedy({ decision: "changes_requested" }), barbara()],
+      live,
+      twoScientists,
+    );
     expect(panel.status).toBe("changes_requested");
     expect(panel.approvals).toBe(1);
     expect(panel.required).toBe(1);
@@ -576,7 +569,12 @@ describe("disciplinePanel: one discipline's standing", () => {
   });
 
   it("a dismissed objection no longer blocks", () => {
-    const panel = disciplinePanel("data_science", [grace(), hedy({ decision: "changes_requested", dismissedAt: 1 })], live, twoScientists);
+    const panel = disciplinePanel(
+      "data_science",
+      [grace(), hedy({ decision: "changes_requested", dismissedAt: 1 })],
+      live,
+      twoScientists,
+    );
     expect(panel.status).toBe("approved");
     expect(isApproved(panel.status)).toBe(true);
   });
@@ -588,13 +586,30 @@ describe("disciplinePanel: one discipline's standing", () => {
 
   it("a stale approval is covered by a colleague's fresh one when one approval is required, not when two are", () => {
     const signOffs = [grace(), hedy({ fingerprint: "old" })];
-    expect(disciplinePanel("data_science", signOffs, live, twoScientists, 1)).toMatchObject({ status: "approved", approvals: 1, required: 1 });
-    expect(disciplinePanel("data_science", signOffs, live, twoScientists, 2)).toMatchObject({ status: "stale", approvals: 1, required: 2 });
-    expect(disciplinePanel("data_science", [grace(), hedy()], live, twoScientists, 2)).toMatchObject({ status: "approved", approvals: 2 });
+    expect(disciplinePanel("data_science", signOffs, live, twoScientists, 1)).toMatchObject({
+      status: "approved",
+      approvals: 1,
+      required: 1,
+    });
+    expect(disciplinePanel("data_science", signOffs, live, twoScientists, 2)).toMatchObject({
+      status: "stale",
+      approvals: 1,
+      required: 2,
+    });
+    expect(disciplinePanel("data_science", [grace(), hedy()], live, twoScientists, 2)).toMatchObject({
+      status: "approved",
+      approvals: 2,
+    });
   });
 
   it("with conditions from any counting member, the panel is approved with conditions", () => {
-    const panel = disciplinePanel("data_science", [grace(), hedy({ decision: "approve_with_conditions" })], live, twoScientists, 2);
+    const panel = disciplinePanel(
+      "data_science",
+      [grace(), hedy({ decision: "approve_with_conditions" })],
+      live,
+      twoScientists,
+      2,
+    );
     expect(panel.status).toBe("approved_with_conditions");
   });
 
@@ -608,12 +623,14 @@ describe("disciplinePanel: one discipline's standing", () => {
 describe("promotionBlockers", () => {
   const metCriteria = evaluateCriteria(
     DEFAULT_CRITERIA.production.map((c) =>
-      c.kind === "attestation" ? { ...c, attestedAt: 1, attestedByName: "Ada" } : c
+      c.kind === "attestation" ? { ...c, attestedAt: 1, attestedByName: "Ada" } : c,
     ),
-    facts({ requirements: [requirement()] })
+    facts({ requirements: [requirement()] }),
   );
   const approvals = [barbara(), grace({ decision: "approve_with_conditions" }), ada()];
-  const input = (over: Partial<Parameters<typeof promotionBlockers>[0]> = {}): Parameters<typeof promotionBlockers>[0] => ({
+  const input = (
+    over: Partial<Parameters<typeof promotionBlockers>[0]> = {},
+  ): Parameters<typeof promotionBlockers>[0] => ({
     criteria: metCriteria,
     signOffs: approvals,
     fingerprints: live,
@@ -666,7 +683,11 @@ describe("promotionBlockers", () => {
 
   it("with two approvals required, a stale approval and a fresh one block: the discipline needs 2 and has 1", () => {
     // Business and IT have two fresh approvals each; data science has Grace's and Hedy's stale one.
-    const members = [...twoScientists, { userId: 5, discipline: "business" as const }, { userId: 6, discipline: "it" as const }];
+    const members = [
+      ...twoScientists,
+      { userId: 5, discipline: "business" as const },
+      { userId: 6, discipline: "it" as const },
+    ];
     const signOffs = [
       barbara(),
       barbara({ userId: 5, userName: "Bob" }),
@@ -706,17 +727,18 @@ describe("promotionBlockers", () => {
   });
 
   it("an invalid signer of data science is named with 'a Data science member'", () => {
-    const signOffs = [barbara(), ada(), signOff({ discipline: "data_science", userId: 1, userName: "Barbara", fingerprint: "d" })];
+    const signOffs = [
+      barbara(),
+      ada(),
+      signOff({ discipline: "data_science", userId: 1, userName: "Barbara", fingerprint: "d" }),
+    ];
     expect(promotionBlockers(input({ signOffs }))).toEqual([
       "Barbara's sign-off for Data science no longer counts: Barbara is not a Data science member of the team any more. A Data science member must sign.",
     ]);
   });
 
   it("lists each unmet criterion with its label and detail", () => {
-    const criteria = evaluateCriteria(
-      DEFAULT_CRITERIA.production,
-      facts({ requirements: [requirement()] })
-    );
+    const criteria = evaluateCriteria(DEFAULT_CRITERIA.production, facts({ requirements: [requirement()] }));
     expect(promotionBlockers(input({ criteria }))).toEqual([
       "Criterion not met: The target environment is defined and provides the tools the product needs — Not yet attested (IT operations).",
       "Criterion not met: Monitoring is in place and an operations owner is named — Not yet attested (any team member).",
@@ -730,8 +752,10 @@ describe("promotionBlockers", () => {
       debtItems: [debt({ title: "Manual export", repayBeforeStage: "pilot" })],
     });
     const criteria = evaluateCriteria(
-      DEFAULT_CRITERIA.pilot.map((c) => (c.kind === "attestation" ? { ...c, attestedAt: 1, attestedByName: "Ada" } : c)),
-      pilotFacts
+      DEFAULT_CRITERIA.pilot.map((c) =>
+        c.kind === "attestation" ? { ...c, attestedAt: 1, attestedByName: "Ada" } : c,
+      ),
+      pilotFacts,
     );
     expect(promotionBlockers(input({ criteria }))).toEqual([
       'Criterion not met: No open debt item is due to be repaid before pilot — 1 open debt item must be repaid before pilot: "Manual export".',

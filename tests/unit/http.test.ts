@@ -80,11 +80,19 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
   it("lets only a one-click unsubscribe POST through without an origin", () => {
     const unsubscribe = "https://triad.example/unsubscribe/12.comment.abc";
     expect(isAllowedOrigin({ url: unsubscribe, method: "POST", origin: null, referer: null })).toBe(true);
-    expect(isAllowedOrigin({ url: unsubscribe, method: "POST", origin: "https://mail.example", referer: null })).toBe(true);
+    expect(isAllowedOrigin({ url: unsubscribe, method: "POST", origin: "https://mail.example", referer: null })).toBe(
+      true,
+    );
     // any other method, a deeper path, or another page is still checked
-    expect(isAllowedOrigin({ url: unsubscribe, method: "PUT", origin: "https://evil.example", referer: null })).toBe(false);
-    expect(isAllowedOrigin({ url: `${unsubscribe}/x`, method: "POST", origin: "https://evil.example", referer: null })).toBe(false);
-    expect(isAllowedOrigin({ url: "https://triad.example/logout", method: "POST", origin: null, referer: null })).toBe(false);
+    expect(isAllowedOrigin({ url: unsubscribe, method: "PUT", origin: "https://evil.example", referer: null })).toBe(
+      false,
+    );
+    expect(
+      isAllowedOrigin({ url: `${unsubscribe}/x`, method: "POST", origin: "https://evil.example", referer: null }),
+    ).toBe(false);
+    expect(isAllowedOrigin({ url: "https://triad.example/logout", method: "POST", origin: null, referer: null })).toBe(
+      false,
+    );
   });
 
   it("allows a same-origin POST, PUT, PATCH and DELETE", () => {
@@ -99,12 +107,8 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
     }
     // same host, other scheme or port: another origin
     expect(isAllowedOrigin({ ...base, method: "POST", origin: "http://triad.example" })).toBe(false);
-    expect(isAllowedOrigin({ ...base, method: "POST", origin: "https://triad.example:8443" })).toBe(
-      false,
-    );
-    expect(
-      isAllowedOrigin({ ...base, method: "POST", origin: "https://triad.example.evil.example" }),
-    ).toBe(false);
+    expect(isAllowedOrigin({ ...base, method: "POST", origin: "https://triad.example:8443" })).toBe(false);
+    expect(isAllowedOrigin({ ...base, method: "POST", origin: "https://triad.example.evil.example" })).toBe(false);
   });
 
   it("does not let a same-origin Referer rescue a cross-origin Origin", () => {
@@ -120,12 +124,8 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
 
   it("falls back to the Referer when there is no Origin (or it is 'null')", () => {
     for (const origin of [null, "null"]) {
-      expect(
-        isAllowedOrigin({ ...base, method: "POST", origin, referer: "https://triad.example/login" }),
-      ).toBe(true);
-      expect(
-        isAllowedOrigin({ ...base, method: "POST", origin, referer: "https://evil.example/login" }),
-      ).toBe(false);
+      expect(isAllowedOrigin({ ...base, method: "POST", origin, referer: "https://triad.example/login" })).toBe(true);
+      expect(isAllowedOrigin({ ...base, method: "POST", origin, referer: "https://evil.example/login" })).toBe(false);
       expect(isAllowedOrigin({ ...base, method: "POST", origin, referer: "not a url" })).toBe(false);
     }
   });
@@ -139,9 +139,7 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
       expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization, cookie })).toBe(true);
     }
     expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie })).toBe(false);
-    expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization: "Basic abc", cookie })).toBe(
-      false,
-    );
+    expect(isAllowedOrigin({ ...base, url: api, method: "POST", authorization: "Basic abc", cookie })).toBe(false);
   });
 
   it("lets an API write without any cookie through, so the API can answer 401 itself", () => {
@@ -154,12 +152,8 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
     }
     // a cookie makes it a browser request like any other: the origin must be ours
     const cookie = "triad_session=abc";
-    expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie, origin: "https://evil.example" })).toBe(
-      false,
-    );
-    expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie, origin: "https://triad.example" })).toBe(
-      true,
-    );
+    expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie, origin: "https://evil.example" })).toBe(false);
+    expect(isAllowedOrigin({ ...base, url: api, method: "POST", cookie, origin: "https://triad.example" })).toBe(true);
     // pages are checked with or without cookies (a forged sign-in needs none)
     expect(isAllowedOrigin({ ...base, method: "POST", origin: "https://evil.example" })).toBe(false);
     expect(isAllowedOrigin({ ...base, url: "https://triad.example/login", method: "POST" })).toBe(false);
@@ -167,12 +161,8 @@ describe("isAllowedOrigin refuses writes from other sites", () => {
 
   it("accepts configured trusted origins and only those", () => {
     const trustedOrigins = ["https://portal.example"];
-    expect(
-      isAllowedOrigin({ ...base, method: "POST", origin: "https://portal.example", trustedOrigins }),
-    ).toBe(true);
-    expect(
-      isAllowedOrigin({ ...base, method: "POST", origin: "https://evil.example", trustedOrigins }),
-    ).toBe(false);
+    expect(isAllowedOrigin({ ...base, method: "POST", origin: "https://portal.example", trustedOrigins })).toBe(true);
+    expect(isAllowedOrigin({ ...base, method: "POST", origin: "https://evil.example", trustedOrigins })).toBe(false);
   });
 });
 
@@ -216,7 +206,18 @@ describe("trustProxySetting: which X-Forwarded-For entry is the client", () => {
   });
 
   it("refuses values that would trust every client, or that it cannot read", () => {
-    for (const value of ["true", "TRUE", "yes", "1.5", "-1", "10.0.0.0/33", "10.0.0.1/", "::1/129", "10.0.0.1,", "proxy.example"]) {
+    for (const value of [
+      "true",
+      "TRUE",
+      "yes",
+      "1.5",
+      "-1",
+      "10.0.0.0/33",
+      "10.0.0.1/",
+      "::1/129",
+      "10.0.0.1,",
+      "proxy.example",
+    ]) {
       expect(() => trustProxySetting(value), value).toThrow(/TRUST_PROXY/);
     }
   });

@@ -52,7 +52,13 @@ describe("newlyStale", () => {
 
   it("names an approval that counted before and whose discipline's view moved", () => {
     const a = signOff({ id: 1, discipline: "business", userId: 1, fingerprint: "b0" });
-    const b = signOff({ id: 2, discipline: "data_science", userId: 3, fingerprint: "d0", decision: "approve_with_conditions" });
+    const b = signOff({
+      id: 2,
+      discipline: "data_science",
+      userId: 3,
+      fingerprint: "d0",
+      decision: "approve_with_conditions",
+    });
     expect(newlyStale([a, b], before, fp("b1", "d0", "i0"), team)).toEqual([a]);
     expect(newlyStale([a, b], before, fp("b1", "d1", "i0"), team)).toEqual([a, b]);
   });
@@ -109,7 +115,9 @@ describe("the drafts of each event", () => {
       expect(d.title).toBe("Brigitte opened the gate review PoC → Pilot of Press line 3");
       expect(d.body).toContain("Why now: The pilot plant is ready.");
     }
-    expect(drafts.find((d) => d.userId === 4)!.body).toContain("IT operations signs for its own concerns: 2 approvals needed.");
+    expect(drafts.find((d) => d.userId === 4)!.body).toContain(
+      "IT operations signs for its own concerns: 2 approvals needed.",
+    );
   });
 
   it("stale: the signer, with what changed since they signed", () => {
@@ -119,11 +127,32 @@ describe("the drafts of each event", () => {
       debtItems: [],
     };
     const live: DisciplineView = { ...snapshot, requirements: [{ ...snapshot.requirements[0], target: "72 h" }] };
-    const d = staleDraft({ project, targetStage: "pilot", signOffId: 12, userId: 3, discipline: "data_science", snapshot, live });
-    expect(d).toMatchObject({ userId: 3, category: "signoff_stale", link: "/projects/press-line-3/gate#signoff-12", projectId: 7 });
+    const d = staleDraft({
+      project,
+      targetStage: "pilot",
+      signOffId: 12,
+      userId: 3,
+      discipline: "data_science",
+      snapshot,
+      live,
+    });
+    expect(d).toMatchObject({
+      userId: 3,
+      category: "signoff_stale",
+      link: "/projects/press-line-3/gate#signoff-12",
+      projectId: 7,
+    });
     expect(d.title).toContain("Your approval for Data science of Press line 3's gate review to Pilot went stale");
     expect(d.body).toBe("The target of “Warn early” changed from “48 h” to “72 h”.");
-    const old = staleDraft({ project, targetStage: "pilot", signOffId: 12, userId: 3, discipline: "data_science", snapshot: null, live });
+    const old = staleDraft({
+      project,
+      targetStage: "pilot",
+      signOffId: 12,
+      userId: 3,
+      discipline: "data_science",
+      snapshot: null,
+      live,
+    });
     expect(old.body).toContain("predates");
   });
 
@@ -137,14 +166,36 @@ describe("the drafts of each event", () => {
       signOffId: 5,
       comment: "  Add a rollback plan.  ",
     });
-    expect(asked).toMatchObject({ userId: 1, category: "changes_requested", body: "Add a rollback plan.", link: "/projects/press-line-3/gate#signoff-5" });
+    expect(asked).toMatchObject({
+      userId: 1,
+      category: "changes_requested",
+      body: "Add a rollback plan.",
+      link: "/projects/press-line-3/gate#signoff-5",
+    });
     expect(asked.title).toBe("Olga (IT operations) requested changes on the gate review to Pilot of Press line 3");
-    const dismissed = changesDismissedDraft({ project, authorId: 4, actorName: "Brigitte", signOffId: 5, reason: "Covered by the runbook." });
-    expect(dismissed).toMatchObject({ userId: 4, category: "changes_dismissed", body: "Reason: Covered by the runbook." });
+    const dismissed = changesDismissedDraft({
+      project,
+      authorId: 4,
+      actorName: "Brigitte",
+      signOffId: 5,
+      reason: "Covered by the runbook.",
+    });
+    expect(dismissed).toMatchObject({
+      userId: 4,
+      category: "changes_dismissed",
+      body: "Reason: Covered by the runbook.",
+    });
   });
 
   it("a comment: the replied-to signer first, then each mentioned person; an edit says so", () => {
-    const drafts = commentDrafts({ project, commentId: 9, actorName: "Farid", body: "Agreed, @olga", replyToUserId: 4, mentionedUserIds: [4, 2] });
+    const drafts = commentDrafts({
+      project,
+      commentId: 9,
+      actorName: "Farid",
+      body: "Agreed, @olga",
+      replyToUserId: 4,
+      mentionedUserIds: [4, 2],
+    });
     expect(drafts.map((d) => [d.userId, d.category])).toEqual([
       [4, "comment"],
       [4, "mention"],
@@ -152,7 +203,15 @@ describe("the drafts of each event", () => {
     ]);
     expect(new Set(drafts.map((d) => d.link))).toEqual(new Set(["/projects/press-line-3/gate#comment-9"]));
     expect(drafts[0].title).toBe("Farid replied to your sign-off on the gate review of Press line 3");
-    const edited = commentDrafts({ project, commentId: 9, actorName: "Farid", body: "x", replyToUserId: null, mentionedUserIds: [2], edited: true });
+    const edited = commentDrafts({
+      project,
+      commentId: 9,
+      actorName: "Farid",
+      body: "x",
+      replyToUserId: null,
+      mentionedUserIds: [2],
+      edited: true,
+    });
     expect(edited[0].title).toContain("an edited comment");
   });
 
@@ -171,28 +230,66 @@ describe("the drafts of each event", () => {
       project,
       team,
       actorName: "Ada",
-      change: { kind: "stopped", cause: "privacy_security", note: "No consent.", reviewWithdrawn: true, debtWords: "2 open debt items were written off." },
+      change: {
+        kind: "stopped",
+        cause: "privacy_security",
+        note: "No consent.",
+        reviewWithdrawn: true,
+        debtWords: "2 open debt items were written off.",
+      },
     });
     expect(stopped.map((d) => d.userId).sort()).toEqual([1, 2, 3, 4]);
-    expect(stopped[0]).toMatchObject({ category: "project_changed", link: "/projects/press-line-3", title: "Ada stopped Press line 3" });
-    expect(stopped[0].body).toBe("Cause: Privacy or security: No consent.\nThe open gate review was withdrawn.\n2 open debt items were written off.");
+    expect(stopped[0]).toMatchObject({
+      category: "project_changed",
+      link: "/projects/press-line-3",
+      title: "Ada stopped Press line 3",
+    });
+    expect(stopped[0].body).toBe(
+      "Cause: Privacy or security: No consent.\nThe open gate review was withdrawn.\n2 open debt items were written off.",
+    );
     const titles = (["on_hold", "resumed", "retired"] as const).map(
       (kind) => projectChangedDrafts({ project, team, actorName: "Ada", change: { kind } })[0].title,
     );
     expect(titles).toEqual(["Ada put Press line 3 on hold", "Ada resumed Press line 3", "Ada retired Press line 3"]);
-    expect(projectChangedDrafts({ project, team, actorName: "Ada", change: { kind: "promoted", stage: "pilot" } })[0].title).toBe(
-      "Ada promoted Press line 3 to Pilot",
-    );
-    expect(projectChangedDrafts({ project, team, actorName: "Ada", change: { kind: "reopened", reason: "Consent given." } })[0].body).toBe(
-      "Reason: Consent given.",
-    );
+    expect(
+      projectChangedDrafts({ project, team, actorName: "Ada", change: { kind: "promoted", stage: "pilot" } })[0].title,
+    ).toBe("Ada promoted Press line 3 to Pilot");
+    expect(
+      projectChangedDrafts({
+        project,
+        team,
+        actorName: "Ada",
+        change: { kind: "reopened", reason: "Consent given." },
+      })[0].body,
+    ).toBe("Reason: Consent given.");
   });
 
   it("debt assigned: the item's or the step's owner, linked to the item", () => {
-    const item = debtItemAssignedDraft({ project, ownerId: 3, actorName: "Olga", item: { id: 40, title: "Hand-made features", targetDate: "2030-01-31" } });
-    expect(item).toMatchObject({ userId: 3, category: "debt_assigned", link: "/projects/press-line-3/debt/40", body: "Target date: 2030-01-31." });
-    const step = debtStepAssignedDraft({ project, ownerId: 4, actorName: "Olga", item: { id: 40, title: "Hand-made features" }, step: { title: "Port to the pipeline", dueDate: null } });
-    expect(step).toMatchObject({ userId: 4, category: "debt_assigned", link: "/projects/press-line-3/debt/40", body: "No due date." });
+    const item = debtItemAssignedDraft({
+      project,
+      ownerId: 3,
+      actorName: "Olga",
+      item: { id: 40, title: "Hand-made features", targetDate: "2030-01-31" },
+    });
+    expect(item).toMatchObject({
+      userId: 3,
+      category: "debt_assigned",
+      link: "/projects/press-line-3/debt/40",
+      body: "Target date: 2030-01-31.",
+    });
+    const step = debtStepAssignedDraft({
+      project,
+      ownerId: 4,
+      actorName: "Olga",
+      item: { id: 40, title: "Hand-made features" },
+      step: { title: "Port to the pipeline", dueDate: null },
+    });
+    expect(step).toMatchObject({
+      userId: 4,
+      category: "debt_assigned",
+      link: "/projects/press-line-3/debt/40",
+      body: "No due date.",
+    });
     expect(step.title).toContain("“Port to the pipeline”");
   });
 

@@ -5,8 +5,8 @@
  * methods that are not documented answer 405.
  */
 import { describe, expect, it } from "vitest";
-import { apiRoutes, type ApiRoute } from "~/utils/api-routes.server";
-import { openApiDocument } from "~/utils/openapi.server";
+import { apiRoutes, type ApiRoute } from "~/api/route-table.server";
+import { openApiDocument } from "~/api/openapi.server";
 import { api, apiRouteFiles, documentedPathOf } from "../integration/api-support";
 
 const doc = openApiDocument("http://triad.test") as any;
@@ -47,7 +47,14 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
     expect(Object.keys(doc.components.schemas).length).toBeGreaterThan(5);
     expect(doc.components.securitySchemes.bearerToken).toMatchObject({ type: "http", scheme: "bearer" });
     expect(Object.keys(doc.webhooks)).toEqual(
-      expect.arrayContaining(["gate.review_opened", "gate.signoff", "project.promoted", "debt.created", "debt.overdue", "debt.repaid"]),
+      expect.arrayContaining([
+        "gate.review_opened",
+        "gate.signoff",
+        "project.promoted",
+        "debt.created",
+        "debt.overdue",
+        "debt.repaid",
+      ]),
     );
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc); // plain JSON, nothing lost in serialisation
   });
@@ -101,9 +108,12 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
     expect(doc.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
   });
 
-  it("describes the accountable sign-off bodies (docs/domain.md, \"Sign-off rules\")", () => {
+  it('describes the accountable sign-off bodies (docs/domain.md, "Sign-off rules")', () => {
     const schemas = doc.components.schemas;
-    expect(schemas.OpenGateReviewBody).toMatchObject({ required: ["statement"], properties: { statement: { minLength: 3, maxLength: 1000 } } });
+    expect(schemas.OpenGateReviewBody).toMatchObject({
+      required: ["statement"],
+      properties: { statement: { minLength: 3, maxLength: 1000 } },
+    });
     const condition = schemas.SignOffBody.properties.conditions;
     expect(condition.maxItems).toBe(20);
     for (const estimate of ["principalDays", "interestDays"]) {
@@ -112,7 +122,9 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
     expect(condition.items.required).toEqual(["title"]);
     expect(schemas.AddMemberBody.required).toEqual(["email"]);
     expect(schemas.AssessRequirementBody.required).toEqual(["feasibility"]);
-    expect(Object.keys(schemas.AssessRequirementBody.properties)).toEqual(expect.arrayContaining(["version", "discipline"]));
+    expect(Object.keys(schemas.AssessRequirementBody.properties)).toEqual(
+      expect.arrayContaining(["version", "discipline"]),
+    );
     expect(Object.keys(schemas.AttestBody.properties).sort()).toEqual(["evidenceUrl", "note"]);
     expect(schemas.DismissChangesRequestBody.required).toEqual(["reason"]);
     expect(schemas.AddReviewCommentBody.required).toEqual(["body"]);
@@ -133,7 +145,10 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
     for (const variant of schemas.ChangeProjectStateBody.oneOf) expect(variant.additionalProperties).toBe(false);
     expect(doc.paths["/projects/{slug}/state"].post.description).toMatch(/fields\.openDebt/);
 
-    expect(schemas.ReopenProjectBody).toMatchObject({ required: ["version", "reason"], properties: { reason: { minLength: 3, maxLength: 1000 } } });
+    expect(schemas.ReopenProjectBody).toMatchObject({
+      required: ["version", "reason"],
+      properties: { reason: { minLength: 3, maxLength: 1000 } },
+    });
     expect(doc.paths["/projects/{slug}/reopen"].post.summary).toMatch(/admin/i);
 
     const plan = schemas.CreateDebtItemBody.properties.plan;
@@ -148,16 +163,32 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
   it("documents the sign-off operations with a description, what they return and how they fail", () => {
     const expected: Record<string, { path: string; method: string; errors: string[] }> = {
       listGateReviews: { path: "/projects/{slug}/gate-reviews", method: "get", errors: ["404"] },
-      withdrawGateReview: { path: "/projects/{slug}/gate-reviews/{reviewId}/withdraw", method: "post", errors: ["403", "404", "409"] },
+      withdrawGateReview: {
+        path: "/projects/{slug}/gate-reviews/{reviewId}/withdraw",
+        method: "post",
+        errors: ["403", "404", "409"],
+      },
       dismissChangesRequest: {
         path: "/projects/{slug}/gate-reviews/{reviewId}/signoffs/{signOffId}/dismiss",
         method: "post",
         errors: ["403", "404", "409"],
       },
-      clearAttestation: { path: "/projects/{slug}/gate-reviews/{reviewId}/attestations/{key}", method: "delete", errors: ["403", "404", "409"] },
+      clearAttestation: {
+        path: "/projects/{slug}/gate-reviews/{reviewId}/attestations/{key}",
+        method: "delete",
+        errors: ["403", "404", "409"],
+      },
       listReviewComments: { path: "/projects/{slug}/gate-reviews/{reviewId}/comments", method: "get", errors: ["404"] },
-      addReviewComment: { path: "/projects/{slug}/gate-reviews/{reviewId}/comments", method: "post", errors: ["403", "404", "409"] },
-      editReviewComment: { path: "/projects/{slug}/gate-reviews/{reviewId}/comments/{commentId}", method: "patch", errors: ["403", "404", "409"] },
+      addReviewComment: {
+        path: "/projects/{slug}/gate-reviews/{reviewId}/comments",
+        method: "post",
+        errors: ["403", "404", "409"],
+      },
+      editReviewComment: {
+        path: "/projects/{slug}/gate-reviews/{reviewId}/comments/{commentId}",
+        method: "patch",
+        errors: ["403", "404", "409"],
+      },
       changeProjectState: { path: "/projects/{slug}/state", method: "post", errors: ["403", "404", "409"] },
       reopenProject: { path: "/projects/{slug}/reopen", method: "post", errors: ["403", "404", "409"] },
       createDebtItem: { path: "/projects/{slug}/debt", method: "post", errors: ["403", "404"] },
@@ -168,21 +199,38 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
       expect(operation.summary.length, operationId).toBeGreaterThan(10);
       expect(operation.description?.length ?? 0, operationId).toBeGreaterThan(10);
       const success = Object.keys(operation.responses).find((s) => s.startsWith("2"))!;
-      expect(Object.keys(operation.responses[success].content["application/json"].schema.properties).length, operationId).toBeGreaterThan(0);
+      expect(
+        Object.keys(operation.responses[success].content["application/json"].schema.properties).length,
+        operationId,
+      ).toBeGreaterThan(0);
       expect(Object.keys(operation.responses), operationId).toEqual(expect.arrayContaining([...errors, "401", "429"]));
     }
-    expect(doc.paths["/projects/{slug}/gate-reviews/{reviewId}/signoffs/{signOffId}/dismiss"].post.parameters.find((p: any) => p.name === "signOffId")).toMatchObject({
+    expect(
+      doc.paths["/projects/{slug}/gate-reviews/{reviewId}/signoffs/{signOffId}/dismiss"].post.parameters.find(
+        (p: any) => p.name === "signOffId",
+      ),
+    ).toMatchObject({
       in: "path",
       schema: { type: "integer", minimum: 1 },
     });
   });
 });
 
-describe("the notification operations (docs/domain.md, \"Notifications\")", () => {
+describe('the notification operations (docs/domain.md, "Notifications")', () => {
   it("documents the list, mark-read and the settings, each with what it returns and how it fails", () => {
     const expected: Record<string, { path: string; method: string; errors: string[]; returns: string[] }> = {
-      listNotifications: { path: "/notifications", method: "get", errors: ["400"], returns: ["notifications", "unreadCount", "nextCursor"] },
-      markNotificationsRead: { path: "/notifications/read", method: "post", errors: ["400", "404"], returns: ["marked", "unreadCount"] },
+      listNotifications: {
+        path: "/notifications",
+        method: "get",
+        errors: ["400"],
+        returns: ["notifications", "unreadCount", "nextCursor"],
+      },
+      markNotificationsRead: {
+        path: "/notifications/read",
+        method: "post",
+        errors: ["400", "404"],
+        returns: ["marked", "unreadCount"],
+      },
       getNotificationPreferences: {
         path: "/me/notification-preferences",
         method: "get",
@@ -207,18 +255,25 @@ describe("the notification operations (docs/domain.md, \"Notifications\")", () =
     expect(doc.paths["/notifications"].get.description).toMatch(/own/);
     const query = doc.paths["/notifications"].get.parameters.map((p: any) => p.name).sort();
     expect(query).toEqual(["cursor", "limit", "unread"]);
-    expect(doc.paths["/notifications"].get.parameters.find((p: any) => p.name === "unread").schema.enum).toEqual(["true", "false"]);
+    expect(doc.paths["/notifications"].get.parameters.find((p: any) => p.name === "unread").schema.enum).toEqual([
+      "true",
+      "false",
+    ]);
 
     const schemas = doc.components.schemas;
-    expect(schemas.MarkNotificationsReadBody.properties.ids).toMatchObject({ type: "array", minItems: 1, maxItems: 100 });
+    expect(schemas.MarkNotificationsReadBody.properties.ids).toMatchObject({
+      type: "array",
+      minItems: 1,
+      maxItems: 100,
+    });
     expect(schemas.MarkNotificationsReadBody.properties.all).toMatchObject({ const: true });
     expect(schemas.MarkNotificationsReadBody.required ?? []).toEqual([]);
     const update = schemas.UpdateNotificationPreferencesBody;
     expect(Object.keys(update.properties).sort()).toEqual(["digestHour", "preferences", "timeZone"]);
     expect(update.required ?? []).toEqual([]);
-    expect(update.properties.preferences.propertyNames?.enum ?? Object.keys(update.properties.preferences.properties ?? {})).toEqual(
-      expect.arrayContaining(["review_opened", "escalation"]),
-    );
+    expect(
+      update.properties.preferences.propertyNames?.enum ?? Object.keys(update.properties.preferences.properties ?? {}),
+    ).toEqual(expect.arrayContaining(["review_opened", "escalation"]));
     expect(doc.tags.map((t: any) => t.name)).toContain("Notifications");
   });
 });
@@ -226,7 +281,9 @@ describe("the notification operations (docs/domain.md, \"Notifications\")", () =
 describe("the document lists every route the server serves", () => {
   it("has every route of the route table, and nothing else", () => {
     for (const route of routes) {
-      expect(doc.paths[route.path]?.[route.method.toLowerCase()]?.operationId, `${route.method} ${route.path}`).toBe(route.operationId);
+      expect(doc.paths[route.path]?.[route.method.toLowerCase()]?.operationId, `${route.method} ${route.path}`).toBe(
+        route.operationId,
+      );
     }
     expect(operations()).toHaveLength(routes.length);
   });

@@ -5,7 +5,14 @@
  * action, so a change to `can` that breaks a rule fails here with the exact cell.
  */
 import { describe, expect, it } from "vitest";
-import { DISCIPLINES, PROJECT_STATES, ROLES, type Discipline, type ProjectState, type Role } from "../../db/schema";
+import {
+  DISCIPLINES,
+  PROJECT_STATES,
+  ROLES,
+  type Discipline,
+  type ProjectState,
+  type Role,
+} from "../../app/domain/vocabulary";
 import { ADMIN_ACTIONS, can, type Action, type PermissionUser } from "~/domain/permissions";
 
 const ALL_ACTIONS: Action[] = [
@@ -106,13 +113,9 @@ function expected(action: Action, c: Cell): boolean {
       return open(c.state) && (member || c.owner);
     // an attestation is cleared by whoever gave it or a member of its discipline
     case "gate:clear-attestation":
-      return (
-        c.state === "active" && member && (c.author || (c.discipline !== null && c.discipline === c.membership))
-      );
+      return c.state === "active" && member && (c.author || (c.discipline !== null && c.discipline === c.membership));
     case "gate:attest":
-      return (
-        c.state === "active" && member && (c.discipline === null || c.discipline === c.membership)
-      );
+      return c.state === "active" && member && (c.discipline === null || c.discipline === c.membership);
     // a review can be withdrawn (also on a stopped project) by a member, the owner or an admin
     case "gate:withdraw":
       return c.state !== "retired" && (member || c.owner || admin);
@@ -202,9 +205,7 @@ describe("can: the rules people notice", () => {
     for (const c of cells()) {
       if (c.role !== "admin") continue;
       for (const action of memberActions) {
-        expect(check(action, c), `${action} ${JSON.stringify(c)}`).toBe(
-          check(action, { ...c, role: "member" }),
-        );
+        expect(check(action, c), `${action} ${JSON.stringify(c)}`).toBe(check(action, { ...c, role: "member" }));
       }
     }
   });

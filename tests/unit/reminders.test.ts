@@ -34,7 +34,8 @@ describe("review reminders and escalation", () => {
     { day: 11, sends: [] },
     { day: 12, sends: ["reminder 4"] },
   ];
-  const describeStep = (s: ReturnType<typeof dueReviewSteps>[number]) => (s.kind === "reminder" ? `reminder ${s.step}` : "escalation");
+  const describeStep = (s: ReturnType<typeof dueReviewSteps>[number]) =>
+    s.kind === "reminder" ? `reminder ${s.step}` : "escalation";
 
   it.each(passes.map((p, i) => [p.day, p.sends, i] as const))("on day %s sends %j", (d, sends, index) => {
     const sent = new Set<string>();
@@ -64,7 +65,9 @@ describe("review reminders and escalation", () => {
     const sent = new Set([reminderKey(7, "it", 1), reminderKey(7, "it", 2)]);
     expect(dueReviewSteps(wait, timings, day(10), sent).map(describeStep)).toEqual(["reminder 3", "escalation"]);
     sent.add(reminderKey(7, "it", 3));
-    expect(dueReviewSteps(wait, timings, day(10), sent)).toEqual([{ kind: "escalation", key: escalationKey(7, "it"), days: 10 }]);
+    expect(dueReviewSteps(wait, timings, day(10), sent)).toEqual([
+      { kind: "escalation", key: escalationKey(7, "it"), days: 10 },
+    ]);
   });
 
   it("sends nothing for a closed review or a discipline that approves", () => {
@@ -77,7 +80,9 @@ describe("review reminders and escalation", () => {
     expect(escalationKey(7, "business")).toBe("escalate:7:business");
     // Another discipline of the same review is reminded on its own.
     const sent = new Set([reminderKey(7, "it", 1)]);
-    expect(dueReviewSteps({ ...wait, discipline: "business" }, timings, day(3), sent).map(describeStep)).toEqual(["reminder 1"]);
+    expect(dueReviewSteps({ ...wait, discipline: "business" }, timings, day(3), sent).map(describeStep)).toEqual([
+      "reminder 1",
+    ]);
   });
 
   it("follows the gate's timings", () => {
@@ -94,8 +99,14 @@ describe("gate timings", () => {
     [{ remindAfterDays: 0, escalateAfterDays: 10 }, { remindAfterDays: expect.stringMatching(/1 to 60/) }],
     [{ remindAfterDays: 3, escalateAfterDays: 61 }, { escalateAfterDays: expect.stringMatching(/1 to 60/) }],
     [{ remindAfterDays: 2.5, escalateAfterDays: 10 }, { remindAfterDays: expect.stringMatching(/whole number/) }],
-    [{ remindAfterDays: 5, escalateAfterDays: 5 }, { escalateAfterDays: expect.stringMatching(/later than the first reminder/) }],
-    [{ remindAfterDays: 9, escalateAfterDays: 4 }, { escalateAfterDays: expect.stringMatching(/later than the first reminder/) }],
+    [
+      { remindAfterDays: 5, escalateAfterDays: 5 },
+      { escalateAfterDays: expect.stringMatching(/later than the first reminder/) },
+    ],
+    [
+      { remindAfterDays: 9, escalateAfterDays: 4 },
+      { escalateAfterDays: expect.stringMatching(/later than the first reminder/) },
+    ],
   ])("%j → %j", (input, expected) => {
     expect(gateTimingsError(input)).toEqual(expected);
   });
@@ -127,7 +138,9 @@ describe("debt notices", () => {
     sent.add(first[0].key);
     expect(dueDebtNotices(item, "2027-01-12", "2027-01-11", sent)).toEqual([]);
     const overdue = dueDebtNotices(item, "2027-01-12", "2027-01-13", sent);
-    expect(overdue).toEqual([{ kind: "overdue", key: "debt-overdue:item:4:2027-01-12", date: "2027-01-12", daysOverdue: 1 }]);
+    expect(overdue).toEqual([
+      { kind: "overdue", key: "debt-overdue:item:4:2027-01-12", date: "2027-01-12", daysOverdue: 1 },
+    ]);
     sent.add(overdue[0].key);
     expect(dueDebtNotices(item, "2027-01-12", "2027-01-15", sent)).toEqual([]);
     expect(kinds(dueDebtNotices(item, "2027-01-12", "2027-01-19", sent))).toEqual(["escalation"]);
@@ -157,6 +170,9 @@ describe("the daily digest", () => {
     expect(digestDue(berlin, at, new Set(["digest:3:2027-01-10"]))).toBeNull();
     expect(digestDue({ ...berlin, timeZone: "America/New_York" }, at, new Set())).toBeNull();
     expect(digestDue({ ...berlin, digestHour: 9 }, at, new Set())).toBeNull();
-    expect(digestDue(berlin, at + 24 * 3_600_000, new Set(["digest:3:2027-01-10"]))).toEqual({ key: "digest:3:2027-01-11", localDate: "2027-01-11" });
+    expect(digestDue(berlin, at + 24 * 3_600_000, new Set(["digest:3:2027-01-10"]))).toEqual({
+      key: "digest:3:2027-01-11",
+      localDate: "2027-01-11",
+    });
   });
 });

@@ -117,7 +117,12 @@ describe("period statistics", () => {
 
   it("counts stops by cause inside the period only", () => {
     expect(stats.stops).toEqual({ data_access_quality: 1 });
-    const later = periodStats({ histories: [C], reviews: [], stops: [{ at: day("2025-04-10"), cause: "other" }], period: { from: day("2025-05-01"), to: day("2026-01-01") } });
+    const later = periodStats({
+      histories: [C],
+      reviews: [],
+      stops: [{ at: day("2025-04-10"), cause: "other" }],
+      period: { from: day("2025-05-01"), to: day("2026-01-01") },
+    });
     expect(later.stops).toEqual({});
     expect(later.entered.poc).toBe(0);
   });
@@ -137,9 +142,21 @@ describe("month ends and debt over time", () => {
   it("sums principal of open items and interest accrued until repayment", () => {
     const items = [
       // 10 d principal, 2 d/month, opened 2025-01-01, still open
-      { register: "technical" as const, principalDays: 10, interestDays: 2, openedAt: day("2025-01-01"), repaidAt: null },
+      {
+        register: "technical" as const,
+        principalDays: 10,
+        interestDays: 2,
+        openedAt: day("2025-01-01"),
+        repaidAt: null,
+      },
       // 4 d, 1 d/month, opened 2025-01-01, repaid 2025-02-01 -> 1 month of interest, then none
-      { register: "organizational" as const, principalDays: 4, interestDays: 1, openedAt: day("2025-01-01"), repaidAt: day("2025-02-01") },
+      {
+        register: "organizational" as const,
+        principalDays: 4,
+        interestDays: 1,
+        openedAt: day("2025-01-01"),
+        repaidAt: day("2025-02-01"),
+      },
     ];
     const [march] = debtSeries(items, [day("2025-03-01")]);
     // technical: 2 months open -> 4 d interest; principal 10
@@ -153,7 +170,14 @@ describe("month ends and debt over time", () => {
   it("stops counting a written-off item at its write-off, like a repaid one", () => {
     // 6 d, 3 d/month, opened 2025-01-01, written off 2025-02-01 when its project stopped
     const items = [
-      { register: "technical" as const, principalDays: 6, interestDays: 3, openedAt: day("2025-01-01"), repaidAt: null, writtenOffAt: day("2025-02-01") },
+      {
+        register: "technical" as const,
+        principalDays: 6,
+        interestDays: 3,
+        openedAt: day("2025-01-01"),
+        repaidAt: null,
+        writtenOffAt: day("2025-02-01"),
+      },
     ];
     const [january, march] = debtSeries(items, [day("2025-01-31"), day("2025-03-01")]);
     // still open on Jan 31: its principal counts
@@ -166,10 +190,25 @@ describe("month ends and debt over time", () => {
 describe("monthsBetweenDays", () => {
   it("agrees with the string calendar rule, month ends and leap years included", () => {
     const dayNumber = (iso: string) => day(iso) / 86_400_000;
-    const dates = ["2023-01-31", "2023-02-28", "2024-01-31", "2024-02-29", "2024-03-31", "2024-12-15", "2025-01-15", "2025-02-28", "2025-04-01", "2025-04-16", "2026-11-29"];
+    const dates = [
+      "2023-01-31",
+      "2023-02-28",
+      "2024-01-31",
+      "2024-02-29",
+      "2024-03-31",
+      "2024-12-15",
+      "2025-01-15",
+      "2025-02-28",
+      "2025-04-01",
+      "2025-04-16",
+      "2026-11-29",
+    ];
     for (const from of dates) {
       for (const to of dates) {
-        expect(monthsBetweenDays(dayNumber(from), dayNumber(to)), `${from} -> ${to}`).toBeCloseTo(monthsBetween(from, to), 12);
+        expect(monthsBetweenDays(dayNumber(from), dayNumber(to)), `${from} -> ${to}`).toBeCloseTo(
+          monthsBetween(from, to),
+          12,
+        );
       }
     }
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { apiRoutes } from "~/utils/api-routes.server";
+import { apiRoutes } from "~/api/route-table.server";
 import * as debtSchemas from "~/utils/debt-validation";
 import { formShapeError, parseForm, readForm } from "~/utils/forms";
 import * as lifecycleSchemas from "~/utils/lifecycle-validation";
@@ -79,12 +79,32 @@ describe("whole numbers and ids: digits only, 1..2^53-1", () => {
     expect(id.parse(value)).toBe(expected);
   });
 
-  it.each(["", " 2", "2 ", "1e3", "0x10", "1.5", "-1", "+1", "0", "Infinity", "NaN", "9007199254740992", "1".repeat(17), 1.5, 0, -3, Infinity, NaN, null, undefined, true, {}])(
-    "refuses %j with the field's message",
-    (value) => {
-      expect(messages(id.safeParse(value))).toEqual(["Choose a requirement."]);
-    },
-  );
+  it.each([
+    "",
+    " 2",
+    "2 ",
+    "1e3",
+    "0x10",
+    "1.5",
+    "-1",
+    "+1",
+    "0",
+    "Infinity",
+    "NaN",
+    "9007199254740992",
+    "1".repeat(17),
+    1.5,
+    0,
+    -3,
+    Infinity,
+    NaN,
+    null,
+    undefined,
+    true,
+    {},
+  ])("refuses %j with the field's message", (value) => {
+    expect(messages(id.safeParse(value))).toEqual(["Choose a requirement."]);
+  });
 
   it("versions are whole numbers too", () => {
     expect(versionField.parse("3")).toBe(3);
@@ -103,10 +123,13 @@ describe("page numbers", () => {
     expect(parsePageParam(value)).toBe(page);
   });
 
-  it.each(["1e20", "Infinity", "-1", "1.5", " 2", "0", "100001", "abc", "2 "])("parsePageParam(%j) is null: the caller refuses it", (value) => {
-    expect(parsePageParam(value)).toBeNull();
-    expect(pageField.safeParse(value).success).toBe(false);
-  });
+  it.each(["1e20", "Infinity", "-1", "1.5", " 2", "0", "100001", "abc", "2 "])(
+    "parsePageParam(%j) is null: the caller refuses it",
+    (value) => {
+      expect(parsePageParam(value)).toBeNull();
+      expect(pageField.safeParse(value).success).toBe(false);
+    },
+  );
 });
 
 describe("dates: the domain's one rule in every date field", () => {
@@ -123,8 +146,14 @@ describe("dates: the domain's one rule in every date field", () => {
   });
 
   it("the token form and the sign-off form refuse 2099-02-30 on their date field", () => {
-    expect(newTokenSchema.safeParse({ name: "CI", expiresOn: "2099-02-30" }).error?.issues[0].path).toEqual(["expiresOn"]);
-    const signed = signOffFormSchema.safeParse({ decision: "approve_with_conditions", conditions: "Write the runbook", conditionTargetDate: "2027-02-30" });
+    expect(newTokenSchema.safeParse({ name: "CI", expiresOn: "2099-02-30" }).error?.issues[0].path).toEqual([
+      "expiresOn",
+    ]);
+    const signed = signOffFormSchema.safeParse({
+      decision: "approve_with_conditions",
+      conditions: "Write the runbook",
+      conditionTargetDate: "2027-02-30",
+    });
     expect(signed.error?.issues[0].path).toEqual(["conditionTargetDate"]);
   });
 });
@@ -132,7 +161,9 @@ describe("dates: the domain's one rule in every date field", () => {
 describe("the withdraw note", () => {
   it("is optional, at most 1000 characters, plain text", () => {
     expect(withdrawReviewSchema.parse({})).toEqual({ note: "" });
-    expect(messages(withdrawReviewSchema.safeParse({ note: "x".repeat(1001) }))).toEqual(["Keep the note under 1000 characters."]);
+    expect(messages(withdrawReviewSchema.safeParse({ note: "x".repeat(1001) }))).toEqual([
+      "Keep the note under 1000 characters.",
+    ]);
     expect(messages(withdrawReviewSchema.safeParse({ note: "a\u0000" }))).toEqual([TEXT_CONTROL_MESSAGE]);
   });
 });
@@ -141,9 +172,11 @@ describe("the withdraw note", () => {
 function unbounded(node: any, at: string, out: string[] = []): string[] {
   if (!node || typeof node !== "object") return out;
   const types = Array.isArray(node.type) ? node.type : [node.type];
-  if (types.includes("string") && node.enum === undefined && node.const === undefined && node.maxLength === undefined) out.push(at);
+  if (types.includes("string") && node.enum === undefined && node.const === undefined && node.maxLength === undefined)
+    out.push(at);
   for (const [key, child] of Object.entries(node.properties ?? {})) unbounded(child, `${at}.${key}`, out);
-  for (const key of ["anyOf", "oneOf", "allOf"]) (node[key] ?? []).forEach((child: unknown, i: number) => unbounded(child, `${at}|${i}`, out));
+  for (const key of ["anyOf", "oneOf", "allOf"])
+    (node[key] ?? []).forEach((child: unknown, i: number) => unbounded(child, `${at}|${i}`, out));
   if (node.items) unbounded(node.items, `${at}[]`, out);
   return out;
 }
@@ -161,13 +194,18 @@ describe("every string has a maximum length", () => {
 
   it("in every form schema", () => {
     const all = { ...schemas, ...debtSchemas, ...lifecycleSchemas } as Record<string, unknown>;
-    const found = Object.entries(all).flatMap(([name, schema]) => (schema instanceof z.ZodType ? unbounded(jsonSchema(schema), name) : []));
+    const found = Object.entries(all).flatMap(([name, schema]) =>
+      schema instanceof z.ZodType ? unbounded(jsonSchema(schema), name) : [],
+    );
     expect(found).toEqual([]);
   });
 });
 
 describe("forms: no files, each single-value field once", () => {
-  const schema = z.object({ requirementId: idField("Choose a requirement."), "events[]": z.array(z.string()).optional() });
+  const schema = z.object({
+    requirementId: idField("Choose a requirement."),
+    "events[]": z.array(z.string()).optional(),
+  });
 
   it("refuses a file part, wherever it is", () => {
     const form = new FormData();
@@ -181,7 +219,10 @@ describe("forms: no files, each single-value field once", () => {
     const twice = new FormData();
     twice.append("requirementId", "1");
     twice.append("requirementId", "2");
-    expect(parseForm(schema, twice)).toMatchObject({ ok: false, fieldErrors: { requirementId: expect.stringMatching(/more than once/) } });
+    expect(parseForm(schema, twice)).toMatchObject({
+      ok: false,
+      fieldErrors: { requirementId: expect.stringMatching(/more than once/) },
+    });
     const list = new FormData();
     list.append("requirementId", "1");
     list.append("events[]", "a");

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { Stage } from "../../../db/schema";
+import type { Stage } from "~/domain/vocabulary";
 import { SignOffBadge, type PanelStatus } from "~/components/gates/GateParts";
 import { Badge } from "~/components/ui/Badge";
 import { isApproved } from "~/domain/gates";
@@ -17,7 +17,11 @@ type Card = {
   mismatches: number;
   debtDays: number;
   overdue: number;
-  review: { targetStage: Stage; openedAt: number; panels: Array<{ discipline: "business" | "data_science" | "it"; status: PanelStatus }> } | null;
+  review: {
+    targetStage: Stage;
+    openedAt: number;
+    panels: Array<{ discipline: "business" | "data_science" | "it"; status: PanelStatus }>;
+  } | null;
 };
 
 /** Short names for the "waiting for" line of a card. */
@@ -38,7 +42,13 @@ function GateWait({ review, now }: { review: NonNullable<Card["review"]>; now: n
   );
 }
 
-export function PipelineBoard({ columns, now }: { columns: Array<{ stage: Stage; total: number; cards: Card[] }>; now: number }) {
+export function PipelineBoard({
+  columns,
+  now,
+}: {
+  columns: Array<{ stage: Stage; total: number; cards: Card[] }>;
+  now: number;
+}) {
   return (
     <div className="board">
       {columns.map((column) => (
@@ -60,7 +70,10 @@ export function PipelineBoard({ columns, now }: { columns: Array<{ stage: Stage;
                   </div>
                   {card.review ? <GateWait review={card.review} now={now} /> : null}
                   {card.review ? (
-                    <ul className="list-inline" aria-label={`Sign-offs for the gate to ${stageLabel[card.review.targetStage]}`}>
+                    <ul
+                      className="list-inline"
+                      aria-label={`Sign-offs for the gate to ${stageLabel[card.review.targetStage]}`}
+                    >
                       {card.review.panels.map((panel) => (
                         <li key={panel.discipline}>
                           <span className="sr-only">{disciplineLabel[panel.discipline]}: </span>
@@ -73,7 +86,11 @@ export function PipelineBoard({ columns, now }: { columns: Array<{ stage: Stage;
                     </ul>
                   ) : null}
                   <div className="row small">
-                    {card.mismatches ? <Badge tone="danger">{card.mismatches} mismatch{card.mismatches === 1 ? "" : "es"}</Badge> : null}
+                    {card.mismatches ? (
+                      <Badge tone="danger">
+                        {card.mismatches} mismatch{card.mismatches === 1 ? "" : "es"}
+                      </Badge>
+                    ) : null}
                     <span>Debt {formatDays(card.debtDays)}</span>
                     {card.overdue ? <Badge tone="danger">⚠ {card.overdue} overdue</Badge> : null}
                   </div>

@@ -1,4 +1,4 @@
-import type { DEBT_STATUSES, SEVERITIES } from "../../../db/schema";
+import type { DEBT_STATUSES, SEVERITIES } from "~/domain/vocabulary";
 import { debtStatusLabel, severityLabel } from "~/domain/labels";
 import { Badge } from "~/components/ui/Badge";
 

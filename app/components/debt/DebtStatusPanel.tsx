@@ -4,7 +4,7 @@
  * Written-off debt (its project was stopped) shows why and no longer changes.
  */
 import { Form, Link } from "@remix-run/react";
-import type { DEBT_STATUSES } from "../../../db/schema";
+import type { DEBT_STATUSES } from "~/domain/vocabulary";
 import { Field, TextareaField } from "~/components/ui/Field";
 import { DebtStatusBadge } from "./DebtBadges";
 import { formatDay } from "./format";
@@ -42,7 +42,9 @@ export function DebtStatusPanel({
         <DebtStatusBadge status={item.status} />{" "}
         {item.status === "repaid" && item.repaidAt ? `since ${formatDay(item.repaidAt)}` : null}
         {item.status === "accepted" && item.acceptedReviewDate ? `until a review on ${item.acceptedReviewDate}` : null}
-        {item.status === "written_off" && item.writtenOffAt ? `since ${formatDay(item.writtenOffAt)}, when the project was stopped` : null}
+        {item.status === "written_off" && item.writtenOffAt
+          ? `since ${formatDay(item.writtenOffAt)}, when the project was stopped`
+          : null}
       </p>
       {item.status === "accepted" && item.acceptedJustification ? (
         <p>
@@ -55,7 +57,9 @@ export function DebtStatusPanel({
         </p>
       ) : null}
       {item.status === "written_off" ? (
-        <p className="muted">Written-off debt no longer costs interest and no longer changes. Log a new item if the debt is still there.</p>
+        <p className="muted">
+          Written-off debt no longer costs interest and no longer changes. Log a new item if the debt is still there.
+        </p>
       ) : !canWrite ? null : confirming === "repaid" && unsettled ? (
         <Form method="post" noValidate className="confirm-box debt-confirm" aria-label="Mark repaid">
           <input type="hidden" name="version" value={item.version} />
@@ -79,7 +83,10 @@ export function DebtStatusPanel({
         <Form method="post" noValidate className="confirm-box debt-confirm" aria-label="Accept this debt">
           <input type="hidden" name="version" value={item.version} />
           <input type="hidden" name="to" value="accepted" />
-          <p>Accept “{item.title}”? It stays in the register, keeps costing interest, and is reviewed on the date you set.</p>
+          <p>
+            Accept “{item.title}”? It stays in the register, keeps costing interest, and is reviewed on the date you
+            set.
+          </p>
           <TextareaField
             label="Justification"
             name="justification"

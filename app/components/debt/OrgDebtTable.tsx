@@ -1,6 +1,6 @@
 /** The organisation-wide register: one row per item, sortable headers, totals of the filtered set. */
 import { Link } from "@remix-run/react";
-import type { DEBT_STATUSES, REGISTERS, SEVERITIES } from "../../../db/schema";
+import type { DEBT_STATUSES, REGISTERS, SEVERITIES } from "~/domain/vocabulary";
 import { registerLabel } from "~/domain/labels";
 import { DebtStatusBadge, OverdueFlag, SeverityBadge } from "./DebtBadges";
 import { formatDays, formatRate } from "./format";
@@ -22,7 +22,13 @@ export type OrgRow = {
   overdue: boolean;
 };
 
-export type SortHeader = { key: string; label: string; href: string; direction: "ascending" | "descending" | null; numeric?: boolean };
+export type SortHeader = {
+  key: string;
+  label: string;
+  href: string;
+  direction: "ascending" | "descending" | null;
+  numeric?: boolean;
+};
 
 export function OrgDebtTable({
   rows,
@@ -31,7 +37,13 @@ export function OrgDebtTable({
 }: {
   rows: OrgRow[];
   headers: SortHeader[];
-  totals: { count: number; openCount: number; principalDays: number; accruedInterestDays: number; overdueCount: number };
+  totals: {
+    count: number;
+    openCount: number;
+    principalDays: number;
+    accruedInterestDays: number;
+    overdueCount: number;
+  };
 }) {
   return (
     <div className="table-wrap">
@@ -40,7 +52,12 @@ export function OrgDebtTable({
         <thead>
           <tr>
             {headers.map((h) => (
-              <th key={h.key} scope="col" aria-sort={h.direction ?? undefined} className={h.numeric ? "num" : undefined}>
+              <th
+                key={h.key}
+                scope="col"
+                aria-sort={h.direction ?? undefined}
+                className={h.numeric ? "num" : undefined}
+              >
                 <Link to={h.href} preventScrollReset>
                   {h.label}
                   {h.direction ? <span aria-hidden="true">{h.direction === "ascending" ? " ↑" : " ↓"}</span> : null}
@@ -80,8 +97,8 @@ export function OrgDebtTable({
         <tfoot>
           <tr>
             <td colSpan={7}>
-              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount} still
-              open
+              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount}{" "}
+              still open
             </td>
             <td className="num">{formatDays(totals.principalDays)}</td>
             <td />

@@ -1,6 +1,6 @@
 /** One register of a project: the items with their cost, and a totals row. */
 import { Link } from "@remix-run/react";
-import type { DEBT_STATUSES, REGISTERS, SEVERITIES } from "../../../db/schema";
+import type { DEBT_STATUSES, REGISTERS, SEVERITIES } from "~/domain/vocabulary";
 import { registerLabel } from "~/domain/labels";
 import { DebtStatusBadge, OverdueFlag, SeverityBadge } from "./DebtBadges";
 import { formatDays } from "./format";
@@ -95,7 +95,8 @@ export function RegisterTable({
         <tfoot>
           <tr>
             <td colSpan={5}>
-              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount} still open
+              Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount}{" "}
+              still open
             </td>
             <td className="num">{formatDays(totals.principalDays)}</td>
             <td className="num">{formatDays(totals.accruedInterestDays)}</td>

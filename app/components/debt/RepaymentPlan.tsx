@@ -18,7 +18,12 @@ export type PlanStep = {
   overdue: boolean;
 };
 
-type FormState = { intent: string | null; stepId: string | null; values: Record<string, string>; errors: Record<string, string> };
+type FormState = {
+  intent: string | null;
+  stepId: string | null;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+};
 
 function StepForm({
   version,
@@ -36,10 +41,21 @@ function StepForm({
   const errors = mine ? state.errors : {};
   const value = (name: string, stored: string) => (mine ? (state.values[name] ?? stored) : stored);
   return (
-    <Form method="post" noValidate className="debt-step-form" aria-label={step ? `Edit step ${step.title}` : "Add step"}>
+    <Form
+      method="post"
+      noValidate
+      className="debt-step-form"
+      aria-label={step ? `Edit step ${step.title}` : "Add step"}
+    >
       <input type="hidden" name="version" value={version} />
       {step ? <input type="hidden" name="stepId" value={step.id} /> : null}
-      <Field label="Title" name="title" required defaultValue={value("title", step?.title ?? "")} error={errors.title} />
+      <Field
+        label="Title"
+        name="title"
+        required
+        defaultValue={value("title", step?.title ?? "")}
+        error={errors.title}
+      />
       <div className="grid-2">
         <SelectField
           label="Owner"
@@ -85,7 +101,8 @@ export function RepaymentPlan({
   state: FormState;
 }) {
   const planErrors = state.intent === "plan" ? state.errors : {};
-  const planValue = (name: string, stored: string) => (state.intent === "plan" ? (state.values[name] ?? stored) : stored);
+  const planValue = (name: string, stored: string) =>
+    state.intent === "plan" ? (state.values[name] ?? stored) : stored;
   const writable = canWrite && editable;
   return (
     <section className="card" aria-labelledby="plan-title">
@@ -147,7 +164,9 @@ export function RepaymentPlan({
                 <span className="debt-sub">
                   {step.ownerName ?? "No owner"} · {step.dueDate ? `due ${step.dueDate}` : "no due date"}
                   {step.overdue ? <span className="debt-overdue"> · ⚠ Overdue</span> : null}
-                  {step.doneAt ? ` · done ${formatDay(step.doneAt)}${step.doneByName ? ` by ${step.doneByName}` : ""}` : ""}
+                  {step.doneAt
+                    ? ` · done ${formatDay(step.doneAt)}${step.doneByName ? ` by ${step.doneByName}` : ""}`
+                    : ""}
                 </span>
               </div>
               {writable ? (
@@ -165,7 +184,13 @@ export function RepaymentPlan({
                       {step.doneAt ? "Mark not done" : "Mark done"}
                     </button>
                     {index > 0 ? (
-                      <button type="submit" name="intent" value="step-up" className="btn btn-link" aria-label={`Move up: ${step.title}`}>
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="step-up"
+                        className="btn btn-link"
+                        aria-label={`Move up: ${step.title}`}
+                      >
                         Move up
                       </button>
                     ) : null}
@@ -180,11 +205,20 @@ export function RepaymentPlan({
                         Move down
                       </button>
                     ) : null}
-                    <button type="submit" name="intent" value="step-remove" className="btn btn-link" aria-label={`Remove: ${step.title}`}>
+                    <button
+                      type="submit"
+                      name="intent"
+                      value="step-remove"
+                      className="btn btn-link"
+                      aria-label={`Remove: ${step.title}`}
+                    >
                       Remove
                     </button>
                   </Form>
-                  <details className="debt-step-edit" open={state.intent === "edit-step" && state.stepId === String(step.id)}>
+                  <details
+                    className="debt-step-edit"
+                    open={state.intent === "edit-step" && state.stepId === String(step.id)}
+                  >
                     <summary>
                       Edit step<span className="sr-only">: {step.title}</span>
                     </summary>

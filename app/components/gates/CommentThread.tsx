@@ -86,7 +86,8 @@ export function CommentThread({
             return (
               <li key={c.id} id={`comment-${c.id}`} className="comment-item">
                 <p className="small comment-meta">
-                  <strong>{c.authorName}</strong> · <time dateTime={isoOf(c.createdAt)}>{formatDateTime(c.createdAt)}</time>
+                  <strong>{c.authorName}</strong> ·{" "}
+                  <time dateTime={isoOf(c.createdAt)}>{formatDateTime(c.createdAt)}</time>
                   {c.editedAt ? (
                     <>
                       {" "}
@@ -127,12 +128,12 @@ export function CommentThread({
                 ) : (
                   <CommentBody body={c.body} />
                 )}
-                {c.mentions.length ? <p className="small muted">Mentions: {c.mentions.map((m) => m.name).join(", ")}</p> : null}
+                {c.mentions.length ? (
+                  <p className="small muted">Mentions: {c.mentions.map((m) => m.name).join(", ")}</p>
+                ) : null}
                 {c.revisions.length ? (
                   <details className="small">
-                    <summary>
-                      Earlier wording{c.revisions.length > 1 ? `s (${c.revisions.length})` : ""}
-                    </summary>
+                    <summary>Earlier wording{c.revisions.length > 1 ? `s (${c.revisions.length})` : ""}</summary>
                     <ol className="list-plain">
                       {c.revisions.map((r, i) => (
                         <li key={i}>
@@ -157,7 +158,13 @@ export function CommentThread({
       )}
       {form ? (
         // Keyed so that a new comment or another "Reply" link starts from a fresh form.
-        <Form key={`${comments.length}:${form.replyTo ?? ""}`} method="post" noValidate id="comment-form" className="comment-form">
+        <Form
+          key={`${comments.length}:${form.replyTo ?? ""}`}
+          method="post"
+          noValidate
+          id="comment-form"
+          className="comment-form"
+        >
           <input type="hidden" name="reviewId" value={form.reviewId} />
           <TextareaField
             label="Comment"

@@ -3,19 +3,14 @@
  * every member's current sign-off (docs/domain.md, "Sign-off rules"), and the criteria list.
  */
 import type { ReactNode } from "react";
-import type { Discipline } from "../../../db/schema";
+import type { Discipline } from "~/domain/vocabulary";
 import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import { decisionLabel } from "~/domain/labels";
 import { formatDateTime } from "~/utils/format";
 
 /** A panel's status. */
 export type PanelStatus =
-  | "approved"
-  | "approved_with_conditions"
-  | "changes_requested"
-  | "stale"
-  | "invalid"
-  | "missing";
+  "approved" | "approved_with_conditions" | "changes_requested" | "stale" | "invalid" | "missing";
 
 /** What one current sign-off is worth, or a panel's status. */
 export type Standing = PanelStatus | "dismissed";
@@ -73,7 +68,8 @@ export function SignOffEntry({ signOff: s, children }: { signOff: SignOffCard; c
   return (
     <li className="signoff-entry" id={`signoff-${s.id}`}>
       <p>
-        <strong>{s.userName}</strong>: {decisionLabel[s.decision].toLowerCase()} {s.standing ? <SignOffBadge status={s.standing} /> : null}
+        <strong>{s.userName}</strong>: {decisionLabel[s.decision].toLowerCase()}{" "}
+        {s.standing ? <SignOffBadge status={s.standing} /> : null}
         <br />
         <span className="muted small">{formatDateTime(s.signedAt)}</span>
       </p>
@@ -95,12 +91,15 @@ export function SignOffEntry({ signOff: s, children }: { signOff: SignOffCard; c
         </div>
       ) : null}
       {s.standing === "invalid" ? (
-        <p className="small">{s.userName} is no longer on the team for this discipline, so this approval does not count.</p>
+        <p className="small">
+          {s.userName} is no longer on the team for this discipline, so this approval does not count.
+        </p>
       ) : null}
       {s.standing === "dismissed" ? (
         <p className="small signoff-dismissal">
           Dismissed by {s.dismissedByName ?? "the project owner"}
-          {s.dismissedAt ? ` on ${formatDateTime(s.dismissedAt)}` : ""}: <span className="prewrap">{s.dismissReason}</span>
+          {s.dismissedAt ? ` on ${formatDateTime(s.dismissedAt)}` : ""}:{" "}
+          <span className="prewrap">{s.dismissReason}</span>
         </p>
       ) : null}
       {children}
@@ -129,7 +128,14 @@ export function SignOffPanel({
   renderActions?: (s: SignOffCard) => ReactNode;
   children?: ReactNode;
 }) {
-  const tone = status === "missing" ? "" : status.startsWith("approved") ? "panel-ok" : status === "stale" ? "panel-warn" : "panel-danger";
+  const tone =
+    status === "missing"
+      ? ""
+      : status.startsWith("approved")
+        ? "panel-ok"
+        : status === "stale"
+          ? "panel-warn"
+          : "panel-danger";
   return (
     <section className={`card ${tone}`} aria-labelledby={`panel-${discipline}`}>
       <h3 id={`panel-${discipline}`} className="row">

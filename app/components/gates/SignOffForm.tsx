@@ -1,8 +1,8 @@
 import { Form } from "@remix-run/react";
 import { useId } from "react";
-import type { Discipline } from "../../../db/schema";
+import type { Discipline } from "~/domain/vocabulary";
 import { Field, SelectField, TextareaField, optionsOf } from "~/components/ui/Field";
-import { decisionLabel, registerLabel } from "~/domain/labels";
+import { type decisionLabel, registerLabel } from "~/domain/labels";
 
 const DECISION_TEXT = {
   approve: "Approve",
@@ -10,7 +10,13 @@ const DECISION_TEXT = {
   changes_requested: "Request changes",
 } as const satisfies Record<keyof typeof decisionLabel, string>;
 
-const CONDITION_FIELDS = ["conditions", "conditionRegister", "conditionTargetDate", "conditionPrincipalDays", "conditionInterestDays"];
+const CONDITION_FIELDS = [
+  "conditions",
+  "conditionRegister",
+  "conditionTargetDate",
+  "conditionPrincipalDays",
+  "conditionInterestDays",
+];
 
 /** A member's sign-off in their own discipline's panel. */
 export function SignOffForm({
@@ -30,7 +36,9 @@ export function SignOffForm({
   const decision = values.decision ?? "approve";
   // The condition fields stay folded away unless they are wanted or one of them was refused.
   const conditionsOpen =
-    decision === "approve_with_conditions" || Boolean(values.conditions) || CONDITION_FIELDS.some((field) => errors[field]);
+    decision === "approve_with_conditions" ||
+    Boolean(values.conditions) ||
+    CONDITION_FIELDS.some((field) => errors[field]);
   return (
     <Form method="post" noValidate className="signoff-form">
       <input type="hidden" name="reviewId" value={reviewId} />

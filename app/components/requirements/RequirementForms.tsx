@@ -48,7 +48,12 @@ export function RequirementForm({
         defaultValue={values.priority ?? "must"}
         error={errors.priority}
       />
-      <TextareaField label="Description" name="description" defaultValue={values.description} error={errors.description} />
+      <TextareaField
+        label="Description"
+        name="description"
+        defaultValue={values.description}
+        error={errors.description}
+      />
       {intent === "update" ? (
         <p className="field-hint">
           Changing the title, target or priority of an assessed requirement resets both verdicts (data science and IT
@@ -140,7 +145,12 @@ export function VerdictForm({
   const id = useId();
   const chosen = values.feasibility ?? "feasible";
   return (
-    <Form method="post" noValidate className="form-card" aria-label={`Your ${disciplineLabel[discipline]} verdict on ${title}`}>
+    <Form
+      method="post"
+      noValidate
+      className="form-card"
+      aria-label={`Your ${disciplineLabel[discipline]} verdict on ${title}`}
+    >
       <input type="hidden" name="intent" value="assess" />
       <input type="hidden" name="requirementId" value={requirementId} />
       <input type="hidden" name="discipline" value={discipline} />

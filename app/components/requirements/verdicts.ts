@@ -36,7 +36,10 @@ const other = (d: VerdictDiscipline): VerdictDiscipline => (d === "it" ? "data_s
 export function verdictPhrase(r: VerdictFields, d: VerdictDiscipline): string {
   const { feasibility, conditions } = verdictOf(r, d);
   const said = feasibility === "unassessed" ? "not assessed yet" : feasibilityLabel[feasibility].toLowerCase();
-  const why = conditions && feasibility !== "feasible" && feasibility !== "unassessed" ? conditions.trim().replace(/[.;\s]+$/, "") : "";
+  const why =
+    conditions && feasibility !== "feasible" && feasibility !== "unassessed"
+      ? conditions.trim().replace(/[.;\s]+$/, "")
+      : "";
   return `${disciplineLabel[d]}: ${said}${why ? ` — ${why}` : ""}`;
 }
 

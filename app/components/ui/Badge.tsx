@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { Discipline } from "../../../db/schema";
+import type { Discipline } from "~/domain/vocabulary";
 import { disciplineLabel } from "~/domain/labels";
 
 /** A small label; `tone` picks the colour, the text always says the meaning. */

@@ -12,10 +12,6 @@ export function Button({
   return <button type={type} className={`btn btn-${variant} ${className ?? ""}`} {...props} />;
 }
 
-export function ButtonLink({
-  variant = "primary",
-  className,
-  ...props
-}: LinkProps & { variant?: Variant }) {
+export function ButtonLink({ variant = "primary", className, ...props }: LinkProps & { variant?: Variant }) {
   return <Link className={`btn btn-${variant} ${className ?? ""}`} {...props} />;
 }

@@ -99,8 +99,7 @@ export function SelectField({
   options,
   placeholder,
   ...select
-}: Common &
-  React.SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
+}: Common & React.SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint} className={className}>

@@ -3,7 +3,7 @@
  */
 import { utcDate } from "~/domain/dates";
 import { debtStatusLabel, registerLabel, severityLabel, stageLabel } from "~/domain/labels";
-import type { CsvValue } from "~/utils/csv.server";
+import type { CsvValue } from "~/lib/csv.server";
 import type { OrgDebtRow } from "./register.server";
 
 /** An instant as its UTC calendar date (ISO). */

@@ -5,7 +5,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { db, type Tx } from "../../../db/client.server";
-import { debtItems, signOffs, users, type DebtItem, type Stage } from "../../../db/schema";
+import { debtItems, signOffs, users, type DebtItem } from "../../../db/schema";
+import { type Stage } from "~/domain/vocabulary";
 import type { DebtStatus, Register } from "~/domain/debt";
 import { stepsOfProject, UNSETTLED } from "./shared.server";
 

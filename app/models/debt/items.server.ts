@@ -5,17 +5,25 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "../../../db/client.server";
-import { debtItems, repaymentSteps, type DebtItem, type Stage } from "../../../db/schema";
-import { isSettledDebt, isValidCategory, validatePlan, validateStatusChange, type DebtStatus, type Register } from "~/domain/debt";
+import { debtItems, repaymentSteps, type DebtItem } from "../../../db/schema";
+import { type Stage } from "~/domain/vocabulary";
+import {
+  isSettledDebt,
+  isValidCategory,
+  validatePlan,
+  validateStatusChange,
+  type DebtStatus,
+  type Register,
+} from "~/domain/debt";
 import { ConflictError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { debtStatusLabel, registerLabel, severityLabel, stageLabel } from "~/domain/labels";
 import { debtItemAssignedDraft, debtStepAssignedDraft, newOwner } from "~/domain/notify-rules";
 import type { NotificationDraft } from "~/domain/notifications";
 import { stageIndex } from "~/domain/stages";
-import { MAX_PLAN_STEPS } from "~/utils/debt-validation";
+import { MAX_PLAN_STEPS } from "~/domain/debt";
 import { notify } from "../notifications.server";
 import { staleDrafts, watchSignOffs } from "../notify-events.server";
-import { projectForWrite } from "../projects.server";
+import { projectForWrite } from "../project-access.server";
 import type { Actor } from "../users.server";
 import { enqueueDebtEvent, enqueueIfRepaid } from "../webhook-outbox.server";
 import {
@@ -105,10 +113,16 @@ type StepRow = { title: string; ownerId: number | null; dueDate: string | null }
  * target). Field names carry the `plan.` prefix: `plan.targetDate`, `plan.steps.0.title`.
  */
 function checkNewPlan(plan: NewDebtPlan, projectStage: Stage): { errors: FieldErrors; steps: StepRow[] } {
-  const steps = plan.steps.map((s) => ({ title: s.title.trim(), ownerId: s.ownerId ?? null, dueDate: s.dueDate?.trim() || null }));
+  const steps = plan.steps.map((s) => ({
+    title: s.title.trim(),
+    ownerId: s.ownerId ?? null,
+    dueDate: s.dueDate?.trim() || null,
+  }));
   const errors: FieldErrors = {};
-  for (const [key, message] of Object.entries(validatePlan({ ...plan, steps }, projectStage))) errors[`plan.${key}`] = message;
-  if (steps.length > MAX_PLAN_STEPS) errors["plan.steps"] = `Plan at most ${MAX_PLAN_STEPS} steps; add more on the item later.`;
+  for (const [key, message] of Object.entries(validatePlan({ ...plan, steps }, projectStage)))
+    errors[`plan.${key}`] = message;
+  if (steps.length > MAX_PLAN_STEPS)
+    errors["plan.steps"] = `Plan at most ${MAX_PLAN_STEPS} steps; add more on the item later.`;
   return { errors, steps };
 }
 
@@ -176,7 +190,13 @@ export function createDebtItem({
         ...(plan
           ? {
               ...pick(created, PLAN_KEYS),
-              steps: steps.map((s) => ({ id: s.id, position: s.position, title: s.title, ownerId: s.ownerId, dueDate: s.dueDate })),
+              steps: steps.map((s) => ({
+                id: s.id,
+                position: s.position,
+                title: s.title,
+                ownerId: s.ownerId,
+                dueDate: s.dueDate,
+              })),
             }
           : {}),
       },
@@ -190,10 +210,16 @@ export function createDebtItem({
     }
     for (const step of steps) {
       if (step.ownerId != null) {
-        assigned.push(debtStepAssignedDraft({ project, ownerId: step.ownerId, actorName: actor.name, item: created, step }));
+        assigned.push(
+          debtStepAssignedDraft({ project, ownerId: step.ownerId, actorName: actor.name, item: created, step }),
+        );
       }
     }
-    notify(tx, { actorId: actor.id, drafts: [...assigned, ...staleDrafts(tx, watch, { actorId: actor.id, now })], now });
+    notify(tx, {
+      actorId: actor.id,
+      drafts: [...assigned, ...staleDrafts(tx, watch, { actorId: actor.id, now })],
+      now,
+    });
     return created;
   });
 }
@@ -235,7 +261,9 @@ export function updateDebtItem({
       return item;
     }
     // Only these fields are in a discipline's view (app/domain/concerns.ts): the rest stales nobody.
-    const watch = changed.some((k) => (VIEW_KEYS as readonly string[]).includes(k)) ? watchSignOffs(tx, item.projectId) : null;
+    const watch = changed.some((k) => (VIEW_KEYS as readonly string[]).includes(k))
+      ? watchSignOffs(tx, item.projectId)
+      : null;
     const after = writeItem(tx, item, mutation.version, Object.fromEntries(changed.map((k) => [k, set[k]])), now);
     const detailsChanged = changed.some((k) => (DETAIL_KEYS as readonly string[]).includes(k));
     record(
@@ -252,7 +280,9 @@ export function updateDebtItem({
     notify(tx, {
       actorId: mutation.actor.id,
       drafts: [
-        ...(owner != null ? [debtItemAssignedDraft({ project, ownerId: owner, actorName: mutation.actor.name, item: after })] : []),
+        ...(owner != null
+          ? [debtItemAssignedDraft({ project, ownerId: owner, actorName: mutation.actor.name, item: after })]
+          : []),
         ...staleDrafts(tx, watch, { actorId: mutation.actor.id, now }),
       ],
       now,
@@ -335,9 +365,22 @@ export function setDebtStatus({
           ? `accepted ${quote(item.title)} until a review on ${after.acceptedReviewDate}: ${after.acceptedJustification}`
           : `marked ${quote(item.title)} ${debtStatusLabel[change.to].toLowerCase()}${note ? `: ${note}` : ""}`;
     const keys = ["status", "statusNote", "repaidAt", "acceptedJustification", "acceptedReviewDate"] as const;
-    record(tx, mutation.actor, item, "debt.status_changed", `${mutation.actor.name} ${what}`, pick(item, keys), pick(after, keys), now);
+    record(
+      tx,
+      mutation.actor,
+      item,
+      "debt.status_changed",
+      `${mutation.actor.name} ${what}`,
+      pick(item, keys),
+      pick(after, keys),
+      now,
+    );
     enqueueIfRepaid(tx, item, after, now);
-    notify(tx, { actorId: mutation.actor.id, drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }), now });
+    notify(tx, {
+      actorId: mutation.actor.id,
+      drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }),
+      now,
+    });
     return after;
   });
 }
@@ -362,14 +405,26 @@ export function openDebtOf(projectId: number, database: Tx | typeof db = db): De
  */
 export function writeOffOpenDebt(
   tx: Tx,
-  { actor, projectId, projectName, reason, now }: { actor: Actor; projectId: number; projectName: string; reason: string; now: number },
+  {
+    actor,
+    projectId,
+    projectName,
+    reason,
+    now,
+  }: { actor: Actor; projectId: number; projectName: string; reason: string; now: number },
 ): number[] {
   const keys = ["status", "statusNote", "writtenOffAt"] as const;
   const ids: number[] = [];
   for (const item of openDebtOf(projectId, tx)) {
     const after = tx
       .update(debtItems)
-      .set({ status: "written_off", statusNote: reason, writtenOffAt: now, updatedAt: now, version: sql`${debtItems.version} + 1` })
+      .set({
+        status: "written_off",
+        statusNote: reason,
+        writtenOffAt: now,
+        updatedAt: now,
+        version: sql`${debtItems.version} + 1`,
+      })
       .where(eq(debtItems.id, item.id))
       .returning()
       .get()!;

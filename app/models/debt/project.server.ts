@@ -5,7 +5,8 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { db } from "../../../db/client.server";
-import { activity, debtItems, projects, repaymentSteps, signOffs, users, type Stage } from "../../../db/schema";
+import { activity, debtItems, projects, repaymentSteps, signOffs, users } from "../../../db/schema";
+import { type Stage } from "~/domain/vocabulary";
 import {
   accruedInterest,
   categoryLabel,
@@ -104,7 +105,12 @@ const totalsCache = new Map<string, { version: string; value: ProjectDebtTotals 
 
 /** Both registers' totals for the project overview and the board (remembered until the next write). */
 export function debtTotalsForProject(projectId: number, today: string, projectStage?: Stage): ProjectDebtTotals {
-  return memoUntilWrite(totalsCache, `${projectId}|${today}|${projectStage ?? ""}`, () => computeTotals(projectId, today, projectStage), 2000);
+  return memoUntilWrite(
+    totalsCache,
+    `${projectId}|${today}|${projectStage ?? ""}`,
+    () => computeTotals(projectId, today, projectStage),
+    2000,
+  );
 }
 
 function computeTotals(projectId: number, today: string, projectStage?: Stage): ProjectDebtTotals {
@@ -142,7 +148,12 @@ export function getDebtItem(itemId: number) {
     item.signOffId == null
       ? null
       : (db
-          .select({ reviewId: signOffs.reviewId, discipline: signOffs.discipline, signerName: signer.name, signedAt: signOffs.signedAt })
+          .select({
+            reviewId: signOffs.reviewId,
+            discipline: signOffs.discipline,
+            signerName: signer.name,
+            signedAt: signOffs.signedAt,
+          })
           .from(signOffs)
           .innerJoin(signer, eq(signer.id, signOffs.userId))
           .where(eq(signOffs.id, item.signOffId))

@@ -9,8 +9,8 @@ import { db } from "../../../db/client.server";
 import { debtItems, projects, users } from "../../../db/schema";
 import { accruedInterest, categoryLabel } from "~/domain/debt";
 import { ValidationError } from "~/domain/errors";
-import { pagingError } from "~/utils/limits";
-import type { DebtFilters, DebtSort } from "~/utils/debt-validation";
+import { pagingError } from "~/domain/limits";
+import type { DebtFilters, DebtSort } from "~/domain/debt";
 import { memoUntilWrite } from "../data-version.server";
 import { UNSETTLED } from "./shared.server";
 
@@ -91,7 +91,10 @@ function orgColumns(today: string) {
 function orgOrder(filters: DebtFilters, today: string): SQL[] {
   const dir = filters.dir === "asc" ? sql`asc` : sql`desc`;
   const rank = (column: AnySQLiteColumn, values: readonly string[]) =>
-    sql`(case ${column} ${sql.join(values.map((v, i) => sql`when ${v} then ${i}`), sql` `)} else ${values.length} end)`;
+    sql`(case ${column} ${sql.join(
+      values.map((v, i) => sql`when ${v} then ${i}`),
+      sql` `,
+    )} else ${values.length} end)`;
   const end = sql`coalesce(case ${debtItems.status} when 'repaid' then date(${debtItems.repaidAt} / 1000, 'unixepoch') when 'written_off' then date(${debtItems.writtenOffAt} / 1000, 'unixepoch') end, ${today})`;
   // Sorting only: months approximated by days / 30.436875; displayed values are exact.
   const accrued = sql`(${debtItems.interestDays} * max(0, julianday(${end}) - julianday(date(${debtItems.openedAt} / 1000, 'unixepoch'))) / 30.436875)`;
@@ -224,7 +227,10 @@ export function iterateOrgDebt(filters: DebtFilters, today: string): { rows: Ite
   const keys = Object.keys(orgColumns(today)) as (keyof OrgRaw)[];
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   reader.pragma("busy_timeout = 5000");
-  const cursor = reader.prepare(text).raw(true).iterate(...params) as IterableIterator<unknown[]>;
+  const cursor = reader
+    .prepare(text)
+    .raw(true)
+    .iterate(...params) as IterableIterator<unknown[]>;
   function* rows(): Generator<OrgDebtRow> {
     for (const values of cursor) {
       const row = {} as Record<string, unknown>;

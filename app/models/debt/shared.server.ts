@@ -4,13 +4,13 @@
  * a history line, and the steps of a project's items.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { db, type Tx } from "../../../db/client.server";
+import { type db, type Tx } from "../../../db/client.server";
 import { debtItems, memberships, repaymentSteps, users, type DebtItem, type RepaymentStep } from "../../../db/schema";
 import { isSettledDebt } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { debtStatusLabel } from "~/domain/labels";
 import { recordActivity } from "../activity.server";
-import { projectForWrite } from "../projects.server";
+import { projectForWrite } from "../project-access.server";
 import type { Actor } from "../users.server";
 
 /** How a changed field reads in a history line. */

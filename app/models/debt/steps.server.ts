@@ -6,7 +6,8 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../../db/client.server";
-import { repaymentSteps, type DebtItem, type RepaymentStep, type Stage } from "../../../db/schema";
+import { repaymentSteps, type DebtItem, type RepaymentStep } from "../../../db/schema";
+import { type Stage } from "~/domain/vocabulary";
 import { statusAfterStepChange, validatePlan } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { debtStatusLabel } from "~/domain/labels";
@@ -151,7 +152,9 @@ export function updateRepaymentStep({
     notify(tx, {
       actorId: actor.id,
       drafts: [
-        ...(owner != null ? [debtStepAssignedDraft({ project, ownerId: owner, actorName: actor.name, item, step: after })] : []),
+        ...(owner != null
+          ? [debtStepAssignedDraft({ project, ownerId: owner, actorName: actor.name, item, step: after })]
+          : []),
         ...staleDrafts(tx, watch, { actorId: actor.id, now }),
       ],
       now,
@@ -197,7 +200,11 @@ export function setRepaymentStepDone({
       { stepId: step.id, done, status: after.status },
       now,
     );
-    notify(tx, { actorId: mutation.actor.id, drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }), now });
+    notify(tx, {
+      actorId: mutation.actor.id,
+      drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }),
+      now,
+    });
     return after;
   });
 }
@@ -222,7 +229,10 @@ export function moveRepaymentStep({
     const order = steps.map((s) => s.id);
     [order[index], order[otherIndex]] = [order[otherIndex], order[index]];
     order.forEach((id, i) => {
-      tx.update(repaymentSteps).set({ position: i + 1 }).where(eq(repaymentSteps.id, id)).run();
+      tx.update(repaymentSteps)
+        .set({ position: i + 1 })
+        .where(eq(repaymentSteps.id, id))
+        .run();
     });
     record(
       tx,
@@ -257,7 +267,11 @@ export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { st
       set.status ? { status: after.status } : undefined,
       now,
     );
-    notify(tx, { actorId: mutation.actor.id, drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }), now });
+    notify(tx, {
+      actorId: mutation.actor.id,
+      drafts: staleDrafts(tx, watch, { actorId: mutation.actor.id, now }),
+      now,
+    });
     return after;
   });
 }

@@ -32,7 +32,7 @@
  * then ANALYZE. Fills only an empty database.
  */
 import type Database from "better-sqlite3";
-import type { Db } from "./client.server";
+import type { Db } from "../db/client.server";
 import { DEFAULT_CRITERIA } from "../app/domain/gates";
 import { canonicalView, gateContentFrom, type DisciplineView, type GateContent } from "../app/domain/concerns";
 import { combinedFeasibility } from "../app/domain/feasibility";
@@ -50,7 +50,7 @@ import {
   stageShortLabel,
   stopCauseLabel,
 } from "../app/domain/labels";
-import { DISCIPLINES, type Discipline, type Stage } from "./schema";
+import { DISCIPLINES, type Discipline, type Stage } from "../app/domain/vocabulary";
 
 export const BENCH_EMAIL = "bench@triad.test";
 export const BENCH_PASSWORD = "triad-bench-password";
@@ -142,7 +142,10 @@ class Rng {
   }
   hex(length: number): string {
     let out = "";
-    while (out.length < length) out += Math.floor(this.float() * 4294967296).toString(16).padStart(8, "0");
+    while (out.length < length)
+      out += Math.floor(this.float() * 4294967296)
+        .toString(16)
+        .padStart(8, "0");
     return out.slice(0, length);
   }
 }
@@ -299,7 +302,9 @@ function staleView(view: DisciplineView): DisciplineView {
   if (view.debtItems.length) return { ...view, debtItems: view.debtItems.slice(0, -1) };
   const [first, ...rest] = view.requirements;
   if (!first) return view;
-  const looser = /\d/.test(first.target) ? first.target.replace(/\d+/, (n) => String(Number(n) + 1)) : `${first.target} (draft)`;
+  const looser = /\d/.test(first.target)
+    ? first.target.replace(/\d+/, (n) => String(Number(n) + 1))
+    : `${first.target} (draft)`;
   return { ...view, requirements: [{ ...first, target: looser }, ...rest] };
 }
 
@@ -402,22 +407,170 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
     entity_type TEXT, entity_id INTEGER, action TEXT, summary TEXT, before TEXT, after TEXT, via TEXT)`);
 
   const w = new Writer(sqlite);
-  w.table("users", ["id", "email", "name", "discipline", "role", "active", "password_hash", "created_at", "updated_at", "version"]);
-  w.table("criterion_templates", ["target_stage", "key", "label", "kind", "discipline", "position", "active", "created_at", "updated_at", "version"]);
-  w.table("projects", ["id", "slug", "name", "summary", "business_case", "stage", "state", "stop_cause", "stop_note", "owner_id", "stage_entered_at", "closed_at", "created_at", "updated_at", "version"]);
+  w.table("users", [
+    "id",
+    "email",
+    "name",
+    "discipline",
+    "role",
+    "active",
+    "password_hash",
+    "created_at",
+    "updated_at",
+    "version",
+  ]);
+  w.table("criterion_templates", [
+    "target_stage",
+    "key",
+    "label",
+    "kind",
+    "discipline",
+    "position",
+    "active",
+    "created_at",
+    "updated_at",
+    "version",
+  ]);
+  w.table("projects", [
+    "id",
+    "slug",
+    "name",
+    "summary",
+    "business_case",
+    "stage",
+    "state",
+    "stop_cause",
+    "stop_note",
+    "owner_id",
+    "stage_entered_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+    "version",
+  ]);
   w.table("memberships", ["project_id", "user_id", "discipline", "created_at"]);
   w.table("requirements", [
-    "id", "project_id", "title", "description", "target", "priority", "status", "feasibility",
-    "ds_feasibility", "ds_conditions", "ds_note", "ds_assessed_by_id", "ds_assessed_at", "ds_version",
-    "it_feasibility", "it_conditions", "it_note", "it_assessed_by_id", "it_assessed_at", "it_version",
-    "created_by_id", "created_at", "updated_at", "version",
+    "id",
+    "project_id",
+    "title",
+    "description",
+    "target",
+    "priority",
+    "status",
+    "feasibility",
+    "ds_feasibility",
+    "ds_conditions",
+    "ds_note",
+    "ds_assessed_by_id",
+    "ds_assessed_at",
+    "ds_version",
+    "it_feasibility",
+    "it_conditions",
+    "it_note",
+    "it_assessed_by_id",
+    "it_assessed_at",
+    "it_version",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "version",
   ]);
-  w.table("gate_reviews", ["id", "project_id", "from_stage", "target_stage", "status", "opened_by_id", "opened_at", "statement", "required_approvals", "closed_by_id", "closed_at", "close_note", "closing_snapshot", "version"]);
-  w.table("gate_criteria", ["review_id", "key", "label", "kind", "discipline", "position", "attested_by_id", "attested_at", "attestation_note", "attester_discipline"]);
-  w.table("sign_offs", ["id", "review_id", "discipline", "user_id", "decision", "comment", "fingerprint", "snapshot", "signed_at", "status", "ended_at", "dismissed_by_id", "dismissed_at", "dismiss_reason"]);
-  w.table("debt_items", ["id", "project_id", "register", "title", "description", "category", "benefit", "stage_incurred", "severity", "principal_days", "interest_days", "owner_id", "status", "status_note", "accepted_justification", "accepted_review_date", "strategy", "target_date", "repay_before_stage", "opened_at", "repaid_at", "created_by_id", "created_at", "updated_at", "version"]);
-  w.table("repayment_steps", ["id", "debt_item_id", "position", "title", "owner_id", "due_date", "done_at", "done_by_id", "created_at", "version"]);
-  w.table("temp.gen_activity", ["at", "seq", "actor_id", "project_id", "entity_type", "entity_id", "action", "summary", "before", "after", "via"]);
+  w.table("gate_reviews", [
+    "id",
+    "project_id",
+    "from_stage",
+    "target_stage",
+    "status",
+    "opened_by_id",
+    "opened_at",
+    "statement",
+    "required_approvals",
+    "closed_by_id",
+    "closed_at",
+    "close_note",
+    "closing_snapshot",
+    "version",
+  ]);
+  w.table("gate_criteria", [
+    "review_id",
+    "key",
+    "label",
+    "kind",
+    "discipline",
+    "position",
+    "attested_by_id",
+    "attested_at",
+    "attestation_note",
+    "attester_discipline",
+  ]);
+  w.table("sign_offs", [
+    "id",
+    "review_id",
+    "discipline",
+    "user_id",
+    "decision",
+    "comment",
+    "fingerprint",
+    "snapshot",
+    "signed_at",
+    "status",
+    "ended_at",
+    "dismissed_by_id",
+    "dismissed_at",
+    "dismiss_reason",
+  ]);
+  w.table("debt_items", [
+    "id",
+    "project_id",
+    "register",
+    "title",
+    "description",
+    "category",
+    "benefit",
+    "stage_incurred",
+    "severity",
+    "principal_days",
+    "interest_days",
+    "owner_id",
+    "status",
+    "status_note",
+    "accepted_justification",
+    "accepted_review_date",
+    "strategy",
+    "target_date",
+    "repay_before_stage",
+    "opened_at",
+    "repaid_at",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "version",
+  ]);
+  w.table("repayment_steps", [
+    "id",
+    "debt_item_id",
+    "position",
+    "title",
+    "owner_id",
+    "due_date",
+    "done_at",
+    "done_by_id",
+    "created_at",
+    "version",
+  ]);
+  w.table("temp.gen_activity", [
+    "at",
+    "seq",
+    "actor_id",
+    "project_id",
+    "entity_type",
+    "entity_id",
+    "action",
+    "summary",
+    "before",
+    "after",
+    "via",
+  ]);
 
   w.begin();
   try {
@@ -430,7 +583,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
       const bench = id === 1;
       const discipline: Discipline = bench
         ? "data_science"
-        : rng.weighted([["business", 35], ["data_science", 33], ["it", 32]] as const);
+        : rng.weighted([
+            ["business", 35],
+            ["data_science", 33],
+            ["it", 32],
+          ] as const);
       const first = rng.pick(FIRST);
       const last = rng.pick(LAST);
       const name = bench ? "Bench Admin" : `${first} ${last}`;
@@ -476,7 +633,18 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
     for (const stage of ["pilot", "production"] as const) {
       if (hasTemplates.get(stage)) continue; // already seeded with the migrations (db/reference-data.ts)
       DEFAULT_CRITERIA[stage].forEach((c, position) => {
-        w.insert("criterion_templates", [stage, c.key, c.label, c.kind, c.discipline, position, 1, templatesAt, templatesAt, 1]);
+        w.insert("criterion_templates", [
+          stage,
+          c.key,
+          c.label,
+          c.kind,
+          c.discipline,
+          position,
+          1,
+          templatesAt,
+          templatesAt,
+          1,
+        ]);
       });
       w.activity({
         at: templatesAt,
@@ -528,7 +696,8 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           }
           break;
         }
-        const end = at + rng.int(stage === "poc" ? 30 : 60, stage === "poc" ? 320 : 420) * DAY + rng.int(0, 600) * MINUTE;
+        const end =
+          at + rng.int(stage === "poc" ? 30 : 60, stage === "poc" ? 320 : 420) * DAY + rng.int(0, 600) * MINUTE;
         if (end >= now - DAY) {
           if (rng.chance(0.05)) {
             state = "on_hold";
@@ -573,14 +742,33 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const openedAt = Math.max(start + DAY, promotedAt - rng.int(3, 45) * DAY);
         if (rng.chance(0.1) && openedAt - start > 20 * DAY) {
           const earlyOpen = rng.between(start + DAY, openedAt - 12 * DAY);
-          reviewPlans.push({ from: changes[i - 1].stage, to: changes[i].stage, openedAt: earlyOpen, status: "withdrawn", closedAt: rng.between(earlyOpen + DAY, openedAt - DAY) });
+          reviewPlans.push({
+            from: changes[i - 1].stage,
+            to: changes[i].stage,
+            openedAt: earlyOpen,
+            status: "withdrawn",
+            closedAt: rng.between(earlyOpen + DAY, openedAt - DAY),
+          });
         }
-        reviewPlans.push({ from: changes[i - 1].stage, to: changes[i].stage, openedAt, status: "promoted", closedAt: promotedAt });
+        reviewPlans.push({
+          from: changes[i - 1].stage,
+          to: changes[i].stage,
+          openedAt,
+          status: "promoted",
+          closedAt: promotedAt,
+        });
       }
       const next: Stage | null = stage === "poc" ? "pilot" : stage === "pilot" ? "production" : null;
       if (next && state === "stopped" && rng.chance(0.3) && stateAt! - stageEnteredAt > 5 * DAY) {
         const openedAt = Math.max(stageEnteredAt + DAY, stateAt! - rng.int(3, 40) * DAY);
-        reviewPlans.push({ from: stage, to: next, openedAt, status: "withdrawn", closedAt: stateAt, closedByStop: true });
+        reviewPlans.push({
+          from: stage,
+          to: next,
+          openedAt,
+          status: "withdrawn",
+          closedAt: stateAt,
+          closedByStop: true,
+        });
       }
       if (next && state === "active" && now - stageEnteredAt > 10 * DAY && rng.chance(0.45)) {
         const ageDays = Math.floor((now - stageEnteredAt) / DAY);
@@ -596,29 +784,53 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
       const size = rng.int(3, 8);
       const wanted: Discipline[] = ["data_science", "it"];
       while (team.length < size) {
-        const discipline = wanted.shift() ?? rng.weighted([["business", 30], ["data_science", 40], ["it", 30]] as const);
+        const discipline =
+          wanted.shift() ??
+          rng.weighted([
+            ["business", 30],
+            ["data_science", 40],
+            ["it", 30],
+          ] as const);
         const person = rng.pick(byDiscipline[discipline]);
         if (onTeam.has(person.id)) continue;
         onTeam.add(person.id);
-        team.push({ userId: person.id, discipline, joinedAt: createdAt + Math.floor(rng.float() * setupWindow) + MINUTE });
+        team.push({
+          userId: person.id,
+          discipline,
+          joinedAt: createdAt + Math.floor(rng.float() * setupWindow) + MINUTE,
+        });
       }
       const membersOf = (d: Discipline) => team.filter((m) => m.discipline === d);
       const anyMember = () => rng.pick(team).userId;
       const memberOf = (d: Discipline) => rng.pick(membersOf(d)).userId;
-      const assessor = () => (rng.chance(0.5) ? memberOf("data_science") : memberOf("it"));
 
       // -- project row and its creation, team and path events
       const summary = `${name.split(" for ")[0]} for ${name.split(" for ")[1]}: a data product that turns ${rng.pick(SUBJECTS)} data into decisions planners can act on.`;
       const businessCase = `Saves about EUR ${rng.int(40, 900)}k a year if the model holds up in production (${rng.int(2, 40)} % fewer ${rng.pick(["stops", "stock-outs", "manual hours", "lost customers", "rejects"])}).`;
       const version = 1 + (changes.length - 1) + (stateAt !== null ? 1 : 0);
       w.insert("projects", [
-        projectId, slug, name, summary, businessCase, stage, state, stopCause,
-        stopCause ? STOP_NOTES[stopCause] : null, owner.id, stageEnteredAt,
-        state === "stopped" || state === "retired" ? stateAt : null, createdAt,
-        Math.max(stageEnteredAt, stateAt ?? 0), version,
+        projectId,
+        slug,
+        name,
+        summary,
+        businessCase,
+        stage,
+        state,
+        stopCause,
+        stopCause ? STOP_NOTES[stopCause] : null,
+        owner.id,
+        stageEnteredAt,
+        state === "stopped" || state === "retired" ? stateAt : null,
+        createdAt,
+        Math.max(stageEnteredAt, stateAt ?? 0),
+        version,
       ]);
       w.activity({
-        at: createdAt, actorId: owner.id, projectId, entityType: "project", entityId: projectId,
+        at: createdAt,
+        actorId: owner.id,
+        projectId,
+        entityType: "project",
+        entityId: projectId,
         action: "project.created",
         summary: `${owner.name} created ${name} (owner ${owner.name})`,
         after: { name, slug, stage: "poc", state: "active", ownerId: owner.id },
@@ -627,7 +839,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         w.insert("memberships", [projectId, m.userId, m.discipline, m.joinedAt]);
         if (m.userId === owner.id) continue;
         w.activity({
-          at: m.joinedAt, actorId: owner.id, projectId, entityType: "membership", entityId: m.userId,
+          at: m.joinedAt,
+          actorId: owner.id,
+          projectId,
+          entityType: "membership",
+          entityId: m.userId,
           action: "member.added",
           summary: `${owner.name} added ${nameOf(m.userId)} to ${name} as ${disciplineLabel[m.discipline]}`,
           after: { userId: m.userId, discipline: m.discipline },
@@ -649,7 +865,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const id = ++ids.requirement;
         const [title, targetTemplate] = rng.pick(REQUIREMENTS);
         const target = targetTemplate.replace("{n}", String(rng.int(2, 9))).replace("{x}", String(rng.int(6, 9) * 10));
-        const priority = rng.weighted([["must", 40], ["should", 35], ["could", 25]] as const);
+        const priority = rng.weighted([
+          ["must", 40],
+          ["should", 35],
+          ["could", 25],
+        ] as const);
         const author = rng.chance(0.7) ? owner.id : memberOf("business");
         const reqCreated = createdAt + Math.floor(rng.float() * setupWindow) + MINUTE;
         const description = `${title} for ${name.toLowerCase()}. Agreed with the planners in the kick-off.`;
@@ -658,30 +878,55 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const mustHold = (passedPilotGate && priority === "must") || inProduction;
         const assessed = mustHold || rng.chance(passedPilotGate ? 0.85 : 0.7);
         const verdictFor = (): Feasibility => {
-          if (mustHold) return rng.weighted([["feasible", 80], ["feasible_with_conditions", 20]] as const);
+          if (mustHold)
+            return rng.weighted([
+              ["feasible", 80],
+              ["feasible_with_conditions", 20],
+            ] as const);
           if (!assessed || rng.chance(0.12)) return "unassessed";
-          return rng.weighted([["feasible", 70], ["feasible_with_conditions", 22], ["infeasible", 8]] as const);
+          return rng.weighted([
+            ["feasible", 70],
+            ["feasible_with_conditions", 22],
+            ["infeasible", 8],
+          ] as const);
         };
         const dsFeasibility = verdictFor();
         const itFeasibility = verdictFor();
         const dsConditions = reason(dsFeasibility);
         const itConditions = reason(itFeasibility);
-        const dsNote = dsFeasibility !== "unassessed" && rng.chance(0.4) ? "Checked against last quarter's data." : null;
+        const dsNote =
+          dsFeasibility !== "unassessed" && rng.chance(0.4) ? "Checked against last quarter's data." : null;
         const itNote = itFeasibility !== "unassessed" && rng.chance(0.3) ? "Fits the platform we already run." : null;
         const feasibility = combinedFeasibility(dsFeasibility, itFeasibility);
         let v = 1;
         let updatedAt = reqCreated;
         // As app/models/requirements.server.ts writes a requirement into its activity rows.
         const unassessedSnap = () => ({
-          title, description, target, priority, status: "active" as string, feasibility: "unassessed" as Feasibility,
-          dsFeasibility: "unassessed" as Feasibility, dsConditions: null as string | null, dsNote: null as string | null,
-          itFeasibility: "unassessed" as Feasibility, itConditions: null as string | null, itNote: null as string | null,
+          title,
+          description,
+          target,
+          priority,
+          status: "active" as string,
+          feasibility: "unassessed" as Feasibility,
+          dsFeasibility: "unassessed" as Feasibility,
+          dsConditions: null as string | null,
+          dsNote: null as string | null,
+          itFeasibility: "unassessed" as Feasibility,
+          itConditions: null as string | null,
+          itNote: null as string | null,
         });
-        const snap = (over: Partial<ReturnType<typeof unassessedSnap>> & { version: number }) => ({ ...unassessedSnap(), ...over });
+        const snap = (over: Partial<ReturnType<typeof unassessedSnap>> & { version: number }) => ({
+          ...unassessedSnap(),
+          ...over,
+        });
         // A third of the targets were sharpened once before anyone assessed them.
         const firstTarget = rng.chance(0.33) ? target.replace(/\d+/, (n) => String(Number(n) + 1)) : target;
         w.activity({
-          at: reqCreated, actorId: author, projectId, entityType: "requirement", entityId: id,
+          at: reqCreated,
+          actorId: author,
+          projectId,
+          entityType: "requirement",
+          entityId: id,
           action: "requirement.created",
           summary: `${nameOf(author)} stated “${title}” (${priorityLabel[priority]}: ${firstTarget})`,
           after: snap({ target: firstTarget, version: 1 }),
@@ -692,7 +937,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           v += 1;
           updatedAt = at;
           w.activity({
-            at, actorId: author, projectId, entityType: "requirement", entityId: id,
+            at,
+            actorId: author,
+            projectId,
+            entityType: "requirement",
+            entityId: id,
             action: "requirement.updated",
             summary: `${nameOf(author)} revised “${title}”`,
             before: snap({ target: firstTarget, version: v - 1 }),
@@ -701,7 +950,10 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         }
         // The two verdicts, in a random order, the second a little after the first.
         let state = unassessedSnap();
-        const verdicts = { data_science: { by: null as number | null, at: null as number | null }, it: { by: null as number | null, at: null as number | null } };
+        const verdicts = {
+          data_science: { by: null as number | null, at: null as number | null },
+          it: { by: null as number | null, at: null as number | null },
+        };
         const order: VerdictDiscipline[] = rng.chance(0.5) ? ["data_science", "it"] : ["it", "data_science"];
         let at = assessAt;
         for (const d of order) {
@@ -717,7 +969,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           updatedAt = at;
           verdicts[d] = { by, at };
           w.activity({
-            at, actorId: by, projectId, entityType: "requirement", entityId: id,
+            at,
+            actorId: by,
+            projectId,
+            entityType: "requirement",
+            entityId: id,
             action: "requirement.assessed",
             summary: `${nameOf(by)} assessed “${title}” for ${disciplineLabel[d]} as ${feasibilityLabel[f].toLowerCase()}`,
             before: { ...state, version: v - 1 },
@@ -731,7 +987,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           v += 1;
           updatedAt = when;
           w.activity({
-            at: when, actorId: author, projectId, entityType: "requirement", entityId: id,
+            at: when,
+            actorId: author,
+            projectId,
+            entityType: "requirement",
+            entityId: id,
             action: "requirement.withdrawn",
             summary: `${nameOf(author)} withdrew “${title}”`,
             before: { ...state, version: v - 1 },
@@ -740,14 +1000,45 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         }
         const status = withdrawn ? "withdrawn" : "active";
         w.insert("requirements", [
-          id, projectId, title, description, target, priority, status, feasibility,
-          dsFeasibility, dsConditions, dsNote, verdicts.data_science.by, verdicts.data_science.at, dsFeasibility === "unassessed" ? 1 : 2,
-          itFeasibility, itConditions, itNote, verdicts.it.by, verdicts.it.at, itFeasibility === "unassessed" ? 1 : 2,
-          author, reqCreated, updatedAt, v,
+          id,
+          projectId,
+          title,
+          description,
+          target,
+          priority,
+          status,
+          feasibility,
+          dsFeasibility,
+          dsConditions,
+          dsNote,
+          verdicts.data_science.by,
+          verdicts.data_science.at,
+          dsFeasibility === "unassessed" ? 1 : 2,
+          itFeasibility,
+          itConditions,
+          itNote,
+          verdicts.it.by,
+          verdicts.it.at,
+          itFeasibility === "unassessed" ? 1 : 2,
+          author,
+          reqCreated,
+          updatedAt,
+          v,
         ]);
         reqs.push({
-          id, title, description, target, priority, status, feasibility,
-          dsFeasibility, dsConditions, dsNote, itFeasibility, itConditions, itNote,
+          id,
+          title,
+          description,
+          target,
+          priority,
+          status,
+          feasibility,
+          dsFeasibility,
+          dsConditions,
+          dsNote,
+          itFeasibility,
+          itConditions,
+          itNote,
         });
       }
 
@@ -761,10 +1052,16 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
       function generateDebtItem(): Item {
         const id = ++ids.debt;
         const register = rng.chance(0.55) ? ("technical" as const) : ("organizational" as const);
-        const categories: readonly { value: string }[] = register === "technical" ? TECHNICAL_CATEGORIES : ORGANIZATIONAL_CATEGORIES;
+        const categories: readonly { value: string }[] =
+          register === "technical" ? TECHNICAL_CATEGORIES : ORGANIZATIONAL_CATEGORIES;
         const category = rng.pick(categories).value;
         const title = rng.pick(DEBT_TITLES[category]);
-        const severity = rng.weighted([["low", 25], ["medium", 40], ["high", 25], ["critical", 10]] as const);
+        const severity = rng.weighted([
+          ["low", 25],
+          ["medium", 40],
+          ["high", 25],
+          ["critical", 10],
+        ] as const);
         const principalDays = rng.int(2, 60) / 2;
         const interestDays = rng.int(0, 12) / 4;
         const openedAt = rng.between(createdAt + HOUR, lifeEnd - 2 * HOUR);
@@ -777,7 +1074,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const status: "open" | "repaying" | "repaid" | "accepted" =
           r < pSettled * 0.8 ? "repaid" : r < pSettled ? "accepted" : rng.chance(0.45) ? "repaying" : "open";
         const unsettled = status === "open" || status === "repaying";
-        const hasPlan = status === "repaid" || status === "repaying" || (status === "open" && rng.chance(0.65)) || (status === "accepted" && rng.chance(0.3));
+        const hasPlan =
+          status === "repaid" ||
+          status === "repaying" ||
+          (status === "open" && rng.chance(0.65)) ||
+          (status === "accepted" && rng.chance(0.3));
         const planAt = openedAt + 30 * MINUTE;
         const strategy = hasPlan ? rng.pick(STRATEGIES) : null;
         const targetDate = hasPlan ? utcDate(openedAt + rng.int(20, 240) * DAY) : null;
@@ -789,7 +1090,10 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         else if (status === "open" && hasPlan) stepCount = rng.int(0, 3);
         const settledAt =
           status === "repaid" || status === "accepted"
-            ? Math.min(lifeEnd - HOUR, planAt + stepCount * HOUR + Math.floor(rng.float() * 0.9 * (lifeEnd - planAt)) + HOUR)
+            ? Math.min(
+                lifeEnd - HOUR,
+                planAt + stepCount * HOUR + Math.floor(rng.float() * 0.9 * (lifeEnd - planAt)) + HOUR,
+              )
             : null;
         const doneCount = status === "repaid" ? stepCount : status === "repaying" ? rng.int(1, stepCount - 1) : 0;
         const base = { actorId: creator, projectId, entityType: "debt_item", entityId: id } as const;
@@ -799,16 +1103,32 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const benefit = "Results for the steering committee sooner.";
         const originalSeverity = rng.chance(0.25) ? rng.pick(["low", "medium", "high", "critical"] as const) : severity;
         w.activity({
-          ...base, at: openedAt, action: "debt.created",
+          ...base,
+          at: openedAt,
+          action: "debt.created",
           summary: `${nameOf(creator)} logged “${title}” in the ${registerLabel[register].toLowerCase()} debt register (${severityLabel[originalSeverity]}, ${principalDays} person-days to repay)`,
-          after: { register, title, description, category, benefit, stageIncurred, severity: originalSeverity, principalDays, interestDays, ownerId, status: "open" },
+          after: {
+            register,
+            title,
+            description,
+            category,
+            benefit,
+            stageIncurred,
+            severity: originalSeverity,
+            principalDays,
+            interestDays,
+            ownerId,
+            status: "open",
+          },
         });
         if (originalSeverity !== severity) {
           const at = rng.between(openedAt + HOUR, settledAt ?? lifeEnd - MINUTE);
           v += 1;
           updatedAt = Math.max(updatedAt, at);
           w.activity({
-            ...base, at, action: "debt.updated",
+            ...base,
+            at,
+            action: "debt.updated",
             summary: `${nameOf(creator)} edited “${title}” (severity)`,
             before: { severity: originalSeverity },
             after: { severity },
@@ -821,7 +1141,9 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           v += 1;
           updatedAt = Math.max(updatedAt, planAt);
           w.activity({
-            ...base, at: planAt, action: "debt.plan_updated",
+            ...base,
+            at: planAt,
+            action: "debt.plan_updated",
             summary: `${nameOf(creator)} changed the repayment plan of “${title}” (strategy, target date${repayBeforeStage ? ", repay-before stage" : ""})`,
             before: { strategy: null, targetDate: null, repayBeforeStage: null },
             after: { strategy, targetDate: firstTarget, repayBeforeStage },
@@ -832,7 +1154,10 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             v += 1;
             updatedAt = Math.max(updatedAt, at);
             w.activity({
-              ...base, actorId: actor, at, action: "debt.plan_updated",
+              ...base,
+              actorId: actor,
+              at,
+              action: "debt.plan_updated",
               summary: `${nameOf(actor)} changed the repayment plan of “${title}” (target date)`,
               before: { targetDate: firstTarget },
               after: { targetDate },
@@ -846,22 +1171,39 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const doneEnd = settledAt != null ? settledAt - MINUTE : lifeEnd - MINUTE;
         // When steps were done: in order, after every step exists.
         const firstDone = planAt + stepCount * HOUR + MINUTE;
-        const doneTimes = Array.from({ length: doneCount }, () => rng.between(firstDone, doneEnd)).sort((a, b) => a - b);
-        if (status === "repaid" && doneCount > 0) doneTimes[doneCount - 1] = Math.max(doneEnd, doneTimes[doneCount - 1]);
+        const doneTimes = Array.from({ length: doneCount }, () => rng.between(firstDone, doneEnd)).sort(
+          (a, b) => a - b,
+        );
+        if (status === "repaid" && doneCount > 0)
+          doneTimes[doneCount - 1] = Math.max(doneEnd, doneTimes[doneCount - 1]);
         for (let s = 0; s < stepCount; s++) {
           const stepId = ++ids.step;
           const stepTitle = STEP_TITLES[(s + rng.int(0, 2)) % STEP_TITLES.length];
           const stepOwner = rng.chance(0.85) ? anyMember() : null;
           const stepCreated = planAt + (s + 1) * HOUR;
           const target = targetDate ? Date.parse(targetDate) : null;
-          const dueDate = target === null ? null : utcDate(openedAt + Math.floor(((s + 1) / stepCount) * (target - openedAt)));
+          const dueDate =
+            target === null ? null : utcDate(openedAt + Math.floor(((s + 1) / stepCount) * (target - openedAt)));
           const doneAt = s < doneCount ? doneTimes[s] : null;
           const doneBy = doneAt == null ? null : (stepOwner ?? creator);
-          stepRows.push([stepId, id, s + 1, stepTitle, stepOwner, dueDate, doneAt, doneBy, stepCreated, doneAt == null ? 1 : 2]);
+          stepRows.push([
+            stepId,
+            id,
+            s + 1,
+            stepTitle,
+            stepOwner,
+            dueDate,
+            doneAt,
+            doneBy,
+            stepCreated,
+            doneAt == null ? 1 : 2,
+          ]);
           v += 1;
           updatedAt = Math.max(updatedAt, stepCreated);
           w.activity({
-            ...base, at: stepCreated, action: "debt.step_added",
+            ...base,
+            at: stepCreated,
+            action: "debt.step_added",
             summary: `${nameOf(creator)} added step ${s + 1} “${stepTitle}” to the plan of “${title}”${dueDate ? `, due ${dueDate}` : ""}`,
             after: { step: { id: stepId, title: stepTitle, ownerId: stepOwner, dueDate, done: false } },
           });
@@ -873,7 +1215,10 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           v += 1;
           updatedAt = Math.max(updatedAt, doneTimes[s]);
           w.activity({
-            ...base, actorId: doer, at: doneTimes[s], action: "debt.step_done",
+            ...base,
+            actorId: doer,
+            at: doneTimes[s],
+            action: "debt.step_done",
             summary: `${nameOf(doer)} marked step ${s + 1} “${step.title}” of “${title}” done${s === 0 ? `; the item is now ${debtStatusLabel.repaying.toLowerCase()}` : ""}`,
             before: { stepId: step.id, done: false, status: s === 0 ? "open" : "repaying" },
             after: { stepId: step.id, done: true, status: "repaying" },
@@ -884,7 +1229,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         let acceptedReviewDate: string | null = null;
         if (status === "repaid" || status === "accepted") {
           const actor = ownerId ?? creator;
-          if (status === "repaid") statusNote = stepCount > 0 ? "All repayment steps are done; the new path runs in production." : "Fixed as part of the next release.";
+          if (status === "repaid")
+            statusNote =
+              stepCount > 0
+                ? "All repayment steps are done; the new path runs in production."
+                : "Fixed as part of the next release.";
           else {
             acceptedJustification = "Cheaper to live with than to fix this year; revisit at the next review.";
             acceptedReviewDate = utcDate(settledAt! + rng.int(60, 240) * DAY);
@@ -892,23 +1241,75 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           v += 1;
           updatedAt = Math.max(updatedAt, settledAt!);
           w.activity({
-            ...base, actorId: actor, at: settledAt!, action: "debt.status_changed",
+            ...base,
+            actorId: actor,
+            at: settledAt!,
+            action: "debt.status_changed",
             summary:
               status === "accepted"
                 ? `${nameOf(actor)} accepted “${title}” until a review on ${acceptedReviewDate}: ${acceptedJustification}`
                 : `${nameOf(actor)} marked “${title}” repaid: ${statusNote}`,
-            before: { status: doneCount > 0 ? "repaying" : "open", statusNote: null, repaidAt: null, acceptedJustification: null, acceptedReviewDate: null },
-            after: { status, statusNote, repaidAt: status === "repaid" ? settledAt : null, acceptedJustification, acceptedReviewDate },
+            before: {
+              status: doneCount > 0 ? "repaying" : "open",
+              statusNote: null,
+              repaidAt: null,
+              acceptedJustification: null,
+              acceptedReviewDate: null,
+            },
+            after: {
+              status,
+              statusNote,
+              repaidAt: status === "repaid" ? settledAt : null,
+              acceptedJustification,
+              acceptedReviewDate,
+            },
           });
         }
         if (status === "repaid") updatedAt = Math.max(updatedAt, settledAt!);
         w.insert("debt_items", [
-          id, projectId, register, title, description, category, benefit, stageIncurred, severity, principalDays, interestDays,
-          ownerId, status, statusNote, acceptedJustification, acceptedReviewDate, strategy, targetDate, repayBeforeStage,
-          openedAt, status === "repaid" ? settledAt : null, creator, openedAt, updatedAt, v,
+          id,
+          projectId,
+          register,
+          title,
+          description,
+          category,
+          benefit,
+          stageIncurred,
+          severity,
+          principalDays,
+          interestDays,
+          ownerId,
+          status,
+          statusNote,
+          acceptedJustification,
+          acceptedReviewDate,
+          strategy,
+          targetDate,
+          repayBeforeStage,
+          openedAt,
+          status === "repaid" ? settledAt : null,
+          creator,
+          openedAt,
+          updatedAt,
+          v,
         ]);
         for (const row of stepRows) w.insert("repayment_steps", row);
-        return { id, register, title, status, severity, ownerId, strategy, targetDate, repayBeforeStage, principalDays, interestDays, steps, openedAt, settledAt };
+        return {
+          id,
+          register,
+          title,
+          status,
+          severity,
+          ownerId,
+          strategy,
+          targetDate,
+          repayBeforeStage,
+          principalDays,
+          interestDays,
+          steps,
+          openedAt,
+          settledAt,
+        };
       }
 
       // -- gate reviews
@@ -930,24 +1331,65 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           if (c.kind === "attestation" && (plan.status === "promoted" || rng.chance(0.5))) {
             attestedById = c.discipline ? memberOf(c.discipline) : anyMember();
             attestedAt = rng.between(plan.openedAt + MINUTE, Math.max(plan.openedAt + 2 * MINUTE, horizon - 2 * HOUR));
-            note = rng.pick(["Checked with the team.", "See the runbook in the wiki.", "Reviewed in the weekly; evidence attached to the ticket.", "Confirmed by the platform team."]);
+            note = rng.pick([
+              "Checked with the team.",
+              "See the runbook in the wiki.",
+              "Reviewed in the weekly; evidence attached to the ticket.",
+              "Confirmed by the platform team.",
+            ]);
           }
-          childRows.push(["gate_criteria", [reviewId, c.key, c.label, c.kind, c.discipline, position, attestedById, attestedAt, note, attestedById == null ? null : people[attestedById - 1].discipline]]);
-          criterionRows.push({ key: c.key, label: c.label, kind: c.kind, discipline: c.discipline, attestedById, attestedAt, note });
+          childRows.push([
+            "gate_criteria",
+            [
+              reviewId,
+              c.key,
+              c.label,
+              c.kind,
+              c.discipline,
+              position,
+              attestedById,
+              attestedAt,
+              note,
+              attestedById == null ? null : people[attestedById - 1].discipline,
+            ],
+          ]);
+          criterionRows.push({
+            key: c.key,
+            label: c.label,
+            kind: c.kind,
+            discipline: c.discipline,
+            attestedById,
+            attestedAt,
+            note,
+          });
         });
         // Each discipline's live view of an open review, as the model's currentViews builds it;
         // a closed review is judged by its closing snapshot, whose fingerprints stand for the
         // content as it stood then (not rebuilt here).
         const views = plan.status === "open" ? viewsOf(gateContent(reqs, items, criterionRows, people)) : null;
-        const closingPrints = Object.fromEntries(DISCIPLINES.map((d) => [d, rng.hex(64)])) as Record<Discipline, string>;
+        const closingPrints = Object.fromEntries(DISCIPLINES.map((d) => [d, rng.hex(64)])) as Record<
+          Discipline,
+          string
+        >;
         // Sign-offs: one member per discipline at most, sometimes after an earlier request for changes.
-        const signed: Array<{ id: number; discipline: Discipline; userId: number; decision: string; standing: string }> = [];
+        const signed: Array<{
+          id: number;
+          discipline: Discipline;
+          userId: number;
+          decision: string;
+          standing: string;
+        }> = [];
         for (const discipline of DISCIPLINES) {
           const signs = plan.status === "promoted" || rng.chance(plan.status === "open" ? 0.55 : 0.4);
           if (!signs) continue;
           const signer = memberOf(discipline);
           const decision =
-            plan.status === "promoted" ? "approve" : rng.weighted([["approve", 70], ["changes_requested", 30]] as const);
+            plan.status === "promoted"
+              ? "approve"
+              : rng.weighted([
+                  ["approve", 70],
+                  ["changes_requested", 30],
+                ] as const);
           const earlier = rng.chance(0.2);
           const windowEnd = Math.max(plan.openedAt + 4 * HOUR, horizon - HOUR);
           let signedAt = rng.between(plan.openedAt + HOUR, windowEnd);
@@ -956,17 +1398,51 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             const earlierAt = rng.between(plan.openedAt + 10 * MINUTE, signedAt - MINUTE);
             const comment = "The monitoring plan is missing; add it and I will approve.";
             const print = rng.hex(64);
-            childRows.push(["sign_offs", [earlierId, reviewId, discipline, signer, "changes_requested", comment, print, null, earlierAt, "superseded", signedAt, null, null, null]]);
+            childRows.push([
+              "sign_offs",
+              [
+                earlierId,
+                reviewId,
+                discipline,
+                signer,
+                "changes_requested",
+                comment,
+                print,
+                null,
+                earlierAt,
+                "superseded",
+                signedAt,
+                null,
+                null,
+                null,
+              ],
+            ]);
             w.activity({
-              at: earlierAt, actorId: signer, projectId, entityType: "sign_off", entityId: earlierId,
+              at: earlierAt,
+              actorId: signer,
+              projectId,
+              entityType: "sign_off",
+              entityId: earlierId,
               action: "gate.signed_off",
               summary: `${nameOf(signer)} signed for ${disciplineLabel[discipline]}: ${decisionLabel.changes_requested.toLowerCase()}`,
-              after: { reviewId, discipline, decision: "changes_requested", comment, fingerprint: print, conditionDebtItemIds: [] },
+              after: {
+                reviewId,
+                discipline,
+                decision: "changes_requested",
+                comment,
+                fingerprint: print,
+                conditionDebtItemIds: [],
+              },
             });
             signedAt = Math.max(signedAt, earlierAt + MINUTE);
           }
           const id = ++ids.signOff;
-          const comment = decision === "changes_requested" ? "The must-haves are not all assessed yet." : rng.chance(0.5) ? "Looks good from our side." : "";
+          const comment =
+            decision === "changes_requested"
+              ? "The must-haves are not all assessed yet."
+              : rng.chance(0.5)
+                ? "Looks good from our side."
+                : "";
           // On an open review: the signer's discipline's view when they signed (today's, unless
           // their concerns changed since: then it is stale and says what changed).
           let print = closingPrints[discipline];
@@ -977,68 +1453,172 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             print = viewFingerprint(view);
           }
           // The owner dismisses some requests for changes with a reason.
-          const dismissed = plan.status === "open" && decision === "changes_requested" && signedAt < now - 2 * HOUR && rng.chance(0.25);
+          const dismissed =
+            plan.status === "open" && decision === "changes_requested" && signedAt < now - 2 * HOUR && rng.chance(0.25);
           const dismissedAt = dismissed ? rng.between(signedAt + MINUTE, now - MINUTE) : null;
           const dismissReason = dismissed ? rng.pick(DISMISS_REASONS) : null;
-          childRows.push(["sign_offs", [id, reviewId, discipline, signer, decision, comment, print, snapshot, signedAt, "current", null, dismissed ? owner.id : null, dismissedAt, dismissReason]]);
+          childRows.push([
+            "sign_offs",
+            [
+              id,
+              reviewId,
+              discipline,
+              signer,
+              decision,
+              comment,
+              print,
+              snapshot,
+              signedAt,
+              "current",
+              null,
+              dismissed ? owner.id : null,
+              dismissedAt,
+              dismissReason,
+            ],
+          ]);
           w.activity({
-            at: signedAt, actorId: signer, projectId, entityType: "sign_off", entityId: id,
+            at: signedAt,
+            actorId: signer,
+            projectId,
+            entityType: "sign_off",
+            entityId: id,
             action: "gate.signed_off",
             summary: `${nameOf(signer)} signed for ${disciplineLabel[discipline]}: ${decisionLabel[decision].toLowerCase()}`,
             after: { reviewId, discipline, decision, comment, fingerprint: print, conditionDebtItemIds: [] },
           });
           if (dismissed) {
             w.activity({
-              at: dismissedAt!, actorId: owner.id, projectId, entityType: "sign_off", entityId: id,
+              at: dismissedAt!,
+              actorId: owner.id,
+              projectId,
+              entityType: "sign_off",
+              entityId: id,
               action: "gate.changes_request_dismissed",
               summary: `${owner.name} dismissed ${nameOf(signer)}'s request for changes (${disciplineLabel[discipline]}): ${dismissReason}`,
               before: { dismissed: false },
               after: { dismissed: true, reason: dismissReason },
             });
           }
-          signed.push({ id, discipline, userId: signer, decision, standing: decision === "approve" ? "approved" : "changes_requested" });
+          signed.push({
+            id,
+            discipline,
+            userId: signer,
+            decision,
+            standing: decision === "approve" ? "approved" : "changes_requested",
+          });
         }
         // As app/models/gate-reviews-read.server.ts closingSnapshot writes it.
-        const snapshot = closing && !plan.closedByStop
-          ? JSON.stringify({
-              fingerprints: closingPrints,
-              criteria: criterionRows.map((c) => ({
-                key: c.key, label: c.label, kind: c.kind, met: plan.status === "promoted" || c.kind === "auto",
-                detail: c.kind === "auto" ? "Met when the review closed." : c.attestedById ? "Attested." : "Not attested yet.",
-                attestedByName: c.attestedById ? nameOf(c.attestedById) : null, attestedAt: c.attestedAt, attestationNote: c.note, evidenceUrl: null,
-              })),
-              panels: DISCIPLINES.map((d) => {
-                const own = signed.filter((s) => s.discipline === d);
-                const approvals = own.filter((s) => s.standing === "approved").length;
-                return {
-                  discipline: d,
-                  status: own.some((s) => s.standing === "changes_requested") ? "changes_requested" : approvals ? "approved" : "missing",
-                  approvals,
-                  required: 1,
-                  signOffs: own.map((s) => ({ id: s.id, userName: nameOf(s.userId), decision: s.decision, standing: s.standing, changes: [] })),
-                };
-              }),
-              blockers: plan.status === "promoted" ? [] : ["Withdrawn before every discipline approved."],
-              requirements: reqs,
-              debtItems: items
-                .filter((d) => d.openedAt < plan.closedAt! && (d.settledAt == null || d.settledAt > plan.closedAt!))
-                .map((d) => ({ id: d.id, register: d.register, title: d.title, status: "open", severity: d.severity, ownerId: d.ownerId, strategy: d.strategy, targetDate: d.targetDate, repayBeforeStage: d.repayBeforeStage, principalDays: d.principalDays, interestDays: d.interestDays, signOffId: null, stepCount: d.steps.length, steps: [] })),
-            })
-          : null;
+        const snapshot =
+          closing && !plan.closedByStop
+            ? JSON.stringify({
+                fingerprints: closingPrints,
+                criteria: criterionRows.map((c) => ({
+                  key: c.key,
+                  label: c.label,
+                  kind: c.kind,
+                  met: plan.status === "promoted" || c.kind === "auto",
+                  detail:
+                    c.kind === "auto"
+                      ? "Met when the review closed."
+                      : c.attestedById
+                        ? "Attested."
+                        : "Not attested yet.",
+                  attestedByName: c.attestedById ? nameOf(c.attestedById) : null,
+                  attestedAt: c.attestedAt,
+                  attestationNote: c.note,
+                  evidenceUrl: null,
+                })),
+                panels: DISCIPLINES.map((d) => {
+                  const own = signed.filter((s) => s.discipline === d);
+                  const approvals = own.filter((s) => s.standing === "approved").length;
+                  return {
+                    discipline: d,
+                    status: own.some((s) => s.standing === "changes_requested")
+                      ? "changes_requested"
+                      : approvals
+                        ? "approved"
+                        : "missing",
+                    approvals,
+                    required: 1,
+                    signOffs: own.map((s) => ({
+                      id: s.id,
+                      userName: nameOf(s.userId),
+                      decision: s.decision,
+                      standing: s.standing,
+                      changes: [],
+                    })),
+                  };
+                }),
+                blockers: plan.status === "promoted" ? [] : ["Withdrawn before every discipline approved."],
+                requirements: reqs,
+                debtItems: items
+                  .filter((d) => d.openedAt < plan.closedAt! && (d.settledAt == null || d.settledAt > plan.closedAt!))
+                  .map((d) => ({
+                    id: d.id,
+                    register: d.register,
+                    title: d.title,
+                    status: "open",
+                    severity: d.severity,
+                    ownerId: d.ownerId,
+                    strategy: d.strategy,
+                    targetDate: d.targetDate,
+                    repayBeforeStage: d.repayBeforeStage,
+                    principalDays: d.principalDays,
+                    interestDays: d.interestDays,
+                    signOffId: null,
+                    stepCount: d.steps.length,
+                    steps: [],
+                  })),
+              })
+            : null;
         const closedBy = closing ? owner.id : null;
-        const closeNote = plan.closedByStop ? "Project stopped" : plan.status === "withdrawn" ? "Not ready yet; we reopen once the data contract is signed." : null;
-        w.insert("gate_reviews", [reviewId, projectId, plan.from, plan.to, plan.status, opener, plan.openedAt, statement, 1, closedBy, plan.closedAt, closeNote, snapshot, closing ? 2 : 1]);
+        const closeNote = plan.closedByStop
+          ? "Project stopped"
+          : plan.status === "withdrawn"
+            ? "Not ready yet; we reopen once the data contract is signed."
+            : null;
+        w.insert("gate_reviews", [
+          reviewId,
+          projectId,
+          plan.from,
+          plan.to,
+          plan.status,
+          opener,
+          plan.openedAt,
+          statement,
+          1,
+          closedBy,
+          plan.closedAt,
+          closeNote,
+          snapshot,
+          closing ? 2 : 1,
+        ]);
         for (const [table, row] of childRows) w.insert(table, row);
         w.activity({
-          at: plan.openedAt, actorId: opener, projectId, entityType: "gate_review", entityId: reviewId,
+          at: plan.openedAt,
+          actorId: opener,
+          projectId,
+          entityType: "gate_review",
+          entityId: reviewId,
           action: "gate.review_opened",
           summary: `${nameOf(opener)} opened a gate review: ${stageShortLabel[plan.from]} → ${stageShortLabel[plan.to]}`,
-          after: { reviewId, fromStage: plan.from, targetStage: plan.to, statement, requiredApprovals: 1, criteria: criteria.map((c) => c.key) },
+          after: {
+            reviewId,
+            fromStage: plan.from,
+            targetStage: plan.to,
+            statement,
+            requiredApprovals: 1,
+            criteria: criteria.map((c) => c.key),
+          },
         });
         for (const c of criterionRows) {
           if (!c.attestedById) continue;
           w.activity({
-            at: c.attestedAt!, actorId: c.attestedById, projectId, entityType: "gate_criterion", entityId: null,
+            at: c.attestedAt!,
+            actorId: c.attestedById,
+            projectId,
+            entityType: "gate_criterion",
+            entityId: null,
             action: "gate.attested",
             summary: `${nameOf(c.attestedById)} attested “${c.label}”`,
             before: { attestedById: null, note: null, evidenceUrl: null },
@@ -1047,7 +1627,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         }
         if (plan.status === "promoted") {
           w.activity({
-            at: plan.closedAt!, actorId: owner.id, projectId, entityType: "project", entityId: projectId,
+            at: plan.closedAt!,
+            actorId: owner.id,
+            projectId,
+            entityType: "project",
+            entityId: projectId,
             action: "project.stage_changed",
             summary: `${owner.name} promoted ${name} to ${stageShortLabel[plan.to]} (gate review #${reviewId})`,
             before: { stage: plan.from },
@@ -1055,7 +1639,11 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           });
         } else if (plan.status === "withdrawn" && !plan.closedByStop) {
           w.activity({
-            at: plan.closedAt!, actorId: owner.id, projectId, entityType: "gate_review", entityId: reviewId,
+            at: plan.closedAt!,
+            actorId: owner.id,
+            projectId,
+            entityType: "gate_review",
+            entityId: reviewId,
             action: "gate.review_withdrawn",
             summary: `${owner.name} withdrew the gate review to ${stageShortLabel[plan.to]}: ${closeNote}`,
             before: { status: "open" },
@@ -1070,13 +1658,20 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         const withdrawnId = withdrawn ? ids.review - reviewPlans.length + 1 + reviewPlans.indexOf(withdrawn) : null;
         const verb = { on_hold: "put on hold", stopped: "stopped", retired: "retired", active: "resumed" }[state];
         // A stopped project keeps its open debt open (changeProjectState with openDebt "keep").
-        const kept = state === "stopped" ? items.filter((d) => d.status === "open" || d.status === "repaying").length : 0;
+        const kept =
+          state === "stopped" ? items.filter((d) => d.status === "open" || d.status === "repaying").length : 0;
         w.activity({
-          at: stateAt, actorId: owner.id, projectId, entityType: "project", entityId: projectId,
+          at: stateAt,
+          actorId: owner.id,
+          projectId,
+          entityType: "project",
+          entityId: projectId,
           action: "project.state_changed",
           summary:
             `${owner.name} ${verb} ${name}` +
-            (stopCause ? ` (${stopCauseLabel[stopCause as keyof typeof stopCauseLabel]}: ${STOP_NOTES[stopCause]})` : "") +
+            (stopCause
+              ? ` (${stopCauseLabel[stopCause as keyof typeof stopCauseLabel]}: ${STOP_NOTES[stopCause]})`
+              : "") +
             (withdrawnId ? "; the open gate review was withdrawn" : "") +
             (kept ? `; ${kept} open debt ${kept === 1 ? "item stays" : "items stay"} open` : ""),
           before: { state: "active" },
@@ -1122,7 +1717,18 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
   sqlite.pragma("temp_store = DEFAULT");
 
   const counts: Record<string, number> = {};
-  for (const table of ["users", "projects", "memberships", "requirements", "gate_reviews", "gate_criteria", "sign_offs", "debt_items", "repayment_steps", "activity"]) {
+  for (const table of [
+    "users",
+    "projects",
+    "memberships",
+    "requirements",
+    "gate_reviews",
+    "gate_criteria",
+    "sign_offs",
+    "debt_items",
+    "repayment_steps",
+    "activity",
+  ]) {
     counts[table] = (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }
   return {

@@ -6,16 +6,17 @@
  * (logged, plan, steps done, status), dated in the past.
  *
  * `seedDemoDebt(tx, { now, projects, createdById })` writes rows directly (the history is in
- * the past, so the models' "now" does not apply). Pass `timeline` (db/demo.ts's Timeline) to
+ * the past, so the models' "now" does not apply). Pass `timeline` (app/demo/demo.ts's Timeline) to
  * have the activity rows written in time order with the rest of the demo; without it they
  * are written here, sorted by time.
  */
-import type { Tx } from "./client.server";
-import { debtItems, projects, repaymentSteps, users, type Stage } from "./schema";
-import { recordActivity, type ActivityInput } from "../app/models/activity.server";
-import { categoryLabel, type Register } from "../app/domain/debt";
-import { utcDate, addDays } from "../app/domain/dates";
-import { debtStatusLabel, registerLabel, severityLabel } from "../app/domain/labels";
+import type { Tx } from "../../db/client.server";
+import { debtItems, projects, repaymentSteps, users } from "../../db/schema";
+import { type Stage } from "~/domain/vocabulary";
+import { recordActivity, type ActivityInput } from "~/models/activity.server";
+import { categoryLabel, type Register } from "~/domain/debt";
+import { utcDate, addDays } from "~/domain/dates";
+import { debtStatusLabel, registerLabel, severityLabel } from "~/domain/labels";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -287,7 +288,13 @@ export function seedDemoDebt(
   // Without a timeline, rows are kept and written sorted at the end, so ids follow time.
   const pending: (ActivityInput & { at: number })[] = [];
   const add = (row: ActivityInput & { at: number }) => (timeline ? timeline.add(row) : pending.push(row));
-  const names = new Map(tx.select({ id: users.id, name: users.name }).from(users).all().map((u) => [u.id, u.name]));
+  const names = new Map(
+    tx
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .all()
+      .map((u) => [u.id, u.name]),
+  );
   const nameOf = (id: number | null) => (id == null ? "Someone" : (names.get(id) ?? "Someone"));
   const stored = new Map(
     tx
@@ -339,7 +346,9 @@ export function seedDemoDebt(
           statusNote: spec.settled?.note ?? null,
           acceptedJustification: spec.status === "accepted" ? (spec.settled?.justification ?? null) : null,
           acceptedReviewDate:
-            spec.status === "accepted" && spec.settled?.reviewInDays != null ? addDays(today, spec.settled.reviewInDays) : null,
+            spec.status === "accepted" && spec.settled?.reviewInDays != null
+              ? addDays(today, spec.settled.reviewInDays)
+              : null,
           strategy: spec.strategy,
           targetDate,
           repayBeforeStage: next,
@@ -448,8 +457,18 @@ export function seedDemoDebt(
           before: { status: lastDoneAt > 0 ? "repaying" : "open", ...keys },
           after:
             spec.status === "accepted"
-              ? { ...keys, status: "accepted", acceptedJustification: spec.settled.justification ?? null, acceptedReviewDate: reviewDate }
-              : { ...keys, status: spec.status, statusNote: spec.settled.note ?? null, repaidAt: spec.status === "repaid" ? statusAt : null },
+              ? {
+                  ...keys,
+                  status: "accepted",
+                  acceptedJustification: spec.settled.justification ?? null,
+                  acceptedReviewDate: reviewDate,
+                }
+              : {
+                  ...keys,
+                  status: spec.status,
+                  statusNote: spec.settled.note ?? null,
+                  repaidAt: spec.status === "repaid" ? statusAt : null,
+                },
         });
       }
     });

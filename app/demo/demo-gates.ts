@@ -1,7 +1,7 @@
 /**
  * Demo requirements and gate reviews: every demo project gets requirements with measurable
  * targets and a verdict from each of IT operations and data science (docs/domain.md,
- * "Feasibility"); every past promotion of db/demo.ts gets the promoted gate review that
+ * "Feasibility"); every past promotion of app/demo/demo.ts gets the promoted gate review that
  * allowed it; and two reviews are open now (DEMO_GATE_STORY below):
  * - press line 3, pilot -> production: business approved; data science approved, then a data
  *   scientist updated data science's conditions on a requirement, so that approval is stale
@@ -33,7 +33,7 @@
  * minute-of-day jitter; no randomness.
  */
 import { asc, eq } from "drizzle-orm";
-import type { Tx } from "./client.server";
+import type { Tx } from "../../db/client.server";
 import {
   debtItems,
   gateCriteria,
@@ -44,28 +44,23 @@ import {
   reviewComments,
   signOffs,
   users,
-  DISCIPLINES,
-  type Decision,
-  type Discipline,
-  type Register,
-  type Stage,
-} from "./schema";
-import type { DemoProject, DemoSeed, PersonKey, ProjectKey, Timeline } from "./demo";
-import { canonicalView, describeChanges, gateContentFrom, type DisciplineView } from "../app/domain/concerns";
-import { mentionTokens, resolveMentions } from "../app/domain/comments";
-import { combinedFeasibility } from "../app/domain/feasibility";
-import { disciplineViews, viewFingerprint } from "../app/domain/fingerprint";
+} from "../../db/schema";
+import { DISCIPLINES, type Decision, type Discipline, type Register, type Stage } from "~/domain/vocabulary";
+import type { DemoProject, DemoSeed, PersonKey, ProjectKey, Timeline } from "~/demo/demo";
+import { canonicalView, describeChanges, gateContentFrom, type DisciplineView } from "~/domain/concerns";
+import { mentionTokens, resolveMentions } from "~/domain/comments";
+import { combinedFeasibility } from "~/domain/feasibility";
+import { disciplineViews, viewFingerprint } from "~/domain/fingerprint";
 import {
   DEFAULT_CRITERIA,
   disciplinePanel,
   evaluateCriteria,
   promotionBlockers,
   type CriterionDefinition,
-  type Fingerprints,
   type GateFacts,
   type SignOffState,
-} from "../app/domain/gates";
-import { addDays, utcDate } from "../app/domain/dates";
+} from "~/domain/gates";
+import { addDays, utcDate } from "~/domain/dates";
 import {
   debtStatusLabel,
   decisionLabel,
@@ -73,10 +68,10 @@ import {
   feasibilityLabel,
   priorityLabel,
   stageShortLabel,
-} from "../app/domain/labels";
-import { currentViews } from "../app/models/gates.server";
-import { requiredApprovalsFor } from "../app/models/gate-templates.server";
-import { gateDebtFacts, insertConditionDebtItem, type GateDebtFact } from "../app/models/debt.server";
+} from "~/domain/labels";
+import { currentViews } from "~/models/gates.server";
+import { requiredApprovalsFor } from "~/models/gate-templates.server";
+import { gateDebtFacts, insertConditionDebtItem, type GateDebtFact } from "~/models/debt.server";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -404,7 +399,14 @@ type Verdict = {
   version: number;
 };
 
-const UNASSESSED: Verdict = { feasibility: "unassessed", conditions: null, note: null, assessedById: null, assessedAt: null, version: 1 };
+const UNASSESSED: Verdict = {
+  feasibility: "unassessed",
+  conditions: null,
+  note: null,
+  assessedById: null,
+  assessedAt: null,
+  version: 1,
+};
 
 type RequirementState = {
   id: number;
@@ -466,7 +468,7 @@ const sign = (
   conditions?: ConditionSpec[],
 ): SignOffSpec => ({ by, daysBefore, decision, comment, conditions });
 
-/** One per past promotion of db/demo.ts, in the order they were opened. */
+/** One per past promotion of app/demo/demo.ts, in the order they were opened. */
 // prettier-ignore
 const PAST_REVIEWS: PastReviewSpec[] = [
   {
@@ -591,9 +593,7 @@ function user(ctx: Ctx, key: PersonKey) {
 }
 
 function membersAt(project: DemoProject, at: number): GateFacts["members"] {
-  return project.members
-    .filter((m) => m.joinedAt <= at)
-    .map((m) => ({ userId: m.userId, discipline: m.discipline }));
+  return project.members.filter((m) => m.joinedAt <= at).map((m) => ({ userId: m.userId, discipline: m.discipline }));
 }
 
 /**
@@ -742,7 +742,13 @@ function seedRequirements(ctx: Ctx, key: ProjectKey): Map<string, number> {
     const author = user(ctx, spec.by);
     const row = tx
       .insert(requirements)
-      .values({ projectId: project.id, ...columnsOf({ id: 0, ...stated }), createdById: author.id, createdAt, updatedAt: createdAt })
+      .values({
+        projectId: project.id,
+        ...columnsOf({ id: 0, ...stated }),
+        createdById: author.id,
+        createdAt,
+        updatedAt: createdAt,
+      })
       .returning({ id: requirements.id })
       .get();
     if (spec.ref) refs.set(spec.ref, row.id);
@@ -783,7 +789,9 @@ function reviseRequirement(
   const { last } = lastVersion(ctx, requirementId);
   memberOf(ctx, project, change.by, change.at, ["business"], "revise a requirement");
   const before = last.state;
-  const reset = (before.ds.feasibility !== "unassessed" || before.it.feasibility !== "unassessed") && before.target !== change.target;
+  const reset =
+    (before.ds.feasibility !== "unassessed" || before.it.feasibility !== "unassessed") &&
+    before.target !== change.target;
   const cleared = (v: Verdict): Verdict => ({ ...UNASSESSED, version: v.version + 1 });
   const after: RequirementState = {
     ...before,
@@ -860,7 +868,13 @@ function debtAt(ctx: Ctx, projectId: number, at: number): OpenDebtFact[] {
     if (item.status === "accepted") continue;
     const own = steps
       .filter((s) => s.itemId === item.id && s.createdAt <= at)
-      .map((s) => ({ id: s.id, title: s.title, ownerId: s.ownerId, dueDate: s.dueDate, done: s.doneAt != null && s.doneAt <= at }));
+      .map((s) => ({
+        id: s.id,
+        title: s.title,
+        ownerId: s.ownerId,
+        dueDate: s.dueDate,
+        done: s.doneAt != null && s.doneAt <= at,
+      }));
     facts.push({
       id: item.id,
       register: item.register,
@@ -897,11 +911,17 @@ function criteriaAt(criteria: CriterionRow[], at: number): CriterionRow[] {
   return criteria.map((c) =>
     c.attestedAt != null && c.attestedAt <= at
       ? c
-      : { ...c, attestedById: null, attestedAt: null, attestationNote: null, evidenceUrl: null, attestedByName: null, attesterDiscipline: null },
+      : {
+          ...c,
+          attestedById: null,
+          attestedAt: null,
+          attestationNote: null,
+          evidenceUrl: null,
+          attestedByName: null,
+          attesterDiscipline: null,
+        },
   );
 }
-
-type Views = Record<Discipline, DisciplineView>;
 
 /** The gate content as it stood at `at`, each discipline's view of it and their fingerprints. */
 function contentAt(ctx: Ctx, project: DemoProject, criteria: CriterionRow[], at: number) {
@@ -944,7 +964,15 @@ function insertReview(
   const requiredApprovals = requiredApprovalsFor(to, ctx.tx);
   const review = ctx.tx
     .insert(gateReviews)
-    .values({ projectId: project.id, fromStage: from, targetStage: to, openedById: opener.id, openedAt, statement: why, requiredApprovals })
+    .values({
+      projectId: project.id,
+      fromStage: from,
+      targetStage: to,
+      openedById: opener.id,
+      openedAt,
+      statement: why,
+      requiredApprovals,
+    })
     .returning({ id: gateReviews.id })
     .get();
   ctx.timeline.add({
@@ -982,7 +1010,14 @@ function insertCriteria(
     if (a && definition.kind !== "attestation") fail(`${definition.key} is not an attestation`);
     if (a && a.at <= openedAt) fail(`${definition.key} attested before the review was opened`);
     if (a) {
-      memberOf(ctx, project, a.by, a.at, definition.discipline ? [definition.discipline] : DISCIPLINES, `attest ${definition.key}`);
+      memberOf(
+        ctx,
+        project,
+        a.by,
+        a.at,
+        definition.discipline ? [definition.discipline] : DISCIPLINES,
+        `attest ${definition.key}`,
+      );
     }
     const attester = a ? user(ctx, a.by) : null;
     const values = {
@@ -1114,7 +1149,10 @@ function insertSignOff(
   });
   const view = viewAt(discipline);
   const fingerprint = viewFingerprint(view);
-  tx.update(signOffs).set({ fingerprint, snapshot: canonicalView(view) }).where(eq(signOffs.id, created.id)).run();
+  tx.update(signOffs)
+    .set({ fingerprint, snapshot: canonicalView(view) })
+    .where(eq(signOffs.id, created.id))
+    .run();
   ctx.timeline.add({
     at: signedAt,
     actorId: signer.id,
@@ -1124,9 +1162,18 @@ function insertSignOff(
     action: "gate.signed_off",
     summary:
       `${signer.name} signed for ${disciplineLabel[discipline]}: ${decisionLabel[spec.decision].toLowerCase()}` +
-      (conditionIds.length ? ` (${conditionIds.length} condition${conditionIds.length > 1 ? "s" : ""} logged as debt)` : ""),
+      (conditionIds.length
+        ? ` (${conditionIds.length} condition${conditionIds.length > 1 ? "s" : ""} logged as debt)`
+        : ""),
     before: previous ? { signOffId: previous.id, decision: previous.decision } : undefined,
-    after: { reviewId: review.id, discipline, decision: spec.decision, comment, fingerprint, conditionDebtItemIds: conditionIds },
+    after: {
+      reviewId: review.id,
+      discipline,
+      decision: spec.decision,
+      comment,
+      fingerprint,
+      conditionDebtItemIds: conditionIds,
+    },
   });
   return {
     id: created.id,
@@ -1210,7 +1257,13 @@ function insertComment(
   if (ambiguous.length) fail(`an ambiguous mention in a comment on ${project.slug}: @${ambiguous[0].token}`);
   const created = ctx.tx
     .insert(reviewComments)
-    .values({ reviewId: review.id, authorId: author.id, body: text, replyToSignOffId: replyTo?.id ?? null, createdAt: at })
+    .values({
+      reviewId: review.id,
+      authorId: author.id,
+      body: text,
+      replyToSignOffId: replyTo?.id ?? null,
+      createdAt: at,
+    })
     .returning({ id: reviewComments.id })
     .get();
   for (const userId of userIds) ctx.tx.insert(reviewCommentMentions).values({ commentId: created.id, userId }).run();
@@ -1261,7 +1314,15 @@ function seedPastReview(ctx: Ctx, spec: PastReviewSpec): number {
   const stageEnteredAt = project.promotions[project.promotions.indexOf(promotion) - 1]?.at ?? project.createdAt;
   if (openedAt <= stageEnteredAt) fail(`review of ${spec.project} opened before it reached ${promotion.from}`);
 
-  const { id: reviewId, requiredApprovals } = insertReview(ctx, project, promotion.from, target, spec.openedBy, openedAt, spec.statement);
+  const { id: reviewId, requiredApprovals } = insertReview(
+    ctx,
+    project,
+    promotion.from,
+    target,
+    spec.openedBy,
+    openedAt,
+    spec.statement,
+  );
   const attestations = spec.attestations.map((a) => ({ ...a, at: before(a.daysBefore, `attest:${a.key}`) }));
   const criteria = insertCriteria(ctx, project, reviewId, target, attestations, openedAt);
   const review = { id: reviewId, targetStage: target, fromStage: promotion.from };
@@ -1270,7 +1331,17 @@ function seedPastReview(ctx: Ctx, spec: PastReviewSpec): number {
   for (const [i, s] of spec.signOffs.entries()) {
     const signedAt = before(s.daysBefore, `sign:${i}`);
     if (signedAt <= openedAt || signedAt >= closedAt) fail(`a sign-off of ${spec.project} lies outside its review`);
-    given.push(insertSignOff(ctx, project, review, s, signedAt, given, (d) => contentAt(ctx, project, criteria, signedAt).views[d]));
+    given.push(
+      insertSignOff(
+        ctx,
+        project,
+        review,
+        s,
+        signedAt,
+        given,
+        (d) => contentAt(ctx, project, criteria, signedAt).views[d],
+      ),
+    );
   }
 
   // The review as it stood at the instant of promotion: it must have been promotable.
@@ -1329,7 +1400,7 @@ function seedPastReview(ctx: Ctx, spec: PastReviewSpec): number {
     .where(eq(gateReviews.id, reviewId))
     .run();
 
-  // The promotion's activity row (queued by db/demo.ts) names its review, as `promote` writes it.
+  // The promotion's activity row (queued by app/demo/demo.ts) names its review, as `promote` writes it.
   const promoter = ctx.names.get(promotion.byId) ?? "Someone";
   promotion.activity.after.reviewId = reviewId;
   promotion.activity.summary = `${promoter} promoted ${project.name} to ${stageShortLabel[target]} (gate review #${reviewId})`;
@@ -1360,7 +1431,8 @@ function checkAgainstModel(ctx: Ctx, project: DemoProject, reviewId: number, cri
     if (live[d] !== rebuilt[d]) fail(`the reconstructed ${d} view of ${project.slug} differs from the model's`);
   }
   const debt = JSON.stringify(gateDebtFacts(project.id, ctx.tx));
-  if (debt !== JSON.stringify(debtAt(ctx, project.id, ctx.now))) fail(`the reconstructed debt of ${project.slug} differs`);
+  if (debt !== JSON.stringify(debtAt(ctx, project.id, ctx.now)))
+    fail(`the reconstructed debt of ${project.slug} differs`);
 }
 
 /** Sign-offs on an open review, in time order, each with its view from the model. */
@@ -1418,7 +1490,12 @@ function seedPressLineOpenReview(ctx: Ctx, refs: Map<string, number>): number {
   const review = { id: reviewId, targetStage: "production" as Stage, fromStage: "pilot" as Stage };
   const signer = openSigner(ctx, project, review, criteria);
   signer.sign(
-    sign("farid", 9, "approve", "Pilot precision 0.83, recall 0.64, median lead time 61 h; retraining runs monthly in the platform scheduler."),
+    sign(
+      "farid",
+      9,
+      "approve",
+      "Pilot precision 0.83, recall 0.64, median lead time 61 h; retraining runs monthly in the platform scheduler.",
+    ),
     ago(9, "sign:data_science"),
   );
   // Data science's own conditions change after Farid signed: his approval goes stale (and
@@ -1427,12 +1504,22 @@ function seedPressLineOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     ctx,
     "pressLine3",
     refs.get("press-recall") ?? fail("no recall requirement"),
-    assess("grace", 8, "feasible_with_conditions", "Measured over the six months of pilot.",
-      "Press 3 was retrofitted during the pilot (recall 0.66 there); press 4 gets its oil-pressure sensors in next month's planned stop and stays at about 0.45 until then."),
+    assess(
+      "grace",
+      8,
+      "feasible_with_conditions",
+      "Measured over the six months of pilot.",
+      "Press 3 was retrofitted during the pilot (recall 0.66 there); press 4 gets its oil-pressure sensors in next month's planned stop and stays at about 0.45 until then.",
+    ),
     ago(8, "assess:recall"),
   );
   signer.sign(
-    sign("brigitte", 6, "approve", "Six months of pilot: the alarms warned of 7 of the last 10 failures at least two days ahead. The planners want it on all presses of line 3, and press 4's retrofit is booked."),
+    sign(
+      "brigitte",
+      6,
+      "approve",
+      "Six months of pilot: the alarms warned of 7 of the last 10 failures at least two days ahead. The planners want it on all presses of line 3, and press 4's retrofit is booked.",
+    ),
     ago(6, "sign:business"),
   );
   checkAgainstModel(ctx, project, reviewId, criteria);
@@ -1477,11 +1564,21 @@ function seedChurnOpenReview(ctx: Ctx, refs: Map<string, number>): number {
   const review = { id: reviewId, targetStage: "production" as Stage, fromStage: "pilot" as Stage };
   const signer = openSigner(ctx, project, review, criteria);
   signer.sign(
-    sign("ines", 16, "approve", "Pilot: the two teams' top-50 lists held 46 % of the customers who later gave notice; model and features are ready."),
+    sign(
+      "ines",
+      16,
+      "approve",
+      "Pilot: the two teams' top-50 lists held 46 % of the customers who later gave notice; model and features are ready.",
+    ),
     ago(16, "sign:data_science"),
   );
   const objection = signer.sign(
-    sign("kemal", 14, "changes_requested", "Before production I want a new data-protection impact assessment for scoring all 2,300 customers, not only the two pilot teams' accounts."),
+    sign(
+      "kemal",
+      14,
+      "changes_requested",
+      "Before production I want a new data-protection impact assessment for scoring all 2,300 customers, not only the two pilot teams' accounts.",
+    ),
     ago(14, "sign:it:kemal"),
   );
   dismissChangesRequest(
@@ -1499,11 +1596,21 @@ function seedChurnOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     target: "Top-80 list delivered 120 days before each renewal date",
   });
   signer.sign(
-    sign("dana", 8, "approve", "The pilot teams kept 9 contracts they expected to lose. Sales wants the longer list and more lead time from the start."),
+    sign(
+      "dana",
+      8,
+      "approve",
+      "The pilot teams kept 9 contracts they expected to lose. Sales wants the longer list and more lead time from the start.",
+    ),
     ago(8, "sign:business"),
   );
   const request = signer.sign(
-    sign("lena", 5, "changes_requested", "The revised call list needs contract-end dates 120 days ahead; the CRM extract carries only 90. Please assess the revised requirement first."),
+    sign(
+      "lena",
+      5,
+      "changes_requested",
+      "The revised call list needs contract-end dates 120 days ahead; the CRM extract carries only 90. Please assess the revised requirement first.",
+    ),
     ago(5, "sign:it:lena"),
   );
   insertComment(
@@ -1552,7 +1659,8 @@ export function seedDemoGates(tx: Tx, seed: DemoSeed, timeline: Timeline): DemoG
   // Every seat is its person's own discipline (docs/domain.md, "Who may sign").
   for (const project of Object.values(seed.projects)) {
     for (const m of project.members) {
-      if (ctx.disciplines.get(m.userId) !== m.discipline) fail(`user ${m.userId} is seated as ${m.discipline} on ${project.slug}`);
+      if (ctx.disciplines.get(m.userId) !== m.discipline)
+        fail(`user ${m.userId} is seated as ${m.discipline} on ${project.slug}`);
     }
   }
 
@@ -1596,7 +1704,11 @@ export const DEMO_GATE_STORY = {
     missing: "it",
     changed: "Catch at least 60 % of press failures",
   },
-  openStale: { project: "churn" as ProjectKey, stale: "data_science", revised: "Call list ready before the renewal window" },
+  openStale: {
+    project: "churn" as ProjectKey,
+    stale: "data_science",
+    revised: "Call list ready before the renewal window",
+  },
   dismissed: { project: "churn" as ProjectKey, requestedBy: "kemal" as PersonKey, dismissedBy: "dana" as PersonKey },
   thread: { project: "churn" as ProjectKey, repliesTo: "lena" as PersonKey, mentions: ["lena", "ines"] as PersonKey[] },
 } as const;

@@ -25,7 +25,7 @@ import {
   type DeliveryFailure,
   type DueDelivery,
 } from "~/models/webhooks.server";
-import { allowPrivateAddresses, safePost, type SafePostOptions } from "~/utils/safe-fetch.server";
+import { allowPrivateAddresses, safePost, type SafePostOptions } from "~/lib/safe-fetch.server";
 
 export const DEFAULT_BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 3_600_000] as const;
 export const DEFAULT_MAX_ATTEMPTS = 6;
@@ -53,8 +53,7 @@ export type WebhookWorkerOptions = {
   shouldStop?: () => boolean;
 };
 
-export const defaultBackoff = (attempt: number) =>
-  DEFAULT_BACKOFF_MS[Math.min(attempt, DEFAULT_BACKOFF_MS.length) - 1];
+export const defaultBackoff = (attempt: number) => DEFAULT_BACKOFF_MS[Math.min(attempt, DEFAULT_BACKOFF_MS.length) - 1];
 
 /** The value of the X-Triad-Signature header for `body`. */
 export function signBody(secret: string, body: string): string {

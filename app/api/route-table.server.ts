@@ -14,7 +14,7 @@
  * operations follow are the domain's (docs/domain.md); the models enforce them.
  */
 import { z } from "zod";
-import { PROJECT_STATES, STAGES } from "../../db/schema";
+import { PROJECT_STATES, STAGES } from "~/domain/vocabulary";
 import {
   debtDetailsShape,
   debtFiltersSchema,
@@ -25,9 +25,9 @@ import {
   newDebtPlanSchema,
   registerField,
   repaymentStepSchema,
-} from "./debt-validation";
-import { lifecycleChangeSchema, reopenSchema } from "./lifecycle-validation";
-import { preferencesBody } from "~/models/notifications-read.server";
+} from "~/utils/debt-validation";
+import { lifecycleChangeSchema, reopenSchema } from "~/utils/lifecycle-validation";
+import { preferencesBody } from "~/utils/notification-validation";
 import {
   addMemberSchema,
   assessmentSchema,
@@ -48,8 +48,8 @@ import {
   versionField,
   wholeNumber,
   withdrawReviewSchema,
-} from "./validation";
-import { MAX_PAGE_SIZE } from "./limits";
+} from "~/utils/validation";
+import { MAX_PAGE_SIZE } from "~/domain/limits";
 
 export const API_BASE = "/api/v1";
 
@@ -124,13 +124,17 @@ export const MAX_MARK_READ = 100;
 export const markNotificationsReadBody = z
   .object({
     ids: z
-      .array(idField("Give notification ids as whole numbers from 1."), { error: "Give ids as a list of notification ids." })
+      .array(idField("Give notification ids as whole numbers from 1."), {
+        error: "Give ids as a list of notification ids.",
+      })
       .min(1, "Give at least one id, or send all: true.")
       .max(MAX_MARK_READ, `Mark at most ${MAX_MARK_READ} notifications at once, or send all: true.`)
       .optional(),
     all: z.literal(true, { error: "all can only be true (leave it out otherwise)." }).optional(),
   })
-  .refine((b) => (b.ids !== undefined) !== (b.all !== undefined), { message: "Send either ids (up to 100) or all: true." });
+  .refine((b) => (b.ids !== undefined) !== (b.all !== undefined), {
+    message: "Send either ids (up to 100) or all: true.",
+  });
 /** The token user's own notification settings; only what is sent changes. */
 export const updateNotificationPreferencesBody = preferencesBody;
 export const updateStepBody = repaymentStepSchema
@@ -158,11 +162,15 @@ export const listProjectsQuery = z.object({
   cursor: cursorParam,
   limit: limitParam(25),
 });
-export const listDebtQuery = debtFiltersSchema.omit({ page: true }).extend({ cursor: cursorParam, limit: limitParam(50) });
+export const listDebtQuery = debtFiltersSchema
+  .omit({ page: true })
+  .extend({ cursor: cursorParam, limit: limitParam(50) });
 export const removeMemberQuery = z.object({ confirm: z.enum(["true", "false"]).optional() });
 export const activityQuery = z.object({ cursor: cursorParam, limit: limitParam(50) });
 export const listNotificationsQuery = z.object({
-  unread: z.enum(["true", "false"], { error: "Use unread=true for unread notifications only, or leave it out." }).optional(),
+  unread: z
+    .enum(["true", "false"], { error: "Use unread=true for unread notifications only, or leave it out." })
+    .optional(),
   cursor: cursorParam,
   limit: limitParam(25),
 });
@@ -315,7 +323,7 @@ export const apiRoutes = {
     tag: "Team",
     summary: "Remove a person from the team",
     description:
-      "If they approved on the open gate review, the answer is 409 `confirmation_required` unless `?confirm=true`; their approval is then withdrawn. A \"changes requested\" of theirs stays until the owner dismisses it.",
+      'If they approved on the open gate review, the answer is 409 `confirmation_required` unless `?confirm=true`; their approval is then withdrawn. A "changes requested" of theirs stays until the owner dismisses it.',
     query: removeMemberQuery,
     status: 200,
     returns: { removed: "The removed member's user id.", withdrawnSignOffs: "How many sign-offs were withdrawn." },
@@ -338,7 +346,8 @@ export const apiRoutes = {
     operationId: "updateRequirement",
     tag: "Requirements",
     summary: "Revise a requirement (business members)",
-    description: "Changing the title, target or priority resets both disciplines' verdicts. Needs the requirement's `version`.",
+    description:
+      "Changing the title, target or priority resets both disciplines' verdicts. Needs the requirement's `version`.",
     body: updateRequirementBody,
     status: 200,
     returns: { requirement: "The requirement after the change, with `verdicts` and the combined `feasibility`." },
@@ -392,7 +401,7 @@ export const apiRoutes = {
     tag: "Gate reviews",
     summary: "A gate review: sign-offs per discipline, criteria and what blocks promotion",
     description:
-      "A discipline is approved with at least `requiredApprovals` fresh approvals from its current members and no undismissed \"changes requested\" from any of them. A closed review is shown as it stood when it closed.",
+      'A discipline is approved with at least `requiredApprovals` fresh approvals from its current members and no undismissed "changes requested" from any of them. A closed review is shown as it stood when it closed.',
     status: 200,
     returns: {
       review:
@@ -406,7 +415,8 @@ export const apiRoutes = {
     operationId: "withdrawGateReview",
     tag: "Gate reviews",
     summary: "Withdraw an open gate review, with an optional note",
-    description: "The review closes as it stands (kept in the history and the dossier); a new one can be opened later. 409 when it is already closed.",
+    description:
+      "The review closes as it stands (kept in the history and the dossier); a new one can be opened later. 409 when it is already closed.",
     body: withdrawReviewBody,
     status: 200,
     returns: { review: "The withdrawn review, as it stood when it closed." },
@@ -430,9 +440,9 @@ export const apiRoutes = {
     path: "/projects/{slug}/gate-reviews/{reviewId}/signoffs/{signOffId}/dismiss",
     operationId: "dismissChangesRequest",
     tag: "Gate reviews",
-    summary: "Dismiss a member's \"changes requested\" with a reason (project owner)",
+    summary: 'Dismiss a member\'s "changes requested" with a reason (project owner)',
     description:
-      "The request stays on the review, shown with the reason, but no longer blocks its discipline. Only its author can renew it, by signing again. 403 for anyone but the owner; 409 unless it is a current, undismissed \"changes requested\".",
+      'The request stays on the review, shown with the reason, but no longer blocks its discipline. Only its author can renew it, by signing again. 403 for anyone but the owner; 409 unless it is a current, undismissed "changes requested".',
     body: dismissBody,
     status: 200,
     returns: { review: "The review after the dismissal." },
@@ -468,7 +478,8 @@ export const apiRoutes = {
     operationId: "listReviewComments",
     tag: "Gate reviews",
     summary: "The conversation on a gate review, oldest first",
-    description: "Readable by everyone signed in, also once the review is closed; an edited comment keeps its earlier wordings.",
+    description:
+      "Readable by everyone signed in, also once the review is closed; an edited comment keeps its earlier wordings.",
     status: 200,
     returns: {
       comments:
@@ -495,7 +506,8 @@ export const apiRoutes = {
     operationId: "editReviewComment",
     tag: "Gate reviews",
     summary: "Reword your own comment",
-    description: "Only the author edits; the earlier wording is kept in `revisions`. Needs the comment's `version` (409 when stale).",
+    description:
+      "Only the author edits; the earlier wording is kept in `revisions`. Needs the comment's `version` (409 when stale).",
     body: editCommentBody,
     status: 200,
     returns: { comment: "The comment after the edit." },
@@ -535,7 +547,7 @@ export const apiRoutes = {
     tag: "Debt",
     summary: "Log a debt item in the technical or organizational register, optionally with its repayment plan",
     description:
-      "`plan` is optional: `strategy`, `targetDate`, `repayBeforeStage` (a stage the project has not reached) and up to 20 `steps` (`title`, optional `ownerId` of a team member and `dueDate` not after the target date), stored in the order given. The item and its plan are written together, with one activity row; if any field is invalid the answer is 400 with its path (e.g. `fields[\"plan.steps.0.dueDate\"]`) and nothing is written. Change the plan later with PATCH /debt/{itemId} and POST /debt/{itemId}/steps.",
+      '`plan` is optional: `strategy`, `targetDate`, `repayBeforeStage` (a stage the project has not reached) and up to 20 `steps` (`title`, optional `ownerId` of a team member and `dueDate` not after the target date), stored in the order given. The item and its plan are written together, with one activity row; if any field is invalid the answer is 400 with its path (e.g. `fields["plan.steps.0.dueDate"]`) and nothing is written. Change the plan later with PATCH /debt/{itemId} and POST /debt/{itemId}/steps.',
     body: createDebtBody,
     status: 201,
     returns: { debtItem: "The new item, with its plan fields and `steps`." },
@@ -653,7 +665,7 @@ export const apiRoutes = {
     tag: "Notifications",
     summary: "Change how the token user is told, and when their digest goes out",
     description:
-      "Send any of `preferences` ({category: mode}, only the categories to change; a category set to its default follows the default from then on), `timeZone` (an IANA zone such as Europe/Berlin, or UTC) and `digestHour` (0-23). An unknown category, mode or zone, or an hour out of range, is a 400 with `fields` and nothing is changed. One activity row \"notification_preferences.updated\" when something changed.",
+      'Send any of `preferences` ({category: mode}, only the categories to change; a category set to its default follows the default from then on), `timeZone` (an IANA zone such as Europe/Berlin, or UTC) and `digestHour` (0-23). An unknown category, mode or zone, or an hour out of range, is a 400 with `fields` and nothing is changed. One activity row "notification_preferences.updated" when something changed.',
     body: updateNotificationPreferencesBody,
     status: 200,
     returns: {

@@ -19,9 +19,7 @@ import https from "node:https";
 import net, { type LookupFunction } from "node:net";
 
 /** Why an address is refused: internal ones may be allowed by TRIAD_WEBHOOK_ALLOW_PRIVATE=1, reserved ones never. */
-export type AddressVerdict =
-  | { allowed: true }
-  | { allowed: false; range: string; internal: boolean };
+export type AddressVerdict = { allowed: true } | { allowed: false; range: string; internal: boolean };
 
 /** Whether TRIAD_WEBHOOK_ALLOW_PRIVATE=1 (read at each call, so tests can switch it). */
 export function allowPrivateAddresses(env: Record<string, string | undefined> = process.env): boolean {
@@ -131,7 +129,10 @@ function embeddedV4(groups: number[]): number {
  * webhook. Pure; `allowPrivate` is TRIAD_WEBHOOK_ALLOW_PRIVATE=1. Anything that is not an IP
  * address is refused.
  */
-export function addressPolicy(address: string, { allowPrivate = false }: { allowPrivate?: boolean } = {}): AddressVerdict {
+export function addressPolicy(
+  address: string,
+  { allowPrivate = false }: { allowPrivate?: boolean } = {},
+): AddressVerdict {
   const verdict = classifyAddress(address.replace(/^\[(.*)\]$/, "$1"));
   return !verdict.allowed && verdict.internal && allowPrivate ? { allowed: true } : verdict;
 }

@@ -56,7 +56,13 @@ function memberJson(s: PanelView["signOffs"][number], atClosing?: { standing: st
     standing: atClosing ? atClosing.standing : s.standing,
     /** For a stale sign-off: what changed in its discipline's concerns since it was given. */
     changes: atClosing ? (atClosing.changes ?? []) : s.changes,
-    dismissed: s.dismissedAt ? { at: s.dismissedAt, reason: s.dismissReason ?? "", by: { id: s.dismissedById ?? null, name: s.dismissedByName ?? null } } : null,
+    dismissed: s.dismissedAt
+      ? {
+          at: s.dismissedAt,
+          reason: s.dismissReason ?? "",
+          by: { id: s.dismissedById ?? null, name: s.dismissedByName ?? null },
+        }
+      : null,
   };
 }
 
@@ -67,7 +73,9 @@ function reviewJson(view: ReviewView, projectSlug: string) {
   const snapshot = reviewSnapshot(review);
   const closingPanel = (discipline: string) => snapshot?.panels.find((p) => p.discipline === discipline);
   const closingStanding = new Map(
-    (snapshot?.panels ?? []).flatMap((p) => (p.signOffs ?? []).map((s) => [s.id, { standing: s.standing, changes: s.changes }] as const)),
+    (snapshot?.panels ?? []).flatMap((p) =>
+      (p.signOffs ?? []).map((s) => [s.id, { standing: s.standing, changes: s.changes }] as const),
+    ),
   );
   const criteria = snapshot
     ? snapshot.criteria.map((c) => ({
@@ -154,7 +162,12 @@ export function commentJson(c: CommentRow) {
     version: c.version,
     replyTo:
       c.replyToSignOffId != null
-        ? { signOffId: c.replyToSignOffId, name: c.replyToName, decision: c.replyToDecision, discipline: c.replyToDiscipline }
+        ? {
+            signOffId: c.replyToSignOffId,
+            name: c.replyToName,
+            decision: c.replyToDecision,
+            discipline: c.replyToDiscipline,
+          }
         : null,
     mentions: c.mentions,
     revisions: c.revisions,
@@ -190,7 +203,9 @@ function requirementJson(listed: RequirementRow, row: Requirement) {
       feasibility: d === "ds" ? row.dsFeasibility : row.itFeasibility,
       conditions: d === "ds" ? row.dsConditions : row.itConditions,
       note: d === "ds" ? row.dsNote : row.itNote,
-      assessedBy: assessedById ? { id: assessedById, name: d === "ds" ? listed.dsAssessedByName : listed.itAssessedByName } : null,
+      assessedBy: assessedById
+        ? { id: assessedById, name: d === "ds" ? listed.dsAssessedByName : listed.itAssessedByName }
+        : null,
       assessedAt: d === "ds" ? row.dsAssessedAt : row.itAssessedAt,
       version: d === "ds" ? row.dsVersion : row.itVersion,
     };

@@ -10,23 +10,14 @@
  * Deterministic: all times are offsets from `now`; no randomness.
  */
 import { count, eq } from "drizzle-orm";
-import type { Db, Tx } from "./client.server";
-import {
-  debtItems,
-  memberships,
-  projects,
-  users,
-  type Discipline,
-  type Role,
-  type Stage,
-  type ProjectState,
-  type STOP_CAUSES,
-} from "./schema";
-import { recordActivity, type ActivityInput } from "../app/models/activity.server";
-import { disciplineLabel, roleLabel, stageShortLabel, stopCauseLabel } from "../app/domain/labels";
-import { hashPassword } from "../app/utils/password.server";
-import { seedDemoDebt } from "./demo-debt";
-import { seedDemoGates } from "./demo-gates";
+import type { Db, Tx } from "../../db/client.server";
+import { debtItems, memberships, projects, users } from "../../db/schema";
+import { type Discipline, type Role, type Stage, type ProjectState, type STOP_CAUSES } from "~/domain/vocabulary";
+import { recordActivity, type ActivityInput } from "~/models/activity.server";
+import { disciplineLabel, roleLabel, stageShortLabel, stopCauseLabel } from "~/domain/labels";
+import { hashPassword } from "~/lib/password.server";
+import { seedDemoDebt } from "~/demo/demo-debt";
+import { seedDemoGates } from "~/demo/demo-gates";
 
 export const DEMO_PASSWORD = "triad-demo-password";
 export const DEMO_EMAIL_DOMAIN = "demo.triad";
@@ -238,8 +229,7 @@ export const DEMO_PROJECTS = {
   callVolume: {
     slug: "call-volume-forecast",
     name: "Service-desk call-volume forecast",
-    summary:
-      "Forecasts inbound calls per 30-minute slot two weeks ahead so the service desk can plan its shifts.",
+    summary: "Forecasts inbound calls per 30-minute slot two weeks ahead so the service desk can plan its shifts.",
     businessCase:
       "Overstaffed slots cost about EUR 60k a year and understaffed ones lose calls; a forecast within 10 % lets the desk plan to demand.",
     owner: "dana",
@@ -360,9 +350,7 @@ function seedPeople(tx: Tx, now: number, passwordHash: string, timeline: Timelin
       entityType: "user",
       entityId: row.id,
       action: first ? "user.setup" : "user.created",
-      summary: `${person.name} (${disciplineLabel[person.discipline]}, ${
-        roleLabel[person.role]
-      }) was added`,
+      summary: `${person.name} (${disciplineLabel[person.discipline]}, ${roleLabel[person.role]}) was added`,
       after: { name: person.name, email, discipline: person.discipline, role: person.role },
     });
   }
@@ -396,9 +384,7 @@ function seedProject(
     stageEnteredAt = promotedAt;
   }
   const state: ProjectState = spec.stateChange?.to ?? "active";
-  const stateChangedAt = spec.stateChange
-    ? at(now, spec.stateChange.daysAgo, `state:${key}`)
-    : null;
+  const stateChangedAt = spec.stateChange ? at(now, spec.stateChange.daysAgo, `state:${key}`) : null;
   if (stateChangedAt !== null) {
     assertBefore(stageEnteredAt, stateChangedAt, `${key} changed state before its last promotion`);
   }
@@ -407,8 +393,7 @@ function seedProject(
     joinedAt: at(now, daysAgo, `member:${key}:${person}`),
   }));
   const updatedAt = Math.max(stageEnteredAt, stateChangedAt ?? 0);
-  for (const { joinedAt } of team)
-    assertBefore(joinedAt, now, `${key} gets a member in the future`);
+  for (const { joinedAt } of team) assertBefore(joinedAt, now, `${key} gets a member in the future`);
   assertBefore(updatedAt, now, `${key} has events in the future`);
 
   const project = tx
@@ -467,9 +452,7 @@ function seedProject(
       entityType: "membership",
       entityId: user.id,
       action: "member.added",
-      summary: `${owner.name} added ${user.name} to ${spec.name} as ${
-        disciplineLabel[user.discipline]
-      }`,
+      summary: `${owner.name} added ${user.name} to ${spec.name} as ${disciplineLabel[user.discipline]}`,
       after: { userId: user.id, discipline: user.discipline },
     });
   };
@@ -530,12 +513,7 @@ function seedProject(
   };
 }
 
-function seedProjects(
-  tx: Tx,
-  now: number,
-  people: Record<PersonKey, DemoUser>,
-  timeline: Timeline,
-) {
+function seedProjects(tx: Tx, now: number, people: Record<PersonKey, DemoUser>, timeline: Timeline) {
   const created = {} as Record<ProjectKey, DemoProject>;
   for (const key of Object.keys(DEMO_PROJECTS) as ProjectKey[]) {
     created[key] = seedProject(tx, now, key, DEMO_PROJECTS[key], people, timeline);
@@ -556,7 +534,9 @@ function keepOpenDebtOfStopped(tx: Tx, projectRows: Record<ProjectKey, DemoProje
     for (const item of items) {
       assertBefore(item.updatedAt, change.at, `debt of ${project.slug} changes after it was stopped`);
     }
-    const open = items.filter((i) => i.openedAt <= change.at && (i.status === "open" || i.status === "repaying")).length;
+    const open = items.filter(
+      (i) => i.openedAt <= change.at && (i.status === "open" || i.status === "repaying"),
+    ).length;
     if (open === 0) continue;
     change.activity.summary += `; ${open} open debt ${open === 1 ? "item stays" : "items stay"} open`;
     change.activity.after = { ...(change.activity.after as object), openDebt: "keep", openDebtCount: open };
@@ -575,9 +555,7 @@ export async function seedDemo(
   return db.transaction((tx) => {
     const existing = tx.select({ n: count() }).from(users).get()?.n ?? 0;
     if (existing > 0) {
-      throw new Error(
-        `The database already has ${existing} user(s); the demo fills only an empty database.`,
-      );
+      throw new Error(`The database already has ${existing} user(s); the demo fills only an empty database.`);
     }
     const timeline = new Timeline();
     const people = seedPeople(tx, now, hash, timeline);

@@ -4,7 +4,7 @@
  * (`z.toJSONSchema`, JSON Schema 2020-12, which OpenAPI 3.1 uses as is).
  */
 import { z } from "zod";
-import { webhookEventDescription, WEBHOOK_EVENTS } from "~/models/webhooks.server";
+import { webhookEventDescription, WEBHOOK_EVENTS } from "~/domain/vocabulary";
 import {
   API_BASE,
   apiErrorSchema,
@@ -12,7 +12,7 @@ import {
   PATH_PARAMETERS,
   type ApiRoute,
   type ErrorStatus,
-} from "./api-routes.server";
+} from "~/api/route-table.server";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -79,13 +79,16 @@ function operation(route: ApiRoute) {
           schema: {
             type: "object",
             required: Object.keys(route.returns),
-            properties: Object.fromEntries(Object.entries(route.returns).map(([key, description]) => [key, { description }])),
+            properties: Object.fromEntries(
+              Object.entries(route.returns).map(([key, description]) => [key, { description }]),
+            ),
           },
         },
       },
     },
   };
-  for (const status of errorStatuses(route)) responses[status] = { $ref: `#/components/responses/${errorName(status)}` };
+  for (const status of errorStatuses(route))
+    responses[status] = { $ref: `#/components/responses/${errorName(status)}` };
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -119,7 +122,9 @@ export function openApiDocument(origin?: string) {
       errorName(status),
       {
         description: ERROR_DESCRIPTIONS[status],
-        ...(status === 429 ? { headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait." } } } : {}),
+        ...(status === 429
+          ? { headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait." } } }
+          : {}),
         content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
       },
     ]),
@@ -158,7 +163,7 @@ export function openApiDocument(origin?: string) {
       title: "Triad API",
       version: "1.0.0",
       description:
-        "Projects, requirements, gate reviews and debt of Triad, as JSON. Authenticate with a personal access token (create one at /settings/tokens): `Authorization: Bearer <token>`. A token acts with exactly its user's permissions, and every write is in the activity log with via \"api\". Instants are ISO 8601 UTC strings; calendar dates are YYYY-MM-DD. Errors are always `{\"error\": {\"code\", \"message\", \"fields\"?}}`, and a refused request changes nothing.",
+        'Projects, requirements, gate reviews and debt of Triad, as JSON. Authenticate with a personal access token (create one at /settings/tokens): `Authorization: Bearer <token>`. A token acts with exactly its user\'s permissions, and every write is in the activity log with via "api". Instants are ISO 8601 UTC strings; calendar dates are YYYY-MM-DD. Errors are always `{"error": {"code", "message", "fields"?}}`, and a refused request changes nothing.',
     },
     servers: [{ url: origin ? `${origin}${API_BASE}` : API_BASE }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),

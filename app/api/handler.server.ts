@@ -19,11 +19,17 @@ import { getRequirement } from "~/models/requirements.server";
 import { NeedsConfirmation } from "~/models/team.server";
 import { authenticateToken } from "~/models/tokens.server";
 import type { Actor } from "~/models/users.server";
-import { toApiJson } from "./api-json";
-import { type ApiErrorBody, type ApiMethod, type ApiRoute, type ErrorCode, type ErrorStatus } from "./api-routes.server";
-import { MAX_PAGE_SIZE } from "./limits";
-import { readBodyLimit } from "./http.server";
-import { envLimit, RateLimiter } from "./rate-limit.server";
+import { toApiJson } from "~/lib/api-json";
+import {
+  type ApiErrorBody,
+  type ApiMethod,
+  type ApiRoute,
+  type ErrorCode,
+  type ErrorStatus,
+} from "~/api/route-table.server";
+import { MAX_PAGE_SIZE } from "~/domain/limits";
+import { readBodyLimit } from "~/utils/http.server";
+import { envLimit, RateLimiter } from "~/utils/rate-limit.server";
 
 export type ApiActor = Actor & { via: "api"; tokenId: number };
 
@@ -72,14 +78,24 @@ const RESPONSE_CODES: Partial<Record<number, ErrorCode>> = {
 
 /** The one mapping of a thrown error to an API answer. */
 export async function apiErrorResponse(error: unknown): Promise<Response> {
-  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.extra, error.headers);
+  if (error instanceof ApiError)
+    return errorResponse(error.status, error.code, error.message, error.extra, error.headers);
   if (error instanceof ValidationError) {
-    return errorResponse(400, "invalid_request", error.message, Object.keys(error.fields).length ? { fields: error.fields } : {});
+    return errorResponse(
+      400,
+      "invalid_request",
+      error.message,
+      Object.keys(error.fields).length ? { fields: error.fields } : {},
+    );
   }
   if (error instanceof ForbiddenError) return errorResponse(403, "forbidden", error.message);
   if (error instanceof NotFoundError) return errorResponse(404, "not_found", error.message);
   if (error instanceof NeedsConfirmation) {
-    return errorResponse(409, "confirmation_required", `${error.message} Repeat the request with ?confirm=true to go ahead.`);
+    return errorResponse(
+      409,
+      "confirmation_required",
+      `${error.message} Repeat the request with ?confirm=true to go ahead.`,
+    );
   }
   if (error instanceof ConflictError) {
     return error.details.length
@@ -90,8 +106,15 @@ export async function apiErrorResponse(error: unknown): Promise<Response> {
     const text = await error.text().catch(() => "");
     return errorResponse(error.status as ErrorStatus, RESPONSE_CODES[error.status]!, text || "Request refused.");
   }
-  if (typeof (error as { code?: unknown })?.code === "string" && (error as { code: string }).code.startsWith("SQLITE_CONSTRAINT")) {
-    return errorResponse(409, "conflict", "The change collided with another one made at the same moment. Read again and retry.");
+  if (
+    typeof (error as { code?: unknown })?.code === "string" &&
+    (error as { code: string }).code.startsWith("SQLITE_CONSTRAINT")
+  ) {
+    return errorResponse(
+      409,
+      "conflict",
+      "The change collided with another one made at the same moment. Read again and retry.",
+    );
   }
   console.error(error);
   return errorResponse(500, "internal_error", "Triad hit an unexpected error. Nothing was changed; try again later.");
@@ -112,7 +135,13 @@ export function authenticate(request: Request, now = Date.now()): ApiActor {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) {
-    throw new ApiError(401, "unauthorized", "Send a personal access token: Authorization: Bearer <token>.", {}, UNAUTHORIZED_HEADERS);
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "Send a personal access token: Authorization: Bearer <token>.",
+      {},
+      UNAUTHORIZED_HEADERS,
+    );
   }
   const check = authenticateToken(match[1], now);
   if (!check.ok) throw new ApiError(401, "unauthorized", TOKEN_REFUSALS[check.reason], {}, UNAUTHORIZED_HEADERS);
@@ -152,15 +181,27 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string)
 
 function isJson(contentType: string | null): boolean {
   if (!contentType) return false;
-  const [type, ...params] = contentType.toLowerCase().split(";").map((p) => p.trim());
-  const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
-  return (type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type)) && (!charset || charset === "utf-8");
+  const [type, ...params] = contentType
+    .toLowerCase()
+    .split(";")
+    .map((p) => p.trim());
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replace(/"/g, "");
+  return (
+    (type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type)) && (!charset || charset === "utf-8")
+  );
 }
 
 /** The body as a JSON object: 415 unless JSON, 413 over the limit, 400 unless an object. */
 export async function readJsonObject(request: Request, limit = bodyLimitBytes()): Promise<Record<string, unknown>> {
   if (!isJson(request.headers.get("Content-Type"))) {
-    throw new ApiError(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json (UTF-8).");
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      "Send the body as JSON, with Content-Type: application/json (UTF-8).",
+    );
   }
   const tooLarge = () => new ApiError(413, "payload_too_large", `The request body is larger than ${limit} bytes.`);
   if (Number(request.headers.get("Content-Length") ?? 0) > limit) throw tooLarge();
@@ -185,7 +226,11 @@ export async function readJsonObject(request: Request, limit = bodyLimitBytes())
   try {
     parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
   } catch {
-    throw new ApiError(400, "invalid_json", size === 0 ? "The body is empty: send a JSON object." : "The body is not valid JSON.");
+    throw new ApiError(
+      400,
+      "invalid_json",
+      size === 0 ? "The body is empty: send a JSON object." : "The body is not valid JSON.",
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new ApiError(400, "invalid_json", "The body must be a JSON object.");
@@ -266,10 +311,15 @@ const CURSOR_BOUNDS: Record<string, readonly [number, number]> = {
 };
 const DEFAULT_BOUNDS = [0, Number.MAX_SAFE_INTEGER] as const;
 
-const CURSOR_REFUSAL = { cursor: "Pass back a nextCursor from an earlier answer, unchanged, or leave cursor out to start from the first page." };
+const CURSOR_REFUSAL = {
+  cursor: "Pass back a nextCursor from an earlier answer, unchanged, or leave cursor out to start from the first page.",
+};
 
 const cursorMac = (keys: readonly string[], payload: string) =>
-  createHmac("sha256", cursorKey).update(`${[...keys].sort().join(",")}:${payload}`).digest().subarray(0, 16);
+  createHmac("sha256", cursorKey)
+    .update(`${[...keys].sort().join(",")}:${payload}`)
+    .digest()
+    .subarray(0, 16);
 
 function inBounds(key: string, value: unknown): value is number {
   const [min, max] = CURSOR_BOUNDS[key] ?? DEFAULT_BOUNDS;
@@ -289,7 +339,10 @@ export function encodeCursor(value: Record<string, number>): string {
  * The fields of a cursor this server made for a list keyed by `keys`; null without a cursor.
  * A forged, altered, foreign or out-of-bounds cursor is a 400 on `cursor`.
  */
-export function decodeCursor<K extends string>(cursor: string | undefined, keys: readonly K[]): Record<K, number> | null {
+export function decodeCursor<K extends string>(
+  cursor: string | undefined,
+  keys: readonly K[],
+): Record<K, number> | null {
   if (!cursor) return null;
   const [payload, mac, extra] = cursor.split(".");
   if (payload && mac && extra === undefined) {
@@ -338,10 +391,7 @@ export type EndpointContext<R extends ApiRoute> = {
 
 export type Endpoint = { route: ApiRoute; run: (args: LoaderFunctionArgs | ActionFunctionArgs) => Promise<Response> };
 
-export function endpoint<R extends ApiRoute>(
-  route: R,
-  handle: (ctx: EndpointContext<R>) => unknown,
-): Endpoint {
+export function endpoint<R extends ApiRoute>(route: R, handle: (ctx: EndpointContext<R>) => unknown): Endpoint {
   return {
     route,
     run: async ({ request, params, context }) => {
@@ -367,7 +417,8 @@ const strictCache = new WeakMap<z.ZodType, z.ZodType>();
 function strictBody(schema: z.ZodType): z.ZodType {
   let strict = strictCache.get(schema);
   if (!strict) {
-    strict = "strict" in schema && typeof schema.strict === "function" ? (schema as unknown as z.ZodObject).strict() : schema;
+    strict =
+      "strict" in schema && typeof schema.strict === "function" ? (schema as unknown as z.ZodObject).strict() : schema;
     strictCache.set(schema, strict);
   }
   return strict;
@@ -385,7 +436,13 @@ export function apiResource(...endpoints: Endpoint[]) {
     const found = byMethod.get(args.request.method.toUpperCase() as ApiMethod);
     try {
       if (!found) {
-        throw new ApiError(405, "method_not_allowed", `${args.request.method} is not supported here. Use ${allow}.`, {}, { Allow: allow });
+        throw new ApiError(
+          405,
+          "method_not_allowed",
+          `${args.request.method} is not supported here. Use ${allow}.`,
+          {},
+          { Allow: allow },
+        );
       }
       return await found.run(args);
     } catch (error) {
@@ -394,8 +451,11 @@ export function apiResource(...endpoints: Endpoint[]) {
   };
 }
 
-
 /** The fields of a PATCH body that were actually sent, among `keys`. */
-export function sentFields<T extends object, K extends keyof T & string>(body: T, sent: Set<string>, keys: readonly K[]): Partial<Pick<T, K>> {
+export function sentFields<T extends object, K extends keyof T & string>(
+  body: T,
+  sent: Set<string>,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
   return Object.fromEntries(keys.filter((k) => sent.has(k)).map((k) => [k, body[k]])) as Partial<Pick<T, K>>;
 }
