@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { DISCIPLINES } from "~/domain/vocabulary";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
@@ -11,8 +11,9 @@ import { listActivePeople } from "~/models/projects.server";
 import { getUser } from "~/models/users.server";
 import { addMember, listTeam, liveSignOffsOf, NeedsConfirmation, removeMember } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
+import { parseSubmission, readForm } from "~/utils/forms";
+import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { addMemberSchema, idField } from "~/utils/validation";
@@ -36,68 +37,77 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** Removing a member: the confirmation box sends `confirmed=yes` (docs/domain.md, "Teams"). */
+export const removeMemberSchema = z.object({
+  userId: idField("Choose a person."),
+  confirmed: z.literal("yes").optional(),
+});
+
+type Ctx = { request: Request; actor: ReturnType<typeof toActor>; projectId: number; back: string };
+
+async function add(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, addMemberSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    // The seat is the person's own discipline; a posted `discipline` (API, old forms) must match it.
+    addMember({ actor: ctx.actor, projectId: ctx.projectId, ...submission.value });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  const person = getUser(submission.value.userId);
+  return redirectWithToast(ctx.request, ctx.back, {
+    kind: "success",
+    message: person ? `${person.name} joined the team as ${disciplineLabel[person.discipline]}.` : "Added to the team.",
+  });
+}
+
+async function remove(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, removeMemberSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { userId, confirmed } = submission.value;
+  try {
+    const { withdrawnSignOffs } = removeMember({
+      actor: ctx.actor,
+      projectId: ctx.projectId,
+      userId,
+      confirmed: confirmed === "yes",
+    });
+    return redirectWithToast(ctx.request, ctx.back, {
+      kind: "success",
+      message: withdrawnSignOffs
+        ? "Removed from the team; their approval on the open gate review was withdrawn."
+        : "Removed from the team.",
+    });
+  } catch (error) {
+    if (error instanceof NeedsConfirmation) {
+      return redirectWithToast(ctx.request, `${ctx.back}?remove=${userId}`, { kind: "info", message: error.message });
+    }
+    return submissionError(error, submission);
+  }
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   // The permission first, before the form is read: someone who may not manage the team gets
   // the same 403 whoever they name, so the page tells them nothing about who exists.
   const { user, project } = requireProjectWith(request, params, "team:manage");
   const formData = await readForm(request);
+  const ctx: Ctx = { request, actor: toActor(user), projectId: project.id, back: `/projects/${project.slug}/team` };
   const intent = formData.get("intent");
-  const back = `/projects/${project.slug}/team`;
-  try {
-    if (intent === "add") {
-      const parsed = parseForm(addMemberSchema, formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      // The seat is the person's own discipline; a posted `discipline` (API, old forms) must match it.
-      addMember({ actor: toActor(user), projectId: project.id, ...parsed.data });
-      const person = getUser(parsed.data.userId);
-      return redirectWithToast(request, back, {
-        kind: "success",
-        message: person
-          ? `${person.name} joined the team as ${disciplineLabel[person.discipline]}.`
-          : "Added to the team.",
-      });
-    }
-    if (intent === "remove") {
-      const parsed = parseForm(
-        z.object({ userId: idField("Choose a person."), confirmed: z.literal("yes").optional() }),
-        formData,
-      );
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      try {
-        const { withdrawnSignOffs } = removeMember({
-          actor: toActor(user),
-          projectId: project.id,
-          userId: parsed.data.userId,
-          confirmed: parsed.data.confirmed === "yes",
-        });
-        return redirectWithToast(request, back, {
-          kind: "success",
-          message: withdrawnSignOffs
-            ? "Removed from the team; their approval on the open gate review was withdrawn."
-            : "Removed from the team.",
-        });
-      } catch (error) {
-        if (error instanceof NeedsConfirmation) {
-          return redirectWithToast(request, `${back}?remove=${parsed.data.userId}`, {
-            kind: "info",
-            message: error.message,
-          });
-        }
-        throw error;
-      }
-    }
-  } catch (error) {
-    return actionError(error, formData);
+  switch (intent) {
+    case "add":
+      return add(ctx, formData);
+    case "remove":
+      return remove(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
-  return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
 }
 
 export default function Team() {
   const { slug, ownerId, team, candidates, mayManage, removing } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
-  const values = actionData && !actionData.ok ? actionData.values : {};
+  const [addForm, addFields] = useIntentForm({ intent: "add", schema: addMemberSchema });
+  const [removeForm] = useIntentForm({ intent: "remove", schema: removeMemberSchema });
   // Same names happen: then the e-mail tells them apart.
   const nameCount = new Map<string, number>();
   for (const p of candidates) nameCount.set(p.name, (nameCount.get(p.name) ?? 0) + 1);
@@ -109,10 +119,9 @@ export default function Team() {
         Each member sits on the team in their own discipline, the one on their profile, and signs gate reviews for it. A
         project needs business, data science and IT operations on its team to reach a pilot.
       </p>
-      <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
       {removing && mayManage ? (
-        <Form method="post" className="confirm-box">
-          <input type="hidden" name="intent" value="remove" />
+        <Form method="post" className="confirm-box" {...getFormProps(removeForm)}>
+          <FormError message={removeForm.errors?.[0]} />
           <input type="hidden" name="userId" value={removing.userId} />
           <input type="hidden" name="confirmed" value="yes" />
           <p>
@@ -126,9 +135,9 @@ export default function Team() {
             </p>
           ) : null}
           <div className="form-actions">
-            <button type="submit" className="btn btn-danger">
+            <SubmitButton intent="remove" variant="danger" pendingLabel="Removing…">
               Yes, remove {removing.name}
-            </button>
+            </SubmitButton>
             <Link to={`/projects/${slug}/team`}>Cancel</Link>
           </div>
         </Form>
@@ -167,23 +176,23 @@ export default function Team() {
       </div>
       {mayManage ? (
         candidates.length ? (
-          <Form method="post" noValidate className="form-card" aria-labelledby="add-member-title">
+          <Form method="post" className="form-card" aria-labelledby="add-member-title" {...getFormProps(addForm)}>
             <h3 id="add-member-title">Add a member</h3>
+            <FormError message={addForm.errors?.[0]} />
             <SelectField
               label="Person"
-              name="userId"
+              meta={addFields.userId}
               placeholder="Choose a person"
               hint="They join in their own discipline, shown after their name. An admin changes a person's discipline on People."
               options={candidates.map((p) => ({
                 value: String(p.id),
                 label: `${p.name} — ${disciplineLabel[p.discipline]}${sameName(p.name) ? ` (${p.email})` : ""}`,
               }))}
-              defaultValue={values.userId ?? ""}
-              error={errors.userId ?? errors.discipline}
+              error={addFields.userId.errors?.[0] ?? addFields.discipline.errors?.[0]}
             />
-            <button type="submit" name="intent" value="add" className="btn btn-primary">
+            <SubmitButton intent="add" pendingLabel="Adding…">
               Add to team
-            </button>
+            </SubmitButton>
           </Form>
         ) : (
           <EmptyState title="Everyone is already on this team.">

@@ -7,6 +7,8 @@
  * part, or a field sent twice, is refused before any value is read, so no check can look at
  * one value while the action uses another.
  */
+import type { Submission, SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { z } from "zod";
 import type { FieldErrors } from "~/domain/errors";
 
@@ -100,4 +102,77 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): F
 
 export function formFailure(formData: FormData, fieldErrors: FieldErrors, formError?: string): FormFailure {
   return { ok: false, fieldErrors, formError, values: formValues(formData) };
+}
+
+// ---------- Conform: one schema per intent, in the browser and on the server ----------
+
+/**
+ * Parses a submitted form with the schema of its intent. The same call validates in the
+ * browser (the form's `onValidate`) and in the action, so both give the same messages. Values
+ * reach the schema as the strings that were sent (no coercion): our field builders
+ * (app/utils/validation.ts) say what is wrong with an empty or malformed value in words.
+ * A list field is named `name[]` in the markup and arrives as the array `name`.
+ */
+export function parseSubmission<S extends z.ZodType>(formData: FormData, schema: S) {
+  return parseWithZod(formData, { schema, disableAutoCoercion: true });
+}
+
+/** What an action answers when a form is refused: Conform's result, safe to send back. */
+export type FormResult = SubmissionResult<string[]>;
+
+/**
+ * The values worth refilling the form with: no secrets and nothing longer than a field
+ * accepts, so an oversized request is never echoed back (docs/security.md).
+ */
+function echoable(value: unknown, key = ""): unknown {
+  if (SECRET_FIELDS.test(key)) return undefined;
+  if (typeof value === "string") return value.length <= MAX_ECHO ? value : undefined;
+  if (Array.isArray(value)) return value.map((v) => echoable(v)).filter((v) => v !== undefined);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const kept = k.length <= 200 ? echoable(v, k) : undefined;
+      if (kept !== undefined) out[k] = kept;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * The refusal of a submission: its own errors (or those given, from a model's
+ * ValidationError), a form-level message, and the values to refill the form with.
+ */
+export function refusal(
+  submission: Submission<unknown>,
+  { fieldErrors, formError }: { fieldErrors?: FieldErrors; formError?: string } = {},
+): FormResult {
+  const result =
+    fieldErrors || formError
+      ? submission.reply({
+          formErrors: formError ? [formError] : undefined,
+          fieldErrors: fieldErrors ? Object.fromEntries(Object.entries(fieldErrors).map(([k, m]) => [k, [m]])) : {},
+        })
+      : submission.reply();
+  return { ...result, initialValue: echoable(result.initialValue) as FormResult["initialValue"] };
+}
+
+/**
+ * The action's last result if it answered the form of `intent`: every refusal carries the
+ * submitted `intent`, so each form on a page shows only its own errors.
+ */
+export function resultFor(actionData: unknown, intent: string): FormResult | undefined {
+  if (!actionData || typeof actionData !== "object" || !("status" in actionData)) return undefined;
+  const result = actionData as FormResult;
+  const sent = (result.initialValue as Record<string, unknown> | undefined)?.intent;
+  return sent === intent || (sent === undefined && intent === "") ? result : undefined;
+}
+
+/** The first message of each field of a result (and `form` for the form-level one). */
+export function errorsOf(result: FormResult | undefined | null): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [key, messages] of Object.entries(result?.error ?? {})) {
+    if (messages?.length) errors[key === "" ? "form" : key] = messages[0];
+  }
+  return errors;
 }

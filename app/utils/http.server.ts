@@ -5,7 +5,9 @@
 import { isIP } from "node:net";
 import { data } from "@remix-run/node";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
-import { formFailure } from "./forms";
+import type { Submission } from "@conform-to/react";
+import type { FieldErrors } from "~/domain/errors";
+import { formFailure, refusal } from "./forms";
 
 export { safeRedirect } from "~/lib/safe-redirect";
 
@@ -110,6 +112,33 @@ export function actionError(error: unknown, formData: FormData) {
 }
 
 /** Forbidden/NotFound (and the others) as thrown Responses for the ErrorBoundary. */
+/** A refused submission as the action's answer (400 unless said otherwise): see app/utils/forms.ts. */
+export function refuse(
+  submission: Submission<unknown>,
+  reasons: { fieldErrors?: FieldErrors; formError?: string } = {},
+  status = 400,
+) {
+  return data(refusal(submission, reasons), { status });
+}
+
+/**
+ * What an action answers when a model refuses a parsed submission: a ValidationError's
+ * messages go next to their fields (400), a conflict above the form (409); anything else
+ * becomes its HTTP status (toResponse).
+ */
+export function submissionError(error: unknown, submission: Submission<unknown>) {
+  if (error instanceof ValidationError)
+    return refuse(submission, { fieldErrors: error.fields, formError: error.message });
+  if (error instanceof ConflictError) return refuse(submission, { formError: error.message }, 409);
+  throw toResponse(error);
+}
+
+/** An intent no handler of the action knows: 400, nothing changed. */
+export function unknownIntent(intent: unknown): Response {
+  const shown = typeof intent === "string" && intent.length <= 40 ? `“${intent}”` : "that";
+  return new Response(`This page cannot do ${shown}. Use one of its buttons.`, { status: 400 });
+}
+
 export function toResponse(error: unknown): unknown {
   if (error instanceof ForbiddenError) return new Response(error.message, { status: 403 });
   if (error instanceof NotFoundError) return new Response(error.message, { status: 404 });

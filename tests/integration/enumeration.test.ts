@@ -12,7 +12,7 @@ import { addMember } from "~/models/team.server";
 import { setUserActive, type Actor } from "~/models/users.server";
 import { apiLimiter } from "~/api/handler.server";
 import { resetDatabase, sqlite } from "../support/database";
-import { callAction } from "../support/requests";
+import { callAction, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 import { api, snapshotTables, userWithToken, type TokenUser } from "./api-support";
 
@@ -131,14 +131,13 @@ describe("the team page's add action", () => {
     const unknown = await postTeamForm(owner, UNKNOWN_ID);
     const deactivated = await postTeamForm(owner, inactive.id);
     expect(unknown.status).toBe(400);
-    expect(unknown.body.fieldErrors).toEqual({ userId: "Choose an active person." });
+    expect(refusalOf(unknown.body).fieldErrors).toEqual({ userId: "Choose an active person." });
     // The same answer, but for the id typed in, which the form gets back.
     const answer = ({ status, body }: typeof unknown) => ({
       status,
-      formError: body.formError,
-      fieldErrors: body.fieldErrors,
+      ...refusalOf(body),
     });
     expect(answer(deactivated)).toEqual(answer(unknown));
-    expect(deactivated.body.values.userId).toBe(String(inactive.id));
+    expect(deactivated.body.initialValue.userId).toBe(String(inactive.id));
   });
 });

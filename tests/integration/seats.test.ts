@@ -13,7 +13,7 @@ import { createProject } from "~/models/projects.server";
 import { addMember, listTeam } from "~/models/team.server";
 import { getUser, updateUserAccess, type Actor } from "~/models/users.server";
 import { activitySince, countRows, lastActivityId, resetDatabase, sqlite } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
 const actorOf = (u: TestUser): Actor => ({
@@ -130,8 +130,8 @@ describe("the team page", () => {
       form: { intent: "add", userId: String(scientist.id), discipline: "business" },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.discipline).toMatch(/can only sit on the team as Data science/);
-    expect(result.data.values).toMatchObject({ userId: String(scientist.id) });
+    expect(refusalOf(result.data).fieldErrors.discipline).toMatch(/can only sit on the team as Data science/);
+    expect(result.data.initialValue).toMatchObject({ userId: String(scientist.id) });
     expect(written()).toEqual(before);
   });
 
@@ -144,7 +144,7 @@ describe("the team page", () => {
       form: { intent: "add", userId: String(scientist.id), discipline: "marketing" },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.discipline).toBeTruthy();
+    expect(refusalOf(result.data).fieldErrors.discipline).toBeTruthy();
     expect(written()).toEqual(before);
   });
 });

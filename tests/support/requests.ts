@@ -5,6 +5,7 @@
  * `Response`s and redirects; `settle` turns all of these into one shape for assertions.
  */
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import { errorsOf, type FormResult } from "../../app/utils/forms";
 
 export const ORIGIN = "http://triad.test";
 
@@ -125,4 +126,14 @@ export function cookieHeader(setCookieHeaders: string[]): string {
     .map((c) => c.split(";")[0].trim())
     .filter((pair) => pair.split("=")[1] !== "")
     .join("; ");
+}
+
+/**
+ * A refused form's messages, as the page shows them: `fieldErrors` (the first message of each
+ * field) and `formError` (the message above the form), read from the action's Conform result
+ * (app/utils/forms.ts).
+ */
+export function refusalOf(data: unknown): { fieldErrors: Record<string, string>; formError: string | undefined } {
+  const { form, ...fieldErrors } = errorsOf(data as FormResult);
+  return { fieldErrors, formError: form };
 }

@@ -2,15 +2,38 @@
  * A labelled form control with its hint and error: the label is a real <label>, the error
  * is tied to the control with aria-describedby and aria-invalid, so screen readers read it.
  */
+import type { FieldMetadata } from "@conform-to/react";
 import { useId, type ReactNode } from "react";
+
+/**
+ * Conform's metadata of the field (app/components/ui/Form.tsx): it gives the name, the error
+ * and the value to show (the one sent, after a refusal); explicit props still win.
+ */
+type Meta = FieldMetadata<unknown, Record<string, unknown>, string[]>;
 
 type Common = {
   label: string;
-  name: string;
+  name?: string;
+  meta?: Meta;
   error?: string;
   hint?: ReactNode;
   className?: string;
 };
+
+/** The props a control takes from its Conform field, where the caller gave none. */
+function fromMeta<P extends { name?: string; error?: string; defaultValue?: unknown }>(
+  meta: Meta | undefined,
+  props: P,
+): P {
+  if (!meta) return props;
+  const initial = meta.initialValue;
+  return {
+    ...props,
+    name: props.name ?? meta.name,
+    error: props.error ?? meta.errors?.[0],
+    defaultValue: props.defaultValue ?? (typeof initial === "string" ? initial : undefined),
+  };
+}
 
 function describedBy(id: string, error?: string, hint?: ReactNode) {
   const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
@@ -43,14 +66,8 @@ function Frame({
   );
 }
 
-export function Field({
-  label,
-  name,
-  error,
-  hint,
-  className,
-  ...input
-}: Common & React.InputHTMLAttributes<HTMLInputElement>) {
+export function Field({ meta, ...props }: Common & React.InputHTMLAttributes<HTMLInputElement>) {
+  const { label, name, error, hint, className, ...input } = fromMeta(meta, props);
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint} className={className}>
@@ -65,14 +82,8 @@ export function Field({
   );
 }
 
-export function TextareaField({
-  label,
-  name,
-  error,
-  hint,
-  className,
-  ...input
-}: Common & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextareaField({ meta, ...props }: Common & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const { label, name, error, hint, className, ...input } = fromMeta(meta, props);
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint} className={className}>
