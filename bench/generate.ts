@@ -11,8 +11,15 @@
  * the gate reviews its stage path implies (promoted, withdrawn, and an open one for many active
  * projects, with a statement, criteria, attestations and sign-offs), a stage path (PoC -> pilot
  * -> production, or stopped with one of the article's causes, on hold, retired), and one
- * activity row per event of all that, written as the models write them (app/models/*.server.ts)
- * so the dashboard and timelines read them.
+ * activity row per event of all that, shaped as the models write them (app/models/*.server.ts),
+ * with the models' own sentences (app/domain/activity-sentences.ts), so the dashboard and
+ * timelines read them.
+ *
+ * It writes rows in bulk rather than through the models (the demo, app/demo/, replays its story
+ * through them): a million changes through the models would take tens of minutes, against
+ * seconds here. What keeps it honest is tests/integration/generator-invariants.test.ts: a small
+ * generated organisation must satisfy the invariants the demo satisfies
+ * (tests/support/invariants.ts), and its open reviews' views must be the ones the model computes.
  *
  * Sign-offs on open reviews store the fingerprint and snapshot of their discipline's live view
  * (app/domain/concerns.ts), so most count; about one in five was given on an earlier view (a
@@ -39,18 +46,9 @@ import { combinedFeasibility } from "../app/domain/feasibility";
 import { disciplineViews, viewFingerprint } from "../app/domain/fingerprint";
 import { utcDate } from "../app/domain/dates";
 import { ORGANIZATIONAL_CATEGORIES, TECHNICAL_CATEGORIES } from "../app/domain/debt";
-import {
-  debtStatusLabel,
-  decisionLabel,
-  disciplineLabel,
-  feasibilityLabel,
-  priorityLabel,
-  registerLabel,
-  severityLabel,
-  stageShortLabel,
-  stopCauseLabel,
-} from "../app/domain/labels";
-import { DISCIPLINES, type Discipline, type Stage } from "../app/domain/vocabulary";
+import { stageShortLabel } from "../app/domain/labels";
+import * as sentence from "../app/domain/activity-sentences";
+import { DISCIPLINES, type Discipline, type Stage, type StopCause } from "../app/domain/vocabulary";
 
 export const BENCH_EMAIL = "bench@triad.test";
 export const BENCH_PASSWORD = "triad-bench-password";
@@ -601,7 +599,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         entityType: "user",
         entityId: id,
         action: bench ? "user.setup" : "user.created",
-        summary: `${name} (${disciplineLabel[discipline]}, ${role === "admin" ? "Admin" : "Member"}) was added`,
+        summary: sentence.userAdded({ name, discipline, role }),
         after: { name, email, discipline, role },
       });
       const person = { id, name, discipline };
@@ -621,7 +619,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           entityType: "session",
           entityId: person.id,
           action: "session.signed_in",
-          summary: `${person.name} signed in`,
+          summary: sentence.signedIn(person.name),
           after: { client: `10.${person.id % 250}.${rng.int(0, 255)}.${rng.int(1, 254)}` },
         });
       }
@@ -651,7 +649,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         actorId: null,
         entityType: "criterion_template",
         action: "template.seeded",
-        summary: `The default checklist for the gate to ${stageShortLabel[stage]} was set up`,
+        summary: sentence.templatesSeeded(stage),
         after: { stage, keys: DEFAULT_CRITERIA[stage].map((c) => c.key) },
       });
     }
@@ -832,7 +830,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
         entityType: "project",
         entityId: projectId,
         action: "project.created",
-        summary: `${owner.name} created ${name} (owner ${owner.name})`,
+        summary: sentence.projectCreated(owner.name, name, owner.name),
         after: { name, slug, stage: "poc", state: "active", ownerId: owner.id },
       });
       for (const m of team) {
@@ -845,7 +843,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           entityType: "membership",
           entityId: m.userId,
           action: "member.added",
-          summary: `${owner.name} added ${nameOf(m.userId)} to ${name} as ${disciplineLabel[m.discipline]}`,
+          summary: sentence.memberAdded(owner.name, nameOf(m.userId), name, m.discipline),
           after: { userId: m.userId, discipline: m.discipline },
         });
       }
@@ -928,7 +926,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           entityType: "requirement",
           entityId: id,
           action: "requirement.created",
-          summary: `${nameOf(author)} stated “${title}” (${priorityLabel[priority]}: ${firstTarget})`,
+          summary: sentence.requirementStated(nameOf(author), { title, priority, target: firstTarget }),
           after: snap({ target: firstTarget, version: 1 }),
         });
         const assessAt = reqCreated + Math.floor(rng.float() * setupWindow) + 2 * MINUTE;
@@ -943,7 +941,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             entityType: "requirement",
             entityId: id,
             action: "requirement.updated",
-            summary: `${nameOf(author)} revised “${title}”`,
+            summary: sentence.requirementRevised(nameOf(author), title),
             before: snap({ target: firstTarget, version: v - 1 }),
             after: snap({ version: v }),
           });
@@ -975,7 +973,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             entityType: "requirement",
             entityId: id,
             action: "requirement.assessed",
-            summary: `${nameOf(by)} assessed “${title}” for ${disciplineLabel[d]} as ${feasibilityLabel[f].toLowerCase()}`,
+            summary: sentence.requirementAssessed(nameOf(by), title, d, f),
             before: { ...state, version: v - 1 },
             after: { ...next, version: v },
           });
@@ -993,7 +991,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             entityType: "requirement",
             entityId: id,
             action: "requirement.withdrawn",
-            summary: `${nameOf(author)} withdrew “${title}”`,
+            summary: sentence.requirementWithdrawn(nameOf(author), title),
             before: { ...state, version: v - 1 },
             after: { ...state, status: "withdrawn", version: v },
           });
@@ -1106,7 +1104,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           ...base,
           at: openedAt,
           action: "debt.created",
-          summary: `${nameOf(creator)} logged “${title}” in the ${registerLabel[register].toLowerCase()} debt register (${severityLabel[originalSeverity]}, ${principalDays} person-days to repay)`,
+          summary: sentence.debtLogged(nameOf(creator), { title, register, severity: originalSeverity, principalDays }),
           after: {
             register,
             title,
@@ -1129,7 +1127,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             ...base,
             at,
             action: "debt.updated",
-            summary: `${nameOf(creator)} edited “${title}” (severity)`,
+            summary: sentence.debtEdited(nameOf(creator), title, ["severity"], true),
             before: { severity: originalSeverity },
             after: { severity },
           });
@@ -1144,7 +1142,12 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             ...base,
             at: planAt,
             action: "debt.plan_updated",
-            summary: `${nameOf(creator)} changed the repayment plan of “${title}” (strategy, target date${repayBeforeStage ? ", repay-before stage" : ""})`,
+            summary: sentence.debtEdited(
+              nameOf(creator),
+              title,
+              repayBeforeStage ? ["strategy", "targetDate", "repayBeforeStage"] : ["strategy", "targetDate"],
+              false,
+            ),
             before: { strategy: null, targetDate: null, repayBeforeStage: null },
             after: { strategy, targetDate: firstTarget, repayBeforeStage },
           });
@@ -1158,7 +1161,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
               actorId: actor,
               at,
               action: "debt.plan_updated",
-              summary: `${nameOf(actor)} changed the repayment plan of “${title}” (target date)`,
+              summary: sentence.debtEdited(nameOf(actor), title, ["targetDate"], false),
               before: { targetDate: firstTarget },
               after: { targetDate },
             });
@@ -1204,7 +1207,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             ...base,
             at: stepCreated,
             action: "debt.step_added",
-            summary: `${nameOf(creator)} added step ${s + 1} “${stepTitle}” to the plan of “${title}”${dueDate ? `, due ${dueDate}` : ""}`,
+            summary: sentence.stepAdded(nameOf(creator), s + 1, stepTitle, title, dueDate),
             after: { step: { id: stepId, title: stepTitle, ownerId: stepOwner, dueDate, done: false } },
           });
           steps.push({ id: stepId, title: stepTitle, ownerId: stepOwner, dueDate, done: doneAt != null });
@@ -1219,7 +1222,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             actorId: doer,
             at: doneTimes[s],
             action: "debt.step_done",
-            summary: `${nameOf(doer)} marked step ${s + 1} “${step.title}” of “${title}” done${s === 0 ? `; the item is now ${debtStatusLabel.repaying.toLowerCase()}` : ""}`,
+            summary: sentence.stepDone(nameOf(doer), s + 1, step.title, title, true, s === 0 ? "repaying" : null),
             before: { stepId: step.id, done: false, status: s === 0 ? "open" : "repaying" },
             after: { stepId: step.id, done: true, status: "repaying" },
           });
@@ -1245,10 +1248,13 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             actorId: actor,
             at: settledAt!,
             action: "debt.status_changed",
-            summary:
+            summary: sentence.debtStatusChanged(
+              nameOf(actor),
+              title,
               status === "accepted"
-                ? `${nameOf(actor)} accepted “${title}” until a review on ${acceptedReviewDate}: ${acceptedJustification}`
-                : `${nameOf(actor)} marked “${title}” repaid: ${statusNote}`,
+                ? { to: "accepted", reviewDate: acceptedReviewDate, justification: acceptedJustification }
+                : { to: "repaid", note: statusNote },
+            ),
             before: {
               status: doneCount > 0 ? "repaying" : "open",
               statusNote: null,
@@ -1424,7 +1430,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
               entityType: "sign_off",
               entityId: earlierId,
               action: "gate.signed_off",
-              summary: `${nameOf(signer)} signed for ${disciplineLabel[discipline]}: ${decisionLabel.changes_requested.toLowerCase()}`,
+              summary: sentence.signedOff(nameOf(signer), discipline, "changes_requested"),
               after: {
                 reviewId,
                 discipline,
@@ -1483,7 +1489,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             entityType: "sign_off",
             entityId: id,
             action: "gate.signed_off",
-            summary: `${nameOf(signer)} signed for ${disciplineLabel[discipline]}: ${decisionLabel[decision].toLowerCase()}`,
+            summary: sentence.signedOff(nameOf(signer), discipline, decision),
             after: { reviewId, discipline, decision, comment, fingerprint: print, conditionDebtItemIds: [] },
           });
           if (dismissed) {
@@ -1494,7 +1500,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
               entityType: "sign_off",
               entityId: id,
               action: "gate.changes_request_dismissed",
-              summary: `${owner.name} dismissed ${nameOf(signer)}'s request for changes (${disciplineLabel[discipline]}): ${dismissReason}`,
+              summary: sentence.changesRequestDismissed(owner.name, nameOf(signer), discipline, dismissReason!),
               before: { dismissed: false },
               after: { dismissed: true, reason: dismissReason },
             });
@@ -1507,70 +1513,70 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             standing: decision === "approve" ? "approved" : "changes_requested",
           });
         }
-        // As app/models/gate-reviews-read.server.ts closingSnapshot writes it.
-        const snapshot =
-          closing && !plan.closedByStop
-            ? JSON.stringify({
-                fingerprints: closingPrints,
-                criteria: criterionRows.map((c) => ({
-                  key: c.key,
-                  label: c.label,
-                  kind: c.kind,
-                  met: plan.status === "promoted" || c.kind === "auto",
-                  detail:
-                    c.kind === "auto"
-                      ? "Met when the review closed."
-                      : c.attestedById
-                        ? "Attested."
-                        : "Not attested yet.",
-                  attestedByName: c.attestedById ? nameOf(c.attestedById) : null,
-                  attestedAt: c.attestedAt,
-                  attestationNote: c.note,
-                  evidenceUrl: null,
-                })),
-                panels: DISCIPLINES.map((d) => {
-                  const own = signed.filter((s) => s.discipline === d);
-                  const approvals = own.filter((s) => s.standing === "approved").length;
-                  return {
-                    discipline: d,
-                    status: own.some((s) => s.standing === "changes_requested")
-                      ? "changes_requested"
-                      : approvals
-                        ? "approved"
-                        : "missing",
-                    approvals,
-                    required: 1,
-                    signOffs: own.map((s) => ({
-                      id: s.id,
-                      userName: nameOf(s.userId),
-                      decision: s.decision,
-                      standing: s.standing,
-                      changes: [],
-                    })),
-                  };
-                }),
-                blockers: plan.status === "promoted" ? [] : ["Withdrawn before every discipline approved."],
-                requirements: reqs,
-                debtItems: items
-                  .filter((d) => d.openedAt < plan.closedAt! && (d.settledAt == null || d.settledAt > plan.closedAt!))
-                  .map((d) => ({
-                    id: d.id,
-                    register: d.register,
-                    title: d.title,
-                    status: "open",
-                    severity: d.severity,
-                    ownerId: d.ownerId,
-                    strategy: d.strategy,
-                    targetDate: d.targetDate,
-                    repayBeforeStage: d.repayBeforeStage,
-                    principalDays: d.principalDays,
-                    interestDays: d.interestDays,
-                    signOffId: null,
-                    stepCount: d.steps.length,
-                    steps: [],
+        // As app/models/gate-reviews-read.server.ts closingSnapshot writes it, for every closed
+        // review (a stop withdraws the open review with its snapshot too: withdrawOpenReviewOf).
+        const snapshot = closing
+          ? JSON.stringify({
+              fingerprints: closingPrints,
+              criteria: criterionRows.map((c) => ({
+                key: c.key,
+                label: c.label,
+                kind: c.kind,
+                met: plan.status === "promoted" || c.kind === "auto",
+                detail:
+                  c.kind === "auto"
+                    ? "Met when the review closed."
+                    : c.attestedById
+                      ? "Attested."
+                      : "Not attested yet.",
+                attestedByName: c.attestedById ? nameOf(c.attestedById) : null,
+                attestedAt: c.attestedAt,
+                attestationNote: c.note,
+                evidenceUrl: null,
+              })),
+              panels: DISCIPLINES.map((d) => {
+                const own = signed.filter((s) => s.discipline === d);
+                const approvals = own.filter((s) => s.standing === "approved").length;
+                return {
+                  discipline: d,
+                  status: own.some((s) => s.standing === "changes_requested")
+                    ? "changes_requested"
+                    : approvals
+                      ? "approved"
+                      : "missing",
+                  approvals,
+                  required: 1,
+                  signOffs: own.map((s) => ({
+                    id: s.id,
+                    userName: nameOf(s.userId),
+                    decision: s.decision,
+                    standing: s.standing,
+                    changes: [],
                   })),
-              })
-            : null;
+                };
+              }),
+              blockers: plan.status === "promoted" ? [] : ["Withdrawn before every discipline approved."],
+              requirements: reqs,
+              debtItems: items
+                .filter((d) => d.openedAt < plan.closedAt! && (d.settledAt == null || d.settledAt > plan.closedAt!))
+                .map((d) => ({
+                  id: d.id,
+                  register: d.register,
+                  title: d.title,
+                  status: "open",
+                  severity: d.severity,
+                  ownerId: d.ownerId,
+                  strategy: d.strategy,
+                  targetDate: d.targetDate,
+                  repayBeforeStage: d.repayBeforeStage,
+                  principalDays: d.principalDays,
+                  interestDays: d.interestDays,
+                  signOffId: null,
+                  stepCount: d.steps.length,
+                  steps: [],
+                })),
+            })
+          : null;
         const closedBy = closing ? owner.id : null;
         const closeNote = plan.closedByStop
           ? "Project stopped"
@@ -1601,7 +1607,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           entityType: "gate_review",
           entityId: reviewId,
           action: "gate.review_opened",
-          summary: `${nameOf(opener)} opened a gate review: ${stageShortLabel[plan.from]} → ${stageShortLabel[plan.to]}`,
+          summary: sentence.reviewOpened(nameOf(opener), plan.from, plan.to),
           after: {
             reviewId,
             fromStage: plan.from,
@@ -1620,7 +1626,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             entityType: "gate_criterion",
             entityId: null,
             action: "gate.attested",
-            summary: `${nameOf(c.attestedById)} attested “${c.label}”`,
+            summary: sentence.attested(nameOf(c.attestedById), c.label),
             before: { attestedById: null, note: null, evidenceUrl: null },
             after: { attestedById: c.attestedById, note: c.note, evidenceUrl: null },
           });
@@ -1633,7 +1639,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             entityType: "project",
             entityId: projectId,
             action: "project.stage_changed",
-            summary: `${owner.name} promoted ${name} to ${stageShortLabel[plan.to]} (gate review #${reviewId})`,
+            summary: sentence.promoted(owner.name, name, plan.to, reviewId),
             before: { stage: plan.from },
             after: { stage: plan.to, reviewId },
           });
@@ -1645,7 +1651,7 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
             entityType: "gate_review",
             entityId: reviewId,
             action: "gate.review_withdrawn",
-            summary: `${owner.name} withdrew the gate review to ${stageShortLabel[plan.to]}: ${closeNote}`,
+            summary: sentence.reviewWithdrawn(owner.name, plan.to, closeNote ?? ""),
             before: { status: "open" },
             after: { status: "withdrawn", note: closeNote },
           });
@@ -1656,7 +1662,6 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
       if (stateAt !== null) {
         const withdrawn = reviewPlans.find((r) => r.closedByStop);
         const withdrawnId = withdrawn ? ids.review - reviewPlans.length + 1 + reviewPlans.indexOf(withdrawn) : null;
-        const verb = { on_hold: "put on hold", stopped: "stopped", retired: "retired", active: "resumed" }[state];
         // A stopped project keeps its open debt open (changeProjectState with openDebt "keep").
         const kept =
           state === "stopped" ? items.filter((d) => d.status === "open" || d.status === "repaying").length : 0;
@@ -1667,13 +1672,14 @@ export function generateOrganisation(database: Db, options: GenerateOptions = {}
           entityType: "project",
           entityId: projectId,
           action: "project.state_changed",
-          summary:
-            `${owner.name} ${verb} ${name}` +
-            (stopCause
-              ? ` (${stopCauseLabel[stopCause as keyof typeof stopCauseLabel]}: ${STOP_NOTES[stopCause]})`
-              : "") +
-            (withdrawnId ? "; the open gate review was withdrawn" : "") +
-            (kept ? `; ${kept} open debt ${kept === 1 ? "item stays" : "items stay"} open` : ""),
+          summary: sentence.projectStateChanged({
+            actor: owner.name,
+            project: name,
+            to: state,
+            stop: stopCause ? { cause: stopCause as StopCause, note: STOP_NOTES[stopCause] } : null,
+            reviewWithdrawn: withdrawnId != null,
+            openDebt: kept ? { choice: "keep", count: kept } : null,
+          }),
           before: { state: "active" },
           after: {
             state,

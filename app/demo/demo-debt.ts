@@ -1,26 +1,31 @@
 /**
- * Demo debt: realistic items in both registers for the demo projects, including the article's
- * own examples, with repayment plans in every status (open, repaying, repaid, accepted) and
- * some overdue. Deterministic: times are offsets from `now`, owners are picked from each
- * project's members in order. Every item gets one activity row per event of its story
- * (logged, plan, steps done, status), dated in the past.
+ * Demo debt, replayed through the models (app/demo/story.ts): realistic items in both
+ * registers for the demo projects, including the article's own examples, with repayment plans
+ * in every status (open, repaying, repaid, accepted) and some overdue. Each item's story is
+ * told as it happened: a member logs it (createDebtItem), writes its plan half an hour later
+ * (updateDebtItem) and adds its steps an hour apart (addRepaymentStep); steps are ticked by
+ * their owners (setRepaymentStepDone: the first makes the item repaying) and an item is
+ * settled by hand with a note or a justification (setDebtStatus) — steps never settle it.
  *
- * `seedDemoDebt(tx, { now, projects, createdById })` writes rows directly (the history is in
- * the past, so the models' "now" does not apply). Pass `timeline` (app/demo/demo.ts's Timeline) to
- * have the activity rows written in time order with the rest of the demo; without it they
- * are written here, sorted by time.
+ * Owners and authors are picked, by a fixed rule, from the people on the team on the day.
+ * Dates (targets, steps due) are counted from the day the demo is seeded, so some are overdue.
  */
+import { eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.server";
-import { debtItems, projects, repaymentSteps, users } from "../../db/schema";
-import { type Stage } from "~/domain/vocabulary";
-import { recordActivity, type ActivityInput } from "~/models/activity.server";
-import { categoryLabel, type Register } from "~/domain/debt";
-import { utcDate, addDays } from "~/domain/dates";
-import { debtStatusLabel, registerLabel, severityLabel } from "~/domain/labels";
-
-const DAY = 24 * 60 * 60 * 1000;
-
-export type DemoDebtProject = { id: number; stage: Stage; slug: string; memberIds: number[] };
+import { debtItems } from "../../db/schema";
+import type { Register } from "~/domain/debt";
+import { addDays, utcDate } from "~/domain/dates";
+import { nextStage } from "~/domain/stages";
+import type { Stage } from "~/domain/vocabulary";
+import {
+  addRepaymentStep,
+  createDebtItem,
+  setDebtStatus,
+  setRepaymentStepDone,
+  updateDebtItem,
+} from "~/models/debt.server";
+import { DEMO_PROJECTS, type DemoProject, type DemoSeed, type PersonKey, type ProjectKey } from "~/demo/cast";
+import { actorOf, DAY, fail, HOUR, MINUTE, rosterAt, type Story } from "~/demo/story";
 
 type Status = "open" | "repaying" | "repaid" | "accepted";
 
@@ -60,12 +65,12 @@ const step = (title: string, dueInDays: number | null, doneDaysAgo: number | nul
 });
 
 /**
- * Item stories per demo project (by slug; the predictive-maintenance project, the article's
- * own use case, gets its examples). A project with another slug gets a story set in turn.
+ * Item stories per demo project (the predictive-maintenance project, the article's own use
+ * case, gets its examples), in the order they are logged.
  */
 // prettier-ignore
-const STORIES: Record<string, ItemSpec[]> = {
-  "press-line-3-predictive-maintenance": [
+const STORIES: Record<ProjectKey, ItemSpec[]> = {
+  pressLine3: [
     {
       register: "technical", title: "Hard-coded data transformation to show results tomorrow",
       description: "The join of vibration, temperature and oil-pressure readings is a notebook cell with constants for line 3's sensor ids and shift times. Any new sensor or press breaks it silently.",
@@ -103,7 +108,7 @@ const STORIES: Record<string, ItemSpec[]> = {
       status: "repaid", settled: { daysAgo: 112, note: "Retraining runs monthly in the platform scheduler." },
     },
   ],
-  "spare-parts-demand-forecast": [
+  sparePartsDemand: [
     {
       register: "technical", title: "Replenishment parameters hard-coded per warehouse",
       description: "Safety-stock factors and lead times for the three warehouses are constants in the forecast job.",
@@ -113,11 +118,13 @@ const STORIES: Record<string, ItemSpec[]> = {
       steps: [step("Clean lead times in the ERP", -300, 310), step("Read parameters from the ERP", -260, 262)],
       status: "repaid", settled: { daysAgo: 262, note: "All parameters come from the ERP; constants removed." },
     },
+    // Logged once in production: open without a target date before that, it would have kept
+    // the gate to production shut ("every open debt item has an owner and a target date").
     {
       register: "organizational", title: "Forecast overrides kept in a planner's spreadsheet",
       description: "Planners correct the forecast for promotions in a personal spreadsheet that the job reads from a file share.",
-      category: "unclear_ownership", benefit: "Planners could correct the first forecasts without waiting for a UI.",
-      severity: "medium", principalDays: 6, interestDays: 1, openedDaysAgo: 400, targetInDays: null, repayBefore: null,
+      category: "unclear_ownership", benefit: "Planners could correct the first forecasts of all three warehouses without waiting for a UI.",
+      severity: "medium", principalDays: 6, interestDays: 1, openedDaysAgo: 290, targetInDays: null, repayBefore: null,
       strategy: null, steps: [], status: "accepted",
       settled: { daysAgo: 90, justification: "Two planners, a handful of overrides a month; a UI costs more than it saves this year.", reviewInDays: 150 },
     },
@@ -131,12 +138,14 @@ const STORIES: Record<string, ItemSpec[]> = {
       status: "open",
     },
   ],
-  "customer-churn-early-warning": [
+  churn: [
+    // Logged during the pilot: open without a plan before it, it would have kept the gate to
+    // pilot shut ("every open debt item has a repayment plan").
     {
       register: "technical", title: "Scoring runs as a cron job on a shared VM",
       description: "Monthly scoring is a cron entry on the analytics VM, without monitoring.",
-      category: "tool_unfit_for_production", benefit: "Scores were ready for the first account-manager campaign.",
-      severity: "medium", principalDays: 6, interestDays: 1, openedDaysAgo: 250, targetInDays: null, repayBefore: null,
+      category: "tool_unfit_for_production", benefit: "Scores were ready for the pilot's first account-manager campaign.",
+      severity: "medium", principalDays: 6, interestDays: 1, openedDaysAgo: 190, targetInDays: null, repayBefore: null,
       strategy: null, steps: [], status: "accepted",
       settled: { daysAgo: 60, justification: "Runs reliably for a monthly batch; moving it now costs more than it saves.", reviewInDays: 120 },
     },
@@ -159,7 +168,7 @@ const STORIES: Record<string, ItemSpec[]> = {
       status: "open",
     },
   ],
-  "invoice-ocr": [
+  invoiceOcr: [
     {
       register: "technical", title: "No documentation of the extraction rules",
       description: "Only the original data scientist knew why certain invoice layouts are special-cased.",
@@ -188,7 +197,7 @@ const STORIES: Record<string, ItemSpec[]> = {
       status: "repaying",
     },
   ],
-  "energy-price-forecast": [
+  energyPrice: [
     {
       register: "organizational", title: "Price data pulled with a trader's personal API key",
       description: "The exchange's price feed is read with one trader's personal key; it expires when they leave.",
@@ -206,7 +215,7 @@ const STORIES: Record<string, ItemSpec[]> = {
       strategy: null, steps: [], status: "open",
     },
   ],
-  "weld-seam-inspection": [
+  weldInspection: [
     {
       register: "organizational", title: "No edge compute on the shop-floor network",
       description: "The image model needs a GPU next to the welding cell; the plant network has none and core IT cannot run GPUs there.",
@@ -217,7 +226,7 @@ const STORIES: Record<string, ItemSpec[]> = {
       status: "repaying",
     },
   ],
-  "oee-dashboard": [
+  oeeDashboard: [
     {
       register: "organizational", title: "MES data only available as a nightly file",
       description: "The MES exports machine states once a night as a CSV; the dashboard needs them every 15 minutes.",
@@ -228,7 +237,7 @@ const STORIES: Record<string, ItemSpec[]> = {
       status: "repaying",
     },
   ],
-  "call-volume-forecast": [
+  callVolume: [
     {
       register: "organizational", title: "Missing data engineer on the team",
       description: "The team has a data scientist but nobody who owns pipelines in production.",
@@ -241,238 +250,130 @@ const STORIES: Record<string, ItemSpec[]> = {
   ],
 };
 
-const STORY_SETS = Object.values(STORIES);
-
-function pickOwner(project: DemoDebtProject, index: number): number | null {
-  return project.memberIds.length ? project.memberIds[index % project.memberIds.length] : null;
+/** The item's version now (the optimistic lock every debt mutation checks). */
+export function debtVersion(tx: Tx, itemId: number): number {
+  return (
+    tx.select({ v: debtItems.version }).from(debtItems).where(eq(debtItems.id, itemId)).get()?.v ??
+    fail(`no debt item ${itemId}`)
+  );
 }
 
-function nextStageOf(stage: Stage): Stage | null {
-  return stage === "poc" ? "pilot" : stage === "pilot" ? "production" : null;
+/** The stage the project was in at `at`. */
+function stageAt(project: DemoProject, at: number): Stage {
+  let stage: Stage = "poc";
+  for (const p of project.promotions) if (p.at <= at) stage = p.to;
+  return stage;
 }
 
-function previousStageOf(stage: Stage): Stage {
-  return stage === "production" ? "pilot" : "poc";
-}
-
-/**
- * Squeezes a story into a project younger than it: every "days ago" shrinks by the same
- * factor, and what was in the past stays at least a day in the past (overdue stays overdue).
- */
-function scaler(projectAgeDays: number, stories: ItemSpec[]) {
-  const oldest = Math.max(...stories.map((s) => s.openedDaysAgo));
-  const factor = Math.min(1, Math.max(0.05, (projectAgeDays - 3) / oldest));
-  const ago = (days: number) => Math.max(1, Math.round(days * factor));
-  return {
-    ago,
-    /** Days from now: the future unchanged, the past scaled. */
-    offset: (days: number) => (days >= 0 ? days : -ago(-days)),
-  };
-}
-
-export function seedDemoDebt(
-  tx: Tx,
-  {
-    now,
-    projects: demoProjects,
-    createdById,
-    timeline,
-  }: {
-    now: number;
-    projects: DemoDebtProject[];
-    createdById: number;
-    timeline?: { add(row: ActivityInput & { at: number }): void };
-  },
-): { itemIds: number[] } {
+function scheduleItem(story: Story, seed: DemoSeed, project: DemoProject, spec: ItemSpec, p: number, i: number) {
+  const { now } = story;
   const today = utcDate(now);
-  // Without a timeline, rows are kept and written sorted at the end, so ids follow time.
-  const pending: (ActivityInput & { at: number })[] = [];
-  const add = (row: ActivityInput & { at: number }) => (timeline ? timeline.add(row) : pending.push(row));
-  const names = new Map(
-    tx
-      .select({ id: users.id, name: users.name })
-      .from(users)
-      .all()
-      .map((u) => [u.id, u.name]),
-  );
-  const nameOf = (id: number | null) => (id == null ? "Someone" : (names.get(id) ?? "Someone"));
-  const stored = new Map(
-    tx
-      .select({ id: projects.id, createdAt: projects.createdAt, stageEnteredAt: projects.stageEnteredAt })
-      .from(projects)
-      .all()
-      .map((p) => [p.id, p]),
-  );
-  const HOUR = 60 * 60 * 1000;
-  const itemIds: number[] = [];
-  demoProjects.forEach((project, p) => {
-    const stories = STORIES[project.slug] ?? STORY_SETS[p % STORY_SETS.length];
-    const row = stored.get(project.id);
-    if (!row) throw new Error(`Demo debt: no project ${project.id}`);
-    const { ago, offset } = scaler((now - row.createdAt) / DAY, stories);
-    const dateIn = (days: number | null) => (days == null ? null : addDays(today, offset(days)));
-    stories.forEach((spec, i) => {
-      const ownerId = pickOwner(project, p + i);
-      const creatorId = pickOwner(project, p + i + 1) ?? createdById;
-      const openedAt = now - ago(spec.openedDaysAgo) * DAY;
-      const next = spec.repayBefore === "next" ? nextStageOf(project.stage) : null;
-      const settledAt = spec.settled ? now - ago(spec.settled.daysAgo) * DAY : null;
-      // When each step was done (a step exists an hour per position after the item was logged).
-      const doneTimes = spec.steps.map((s, position) =>
-        s.doneDaysAgo == null ? null : Math.max(openedAt + (position + 2) * HOUR, now - ago(s.doneDaysAgo) * DAY),
-      );
-      const doneCount = doneTimes.filter((t) => t != null).length;
-      let lastDoneAt = 0;
-      // Settled by hand after the last step done (steps never settle an item by themselves).
-      const statusAt = settledAt == null ? null : Math.max(settledAt, ...doneTimes.map((t) => (t ?? 0) + 60_000));
-      if (statusAt != null && statusAt >= now) throw new Error(`Demo debt: “${spec.title}” settled in the future`);
-      const stageIncurred: Stage = openedAt >= row.stageEnteredAt ? project.stage : previousStageOf(project.stage);
-      const targetDate = dateIn(spec.targetInDays);
-      const item = tx
-        .insert(debtItems)
-        .values({
-          projectId: project.id,
-          register: spec.register,
-          title: spec.title,
-          description: spec.description,
-          category: spec.category,
-          benefit: spec.benefit,
-          stageIncurred,
-          severity: spec.severity,
-          principalDays: spec.principalDays,
-          interestDays: spec.interestDays,
-          ownerId,
-          status: spec.status,
-          statusNote: spec.settled?.note ?? null,
-          acceptedJustification: spec.status === "accepted" ? (spec.settled?.justification ?? null) : null,
-          acceptedReviewDate:
-            spec.status === "accepted" && spec.settled?.reviewInDays != null
-              ? addDays(today, spec.settled.reviewInDays)
-              : null,
-          strategy: spec.strategy,
-          targetDate,
-          repayBeforeStage: next,
-          openedAt,
-          repaidAt: spec.status === "repaid" ? statusAt : null,
-          createdById: creatorId,
-          createdAt: openedAt,
-          updatedAt: statusAt ?? Math.max(openedAt, ...doneTimes.map((t) => t ?? 0)),
-          // One version per change: the plan, each step added and each step done, the status.
-          version: 1 + (spec.strategy ? 1 : 0) + spec.steps.length + doneCount + (spec.settled ? 1 : 0),
-        })
-        .returning({ id: debtItems.id })
-        .get();
-      itemIds.push(item.id);
-      const base = { projectId: project.id, entityType: "debt_item", entityId: item.id } as const;
-      add({
-        ...base,
-        actorId: creatorId,
-        at: openedAt,
-        action: "debt.created",
-        summary: `${nameOf(creatorId)} logged “${spec.title}” in the ${registerLabel[spec.register].toLowerCase()} debt register (${severityLabel[spec.severity]}, ${spec.principalDays} person-days to repay)`,
-        after: {
-          register: spec.register,
-          title: spec.title,
-          category: spec.category,
-          categoryLabel: categoryLabel(spec.register, spec.category),
-          severity: spec.severity,
-          principalDays: spec.principalDays,
-          interestDays: spec.interestDays,
-          ownerId,
-          status: "open",
+  const dateIn = (days: number | null) => (days == null ? null : addDays(today, days));
+  const on = (at: number) => rosterAt(now, project.key, at);
+  const pick = (team: PersonKey[], n: number) => seed.users[team[n % team.length]];
+
+  const openedAt = now - spec.openedDaysAgo * DAY;
+  const team = on(openedAt);
+  const owner = pick(team, p + i);
+  const creator = pick(team, p + i + 1);
+  const stageIncurred = stageAt(project, openedAt);
+  const targetDate = dateIn(spec.targetInDays);
+  const repayBeforeStage = spec.repayBefore === "next" ? nextStage(project.stage) : null;
+  const item = { id: 0 };
+  const itemId = () => item.id || fail(`“${spec.title}” is not logged yet`);
+  const version = (tx: Tx) => debtVersion(tx, itemId());
+
+  story.at(openedAt, `${creator.name} logs “${spec.title}”`, (options) => {
+    item.id = createDebtItem(
+      {
+        actor: actorOf(creator),
+        projectId: project.id,
+        register: spec.register,
+        title: spec.title,
+        description: spec.description,
+        category: spec.category,
+        benefit: spec.benefit,
+        stageIncurred,
+        severity: spec.severity,
+        principalDays: spec.principalDays,
+        interestDays: spec.interestDays,
+        ownerId: owner.id,
+      },
+      options,
+    ).id;
+  });
+  if (spec.strategy) {
+    const strategy = spec.strategy;
+    story.at(openedAt + 30 * MINUTE, `${creator.name} plans “${spec.title}”`, (options) => {
+      updateDebtItem(
+        {
+          actor: actorOf(creator),
+          itemId: itemId(),
+          version: version(options.tx),
+          plan: { strategy, targetDate, repayBeforeStage },
         },
-      });
-      if (spec.strategy) {
-        add({
-          ...base,
-          actorId: creatorId,
-          at: openedAt + HOUR / 2,
-          action: "debt.plan_updated",
-          summary: `${nameOf(creatorId)} changed the repayment plan of “${spec.title}” (strategy, target date, repay-before stage)`,
-          before: { strategy: null, targetDate: null, repayBeforeStage: null },
-          after: { strategy: spec.strategy, targetDate, repayBeforeStage: next },
-        });
-      }
-      spec.steps.forEach((s, position) => {
-        const stepOwner = pickOwner(project, p + i + position);
-        const createdAt = openedAt + (position + 1) * HOUR;
-        const doneAt = doneTimes[position];
-        const dueDate = dateIn(s.dueInDays);
-        const inserted = tx
-          .insert(repaymentSteps)
-          .values({
-            debtItemId: item.id,
-            position: position + 1,
-            title: s.title,
-            ownerId: stepOwner,
-            dueDate,
-            doneAt,
-            doneById: doneAt == null ? null : (stepOwner ?? creatorId),
-            createdAt,
-            version: doneAt == null ? 1 : 2,
-          })
-          .returning({ id: repaymentSteps.id })
-          .get();
-        add({
-          ...base,
-          actorId: creatorId,
-          at: createdAt,
-          action: "debt.step_added",
-          summary: `${nameOf(creatorId)} added step ${position + 1} “${s.title}” to the plan of “${spec.title}”${dueDate ? `, due ${dueDate}` : ""}`,
-          after: { step: { id: inserted.id, title: s.title, ownerId: stepOwner, dueDate, done: false } },
-        });
-        if (doneAt != null) {
-          const doneBy = stepOwner ?? creatorId;
-          // Steps never settle an item (app/domain/debt.ts statusAfterStepChange): the first one
-          // done makes it repaying; marking it repaid is a status change of its own, with a note.
-          const becameRepaying = spec.steps.slice(0, position).every((earlier) => earlier.doneDaysAgo == null);
-          lastDoneAt = Math.max(lastDoneAt, doneAt);
-          add({
-            ...base,
-            actorId: doneBy,
-            at: doneAt,
-            action: "debt.step_done",
-            summary: `${nameOf(doneBy)} marked step ${position + 1} “${s.title}” of “${spec.title}” done${
-              becameRepaying ? `; the item is now ${debtStatusLabel.repaying.toLowerCase()}` : ""
-            }`,
-            before: { stepId: inserted.id, done: false, status: becameRepaying ? "open" : "repaying" },
-            after: { stepId: inserted.id, done: true, status: "repaying" },
-          });
-        }
-      });
-      if (spec.settled && statusAt != null) {
-        // As app/models/debt/items.server.ts setDebtStatus writes it.
-        const actorId = ownerId ?? creatorId;
-        const keys = { statusNote: null, repaidAt: null, acceptedJustification: null, acceptedReviewDate: null };
-        const reviewDate = spec.settled.reviewInDays != null ? addDays(today, spec.settled.reviewInDays) : null;
-        add({
-          ...base,
-          actorId,
-          at: statusAt,
-          action: "debt.status_changed",
-          summary:
-            spec.status === "accepted"
-              ? `${nameOf(actorId)} accepted “${spec.title}” until a review on ${reviewDate}: ${spec.settled.justification}`
-              : `${nameOf(actorId)} marked “${spec.title}” ${debtStatusLabel[spec.status].toLowerCase()}${spec.settled.note ? `: ${spec.settled.note}` : ""}`,
-          before: { status: lastDoneAt > 0 ? "repaying" : "open", ...keys },
-          after:
-            spec.status === "accepted"
-              ? {
-                  ...keys,
-                  status: "accepted",
-                  acceptedJustification: spec.settled.justification ?? null,
-                  acceptedReviewDate: reviewDate,
-                }
-              : {
-                  ...keys,
-                  status: spec.status,
-                  statusNote: spec.settled.note ?? null,
-                  repaidAt: spec.status === "repaid" ? statusAt : null,
-                },
-        });
-      }
+        options,
+      );
+    });
+  }
+
+  // A step exists an hour per position after the item was logged; one done is done by its owner.
+  const doneTimes = spec.steps.map((s, position) =>
+    s.doneDaysAgo == null ? null : Math.max(openedAt + (position + 2) * HOUR, now - s.doneDaysAgo * DAY),
+  );
+  spec.steps.forEach((s, position) => {
+    const addedAt = openedAt + (position + 1) * HOUR;
+    const stepOwner = pick(on(addedAt), p + i + position);
+    const added = { id: 0 };
+    story.at(addedAt, `${creator.name} adds step ${position + 1} to “${spec.title}”`, (options) => {
+      added.id = addRepaymentStep(
+        {
+          actor: actorOf(creator),
+          itemId: itemId(),
+          version: version(options.tx),
+          step: { title: s.title, ownerId: stepOwner.id, dueDate: dateIn(s.dueInDays) },
+        },
+        options,
+      ).id;
+    });
+    const doneAt = doneTimes[position];
+    if (doneAt == null) return;
+    story.at(doneAt, `${stepOwner.name} ticks step ${position + 1} of “${spec.title}”`, (options) => {
+      setRepaymentStepDone(
+        { actor: actorOf(stepOwner), itemId: itemId(), version: version(options.tx), stepId: added.id, done: true },
+        options,
+      );
     });
   });
-  for (const row of pending.sort((a, b) => a.at - b.at)) recordActivity(tx, { via: "web", ...row });
-  return { itemIds };
+
+  const settled = spec.settled;
+  if (!settled) return;
+  // Settled by hand after the last step done (steps never settle an item by themselves).
+  const statusAt = Math.max(now - settled.daysAgo * DAY, ...doneTimes.map((t) => (t ?? 0) + MINUTE));
+  story.at(statusAt, `${owner.name} settles “${spec.title}”`, (options) => {
+    setDebtStatus(
+      {
+        actor: actorOf(owner),
+        itemId: itemId(),
+        version: version(options.tx),
+        today: utcDate(options.now),
+        change:
+          spec.status === "accepted"
+            ? {
+                to: "accepted",
+                justification: settled.justification,
+                reviewDate: settled.reviewInDays == null ? undefined : addDays(today, settled.reviewInDays),
+              }
+            : { to: spec.status, note: settled.note },
+      },
+      options,
+    );
+  });
+}
+
+/** Every item story of every demo project, scheduled on the demo's story. */
+export function scheduleDemoDebt(story: Story, seed: DemoSeed): void {
+  (Object.keys(DEMO_PROJECTS) as ProjectKey[]).forEach((key, p) => {
+    STORIES[key].forEach((spec, i) => scheduleItem(story, seed, seed.projects[key], spec, p, i));
+  });
 }

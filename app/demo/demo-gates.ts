@@ -1,8 +1,10 @@
 /**
- * Demo requirements and gate reviews: every demo project gets requirements with measurable
- * targets and a verdict from each of IT operations and data science (docs/domain.md,
- * "Feasibility"); every past promotion of app/demo/demo.ts gets the promoted gate review that
- * allowed it; and two reviews are open now (DEMO_GATE_STORY below):
+ * Demo requirements and gate reviews, replayed through the models (app/demo/story.ts): every
+ * demo project gets requirements with measurable targets, stated by business and given a
+ * verdict by each of IT operations and data science (docs/domain.md, "Feasibility"); every
+ * past promotion (app/demo/cast.ts) is the end of a gate review that was opened, attested,
+ * signed and promoted — `promote` refuses it unless every criterion holds and all three
+ * disciplines approve at that instant; and two reviews are open now (DEMO_GATE_STORY below):
  * - press line 3, pilot -> production: business approved; data science approved, then a data
  *   scientist updated data science's conditions on a requirement, so that approval is stale
  *   for data science only (business signed after the change); IT operations has not signed.
@@ -13,84 +15,21 @@
  *   and a comment with @mentions).
  * The on-hold OEE PoC has the requirement where the two disciplines disagree (IT operations:
  * infeasible, with the reason; data science: feasible).
- *
- * Rows are written directly with `tx.insert` inside the demo's one transaction (the models'
- * own functions open transactions of their own); every event gets the activity row the model
- * would write, dated in the past, through the demo's `Timeline`.
- *
- * Past reviews are evaluated on the gate content **as it stood then**: requirements from their
- * own history here, debt items reconstructed from their dates (opened, steps done, repaid;
- * accepted items are left out, see debtAt), members from their joining dates, attestations
- * from when they were ticked. Each sign-off stores the fingerprint and snapshot of its own
- * discipline's view (app/domain/concerns.ts) at signing, computed with the same domain
- * functions the model uses (disciplineView, viewFingerprint, evaluateCriteria,
- * disciplinePanel, promotionBlockers); a promoted review whose criteria or approvals would
- * not all hold at the instant of promotion is refused here. Open reviews take their views
- * from the model's own `currentViews(reviewId, tx)`, checked against the reconstruction at
- * the instant of signing and again today.
- *
- * Deterministic: all times are offsets from `now` (or from a promotion) with a stable
- * minute-of-day jitter; no randomness.
  */
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.server";
-import {
-  debtItems,
-  gateCriteria,
-  gateReviews,
-  repaymentSteps,
-  requirements,
-  reviewCommentMentions,
-  reviewComments,
-  signOffs,
-  users,
-} from "../../db/schema";
-import { DISCIPLINES, type Decision, type Discipline, type Register, type Stage } from "~/domain/vocabulary";
-import type { DemoProject, DemoSeed, PersonKey, ProjectKey, Timeline } from "~/demo/demo";
-import { canonicalView, describeChanges, gateContentFrom, type DisciplineView } from "~/domain/concerns";
-import { mentionTokens, resolveMentions } from "~/domain/comments";
-import { combinedFeasibility } from "~/domain/feasibility";
-import { disciplineViews, viewFingerprint } from "~/domain/fingerprint";
-import {
-  DEFAULT_CRITERIA,
-  disciplinePanel,
-  evaluateCriteria,
-  promotionBlockers,
-  type CriterionDefinition,
-  type GateFacts,
-  type SignOffState,
-} from "~/domain/gates";
+import { requirements } from "../../db/schema";
+import type { Decision, Priority, Register, Stage } from "~/domain/vocabulary";
 import { addDays, utcDate } from "~/domain/dates";
-import {
-  debtStatusLabel,
-  decisionLabel,
-  disciplineLabel,
-  feasibilityLabel,
-  priorityLabel,
-  stageShortLabel,
-} from "~/domain/labels";
-import { currentViews } from "~/models/gates.server";
-import { requiredApprovalsFor } from "~/models/gate-templates.server";
-import { gateDebtFacts, insertConditionDebtItem, type GateDebtFact } from "~/models/debt.server";
+import { setDebtStatus } from "~/models/debt.server";
+import { attest as attestCriterion, dismissChangesRequest, openReview, promote, signOff } from "~/models/gates.server";
+import { assessRequirement, createRequirement, updateRequirement } from "~/models/requirements.server";
+import { addComment } from "~/models/review-comments.server";
+import { DEMO_PROJECTS, type DemoProject, type DemoSeed, type PersonKey, type ProjectKey } from "~/demo/cast";
+import { actorOf, DAY, fail, jitter, type Story } from "~/demo/story";
+import { debtVersion } from "~/demo/demo-debt";
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-
-type Priority = "must" | "should" | "could";
 type Assessed = "feasible" | "feasible_with_conditions" | "infeasible";
-type Feasibility = "unassessed" | Assessed;
-type VerdictDiscipline = "data_science" | "it";
-
-/** A stable 0-7 h offset per label, so events do not all happen at the same minute. */
-function jitter(label: string): number {
-  let h = 11;
-  for (const c of label) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return (h % 420) * MINUTE;
-}
-
-function fail(what: string): never {
-  throw new Error(`Demo gate data is inconsistent: ${what}`);
-}
 
 // ---------------------------------------------------------------- requirements
 
@@ -390,41 +329,6 @@ const REQUIREMENTS: Record<ProjectKey, RequirementSpec[]> = {
   ],
 };
 
-type Verdict = {
-  feasibility: Feasibility;
-  conditions: string | null;
-  note: string | null;
-  assessedById: number | null;
-  assessedAt: number | null;
-  version: number;
-};
-
-const UNASSESSED: Verdict = {
-  feasibility: "unassessed",
-  conditions: null,
-  note: null,
-  assessedById: null,
-  assessedAt: null,
-  version: 1,
-};
-
-type RequirementState = {
-  id: number;
-  title: string;
-  description: string;
-  target: string;
-  priority: Priority;
-  status: "active" | "withdrawn";
-  ds: Verdict;
-  it: Verdict;
-  /** The combined verdict (app/domain/feasibility.ts). */
-  feasibility: Feasibility;
-  version: number;
-};
-
-/** Every version of a requirement with the instant it took effect (for content "as it stood"). */
-type RequirementHistory = { projectId: number; versions: { at: number; state: RequirementState }[] };
-
 // ---------------------------------------------------------------- past reviews
 
 type AttestationSpec = { key: string; by: PersonKey; daysBefore: number; note: string; evidenceUrl?: string };
@@ -468,7 +372,7 @@ const sign = (
   conditions?: ConditionSpec[],
 ): SignOffSpec => ({ by, daysBefore, decision, comment, conditions });
 
-/** One per past promotion of app/demo/demo.ts, in the order they were opened. */
+/** One per past promotion (app/demo/cast.ts), in the order they were opened. */
 // prettier-ignore
 const PAST_REVIEWS: PastReviewSpec[] = [
   {
@@ -575,882 +479,203 @@ const PAST_REVIEWS: PastReviewSpec[] = [
   },
 ];
 
-// ---------------------------------------------------------------- the seeding
-
-type Ctx = {
-  tx: Tx;
-  now: number;
-  seed: DemoSeed;
-  timeline: Timeline;
-  requirementHistory: Map<number, RequirementHistory>;
-  names: Map<number, string>;
-  /** Each person's profile discipline, by id (decides "own" for attestations any member may tick). */
-  disciplines: Map<number, Discipline>;
-};
-
-function user(ctx: Ctx, key: PersonKey) {
-  return ctx.seed.users[key];
-}
-
-function membersAt(project: DemoProject, at: number): GateFacts["members"] {
-  return project.members.filter((m) => m.joinedAt <= at).map((m) => ({ userId: m.userId, discipline: m.discipline }));
-}
+/** A value a later step needs and an earlier step of the replay learns (an id). */
+type Ref = { id: number };
+const ref = (): Ref => ({ id: 0 });
+const known = (r: Ref, what: string) => r.id || fail(`${what} is not there yet`);
 
 /**
- * The person's seat on the project at `at`; refuses a non-member, a seat that is not the
- * person's own discipline (docs/domain.md, "Who may sign"), or a discipline not allowed.
+ * Every requirement of every project, stated by its author and assessed, each at its own time.
+ * Returns the requirements the open-review stories refer to.
  */
-function memberOf(
-  ctx: Ctx,
-  project: DemoProject,
-  person: PersonKey,
-  at: number,
-  allowed: readonly Discipline[],
-  what: string,
-): Discipline {
-  const { id, discipline } = user(ctx, person);
-  const membership = project.members.find((m) => m.userId === id);
-  if (!membership || membership.joinedAt > at) fail(`${person} is not on ${project.slug} when ${what}`);
-  if (membership.discipline !== discipline) fail(`${person} is seated as ${membership.discipline} on ${project.slug}`);
-  if (!allowed.includes(membership.discipline)) {
-    fail(`${person} (${membership.discipline}) may not ${what} on ${project.slug}`);
-  }
-  if (at >= ctx.now) fail(`${what} on ${project.slug} is in the future`);
-  return membership.discipline;
-}
-
-/** As app/models/requirements.server.ts writes a requirement into its activity rows. */
-const snapshotOf = (r: RequirementState) => ({
-  title: r.title,
-  description: r.description,
-  target: r.target,
-  priority: r.priority,
-  status: r.status,
-  feasibility: r.feasibility,
-  dsFeasibility: r.ds.feasibility,
-  dsConditions: r.ds.conditions,
-  dsNote: r.ds.note,
-  itFeasibility: r.it.feasibility,
-  itConditions: r.it.conditions,
-  itNote: r.it.note,
-  version: r.version,
-});
-
-/** The requirement row's columns for a state (the legacy single-verdict columns stay empty). */
-const columnsOf = (r: RequirementState) => ({
-  title: r.title,
-  description: r.description,
-  target: r.target,
-  priority: r.priority,
-  status: r.status,
-  feasibility: r.feasibility,
-  dsFeasibility: r.ds.feasibility,
-  dsConditions: r.ds.conditions,
-  dsNote: r.ds.note,
-  dsAssessedById: r.ds.assessedById,
-  dsAssessedAt: r.ds.assessedAt,
-  dsVersion: r.ds.version,
-  itFeasibility: r.it.feasibility,
-  itConditions: r.it.conditions,
-  itNote: r.it.note,
-  itAssessedById: r.it.assessedById,
-  itAssessedAt: r.it.assessedAt,
-  itVersion: r.it.version,
-  version: r.version,
-});
-
-function lastVersion(ctx: Ctx, requirementId: number) {
-  const history = ctx.requirementHistory.get(requirementId) ?? fail(`no requirement ${requirementId}`);
-  return { history, last: history.versions[history.versions.length - 1] };
-}
-
-/** Writes a new state of a requirement (row, history) at `at`, after its last change. */
-function writeRequirement(ctx: Ctx, after: RequirementState, at: number) {
-  const { history, last } = lastVersion(ctx, after.id);
-  if (at <= last.at) fail(`requirement ${after.id} changed before its last change`);
-  ctx.tx
-    .update(requirements)
-    .set({ ...columnsOf(after), updatedAt: at })
-    .where(eq(requirements.id, after.id))
-    .run();
-  history.versions.push({ at, state: after });
-}
-
-/**
- * One discipline's verdict, as app/models/requirements.server.ts assessRequirement gives it:
- * the assessor's seat decides which verdict; the combined one follows; one activity row.
- */
-function assessRequirement(ctx: Ctx, key: ProjectKey, requirementId: number, spec: AssessSpec, at: number) {
-  const project = ctx.seed.projects[key];
-  const { last } = lastVersion(ctx, requirementId);
-  const before = last.state;
-  if (before.status !== "active") fail(`“${before.title}” assessed after it was withdrawn`);
-  const seat = memberOf(ctx, project, spec.by, at, ["it", "data_science"], "assess a requirement") as VerdictDiscipline;
-  if (spec.feasibility !== "feasible" && !spec.conditions) fail(`“${before.title}” needs conditions or a reason`);
-  const assessor = user(ctx, spec.by);
-  const old = seat === "data_science" ? before.ds : before.it;
-  const verdict: Verdict = {
-    feasibility: spec.feasibility,
-    conditions: spec.feasibility === "feasible" ? null : (spec.conditions ?? null),
-    note: spec.note || null,
-    assessedById: assessor.id,
-    assessedAt: at,
-    version: old.version + 1,
-  };
-  const ds = seat === "data_science" ? verdict : before.ds;
-  const it = seat === "it" ? verdict : before.it;
-  const after: RequirementState = {
-    ...before,
-    ds,
-    it,
-    feasibility: combinedFeasibility(ds.feasibility, it.feasibility),
-    version: before.version + 1,
-  };
-  writeRequirement(ctx, after, at);
-  ctx.timeline.add({
-    at,
-    actorId: assessor.id,
-    projectId: project.id,
-    entityType: "requirement",
-    entityId: requirementId,
-    action: "requirement.assessed",
-    summary: `${assessor.name} assessed “${before.title}” for ${disciplineLabel[seat]} as ${feasibilityLabel[spec.feasibility].toLowerCase()}`,
-    before: snapshotOf(before),
-    after: snapshotOf(after),
-  });
-}
-
-function seedRequirements(ctx: Ctx, key: ProjectKey): Map<string, number> {
-  const { tx, now, timeline } = ctx;
-  const project = ctx.seed.projects[key];
-  const refs = new Map<string, number>();
-  REQUIREMENTS[key].forEach((spec, i) => {
-    const createdAt = now - spec.daysAgo * DAY - jitter(`req:${key}:${i}`);
-    if (createdAt <= project.createdAt) fail(`a requirement of ${key} predates the project`);
-    memberOf(ctx, project, spec.by, createdAt, ["business"], "state a requirement");
-    const stated: Omit<RequirementState, "id"> = {
-      title: spec.title,
-      description: spec.description,
-      target: spec.target,
-      priority: spec.priority,
-      status: "active",
-      ds: UNASSESSED,
-      it: UNASSESSED,
-      feasibility: "unassessed",
-      version: 1,
-    };
-    const author = user(ctx, spec.by);
-    const row = tx
-      .insert(requirements)
-      .values({
-        projectId: project.id,
-        ...columnsOf({ id: 0, ...stated }),
-        createdById: author.id,
-        createdAt,
-        updatedAt: createdAt,
-      })
-      .returning({ id: requirements.id })
-      .get();
-    if (spec.ref) refs.set(spec.ref, row.id);
-    const state: RequirementState = { id: row.id, ...stated };
-    ctx.requirementHistory.set(row.id, { projectId: project.id, versions: [{ at: createdAt, state }] });
-    timeline.add({
-      projectId: project.id,
-      entityType: "requirement",
-      entityId: row.id,
-      at: createdAt,
-      actorId: author.id,
-      action: "requirement.created",
-      summary: `${author.name} stated “${spec.title}” (${priorityLabel[spec.priority]}: ${spec.target})`,
-      after: snapshotOf(state),
+function scheduleRequirements(story: Story, seed: DemoSeed): Map<string, Ref> {
+  const refs = new Map<string, Ref>();
+  for (const key of Object.keys(REQUIREMENTS) as ProjectKey[]) {
+    const project = seed.projects[key];
+    REQUIREMENTS[key].forEach((spec, i) => {
+      const requirement = ref();
+      if (spec.ref) refs.set(spec.ref, requirement);
+      const statedAt = story.now - spec.daysAgo * DAY - jitter(`req:${key}:${i}`);
+      if (statedAt <= project.createdAt) fail(`a requirement of ${key} predates the project`);
+      const author = seed.users[spec.by];
+      story.at(statedAt, `${author.name} states “${spec.title}”`, (options) => {
+        const { title, description, target, priority } = spec;
+        requirement.id = createRequirement(
+          { actor: actorOf(author), projectId: project.id, title, description, target, priority },
+          options,
+        ).id;
+      });
+      spec.assessments.forEach((a, n) => {
+        const assessedAt = story.now - a.daysAgo * DAY - jitter(`assess:${key}:${i}:${n}`);
+        if (assessedAt <= statedAt) fail(`“${spec.title}” assessed before it was stated`);
+        scheduleAssessment(story, seed, requirement, spec.title, a, assessedAt);
+      });
     });
-    const assessments = spec.assessments
-      .map((a, n) => ({ a, at: now - a.daysAgo * DAY - jitter(`assess:${key}:${i}:${n}`) }))
-      .sort((x, y) => x.at - y.at);
-    for (const { a, at } of assessments) {
-      if (at <= createdAt) fail(`“${spec.title}” assessed before it was stated`);
-      assessRequirement(ctx, key, row.id, a, at);
-    }
-  });
+  }
   return refs;
 }
 
-/**
- * Business revises a requirement's target after it was assessed: both verdicts are reset, as
- * app/models/requirements.server.ts updateRequirement does, with its activity row.
- */
-function reviseRequirement(
-  ctx: Ctx,
-  key: ProjectKey,
-  requirementId: number,
+/** One discipline's verdict: the assessor's seat decides which (assessRequirement). */
+function scheduleAssessment(story: Story, seed: DemoSeed, requirement: Ref, title: string, a: AssessSpec, at: number) {
+  const assessor = seed.users[a.by];
+  story.at(at, `${assessor.name} assesses “${title}”`, (options) => {
+    assessRequirement(
+      {
+        actor: actorOf(assessor),
+        requirementId: known(requirement, `“${title}”`),
+        feasibility: a.feasibility,
+        note: a.note,
+        conditions: a.conditions ?? "",
+      },
+      options,
+    );
+  });
+}
+
+/** Business revises a requirement's target: both verdicts are reset (updateRequirement). */
+function scheduleRevision(
+  story: Story,
+  seed: DemoSeed,
+  requirement: Ref,
   change: { by: PersonKey; at: number; target: string },
 ) {
-  const project = ctx.seed.projects[key];
-  const { last } = lastVersion(ctx, requirementId);
-  memberOf(ctx, project, change.by, change.at, ["business"], "revise a requirement");
-  const before = last.state;
-  const reset =
-    (before.ds.feasibility !== "unassessed" || before.it.feasibility !== "unassessed") &&
-    before.target !== change.target;
-  const cleared = (v: Verdict): Verdict => ({ ...UNASSESSED, version: v.version + 1 });
-  const after: RequirementState = {
-    ...before,
-    target: change.target,
-    ...(reset ? { ds: cleared(before.ds), it: cleared(before.it), feasibility: "unassessed" as const } : {}),
-    version: before.version + 1,
-  };
-  writeRequirement(ctx, after, change.at);
-  const actor = user(ctx, change.by);
-  ctx.timeline.add({
-    at: change.at,
-    actorId: actor.id,
-    projectId: project.id,
-    entityType: "requirement",
-    entityId: requirementId,
-    action: "requirement.updated",
-    summary:
-      `${actor.name} revised “${after.title}”` +
-      (reset ? `; its assessment (${feasibilityLabel[before.feasibility]}) was reset` : ""),
-    before: snapshotOf(before),
-    after: snapshotOf(after),
+  const author = seed.users[change.by];
+  story.at(change.at, `${author.name} revises a requirement`, (options) => {
+    const before = currentRequirement(options.tx, known(requirement, "the revised requirement"));
+    updateRequirement(
+      {
+        actor: actorOf(author),
+        requirementId: before.id,
+        version: before.version,
+        title: before.title,
+        description: before.description,
+        priority: before.priority,
+        target: change.target,
+      },
+      options,
+    );
   });
 }
 
-// ---------------------------------------------------------------- content at an instant
-
-function requirementsAt(ctx: Ctx, projectId: number, at: number): RequirementState[] {
-  const states: RequirementState[] = [];
-  for (const history of ctx.requirementHistory.values()) {
-    if (history.projectId !== projectId) continue;
-    const state = history.versions.filter((v) => v.at <= at).at(-1)?.state;
-    if (state) states.push(state);
-  }
-  return states.sort((a, b) => a.id - b.id);
-}
-
-/** A debt item as gateDebtFacts returns it; the gate sees unsettled items only. */
-type OpenDebtFact = GateDebtFact & { status: "open" | "repaying" };
-
-/**
- * The open debt of a project at `at`, in the shape of gateDebtFacts: items opened by then
- * and not yet repaid; steps added by then, done if done by then; `repaying` once a step was
- * done. Plans are taken as they are now: the demo writes them on the day an item is logged.
- * Accepted items are left out whenever they were accepted (see below).
- */
-function debtAt(ctx: Ctx, projectId: number, at: number): OpenDebtFact[] {
-  const items = ctx.tx
-    .select()
-    .from(debtItems)
-    .where(eq(debtItems.projectId, projectId))
-    .orderBy(asc(debtItems.id))
-    .all();
-  const steps = ctx.tx
-    .select({
-      itemId: repaymentSteps.debtItemId,
-      id: repaymentSteps.id,
-      title: repaymentSteps.title,
-      ownerId: repaymentSteps.ownerId,
-      dueDate: repaymentSteps.dueDate,
-      doneAt: repaymentSteps.doneAt,
-      createdAt: repaymentSteps.createdAt,
-    })
-    .from(repaymentSteps)
-    .innerJoin(debtItems, eq(debtItems.id, repaymentSteps.debtItemId))
-    .where(eq(debtItems.projectId, projectId))
-    .orderBy(asc(repaymentSteps.debtItemId), asc(repaymentSteps.position), asc(repaymentSteps.id))
-    .all();
-  const facts: OpenDebtFact[] = [];
-  for (const item of items) {
-    if (item.openedAt > at) continue;
-    if (item.status === "repaid" && item.repaidAt != null && item.repaidAt <= at) continue;
-    // The demo debt records no plan for the items it later accepts (a deliberate "we live with
-    // it" from the start), so they count as settled from the day they were logged.
-    if (item.status === "accepted") continue;
-    const own = steps
-      .filter((s) => s.itemId === item.id && s.createdAt <= at)
-      .map((s) => ({
-        id: s.id,
-        title: s.title,
-        ownerId: s.ownerId,
-        dueDate: s.dueDate,
-        done: s.doneAt != null && s.doneAt <= at,
-      }));
-    facts.push({
-      id: item.id,
-      register: item.register,
-      title: item.title,
-      status: own.some((s) => s.done) ? "repaying" : "open",
-      severity: item.severity,
-      ownerId: item.ownerId,
-      strategy: item.strategy,
-      targetDate: item.targetDate,
-      repayBeforeStage: item.repayBeforeStage,
-      principalDays: item.principalDays,
-      interestDays: item.interestDays,
-      signOffId: item.signOffId,
-      stepCount: own.length,
-      steps: own,
-    });
-  }
-  return facts;
-}
-
-type CriterionRow = CriterionDefinition & {
-  id: number;
-  position: number;
-  attestedById: number | null;
-  attestedAt: number | null;
-  attestationNote: string | null;
-  evidenceUrl: string | null;
-  attestedByName: string | null;
-  attesterDiscipline: Discipline | null;
-};
-
-/** Criteria as they stood at `at`: attestations ticked later count as not ticked. */
-function criteriaAt(criteria: CriterionRow[], at: number): CriterionRow[] {
-  return criteria.map((c) =>
-    c.attestedAt != null && c.attestedAt <= at
-      ? c
-      : {
-          ...c,
-          attestedById: null,
-          attestedAt: null,
-          attestationNote: null,
-          evidenceUrl: null,
-          attestedByName: null,
-          attesterDiscipline: null,
-        },
-  );
-}
-
-/** The gate content as it stood at `at`, each discipline's view of it and their fingerprints. */
-function contentAt(ctx: Ctx, project: DemoProject, criteria: CriterionRow[], at: number) {
-  const reqs = requirementsAt(ctx, project.id, at);
-  const debt = debtAt(ctx, project.id, at);
-  const crit = criteriaAt(criteria, at);
-  const content = gateContentFrom({
-    requirements: reqs.map((r) => ({
-      ...r,
-      dsFeasibility: r.ds.feasibility,
-      dsConditions: r.ds.conditions,
-      dsNote: r.ds.note,
-      itFeasibility: r.it.feasibility,
-      itConditions: r.it.conditions,
-      itNote: r.it.note,
-    })),
-    criteria: crit,
-    debtItems: debt,
-  });
-  const { views, fingerprints } = disciplineViews(content);
-  const facts: GateFacts = { requirements: reqs, members: membersAt(project, at), debtItems: debt };
-  return { reqs, debt, criteria: crit, facts, views, fingerprints };
+function currentRequirement(tx: Tx, id: number) {
+  return tx.select().from(requirements).where(eq(requirements.id, id)).get() ?? fail(`no requirement ${id}`);
 }
 
 // ---------------------------------------------------------------- reviews
 
-function insertReview(
-  ctx: Ctx,
-  project: DemoProject,
-  from: Stage,
-  to: "pilot" | "production",
-  openedBy: PersonKey,
-  openedAt: number,
-  statement: string,
-): { id: number; requiredApprovals: number } {
-  memberOf(ctx, project, openedBy, openedAt, DISCIPLINES, "open a gate review");
-  const why = statement.trim();
-  if (why.length < 3 || why.length > 1000) fail(`the statement of ${project.slug}'s review to ${to}`);
-  const opener = user(ctx, openedBy);
-  const requiredApprovals = requiredApprovalsFor(to, ctx.tx);
-  const review = ctx.tx
-    .insert(gateReviews)
-    .values({
-      projectId: project.id,
-      fromStage: from,
-      targetStage: to,
-      openedById: opener.id,
-      openedAt,
-      statement: why,
-      requiredApprovals,
-    })
-    .returning({ id: gateReviews.id })
-    .get();
-  ctx.timeline.add({
-    at: openedAt,
-    actorId: opener.id,
-    projectId: project.id,
-    entityType: "gate_review",
-    entityId: review.id,
-    action: "gate.review_opened",
-    summary: `${opener.name} opened a gate review: ${stageShortLabel[from]} → ${stageShortLabel[to]}`,
-    after: {
-      reviewId: review.id,
-      fromStage: from,
-      targetStage: to,
-      statement: why,
-      requiredApprovals,
-      criteria: DEFAULT_CRITERIA[to].map((c) => c.key),
-    },
+/** What the steps of one review share: the review's id once it is opened. */
+type ReviewStory = { project: DemoProject; review: Ref; label: string };
+
+function scheduleOpening(story: Story, seed: DemoSeed, r: ReviewStory, by: PersonKey, at: number, statement: string) {
+  const opener = seed.users[by];
+  story.at(at, `${opener.name} opens a gate review of ${r.label}`, (options) => {
+    r.review.id = openReview({ actor: actorOf(opener), projectId: r.project.id, statement }, options).id;
   });
-  return { id: review.id, requiredApprovals };
 }
 
-/** The review's criteria copied from the default checklist, with the given attestations ticked. */
-function insertCriteria(
-  ctx: Ctx,
-  project: DemoProject,
-  reviewId: number,
-  to: "pilot" | "production",
-  attestations: { key: string; by: PersonKey; at: number; note: string; evidenceUrl?: string }[],
-  openedAt: number,
-): CriterionRow[] {
-  const rows: CriterionRow[] = [];
-  DEFAULT_CRITERIA[to].forEach((definition, position) => {
-    const a = attestations.find((x) => x.key === definition.key);
-    if (a && definition.kind !== "attestation") fail(`${definition.key} is not an attestation`);
-    if (a && a.at <= openedAt) fail(`${definition.key} attested before the review was opened`);
-    if (a) {
-      memberOf(
-        ctx,
-        project,
-        a.by,
-        a.at,
-        definition.discipline ? [definition.discipline] : DISCIPLINES,
-        `attest ${definition.key}`,
-      );
-    }
-    const attester = a ? user(ctx, a.by) : null;
-    const values = {
-      reviewId,
-      key: definition.key,
-      label: definition.label,
-      kind: definition.kind,
-      discipline: definition.discipline,
-      position,
-      attestedById: attester?.id ?? null,
-      attestedAt: a?.at ?? null,
-      attestationNote: a?.note ?? null,
-      evidenceUrl: a?.evidenceUrl ?? null,
-      attesterDiscipline: attester?.discipline ?? null,
-    };
-    const row = ctx.tx.insert(gateCriteria).values(values).returning({ id: gateCriteria.id }).get();
-    rows.push({
-      ...definition,
-      ...values,
-      id: row.id,
-      attestedByName: attester?.name ?? null,
-      attesterDiscipline: attester?.discipline ?? null,
-    });
-    if (a && attester) {
-      ctx.timeline.add({
-        at: a.at,
-        actorId: attester.id,
-        projectId: project.id,
-        entityType: "gate_criterion",
-        entityId: row.id,
-        action: "gate.attested",
-        summary: `${attester.name} attested “${definition.label}”`,
-        before: { attestedById: null, note: null, evidenceUrl: null },
-        after: { attestedById: attester.id, note: a.note, evidenceUrl: a.evidenceUrl ?? null },
-      });
-    }
-  });
-  for (const a of attestations) {
-    if (!rows.some((r) => r.key === a.key)) fail(`no criterion ${a.key} on the gate to ${to}`);
-  }
-  return rows;
-}
-
-type SignedOff = SignOffState & {
-  id: number;
-  comment: string;
-  signedAt: number;
-  status: "current" | "superseded";
-  /** The signer's discipline's view when they signed (the stored snapshot). */
-  view: DisciplineView;
-};
-
-type ReviewRef = { id: number; targetStage: Stage; fromStage: Stage };
-
-/**
- * Writes one sign-off as app/models/gate-signoffs.server.ts signOff does: the member's previous
- * current one is superseded, conditions become debt items linked by sign_off_id, and the
- * fingerprint and snapshot of the signer's discipline's view are taken after the conditions
- * exist (`viewAt(discipline)` gives that view).
- */
-function insertSignOff(
-  ctx: Ctx,
-  project: DemoProject,
-  review: ReviewRef,
-  spec: SignOffSpec,
-  signedAt: number,
-  earlier: SignedOff[],
-  viewAt: (discipline: Discipline) => DisciplineView,
-): SignedOff {
-  const { tx } = ctx;
-  const discipline = memberOf(ctx, project, spec.by, signedAt, DISCIPLINES, "sign off");
-  const signer = user(ctx, spec.by);
-  if (spec.decision === "changes_requested" && !spec.comment.trim()) fail("changes requested without a comment");
-  if (spec.decision === "approve_with_conditions" && !spec.conditions?.length) fail("conditions missing");
-  const previous = earlier.find((s) => s.userId === signer.id && s.status === "current");
-  if (previous) {
-    if (previous.signedAt >= signedAt) fail("sign-offs out of order");
-    tx.update(signOffs).set({ status: "superseded", endedAt: signedAt }).where(eq(signOffs.id, previous.id)).run();
-    previous.status = "superseded";
-  }
-  const comment = spec.comment.trim();
-  const created = tx
-    .insert(signOffs)
-    .values({
-      reviewId: review.id,
-      discipline,
-      userId: signer.id,
-      decision: spec.decision,
-      comment,
-      fingerprint: "pending",
-      signedAt,
-    })
-    .returning({ id: signOffs.id })
-    .get();
-  const conditionIds = (spec.conditions ?? []).map((c) => {
-    const itemId = insertConditionDebtItem(tx, {
-      projectId: project.id,
-      register: c.register,
-      title: c.title,
-      ownerId: signer.id,
-      targetDate: addDays(utcDate(signedAt), c.targetInDays),
-      repayBeforeStage: review.targetStage === "production" ? null : "production",
-      signOffId: created.id,
-      createdById: signer.id,
-      stageIncurred: review.fromStage,
-      now: signedAt,
-    });
-    if (c.repaid) {
-      const repaidAt = signedAt + c.repaid.daysAfter * DAY + jitter(`repaid:${itemId}`);
-      if (repaidAt >= ctx.now) fail(`condition “${c.title}” repaid in the future`);
-      tx.update(debtItems)
-        .set({ status: "repaid", statusNote: c.repaid.note, repaidAt, updatedAt: repaidAt, version: 2 })
-        .where(eq(debtItems.id, itemId))
-        .run();
-      const keys = { statusNote: null, repaidAt: null, acceptedJustification: null, acceptedReviewDate: null };
-      ctx.timeline.add({
-        at: repaidAt,
-        actorId: signer.id,
-        projectId: project.id,
-        entityType: "debt_item",
-        entityId: itemId,
-        action: "debt.status_changed",
-        summary: `${signer.name} marked “${c.title}” ${debtStatusLabel.repaid.toLowerCase()}: ${c.repaid.note}`,
-        before: { status: "open", ...keys },
-        after: { ...keys, status: "repaid", statusNote: c.repaid.note, repaidAt },
-      });
-    }
-    return itemId;
-  });
-  const view = viewAt(discipline);
-  const fingerprint = viewFingerprint(view);
-  tx.update(signOffs)
-    .set({ fingerprint, snapshot: canonicalView(view) })
-    .where(eq(signOffs.id, created.id))
-    .run();
-  ctx.timeline.add({
-    at: signedAt,
-    actorId: signer.id,
-    projectId: project.id,
-    entityType: "sign_off",
-    entityId: created.id,
-    action: "gate.signed_off",
-    summary:
-      `${signer.name} signed for ${disciplineLabel[discipline]}: ${decisionLabel[spec.decision].toLowerCase()}` +
-      (conditionIds.length
-        ? ` (${conditionIds.length} condition${conditionIds.length > 1 ? "s" : ""} logged as debt)`
-        : ""),
-    before: previous ? { signOffId: previous.id, decision: previous.decision } : undefined,
-    after: {
-      reviewId: review.id,
-      discipline,
-      decision: spec.decision,
-      comment,
-      fingerprint,
-      conditionDebtItemIds: conditionIds,
-    },
-  });
-  return {
-    id: created.id,
-    discipline,
-    userId: signer.id,
-    userName: signer.name,
-    decision: spec.decision,
-    comment,
-    fingerprint,
-    signedAt,
-    status: "current",
-    dismissedAt: null,
-    view,
-  };
-}
-
-/**
- * The project owner dismisses a member's "changes requested" with a reason, as
- * app/models/gate-signoffs.server.ts dismissChangesRequest does.
- */
-function dismissChangesRequest(
-  ctx: Ctx,
-  project: DemoProject,
-  target: SignedOff,
-  by: PersonKey,
+function scheduleAttestation(
+  story: Story,
+  seed: DemoSeed,
+  r: ReviewStory,
+  a: { key: string; by: PersonKey; note: string; evidenceUrl?: string },
   at: number,
-  reason: string,
 ) {
-  const owner = user(ctx, by);
-  if (owner.id !== project.ownerId) fail(`${by} does not own ${project.slug} and may not dismiss`);
-  if (target.decision !== "changes_requested" || target.status !== "current" || target.dismissedAt != null) {
-    fail("only a current, undismissed “changes requested” can be dismissed");
-  }
-  if (at <= target.signedAt || at >= ctx.now) fail("a dismissal out of order");
-  const why = reason.trim();
-  if (!why) fail("a dismissal without a reason");
-  ctx.tx
-    .update(signOffs)
-    .set({ dismissedById: owner.id, dismissedAt: at, dismissReason: why })
-    .where(eq(signOffs.id, target.id))
-    .run();
-  target.dismissedAt = at;
-  ctx.timeline.add({
-    at,
-    actorId: owner.id,
-    projectId: project.id,
-    entityType: "sign_off",
-    entityId: target.id,
-    action: "gate.changes_request_dismissed",
-    summary: `${owner.name} dismissed ${target.userName}'s request for changes (${disciplineLabel[target.discipline]}): ${why}`,
-    before: { dismissed: false },
-    after: { dismissed: true, reason: why },
-  });
-}
-
-/**
- * A comment in a review's conversation, as app/models/review-comments.server.ts addComment
- * writes it: optionally a reply to one sign-off, `@name` mentions resolved to the team and
- * the owner and stored, one activity row.
- */
-function insertComment(
-  ctx: Ctx,
-  project: DemoProject,
-  review: ReviewRef,
-  by: PersonKey,
-  at: number,
-  body: string,
-  replyTo: SignedOff | null = null,
-): number {
-  const author = user(ctx, by);
-  const onTeam = project.members.some((m) => m.userId === author.id && m.joinedAt <= at);
-  if (!onTeam && author.id !== project.ownerId) fail(`${by} may not comment on ${project.slug}`);
-  if (at >= ctx.now) fail("a comment in the future");
-  const text = body.trim();
-  if (!text) fail("an empty comment");
-  if (replyTo && replyTo.signedAt >= at) fail("a reply before the sign-off it answers");
-  const people = Object.values(ctx.seed.users).filter(
-    (u) => u.id === project.ownerId || project.members.some((m) => m.userId === u.id),
-  );
-  const { userIds, ambiguous } = resolveMentions(mentionTokens(text), people);
-  if (ambiguous.length) fail(`an ambiguous mention in a comment on ${project.slug}: @${ambiguous[0].token}`);
-  const created = ctx.tx
-    .insert(reviewComments)
-    .values({
-      reviewId: review.id,
-      authorId: author.id,
-      body: text,
-      replyToSignOffId: replyTo?.id ?? null,
-      createdAt: at,
-    })
-    .returning({ id: reviewComments.id })
-    .get();
-  for (const userId of userIds) ctx.tx.insert(reviewCommentMentions).values({ commentId: created.id, userId }).run();
-  ctx.timeline.add({
-    at,
-    actorId: author.id,
-    projectId: project.id,
-    entityType: "review_comment",
-    entityId: created.id,
-    action: "gate.commented",
-    summary: replyTo
-      ? `${author.name} replied to ${replyTo.userName}'s sign-off (${decisionLabel[replyTo.decision].toLowerCase()})`
-      : `${author.name} commented on the gate review`,
-    after: { reviewId: review.id, body: text, replyToSignOffId: replyTo?.id ?? null, mentionedUserIds: userIds },
-  });
-  return created.id;
-}
-
-/** Each discipline's panel as the model's read side shows it, with what changed for stale ones. */
-function panelsOf(current: SignedOff[], content: ReturnType<typeof contentAt>, required: number) {
-  return DISCIPLINES.map((discipline) => {
-    const panel = disciplinePanel(discipline, current, content.fingerprints, content.facts.members, required);
-    return {
-      discipline,
-      status: panel.status,
-      approvals: panel.approvals,
-      required,
-      signOffs: panel.signOffs.map((s) => ({
-        id: s.id,
-        userName: s.userName,
-        decision: s.decision,
-        standing: s.standing,
-        changes: s.standing === "stale" ? describeChanges(s.view, content.views[discipline]) : [],
-      })),
-    };
-  });
-}
-
-function seedPastReview(ctx: Ctx, spec: PastReviewSpec): number {
-  const { tx } = ctx;
-  const project = ctx.seed.projects[spec.project];
-  const promotion =
-    project.promotions.find((p) => p.to === spec.to) ?? fail(`${spec.project} was never promoted to ${spec.to}`);
-  const target = promotion.to as "pilot" | "production";
-  const closedAt = promotion.at;
-  const before = (days: number, label: string) => closedAt - days * DAY - jitter(`${spec.project}:${target}:${label}`);
-  const openedAt = before(spec.openedDaysBefore, "opened");
-  const stageEnteredAt = project.promotions[project.promotions.indexOf(promotion) - 1]?.at ?? project.createdAt;
-  if (openedAt <= stageEnteredAt) fail(`review of ${spec.project} opened before it reached ${promotion.from}`);
-
-  const { id: reviewId, requiredApprovals } = insertReview(
-    ctx,
-    project,
-    promotion.from,
-    target,
-    spec.openedBy,
-    openedAt,
-    spec.statement,
-  );
-  const attestations = spec.attestations.map((a) => ({ ...a, at: before(a.daysBefore, `attest:${a.key}`) }));
-  const criteria = insertCriteria(ctx, project, reviewId, target, attestations, openedAt);
-  const review = { id: reviewId, targetStage: target, fromStage: promotion.from };
-
-  const given: SignedOff[] = [];
-  for (const [i, s] of spec.signOffs.entries()) {
-    const signedAt = before(s.daysBefore, `sign:${i}`);
-    if (signedAt <= openedAt || signedAt >= closedAt) fail(`a sign-off of ${spec.project} lies outside its review`);
-    given.push(
-      insertSignOff(
-        ctx,
-        project,
-        review,
-        s,
-        signedAt,
-        given,
-        (d) => contentAt(ctx, project, criteria, signedAt).views[d],
-      ),
+  const attester = seed.users[a.by];
+  story.at(at, `${attester.name} attests ${a.key} on ${r.label}`, (options) => {
+    attestCriterion(
+      {
+        actor: actorOf(attester),
+        reviewId: known(r.review, `the review of ${r.label}`),
+        key: a.key,
+        note: a.note,
+        evidenceUrl: a.evidenceUrl ?? null,
+      },
+      options,
     );
-  }
-
-  // The review as it stood at the instant of promotion: it must have been promotable.
-  const closing = contentAt(ctx, project, criteria, closedAt);
-  const evaluated = evaluateCriteria(closing.criteria, closing.facts);
-  const current = given.filter((s) => s.status === "current");
-  const blockers = promotionBlockers({
-    criteria: evaluated,
-    signOffs: current,
-    fingerprints: closing.fingerprints,
-    members: closing.facts.members,
-    requiredApprovals,
   });
-  if (blockers.length) fail(`${spec.project} could not have been promoted to ${target}: ${blockers.join(" | ")}`);
-  // As app/models/gate-reviews-read.server.ts closingSnapshot writes it.
-  const closingSnapshot = {
-    fingerprints: closing.fingerprints,
-    criteria: evaluated.map((c) => ({
-      key: c.key,
-      label: c.label,
-      kind: c.kind,
-      met: c.met,
-      detail: c.detail,
-      attestedByName: c.attestedByName,
-      attestedAt: c.attestedAt,
-      attestationNote: c.attestationNote,
-      evidenceUrl: c.evidenceUrl,
-    })),
-    panels: panelsOf(current, closing, requiredApprovals),
-    blockers,
-    requirements: closing.reqs.map((r) => ({
-      id: r.id,
-      title: r.title,
-      description: r.description,
-      target: r.target,
-      priority: r.priority,
-      status: r.status,
-      feasibility: r.feasibility,
-      dsFeasibility: r.ds.feasibility,
-      dsConditions: r.ds.conditions,
-      dsNote: r.ds.note,
-      itFeasibility: r.it.feasibility,
-      itConditions: r.it.conditions,
-      itNote: r.it.note,
-    })),
-    debtItems: closing.debt,
-  };
-  tx.update(gateReviews)
-    .set({
-      status: "promoted",
-      closedAt,
-      closedById: promotion.byId,
-      closingSnapshot: JSON.stringify(closingSnapshot),
-      version: 2,
-    })
-    .where(eq(gateReviews.id, reviewId))
-    .run();
-
-  // The promotion's activity row (queued by app/demo/demo.ts) names its review, as `promote` writes it.
-  const promoter = ctx.names.get(promotion.byId) ?? "Someone";
-  promotion.activity.after.reviewId = reviewId;
-  promotion.activity.summary = `${promoter} promoted ${project.name} to ${stageShortLabel[target]} (gate review #${reviewId})`;
-  return reviewId;
 }
 
 /**
- * For an open review, a sign-off's view comes from the model (`currentViews`); it must equal
- * the reconstruction at the instant of signing, else something dated later is already stored
- * and the sign-off would be given on content it never saw.
+ * One sign-off; an approval's conditions become debt items owned by the signer (signOff), and
+ * a condition met later is marked repaid by the signer. Returns the sign-off's id, once given.
  */
-function liveView(ctx: Ctx, project: DemoProject, reviewId: number, criteria: CriterionRow[], at: () => number) {
-  return (discipline: Discipline) => {
-    const live = currentViews(reviewId, ctx.tx).views[discipline];
-    const rebuilt = contentAt(ctx, project, criteria, at()).views[discipline];
-    if (canonicalView(live) !== canonicalView(rebuilt)) {
-      fail(`a ${discipline} sign-off on ${project.slug} would see content dated after it`);
-    }
-    return live;
-  };
-}
-
-/** Checks the reconstruction of "content at an instant" against the model on today's content. */
-function checkAgainstModel(ctx: Ctx, project: DemoProject, reviewId: number, criteria: CriterionRow[]) {
-  const live = currentViews(reviewId, ctx.tx).fingerprints;
-  const rebuilt = contentAt(ctx, project, criteria, ctx.now).fingerprints;
-  for (const d of DISCIPLINES) {
-    if (live[d] !== rebuilt[d]) fail(`the reconstructed ${d} view of ${project.slug} differs from the model's`);
+function scheduleSignOff(story: Story, seed: DemoSeed, r: ReviewStory, spec: SignOffSpec, signedAt: number): Ref {
+  const signer = seed.users[spec.by];
+  const given = ref();
+  const conditions = (spec.conditions ?? []).map((c) => ({ spec: c, item: ref() }));
+  story.at(signedAt, `${signer.name} signs off on ${r.label}`, (options) => {
+    const signed = signOff(
+      {
+        actor: actorOf(signer),
+        reviewId: known(r.review, `the review of ${r.label}`),
+        decision: spec.decision,
+        comment: spec.comment,
+        conditions: conditions.map(({ spec: c }) => ({
+          title: c.title,
+          register: c.register,
+          targetDate: addDays(utcDate(signedAt), c.targetInDays),
+        })),
+      },
+      options,
+    );
+    given.id = signed.id;
+    signed.conditionIds.forEach((id, n) => (conditions[n].item.id = id));
+  });
+  for (const { spec: c, item } of conditions) {
+    if (!c.repaid) continue;
+    const repaidAt = signedAt + c.repaid.daysAfter * DAY + jitter(`repaid:${r.label}:${c.title}`);
+    const note = c.repaid.note;
+    story.at(repaidAt, `${signer.name} meets the condition “${c.title}”`, (options) => {
+      const itemId = known(item, `the condition “${c.title}”`);
+      setDebtStatus(
+        {
+          actor: actorOf(signer),
+          itemId,
+          version: debtVersion(options.tx, itemId),
+          today: utcDate(options.now),
+          change: { to: "repaid", note },
+        },
+        options,
+      );
+    });
   }
-  const debt = JSON.stringify(gateDebtFacts(project.id, ctx.tx));
-  if (debt !== JSON.stringify(debtAt(ctx, project.id, ctx.now)))
-    fail(`the reconstructed debt of ${project.slug} differs`);
+  return given;
 }
 
-/** Sign-offs on an open review, in time order, each with its view from the model. */
-function openSigner(ctx: Ctx, project: DemoProject, review: ReviewRef, criteria: CriterionRow[]) {
-  const given: SignedOff[] = [];
-  let signingAt = 0;
-  const viewAt = liveView(ctx, project, review.id, criteria, () => signingAt);
-  return {
-    given,
-    sign(spec: SignOffSpec, at: number): SignedOff {
-      const last = given.at(-1);
-      if (at <= (last?.signedAt ?? 0)) fail(`sign-offs on ${project.slug} out of order`);
-      signingAt = at;
-      const signed = insertSignOff(ctx, project, review, spec, at, given, viewAt);
-      given.push(signed);
-      return signed;
-    },
-  };
+/**
+ * A past review: opened by a member some days before the promotion, its attestations ticked
+ * and its sign-offs given in between, then promoted by the owner at the instant the project
+ * reached its next stage — refused by `promote` unless everything held then.
+ */
+function schedulePastReview(story: Story, seed: DemoSeed, spec: PastReviewSpec) {
+  const project = seed.projects[spec.project];
+  const index = project.promotions.findIndex((p) => p.to === spec.to);
+  if (index < 0) fail(`${spec.project} was never promoted to ${spec.to}`);
+  const promotion = project.promotions[index];
+  const closedAt = promotion.at;
+  const before = (days: number, label: string) => closedAt - days * DAY - jitter(`${spec.project}:${spec.to}:${label}`);
+  const openedAt = before(spec.openedDaysBefore, "opened");
+  const stageEnteredAt = project.promotions[index - 1]?.at ?? project.createdAt;
+  if (openedAt <= stageEnteredAt) fail(`the review of ${spec.project} opened before it reached ${promotion.from}`);
+
+  const r: ReviewStory = { project, review: ref(), label: `${project.name} to ${spec.to}` };
+  scheduleOpening(story, seed, r, spec.openedBy, openedAt, spec.statement);
+  for (const a of spec.attestations) {
+    const at = before(a.daysBefore, `attest:${a.key}`);
+    if (at <= openedAt || at >= closedAt) fail(`an attestation of ${r.label} lies outside its review`);
+    scheduleAttestation(story, seed, r, a, at);
+  }
+  spec.signOffs.forEach((s, i) => {
+    const at = before(s.daysBefore, `sign:${i}`);
+    if (at <= openedAt || at >= closedAt) fail(`a sign-off of ${r.label} lies outside its review`);
+    scheduleSignOff(story, seed, r, s, at);
+  });
+  const owner = seed.users[DEMO_PROJECTS[spec.project].owner];
+  story.at(closedAt, `${owner.name} promotes ${r.label}`, (options) => {
+    const reviewId = known(r.review, `the review of ${r.label}`);
+    promote({ actor: actorOf(owner), reviewId }, options);
+    promotion.reviewId = reviewId;
+  });
 }
 
 /**
@@ -1458,38 +683,34 @@ function openSigner(ctx: Ctx, project: DemoProject, review: ReviewRef, criteria:
  * updated data science's conditions on the recall requirement, so Farid's approval is stale
  * for data science only (Brigitte signed after the change); IT operations has not signed.
  */
-function seedPressLineOpenReview(ctx: Ctx, refs: Map<string, number>): number {
-  const project = ctx.seed.projects.pressLine3;
-  const ago = (days: number, label: string) => ctx.now - days * DAY - jitter(`open:pressLine3:${label}`);
-  const openedAt = ago(18, "opened");
-  const { id: reviewId } = insertReview(
-    ctx,
-    project,
-    "pilot",
-    "production",
+function schedulePressLineOpenReview(story: Story, seed: DemoSeed, refs: Map<string, Ref>) {
+  const project = seed.projects.pressLine3;
+  const ago = (days: number, label: string) => story.now - days * DAY - jitter(`open:pressLine3:${label}`);
+  const r: ReviewStory = { project, review: ref(), label: `${project.name} to production` };
+  scheduleOpening(
+    story,
+    seed,
+    r,
     "farid",
-    openedAt,
+    ago(18, "opened"),
     "Six months of pilot on line 3 confirmed the backtest; the planners want the alarms on all presses of line 3 as a supported service.",
   );
-  const criteria = insertCriteria(
-    ctx,
-    project,
-    reviewId,
-    "production",
-    [
-      {
-        key: "monitoring_operations_owner",
-        by: "jonas",
-        at: ago(13, "attest:monitoring"),
-        note: "The pilot scoring service has alarm-rate and data-drift dashboards with on-call paging; Jonas Berger (IT operations) is the operations owner.",
-        evidenceUrl: "https://wiki.demo.triad/operations/press-line-3-scoring",
-      },
-    ],
-    openedAt,
+  scheduleAttestation(
+    story,
+    seed,
+    r,
+    {
+      key: "monitoring_operations_owner",
+      by: "jonas",
+      note: "The pilot scoring service has alarm-rate and data-drift dashboards with on-call paging; Jonas Berger (IT operations) is the operations owner.",
+      evidenceUrl: "https://wiki.demo.triad/operations/press-line-3-scoring",
+    },
+    ago(13, "attest:monitoring"),
   );
-  const review = { id: reviewId, targetStage: "production" as Stage, fromStage: "pilot" as Stage };
-  const signer = openSigner(ctx, project, review, criteria);
-  signer.sign(
+  scheduleSignOff(
+    story,
+    seed,
+    r,
     sign(
       "farid",
       9,
@@ -1500,10 +721,11 @@ function seedPressLineOpenReview(ctx: Ctx, refs: Map<string, number>): number {
   );
   // Data science's own conditions change after Farid signed: his approval goes stale (and
   // business's would have, had Brigitte signed before; IT operations' concerns are untouched).
-  assessRequirement(
-    ctx,
-    "pressLine3",
+  scheduleAssessment(
+    story,
+    seed,
     refs.get("press-recall") ?? fail("no recall requirement"),
+    "Catch at least 60 % of press failures",
     assess(
       "grace",
       8,
@@ -1513,7 +735,10 @@ function seedPressLineOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     ),
     ago(8, "assess:recall"),
   );
-  signer.sign(
+  scheduleSignOff(
+    story,
+    seed,
+    r,
     sign(
       "brigitte",
       6,
@@ -1522,8 +747,6 @@ function seedPressLineOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     ),
     ago(6, "sign:business"),
   );
-  checkAgainstModel(ctx, project, reviewId, criteria);
-  return reviewId;
 }
 
 /**
@@ -1533,37 +756,33 @@ function seedPressLineOpenReview(ctx: Ctx, refs: Map<string, number>): number {
  * changes on the revised content; Inês replied to Lena's request and Dana asked Lena and Inês
  * by @mention.
  */
-function seedChurnOpenReview(ctx: Ctx, refs: Map<string, number>): number {
-  const project = ctx.seed.projects.churn;
-  const ago = (days: number, label: string) => ctx.now - days * DAY - jitter(`open:churn:${label}`);
-  const openedAt = ago(24, "opened");
-  const { id: reviewId } = insertReview(
-    ctx,
-    project,
-    "pilot",
-    "production",
+function scheduleChurnOpenReview(story: Story, seed: DemoSeed, refs: Map<string, Ref>) {
+  const project = seed.projects.churn;
+  const ago = (days: number, label: string) => story.now - days * DAY - jitter(`open:churn:${label}`);
+  const r: ReviewStory = { project, review: ref(), label: `${project.name} to production` };
+  scheduleOpening(
+    story,
+    seed,
+    r,
     "ines",
-    openedAt,
+    ago(24, "opened"),
     "Three months of pilot: the two teams' lists held 46 % of the customers who later gave notice. Sales wants it for all account managers before the autumn renewals.",
   );
-  const criteria = insertCriteria(
-    ctx,
-    project,
-    reviewId,
-    "production",
-    [
-      {
-        key: "target_environment_ready",
-        by: "kemal",
-        at: ago(20, "attest:environment"),
-        note: "The scoring container runs in the EU CRM tenant's managed Kubernetes namespace; images are scanned on every build.",
-      },
-    ],
-    openedAt,
+  scheduleAttestation(
+    story,
+    seed,
+    r,
+    {
+      key: "target_environment_ready",
+      by: "kemal",
+      note: "The scoring container runs in the EU CRM tenant's managed Kubernetes namespace; images are scanned on every build.",
+    },
+    ago(20, "attest:environment"),
   );
-  const review = { id: reviewId, targetStage: "production" as Stage, fromStage: "pilot" as Stage };
-  const signer = openSigner(ctx, project, review, criteria);
-  signer.sign(
+  scheduleSignOff(
+    story,
+    seed,
+    r,
     sign(
       "ines",
       16,
@@ -1572,7 +791,10 @@ function seedChurnOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     ),
     ago(16, "sign:data_science"),
   );
-  const objection = signer.sign(
+  const objection = scheduleSignOff(
+    story,
+    seed,
+    r,
     sign(
       "kemal",
       14,
@@ -1581,21 +803,29 @@ function seedChurnOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     ),
     ago(14, "sign:it:kemal"),
   );
-  dismissChangesRequest(
-    ctx,
-    project,
-    objection,
-    "dana",
-    ago(12, "dismiss:kemal"),
-    "The data-protection officer's approval from the pilot gate covers every service-contract customer, not only the pilot teams, and the scoring still uses customer ids only (Kemal's own verdict on “No personal data outside the CRM tenant”). Nothing in the data changes for production.",
-  );
+  const dana = seed.users.dana;
+  story.at(ago(12, "dismiss:kemal"), `${dana.name} dismisses Kemal's objection`, (options) => {
+    dismissChangesRequest(
+      {
+        actor: actorOf(dana),
+        reviewId: known(r.review, "the churn review"),
+        signOffId: known(objection, "Kemal's objection"),
+        reason:
+          "The data-protection officer's approval from the pilot gate covers every service-contract customer, not only the pilot teams, and the scoring still uses customer ids only (Kemal's own verdict on “No personal data outside the CRM tenant”). Nothing in the data changes for production.",
+      },
+      options,
+    );
+  });
   // Business changes what the call list must achieve: every discipline's signed content changes.
-  reviseRequirement(ctx, "churn", refs.get("churn-call-list") ?? fail("no call-list requirement"), {
+  scheduleRevision(story, seed, refs.get("churn-call-list") ?? fail("no call-list requirement"), {
     by: "dana",
     at: ago(9, "revise:call-list"),
     target: "Top-80 list delivered 120 days before each renewal date",
   });
-  signer.sign(
+  scheduleSignOff(
+    story,
+    seed,
+    r,
     sign(
       "dana",
       8,
@@ -1604,7 +834,10 @@ function seedChurnOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     ),
     ago(8, "sign:business"),
   );
-  const request = signer.sign(
+  const request = scheduleSignOff(
+    story,
+    seed,
+    r,
     sign(
       "lena",
       5,
@@ -1613,79 +846,45 @@ function seedChurnOpenReview(ctx: Ctx, refs: Map<string, number>): number {
     ),
     ago(5, "sign:it:lena"),
   );
-  insertComment(
-    ctx,
-    project,
-    review,
-    "ines",
-    ago(4, "comment:ines"),
-    "Agreed. On the two-year backtest the top 80 at 120 days still hold 44 % of the leavers; I will give data science's verdict on the revised requirement once the extract question is settled.",
-    request,
-  );
-  insertComment(
-    ctx,
-    project,
-    review,
-    "dana",
-    ago(3, "comment:dana"),
-    "@Lena can the CRM team extend the contract extract to 120 days before the autumn renewals? @Ines thank you — let's both assess the revised call list as soon as Lena knows.",
-  );
-  checkAgainstModel(ctx, project, reviewId, criteria);
-  return reviewId;
+  const ines = seed.users.ines;
+  story.at(ago(4, "comment:ines"), `${ines.name} replies to Lena's request`, (options) => {
+    addComment(
+      {
+        actor: actorOf(ines),
+        reviewId: known(r.review, "the churn review"),
+        body: "Agreed. On the two-year backtest the top 80 at 120 days still hold 44 % of the leavers; I will give data science's verdict on the revised requirement once the extract question is settled.",
+        replyToSignOffId: known(request, "Lena's request for changes"),
+      },
+      options,
+    );
+  });
+  story.at(ago(3, "comment:dana"), `${dana.name} asks Lena and Inês`, (options) => {
+    addComment(
+      {
+        actor: actorOf(dana),
+        reviewId: known(r.review, "the churn review"),
+        body: "@Lena can the CRM team extend the contract extract to 120 days before the autumn renewals? @Ines thank you — let's both assess the revised call list as soon as Lena knows.",
+      },
+      options,
+    );
+  });
 }
-
-export type DemoGates = {
-  requirementIds: number[];
-  promotedReviewIds: number[];
-  openReviewIds: { pressLine3: number; churn: number };
-};
 
 /**
  * Requirements for every demo project, the promoted review behind every past promotion, and
- * the two open reviews. Call it inside seedDemo's transaction after the projects (and the
- * debt, so that the views include it) and before `timeline.write`.
+ * the two open reviews, scheduled on the demo's story.
  */
-export function seedDemoGates(tx: Tx, seed: DemoSeed, timeline: Timeline): DemoGates {
-  const people = tx.select({ id: users.id, name: users.name, discipline: users.discipline }).from(users).all();
-  const ctx: Ctx = {
-    tx,
-    now: seed.now,
-    seed,
-    timeline,
-    requirementHistory: new Map(),
-    names: new Map(people.map((p) => [p.id, p.name])),
-    disciplines: new Map(people.map((p) => [p.id, p.discipline])),
-  };
-  // Every seat is its person's own discipline (docs/domain.md, "Who may sign").
-  for (const project of Object.values(seed.projects)) {
-    for (const m of project.members) {
-      if (ctx.disciplines.get(m.userId) !== m.discipline)
-        fail(`user ${m.userId} is seated as ${m.discipline} on ${project.slug}`);
-    }
-  }
-
-  let refs = new Map<string, number>();
-  for (const key of Object.keys(REQUIREMENTS) as ProjectKey[]) {
-    refs = new Map([...refs, ...seedRequirements(ctx, key)]);
-  }
-
-  const promotedReviewIds: number[] = [];
-  for (const spec of PAST_REVIEWS) promotedReviewIds.push(seedPastReview(ctx, spec));
+export function scheduleDemoGates(story: Story, seed: DemoSeed): void {
+  const refs = scheduleRequirements(story, seed);
+  for (const spec of PAST_REVIEWS) schedulePastReview(story, seed, spec);
   for (const key of Object.keys(seed.projects) as ProjectKey[]) {
     for (const p of seed.projects[key].promotions) {
-      if (p.activity.after.reviewId === undefined) fail(`${key}'s promotion to ${p.to} has no gate review`);
+      if (!PAST_REVIEWS.some((r) => r.project === key && r.to === p.to))
+        fail(`${key}'s promotion to ${p.to} has no gate review`);
     }
   }
-
-  // In the order they were opened, so review ids follow time.
-  const churn = seedChurnOpenReview(ctx, refs);
-  const pressLine3 = seedPressLineOpenReview(ctx, refs);
-
-  return {
-    requirementIds: [...ctx.requirementHistory.keys()],
-    promotedReviewIds,
-    openReviewIds: { pressLine3, churn },
-  };
+  scheduleChurnOpenReview(story, seed, refs);
+  schedulePressLineOpenReview(story, seed, refs);
 }
 
 /** For the README and tests: what the open reviews and the mismatches look like (no I/O). */

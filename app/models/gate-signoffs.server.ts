@@ -5,13 +5,12 @@
  * webhooks. The rules are in docs/domain.md ("Sign-off rules"). Re-exported by gates.server.ts.
  */
 import { and, eq } from "drizzle-orm";
-import { db } from "../../db/client.server";
 import { gateCriteria, memberships, signOffs, users } from "../../db/schema";
 import { type Discipline, type Register, type Stage } from "~/domain/vocabulary";
 import { canonicalView } from "~/domain/concerns";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { viewFingerprint } from "~/domain/fingerprint";
-import { decisionLabel, disciplineLabel } from "~/domain/labels";
+import { attestationCleared, attested, changesRequestDismissed, signedOff } from "~/domain/activity-sentences";
 import { changesDismissedDraft, changesRequestedDraft } from "~/domain/notify-rules";
 import { nextStage } from "~/domain/stages";
 import { recordActivity } from "./activity.server";
@@ -20,6 +19,7 @@ import { currentViews, loadOpenReview } from "./gate-reviews-read.server";
 import { notify } from "./notifications.server";
 import { projectRef, staleDrafts, watchSignOffs } from "./notify-events.server";
 import { projectForWrite } from "./project-access.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 import type { Actor } from "./users.server";
 import { enqueueDebtEventsById, enqueueWebhookEvent, webhookProject } from "./webhook-outbox.server";
 
@@ -33,24 +33,26 @@ export type ConditionInput = {
   interestDays?: number;
 };
 
-export function signOff({
-  actor,
-  reviewId,
-  decision,
-  comment,
-  conditions = [],
-  panel,
-}: {
-  actor: Actor;
-  reviewId: number;
-  /** The panel the signer used; refused unless it is their own discipline. */
-  panel?: Discipline;
-  decision: "approve" | "approve_with_conditions" | "changes_requested";
-  comment: string;
-  conditions?: ConditionInput[];
-}) {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function signOff(
+  {
+    actor,
+    reviewId,
+    decision,
+    comment,
+    conditions = [],
+    panel,
+  }: {
+    actor: Actor;
+    reviewId: number;
+    /** The panel the signer used; refused unless it is their own discipline. */
+    panel?: Discipline;
+    decision: "approve" | "approve_with_conditions" | "changes_requested";
+    comment: string;
+    conditions?: ConditionInput[];
+  },
+  options?: WriteOptions,
+) {
+  return withTx(options, (tx, now) => {
     const review = loadOpenReview(tx, reviewId);
     const membership = tx
       .select({ d: memberships.discipline })
@@ -126,11 +128,7 @@ export function signOff({
       entityType: "sign_off",
       entityId: created.id,
       action: "gate.signed_off",
-      summary:
-        `${actor.name} signed for ${disciplineLabel[discipline]}: ${decisionLabel[decision].toLowerCase()}` +
-        (conditions.length
-          ? ` (${conditions.length} condition${conditions.length > 1 ? "s" : ""} logged as debt)`
-          : ""),
+      summary: signedOff(actor.name, discipline, decision, conditions.length),
       before: previous ? { signOffId: previous.id, decision: previous.decision } : undefined,
       after: {
         reviewId,
@@ -189,19 +187,21 @@ export function signOff({
  * The project owner lifts a member's "changes requested" with a reason: it stays on the
  * review (shown with the reason) but no longer blocks promotion. Only its author can renew it.
  */
-export function dismissChangesRequest({
-  actor,
-  reviewId,
-  signOffId,
-  reason,
-}: {
-  actor: Actor;
-  reviewId: number;
-  signOffId: number;
-  reason: string;
-}) {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function dismissChangesRequest(
+  {
+    actor,
+    reviewId,
+    signOffId,
+    reason,
+  }: {
+    actor: Actor;
+    reviewId: number;
+    signOffId: number;
+    reason: string;
+  },
+  options?: WriteOptions,
+) {
+  return withTx(options, (tx, now) => {
     const review = loadOpenReview(tx, reviewId);
     projectForWrite(tx, actor, review.projectId, "gate:dismiss");
     const target = tx
@@ -240,7 +240,7 @@ export function dismissChangesRequest({
       entityType: "sign_off",
       entityId: signOffId,
       action: "gate.changes_request_dismissed",
-      summary: `${actor.name} dismissed ${target.userName}'s request for changes (${disciplineLabel[target.discipline]}): ${why}`,
+      summary: changesRequestDismissed(actor.name, target.userName, target.discipline, why),
       before: { dismissed: false },
       after: { dismissed: true, reason: why },
       via: actor.via,
@@ -264,23 +264,25 @@ export function dismissChangesRequest({
 
 const EVIDENCE_PROTOCOLS = new Set(["http:", "https:"]);
 
-export function attest({
-  actor,
-  reviewId,
-  key,
-  note,
-  evidenceUrl = null,
-  clear = false,
-}: {
-  actor: Actor;
-  reviewId: number;
-  key: string;
-  note: string;
-  evidenceUrl?: string | null;
-  clear?: boolean;
-}) {
-  const now = Date.now();
-  db.transaction((tx) => {
+export function attest(
+  {
+    actor,
+    reviewId,
+    key,
+    note,
+    evidenceUrl = null,
+    clear = false,
+  }: {
+    actor: Actor;
+    reviewId: number;
+    key: string;
+    note: string;
+    evidenceUrl?: string | null;
+    clear?: boolean;
+  },
+  options?: WriteOptions,
+) {
+  withTx(options, (tx, now) => {
     const review = loadOpenReview(tx, reviewId);
     const criterion = tx
       .select({
@@ -344,7 +346,7 @@ export function attest({
       entityType: "gate_criterion",
       entityId: criterion.id,
       action: clear ? "gate.attestation_cleared" : "gate.attested",
-      summary: clear ? `${actor.name} cleared “${criterion.label}”` : `${actor.name} attested “${criterion.label}”`,
+      summary: clear ? attestationCleared(actor.name, criterion.label) : attested(actor.name, criterion.label),
       before: {
         attestedById: criterion.attestedById,
         note: criterion.attestationNote,

@@ -8,7 +8,14 @@ import { db, type Tx } from "../../db/client.server";
 import { criterionTemplates, gatePolicies } from "../../db/schema";
 import { type Discipline } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
-import { stageShortLabel } from "~/domain/labels";
+import {
+  gateTimingsSet,
+  requiredApprovalsSet,
+  templateActiveChanged,
+  templateAdded,
+  templateMoved,
+  templateReworded,
+} from "~/domain/activity-sentences";
 import {
   DEFAULT_ESCALATE_AFTER_DAYS,
   DEFAULT_REMIND_AFTER_DAYS,
@@ -17,6 +24,7 @@ import {
 } from "~/domain/reminders";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 
 export type GateStage = "pilot" | "production";
 export const GATE_STAGES: GateStage[] = ["pilot", "production"];
@@ -44,20 +52,22 @@ function keyFrom(label: string): string {
   );
 }
 
-export function addAttestation({
-  actor,
-  stage,
-  label,
-  discipline,
-}: {
-  actor: Actor;
-  stage: GateStage;
-  label: string;
-  discipline: Discipline | null;
-}) {
+export function addAttestation(
+  {
+    actor,
+    stage,
+    label,
+    discipline,
+  }: {
+    actor: Actor;
+    stage: GateStage;
+    label: string;
+    discipline: Discipline | null;
+  },
+  options?: WriteOptions,
+) {
   requireAdminActor(actor);
-  const now = Date.now();
-  return db.transaction((tx) => {
+  return withTx(options, (tx, now) => {
     const base = keyFrom(label);
     let key = base;
     for (
@@ -95,7 +105,7 @@ export function addAttestation({
       entityType: "criterion_template",
       entityId: created.id,
       action: "template.added",
-      summary: `${actor.name} added “${label}” to the gate to ${stageShortLabel[stage]}`,
+      summary: templateAdded(actor.name, label, stage),
       after: { key, label, discipline },
       via: actor.via,
       at: now,
@@ -110,22 +120,24 @@ function loadTemplate(tx: Tx, id: number) {
   return row;
 }
 
-export function updateAttestation({
-  actor,
-  templateId,
-  version,
-  label,
-  discipline,
-}: {
-  actor: Actor;
-  templateId: number;
-  version: number;
-  label: string;
-  discipline: Discipline | null;
-}) {
+export function updateAttestation(
+  {
+    actor,
+    templateId,
+    version,
+    label,
+    discipline,
+  }: {
+    actor: Actor;
+    templateId: number;
+    version: number;
+    label: string;
+    discipline: Discipline | null;
+  },
+  options?: WriteOptions,
+) {
   requireAdminActor(actor);
-  const now = Date.now();
-  db.transaction((tx) => {
+  withTx(options, (tx, now) => {
     const before = loadTemplate(tx, templateId);
     if (before.kind !== "attestation") {
       throw new ValidationError("Automatic checks cannot be redefined.", {
@@ -145,7 +157,7 @@ export function updateAttestation({
       entityType: "criterion_template",
       entityId: templateId,
       action: "template.updated",
-      summary: `${actor.name} reworded a criterion of the gate to ${stageShortLabel[before.targetStage]}`,
+      summary: templateReworded(actor.name, before.targetStage),
       before: { label: before.label, discipline: before.discipline },
       after: { label, discipline },
       via: actor.via,
@@ -154,31 +166,32 @@ export function updateAttestation({
   });
 }
 
-export function setTemplateActive({
-  actor,
-  templateId,
-  active,
-}: {
-  actor: Actor;
-  templateId: number;
-  active: boolean;
-}) {
+export function setTemplateActive(
+  {
+    actor,
+    templateId,
+    active,
+  }: {
+    actor: Actor;
+    templateId: number;
+    active: boolean;
+  },
+  options?: WriteOptions,
+) {
   requireAdminActor(actor);
-  const now = Date.now();
-  db.transaction((tx) => {
+  withTx(options, (tx, now) => {
     const before = loadTemplate(tx, templateId);
     if (before.active === active) throw new ConflictError("Nothing to change: it already is.");
     tx.update(criterionTemplates)
       .set({ active, updatedAt: now, version: sql`${criterionTemplates.version} + 1` })
       .where(eq(criterionTemplates.id, templateId))
       .run();
-    const verb = before.kind === "auto" ? (active ? "switched on" : "switched off") : active ? "restored" : "retired";
     recordActivity(tx, {
       actorId: actor.id,
       entityType: "criterion_template",
       entityId: templateId,
       action: active ? "template.activated" : "template.deactivated",
-      summary: `${actor.name} ${verb} “${before.label}” (gate to ${stageShortLabel[before.targetStage]})`,
+      summary: templateActiveChanged(actor.name, before.label, before.targetStage, before.kind === "auto", active),
       before: { active: before.active },
       after: { active },
       via: actor.via,
@@ -188,18 +201,20 @@ export function setTemplateActive({
 }
 
 /** Swaps a criterion with its neighbour above or below. */
-export function moveTemplate({
-  actor,
-  templateId,
-  direction,
-}: {
-  actor: Actor;
-  templateId: number;
-  direction: "up" | "down";
-}) {
+export function moveTemplate(
+  {
+    actor,
+    templateId,
+    direction,
+  }: {
+    actor: Actor;
+    templateId: number;
+    direction: "up" | "down";
+  },
+  options?: WriteOptions,
+) {
   requireAdminActor(actor);
-  const now = Date.now();
-  db.transaction((tx) => {
+  withTx(options, (tx, now) => {
     const row = loadTemplate(tx, templateId);
     const siblings = tx
       .select()
@@ -220,7 +235,7 @@ export function moveTemplate({
       entityType: "criterion_template",
       entityId: templateId,
       action: "template.moved",
-      summary: `${actor.name} moved “${row.label}” ${direction} (gate to ${stageShortLabel[row.targetStage]})`,
+      summary: templateMoved(actor.name, row.label, direction, row.targetStage),
       before: { position: index },
       after: { position: siblings.indexOf(other) },
       via: actor.via,
@@ -285,27 +300,29 @@ export function gateTimings(database: Tx | typeof db = db): Record<GateStage, Ga
  * every as many days after), and after how many it is escalated to the project owner and the
  * admins: whole days from 1 to 60, escalation later than the first reminder.
  */
-export function setGateTimings({
-  actor,
-  stage,
-  remindAfterDays,
-  escalateAfterDays,
-  version,
-}: {
-  actor: Actor;
-  stage: GateStage;
-  remindAfterDays: number;
-  escalateAfterDays: number;
-  /** The policy's version the form was opened on (0 when none was stored yet). */
-  version: number;
-}) {
+export function setGateTimings(
+  {
+    actor,
+    stage,
+    remindAfterDays,
+    escalateAfterDays,
+    version,
+  }: {
+    actor: Actor;
+    stage: GateStage;
+    remindAfterDays: number;
+    escalateAfterDays: number;
+    /** The policy's version the form was opened on (0 when none was stored yet). */
+    version: number;
+  },
+  options?: WriteOptions,
+) {
   requireAdminActor(actor);
   const problems = gateTimingsError({ remindAfterDays, escalateAfterDays });
   if (problems) {
     throw new ValidationError(problems.escalateAfterDays ?? problems.remindAfterDays ?? "Check the days.", problems);
   }
-  const now = Date.now();
-  db.transaction((tx) => {
+  withTx(options, (tx, now) => {
     const before = tx.select().from(gatePolicies).where(eq(gatePolicies.targetStage, stage)).get();
     if ((before?.version ?? 0) !== version) {
       throw new ConflictError("Someone changed this gate's policy since you opened the page. Reload and try again.");
@@ -322,7 +339,7 @@ export function setGateTimings({
       actorId: actor.id,
       entityType: "gate_policy",
       action: "gate_policy.updated",
-      summary: `${actor.name} set the ${stageShortLabel[stage]} gate to remind after ${remindAfterDays} day${remindAfterDays === 1 ? "" : "s"} and escalate after ${escalateAfterDays}`,
+      summary: gateTimingsSet(actor.name, stage, remindAfterDays, escalateAfterDays),
       before: {
         remindAfterDays: before?.remindAfterDays ?? DEFAULT_REMIND_AFTER_DAYS,
         escalateAfterDays: before?.escalateAfterDays ?? DEFAULT_ESCALATE_AFTER_DAYS,
@@ -338,26 +355,28 @@ export function setGateTimings({
  * Sets how many approvals each discipline needs at a gate. Reviews copy the number when they
  * open, so a change applies to reviews opened afterwards.
  */
-export function setRequiredApprovals({
-  actor,
-  stage,
-  requiredApprovals,
-  version,
-}: {
-  actor: Actor;
-  stage: GateStage;
-  requiredApprovals: number;
-  /** The policy's version the form was opened on (0 when none was stored yet). */
-  version: number;
-}) {
+export function setRequiredApprovals(
+  {
+    actor,
+    stage,
+    requiredApprovals,
+    version,
+  }: {
+    actor: Actor;
+    stage: GateStage;
+    requiredApprovals: number;
+    /** The policy's version the form was opened on (0 when none was stored yet). */
+    version: number;
+  },
+  options?: WriteOptions,
+) {
   requireAdminActor(actor);
   if (!Number.isInteger(requiredApprovals) || requiredApprovals < 1 || requiredApprovals > 5) {
     throw new ValidationError("Enter a whole number from 1 to 5.", {
       requiredApprovals: "Enter a whole number from 1 to 5.",
     });
   }
-  const now = Date.now();
-  db.transaction((tx) => {
+  withTx(options, (tx, now) => {
     const before = tx.select().from(gatePolicies).where(eq(gatePolicies.targetStage, stage)).get();
     if ((before?.version ?? 0) !== version) {
       throw new ConflictError("Someone changed this gate's approvals since you opened the page. Reload and try again.");
@@ -374,7 +393,7 @@ export function setRequiredApprovals({
       actorId: actor.id,
       entityType: "gate_policy",
       action: "gate_policy.updated",
-      summary: `${actor.name} set the ${stageShortLabel[stage]} gate to ${requiredApprovals} approval${requiredApprovals === 1 ? "" : "s"} per discipline`,
+      summary: requiredApprovalsSet(actor.name, stage, requiredApprovals),
       before: { requiredApprovals: before?.requiredApprovals ?? 1 },
       after: { requiredApprovals },
       via: actor.via,

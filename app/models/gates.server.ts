@@ -9,10 +9,10 @@
  * (gate-signoffs.server.ts) are re-exported from here.
  */
 import { and, asc, eq } from "drizzle-orm";
-import { db, type Tx } from "../../db/client.server";
+import type { Tx } from "../../db/client.server";
 import { criterionTemplates, gateCriteria, gateReviews, projects, type GateReview } from "../../db/schema";
 import { ConflictError, ValidationError } from "~/domain/errors";
-import { stageShortLabel } from "~/domain/labels";
+import { promoted, reviewOpened, reviewWithdrawn } from "~/domain/activity-sentences";
 import { nextStage } from "~/domain/stages";
 import { reviewOpenedDrafts, projectChangedDrafts } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
@@ -21,6 +21,7 @@ import { teamOf } from "./notify-events.server";
 import { closingSnapshot, loadOpenReview } from "./gate-reviews-read.server";
 import { requiredApprovalsFor, type GateStage } from "./gate-templates.server";
 import { projectForWrite } from "./project-access.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 import type { Actor } from "./users.server";
 import { enqueueWebhookEvent, webhookProject } from "./webhook-outbox.server";
 
@@ -41,17 +42,19 @@ export { attest, dismissChangesRequest, signOff, type ConditionInput } from "./g
 // ---------- a review's life ----------
 
 /** Opens the review for the next stage, with a short statement of why now. */
-export function openReview({
-  actor,
-  projectId,
-  statement,
-}: {
-  actor: Actor;
-  projectId: number;
-  statement: string;
-}): GateReview {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function openReview(
+  {
+    actor,
+    projectId,
+    statement,
+  }: {
+    actor: Actor;
+    projectId: number;
+    statement: string;
+  },
+  options?: WriteOptions,
+): GateReview {
+  return withTx(options, (tx, now) => {
     const project = projectForWrite(tx, actor, projectId, "gate:open");
     const target = nextStage(project.stage);
     if (!target) throw new ConflictError("The project is in production: there is no further gate.");
@@ -95,7 +98,7 @@ export function openReview({
       entityType: "gate_review",
       entityId: review.id,
       action: "gate.review_opened",
-      summary: `${actor.name} opened a gate review: ${stageShortLabel[project.stage]} → ${stageShortLabel[target]}`,
+      summary: reviewOpened(actor.name, project.stage, target),
       after: {
         reviewId: review.id,
         fromStage: project.stage,
@@ -141,9 +144,8 @@ export function openReview({
   });
 }
 
-export function promote({ actor, reviewId }: { actor: Actor; reviewId: number }) {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function promote({ actor, reviewId }: { actor: Actor; reviewId: number }, options?: WriteOptions) {
+  return withTx(options, (tx, now) => {
     const review = loadOpenReview(tx, reviewId);
     const project = projectForWrite(tx, actor, review.projectId, "gate:promote");
     if (project.stage !== review.fromStage) {
@@ -173,7 +175,7 @@ export function promote({ actor, reviewId }: { actor: Actor; reviewId: number })
       entityType: "project",
       entityId: project.id,
       action: "project.stage_changed",
-      summary: `${actor.name} promoted ${project.name} to ${stageShortLabel[review.targetStage]} (gate review #${reviewId})`,
+      summary: promoted(actor.name, project.name, review.targetStage, reviewId),
       before: { stage: project.stage },
       after: { stage: review.targetStage, reviewId },
       via: actor.via,
@@ -205,9 +207,11 @@ export function promote({ actor, reviewId }: { actor: Actor; reviewId: number })
   });
 }
 
-export function withdrawReview({ actor, reviewId, note }: { actor: Actor; reviewId: number; note: string }) {
-  const now = Date.now();
-  db.transaction((tx) => {
+export function withdrawReview(
+  { actor, reviewId, note }: { actor: Actor; reviewId: number; note: string },
+  options?: WriteOptions,
+) {
+  withTx(options, (tx, now) => {
     const review = loadOpenReview(tx, reviewId);
     projectForWrite(tx, actor, review.projectId, "gate:withdraw");
     const snapshot = closingSnapshot(tx, review);
@@ -228,7 +232,7 @@ export function withdrawReview({ actor, reviewId, note }: { actor: Actor; review
       entityType: "gate_review",
       entityId: reviewId,
       action: "gate.review_withdrawn",
-      summary: `${actor.name} withdrew the gate review to ${stageShortLabel[review.targetStage]}${note.trim() ? `: ${note.trim()}` : ""}`,
+      summary: reviewWithdrawn(actor.name, review.targetStage, note.trim()),
       before: { status: "open" },
       after: { status: "withdrawn", note: note.trim() || null },
       via: actor.via,

@@ -15,9 +15,11 @@ import { MAIL_STATUSES } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/domain/errors";
 import { can } from "~/domain/permissions";
 import { categoryLabel, DEFAULT_MODE, type NotificationCategory, type NotificationMode } from "~/domain/notifications";
+import { mailRetried, unsubscribed } from "~/domain/activity-sentences";
 import { recordActivity } from "./activity.server";
 import { readUnsubscribeToken } from "./mail-content.server";
 import type { Actor } from "./users.server";
+import { withInputNow, withTx, type WriteOptions } from "./transaction.server";
 
 export type MailStatus = MailOutboxRow["status"];
 
@@ -56,20 +58,25 @@ export function dueMail(now: number, limit: number): DueMail[] {
  * row still pending is touched, so an admin's change in between is not undone. Not an audited
  * change (like webhook deliveries): the row itself is the record.
  */
-export function recordMailAttempt({
-  id,
-  sent,
-  error,
-  retryAt,
-  now,
-}: {
-  id: number;
-  sent: boolean;
-  error: string | null;
-  retryAt: number | null;
-  now: number;
-}): void {
-  db.update(mailOutbox)
+export function recordMailAttempt(
+  {
+    id,
+    sent,
+    error,
+    retryAt,
+    now,
+  }: {
+    id: number;
+    sent: boolean;
+    error: string | null;
+    retryAt: number | null;
+    now: number;
+  },
+  options?: WriteOptions,
+): void {
+  now = options?.now ?? now;
+  (options?.tx ?? db)
+    .update(mailOutbox)
     .set({
       attempts: sql`${mailOutbox.attempts} + 1`,
       lastError: sent ? null : error,
@@ -145,9 +152,12 @@ export function listRecentMail({ page = 1, limit = 50 }: { page?: number; limit?
  * "Retry now" on a failed mail: pending again, due at once, with a fresh set of attempts
  * (the admin usually retries after fixing the SMTP set-up). One activity row "mail.retried".
  */
-export function retryMail({ actor, mailId, now = Date.now() }: { actor: Actor; mailId: number; now?: number }) {
+export function retryMail(
+  { actor, mailId, now }: { actor: Actor; mailId: number; now?: number },
+  options?: WriteOptions,
+) {
   requireAdmin(actor);
-  return db.transaction((tx) => {
+  return withTx(withInputNow(options, now), (tx, now) => {
     const row = tx
       .select({
         id: mailOutbox.id,
@@ -175,7 +185,7 @@ export function retryMail({ actor, mailId, now = Date.now() }: { actor: Actor; m
       entityType: "mail",
       entityId: row.id,
       action: "mail.retried",
-      summary: `${actor.name} asked Triad to send the mail “${row.subject}” to ${row.toAddress} again`,
+      summary: mailRetried(actor.name, row.subject, row.toAddress),
       before: { status: row.status, attempts: row.attempts, lastError: row.lastError },
       after: { status: "pending", attempts: 0 },
       via: actor.via ?? "web",
@@ -222,17 +232,20 @@ export function unsubscribeTarget(token: string): UnsubscribeTarget | null {
  * signed token is the authority, so a cookie (or its absence) changes nothing. Returns null for
  * a token Triad did not sign (nothing written); `changed` false when it was stopped already.
  */
-export function unsubscribe({
-  token,
-  now = Date.now(),
-}: {
-  token: string;
-  now?: number;
-}): (UnsubscribeTarget & { changed: boolean }) | null {
+export function unsubscribe(
+  {
+    token,
+    now,
+  }: {
+    token: string;
+    now?: number;
+  },
+  options?: WriteOptions,
+): (UnsubscribeTarget & { changed: boolean }) | null {
   const target = unsubscribeTarget(token);
   if (!target) return null;
   if (target.mode === "in_app") return { ...target, changed: false };
-  db.transaction((tx) => {
+  withTx(withInputNow(options, now), (tx, now) => {
     tx.insert(notificationPreferences)
       .values({ userId: target.userId, category: target.category, mode: "in_app", updatedAt: now })
       .onConflictDoUpdate({
@@ -245,7 +258,7 @@ export function unsubscribe({
       entityType: "user",
       entityId: target.userId,
       action: "notification.unsubscribed",
-      summary: `${target.name} stopped e-mails about “${target.categoryLabel}” from the link in an e-mail`,
+      summary: unsubscribed(target.name, target.categoryLabel),
       before: { category: target.category, mode: target.mode },
       after: { category: target.category, mode: "in_app" },
       via: "web",

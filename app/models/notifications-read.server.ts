@@ -14,16 +14,23 @@ import { notificationPreferences, notifications, projects, users } from "../../d
 import { NotFoundError, ValidationError } from "~/domain/errors";
 import {
   DEFAULT_MODE,
+  DIGEST_HOUR_MESSAGE,
+  isTimeZone,
+  MODE_MESSAGE,
   NOTIFICATION_CATEGORIES,
   NOTIFICATION_MODES,
+  TIME_ZONE_MESSAGE,
+  timeZones,
   type NotificationCategory,
   type NotificationMode,
 } from "~/domain/notifications";
 import { safeRedirect } from "~/lib/safe-redirect";
 import { pagingError } from "~/domain/limits";
+import { notificationSettingsChanged } from "~/domain/activity-sentences";
 import { recordActivity } from "./activity.server";
 import { noteWrite } from "./data-version.server";
 import type { Actor } from "./users.server";
+import { withInputNow, withTx, type WriteOptions } from "./transaction.server";
 
 type Database = Tx | typeof db;
 
@@ -137,10 +144,13 @@ const notYours = (id: number) => new NotFoundError(`You have no notification wit
  * that is not theirs — someone else's or none at all — refuses the whole request with
  * NotFoundError, and nothing is marked. Returns how many were unread and are now read.
  */
-export function markRead({ userId, ids, now = Date.now() }: { userId: number; ids: number[]; now?: number }): number {
+export function markRead(
+  { userId, ids, now = Date.now() }: { userId: number; ids: number[]; now?: number },
+  options?: WriteOptions,
+): number {
   const wanted = [...new Set(ids)];
   if (!wanted.length) return 0;
-  return db.transaction((tx) => {
+  return withTx(withInputNow(options, now), (tx, now) => {
     const own = new Set(
       tx
         .select({ id: notifications.id })
@@ -162,8 +172,12 @@ export function markRead({ userId, ids, now = Date.now() }: { userId: number; id
 }
 
 /** Marks every unread notification of the person read; returns how many. */
-export function markAllRead({ userId, now = Date.now() }: { userId: number; now?: number }): number {
-  const changed = db
+export function markAllRead(
+  { userId, now = Date.now() }: { userId: number; now?: number },
+  options?: WriteOptions,
+): number {
+  now = options?.now ?? now;
+  const changed = (options?.tx ?? db)
     .update(notifications)
     .set({ readAt: now })
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
@@ -188,39 +202,33 @@ export function isInternalLink(link: string): boolean {
  * Opens one of the person's notifications: marks it read and answers where to go. A link that
  * is not a path inside Triad is refused (`ok: false`) and the notification is left as it was.
  */
-export function openNotification({
-  userId,
-  id,
-  now = Date.now(),
-}: {
-  userId: number;
-  id: number;
-  now?: number;
-}): { ok: true; link: string } | { ok: false; reason: "external_link" } {
-  const row = db
+export function openNotification(
+  {
+    userId,
+    id,
+    now = Date.now(),
+  }: {
+    userId: number;
+    id: number;
+    now?: number;
+  },
+  options?: WriteOptions,
+): { ok: true; link: string } | { ok: false; reason: "external_link" } {
+  const row = (options?.tx ?? db)
     .select({ link: notifications.link, readAt: notifications.readAt })
     .from(notifications)
     .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
     .get();
   if (!row) throw notYours(id);
   if (!isInternalLink(row.link)) return { ok: false, reason: "external_link" };
-  if (row.readAt == null) markRead({ userId, ids: [id], now });
+  if (row.readAt == null) markRead({ userId, ids: [id], now }, options);
   return { ok: true, link: row.link };
 }
 
 // ---------- preferences ----------
 
-/** The zones a person may choose: UTC and every IANA zone this server's Intl knows. */
-let zones: readonly string[] | undefined;
-export function timeZones(): readonly string[] {
-  zones ??= ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
-  return zones;
-}
-export const isTimeZone = (value: string) => timeZones().includes(value);
-
-export const MODE_MESSAGE = "Choose in_app, digest or immediate.";
-export const TIME_ZONE_MESSAGE = "Choose a time zone from the list, such as Europe/Berlin or UTC.";
-export const DIGEST_HOUR_MESSAGE = "Choose an hour from 0 to 23.";
+// The zones and messages live in the domain, so the settings form checks them in the browser too.
+export { DIGEST_HOUR_MESSAGE, isTimeZone, MODE_MESSAGE, TIME_ZONE_MESSAGE, timeZones };
 
 export type PreferenceRow = {
   category: NotificationCategory;
@@ -281,19 +289,22 @@ export const modesOf = (settings: NotificationSettings) =>
  * nothing is written when nothing changed. Returns the settings after saving and whether
  * anything changed.
  */
-export function saveNotificationSettings({
-  actor,
-  preferences = {},
-  timeZone,
-  digestHour,
-  now = Date.now(),
-}: {
-  actor: Actor;
-  preferences?: Partial<Record<NotificationCategory, NotificationMode>>;
-  timeZone?: string;
-  digestHour?: number;
-  now?: number;
-}): { settings: NotificationSettings; changed: boolean } {
+export function saveNotificationSettings(
+  {
+    actor,
+    preferences = {},
+    timeZone,
+    digestHour,
+    now = Date.now(),
+  }: {
+    actor: Actor;
+    preferences?: Partial<Record<NotificationCategory, NotificationMode>>;
+    timeZone?: string;
+    digestHour?: number;
+    now?: number;
+  },
+  options?: WriteOptions,
+): { settings: NotificationSettings; changed: boolean } {
   // The models check what they store, whoever calls them (docs/security.md, V5.1.3).
   const fields: Record<string, string> = {};
   for (const [category, mode] of Object.entries(preferences)) {
@@ -307,7 +318,7 @@ export function saveNotificationSettings({
     fields.digestHour = DIGEST_HOUR_MESSAGE;
   if (Object.keys(fields).length) throw new ValidationError("The notification settings are invalid.", fields);
 
-  return db.transaction((tx) => {
+  return withTx(withInputNow(options, now), (tx, now) => {
     const before = getNotificationSettings(actor.id, tx);
     const beforeModes = modesOf(before);
     const changedModes: Partial<Record<NotificationCategory, { from: NotificationMode; to: NotificationMode }>> = {};
@@ -353,7 +364,7 @@ export function saveNotificationSettings({
         entityType: "user",
         entityId: actor.id,
         action: "notification_preferences.updated",
-        summary: `${actor.name} changed their notification settings (${parts.join(", ")})`,
+        summary: notificationSettingsChanged(actor.name, parts as string[]),
         before: {
           ...(modeChanges
             ? { preferences: Object.fromEntries(Object.entries(changedModes).map(([c, v]) => [c, v!.from])) }

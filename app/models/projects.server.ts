@@ -4,7 +4,14 @@ import { db, type Tx } from "../../db/client.server";
 import { memberships, projects, projectSlugs, users, type Project } from "../../db/schema";
 import { type Discipline, type ProjectState, type Stage } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
-import { projectStateLabel, stopCauseLabel } from "~/domain/labels";
+import { projectStateLabel } from "~/domain/labels";
+import {
+  openDebtWords,
+  projectCreated,
+  projectEdited,
+  projectReopened,
+  projectStateChanged,
+} from "~/domain/activity-sentences";
 import { can } from "~/domain/permissions";
 import { reasonError, writeOffReasonError } from "~/domain/debt";
 import { projectChangedDrafts, type ProjectChange } from "~/domain/notify-rules";
@@ -15,6 +22,7 @@ import { notify } from "./notifications.server";
 import { teamOf } from "./notify-events.server";
 import type { Actor } from "./users.server";
 import { projectForWrite } from "./project-access.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 
 export {
   findProjectBySlug,
@@ -73,9 +81,8 @@ function requireActiveUser(tx: Tx, userId: number, field: string) {
   return user;
 }
 
-export function createProject({ actor, ...input }: ProjectInput & { actor: Actor }): Project {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function createProject({ actor, ...input }: ProjectInput & { actor: Actor }, options?: WriteOptions): Project {
+  return withTx(options, (tx, now) => {
     const owner = requireActiveUser(tx, input.ownerId, "ownerId");
     const slug = uniqueSlug(tx, input.name);
     const project = tx
@@ -92,7 +99,7 @@ export function createProject({ actor, ...input }: ProjectInput & { actor: Actor
       entityType: "project",
       entityId: project.id,
       action: "project.created",
-      summary: `${actor.name} created ${project.name} (owner ${owner.name})`,
+      summary: projectCreated(actor.name, project.name, owner.name),
       after: { name: project.name, slug, stage: project.stage, state: project.state, ownerId: owner.id },
       via: actor.via,
       at: now,
@@ -101,14 +108,11 @@ export function createProject({ actor, ...input }: ProjectInput & { actor: Actor
   });
 }
 
-export function updateProject({
-  actor,
-  projectId,
-  version,
-  ...input
-}: ProjectInput & { actor: Actor; projectId: number; version: number }): Project {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function updateProject(
+  { actor, projectId, version, ...input }: ProjectInput & { actor: Actor; projectId: number; version: number },
+  options?: WriteOptions,
+): Project {
+  return withTx(options, (tx, now) => {
     const before = projectForWrite(tx, actor, projectId, "project:edit");
     if (input.ownerId !== before.ownerId) {
       if (
@@ -149,7 +153,7 @@ export function updateProject({
       entityType: "project",
       entityId: projectId,
       action: "project.updated",
-      summary: `${actor.name} edited ${after.name}${changed.length ? ` (${changed.join(", ")})` : ""}`,
+      summary: projectEdited(actor.name, after.name, changed),
       before: Object.fromEntries(
         changed.map((k) => [k, before[k]]).concat(slug !== before.slug ? [["slug", before.slug]] : []),
       ),
@@ -198,19 +202,21 @@ const plural = (n: number, word: string) => `${n} open debt ${n === 1 ? word : `
  * activity row per item), `"keep"` leaves them as they are. Stopping and retiring set
  * `closedAt`, where "days in stage" stop counting.
  */
-export function changeProjectState({
-  actor,
-  projectId,
-  version,
-  change,
-}: {
-  actor: Actor;
-  projectId: number;
-  version: number;
-  change: StateChange;
-}): Project {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function changeProjectState(
+  {
+    actor,
+    projectId,
+    version,
+    change,
+  }: {
+    actor: Actor;
+    projectId: number;
+    version: number;
+    change: StateChange;
+  },
+  options?: WriteOptions,
+): Project {
+  return withTx(options, (tx, now) => {
     const before = projectForWrite(tx, actor, projectId, "project:change-state");
     if (!ALLOWED[before.state].includes(change.to)) {
       throw new ConflictError(
@@ -256,28 +262,21 @@ export function changeProjectState({
     if (!after) throw staleProject(before.name);
     // A stopped or retired project has no open gate review left behind.
     const withdrawnReview = closes ? withdrawOpenReviewOf(tx, projectId, actor.id, `Project ${change.to}`, now) : null;
-    const verb = {
-      on_hold: "put on hold",
-      active: "resumed",
-      stopped: "stopped",
-      retired: "retired",
-    }[change.to];
-    const debtWords = !openDebt
-      ? ""
-      : openDebt.choice === "write_off"
-        ? `; ${plural(openDebt.count, "item")} ${openDebt.count === 1 ? "was" : "were"} written off`
-        : `; ${plural(openDebt.count, "item")} ${openDebt.count === 1 ? "stays" : "stay"} open`;
+    const summary = projectStateChanged({
+      actor: actor.name,
+      project: after.name,
+      to: change.to,
+      stop: change.to === "stopped" ? { cause: change.stopCause, note: change.stopNote } : null,
+      reviewWithdrawn: withdrawnReview != null,
+      openDebt,
+    });
     recordActivity(tx, {
       actorId: actor.id,
       projectId,
       entityType: "project",
       entityId: projectId,
       action: "project.state_changed",
-      summary:
-        `${actor.name} ${verb} ${after.name}` +
-        (change.to === "stopped" ? ` (${stopCauseLabel[change.stopCause]}: ${change.stopNote})` : "") +
-        (withdrawnReview ? "; the open gate review was withdrawn" : "") +
-        debtWords,
+      summary,
       before: { state: before.state },
       after: {
         state: after.state,
@@ -298,7 +297,7 @@ export function changeProjectState({
             cause: change.stopCause,
             note: change.stopNote,
             reviewWithdrawn: withdrawnReview != null,
-            debtWords: debtWords ? `${debtWords.slice(2)}.` : undefined, // "; 2 open debt items were written off" without the "; "
+            debtWords: openDebt ? `${openDebtWords(openDebt.choice, openDebt.count)}.` : undefined,
           }
         : { kind: change.to === "active" ? "resumed" : change.to };
     notify(tx, {
@@ -320,19 +319,21 @@ export function changeProjectState({
  * it becomes active, `closedAt` and the stop cause are cleared, written-off debt stays written
  * off. `reason` (3-1000 characters) goes into the one activity row, "project.reopened".
  */
-export function reopenProject({
-  actor,
-  projectId,
-  version,
-  reason,
-}: {
-  actor: Actor;
-  projectId: number;
-  version: number;
-  reason: string;
-}): Project {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function reopenProject(
+  {
+    actor,
+    projectId,
+    version,
+    reason,
+  }: {
+    actor: Actor;
+    projectId: number;
+    version: number;
+    reason: string;
+  },
+  options?: WriteOptions,
+): Project {
+  return withTx(options, (tx, now) => {
     const before = tx.select().from(projects).where(eq(projects.id, projectId)).get();
     if (!before) throw new NotFoundError("No such project.");
     if (
@@ -368,7 +369,7 @@ export function reopenProject({
       entityType: "project",
       entityId: projectId,
       action: "project.reopened",
-      summary: `${actor.name} reopened ${after.name}: ${text}`,
+      summary: projectReopened(actor.name, after.name, text),
       before: {
         state: before.state,
         stopCause: before.stopCause,

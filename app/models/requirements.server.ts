@@ -11,12 +11,19 @@ import { memberships, requirements, users, type Requirement } from "../../db/sch
 import { type Discipline } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/domain/errors";
 import { combinedFeasibility, type Feasibility, type VerdictDiscipline } from "~/domain/feasibility";
-import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
+import { disciplineLabel, feasibilityLabel } from "~/domain/labels";
+import {
+  requirementAssessed,
+  requirementRevised,
+  requirementStated,
+  requirementWithdrawn,
+} from "~/domain/activity-sentences";
 import { verdictNeededDrafts } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
 import { notify } from "./notifications.server";
 import { staleDrafts, teamOf, watchSignOffs } from "./notify-events.server";
 import { projectForWrite } from "./project-access.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 import type { Actor } from "./users.server";
 
 export type RequirementInput = {
@@ -114,8 +121,8 @@ export function countMismatches(projectId: number): number {
   );
 }
 
-function loadRequirement(id: number): Requirement {
-  const row = db.select().from(requirements).where(eq(requirements.id, id)).get();
+function loadRequirement(tx: Tx, id: number): Requirement {
+  const row = tx.select().from(requirements).where(eq(requirements.id, id)).get();
   if (!row) throw new NotFoundError("No such requirement.");
   return row;
 }
@@ -178,13 +185,11 @@ const RESET_VERDICTS = {
   itVersion: sql`${requirements.itVersion} + 1`,
 };
 
-export function createRequirement({
-  actor,
-  projectId,
-  ...input
-}: RequirementInput & { actor: Actor; projectId: number }): Requirement {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function createRequirement(
+  { actor, projectId, ...input }: RequirementInput & { actor: Actor; projectId: number },
+  options?: WriteOptions,
+): Requirement {
+  return withTx(options, (tx, now) => {
     const project = projectForWrite(tx, actor, projectId, "requirement:state");
     const watch = watchSignOffs(tx, projectId);
     const created = tx
@@ -198,7 +203,7 @@ export function createRequirement({
       entityType: "requirement",
       entityId: created.id,
       action: "requirement.created",
-      summary: `${actor.name} stated “${created.title}” (${priorityLabel[created.priority]}: ${created.target})`,
+      summary: requirementStated(actor.name, created),
       after: snapshot(created),
       via: actor.via,
       at: now,
@@ -278,24 +283,17 @@ function reviseRequirement(
   return after;
 }
 
-/** "the verdict (IT operations: Infeasible) was reset" / "both verdicts (…) were reset". */
-function resetWords(r: Requirement): string {
-  const given = [
-    r.dsFeasibility !== "unassessed" ? `Data science: ${feasibilityLabel[r.dsFeasibility]}` : null,
-    r.itFeasibility !== "unassessed" ? `IT operations: ${feasibilityLabel[r.itFeasibility]}` : null,
-  ].filter((x): x is string => x !== null);
-  return given.length === 2 ? `both verdicts (${given.join("; ")}) were reset` : `the verdict (${given[0]}) was reset`;
-}
-
-export function updateRequirement({
-  actor,
-  requirementId,
-  version,
-  ...input
-}: RequirementInput & { actor: Actor; requirementId: number; version: number }): Requirement {
-  const now = Date.now();
-  return db.transaction((tx) => {
-    const before = loadRequirement(requirementId);
+export function updateRequirement(
+  {
+    actor,
+    requirementId,
+    version,
+    ...input
+  }: RequirementInput & { actor: Actor; requirementId: number; version: number },
+  options?: WriteOptions,
+): Requirement {
+  return withTx(options, (tx, now) => {
+    const before = loadRequirement(tx, requirementId);
     const project = projectForWrite(tx, actor, before.projectId, "requirement:state");
     if (before.status !== "active") {
       throw new ConflictError("This requirement was withdrawn; it can no longer be edited.");
@@ -312,7 +310,7 @@ export function updateRequirement({
       now,
       set: { ...input, ...(reset ? RESET_VERDICTS : {}) },
       action: "requirement.updated",
-      summary: (after) => `${actor.name} revised “${after.title}”` + (reset ? `; ${resetWords(before)}` : ""),
+      summary: (after) => requirementRevised(actor.name, after.title, reset ? before : null),
     });
     notify(tx, {
       actorId: actor.id,
@@ -334,18 +332,20 @@ export function updateRequirement({
   });
 }
 
-export function withdrawRequirement({
-  actor,
-  requirementId,
-  version,
-}: {
-  actor: Actor;
-  requirementId: number;
-  version: number;
-}): Requirement {
-  const now = Date.now();
-  return db.transaction((tx) => {
-    const before = loadRequirement(requirementId);
+export function withdrawRequirement(
+  {
+    actor,
+    requirementId,
+    version,
+  }: {
+    actor: Actor;
+    requirementId: number;
+    version: number;
+  },
+  options?: WriteOptions,
+): Requirement {
+  return withTx(options, (tx, now) => {
+    const before = loadRequirement(tx, requirementId);
     projectForWrite(tx, actor, before.projectId, "requirement:state");
     if (before.status === "withdrawn") throw new ConflictError("This requirement is already withdrawn.");
     const watch = watchSignOffs(tx, before.projectId);
@@ -356,7 +356,7 @@ export function withdrawRequirement({
       now,
       set: { status: "withdrawn" },
       action: "requirement.withdrawn",
-      summary: () => `${actor.name} withdrew “${before.title}”`,
+      summary: () => requirementWithdrawn(actor.name, before.title),
     });
     notify(tx, { actorId: actor.id, drafts: staleDrafts(tx, watch, { actorId: actor.id, now }), now });
     return after;
@@ -368,28 +368,30 @@ export function withdrawRequirement({
  * science). `version` is that verdict's own version: if someone changed it since the form was
  * opened, the save is refused with what they wrote, never silently overwritten.
  */
-export function assessRequirement({
-  actor,
-  requirementId,
-  version,
-  feasibility,
-  note,
-  conditions,
-  discipline,
-}: {
-  actor: Actor;
-  requirementId: number;
-  /** The verdict's version the form was opened on; omitted only by API clients that accept last-write-wins. */
-  version?: number;
-  feasibility: "feasible" | "feasible_with_conditions" | "infeasible";
-  note: string;
-  conditions: string;
-  /** Must be the actor's own seat when given (the API may name it). */
-  discipline?: Discipline;
-}): Requirement {
-  const now = Date.now();
-  return db.transaction((tx) => {
-    const before = loadRequirement(requirementId);
+export function assessRequirement(
+  {
+    actor,
+    requirementId,
+    version,
+    feasibility,
+    note,
+    conditions,
+    discipline,
+  }: {
+    actor: Actor;
+    requirementId: number;
+    /** The verdict's version the form was opened on; omitted only by API clients that accept last-write-wins. */
+    version?: number;
+    feasibility: "feasible" | "feasible_with_conditions" | "infeasible";
+    note: string;
+    conditions: string;
+    /** Must be the actor's own seat when given (the API may name it). */
+    discipline?: Discipline;
+  },
+  options?: WriteOptions,
+): Requirement {
+  return withTx(options, (tx, now) => {
+    const before = loadRequirement(tx, requirementId);
     projectForWrite(tx, actor, before.projectId, "requirement:assess");
     const seat = memberSeat(tx, before.projectId, actor.id);
     if (seat !== "it" && seat !== "data_science") {
@@ -442,8 +444,7 @@ export function assessRequirement({
       now,
       set: { ...columns, feasibility: combinedFeasibility(ds, it) },
       action: "requirement.assessed",
-      summary: () =>
-        `${actor.name} assessed “${before.title}” for ${disciplineLabel[seat]} as ${feasibilityLabel[feasibility].toLowerCase()}`,
+      summary: () => requirementAssessed(actor.name, before.title, seat, feasibility),
     });
     notify(tx, { actorId: actor.id, drafts: staleDrafts(tx, watch, { actorId: actor.id, now }), now });
     return after;

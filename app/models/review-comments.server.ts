@@ -19,13 +19,15 @@ import {
 } from "../../db/schema";
 import { mentionTokens, resolveMentions } from "~/domain/comments";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
-import { decisionLabel } from "~/domain/labels";
+import type { Decision } from "~/domain/vocabulary";
+import { commentEdited, commented } from "~/domain/activity-sentences";
 import { commentDrafts, newlyMentioned } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
 import { loadOpenReview } from "./gate-reviews-read.server";
 import { notify } from "./notifications.server";
 import { projectRef } from "./notify-events.server";
 import { projectForWrite } from "./project-access.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 import type { Actor } from "./users.server";
 
 /** Team members and the owner: the people a comment may mention. */
@@ -62,24 +64,26 @@ function storeMentions(tx: Tx, commentId: number, userIds: number[]) {
   for (const userId of userIds) tx.insert(reviewCommentMentions).values({ commentId, userId }).run();
 }
 
-export function addComment({
-  actor,
-  reviewId,
-  body,
-  replyToSignOffId = null,
-}: {
-  actor: Actor;
-  reviewId: number;
-  body: string;
-  replyToSignOffId?: number | null;
-}): ReviewComment & { mentionedUserIds: number[] } {
-  const now = Date.now();
+export function addComment(
+  {
+    actor,
+    reviewId,
+    body,
+    replyToSignOffId = null,
+  }: {
+    actor: Actor;
+    reviewId: number;
+    body: string;
+    replyToSignOffId?: number | null;
+  },
+  options?: WriteOptions,
+): ReviewComment & { mentionedUserIds: number[] } {
   const text = body.trim();
-  return db.transaction((tx) => {
+  return withTx(options, (tx, now) => {
     const review = loadOpenReview(tx, reviewId);
     projectForWrite(tx, actor, review.projectId, "gate:comment");
     if (!text) throw new ValidationError("Write a comment.", { body: "Write a comment." });
-    let replyTo: { userId: number; userName: string; decision: keyof typeof decisionLabel } | null = null;
+    let replyTo: { userId: number; userName: string; decision: Decision } | null = null;
     if (replyToSignOffId != null) {
       const target = tx
         .select({
@@ -112,9 +116,7 @@ export function addComment({
       entityType: "review_comment",
       entityId: created.id,
       action: "gate.commented",
-      summary: replyTo
-        ? `${actor.name} replied to ${replyTo.userName}'s sign-off (${decisionLabel[replyTo.decision].toLowerCase()})`
-        : `${actor.name} commented on the gate review`,
+      summary: commented(actor.name, replyTo),
       after: { reviewId, body: text, replyToSignOffId, mentionedUserIds: mentioned },
       via: actor.via,
       at: now,
@@ -137,20 +139,22 @@ export function addComment({
 }
 
 /** Only the author edits; the earlier wording is kept and shown as the comment's history. */
-export function editComment({
-  actor,
-  commentId,
-  body,
-  version,
-}: {
-  actor: Actor;
-  commentId: number;
-  body: string;
-  version: number;
-}): ReviewComment {
-  const now = Date.now();
+export function editComment(
+  {
+    actor,
+    commentId,
+    body,
+    version,
+  }: {
+    actor: Actor;
+    commentId: number;
+    body: string;
+    version: number;
+  },
+  options?: WriteOptions,
+): ReviewComment {
   const text = body.trim();
-  return db.transaction((tx) => {
+  return withTx(options, (tx, now) => {
     const before = tx.select().from(reviewComments).where(eq(reviewComments.id, commentId)).get();
     if (!before) throw new NotFoundError("No such comment.");
     const review = loadOpenReview(tx, before.reviewId);
@@ -184,7 +188,7 @@ export function editComment({
       entityType: "review_comment",
       entityId: commentId,
       action: "gate.comment_edited",
-      summary: `${actor.name} edited a comment on the gate review`,
+      summary: commentEdited(actor.name),
       before: { body: before.body },
       after: { body: text, mentionedUserIds: mentioned },
       via: actor.via,

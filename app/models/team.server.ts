@@ -8,8 +8,10 @@ import { gateReviews, memberships, signOffs, users } from "../../db/schema";
 import { type Discipline } from "~/domain/vocabulary";
 import { ConflictError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
 import { disciplineLabel } from "~/domain/labels";
+import { memberAdded, memberRemoved } from "~/domain/activity-sentences";
 import { recordActivity } from "./activity.server";
 import { projectForWrite } from "./project-access.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 import { normalizeEmail, type Actor } from "./users.server";
 
 export type TeamMember = {
@@ -43,19 +45,21 @@ export function listTeam(projectId: number): TeamMember[] {
  * first: someone who may not manage the team learns nothing about who exists; someone who may
  * gets the same answer for an unknown and a deactivated person.
  */
-export function addMember({
-  actor,
-  projectId,
-  discipline,
-  ...who
-}: {
-  actor: Actor;
-  projectId: number;
-  /** Optional: when given it must be the person's own discipline. */
-  discipline?: Discipline;
-} & ({ userId: number; email?: never } | { email: string; userId?: never })): { userId: number } {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function addMember(
+  {
+    actor,
+    projectId,
+    discipline,
+    ...who
+  }: {
+    actor: Actor;
+    projectId: number;
+    /** Optional: when given it must be the person's own discipline. */
+    discipline?: Discipline;
+  } & ({ userId: number; email?: never } | { email: string; userId?: never }),
+  options?: WriteOptions,
+): { userId: number } {
+  return withTx(options, (tx, now) => {
     const project = projectForWrite(tx, actor, projectId, "team:manage");
     const person = tx
       .select({ id: users.id, name: users.name, active: users.active, discipline: users.discipline })
@@ -93,7 +97,7 @@ export function addMember({
       entityType: "membership",
       entityId: userId,
       action: "member.added",
-      summary: `${actor.name} added ${person.name} to ${project.name} as ${disciplineLabel[seat]}`,
+      summary: memberAdded(actor.name, person.name, project.name, seat),
       after: { userId, discipline: seat },
       via: actor.via,
       at: now,
@@ -130,19 +134,21 @@ export { NeedsConfirmation } from "~/domain/errors";
  * confirm; the approval is then marked withdrawn (kept, no longer counting). A "changes
  * requested" of theirs stays and keeps blocking until the owner dismisses it.
  */
-export function removeMember({
-  actor,
-  projectId,
-  userId,
-  confirmed,
-}: {
-  actor: Actor;
-  projectId: number;
-  userId: number;
-  confirmed: boolean;
-}): { withdrawnSignOffs: number } {
-  const now = Date.now();
-  return db.transaction((tx) => {
+export function removeMember(
+  {
+    actor,
+    projectId,
+    userId,
+    confirmed,
+  }: {
+    actor: Actor;
+    projectId: number;
+    userId: number;
+    confirmed: boolean;
+  },
+  options?: WriteOptions,
+): { withdrawnSignOffs: number } {
+  return withTx(options, (tx, now) => {
     const project = projectForWrite(tx, actor, projectId, "team:manage");
     if (project.ownerId === userId) {
       throw new ConflictError("The owner cannot leave the team. Hand the project to a new owner first (Edit project).");
@@ -172,9 +178,7 @@ export function removeMember({
       entityType: "membership",
       entityId: userId,
       action: "member.removed",
-      summary:
-        `${actor.name} removed ${member.name} (${disciplineLabel[member.discipline]}) from ${project.name}` +
-        (live.length ? "; their approval was withdrawn" : ""),
+      summary: memberRemoved(actor.name, member.name, member.discipline, project.name, live.length > 0),
       before: { userId, discipline: member.discipline },
       after: live.length ? { withdrawnSignOffIds: live.map((s) => s.id) } : undefined,
       via: actor.via,

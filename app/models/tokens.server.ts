@@ -11,8 +11,10 @@ import { apiTokens, users } from "../../db/schema";
 import { type Discipline, type Role } from "~/domain/vocabulary";
 import { dateInputError, startOfDateUtc, utcDate } from "~/domain/dates";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
+import { tokenCreated, tokenRevoked } from "~/domain/activity-sentences";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 
 export const TOKEN_PREFIX = "triad_";
 /** Characters of the token kept in clear: "triad_" and six random characters. */
@@ -66,19 +68,23 @@ export function expiryOf(expiresOn: string | null): number | null {
  * Creates a token for `userId` and returns it in clear, once. `actor` is the person acting
  * (the user themselves on /settings/tokens), or null for the operator CLI.
  */
-export function createToken({
-  actor,
-  userId,
-  name,
-  expiresOn,
-  now = Date.now(),
-}: {
-  actor: Actor | null;
-  userId: number;
-  name: string;
-  expiresOn: string | null;
-  now?: number;
-}): { token: string; row: TokenRow } {
+export function createToken(
+  {
+    actor,
+    userId,
+    name,
+    expiresOn,
+    now = Date.now(),
+  }: {
+    actor: Actor | null;
+    userId: number;
+    name: string;
+    expiresOn: string | null;
+    now?: number;
+  },
+  options?: WriteOptions,
+): { token: string; row: TokenRow } {
+  now = options?.now ?? now;
   // The one date rule (app/domain/dates.ts): 2099-02-30 is refused here too, never a RangeError.
   const dateProblem = expiresOn ? dateInputError(expiresOn) : null;
   if (dateProblem) throw new ValidationError("Choose a valid expiry date.", { expiresOn: dateProblem });
@@ -88,7 +94,7 @@ export function createToken({
     });
   }
   const token = generateToken();
-  return db.transaction((tx) => {
+  return withTx({ tx: options?.tx, now }, (tx) => {
     const owner = tx
       .select({ id: users.id, name: users.name, active: users.active })
       .from(users)
@@ -113,9 +119,13 @@ export function createToken({
       entityType: "api_token",
       entityId: row.id,
       action: "token.created",
-      summary: `${actor ? actor.name : "An operator"} created the API token “${name}” (${row.prefix}…)${
-        actor?.id === userId ? "" : ` for ${owner.name}`
-      }${expiresOn ? `, valid through ${expiresOn}` : ""}`,
+      summary: tokenCreated({
+        actor: actor?.name ?? null,
+        name,
+        prefix: row.prefix,
+        forName: actor?.id === userId ? null : owner.name,
+        expiresOn,
+      }),
       after: { userId, name, prefix: row.prefix, expiresOn },
       via: actor?.via ?? "cli",
       at: now,
@@ -144,7 +154,7 @@ export function revokeAllTokens(
       entityType: "api_token",
       entityId: token.id,
       action: "token.revoked",
-      summary: `${actor.name} revoked the API token “${token.name}” (${token.prefix}…) ${reason}`,
+      summary: tokenRevoked(actor.name, token.name, token.prefix, reason),
       before: { revokedAt: null },
       after: { revokedAt: now },
       via: actor.via,
@@ -155,16 +165,20 @@ export function revokeAllTokens(
 }
 
 /** Revokes one of the actor's own tokens; it stops working at once. */
-export function revokeToken({
-  actor,
-  tokenId,
-  now = Date.now(),
-}: {
-  actor: Actor;
-  tokenId: number;
-  now?: number;
-}): TokenRow {
-  return db.transaction((tx) => {
+export function revokeToken(
+  {
+    actor,
+    tokenId,
+    now = Date.now(),
+  }: {
+    actor: Actor;
+    tokenId: number;
+    now?: number;
+  },
+  options?: WriteOptions,
+): TokenRow {
+  now = options?.now ?? now;
+  return withTx({ tx: options?.tx, now }, (tx) => {
     const before = tx
       .select(listColumns)
       .from(apiTokens)
@@ -183,7 +197,7 @@ export function revokeToken({
       entityType: "api_token",
       entityId: tokenId,
       action: "token.revoked",
-      summary: `${actor.name} revoked the API token “${before.name}” (${before.prefix}…)`,
+      summary: tokenRevoked(actor.name, before.name, before.prefix),
       before: { revokedAt: null },
       after: { revokedAt: now },
       via: actor.via,

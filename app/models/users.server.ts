@@ -4,10 +4,18 @@ import { db, type Tx } from "../../db/client.server";
 import { gateReviews, memberships, projects, sessions, signOffs, users } from "../../db/schema";
 import { type Discipline, type Role } from "~/domain/vocabulary";
 import { ConflictError, ForbiddenError, NeedsConfirmation, NotFoundError, ValidationError } from "~/domain/errors";
-import { disciplineLabel, roleLabel } from "~/domain/labels";
+import {
+  passwordChanged,
+  seatMoved,
+  userAccessChanged,
+  userActiveChanged,
+  userAdded,
+  userRenamed,
+} from "~/domain/activity-sentences";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { recordActivity, type Via } from "./activity.server";
 import { revokeAllTokens } from "./tokens.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 
 export type Actor = { id: number; name: string; role: Role; discipline: Discipline; via?: Via };
 
@@ -99,57 +107,86 @@ type NewUser = {
   password: string;
 };
 
-/** Inserts a user and its activity row; the caller holds the transaction. */
-async function insertUser(
-  input: NewUser,
-  actorId: number | null,
-  via: Via,
-  action: string,
-  onlyIfNobodyExists = false,
-): Promise<PublicUser> {
+type HashedUser = Omit<NewUser, "password"> & { passwordHash: string };
+
+/** Inserts a user and its activity row inside `tx`. */
+function writeUser(
+  tx: Tx,
+  input: HashedUser,
+  {
+    actorId,
+    via,
+    action,
+    onlyIfNobodyExists,
+  }: { actorId: number | null; via: Via; action: string; onlyIfNobodyExists: boolean },
+  now: number,
+): PublicUser {
+  // Checked inside the transaction: hashing yields the event loop, so two first-run setups can race.
+  if (onlyIfNobodyExists && (tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) {
+    throw new ConflictError("Triad is already set up. Sign in instead.");
+  }
   const email = normalizeEmail(input.email);
-  const passwordHash = await hashPassword(input.password);
-  const now = Date.now();
-  return db.transaction((tx) => {
-    // Checked again here: hashing yields the event loop, so two first-run setups can race.
-    if (onlyIfNobodyExists && (tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) {
-      throw new ConflictError("Triad is already set up. Sign in instead.");
-    }
-    const taken = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-    if (taken) throw duplicateEmail();
-    const created = tx
-      .insert(users)
-      .values({ ...input, email, passwordHash, createdAt: now, updatedAt: now })
-      .returning(publicColumns)
-      .get();
-    recordActivity(tx, {
-      actorId: actorId ?? created.id,
-      entityType: "user",
-      entityId: created.id,
-      action,
-      summary: `${created.name} (${disciplineLabel[created.discipline]}, ${roleLabel[created.role]}) was added`,
-      after: { name: created.name, email, discipline: created.discipline, role: created.role },
-      via,
-      at: now,
-    });
-    return created;
+  const taken = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  if (taken) throw duplicateEmail();
+  const created = tx
+    .insert(users)
+    .values({ ...input, email, createdAt: now, updatedAt: now })
+    .returning(publicColumns)
+    .get();
+  recordActivity(tx, {
+    actorId: actorId ?? created.id,
+    entityType: "user",
+    entityId: created.id,
+    action,
+    summary: userAdded(created),
+    after: { name: created.name, email, discipline: created.discipline, role: created.role },
+    via,
+    at: now,
   });
+  return created;
 }
 
 /** First run: creates the first admin, only while there is no user at all. */
-export async function createFirstAdmin(input: Omit<NewUser, "role">): Promise<PublicUser> {
+export async function createFirstAdmin(input: Omit<NewUser, "role">, options?: WriteOptions): Promise<PublicUser> {
   if (countUsers() > 0) throw new ConflictError("Triad is already set up. Sign in instead.");
-  return insertUser({ ...input, role: "admin" }, null, "web", "user.setup", true);
+  const { password, ...person } = input;
+  const passwordHash = await hashPassword(password);
+  return addUserWithPasswordHash({ ...person, role: "admin", passwordHash, actor: null, firstAdmin: true }, options);
 }
 
-export async function createUser({ actor, ...input }: NewUser & { actor: Actor | null }): Promise<PublicUser> {
+export async function createUser(
+  { actor, password, ...input }: NewUser & { actor: Actor | null },
+  options?: WriteOptions,
+): Promise<PublicUser> {
   if (actor && actor.role !== "admin") throw new ForbiddenError("Only admins add people.");
-  return insertUser(input, actor?.id ?? null, actor?.via ?? "cli", "user.created");
+  const passwordHash = await hashPassword(password);
+  return addUserWithPasswordHash({ ...input, passwordHash, actor }, options);
 }
 
-function activeAdminCount(excludingId: number): number {
+/**
+ * createUser (or, with `firstAdmin`, createFirstAdmin) for a caller that hashed the password
+ * already: synchronous, so it can run inside the caller's transaction. The demo hashes its one
+ * password once for everyone (app/demo/demo.ts).
+ */
+export function addUserWithPasswordHash(
+  { actor, firstAdmin = false, ...input }: HashedUser & { actor: Actor | null; firstAdmin?: boolean },
+  options?: WriteOptions,
+): PublicUser {
+  if (actor && actor.role !== "admin") throw new ForbiddenError("Only admins add people.");
+  const who = firstAdmin
+    ? { actorId: null, via: "web" as const, action: "user.setup", onlyIfNobodyExists: true }
+    : {
+        actorId: actor?.id ?? null,
+        via: actor?.via ?? ("cli" as const),
+        action: "user.created",
+        onlyIfNobodyExists: false,
+      };
+  return withTx(options, (tx, now) => writeUser(tx, firstAdmin ? { ...input, role: "admin" } : input, who, now));
+}
+
+function activeAdminCount(excludingId: number, database: Tx | typeof db = db): number {
   return (
-    db
+    database
       .select({ n: count() })
       .from(users)
       .where(and(eq(users.role, "admin"), eq(users.active, true), ne(users.id, excludingId)))
@@ -163,27 +200,29 @@ function activeAdminCount(excludingId: number): number {
  * (they were given for the old discipline): that needs `confirmed` when there are any, and
  * writes one activity row per project touched (docs/domain.md, "Who may sign").
  */
-export function updateUserAccess({
-  actor,
-  userId,
-  discipline,
-  role,
-  version,
-  confirmed = false,
-}: {
-  actor: Actor;
-  userId: number;
-  discipline: Discipline;
-  role: Role;
-  version: number;
-  confirmed?: boolean;
-}): PublicUser {
+export function updateUserAccess(
+  {
+    actor,
+    userId,
+    discipline,
+    role,
+    version,
+    confirmed = false,
+  }: {
+    actor: Actor;
+    userId: number;
+    discipline: Discipline;
+    role: Role;
+    version: number;
+    confirmed?: boolean;
+  },
+  options?: WriteOptions,
+): PublicUser {
   if (actor.role !== "admin") throw new ForbiddenError("Only admins change disciplines and roles.");
-  const now = Date.now();
-  return db.transaction((tx) => {
+  return withTx(options, (tx, now) => {
     const before = tx.select(publicColumns).from(users).where(eq(users.id, userId)).get();
     if (!before) throw new NotFoundError("No such person.");
-    if (before.role === "admin" && role !== "admin" && activeAdminCount(userId) === 0) {
+    if (before.role === "admin" && role !== "admin" && activeAdminCount(userId, tx) === 0) {
       throw new ValidationError("Triad needs at least one active admin.", {
         role: "This is the last active admin. Make someone else admin first.",
       });
@@ -218,7 +257,7 @@ export function updateUserAccess({
       entityType: "user",
       entityId: userId,
       action: "user.access_changed",
-      summary: `${after.name} is now ${disciplineLabel[discipline]}, ${roleLabel[role]}`,
+      summary: userAccessChanged(after.name, discipline, role),
       before: { discipline: before.discipline, role: before.role },
       after: { discipline, role },
       via: actor.via,
@@ -272,11 +311,7 @@ function moveSeats(
       entityType: "membership",
       entityId: person.id,
       action: "member.discipline_changed",
-      summary:
-        `${person.name}'s seat on ${seat.projectName} moved from ${disciplineLabel[from]} to ${disciplineLabel[person.discipline]}` +
-        (withdrawn.length
-          ? `; ${withdrawn.length === 1 ? "their sign-off was" : `${withdrawn.length} sign-offs were`} withdrawn`
-          : ""),
+      summary: seatMoved(person.name, seat.projectName, from, person.discipline, withdrawn.length),
       before: { userId: person.id, discipline: from },
       after: { userId: person.id, discipline: person.discipline, withdrawnSignOffIds: withdrawn },
       via: actor.via,
@@ -286,30 +321,33 @@ function moveSeats(
 }
 
 /** Deactivating ends the person's sessions at once; their history stays. */
-export function setUserActive({
-  actor,
-  userId,
-  active,
-}: {
-  actor: Actor;
-  userId: number;
-  active: boolean;
-}): PublicUser {
+export function setUserActive(
+  {
+    actor,
+    userId,
+    active,
+  }: {
+    actor: Actor;
+    userId: number;
+    active: boolean;
+  },
+  options?: WriteOptions,
+): PublicUser {
   if (actor.role !== "admin") throw new ForbiddenError("Only admins deactivate people.");
-  return db.transaction((tx) => {
+  return withTx(options, (tx, now) => {
     const before = tx.select(publicColumns).from(users).where(eq(users.id, userId)).get();
     if (!before) throw new NotFoundError("No such person.");
     if (before.active === active) {
       throw new ConflictError(`${before.name} is already ${active ? "active" : "deactivated"}.`);
     }
-    if (!active && before.role === "admin" && activeAdminCount(userId) === 0) {
+    if (!active && before.role === "admin" && activeAdminCount(userId, tx) === 0) {
       throw new ValidationError("Triad needs at least one active admin.", {
         form: "This is the last active admin. Make someone else admin first.",
       });
     }
     const after = tx
       .update(users)
-      .set({ active, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .set({ active, updatedAt: now, version: sql`${users.version} + 1` })
       .where(eq(users.id, userId))
       .returning(publicColumns)
       .get()!;
@@ -319,22 +357,23 @@ export function setUserActive({
       entityType: "user",
       entityId: userId,
       action: active ? "user.reactivated" : "user.deactivated",
-      summary: `${after.name} was ${active ? "reactivated" : "deactivated"}`,
+      summary: userActiveChanged(after.name, active),
       before: { active: before.active },
       after: { active },
       via: actor.via,
+      at: now,
     });
     return after;
   });
 }
 
-export function updateProfile({ actor, name }: { actor: Actor; name: string }): PublicUser {
-  return db.transaction((tx) => {
+export function updateProfile({ actor, name }: { actor: Actor; name: string }, options?: WriteOptions): PublicUser {
+  return withTx(options, (tx, now) => {
     const before = tx.select(publicColumns).from(users).where(eq(users.id, actor.id)).get();
     if (!before) throw new NotFoundError("No such person.");
     const after = tx
       .update(users)
-      .set({ name, updatedAt: Date.now(), version: sql`${users.version} + 1` })
+      .set({ name, updatedAt: now, version: sql`${users.version} + 1` })
       .where(eq(users.id, actor.id))
       .returning(publicColumns)
       .get()!;
@@ -343,10 +382,11 @@ export function updateProfile({ actor, name }: { actor: Actor; name: string }): 
       entityType: "user",
       entityId: actor.id,
       action: "user.renamed",
-      summary: `${before.name} is now called ${name}`,
+      summary: userRenamed(before.name, name),
       before: { name: before.name },
       after: { name },
       via: actor.via,
+      at: now,
     });
     return after;
   });
@@ -356,19 +396,22 @@ export function updateProfile({ actor, name }: { actor: Actor; name: string }): 
  * Changes the actor's own password and ends their other sessions; with `revokeTokens`, also
  * revokes all their API tokens (a leaked password may have leaked tokens too).
  */
-export async function changePassword({
-  actor,
-  currentPassword,
-  newPassword,
-  keepSessionId,
-  revokeTokens = false,
-}: {
-  actor: Actor;
-  currentPassword: string;
-  newPassword: string;
-  keepSessionId?: string;
-  revokeTokens?: boolean;
-}): Promise<{ endedSessions: number; revokedTokens: number }> {
+export async function changePassword(
+  {
+    actor,
+    currentPassword,
+    newPassword,
+    keepSessionId,
+    revokeTokens = false,
+  }: {
+    actor: Actor;
+    currentPassword: string;
+    newPassword: string;
+    keepSessionId?: string;
+    revokeTokens?: boolean;
+  },
+  options?: WriteOptions,
+): Promise<{ endedSessions: number; revokedTokens: number }> {
   const current = getPasswordHash(actor.id);
   if (!current || !(await verifyPassword(current, currentPassword))) {
     throw new ValidationError("Your current password is not right.", {
@@ -376,8 +419,7 @@ export async function changePassword({
     });
   }
   const passwordHash = await hashPassword(newPassword);
-  const now = Date.now();
-  return db.transaction((tx) => {
+  return withTx(options, (tx, now) => {
     tx.update(users)
       .set({ passwordHash, updatedAt: now, version: sql`${users.version} + 1` })
       .where(eq(users.id, actor.id))
@@ -395,7 +437,7 @@ export async function changePassword({
       entityType: "user",
       entityId: actor.id,
       action: "user.password_changed",
-      summary: `${actor.name} changed their password`,
+      summary: passwordChanged(actor.name),
       after: { endedSessions, revokeTokens },
       via: actor.via,
       at: now,

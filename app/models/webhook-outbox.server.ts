@@ -23,6 +23,7 @@ import { decisionLabel, disciplineLabel, stageShortLabel } from "~/domain/labels
 import { toApiJson } from "~/lib/api-json";
 import type { WebhookEvent } from "~/domain/vocabulary";
 import { publicUrl } from "./mail-content.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
@@ -196,18 +197,23 @@ const debtEventColumns = {
  * in by the worker) that have no notice yet get one, and their event, in one transaction each.
  * Skipped while no webhook listens, so a hook added later hears about what is overdue now.
  */
-export function announceOverdueDebt({
-  overdue,
-  now,
-  limit = 100,
-}: {
-  overdue: SQL;
-  now: number;
-  limit?: number;
-}): number {
-  if (!hasSubscribers("debt.overdue")) return 0;
+export function announceOverdueDebt(
+  {
+    overdue,
+    now,
+    limit = 100,
+  }: {
+    overdue: SQL;
+    now: number;
+    limit?: number;
+  },
+  options?: WriteOptions,
+): number {
+  now = options?.now ?? now;
+  const database = options?.tx ?? db;
+  if (!hasSubscribers("debt.overdue", database)) return 0;
   const noticeKey = sql`'debt.overdue:' || ${debtItems.id}`;
-  const items = db
+  const items = database
     .select(debtEventColumns)
     .from(debtItems)
     .leftJoin(notices, eq(notices.key, noticeKey))
@@ -217,7 +223,7 @@ export function announceOverdueDebt({
     .all();
   let announced = 0;
   for (const item of items) {
-    db.transaction((tx) => {
+    withTx({ tx: options?.tx, now }, (tx) => {
       const inserted = tx
         .insert(notices)
         .values({ key: `debt.overdue:${item.id}`, createdAt: now })
@@ -323,22 +329,27 @@ export function dueDeliveries(now: number, limit: number): DueDelivery[] {
  * The outcome of one attempt: delivered, retried at `retryAt`, or (retryAt null) given up.
  * Only a still-pending row is touched, so a deactivation in between is not undone.
  */
-export function recordDeliveryAttempt({
-  id,
-  delivered,
-  statusCode,
-  error,
-  retryAt,
-  now,
-}: {
-  id: number;
-  delivered: boolean;
-  statusCode: number | null;
-  error: DeliveryFailure | null;
-  retryAt: number | null;
-  now: number;
-}): void {
-  db.update(webhookDeliveries)
+export function recordDeliveryAttempt(
+  {
+    id,
+    delivered,
+    statusCode,
+    error,
+    retryAt,
+    now,
+  }: {
+    id: number;
+    delivered: boolean;
+    statusCode: number | null;
+    error: DeliveryFailure | null;
+    retryAt: number | null;
+    now: number;
+  },
+  options?: WriteOptions,
+): void {
+  now = options?.now ?? now;
+  (options?.tx ?? db)
+    .update(webhookDeliveries)
     .set({
       attempts: sql`${webhookDeliveries.attempts} + 1`,
       lastStatusCode: statusCode,

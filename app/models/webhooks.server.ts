@@ -11,8 +11,10 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~
 import { can } from "~/domain/permissions";
 import { refusedUrlReason } from "~/lib/safe-fetch.server";
 import type { WebhookEvent } from "~/domain/vocabulary";
+import { webhookActiveChanged, webhookCreated } from "~/domain/activity-sentences";
 import { recordActivity } from "./activity.server";
 import type { Actor } from "./users.server";
+import { withTx, type WriteOptions } from "./transaction.server";
 import { deliveryFailure, type DeliveryFailure, type WebhookFormat } from "./webhook-outbox.server";
 
 export * from "./webhook-outbox.server";
@@ -107,27 +109,31 @@ export function listRecentDeliveries({ limit = 50 }: { limit?: number } = {}): D
   return rows.map(({ lastError, ...row }) => ({ ...row, failure: deliveryFailure(lastError, row.lastStatusCode) }));
 }
 
-export function createWebhook({
-  actor,
-  url,
-  secret,
-  events,
-  format = "triad",
-  now = Date.now(),
-}: {
-  actor: Actor;
-  url: string;
-  secret: string;
-  events: WebhookEvent[];
-  format?: WebhookFormat;
-  now?: number;
-}) {
+export function createWebhook(
+  {
+    actor,
+    url,
+    secret,
+    events,
+    format = "triad",
+    now = Date.now(),
+  }: {
+    actor: Actor;
+    url: string;
+    secret: string;
+    events: WebhookEvent[];
+    format?: WebhookFormat;
+    now?: number;
+  },
+  options?: WriteOptions,
+) {
+  now = options?.now ?? now;
   requireManager(actor);
   // An IP literal is judged now; a host name at each delivery, since its DNS answer can change.
   const refused = refusedUrlReason(url);
   if (refused) throw new ValidationError(refused, { url: refused });
   const unique = [...new Set(events)];
-  return db.transaction((tx) => {
+  return withTx({ tx: options?.tx, now }, (tx) => {
     const created = tx
       .insert(webhooks)
       .values({ url, secret, events: JSON.stringify(unique), format, createdById: actor.id, createdAt: now })
@@ -138,7 +144,7 @@ export function createWebhook({
       entityType: "webhook",
       entityId: created.id,
       action: "webhook.created",
-      summary: `${actor.name} added a ${format === "slack" ? "Slack-compatible " : ""}webhook to ${url} (${unique.join(", ")})`,
+      summary: webhookCreated(actor.name, url, unique, format === "slack"),
       after: { url, events: unique, format },
       via: actor.via,
       at: now,
@@ -151,21 +157,25 @@ export function createWebhook({
  * Deactivating stops all sending at once: its pending deliveries are marked failed.
  * Webhooks are never deleted, so the delivery history stays readable.
  */
-export function setWebhookActive({
-  actor,
-  webhookId,
-  version,
-  active,
-  now = Date.now(),
-}: {
-  actor: Actor;
-  webhookId: number;
-  version: number;
-  active: boolean;
-  now?: number;
-}) {
+export function setWebhookActive(
+  {
+    actor,
+    webhookId,
+    version,
+    active,
+    now = Date.now(),
+  }: {
+    actor: Actor;
+    webhookId: number;
+    version: number;
+    active: boolean;
+    now?: number;
+  },
+  options?: WriteOptions,
+) {
+  now = options?.now ?? now;
   requireManager(actor);
-  return db.transaction((tx) => {
+  return withTx({ tx: options?.tx, now }, (tx) => {
     const before = tx.select().from(webhooks).where(eq(webhooks.id, webhookId)).get();
     if (!before) throw new NotFoundError("No such webhook.");
     if (before.active === active) {
@@ -193,9 +203,7 @@ export function setWebhookActive({
       entityType: "webhook",
       entityId: webhookId,
       action: active ? "webhook.reactivated" : "webhook.deactivated",
-      summary:
-        `${actor.name} ${active ? "reactivated" : "deactivated"} the webhook to ${before.url}` +
-        (dropped.length ? ` (${dropped.length} pending deliver${dropped.length === 1 ? "y" : "ies"} dropped)` : ""),
+      summary: webhookActiveChanged(actor.name, before.url, active, dropped.length),
       before: { active: before.active },
       after: { active, ...(dropped.length ? { droppedDeliveries: dropped.length } : {}) },
       via: actor.via,

@@ -1,4 +1,5 @@
 /** Who is asking: sign-in, sign-out and the guards every loader and action starts with. */
+import * as sentence from "~/domain/activity-sentences";
 import { redirect } from "@remix-run/node";
 import { countUsers, findUserByEmail, getPasswordHash, type Actor } from "~/models/users.server";
 import { recordActivity } from "~/models/activity.server";
@@ -73,7 +74,7 @@ export async function signIn({
       actorId: user?.id ?? null,
       entityType: "session",
       action: "session.sign_in_failed",
-      summary: `Failed sign-in for ${email} (${reason})`,
+      summary: sentence.signInFailed(email, reason),
       after: { email, reason, client: clientAddress },
     });
     return {
@@ -101,7 +102,7 @@ export function signOut(request: Request): string {
         entityType: "session",
         entityId: user.id,
         action: "session.signed_out",
-        summary: `${user.name} signed out`,
+        summary: sentence.signedOut(user.name),
       });
     });
   }
@@ -121,7 +122,7 @@ export function startSession(
       entityType: "session",
       entityId: user.id,
       action: "session.signed_in",
-      summary: `${user.name} signed in`,
+      summary: sentence.signedIn(user.name),
       after: details,
     });
     return cookie;

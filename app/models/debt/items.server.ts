@@ -16,7 +16,8 @@ import {
   type Register,
 } from "~/domain/debt";
 import { ConflictError, ValidationError, type FieldErrors } from "~/domain/errors";
-import { debtStatusLabel, registerLabel, severityLabel, stageLabel } from "~/domain/labels";
+import { debtStatusLabel, stageLabel } from "~/domain/labels";
+import { debtEdited, debtLogged, debtStatusChanged, debtWrittenOff } from "~/domain/activity-sentences";
 import { debtItemAssignedDraft, debtStepAssignedDraft, newOwner } from "~/domain/notify-rules";
 import type { NotificationDraft } from "~/domain/notifications";
 import { stageIndex } from "~/domain/stages";
@@ -24,11 +25,11 @@ import { MAX_PLAN_STEPS } from "~/domain/debt";
 import { notify } from "../notifications.server";
 import { staleDrafts, watchSignOffs } from "../notify-events.server";
 import { projectForWrite } from "../project-access.server";
+import { withInputNow, withTx, type WriteOptions } from "../transaction.server";
 import type { Actor } from "../users.server";
 import { enqueueDebtEvent, enqueueIfRepaid } from "../webhook-outbox.server";
 import {
   beginItemWrite,
-  fieldWords,
   loadSteps,
   pick,
   quote,
@@ -131,15 +132,18 @@ function checkNewPlan(plan: NewDebtPlan, projectStage: Stage): { errors: FieldEr
  * One transaction and one "debt.created" activity row, which holds the plan and its steps too;
  * anything invalid refuses the whole item.
  */
-export function createDebtItem({
-  actor,
-  projectId,
-  register,
-  plan,
-  now = Date.now(),
-  ...details
-}: DebtDetails & { actor: Actor; projectId: number; register: Register; plan?: NewDebtPlan; now?: number }): DebtItem {
-  return db.transaction((tx) => {
+export function createDebtItem(
+  {
+    actor,
+    projectId,
+    register,
+    plan,
+    now: inputNow,
+    ...details
+  }: DebtDetails & { actor: Actor; projectId: number; register: Register; plan?: NewDebtPlan; now?: number },
+  options?: WriteOptions,
+): DebtItem {
+  return withTx(withInputNow(options, inputNow), (tx, now) => {
     const project = projectForWrite(tx, actor, projectId, "debt:write");
     const planned = plan ? checkNewPlan(plan, project.stage) : null;
     checkDetails(tx, projectId, project.stage, register, details, undefined, planned?.errors);
@@ -173,15 +177,12 @@ export function createDebtItem({
         .returning()
         .get(),
     );
-    const planWords = plan
-      ? `, with a repayment plan of ${steps.length} ${steps.length === 1 ? "step" : "steps"}${created.targetDate ? ` due by ${created.targetDate}` : ""}`
-      : "";
     record(
       tx,
       actor,
       created,
       "debt.created",
-      `${actor.name} logged ${quote(created.title)} in the ${registerLabel[register].toLowerCase()} debt register (${severityLabel[created.severity]}, ${created.principalDays} person-days to repay)${planWords}`,
+      debtLogged(actor.name, created, plan ? { steps: steps.length, targetDate: created.targetDate } : null),
       undefined,
       {
         register,
@@ -228,13 +229,11 @@ export function createDebtItem({
  * Edits an item's details and/or its plan (strategy, target date, repay-before stage).
  * Nothing changed = nothing written. The plan is checked against the existing steps.
  */
-export function updateDebtItem({
-  details,
-  plan,
-  ...mutation
-}: ItemMutation & { details?: DebtDetails; plan?: DebtPlan }): DebtItem {
-  const now = mutation.now ?? Date.now();
-  return db.transaction((tx) => {
+export function updateDebtItem(
+  { details, plan, ...mutation }: ItemMutation & { details?: DebtDetails; plan?: DebtPlan },
+  options?: WriteOptions,
+): DebtItem {
+  return withTx(withInputNow(options, mutation.now), (tx, now) => {
     const { item, project } = beginItemWrite(tx, mutation);
     if (details) checkDetails(tx, item.projectId, project.stage, item.register, details, item.ownerId);
     if (plan) {
@@ -271,7 +270,7 @@ export function updateDebtItem({
       mutation.actor,
       item,
       detailsChanged ? "debt.updated" : "debt.plan_updated",
-      `${mutation.actor.name} ${detailsChanged ? "edited" : "changed the repayment plan of"} ${quote(after.title)} (${fieldWords(changed)})`,
+      debtEdited(mutation.actor.name, after.title, changed, detailsChanged),
       pick(item, changed),
       pick(after, changed),
       now,
@@ -312,13 +311,11 @@ const ALLOWED_BY_HAND: Record<DebtStatus, DebtStatus[]> = {
  * after `today`); or `open` to reopen a repaid or accepted item (it becomes repaying when
  * some steps are done). The history stays in the activity log.
  */
-export function setDebtStatus({
-  change,
-  today,
-  ...mutation
-}: ItemMutation & { change: StatusChange; today: string }): DebtItem {
-  const now = mutation.now ?? Date.now();
-  return db.transaction((tx) => {
+export function setDebtStatus(
+  { change, today, ...mutation }: ItemMutation & { change: StatusChange; today: string },
+  options?: WriteOptions,
+): DebtItem {
+  return withTx(withInputNow(options, mutation.now), (tx, now) => {
     const { item } = beginItemWrite(tx, mutation);
     if (item.status === "written_off") {
       throw new ConflictError(
@@ -358,19 +355,21 @@ export function setDebtStatus({
     }
     const watch = watchSignOffs(tx, item.projectId);
     const after = writeItem(tx, item, mutation.version, set, now);
-    const what =
-      change.to === "open"
-        ? `reopened ${quote(item.title)} (now ${debtStatusLabel[after.status].toLowerCase()})`
-        : change.to === "accepted"
-          ? `accepted ${quote(item.title)} until a review on ${after.acceptedReviewDate}: ${after.acceptedJustification}`
-          : `marked ${quote(item.title)} ${debtStatusLabel[change.to].toLowerCase()}${note ? `: ${note}` : ""}`;
     const keys = ["status", "statusNote", "repaidAt", "acceptedJustification", "acceptedReviewDate"] as const;
     record(
       tx,
       mutation.actor,
       item,
       "debt.status_changed",
-      `${mutation.actor.name} ${what}`,
+      debtStatusChanged(
+        mutation.actor.name,
+        item.title,
+        change.to === "open"
+          ? { to: "open", now: after.status }
+          : change.to === "accepted"
+            ? { to: "accepted", reviewDate: after.acceptedReviewDate, justification: after.acceptedJustification }
+            : { to: change.to, note },
+      ),
       pick(item, keys),
       pick(after, keys),
       now,
@@ -433,7 +432,7 @@ export function writeOffOpenDebt(
       actor,
       item,
       "debt.written_off",
-      `${actor.name} wrote off ${quote(item.title)} when ${projectName} was stopped: ${reason}`,
+      debtWrittenOff(actor.name, item.title, projectName, reason),
       pick(item, keys),
       pick(after, keys),
       now,

@@ -1,7 +1,7 @@
 /**
  * What the debt modules share: loading an item for a write (its project checked, its `version`
- * the optimistic lock), the one activity row of a mutation, the owner check, how fields read in
- * a history line, and the steps of a project's items.
+ * the optimistic lock), the one activity row of a mutation, the owner check, and the steps of a
+ * project's items. (How fields read in a history line: app/domain/activity-sentences.ts.)
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { type db, type Tx } from "../../../db/client.server";
@@ -9,30 +9,12 @@ import { debtItems, memberships, repaymentSteps, users, type DebtItem, type Repa
 import { isSettledDebt } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError } from "~/domain/errors";
 import { debtStatusLabel } from "~/domain/labels";
+import { quote } from "~/domain/activity-sentences";
 import { recordActivity } from "../activity.server";
 import { projectForWrite } from "../project-access.server";
 import type { Actor } from "../users.server";
 
-/** How a changed field reads in a history line. */
-const FIELD_WORDS: Record<string, string> = {
-  title: "title",
-  description: "description",
-  category: "category",
-  benefit: "why it was taken on",
-  stageIncurred: "stage incurred",
-  severity: "severity",
-  principalDays: "principal",
-  interestDays: "interest",
-  ownerId: "owner",
-  strategy: "strategy",
-  targetDate: "target date",
-  repayBeforeStage: "repay-before stage",
-  dueDate: "due date",
-};
-export const fieldWords = (keys: readonly string[]) => keys.map((k) => FIELD_WORDS[k] ?? k).join(", ");
-
-/** Repaid, accepted or written off: the plan is frozen. */
-export const quote = (text: string) => `“${text}”`;
+export { quote } from "~/domain/activity-sentences";
 
 /** Why a settled item's plan cannot change, in words. */
 export function settledMessage(item: Pick<DebtItem, "title" | "status">): string {
@@ -97,6 +79,7 @@ export function pick<T extends object, K extends keyof T>(row: T, keys: readonly
   return Object.fromEntries(keys.map((k) => [k, row[k]])) as Pick<T, K>;
 }
 
+/** `now` here is kept for existing callers; the options' `now` (transaction.server.ts) wins. */
 export type ItemMutation = { actor: Actor; itemId: number; version: number; now?: number };
 
 /** Loads the item and checks the actor may write its project; steps need an unsettled item. */

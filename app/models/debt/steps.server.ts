@@ -5,21 +5,19 @@
  * item: with every step done the item page proposes "repaid", which still needs a note.
  */
 import { eq, sql } from "drizzle-orm";
-import { db } from "../../../db/client.server";
 import { repaymentSteps, type DebtItem, type RepaymentStep } from "../../../db/schema";
 import { type Stage } from "~/domain/vocabulary";
 import { statusAfterStepChange, validatePlan } from "~/domain/debt";
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
-import { debtStatusLabel } from "~/domain/labels";
+import { quote, stepAdded, stepDone, stepEdited, stepMoved, stepRemoved } from "~/domain/activity-sentences";
 import { debtStepAssignedDraft, newOwner } from "~/domain/notify-rules";
 import { notify } from "../notifications.server";
 import { staleDrafts, watchSignOffs } from "../notify-events.server";
+import { withInputNow, withTx, type WriteOptions } from "../transaction.server";
 import {
   beginItemWrite,
-  fieldWords,
   loadSteps,
   pick,
-  quote,
   record,
   requireMemberOwner,
   staleItem,
@@ -34,9 +32,6 @@ function statusSet(item: DebtItem, steps: Array<{ done: boolean }>): Partial<Deb
   const status = statusAfterStepChange(item.status, steps);
   return status === item.status ? {} : { status };
 }
-
-const statusWords = (set: Partial<DebtItem>) =>
-  set.status ? `; the item is now ${debtStatusLabel[set.status].toLowerCase()}` : "";
 
 const stepView = (s: RepaymentStep) => ({
   id: s.id,
@@ -59,9 +54,11 @@ function checkStep(item: DebtItem, steps: RepaymentStep[], index: number, step: 
   if (Object.keys(fields).length) throw new ValidationError("Check the step.", fields);
 }
 
-export function addRepaymentStep({ step, ...mutation }: ItemMutation & { step: StepInput }): RepaymentStep {
-  const now = mutation.now ?? Date.now();
-  return db.transaction((tx) => {
+export function addRepaymentStep(
+  { step, ...mutation }: ItemMutation & { step: StepInput },
+  options?: WriteOptions,
+): RepaymentStep {
+  return withTx(withInputNow(options, mutation.now), (tx, now) => {
     const { item, project } = beginItemWrite(tx, mutation, true);
     const steps = loadSteps(tx, item.id);
     checkStep(item, steps, steps.length, step, project.stage);
@@ -86,7 +83,7 @@ export function addRepaymentStep({ step, ...mutation }: ItemMutation & { step: S
       mutation.actor,
       item,
       "debt.step_added",
-      `${mutation.actor.name} added step ${steps.length + 1} ${quote(created.title)} to the plan of ${quote(item.title)}${created.dueDate ? `, due ${created.dueDate}` : ""}`,
+      stepAdded(mutation.actor.name, steps.length + 1, created.title, item.title, created.dueDate),
       undefined,
       { step: stepView(created) },
       now,
@@ -112,13 +109,11 @@ function findStep(steps: RepaymentStep[], stepId: number) {
   return { step: steps[index], index };
 }
 
-export function updateRepaymentStep({
-  stepId,
-  step: input,
-  ...mutation
-}: ItemMutation & { stepId: number; step: StepInput }): RepaymentStep {
-  const now = mutation.now ?? Date.now();
-  return db.transaction((tx) => {
+export function updateRepaymentStep(
+  { stepId, step: input, ...mutation }: ItemMutation & { stepId: number; step: StepInput },
+  options?: WriteOptions,
+): RepaymentStep {
+  return withTx(withInputNow(options, mutation.now), (tx, now) => {
     const { item, project } = beginItemWrite(tx, mutation, true);
     const steps = loadSteps(tx, item.id);
     const { step, index } = findStep(steps, stepId);
@@ -142,7 +137,7 @@ export function updateRepaymentStep({
       mutation.actor,
       item,
       "debt.step_updated",
-      `${mutation.actor.name} edited step ${index + 1} ${quote(after.title)} of ${quote(item.title)} (${fieldWords(keys)})`,
+      stepEdited(mutation.actor.name, index + 1, after.title, item.title, keys),
       { stepId: step.id, ...pick(step, keys) },
       { stepId: step.id, ...pick(after, keys) },
       now,
@@ -164,13 +159,11 @@ export function updateRepaymentStep({
 }
 
 /** Ticks or unticks a step; the item's status follows (statusAfterStepChange). */
-export function setRepaymentStepDone({
-  stepId,
-  done,
-  ...mutation
-}: ItemMutation & { stepId: number; done: boolean }): DebtItem {
-  const now = mutation.now ?? Date.now();
-  return db.transaction((tx) => {
+export function setRepaymentStepDone(
+  { stepId, done, ...mutation }: ItemMutation & { stepId: number; done: boolean },
+  options?: WriteOptions,
+): DebtItem {
+  return withTx(withInputNow(options, mutation.now), (tx, now) => {
     const { item } = beginItemWrite(tx, mutation, true);
     const steps = loadSteps(tx, item.id);
     const { step, index } = findStep(steps, stepId);
@@ -195,7 +188,7 @@ export function setRepaymentStepDone({
       mutation.actor,
       item,
       done ? "debt.step_done" : "debt.step_undone",
-      `${mutation.actor.name} marked step ${index + 1} ${quote(step.title)} of ${quote(item.title)} ${done ? "done" : "not done"}${statusWords(set)}`,
+      stepDone(mutation.actor.name, index + 1, step.title, item.title, done, set.status),
       { stepId: step.id, done: !done, status: item.status },
       { stepId: step.id, done, status: after.status },
       now,
@@ -209,13 +202,11 @@ export function setRepaymentStepDone({
   });
 }
 
-export function moveRepaymentStep({
-  stepId,
-  direction,
-  ...mutation
-}: ItemMutation & { stepId: number; direction: "up" | "down" }): void {
-  const now = mutation.now ?? Date.now();
-  db.transaction((tx) => {
+export function moveRepaymentStep(
+  { stepId, direction, ...mutation }: ItemMutation & { stepId: number; direction: "up" | "down" },
+  options?: WriteOptions,
+): void {
+  withTx(withInputNow(options, mutation.now), (tx, now) => {
     const { item } = beginItemWrite(tx, mutation, true);
     const steps = loadSteps(tx, item.id);
     const { step, index } = findStep(steps, stepId);
@@ -239,7 +230,7 @@ export function moveRepaymentStep({
       mutation.actor,
       item,
       "debt.step_moved",
-      `${mutation.actor.name} moved step ${quote(step.title)} of ${quote(item.title)} ${direction} (now step ${otherIndex + 1})`,
+      stepMoved(mutation.actor.name, step.title, item.title, direction, otherIndex + 1),
       { stepIds: steps.map((s) => s.id) },
       { stepIds: order },
       now,
@@ -247,9 +238,11 @@ export function moveRepaymentStep({
   });
 }
 
-export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { stepId: number }): DebtItem {
-  const now = mutation.now ?? Date.now();
-  return db.transaction((tx) => {
+export function removeRepaymentStep(
+  { stepId, ...mutation }: ItemMutation & { stepId: number },
+  options?: WriteOptions,
+): DebtItem {
+  return withTx(withInputNow(options, mutation.now), (tx, now) => {
     const { item } = beginItemWrite(tx, mutation, true);
     const steps = loadSteps(tx, item.id);
     const { step, index } = findStep(steps, stepId);
@@ -262,7 +255,7 @@ export function removeRepaymentStep({ stepId, ...mutation }: ItemMutation & { st
       mutation.actor,
       item,
       "debt.step_removed",
-      `${mutation.actor.name} removed step ${index + 1} ${quote(step.title)} from the plan of ${quote(item.title)}${statusWords(set)}`,
+      stepRemoved(mutation.actor.name, index + 1, step.title, item.title, set.status),
       { step: stepView(step), status: item.status },
       set.status ? { status: after.status } : undefined,
       now,
