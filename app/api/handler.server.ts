@@ -2,15 +2,17 @@
  * The JSON API's request pipeline, shared by every app/routes/api.v1.*.ts file:
  *
  *   method known? (405) -> bearer token (401) -> rate limit per token (429)
- *   -> query (400) -> body: JSON content type (415), size (413), JSON (400), schema (400)
- *   -> the handler, which calls the same models as the pages with `via: "api"`
- *   -> JSON (instants as ISO strings), or one error shape `{error: {code, message, fields?}}`.
+ *   -> query string: known names, once each, valid values (400)
+ *   -> body: JSON content type (415), size (413), JSON (400), schema (400)
+ *   -> the handler, which calls the same models as the pages with `via: "api"` and returns
+ *      a value of its operation's response schema (app/api/schemas.ts; checked outside production)
+ *   -> JSON, or one error shape `{error: {code, message, fields?}}`.
  *
  * Models do every check inside their transaction, so a refused request writes nothing.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
-import type { z } from "zod";
+import { z } from "zod";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from "~/domain/errors";
 import { getDebtItem } from "~/models/debt.server";
 import { listReviews } from "~/models/gates.server";
@@ -19,14 +21,8 @@ import { getRequirement } from "~/models/requirements.server";
 import { NeedsConfirmation } from "~/models/team.server";
 import { authenticateToken } from "~/models/tokens.server";
 import type { Actor } from "~/models/users.server";
-import { toApiJson } from "~/lib/api-json";
-import {
-  type ApiErrorBody,
-  type ApiMethod,
-  type ApiRoute,
-  type ErrorCode,
-  type ErrorStatus,
-} from "~/api/route-table.server";
+import { type ApiMethod, type ApiRoute } from "~/api/route-table.server";
+import { type ApiErrorBody, type ErrorCode, type ErrorStatus } from "~/api/schemas";
 import { MAX_PAGE_SIZE } from "~/domain/limits";
 import { readBodyLimit } from "~/utils/http.server";
 import { envLimit, RateLimiter } from "~/utils/rate-limit.server";
@@ -238,10 +234,31 @@ export async function readJsonObject(request: Request, limit = bodyLimitBytes())
   return parsed as Record<string, unknown>;
 }
 
-function queryObject(url: URL): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) out[key] ??= value;
-  return out;
+const NO_QUERY = z.strictObject({});
+
+/**
+ * The query string by `schema`, strictly: a name the operation does not take, a name given
+ * twice and an invalid value are each a 400 naming the parameter in `fields`. An empty value
+ * (`?stage=`) is the same as leaving the parameter out.
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, url: URL): z.output<S> {
+  const known = Object.keys(schema.shape);
+  const unknownMessage = known.length
+    ? `Unknown parameter: this operation takes ${known.join(", ")}.`
+    : "Unknown parameter: this operation takes no query parameters.";
+  const values: Record<string, string> = {};
+  const fields: FieldErrors = {};
+  for (const [key, value] of url.searchParams) {
+    if (!Object.hasOwn(schema.shape, key)) fields[key] ??= unknownMessage;
+    else if (Object.hasOwn(values, key)) fields[key] = `Give ${key} once.`;
+    else if (value !== "") values[key] = value;
+  }
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    for (const [key, message] of Object.entries(issuesToFields(result.error.issues))) fields[key] ??= message;
+  }
+  if (!result.success || Object.keys(fields).length) throw new ValidationError("The query string is invalid.", fields);
+  return result.data;
 }
 
 /** A path id: anything but a positive integer cannot name a row, so it is 404. */
@@ -389,14 +406,39 @@ export type EndpointContext<R extends ApiRoute> = {
   sent: Set<string>;
 };
 
+/** What a handler returns: exactly its operation's response schema (app/api/schemas.ts). */
+export type Reply<R extends ApiRoute> = z.input<R["response"]>;
+
 export type Endpoint = { route: ApiRoute; run: (args: LoaderFunctionArgs | ActionFunctionArgs) => Promise<Response> };
 
-export function endpoint<R extends ApiRoute>(route: R, handle: (ctx: EndpointContext<R>) => unknown): Endpoint {
+/**
+ * Outside production every answer is parsed with its schema before it is sent, so an answer
+ * that leaves the contract is a 500 in development and a failing test, never a surprise for a
+ * client. Production skips the parse (its cost grows with every list); the types and the tests
+ * keep it honest there.
+ */
+const CHECK_ANSWERS = process.env.NODE_ENV !== "production";
+
+export class ContractError extends Error {
+  constructor(route: ApiRoute, error: z.ZodError) {
+    super(`${route.operationId} answered outside its response schema:\n${z.prettifyError(error)}`);
+    this.name = "ContractError";
+  }
+}
+
+/** `T` with no top-level field beyond `Shape`'s (deeper levels: the views' declared return types). */
+type Exactly<T, Shape> = T & Record<Exclude<keyof T, keyof Shape>, never>;
+
+export function endpoint<R extends ApiRoute, T extends Reply<R>>(
+  route: R,
+  handle: (ctx: EndpointContext<R>) => Exactly<T, Reply<R>> | Promise<Exactly<T, Reply<R>>>,
+): Endpoint {
+  const headers = route.headers ?? NO_STORE;
   return {
     route,
     run: async ({ request, params, context }) => {
       const actor = route.public ? (null as unknown as ApiActor) : authenticate(request);
-      const query = route.query ? parseWith(route.query, queryObject(new URL(request.url)), "query string") : undefined;
+      const query = parseQuery(route.query ?? NO_QUERY, new URL(request.url));
       let body: unknown;
       let sent = new Set<string>();
       if (route.body) {
@@ -405,8 +447,11 @@ export function endpoint<R extends ApiRoute>(route: R, handle: (ctx: EndpointCon
         body = parseWith(strictBody(route.body), raw, "request body");
       }
       const result = await handle({ request, params, context, actor, query, body, sent } as EndpointContext<R>);
-      if (result instanceof Response) return result;
-      return Response.json(toApiJson(result), { status: route.status, headers: NO_STORE });
+      if (CHECK_ANSWERS) {
+        const checked = route.response.safeParse(result);
+        if (!checked.success) throw new ContractError(route, checked.error);
+      }
+      return Response.json(result, { status: route.status, headers });
     },
   };
 }

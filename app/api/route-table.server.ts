@@ -1,23 +1,53 @@
 /**
- * The JSON API v1, as data: every endpoint's method, path, request schemas and documented
- * answers. The route files (app/routes/api.v1.*.ts) hand these entries to `apiResource`, which
- * validates requests with exactly these schemas; app/utils/openapi.server.ts turns the same
- * table into the OpenAPI document. One source, so the document cannot drift from the server.
+ * The JSON API v1, as data: every operation's method, path, request schemas, answer schema
+ * and documented errors. The route files (app/routes/api.v1.*.ts) hand these entries to
+ * `endpoint`, which validates requests with exactly these schemas and types each handler's
+ * answer by `response`; app/api/openapi.server.ts turns the same table into the OpenAPI
+ * document. One source, so the document cannot drift from the server.
  *
- * The request bodies are the form schemas of app/utils/validation.ts, lifecycle-validation.ts and debt-validation.ts,
- * reshaped where a form has a form-only shape (a sign-off's conditions are lines of text in
- * the form and objects here; PATCH bodies are partial with a `version`; ids the form posts are
- * path parameters here). No field is defined twice.
+ * The request bodies are the form schemas of app/utils/validation.ts, lifecycle-validation.ts
+ * and debt-validation.ts, reshaped where a form has a form-only shape (a sign-off's conditions
+ * are lines of text in the form and objects here; PATCH bodies are partial with a `version`;
+ * ids the form posts are path parameters here). No field is defined twice. Query strings are
+ * the API's own (strict: unknown parameters and values are refused, where the pages ignore
+ * them). The answers are the views of app/api/schemas.ts.
  *
- * To add an operation: an entry here (summary, description, returns, errors), a route file
- * that hands it to `endpoint`, and PATH_PARAMETERS for any new path parameter. The rules the
- * operations follow are the domain's (docs/domain.md); the models enforce them.
+ * To add an operation: docs/architecture.md, "The JSON API". The rules the operations follow
+ * are the domain's (docs/domain.md); the models enforce them.
  */
 import { z } from "zod";
-import { PROJECT_STATES, STAGES } from "~/domain/vocabulary";
+import {
+  DEBT_SORTS,
+  DEBT_STATUS_FILTERS,
+  ORGANIZATIONAL_CATEGORIES,
+  TECHNICAL_CATEGORIES,
+  categoriesFor,
+} from "~/domain/debt";
+import { MAX_PAGE_SIZE } from "~/domain/limits";
+import { PROJECT_STATES, REGISTERS, SEVERITIES, STAGES } from "~/domain/vocabulary";
+import {
+  activityEntry,
+  debtItem,
+  debtListItem,
+  debtListTotals,
+  gateReview,
+  gateReviewSummary,
+  member,
+  nextCursorSchema as nextCursor,
+  notification,
+  notificationSettings,
+  openApiDocumentSchema,
+  project,
+  projectDetail,
+  projectSummary,
+  repaymentStep,
+  requirement,
+  reviewComment,
+  signOffRecord,
+  type ErrorStatus,
+} from "~/api/schemas";
 import {
   debtDetailsShape,
-  debtFiltersSchema,
   debtPlanSchema,
   debtStatusChangeSchema,
   debtStatusField,
@@ -45,11 +75,13 @@ import {
   requirementSchema,
   searchField,
   signOffFormSchema,
+  text,
   versionField,
   wholeNumber,
   withdrawReviewSchema,
 } from "~/utils/validation";
-import { MAX_PAGE_SIZE } from "~/domain/limits";
+
+export { apiErrorSchema, ERROR_CODES, type ApiErrorBody, type ErrorCode, type ErrorStatus } from "~/api/schemas";
 
 export const API_BASE = "/api/v1";
 
@@ -142,32 +174,86 @@ export const updateStepBody = repaymentStepSchema
   .extend({ version: versionField, done: z.boolean({ error: "Use true or false." }).optional() });
 
 // ---------- query strings ----------
+//
+// Each operation takes exactly the parameters named here (none when it has no `query`); the
+// handler refuses unknown names, repeated names and invalid values with 400 and `fields`
+// naming each one (app/api/handler.server.ts). An empty value is the same as leaving it out.
+
+/** "a, b or c" */
+const orWords = (values: readonly string[]) =>
+  values.length > 1 ? `${values.slice(0, -1).join(", ")} or ${values.at(-1)}` : values.join("");
+
+/** One of `values`, with a message that lists them. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `Use ${orWords(values)}.` });
 
 /** Rows per page: digits only, 1 to MAX_PAGE_SIZE. The page size always comes from here, never from a cursor. */
 const limitParam = (fallback: number) => {
   const message = `Use a whole number from 1 to ${MAX_PAGE_SIZE}.`;
-  return wholeNumber(message, 1, MAX_PAGE_SIZE).default(fallback);
+  return wholeNumber(message, 1, MAX_PAGE_SIZE)
+    .default(fallback)
+    .describe(`Rows per page, 1 to ${MAX_PAGE_SIZE} (default ${fallback}).`);
 };
-/** A `nextCursor` handed back unchanged (app/utils/api.server.ts checks its signature). */
+/** A `nextCursor` handed back unchanged (app/api/handler.server.ts checks its signature). */
 const cursorParam = z
   .string()
   .max(500, "Pass back a nextCursor from an earlier answer, unchanged.")
   .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "Pass back a nextCursor from an earlier answer, unchanged.")
-  .optional();
+  .optional()
+  .describe("The `nextCursor` of the previous page, unchanged; leave it out for the first page.");
+const trueOrFalse = z.enum(["true", "false"], { error: "Use true or false, or leave it out." });
 
-export const listProjectsQuery = z.object({
-  q: searchField.optional(),
-  stage: z.enum(STAGES, { error: "Use poc, pilot or production." }).optional(),
-  state: z.enum(PROJECT_STATES, { error: "Use active, on_hold, stopped or retired." }).optional(),
+export const listProjectsQuery = z.strictObject({
+  q: searchField.optional().describe("Name contains."),
+  stage: oneOf(STAGES).optional(),
+  state: oneOf(PROJECT_STATES).optional(),
   cursor: cursorParam,
   limit: limitParam(25),
 });
-export const listDebtQuery = debtFiltersSchema
-  .omit({ page: true })
-  .extend({ cursor: cursorParam, limit: limitParam(50) });
-export const removeMemberQuery = z.object({ confirm: z.enum(["true", "false"]).optional() });
-export const activityQuery = z.object({ cursor: cursorParam, limit: limitParam(50) });
-export const listNotificationsQuery = z.object({
+
+const DEBT_CATEGORIES = [...TECHNICAL_CATEGORIES, ...ORGANIZATIONAL_CATEGORIES].map((c) => c.value) as [
+  string,
+  ...string[],
+];
+
+/** The filters and sort of the /debt page, strictly: where the page ignores a bad value, the API refuses it. */
+export const listDebtQuery = z
+  .strictObject({
+    register: oneOf(REGISTERS).optional(),
+    status: oneOf(DEBT_STATUS_FILTERS)
+      .optional()
+      .describe("One status, or unpaid for open and repaying items together."),
+    severity: oneOf(SEVERITIES).optional(),
+    category: oneOf(DEBT_CATEGORIES).optional().describe("A category of either register."),
+    project: idField("Give a project's id, a whole number from 1.").optional().describe("A project's id."),
+    owner: z
+      .union([z.literal("none"), idField("Give a person's id, or none for items without an owner.")], {
+        error: "Give a person's id, or none for items without an owner.",
+      })
+      .optional()
+      .describe("A person's id, or none for items without an owner."),
+    projectName: text(120, "project name").optional().describe("Project name contains."),
+    ownerName: text(120, "owner name").optional().describe("Owner name contains."),
+    overdue: oneOf(["yes", "no"]).optional(),
+    sort: oneOf(DEBT_SORTS).default("overdue"),
+    dir: oneOf(["asc", "desc"]).default("desc"),
+    cursor: cursorParam,
+    limit: limitParam(50),
+  })
+  .superRefine((query, ctx) => {
+    if (query.register && query.category && !categoriesFor(query.register).some((c) => c.value === query.category)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["category"],
+        message: `That is not a category of the ${query.register} register: use ${orWords(categoriesFor(query.register).map((c) => c.value))}.`,
+      });
+    }
+  });
+export const removeMemberQuery = z.strictObject({
+  confirm: trueOrFalse.optional().describe("true withdraws the person's approval on the open gate review."),
+});
+export const activityQuery = z.strictObject({ cursor: cursorParam, limit: limitParam(50) });
+export const listNotificationsQuery = z.strictObject({
   unread: z
     .enum(["true", "false"], { error: "Use unread=true for unread notifications only, or leave it out." })
     .optional(),
@@ -175,35 +261,13 @@ export const listNotificationsQuery = z.object({
   limit: limitParam(25),
 });
 
-// ---------- errors ----------
+// ---------- answers ----------
 
-export const ERROR_CODES = {
-  400: ["invalid_request", "invalid_json"],
-  401: ["unauthorized"],
-  403: ["forbidden"],
-  404: ["not_found"],
-  405: ["method_not_allowed"],
-  409: ["conflict", "promotion_blocked", "confirmation_required"],
-  413: ["payload_too_large"],
-  415: ["unsupported_media_type"],
-  429: ["rate_limited"],
-  500: ["internal_error"],
-} as const;
-export type ErrorStatus = keyof typeof ERROR_CODES;
-export type ErrorCode = (typeof ERROR_CODES)[ErrorStatus][number];
+const id = z.int().positive();
+const count = z.int().nonnegative();
 
-/** Every error answer: `{error: {code, message, fields?, blockers?}}`. */
-export const apiErrorSchema = z.object({
-  error: z.object({
-    code: z.enum(Object.values(ERROR_CODES).flat() as [ErrorCode, ...ErrorCode[]]),
-    message: z.string(),
-    /** 400: a message per invalid field (dotted paths for nested ones). */
-    fields: z.record(z.string(), z.string()).optional(),
-    /** 409 promotion_blocked: what still prevents the promotion, in words. */
-    blockers: z.array(z.string()).optional(),
-  }),
-});
-export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+/** An operation's success body: exactly these top-level fields. */
+const answer = <const S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape);
 
 // ---------- the routes ----------
 
@@ -219,12 +283,18 @@ export type ApiRoute = {
   description?: string;
   /** Served without a token (only the OpenAPI document). */
   public?: boolean;
+  /** The query parameters it takes; without one, any parameter is refused (400). */
   query?: z.ZodObject;
   body?: z.ZodType;
   status: 200 | 201;
-  /** The success body's top-level keys and what they hold. */
-  returns: Record<string, string>;
-  /** Error statuses beyond those every route can answer (401, 429; 400/413/415 with a body). */
+  /** The success body (app/api/schemas.ts): the handler must return exactly this shape. */
+  response: z.ZodType;
+  /** Headers of the success answer, instead of `Cache-Control: no-store`. */
+  headers?: Record<string, string>;
+  /**
+   * Error statuses beyond those every operation can answer (400 for the query string; 401 and
+   * 429 with a token; 413 and 415 with a body).
+   */
   errors: ErrorStatus[];
 };
 
@@ -240,7 +310,7 @@ export const apiRoutes = {
     description: "Sorted by name; pass `nextCursor` back as `cursor` for the next page.",
     query: listProjectsQuery,
     status: 200,
-    returns: { projects: "Projects on this page.", nextCursor: "Cursor of the next page, or null on the last." },
+    response: answer({ projects: z.array(projectSummary).describe("Projects on this page."), nextCursor }),
     errors: [400],
   }),
   createProject: route({
@@ -252,7 +322,7 @@ export const apiRoutes = {
     description: "The owner defaults to the token's user and joins the team in their discipline.",
     body: createProjectBody,
     status: 201,
-    returns: { project: "The new project." },
+    response: answer({ project: project.describe("The new project.") }),
     errors: [],
   }),
   getProject: route({
@@ -262,7 +332,7 @@ export const apiRoutes = {
     tag: "Projects",
     summary: "A project with its team, requirements, current gate review and debt totals",
     status: 200,
-    returns: { project: "The project, with `members`, `requirements`, `currentReview` and `debtTotals`." },
+    response: answer({ project: projectDetail }),
     errors: [404],
   }),
   updateProject: route({
@@ -274,7 +344,7 @@ export const apiRoutes = {
     description: "Send only the fields to change, and the `version` you read. A stale version answers 409.",
     body: updateProjectBody,
     status: 200,
-    returns: { project: "The project after the change." },
+    response: answer({ project: project.describe("The project after the change.") }),
     errors: [403, 404, 409],
   }),
   changeProjectState: route({
@@ -287,7 +357,7 @@ export const apiRoutes = {
       "`to` is on_hold, active, stopped or retired, with the project's `version`. Stopping needs `stopCause` and `stopNote`, and, when the project has open debt (open or repaying items), `openDebt`: `write_off` writes every open item off (status written_off) with `writeOffReason` as its note, `keep` leaves them open. A stop of a project with open debt without `openDebt` is a 400 with `fields.openDebt`, and nothing is written. Only a project in production can be retired. Stopping or retiring withdraws the open gate review. A stopped project comes back only through POST /projects/{slug}/reopen. 409 for a stale version or a change the current state does not allow.",
     body: changeStateBody,
     status: 200,
-    returns: { project: "The project after the change." },
+    response: answer({ project: project.describe("The project after the change.") }),
     errors: [403, 404, 409],
   }),
   reopenProject: route({
@@ -300,7 +370,7 @@ export const apiRoutes = {
       "The project becomes active again in the stage it stopped in; its stop cause and note are cleared and the reason is kept in the activity log. Debt written off at the stop stays written off. Needs the project's `version` and a `reason` (3 to 1000 characters). 403 unless the token's user is an admin; 409 unless the project is stopped, or for a stale version.",
     body: reopenProjectBody,
     status: 200,
-    returns: { project: "The project after reopening." },
+    response: answer({ project: project.describe("The project after reopening.") }),
     errors: [403, 404, 409],
   }),
   addMember: route({
@@ -313,7 +383,7 @@ export const apiRoutes = {
       "A seat is always the person's own discipline (their profile). `discipline` may be left out; if sent and it is not theirs, the answer is 400 with `fields.discipline` and nothing is written. 403 unless the token's user may manage the team — checked before the e-mail is looked up, so the answer says nothing about who has an account; for those who may, an unknown and a deactivated address get the same 400 with `fields.email`.",
     body: addMemberBody,
     status: 201,
-    returns: { member: "The new member." },
+    response: answer({ member: member.describe("The new member.") }),
     errors: [400, 403, 404, 409],
   }),
   removeMember: route({
@@ -326,7 +396,10 @@ export const apiRoutes = {
       'If they approved on the open gate review, the answer is 409 `confirmation_required` unless `?confirm=true`; their approval is then withdrawn. A "changes requested" of theirs stays until the owner dismisses it.',
     query: removeMemberQuery,
     status: 200,
-    returns: { removed: "The removed member's user id.", withdrawnSignOffs: "How many sign-offs were withdrawn." },
+    response: answer({
+      removed: id.describe("The removed member's user id."),
+      withdrawnSignOffs: count.describe("How many sign-offs were withdrawn."),
+    }),
     errors: [400, 403, 404, 409],
   }),
   createRequirement: route({
@@ -337,7 +410,7 @@ export const apiRoutes = {
     summary: "State a requirement (business members)",
     body: createRequirementBody,
     status: 201,
-    returns: { requirement: "The new requirement, with `verdicts` (both unassessed)." },
+    response: answer({ requirement: requirement.describe("The new requirement, with `verdicts` (both unassessed).") }),
     errors: [403, 404],
   }),
   updateRequirement: route({
@@ -350,7 +423,7 @@ export const apiRoutes = {
       "Changing the title, target or priority resets both disciplines' verdicts. Needs the requirement's `version`.",
     body: updateRequirementBody,
     status: 200,
-    returns: { requirement: "The requirement after the change, with `verdicts` and the combined `feasibility`." },
+    response: answer({ requirement: requirement.describe("The requirement after the change.") }),
     errors: [403, 404, 409],
   }),
   assessRequirement: route({
@@ -363,7 +436,7 @@ export const apiRoutes = {
       "Writes the verdict of the token user's own discipline (`discipline`, if sent, must be it: 403 otherwise). `version` is that verdict's version (`verdicts.<discipline>.version`); when given and stale, the answer is 409 naming the current verdict. The combined `feasibility` is unassessed until both disciplines have assessed, infeasible if either says so.",
     body: assessmentBody,
     status: 200,
-    returns: { requirement: "The requirement with `verdicts` per discipline and the combined `feasibility`." },
+    response: answer({ requirement: requirement.describe("The requirement with the new verdict.") }),
     errors: [403, 404, 409],
   }),
   listGateReviews: route({
@@ -375,10 +448,7 @@ export const apiRoutes = {
     description:
       "Open and closed reviews alike; read one with GET /projects/{slug}/gate-reviews/{reviewId} (a closed one as it stood when it closed).",
     status: 200,
-    returns: {
-      reviews:
-        "Each with `id`, `fromStage`, `targetStage`, `status` (open, promoted, withdrawn), `statement`, `openedAt`, `openedBy`, `closedAt`, `closedBy` and `closeNote`.",
-    },
+    response: answer({ reviews: z.array(gateReviewSummary).describe("Newest first.") }),
     errors: [404],
   }),
   openGateReview: route({
@@ -391,7 +461,7 @@ export const apiRoutes = {
       "`statement` says why the project is ready for this gate now (3 to 1000 characters). The review keeps the gate's current number of approvals each discipline needs (`requiredApprovals`). 409 when a review is already open or the project is in production.",
     body: openReviewBody,
     status: 201,
-    returns: { review: "The new review, evaluated." },
+    response: answer({ review: gateReview.describe("The new review, evaluated.") }),
     errors: [403, 404, 409],
   }),
   getGateReview: route({
@@ -403,10 +473,7 @@ export const apiRoutes = {
     description:
       'A discipline is approved with at least `requiredApprovals` fresh approvals from its current members and no undismissed "changes requested" from any of them. A closed review is shown as it stood when it closed.',
     status: 200,
-    returns: {
-      review:
-        "`statement`, `targetStage`, `status`, `requiredApprovals`; `signoffs`: one entry per discipline with `status` (approved, approved_with_conditions, changes_requested, stale, invalid, missing), `approvals`, `required` and `members` (each current sign-off: `id`, `user`, `decision`, `comment`, `signedAt`, `standing`, `changes` since signing when stale, `dismissed` {at, reason, by} or null); `criteria` (key, label, kind, met, detail, attestation, `evidenceUrl`), `blockers` and `canPromote`.",
-    },
+    response: answer({ review: gateReview }),
     errors: [404],
   }),
   withdrawGateReview: route({
@@ -419,7 +486,7 @@ export const apiRoutes = {
       "The review closes as it stands (kept in the history and the dossier); a new one can be opened later. 409 when it is already closed.",
     body: withdrawReviewBody,
     status: 200,
-    returns: { review: "The withdrawn review, as it stood when it closed." },
+    response: answer({ review: gateReview.describe("The withdrawn review, as it stood when it closed.") }),
     errors: [403, 404, 409],
   }),
   signOff: route({
@@ -432,7 +499,10 @@ export const apiRoutes = {
       "Every member of a discipline may sign; signing again replaces the token user's earlier sign-off. `comment` is required for changes_requested; `conditions` (logged as debt items, each with optional `principalDays` and `interestDays`, 0 to 10,000) for approve_with_conditions. `discipline`, if sent, must be the user's own (403 otherwise).",
     body: signOffBody,
     status: 201,
-    returns: { signoff: "The recorded sign-off.", review: "The review after signing." },
+    response: answer({
+      signoff: signOffRecord.describe("The recorded sign-off."),
+      review: gateReview.describe("The review after signing."),
+    }),
     errors: [403, 404, 409],
   }),
   dismissChangesRequest: route({
@@ -445,7 +515,7 @@ export const apiRoutes = {
       'The request stays on the review, shown with the reason, but no longer blocks its discipline. Only its author can renew it, by signing again. 403 for anyone but the owner; 409 unless it is a current, undismissed "changes requested".',
     body: dismissBody,
     status: 200,
-    returns: { review: "The review after the dismissal." },
+    response: answer({ review: gateReview.describe("The review after the dismissal.") }),
     errors: [403, 404, 409],
   }),
   attest: route({
@@ -458,7 +528,7 @@ export const apiRoutes = {
       "A criterion with a discipline is attested by a member of that discipline; others by any member. `evidenceUrl` must start with http:// or https://.",
     body: attestationBody,
     status: 200,
-    returns: { review: "The review after the attestation." },
+    response: answer({ review: gateReview.describe("The review after the attestation.") }),
     errors: [403, 404, 409],
   }),
   clearAttestation: route({
@@ -469,7 +539,7 @@ export const apiRoutes = {
     summary: "Clear an attestation (its author or a member of its discipline)",
     description: "403 for anyone else; 409 when the criterion is not attested.",
     status: 200,
-    returns: { review: "The review after clearing." },
+    response: answer({ review: gateReview.describe("The review after clearing.") }),
     errors: [403, 404, 409],
   }),
   listReviewComments: route({
@@ -481,10 +551,7 @@ export const apiRoutes = {
     description:
       "Readable by everyone signed in, also once the review is closed; an edited comment keeps its earlier wordings.",
     status: 200,
-    returns: {
-      comments:
-        "Each with `id`, `body`, `author`, `createdAt`, `editedAt`, `version`, `replyTo` (the sign-off it answers, or null), `mentions` and `revisions` (earlier wordings).",
-    },
+    response: answer({ comments: z.array(reviewComment).describe("Oldest first.") }),
     errors: [404],
   }),
   addReviewComment: route({
@@ -497,7 +564,7 @@ export const apiRoutes = {
       "Plain text. `@name` mentions a team member or the owner (first name, full name without spaces, or the part of the e-mail address before the @); an ambiguous one is a 400. `replyToSignOffId` answers one sign-off of this review.",
     body: commentBody,
     status: 201,
-    returns: { comment: "The new comment, with the people it mentions." },
+    response: answer({ comment: reviewComment.describe("The new comment, with the people it mentions.") }),
     errors: [403, 404, 409],
   }),
   editReviewComment: route({
@@ -510,7 +577,7 @@ export const apiRoutes = {
       "Only the author edits; the earlier wording is kept in `revisions`. Needs the comment's `version` (409 when stale).",
     body: editCommentBody,
     status: 200,
-    returns: { comment: "The comment after the edit." },
+    response: answer({ comment: reviewComment.describe("The comment after the edit.") }),
     errors: [403, 404, 409],
   }),
   promote: route({
@@ -521,7 +588,10 @@ export const apiRoutes = {
     summary: "Promote the project to the review's target stage",
     description: "409 `promotion_blocked` with `blockers` when approvals or criteria are missing.",
     status: 200,
-    returns: { stage: "The project's new stage.", project: "The project after promotion." },
+    response: answer({
+      stage: z.enum(STAGES).describe("The project's new stage."),
+      project: project.describe("The project after promotion."),
+    }),
     errors: [403, 404, 409],
   }),
   listDebt: route({
@@ -530,14 +600,15 @@ export const apiRoutes = {
     operationId: "listDebt",
     tag: "Debt",
     summary: "The organisation-wide debt register",
-    description: "The filters and sort of the /debt page; unknown filter values are ignored as there.",
+    description:
+      "The filters and sort of the /debt page. Unlike the page, an unknown parameter or value is refused: 400 with `fields` naming each one. Pass `nextCursor` back as `cursor` for the next page.",
     query: listDebtQuery,
     status: 200,
-    returns: {
-      debtItems: "Items on this page.",
-      totals: "Totals of the whole filtered set.",
-      nextCursor: "Cursor of the next page, or null on the last.",
-    },
+    response: answer({
+      debtItems: z.array(debtListItem).describe("Items on this page."),
+      totals: debtListTotals,
+      nextCursor,
+    }),
     errors: [400],
   }),
   createDebtItem: route({
@@ -550,7 +621,7 @@ export const apiRoutes = {
       '`plan` is optional: `strategy`, `targetDate`, `repayBeforeStage` (a stage the project has not reached) and up to 20 `steps` (`title`, optional `ownerId` of a team member and `dueDate` not after the target date), stored in the order given. The item and its plan are written together, with one activity row; if any field is invalid the answer is 400 with its path (e.g. `fields["plan.steps.0.dueDate"]`) and nothing is written. Change the plan later with PATCH /debt/{itemId} and POST /debt/{itemId}/steps.',
     body: createDebtBody,
     status: 201,
-    returns: { debtItem: "The new item, with its plan fields and `steps`." },
+    response: answer({ debtItem: debtItem.describe("The new item, with its plan fields and `steps`.") }),
     errors: [403, 404],
   }),
   getDebtItem: route({
@@ -560,7 +631,7 @@ export const apiRoutes = {
     tag: "Debt",
     summary: "A debt item with its repayment steps and version",
     status: 200,
-    returns: { debtItem: "The item with `steps`." },
+    response: answer({ debtItem }),
     errors: [404],
   }),
   updateDebtItem: route({
@@ -573,7 +644,7 @@ export const apiRoutes = {
       "Send the `version` you read with either details/plan fields, or a `status` (with `note`, `justification`, `reviewDate` as the status needs), not both.",
     body: updateDebtBody,
     status: 200,
-    returns: { debtItem: "The item after the change." },
+    response: answer({ debtItem: debtItem.describe("The item after the change.") }),
     errors: [403, 404, 409],
   }),
   addRepaymentStep: route({
@@ -584,7 +655,10 @@ export const apiRoutes = {
     summary: "Add a step to a repayment plan (needs the item's `version`)",
     body: addStepBody,
     status: 201,
-    returns: { step: "The new step.", debtItem: "The item after the change." },
+    response: answer({
+      step: repaymentStep.describe("The new step."),
+      debtItem: debtItem.describe("The item after the change."),
+    }),
     errors: [403, 404, 409],
   }),
   updateRepaymentStep: route({
@@ -596,7 +670,10 @@ export const apiRoutes = {
     description: "Needs the item's `version`. Send either `done` or the fields to change, not both.",
     body: updateStepBody,
     status: 200,
-    returns: { step: "The step after the change.", debtItem: "The item after the change." },
+    response: answer({
+      step: repaymentStep.describe("The step after the change."),
+      debtItem: debtItem.describe("The item after the change."),
+    }),
     errors: [403, 404, 409],
   }),
   listActivity: route({
@@ -607,7 +684,7 @@ export const apiRoutes = {
     summary: "A project's activity log, newest first",
     query: activityQuery,
     status: 200,
-    returns: { activity: "Entries on this page.", nextCursor: "Cursor of the next page, or null on the last." },
+    response: answer({ activity: z.array(activityEntry).describe("Entries on this page, newest first."), nextCursor }),
     errors: [400, 404],
   }),
   listNotifications: route({
@@ -620,11 +697,11 @@ export const apiRoutes = {
       "Only ever the token user's own. `unread=true` lists unread ones only. Each has `id`, `category`, `title`, `body` (plain text), `link` (a path inside Triad; prefix it with Triad's address), `project` ({id, slug, name} or null), `actor` ({id, name} or null for the system), `createdAt` and `readAt` (null while unread). Pass `nextCursor` back as `cursor` for the next page.",
     query: listNotificationsQuery,
     status: 200,
-    returns: {
-      notifications: "Notifications on this page.",
-      unreadCount: "How many of the user's notifications are unread (the bell's number).",
-      nextCursor: "Cursor of the next page, or null on the last.",
-    },
+    response: answer({
+      notifications: z.array(notification).describe("Notifications on this page, newest first."),
+      unreadCount: count.describe("How many of the user's notifications are unread (the bell's number)."),
+      nextCursor,
+    }),
     errors: [400],
   }),
   markNotificationsRead: route({
@@ -637,7 +714,10 @@ export const apiRoutes = {
       "Send `ids` (1 to 100 of the user's own notifications) or `all: true`, not both. An id that is not one of the user's own (someone else's, or none at all) answers 404 and nothing is marked. Already-read notifications keep their `readAt`. Reading is not an audited change: no activity row.",
     body: markNotificationsReadBody,
     status: 200,
-    returns: { marked: "How many unread notifications are now read.", unreadCount: "How many are still unread." },
+    response: answer({
+      marked: count.describe("How many unread notifications are now read."),
+      unreadCount: count.describe("How many are still unread."),
+    }),
     errors: [404],
   }),
   getNotificationPreferences: route({
@@ -649,13 +729,7 @@ export const apiRoutes = {
     description:
       "`preferences` maps every category to `immediate` (e-mail at once), `digest` (the daily digest) or `in_app` (in Triad only); `defaults` is each category's mode for someone who has not chosen. `timeZone` (IANA) and `digestHour` (0-23, local) set when the digest is sent. `emailConfigured` is false when the server has no SMTP server: then everything shows in Triad only.",
     status: 200,
-    returns: {
-      preferences: "Each category's mode.",
-      defaults: "Each category's default mode.",
-      timeZone: "The user's IANA time zone.",
-      digestHour: "The local hour (0-23) of the daily digest.",
-      emailConfigured: "Whether this server sends e-mail.",
-    },
+    response: notificationSettings,
     errors: [],
   }),
   updateNotificationPreferences: route({
@@ -668,13 +742,7 @@ export const apiRoutes = {
       'Send any of `preferences` ({category: mode}, only the categories to change; a category set to its default follows the default from then on), `timeZone` (an IANA zone such as Europe/Berlin, or UTC) and `digestHour` (0-23). An unknown category, mode or zone, or an hour out of range, is a 400 with `fields` and nothing is changed. One activity row "notification_preferences.updated" when something changed.',
     body: updateNotificationPreferencesBody,
     status: 200,
-    returns: {
-      preferences: "Each category's mode after the change.",
-      defaults: "Each category's default mode.",
-      timeZone: "The user's IANA time zone.",
-      digestHour: "The local hour (0-23) of the daily digest.",
-      emailConfigured: "Whether this server sends e-mail.",
-    },
+    response: notificationSettings,
     errors: [],
   }),
   openApi: route({
@@ -685,7 +753,8 @@ export const apiRoutes = {
     summary: "This description (OpenAPI 3.1), without authentication",
     public: true,
     status: 200,
-    returns: {},
+    response: openApiDocumentSchema,
+    headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" },
     errors: [],
   }),
 } satisfies Record<string, ApiRoute>;

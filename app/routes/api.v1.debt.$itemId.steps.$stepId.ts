@@ -1,10 +1,9 @@
 /** PATCH /api/v1/debt/:itemId/steps/:stepId {version, done} or {version, title?, ownerId?, dueDate?}. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { NotFoundError, ValidationError } from "~/domain/errors";
 import { setRepaymentStepDone, updateRepaymentStep } from "~/models/debt.server";
 import { apiResource, debtItemParam, endpoint, idParam, sentFields } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
-import { debtItemView } from "~/api/views.server";
+import { debtItemView, stepOf } from "~/api/views.server";
 
 const FIELDS = ["title", "ownerId", "dueDate"] as const;
 
@@ -31,9 +30,9 @@ const api = apiResource(
       updateRepaymentStep({ ...mutation, step: { title, ownerId, dueDate, ...changes } });
     }
     const debtItem = debtItemView(item.id);
-    return { step: debtItem.steps.find((s) => s.id === stepId), debtItem };
+    return { step: stepOf(debtItem, stepId), debtItem };
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

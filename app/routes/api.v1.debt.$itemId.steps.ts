@@ -1,9 +1,8 @@
 /** POST /api/v1/debt/:itemId/steps {version, title, ownerId?, dueDate?}: adds a repayment step (201). */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { addRepaymentStep } from "~/models/debt.server";
 import { apiResource, debtItemParam, endpoint } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
-import { debtItemView } from "~/api/views.server";
+import { debtItemView, stepOf } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.addRepaymentStep, ({ actor, params, body }) => {
@@ -11,9 +10,9 @@ const api = apiResource(
     const { version, ...step } = body;
     const created = addRepaymentStep({ actor, itemId: item.id, version, step });
     const debtItem = debtItemView(item.id);
-    return { step: debtItem.steps.find((s) => s.id === created.id), debtItem };
+    return { step: stepOf(debtItem, created.id), debtItem };
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

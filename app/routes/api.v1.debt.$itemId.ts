@@ -2,7 +2,6 @@
  * GET /api/v1/debt/:itemId and PATCH (needs version): details and plan fields change in one
  * write; a `status` change (with its note, justification, review date) is a write of its own.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { utcDate } from "~/domain/dates";
 import { ValidationError } from "~/domain/errors";
 import { setDebtStatus, updateDebtItem } from "~/models/debt.server";
@@ -80,5 +79,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

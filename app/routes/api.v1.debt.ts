@@ -1,9 +1,9 @@
 /** GET /api/v1/debt: the organisation-wide register with the /debt page's filters and sort. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { utcDate } from "~/domain/dates";
 import { listOrgDebt } from "~/models/debt.server";
 import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
+import { debtListItemJson, debtListTotalsJson } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listDebt, ({ query }) => {
@@ -15,9 +15,13 @@ const api = apiResource(
       today: utcDate(Date.now()),
       pageSize: limit,
     });
-    return { debtItems: page === asked ? rows : [], totals, nextCursor: nextPageCursor(asked, pages) };
+    return {
+      debtItems: page === asked ? rows.map(debtListItemJson) : [],
+      totals: debtListTotalsJson(totals),
+      nextCursor: nextPageCursor(asked, pages),
+    };
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

@@ -3,7 +3,6 @@
  * settings (docs/domain.md, "Notifications"). PATCH changes only what it sends and writes one
  * activity row "notification_preferences.updated" (via "api") when something changed.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getNotificationSettings, saveNotificationSettings } from "~/models/notifications-read.server";
 import { apiResource, endpoint } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -24,5 +23,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

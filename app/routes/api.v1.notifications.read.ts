@@ -2,7 +2,6 @@
  * POST /api/v1/notifications/read: marks some (`ids`) or all (`all: true`) of the token
  * user's own notifications read. Another person's id is a 404 and nothing is marked.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { markAllRead, markRead, unreadCount } from "~/models/notifications-read.server";
 import { apiResource, endpoint } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -14,5 +13,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

@@ -2,7 +2,6 @@
  * GET /api/v1/notifications: the token user's own notifications, newest first, cursor paged;
  * `unread=true` for unread ones only (docs/domain.md, "Notifications").
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { listNotifications } from "~/models/notifications-read.server";
 import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -26,5 +25,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

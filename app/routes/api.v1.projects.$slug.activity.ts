@@ -1,9 +1,8 @@
 /** GET /api/v1/projects/:slug/activity: the project's audit log, newest first, cursor paged. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { listProjectActivity } from "~/models/activity.server";
 import { apiResource, decodeCursor, encodeCursor, endpoint, projectParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
-import { activityView } from "~/api/views.server";
+import { activityJson } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.listActivity, ({ params, query }) => {
@@ -12,11 +11,11 @@ const api = apiResource(
     const rows = listProjectActivity({ projectId: project.id, before: at?.before, limit: query.limit });
     const last = rows.at(-1);
     return {
-      activity: rows.map(activityView),
+      activity: rows.map(activityJson),
       nextCursor: rows.length === query.limit && last ? encodeCursor({ before: last.id }) : null,
     };
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

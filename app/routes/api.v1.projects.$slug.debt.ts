@@ -1,5 +1,4 @@
 /** POST /api/v1/projects/:slug/debt {register, title, category, ..., plan?}: logs a debt item, with its plan if given (201). */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { createDebtItem } from "~/models/debt.server";
 import { apiResource, endpoint, projectParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -13,5 +12,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

@@ -1,5 +1,4 @@
 /** POST .../gate-reviews/:reviewId/attestations/:key {note, evidenceUrl?} ticks an attestation criterion; DELETE clears it. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { attest } from "~/models/gates.server";
 import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -18,5 +17,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

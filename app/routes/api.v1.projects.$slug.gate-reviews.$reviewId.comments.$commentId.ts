@@ -1,5 +1,4 @@
 /** PATCH .../gate-reviews/:reviewId/comments/:commentId {body, version}: the author rewords a comment. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { editComment } from "~/models/review-comments.server";
 import { apiResource, endpoint, idParam, reviewParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -15,5 +14,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

@@ -1,5 +1,4 @@
 /** GET .../gate-reviews/:reviewId/comments (oldest first) and POST {body, replyToSignOffId?} (201). */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { addComment, listComments } from "~/models/review-comments.server";
 import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -17,5 +16,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

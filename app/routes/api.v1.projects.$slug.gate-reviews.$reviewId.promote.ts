@@ -1,5 +1,4 @@
 /** POST .../gate-reviews/:reviewId/promote: 200 with the new stage, or 409 with the blockers. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { promote } from "~/models/gates.server";
 import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -13,5 +12,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

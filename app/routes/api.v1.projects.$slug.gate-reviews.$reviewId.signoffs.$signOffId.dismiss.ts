@@ -1,5 +1,4 @@
 /** POST .../gate-reviews/:reviewId/signoffs/:signOffId/dismiss {reason}: the owner lifts a "changes requested". */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { dismissChangesRequest } from "~/models/gates.server";
 import { apiResource, endpoint, idParam, reviewParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -14,5 +13,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

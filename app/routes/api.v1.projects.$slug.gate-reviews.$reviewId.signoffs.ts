@@ -1,9 +1,8 @@
 /** POST .../gate-reviews/:reviewId/signoffs {decision, comment, conditions?, discipline?}: the token user's own discipline. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { signOff } from "~/models/gates.server";
 import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
-import { reviewView } from "~/api/views.server";
+import { reviewView, signOffRecordJson } from "~/api/views.server";
 
 const api = apiResource(
   endpoint(apiRoutes.signOff, ({ actor, params, body }) => {
@@ -11,19 +10,11 @@ const api = apiResource(
     const { discipline, ...decision } = body;
     const created = signOff({ actor, reviewId, panel: discipline, ...decision });
     return {
-      signoff: {
-        id: created.id,
-        discipline: created.discipline,
-        decision: created.decision,
-        comment: created.comment,
-        user: { id: actor.id, name: actor.name },
-        signedAt: created.signedAt,
-        conditionDebtItemIds: created.conditionIds,
-      },
+      signoff: signOffRecordJson(created, actor),
       review: reviewView(reviewId, project),
     };
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

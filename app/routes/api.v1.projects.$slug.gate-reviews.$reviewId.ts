@@ -1,5 +1,4 @@
 /** GET /api/v1/projects/:slug/gate-reviews/:reviewId: sign-offs, criteria and blockers. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { apiResource, endpoint, idParam, projectParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
 import { reviewView } from "~/api/views.server";
@@ -10,5 +9,5 @@ const api = apiResource(
   })),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

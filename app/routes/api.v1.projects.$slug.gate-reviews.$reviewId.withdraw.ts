@@ -1,5 +1,4 @@
 /** POST .../gate-reviews/:reviewId/withdraw {note?}: closes an open review as it stands. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { withdrawReview } from "~/models/gates.server";
 import { apiResource, endpoint, reviewParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -13,5 +12,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

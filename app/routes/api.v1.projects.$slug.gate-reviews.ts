@@ -1,5 +1,4 @@
 /** GET /api/v1/projects/:slug/gate-reviews (newest first) and POST {statement}: opens the review for the next stage (201). */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { openReview } from "~/models/gates.server";
 import { apiResource, endpoint, projectParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -14,5 +13,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

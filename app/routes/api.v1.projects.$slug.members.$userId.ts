@@ -1,5 +1,4 @@
 /** DELETE /api/v1/projects/:slug/members/:userId (?confirm=true withdraws a live sign-off). */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { removeMember } from "~/models/team.server";
 import { apiResource, endpoint, idParam, projectParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -18,5 +17,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

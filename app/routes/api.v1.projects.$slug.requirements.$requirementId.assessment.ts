@@ -2,7 +2,6 @@
  * POST /api/v1/projects/:slug/requirements/:requirementId/assessment {feasibility, note, conditions?, version?, discipline?}:
  * the verdict of the token user's own discipline; `version` is that verdict's version.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { assessRequirement } from "~/models/requirements.server";
 import { apiResource, endpoint, requirementParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -16,5 +15,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

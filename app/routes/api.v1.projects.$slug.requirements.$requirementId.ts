@@ -1,5 +1,4 @@
 /** PATCH /api/v1/projects/:slug/requirements/:requirementId (needs version). */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { updateRequirement } from "~/models/requirements.server";
 import { apiResource, endpoint, requirementParam, sentFields } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -20,5 +19,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

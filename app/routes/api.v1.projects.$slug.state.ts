@@ -1,5 +1,4 @@
 /** POST /api/v1/projects/:slug/state {to, version, stopCause?, stopNote?, openDebt?, writeOffReason?}: hold, resume, stop or retire. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { changeProjectState } from "~/models/projects.server";
 import { apiResource, endpoint, projectParam } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -14,5 +13,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

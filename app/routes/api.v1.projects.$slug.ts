@@ -1,5 +1,4 @@
 /** GET /api/v1/projects/:slug (with team, requirements, current review, debt totals) and PATCH. */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { updateProject } from "~/models/projects.server";
 import { apiResource, endpoint, projectParam, sentFields } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -21,5 +20,5 @@ const api = apiResource(
   }),
 );
 
-export const loader = (args: LoaderFunctionArgs) => api(args);
-export const action = (args: ActionFunctionArgs) => api(args);
+export const loader = api;
+export const action = api;

@@ -2,7 +2,9 @@
  * Calling the JSON API in integration tests the way Remix does: the request's path is
  * matched against the route files app/routes/api.v1.*.ts (flat-routes naming, read from the
  * directory), and the matching module's loader (GET) or action (anything else) gets a real
- * `Request` and its params. (Not a test file: no `.test`.)
+ * `Request` and its params. Every answer is checked against the OpenAPI document
+ * (api-contract.ts): one outside it fails the test that made the request. (Not a test file:
+ * no `.test`.)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -12,6 +14,7 @@ import type { Discipline, Role } from "../../app/domain/vocabulary";
 import { createToken } from "~/models/tokens.server";
 import { ORIGIN, testContext } from "../support/requests";
 import { createTestUser, type TestUser } from "../support/users";
+import { contractProblems } from "./api-contract";
 
 type RouteModule = {
   loader?: (args: { request: Request; params: Record<string, string>; context: AppLoadContext }) => Promise<Response>;
@@ -104,12 +107,22 @@ export async function api<T = any>(method: string, pathname: string, call: ApiCa
   if (!(response instanceof Response)) throw new Error(`${found.file} answered ${method} without a Response`);
   const text = await response.text();
   const type = response.headers.get("Content-Type") ?? "";
-  return {
+  const answer = {
     status: response.status,
     headers: response.headers,
     body: type.includes("json") && text ? JSON.parse(text) : text,
     file: found.file,
   };
+  const problems = contractProblems({
+    method,
+    pathname: url.pathname,
+    status: answer.status,
+    contentType: type,
+    body: answer.body,
+  });
+  if (problems.length)
+    throw new Error(`The answer breaks the API contract (the OpenAPI document):\n${problems.join("\n")}`);
+  return answer;
 }
 
 export type TokenUser = TestUser & { token: string };

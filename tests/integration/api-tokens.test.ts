@@ -10,7 +10,7 @@ import { utcDate } from "~/domain/dates";
 import * as tokensRoute from "~/routes/settings.tokens";
 import { main } from "../../scripts/triad";
 import { activitySince, lastActivityId, resetDatabase, sqlite } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 import { api } from "./api-support";
 
@@ -110,14 +110,14 @@ describe("/settings/tokens", () => {
       form: { intent: "create", name: " ", expiresOn: "2001-01-01" },
     });
     expect(answer.status).toBe(400);
-    expect(answer.data.fieldErrors.name).toMatch(/Name the token/);
+    expect(refusalOf(answer.data).fieldErrors.name).toMatch(/Name the token/);
     const past = await callAction(tokensRoute.action, "/settings/tokens", {
       cookie,
       form: { intent: "create", name: "Old", expiresOn: "2001-01-01" },
     });
     expect(past.status).toBe(400);
-    expect(past.data.fieldErrors.expiresOn).toMatch(/after today/);
-    expect(past.data.values.name).toBe("Old");
+    expect(refusalOf(past.data).fieldErrors.expiresOn).toMatch(/after today/);
+    expect(past.data.initialValue.name).toBe("Old");
     expect(lastActivityId()).toBe(before);
   });
 

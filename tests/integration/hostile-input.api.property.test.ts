@@ -10,6 +10,8 @@
  *   - no 5xx, nothing thrown, nothing logged with console.error;
  *   - a refusal (4xx) has the error shape `{error: {code, message, fields?}}` (apiErrorSchema)
  *     with a code documented for its status;
+ *   - every answer, accepted or refused, is one the OpenAPI document describes for the
+ *     operation: a status it lists, a body valid by its schema (api-contract.ts);
  *   - a refusal changed no table (every row of every table compared);
  *   - no request addressed to one project changed another project's rows;
  *   - what an accepted request stored is clean: no control characters, no text longer than
@@ -57,6 +59,7 @@ import {
   type Snapshot,
   type World,
 } from "../support/hostile";
+import { contractProblems } from "./api-contract";
 import { documentedPathOf } from "./api-support";
 
 /** Runs per operation: ~25 operations x RUNS requests must stay well under a minute on 2 cores. */
@@ -75,6 +78,8 @@ const moduleByPath = new Map(
 
 type OperationKey = keyof typeof apiRoutes;
 const operations = Object.entries(apiRoutes) as Array<[OperationKey, ApiRoute]>;
+/** Routes whose answers are checked against the OpenAPI document (the oracle's fakes are not, but one). */
+const documented = new Set<ApiRoute>(Object.values(apiRoutes));
 
 // ---------- a valid request per operation ----------
 
@@ -519,6 +524,18 @@ async function problemsWith(route: ApiRoute, out: Outgoing, { checkBystander = t
       }
     } else if (!/application\/json/.test(answer.contentType)) {
       problems.push(`answered ${answer.status} with Content-Type ${answer.contentType}`);
+    }
+    if (documented.has(route)) {
+      let body: unknown = answer.text;
+      try {
+        body = JSON.parse(answer.text);
+      } catch {
+        // not JSON: contractProblems says so
+      }
+      const { method, pathname } = out;
+      problems.push(
+        ...contractProblems({ method, pathname, status: answer.status, contentType: answer.contentType, body }),
+      );
     }
     if (changes) problems.push(`refused (${said}) yet changed tables:\n${changes}`);
     for (const problem of stored) problems.push(`accepted (${said}) and ${problem}`);
@@ -994,6 +1011,19 @@ describe("the oracle of the property", () => {
       /requirements.description stored 4001 characters/,
     ],
   ];
+  it("flags an answer outside the OpenAPI document", async () => {
+    const route = fake("contract", () => Response.json({ project: { id: 1, createdAt: 1790000000000 } }));
+    documented.add(route);
+    // Answered at a documented address: POST /projects/{slug}/reopen.
+    const out = { ...request(route), pathname: `/api/v1/projects/${world.main.slug}/reopen` };
+    try {
+      expect((await problemsWith(route, out)).join("\n")).toMatch(/body outside the document[\s\S]*createdAt/);
+    } finally {
+      documented.delete(route);
+    }
+    expect(snapshotAll()).toEqual(baseline);
+  });
+
   it.each(cases)("flags %s", async (name, handler, expected) => {
     const problems = await problemsWith(
       fake(name.replace(/\W+/g, "-"), handler),
@@ -1039,6 +1069,11 @@ describe("the JSON API under hostile input", () => {
         stored: storedValueProblems(baseline, snapshotAll()),
       }));
       expect(answer.status, answer.text).toBeLessThan(300);
+      const { method, pathname } = out;
+      const body = JSON.parse(answer.text) as unknown;
+      expect(
+        contractProblems({ method, pathname, status: answer.status, contentType: answer.contentType, body }),
+      ).toEqual([]);
       expect(stored).toEqual([]);
       expect(snapshotAll()).toEqual(baseline);
     },

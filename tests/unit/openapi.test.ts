@@ -2,11 +2,16 @@
  * The OpenAPI document: valid OpenAPI 3.1 in shape, generated from the route table, and in
  * step with the server: every documented operation is served by a route file (a request
  * without a token gets 401, not 405), every api.v1.*.ts route file is a documented path, and
- * methods that are not documented answer 405.
+ * methods that are not documented answer 405. Every operation's answers are described by
+ * schemas, exactly the JSON Schema of the zod schemas the handlers are typed and checked by;
+ * every instant in them is an ISO 8601 string and every id a whole number.
+ * (Every answer of the API tests is checked against this document: api-contract.ts.)
  */
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { apiRoutes, type ApiRoute } from "~/api/route-table.server";
-import { openApiDocument } from "~/api/openapi.server";
+import { errorStatuses, openApiDocument, responseName } from "~/api/openapi.server";
+import { API_COMPONENTS, apiErrorSchemaFor, ERROR_CODES, type ErrorStatus } from "~/api/schemas";
 import { api, apiRouteFiles, documentedPathOf } from "../integration/api-support";
 
 const doc = openApiDocument("http://triad.test") as any;
@@ -30,6 +35,12 @@ function resolve(pointer: string): unknown {
     .split("/")
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
     .reduce<any>((node, key) => (node == null ? undefined : node[key]), doc);
+}
+
+/** The schema of an operation's answer with `status`, its `$ref` followed. */
+function successSchema(operation: any, status: string): any {
+  const schema = operation.responses[status].content["application/json"].schema;
+  return schema.$ref ? resolve(schema.$ref) : schema;
 }
 
 const operations = () =>
@@ -199,10 +210,7 @@ describe("the OpenAPI document is valid 3.1 in shape", () => {
       expect(operation.summary.length, operationId).toBeGreaterThan(10);
       expect(operation.description?.length ?? 0, operationId).toBeGreaterThan(10);
       const success = Object.keys(operation.responses).find((s) => s.startsWith("2"))!;
-      expect(
-        Object.keys(operation.responses[success].content["application/json"].schema.properties).length,
-        operationId,
-      ).toBeGreaterThan(0);
+      expect(Object.keys(successSchema(operation, success).properties).length, operationId).toBeGreaterThan(0);
       expect(Object.keys(operation.responses), operationId).toEqual(expect.arrayContaining([...errors, "401", "429"]));
     }
     expect(
@@ -249,7 +257,7 @@ describe('the notification operations (docs/domain.md, "Notifications")', () => 
       expect(operation?.operationId, `${method} ${path}`).toBe(operationId);
       expect(operation.tags).toEqual(["Notifications"]);
       expect(operation.description?.length ?? 0, operationId).toBeGreaterThan(20);
-      expect(Object.keys(operation.responses["200"].content["application/json"].schema.properties)).toEqual(returns);
+      expect(Object.keys(successSchema(operation, "200").properties)).toEqual(returns);
       expect(Object.keys(operation.responses), operationId).toEqual(expect.arrayContaining([...errors, "401", "429"]));
     }
     expect(doc.paths["/notifications"].get.description).toMatch(/own/);
@@ -312,5 +320,151 @@ describe("the document lists every route the server serves", () => {
         expect(answer.body.error.code).toBe("method_not_allowed");
       }
     }
+  });
+});
+
+/** `schema` with every `$ref` replaced by what it points to (sibling keywords kept, as JSON Schema 2020-12 reads them). */
+function inlined(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(inlined);
+  if (!schema || typeof schema !== "object") return schema;
+  const { $ref, ...rest } = schema as Record<string, unknown>;
+  const own = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, inlined(v)]));
+  return typeof $ref === "string" ? { ...(inlined(resolve($ref)) as object), ...own } : own;
+}
+
+/** Every property of a schema, with the path to it, following `$ref`s (documents have no cycles). */
+function properties(schema: any, at: string): Array<{ name: string; at: string; schema: any }> {
+  if (!schema || typeof schema !== "object") return [];
+  if (schema.$ref) return properties(resolve(schema.$ref), at);
+  const own = Object.entries<any>(schema.properties ?? {}).flatMap(([name, inner]) => [
+    { name, at: `${at}.${name}`, schema: inner },
+    ...properties(inner, `${at}.${name}`),
+  ]);
+  const nested = [
+    ...(schema.items ? properties(schema.items, `${at}[]`) : []),
+    ...(schema.anyOf ?? []).flatMap((v: any) => properties(v, at)),
+    ...(schema.additionalProperties && typeof schema.additionalProperties === "object"
+      ? properties(schema.additionalProperties, `${at}{}`)
+      : []),
+  ];
+  return [...own, ...nested];
+}
+
+/** The non-null types a property's schema allows, its `$ref`s followed. */
+function typesOf(schema: any): Array<{ type?: string; format?: string }> {
+  const target = schema.$ref ? resolve(schema.$ref) : schema;
+  if ((target as any).anyOf) return (target as any).anyOf.flatMap(typesOf);
+  return (target as any).type === "null" ? [] : [target as any];
+}
+
+describe("the answers: one schema per operation and status, from the zod schemas the handlers return", () => {
+  it("gives every operation a JSON schema for its success status, and only that 2xx", () => {
+    for (const route of routes) {
+      const operation = doc.paths[route.path][route.method.toLowerCase()];
+      const successes = Object.keys(operation.responses).filter((status) => status.startsWith("2"));
+      expect(successes, route.operationId).toEqual([String(route.status)]);
+      const { $ref } = operation.responses[route.status].content["application/json"].schema;
+      expect($ref, route.operationId).toMatch(/^#\/components\/schemas\/\w+$/);
+      const name = $ref.replace("#/components/schemas/", "");
+      expect([
+        responseName(route),
+        ...Object.keys(API_COMPONENTS).filter((k) => API_COMPONENTS[k] === route.response),
+      ]).toContain(name);
+      expect(resolve($ref), route.operationId).toMatchObject({ type: "object" });
+    }
+  });
+
+  it("describes each answer by exactly the JSON Schema of the route table's zod schema", () => {
+    for (const route of routes) {
+      const documented = inlined(
+        successSchema(doc.paths[route.path][route.method.toLowerCase()], String(route.status)),
+      );
+      const { $schema: _, ...generated } = z.toJSONSchema(route.response, { io: "output", unrepresentable: "throw" });
+      expect(documented, route.operationId).toEqual(generated);
+    }
+    for (const status of Object.keys(ERROR_CODES).map(Number) as ErrorStatus[]) {
+      const { $schema: _, ...generated } = z.toJSONSchema(apiErrorSchemaFor[status], { io: "output" });
+      expect(inlined(doc.components.responses[`Error${status}`].content["application/json"].schema)).toEqual(generated);
+    }
+  });
+
+  it("closes every object of an answer (a field the document does not name is a contract break)", () => {
+    for (const route of routes) {
+      if (route.public) continue; // the document itself: an OpenAPI object, open by nature
+      const schema =
+        doc.paths[route.path][route.method.toLowerCase()].responses[route.status].content["application/json"].schema;
+      const objects = [schema, ...properties(schema, route.operationId).map((p) => p.schema)]
+        .map((s: any) => (s.$ref ? resolve(s.$ref) : s) as any)
+        .filter((s) => s.type === "object" && s.properties);
+      expect(objects.length, route.operationId).toBeGreaterThan(0);
+      for (const object of objects) expect(object.additionalProperties, route.operationId).toBe(false);
+    }
+  });
+
+  it("lists the error answers of each operation with the codes of their status", () => {
+    for (const route of routes) {
+      const operation = doc.paths[route.path][route.method.toLowerCase()];
+      const errors = Object.keys(operation.responses).filter((s) => !s.startsWith("2"));
+      expect(errors.map(Number), route.operationId).toEqual(errorStatuses(route));
+      expect(errors, route.operationId).toContain("400"); // the query string is checked everywhere
+      for (const status of errors) {
+        expect(operation.responses[status]).toEqual({ $ref: `#/components/responses/Error${status}` });
+        const body = resolve(`#/components/schemas/Error${status}`) as any;
+        expect(body.properties.error.properties.code.enum).toEqual(ERROR_CODES[Number(status) as ErrorStatus]);
+      }
+    }
+  });
+
+  it("sends every instant as an ISO 8601 string, every calendar date as YYYY-MM-DD and every id as a whole number", () => {
+    const answers = Object.keys(doc.components.schemas).filter((name) => !name.endsWith("Body"));
+    const found = answers.flatMap((name) => properties(doc.components.schemas[name], name));
+    const instants = found.filter((p) => /^(at|[a-z]\w*At)$/.test(p.name));
+    const dates = found.filter((p) => /^[a-z]\w*Date$/.test(p.name));
+    const ids = found.filter((p) => /^(id|[a-z]\w*Id)$/.test(p.name));
+    expect(instants.length).toBeGreaterThan(20);
+    expect(dates.length).toBeGreaterThan(3);
+    expect(ids.length).toBeGreaterThan(20);
+    for (const { at, schema } of instants) {
+      expect(typesOf(schema), at).toEqual([expect.objectContaining({ type: "string", format: "date-time" })]);
+    }
+    for (const { at, schema } of dates) {
+      expect(typesOf(schema), at).toEqual([expect.objectContaining({ type: "string", format: "date" })]);
+    }
+    for (const { at, schema } of ids)
+      expect(typesOf(schema), at).toEqual([expect.objectContaining({ type: "integer" })]);
+    // The names of the epoch-millisecond leftovers are gone.
+    expect(found.filter((p) => ["since", "generatedAt"].includes(p.name)).map((p) => p.at)).toEqual([]);
+  });
+
+  it("documents the query parameters each operation takes, and says that any other is refused", () => {
+    const listDebt = doc.paths["/debt"].get;
+    expect(listDebt.parameters.map((p: any) => p.name)).toEqual([
+      "register",
+      "status",
+      "severity",
+      "category",
+      "project",
+      "owner",
+      "projectName",
+      "ownerName",
+      "overdue",
+      "sort",
+      "dir",
+      "cursor",
+      "limit",
+    ]);
+    expect(listDebt.parameters.find((p: any) => p.name === "severity").schema.enum).toEqual([
+      "low",
+      "medium",
+      "high",
+      "critical",
+    ]);
+    expect(listDebt.parameters.find((p: any) => p.name === "limit").schema).toMatchObject({
+      type: "integer",
+      minimum: 1,
+      maximum: 100,
+    });
+    expect(listDebt.description).toMatch(/refused/);
+    expect(doc.info.description).toMatch(/only the query parameters it lists/);
   });
 });
