@@ -3,7 +3,6 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { data } from "@remix-run/node";
 import {
   Form,
-  isRouteErrorResponse,
   Link,
   Links,
   Meta,
@@ -15,8 +14,10 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { RouteError } from "~/components/ui/RouteError";
 import stylesheet from "~/styles/app.css?url";
 import { DisciplineBadge } from "~/components/ui/Badge";
+import { SubmitButton } from "~/components/ui/Form";
 import { unreadCount } from "~/models/notifications-read.server";
 import { getOptionalUser } from "~/utils/auth.server";
 import { useNonce } from "~/utils/nonce";
@@ -105,9 +106,10 @@ function Header({
             <Link to="/settings/tokens">Tokens</Link>
             <DisciplineBadge discipline={user.discipline} />
             <Form method="post" action="/logout">
-              <button type="submit" className="btn btn-link">
+              {/* The intent only names this button's pending state: /logout signs out whatever is sent. */}
+              <SubmitButton intent="sign-out" variant="link" pendingLabel="Signing out…">
                 Sign out
-              </button>
+              </SubmitButton>
             </Form>
           </div>
         </>
@@ -153,35 +155,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  let title = "Something went wrong";
-  let message =
-    "Triad hit an unexpected error. Nothing you did was lost; try again, and if it keeps happening tell an admin.";
-  if (isRouteErrorResponse(error)) {
-    if (error.status === 404) {
-      title = "Page not found";
-      message =
-        typeof error.data === "string" && error.data && error.data !== "Not Found"
-          ? error.data
-          : "There is no page at this address. It may have moved, or the link may be mistyped.";
-    } else if (error.status === 403) {
-      title = "Not allowed";
-      message =
-        typeof error.data === "string" && error.data ? error.data : "You do not have permission to see or do this.";
-    } else {
-      title = `${error.status} ${error.statusText || "Error"}`;
-      if (typeof error.data === "string" && error.data) message = error.data;
-    }
-  } else if (error instanceof Error) {
-    console.error(error);
-  }
-  return (
-    <section className="error-page" aria-labelledby="error-title">
-      <h1 id="error-title">{title}</h1>
-      <p>{message}</p>
-      <p>
-        <Link to="/">Back to the dashboard</Link>
-      </p>
-    </section>
-  );
+  return <RouteError error={useRouteError()} />;
 }

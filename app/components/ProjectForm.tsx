@@ -1,62 +1,63 @@
+import { getFormProps, type FormMetadata } from "@conform-to/react";
+import { formMessage } from "~/components/ui/Form";
 import { Form, Link } from "@remix-run/react";
+import type { ComponentProps } from "react";
 import { Field, SelectField, TextareaField } from "./ui/Field";
+import { SubmitButton } from "./ui/Form";
 import { FormError } from "./ui/FormError";
 import { disciplineLabel } from "~/domain/labels";
 import type { Discipline } from "~/domain/vocabulary";
 
 type Person = { id: number; name: string; discipline: Discipline };
+type FieldMeta = NonNullable<ComponentProps<typeof Field>["meta"]>;
 
+/** The fields a project form shows; the page's Conform form (useIntentForm) gives them. */
+export type ProjectFields = Record<"name" | "summary" | "businessCase" | "ownerId", FieldMeta>;
+
+/**
+ * A new project's form and the edit form: the page owns the Conform form (its schema is the
+ * one its action parses with) and hands its metadata here.
+ */
 export function ProjectForm({
+  form,
+  fields,
   people,
-  defaults,
-  errors,
-  formError,
   submitLabel,
+  pendingLabel,
   cancelTo,
   version,
   ownerHint,
 }: {
+  form: FormMetadata;
+  fields: ProjectFields;
   people: Person[];
-  defaults: { name?: string; summary?: string; businessCase?: string; ownerId?: string | number };
-  errors: Record<string, string>;
-  formError?: string | null;
   submitLabel: string;
+  pendingLabel: string;
   cancelTo: string;
   version?: number;
   ownerHint?: string;
 }) {
   return (
-    <Form method="post" noValidate className="form-card">
-      <FormError message={formError} />
+    <Form method="post" className="form-card" {...getFormProps(form)}>
+      {/* A conflict, or a refused version (a hidden field), shows above the fields. */}
+      <FormError id={form.errorId} message={formMessage(form, ["version"])} />
       {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
-      <Field label="Name" name="name" required defaultValue={defaults.name} error={errors.name} />
-      <Field
-        label="Summary"
-        name="summary"
-        defaultValue={defaults.summary}
-        error={errors.summary}
-        hint="One line: what the data product does."
-      />
+      <Field label="Name" meta={fields.name} required />
+      <Field label="Summary" meta={fields.summary} hint="One line: what the data product does." />
       <TextareaField
         label="Business case"
-        name="businessCase"
+        meta={fields.businessCase}
         rows={5}
-        defaultValue={defaults.businessCase}
-        error={errors.businessCase}
         hint="Why it is worth doing, in the business owner's words."
       />
       <SelectField
         label="Owner"
-        name="ownerId"
+        meta={fields.ownerId}
         options={people.map((p) => ({ value: String(p.id), label: `${p.name} (${disciplineLabel[p.discipline]})` }))}
-        defaultValue={defaults.ownerId !== undefined ? String(defaults.ownerId) : undefined}
-        error={errors.ownerId}
         hint={ownerHint}
       />
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary">
-          {submitLabel}
-        </button>
+        <SubmitButton pendingLabel={pendingLabel}>{submitLabel}</SubmitButton>
         <Link to={cancelTo}>Cancel</Link>
       </div>
     </Form>

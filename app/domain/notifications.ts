@@ -52,6 +52,19 @@ export function isNotificationCategory(value: string): value is NotificationCate
   return (NOTIFICATION_CATEGORIES as readonly string[]).includes(value);
 }
 
+/** The zones a person may choose: UTC and every IANA zone this runtime's Intl knows. */
+let zones: readonly string[] | undefined;
+export function timeZones(): readonly string[] {
+  zones ??= ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
+  return zones;
+}
+export const isTimeZone = (value: string) => timeZones().includes(value);
+
+/** What the notification settings say about a bad value: the form, the API and the model alike. */
+export const MODE_MESSAGE = "Choose in_app, digest or immediate.";
+export const TIME_ZONE_MESSAGE = "Choose a time zone from the list, such as Europe/Berlin or UTC.";
+export const DIGEST_HOUR_MESSAGE = "Choose an hour from 0 to 23.";
+
 /** A notification to be written: one person, one sentence, one deep link. */
 export type NotificationDraft = {
   userId: number;

@@ -6,20 +6,23 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { Field } from "~/components/ui/Field";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { roleLabel } from "~/domain/labels";
-import { changePassword, updateProfile } from "~/models/users.server";
-import { requireUser, toActor } from "~/utils/auth.server";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError, retryAfterHeaders } from "~/utils/http.server";
-import { proofFailure, provePassword } from "~/utils/sudo.server";
-import { redirectWithToast } from "~/utils/toast.server";
-import { changePasswordSchema, profileSchema } from "~/utils/validation";
 import { PASSWORD_MIN } from "~/domain/limits";
+import { changePassword, updateProfile } from "~/models/users.server";
+import { changePasswordFormSchema } from "~/utils/admin-validation";
+import { requireUser, toActor } from "~/utils/auth.server";
+import { parseSubmission, readForm } from "~/utils/forms";
+import { refuse, retryAfterHeaders, submissionError, unknownIntent } from "~/utils/http.server";
+import { proofRefusal, provePassword } from "~/utils/sudo.server";
+import { redirectWithToast } from "~/utils/toast.server";
+import { profileSchema } from "~/utils/validation";
 
 /** Forwards the 429's Retry-After of the password check. */
 export const headers = retryAfterHeaders;
@@ -31,57 +34,77 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { user: { name: user.name, email: user.email, role: user.role, discipline: user.discipline } };
 }
 
+type Ctx = { request: Request; user: ReturnType<typeof requireUser> };
+
+async function profile(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, profileSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    updateProfile({ actor: toActor(ctx.user), name: submission.value.name });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, "/account", { kind: "success", message: "Your name was saved." });
+}
+
+async function password(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, changePasswordFormSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { currentPassword, newPassword, revokeAll } = submission.value;
+  // The current password, checked under the rate limit before anything else.
+  const proof = await provePassword(ctx.user, currentPassword);
+  if (!proof.ok) {
+    const { result, init } = proofRefusal(submission, proof, { formError: proof.status === 429 });
+    return data(result, init);
+  }
+  let revokedTokens: number;
+  try {
+    ({ revokedTokens } = await changePassword({
+      actor: toActor(ctx.user),
+      currentPassword,
+      newPassword,
+      keepSessionId: ctx.user.sessionId,
+      revokeTokens: revokeAll === "yes",
+    }));
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  const tokens = revokedTokens
+    ? ` ${revokedTokens === 1 ? "Your API token was" : `Your ${revokedTokens} API tokens were`} revoked.`
+    : "";
+  return redirectWithToast(ctx.request, "/account", {
+    kind: "success",
+    message: `Your password was changed. Your other sessions were signed out.${tokens}`,
+  });
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
   const formData = await readForm(request);
+  const ctx: Ctx = { request, user };
   const intent = formData.get("intent");
-  try {
-    if (intent === "profile") {
-      const parsed = parseForm(profileSchema, formData);
-      if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
-      updateProfile({ actor: toActor(user), name: parsed.data.name });
-      return redirectWithToast(request, "/account", { kind: "success", message: "Your name was saved." });
-    }
-    if (intent === "password") {
-      const parsed = parseForm(changePasswordSchema, formData);
-      if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
-      // The current password, checked under the rate limit before anything else.
-      const proof = await provePassword(user, parsed.data.currentPassword);
-      if (!proof.ok) {
-        const failure = proofFailure(formData, proof);
-        const formError = proof.status === 429 ? proof.message : undefined;
-        return data(
-          { ok: false as const, fieldErrors: failure.fieldErrors, values: failure.values, formError, intent },
-          { status: failure.status, headers: failure.headers },
-        );
-      }
-      const { revokedTokens } = await changePassword({
-        actor: toActor(user),
-        currentPassword: parsed.data.currentPassword,
-        newPassword: parsed.data.newPassword,
-        keepSessionId: user.sessionId,
-        revokeTokens: formData.get("revokeAll") === "yes",
-      });
-      const tokens = revokedTokens
-        ? ` ${revokedTokens === 1 ? "Your API token was" : `Your ${revokedTokens} API tokens were`} revoked.`
-        : "";
-      return redirectWithToast(request, "/account", {
-        kind: "success",
-        message: `Your password was changed. Your other sessions were signed out.${tokens}`,
-      });
-    }
-  } catch (error) {
-    return actionError(error, formData);
+  switch (intent) {
+    case "profile":
+      return profile(ctx, formData);
+    case "password":
+      return password(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
-  return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
 }
 
 export default function Account() {
   const { user } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const intent = actionData && "intent" in actionData ? actionData.intent : null;
-  const errors = actionData?.fieldErrors ?? {};
-  const values = actionData?.values ?? {};
+  const [profileForm, profileFields] = useIntentForm({
+    intent: "profile",
+    schema: profileSchema,
+    defaultValue: { name: user.name },
+  });
+  const [passwordForm, passwordFields] = useIntentForm({
+    intent: "password",
+    schema: changePasswordFormSchema,
+    defaultValue: { revokeAll: "yes" },
+  });
   return (
     <>
       <PageHeader
@@ -97,62 +120,54 @@ export default function Account() {
         <Link to="/account/notifications">Notification settings</Link>: what comes by e-mail at once, what waits for the
         daily digest, and when the digest arrives.
       </p>
-      <FormError message={actionData?.formError} />
-      <Form method="post" noValidate className="form-card" aria-labelledby="profile-title">
+      <Form method="post" className="form-card" aria-labelledby="profile-title" {...getFormProps(profileForm)}>
         <h2 id="profile-title">Name</h2>
-        <Field
-          label="Name"
-          name="name"
-          required
-          defaultValue={intent === "profile" ? values.name : user.name}
-          error={intent === "profile" ? errors.name : undefined}
-        />
-        <button type="submit" name="intent" value="profile" className="btn btn-primary">
+        <FormError id={profileForm.errorId} message={profileForm.errors?.[0]} />
+        <Field label="Name" meta={profileFields.name} required />
+        <SubmitButton intent="profile" pendingLabel="Saving…">
           Save name
-        </button>
+        </SubmitButton>
       </Form>
-      <Form method="post" noValidate className="form-card" aria-labelledby="password-title">
+      <Form method="post" className="form-card" aria-labelledby="password-title" {...getFormProps(passwordForm)}>
         <h2 id="password-title">Password</h2>
+        <FormError id={passwordForm.errorId} message={passwordForm.errors?.[0]} />
         <Field
           label="Current password"
-          name="currentPassword"
+          meta={passwordFields.currentPassword}
           type="password"
           autoComplete="current-password"
           required
-          error={errors.currentPassword}
         />
         <Field
           label="New password"
-          name="newPassword"
+          meta={passwordFields.newPassword}
           type="password"
           autoComplete="new-password"
           minLength={PASSWORD_MIN}
           required
           hint={`At least ${PASSWORD_MIN} characters.`}
-          error={errors.newPassword}
         />
         <Field
           label="Repeat the new password"
-          name="confirmPassword"
+          meta={passwordFields.confirmPassword}
           type="password"
           autoComplete="new-password"
           required
-          error={errors.confirmPassword}
         />
         <div className="field checkbox-field">
           <label>
             <input
               type="checkbox"
-              name="revokeAll"
+              name={passwordFields.revokeAll.name}
               value="yes"
-              defaultChecked={intent === "password" ? values.revokeAll === "yes" : true}
+              defaultChecked={passwordFields.revokeAll.initialValue === "yes"}
             />{" "}
             Also revoke all my API tokens (recommended if your password may have leaked)
           </label>
         </div>
-        <button type="submit" name="intent" value="password" className="btn btn-primary">
+        <SubmitButton intent="password" pendingLabel="Changing…">
           Change password
-        </button>
+        </SubmitButton>
       </Form>
     </>
   );

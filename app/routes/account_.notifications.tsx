@@ -5,8 +5,10 @@
  * ("notification_preferences.updated"); a category set back to its default follows the default.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { SelectField } from "~/components/ui/Field";
@@ -18,9 +20,9 @@ import {
   timeZones,
 } from "~/models/notifications-read.server";
 import { requireUser, toActor } from "~/utils/auth.server";
-import { parseForm, readForm } from "~/utils/forms";
+import { parseSubmission, readForm } from "~/utils/forms";
 import { preferencesFormSchema } from "~/utils/notification-validation";
-import { actionError } from "~/utils/http.server";
+import { refuse, submissionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Notification settings · Triad" }];
@@ -34,14 +36,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** The one form of the page (no intent): every category's mode, the zone and the hour. */
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
   const formData = await readForm(request);
-  const parsed = parseForm(preferencesFormSchema, formData);
-  if (!parsed.ok) {
-    return data({ ...parsed, formError: parsed.formError ?? "Check the fields marked below." }, { status: 400 });
-  }
-  const { timeZone, digestHour, ...preferences } = parsed.data;
+  const submission = parseSubmission(formData, preferencesFormSchema(timeZones()));
+  if (submission.status !== "success") return refuse(submission, { formError: "Check the fields marked below." });
+  const { timeZone, digestHour, ...preferences } = submission.value;
   try {
     const { changed } = saveNotificationSettings({ actor: toActor(user), preferences, timeZone, digestHour });
     return redirectWithToast(request, "/account/notifications", {
@@ -49,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
       message: changed ? "Your notification settings were saved." : "Nothing changed.",
     });
   } catch (error) {
-    return actionError(error, formData);
+    return submissionError(error, submission);
   }
 }
 
@@ -57,9 +58,17 @@ const hour = (h: number) => `${String(h).padStart(2, "0")}:00`;
 
 export default function NotificationSettings() {
   const { settings, timeZones, mailConfigured } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const errors = actionData?.fieldErrors ?? {};
-  const values = actionData?.values ?? {};
+  // The server's zones, from the loader: the browser checks the same list the action does.
+  const schema = useMemo(() => preferencesFormSchema(timeZones), [timeZones]);
+  const [form, fields] = useIntentForm({
+    intent: "",
+    schema,
+    defaultValue: {
+      ...Object.fromEntries(settings.categories.map((c) => [c.category, c.mode])),
+      timeZone: settings.timeZone,
+      digestHour: String(settings.digestHour),
+    },
+  });
   return (
     <>
       <PageHeader
@@ -77,17 +86,15 @@ export default function NotificationSettings() {
           are kept for when an admin sets it up.
         </div>
       )}
-      <FormError message={actionData?.formError} />
-      <Form method="post" noValidate className="form-card wide" aria-labelledby="categories-title">
+      <FormError id={form.errorId} message={form.errors?.[0]} />
+      <Form method="post" className="form-card wide" aria-labelledby="categories-title" {...getFormProps(form)}>
         <h2 id="categories-title">What you are told, and how</h2>
         <div className="preference-grid">
           {settings.categories.map((c) => (
             <SelectField
               key={c.category}
               label={categoryLabel[c.category]}
-              name={c.category}
-              defaultValue={values[c.category] ?? c.mode}
-              error={errors[c.category]}
+              meta={fields[c.category]}
               hint={c.isDefault ? undefined : `You changed this; the default is “${modeLabel[c.defaultMode]}”.`}
               options={NOTIFICATION_MODES.map((m) => ({
                 value: m,
@@ -100,23 +107,17 @@ export default function NotificationSettings() {
         <div className="grid-2">
           <SelectField
             label="Your time zone"
-            name="timeZone"
-            defaultValue={values.timeZone ?? settings.timeZone}
-            error={errors.timeZone}
+            meta={fields.timeZone}
             options={timeZones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
           />
           <SelectField
             label="Send the digest at"
-            name="digestHour"
-            defaultValue={values.digestHour ?? String(settings.digestHour)}
-            error={errors.digestHour}
+            meta={fields.digestHour}
             hint="Your local time, in the time zone you chose. The digest collects what you set to “In the daily digest”."
             options={Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: hour(h) }))}
           />
         </div>
-        <button type="submit" className="btn btn-primary">
-          Save notification settings
-        </button>
+        <SubmitButton pendingLabel="Saving…">Save notification settings</SubmitButton>
       </Form>
     </>
   );

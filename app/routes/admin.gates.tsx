@@ -4,11 +4,12 @@
  * when a waiting review reminds and escalates (docs/domain.md, "Notifications").
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import { Field, SelectField, optionsOf } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm, useRowSubmission } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { disciplineLabel, stageShortLabel } from "~/domain/labels";
@@ -23,12 +24,19 @@ import {
   setRequiredApprovals,
   setTemplateActive,
   updateAttestation,
+  type GateStage,
 } from "~/models/gate-templates.server";
+import {
+  addAttestationSchema,
+  approvalsSchema,
+  templateIdSchema,
+  timingsSchema,
+  updateAttestationSchema,
+} from "~/utils/admin-validation";
 import { requireAdmin, toActor } from "~/utils/auth.server";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { parseSubmission, readForm, resultFor, rowResult } from "~/utils/forms";
+import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { gatePolicySchema, idField, templateSchema, versionField, wholeNumber } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Gate checklists · Triad" }];
 
@@ -39,180 +47,275 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-/** The policy form: version 0 means no number was stored yet (the default, 1, applies). */
-const policyForm = gatePolicySchema.extend({ stage: z.enum(["pilot", "production"]) });
+type Ctx = { request: Request; actor: ReturnType<typeof toActor> };
 
-const templateId = z.object({ templateId: idField("Choose a criterion.") });
+const CHECKLIST_SAVED = "Checklist saved. Reviews opened from now on use it; open reviews keep theirs.";
 
-const daysMessage = `Enter a whole number of days from ${MIN_TIMING_DAYS} to ${MAX_TIMING_DAYS}.`;
-/** Reminders and escalation; the model checks the same (escalation later than the first reminder). */
-const timingsForm = z
-  .object({
-    stage: z.enum(["pilot", "production"]),
-    version: gatePolicySchema.shape.version,
-    remindAfterDays: wholeNumber(daysMessage, MIN_TIMING_DAYS, MAX_TIMING_DAYS),
-    escalateAfterDays: wholeNumber(daysMessage, MIN_TIMING_DAYS, MAX_TIMING_DAYS),
-  })
-  .refine((v) => v.escalateAfterDays > v.remindAfterDays, {
-    path: ["escalateAfterDays"],
-    message: "Escalate later than the first reminder: enter more days than for the reminder.",
-  });
+/**
+ * One handler for each change of the checklist: parse with the intent's schema, refuse with
+ * the messages next to the fields, or make the change and say what it did.
+ */
+async function change<S extends z.ZodType>(
+  ctx: Ctx,
+  formData: FormData,
+  schema: S,
+  apply: (value: z.output<S>) => string,
+) {
+  const submission = parseSubmission(formData, schema);
+  if (submission.status !== "success") return refuse(submission);
+  let message: string;
+  try {
+    message = apply(submission.value as z.output<S>);
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, "/admin/gates", { kind: "success", message });
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
-  const actor = toActor(admin);
+  const ctx: Ctx = { request, actor: toActor(admin) };
+  const { actor } = ctx;
   const formData = await readForm(request);
   const intent = formData.get("intent");
-  try {
-    if (intent === "add") {
-      const parsed = parseForm(templateSchema.extend({ stage: z.enum(["pilot", "production"]) }), formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      addAttestation({ actor, ...parsed.data });
-    } else if (intent === "update") {
-      const parsed = parseForm(templateSchema.extend({ ...templateId.shape, version: versionField }), formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      updateAttestation({ actor, ...parsed.data });
-    } else if (intent === "approvals") {
-      const parsed = parseForm(policyForm, formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      setRequiredApprovals({ actor, ...parsed.data });
-      const n = parsed.data.requiredApprovals;
-      return redirectWithToast(request, "/admin/gates", {
-        kind: "success",
-        message: `The gate to ${stageShortLabel[parsed.data.stage]} now needs ${n} approval${n === 1 ? "" : "s"} from each discipline. Reviews opened from now on use it; open reviews keep theirs.`,
+  switch (intent) {
+    case "add":
+      return change(ctx, formData, addAttestationSchema, (value) => {
+        addAttestation({ actor, ...value });
+        return CHECKLIST_SAVED;
       });
-    } else if (intent === "timings") {
-      const parsed = parseForm(timingsForm, formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      setGateTimings({ actor, ...parsed.data });
-      const { remindAfterDays: r, escalateAfterDays: e } = parsed.data;
-      return redirectWithToast(request, "/admin/gates", {
-        kind: "success",
-        message: `Reviews at the gate to ${stageShortLabel[parsed.data.stage]} now remind a discipline that has not approved after ${r} day${r === 1 ? "" : "s"} (and every ${r} after), and tell the owner and admins after ${e}. Open reviews follow it from the next pass.`,
+    case "update":
+      return change(ctx, formData, updateAttestationSchema, (value) => {
+        updateAttestation({ actor, ...value });
+        return CHECKLIST_SAVED;
       });
-    } else if (intent === "up" || intent === "down") {
-      const parsed = parseForm(templateId, formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      moveTemplate({ actor, templateId: parsed.data.templateId, direction: intent });
-    } else if (intent === "activate" || intent === "deactivate") {
-      const parsed = parseForm(templateId, formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      setTemplateActive({ actor, templateId: parsed.data.templateId, active: intent === "activate" });
-    } else {
-      return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
-    }
-    return redirectWithToast(request, "/admin/gates", {
-      kind: "success",
-      message: "Checklist saved. Reviews opened from now on use it; open reviews keep theirs.",
-    });
-  } catch (error) {
-    return actionError(error, formData);
+    case "approvals":
+      return change(ctx, formData, approvalsSchema, (value) => {
+        setRequiredApprovals({ actor, ...value });
+        return `The gate to ${stageShortLabel[value.stage]} now needs ${plural(value.requiredApprovals, "approval")} from each discipline. Reviews opened from now on use it; open reviews keep theirs.`;
+      });
+    case "timings":
+      return change(ctx, formData, timingsSchema, (value) => {
+        setGateTimings({ actor, ...value });
+        const { remindAfterDays: r, escalateAfterDays: e } = value;
+        return `Reviews at the gate to ${stageShortLabel[value.stage]} now remind a discipline that has not approved after ${plural(r, "day")} (and every ${r} after), and tell the owner and admins after ${e}. Open reviews follow it from the next pass.`;
+      });
+    case "up":
+    case "down":
+      return change(ctx, formData, templateIdSchema, ({ templateId }) => {
+        moveTemplate({ actor, templateId, direction: intent });
+        return CHECKLIST_SAVED;
+      });
+    case "activate":
+    case "deactivate":
+      return change(ctx, formData, templateIdSchema, ({ templateId }) => {
+        setTemplateActive({ actor, templateId, active: intent === "activate" });
+        return CHECKLIST_SAVED;
+      });
+    default:
+      throw unknownIntent(intent);
   }
 }
 
 const disciplineOptions = [{ value: "", label: "Any member" }, ...optionsOf(disciplineLabel)];
 
+type Policy = { requiredApprovals: number; remindAfterDays: number; escalateAfterDays: number; version: number };
+
+function ApprovalsForm({ stage, policy }: { stage: GateStage; policy: Policy }) {
+  const [form, fields] = useIntentForm({
+    intent: "approvals",
+    id: `form-approvals-${stage}`,
+    schema: approvalsSchema,
+    defaultValue: { requiredApprovals: String(policy.requiredApprovals) },
+    lastResult: rowResult(useActionData(), ["approvals"], "stage", stage),
+  });
+  const sending = useRowSubmission("stage", stage);
+  return (
+    <Form method="post" className="form-card" aria-labelledby={`approvals-${stage}`} {...getFormProps(form)}>
+      <h3 id={`approvals-${stage}`}>Approvals needed from each discipline</h3>
+      <FormError id={form.errorId} message={formMessage(form, ["version"])} />
+      <input type="hidden" name="stage" value={stage} />
+      <input type="hidden" name="version" value={policy.version} />
+      <Field
+        label={`Approvals per discipline at the gate to ${stageShortLabel[stage]}`}
+        meta={fields.requiredApprovals}
+        type="number"
+        min={1}
+        max={5}
+        step={1}
+        inputMode="numeric"
+        hint="From 1 to 5. Business, data science and IT operations each need this many approvals from their members, and no open “changes requested”. It applies to reviews opened afterwards; open reviews keep the number they were opened with."
+      />
+      <SubmitButton intent="approvals" pendingLabel="Saving…" fetcher={sending}>
+        Save approvals<span className="sr-only"> for the gate to {stageShortLabel[stage]}</span>
+      </SubmitButton>
+    </Form>
+  );
+}
+
+function TimingsForm({ stage, policy }: { stage: GateStage; policy: Policy }) {
+  const [form, fields] = useIntentForm({
+    intent: "timings",
+    id: `form-timings-${stage}`,
+    schema: timingsSchema,
+    defaultValue: {
+      remindAfterDays: String(policy.remindAfterDays),
+      escalateAfterDays: String(policy.escalateAfterDays),
+    },
+    lastResult: rowResult(useActionData(), ["timings"], "stage", stage),
+  });
+  const sending = useRowSubmission("stage", stage);
+  return (
+    <Form method="post" className="form-card" aria-labelledby={`timings-${stage}`} {...getFormProps(form)}>
+      <h3 id={`timings-${stage}`}>Reminders and escalation</h3>
+      <FormError id={form.errorId} message={formMessage(form, ["version"])} />
+      <input type="hidden" name="stage" value={stage} />
+      <input type="hidden" name="version" value={policy.version} />
+      <Field
+        label={`Remind after (days) at the gate to ${stageShortLabel[stage]}`}
+        meta={fields.remindAfterDays}
+        type="number"
+        min={MIN_TIMING_DAYS}
+        max={MAX_TIMING_DAYS}
+        step={1}
+        inputMode="numeric"
+        hint={`From ${MIN_TIMING_DAYS} to ${MAX_TIMING_DAYS}. The members of a discipline that has not approved an open review are reminded after this many days, and every as many days after.`}
+      />
+      <Field
+        label={`Escalate after (days) at the gate to ${stageShortLabel[stage]}`}
+        meta={fields.escalateAfterDays}
+        type="number"
+        min={MIN_TIMING_DAYS}
+        max={MAX_TIMING_DAYS}
+        step={1}
+        inputMode="numeric"
+        hint="More days than the reminder. After this many days the project owner and the admins are told, once per waiting discipline. Open reviews follow a change at once."
+      />
+      <SubmitButton intent="timings" pendingLabel="Saving…" fetcher={sending}>
+        Save reminders<span className="sr-only"> for the gate to {stageShortLabel[stage]}</span>
+      </SubmitButton>
+    </Form>
+  );
+}
+
+function AddAttestationForm({ stage }: { stage: GateStage }) {
+  const [form, fields] = useIntentForm({
+    intent: "add",
+    id: `form-add-${stage}`,
+    schema: addAttestationSchema,
+    defaultValue: { discipline: "" },
+    lastResult: rowResult(useActionData(), ["add"], "stage", stage),
+  });
+  const sending = useRowSubmission("stage", stage);
+  return (
+    <Form method="post" className="form-card" {...getFormProps(form)}>
+      <input type="hidden" name="stage" value={stage} />
+      <h3>Add an attestation to the gate to {stageShortLabel[stage]}</h3>
+      <FormError id={form.errorId} message={form.errors?.[0]} />
+      <Field label="Criterion" meta={fields.label} />
+      <SelectField label="Who attests" meta={fields.discipline} options={disciplineOptions} />
+      <SubmitButton intent="add" pendingLabel="Adding…" fetcher={sending}>
+        Add criterion
+      </SubmitButton>
+    </Form>
+  );
+}
+
+type Template = {
+  id: number;
+  label: string;
+  kind: string;
+  discipline: string | null;
+  active: boolean;
+  version: number;
+};
+
+function EditAttestationForm({ template: t }: { template: Template }) {
+  const [form, fields] = useIntentForm({
+    intent: "update",
+    id: `form-update-${t.id}`,
+    schema: updateAttestationSchema,
+    defaultValue: { label: t.label, discipline: t.discipline ?? "" },
+    lastResult: rowResult(useActionData(), ["update"], "templateId", t.id),
+  });
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["templateId", "version"])} />
+      <input type="hidden" name="templateId" value={t.id} />
+      <input type="hidden" name="version" value={t.version} />
+      <Field label="Criterion" meta={fields.label} />
+      <SelectField label="Who attests" meta={fields.discipline} options={disciplineOptions} />
+      <div className="form-actions">
+        <SubmitButton intent="update" pendingLabel="Saving…">
+          Save criterion
+        </SubmitButton>
+        <Link to="/admin/gates">Cancel</Link>
+      </div>
+    </Form>
+  );
+}
+
+/** Move up, move down, retire or restore (switch off or on): one form, a button per intent. */
+function TemplateActionsForm({ template: t, first, last }: { template: Template; first: boolean; last: boolean }) {
+  const [form] = useIntentForm({
+    intent: "row",
+    id: `form-row-${t.id}`,
+    schema: templateIdSchema,
+    lastResult: rowResult(useActionData(), ["up", "down", "activate", "deactivate"], "templateId", t.id),
+  });
+  const sending = useRowSubmission("templateId", t.id);
+  return (
+    <Form method="post" className="row small" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["templateId"])} />
+      <input type="hidden" name="templateId" value={t.id} />
+      <SubmitButton intent="up" variant="link" pendingLabel="Moving…" disabled={first} fetcher={sending}>
+        Move up<span className="sr-only">: {t.label}</span>
+      </SubmitButton>
+      <SubmitButton intent="down" variant="link" pendingLabel="Moving…" disabled={last} fetcher={sending}>
+        Move down<span className="sr-only">: {t.label}</span>
+      </SubmitButton>
+      {t.kind === "attestation" ? (
+        <Link to={`?edit=${t.id}`}>
+          Edit<span className="sr-only">: {t.label}</span>
+        </Link>
+      ) : null}
+      <SubmitButton
+        intent={t.active ? "deactivate" : "activate"}
+        variant="link"
+        pendingLabel="Saving…"
+        fetcher={sending}
+      >
+        {t.kind === "auto" ? (t.active ? "Switch off" : "Switch on") : t.active ? "Retire" : "Restore"}
+        <span className="sr-only">: {t.label}</span>
+      </SubmitButton>
+    </Form>
+  );
+}
+
 export default function GateTemplates() {
   const { stages } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const editId =
-    Number(searchParams.get("edit")) || Number(actionData && !actionData.ok ? actionData.values.templateId : 0);
-  const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
-  const values = actionData && !actionData.ok ? actionData.values : {};
+  // The criterion being edited: from the address, or the one whose edit was just refused.
+  const refusedEdit = resultFor(useActionData(), "update");
+  const editId = Number(searchParams.get("edit")) || Number(refusedEdit?.initialValue?.templateId ?? 0);
   return (
     <>
       <PageHeader
         title="Gate checklists"
         description="The criteria each gate review starts with. Automatic checks are computed from the data; attestations are ticked by a member with a note."
       />
-      <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
       {stages.map(({ stage, templates, policy }) => (
         <section key={stage} className="card" aria-labelledby={`gate-${stage}`}>
           <h2 id={`gate-${stage}`}>Gate to {stageShortLabel[stage]}</h2>
-          <Form method="post" noValidate className="form-card" aria-labelledby={`approvals-${stage}`}>
-            <h3 id={`approvals-${stage}`}>Approvals needed from each discipline</h3>
-            <input type="hidden" name="stage" value={stage} />
-            <input type="hidden" name="version" value={policy.version} />
-            <Field
-              label={`Approvals per discipline at the gate to ${stageShortLabel[stage]}`}
-              name="requiredApprovals"
-              type="number"
-              min={1}
-              max={5}
-              step={1}
-              inputMode="numeric"
-              defaultValue={
-                values.intent === "approvals" && values.stage === stage
-                  ? values.requiredApprovals
-                  : policy.requiredApprovals
-              }
-              error={values.intent === "approvals" && values.stage === stage ? errors.requiredApprovals : undefined}
-              hint="From 1 to 5. Business, data science and IT operations each need this many approvals from their members, and no open “changes requested”. It applies to reviews opened afterwards; open reviews keep the number they were opened with."
-            />
-            <button type="submit" name="intent" value="approvals" className="btn btn-primary">
-              Save approvals<span className="sr-only"> for the gate to {stageShortLabel[stage]}</span>
-            </button>
-          </Form>
-          <Form method="post" noValidate className="form-card" aria-labelledby={`timings-${stage}`}>
-            <h3 id={`timings-${stage}`}>Reminders and escalation</h3>
-            <input type="hidden" name="stage" value={stage} />
-            <input type="hidden" name="version" value={policy.version} />
-            <Field
-              label={`Remind after (days) at the gate to ${stageShortLabel[stage]}`}
-              name="remindAfterDays"
-              type="number"
-              min={MIN_TIMING_DAYS}
-              max={MAX_TIMING_DAYS}
-              step={1}
-              inputMode="numeric"
-              defaultValue={
-                values.intent === "timings" && values.stage === stage ? values.remindAfterDays : policy.remindAfterDays
-              }
-              error={values.intent === "timings" && values.stage === stage ? errors.remindAfterDays : undefined}
-              hint={`From ${MIN_TIMING_DAYS} to ${MAX_TIMING_DAYS}. The members of a discipline that has not approved an open review are reminded after this many days, and every as many days after.`}
-            />
-            <Field
-              label={`Escalate after (days) at the gate to ${stageShortLabel[stage]}`}
-              name="escalateAfterDays"
-              type="number"
-              min={MIN_TIMING_DAYS}
-              max={MAX_TIMING_DAYS}
-              step={1}
-              inputMode="numeric"
-              defaultValue={
-                values.intent === "timings" && values.stage === stage
-                  ? values.escalateAfterDays
-                  : policy.escalateAfterDays
-              }
-              error={values.intent === "timings" && values.stage === stage ? errors.escalateAfterDays : undefined}
-              hint="More days than the reminder. After this many days the project owner and the admins are told, once per waiting discipline. Open reviews follow a change at once."
-            />
-            <button type="submit" name="intent" value="timings" className="btn btn-primary">
-              Save reminders<span className="sr-only"> for the gate to {stageShortLabel[stage]}</span>
-            </button>
-          </Form>
+          <ApprovalsForm stage={stage} policy={policy} />
+          <TimingsForm stage={stage} policy={policy} />
           <ol className="criteria">
             {templates.map((t, i) => (
               <li key={t.id} className={t.active ? "met" : "unmet"}>
                 {editId === t.id && t.kind === "attestation" ? (
-                  <Form method="post" noValidate>
-                    <input type="hidden" name="templateId" value={t.id} />
-                    <input type="hidden" name="version" value={t.version} />
-                    <Field label="Criterion" name="label" defaultValue={values.label ?? t.label} error={errors.label} />
-                    <SelectField
-                      label="Who attests"
-                      name="discipline"
-                      options={disciplineOptions}
-                      defaultValue={values.discipline ?? t.discipline ?? ""}
-                    />
-                    <div className="form-actions">
-                      <button type="submit" name="intent" value="update" className="btn btn-primary">
-                        Save criterion
-                      </button>
-                      <Link to="/admin/gates">Cancel</Link>
-                    </div>
-                  </Form>
+                  <EditAttestationForm template={t} />
                 ) : (
                   <>
                     <div className="row">
@@ -221,54 +324,13 @@ export default function GateTemplates() {
                       {t.discipline ? <DisciplineBadge discipline={t.discipline} /> : null}
                       {!t.active ? <Badge tone="warn">{t.kind === "auto" ? "Switched off" : "Retired"}</Badge> : null}
                     </div>
-                    <Form method="post" className="row small">
-                      <input type="hidden" name="templateId" value={t.id} />
-                      <button type="submit" name="intent" value="up" className="btn btn-link" disabled={i === 0}>
-                        Move up<span className="sr-only">: {t.label}</span>
-                      </button>
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="down"
-                        className="btn btn-link"
-                        disabled={i === templates.length - 1}
-                      >
-                        Move down<span className="sr-only">: {t.label}</span>
-                      </button>
-                      {t.kind === "attestation" ? (
-                        <Link to={`?edit=${t.id}`}>
-                          Edit<span className="sr-only">: {t.label}</span>
-                        </Link>
-                      ) : null}
-                      <button
-                        type="submit"
-                        name="intent"
-                        value={t.active ? "deactivate" : "activate"}
-                        className="btn btn-link"
-                      >
-                        {t.kind === "auto" ? (t.active ? "Switch off" : "Switch on") : t.active ? "Retire" : "Restore"}
-                        <span className="sr-only">: {t.label}</span>
-                      </button>
-                    </Form>
+                    <TemplateActionsForm template={t} first={i === 0} last={i === templates.length - 1} />
                   </>
                 )}
               </li>
             ))}
           </ol>
-          <Form method="post" noValidate className="form-card">
-            <input type="hidden" name="stage" value={stage} />
-            <h3>Add an attestation to the gate to {stageShortLabel[stage]}</h3>
-            <Field
-              label="Criterion"
-              name="label"
-              defaultValue={values.stage === stage ? values.label : ""}
-              error={values.stage === stage ? errors.label : undefined}
-            />
-            <SelectField label="Who attests" name="discipline" options={disciplineOptions} defaultValue="" />
-            <button type="submit" name="intent" value="add" className="btn btn-primary">
-              Add criterion
-            </button>
-          </Form>
+          <AddAttestationForm stage={stage} />
         </section>
       ))}
     </>

@@ -5,23 +5,24 @@
  * docs/domain.md, "Notifications", and app/jobs/mail-worker.server.ts for the retry schedule.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { z } from "zod";
 import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
+import { formMessage, SubmitButton, useIntentForm, useRowSubmission } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { Pager } from "~/components/ui/Pager";
 import { categoryLabel } from "~/domain/notifications";
 import { DEFAULT_MAIL_MAX_ATTEMPTS, readMailSettings } from "~/jobs/mail-worker.server";
 import { listRecentMail, mailCounts, retryMail } from "~/models/mail-outbox.server";
+import { retryMailSchema } from "~/utils/admin-validation";
 import { requireAdmin, toActor } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { errorsOf, parseSubmission, readForm, resultFor, rowResult } from "~/utils/forms";
+import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { idField, PAGE_MESSAGE, parsePageParam } from "~/utils/validation";
+import { PAGE_MESSAGE, parsePageParam } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "E-mail · Triad" }];
 
@@ -49,25 +50,54 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const retrySchema = z.object({ mailId: idField("Choose a mail to retry.") });
-
-export async function action({ request }: ActionFunctionArgs) {
-  const admin = requireAdmin(request);
-  const formData = await readForm(request);
-  if (formData.get("intent") !== "retry") {
-    return data(formFailure(formData, {}, "Unknown action. Reload the page and try again."), { status: 400 });
-  }
-  const parsed = parseForm(retrySchema, formData);
-  if (!parsed.ok) return data({ ...parsed, formError: parsed.fieldErrors.mailId ?? parsed.formError }, { status: 400 });
+async function retry(request: Request, actor: ReturnType<typeof toActor>, formData: FormData) {
+  const submission = parseSubmission(formData, retryMailSchema);
+  if (submission.status !== "success") return refuse(submission);
   try {
-    const mail = retryMail({ actor: toActor(admin), mailId: parsed.data.mailId });
+    const mail = retryMail({ actor, mailId: submission.value.mailId });
     return redirectWithToast(request, "/admin/mail", {
       kind: "success",
       message: `The mail to ${mail.toAddress} waits to be sent again.`,
     });
   } catch (error) {
-    return actionError(error, formData);
+    return submissionError(error, submission);
   }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = requireAdmin(request);
+  const formData = await readForm(request);
+  const intent = formData.get("intent");
+  switch (intent) {
+    case "retry":
+      return retry(request, toActor(admin), formData);
+    default:
+      throw unknownIntent(intent);
+  }
+}
+
+/** "Retry now" on one failed mail: only the row that was sent shows a refusal. */
+function RetryForm({ mailId, toAddress }: { mailId: number; toAddress: string }) {
+  const [form] = useIntentForm({
+    intent: "retry",
+    id: `form-retry-${mailId}`,
+    schema: retryMailSchema,
+    lastResult: rowResult(useActionData(), "retry", "mailId", mailId),
+  });
+  const sending = useRowSubmission("mailId", mailId);
+  return (
+    <Form method="post" className="inline-form" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["mailId"])} />
+      <input type="hidden" name="mailId" value={mailId} />
+      <SubmitButton intent="retry" variant="link" pendingLabel="Retrying…" fetcher={sending}>
+        Retry now
+        <span className="sr-only">
+          {" "}
+          the mail {mailId} to {toAddress}
+        </span>
+      </SubmitButton>
+    </Form>
+  );
 }
 
 const statusBadge = {
@@ -78,15 +108,19 @@ const statusBadge = {
 
 export default function AdminMail() {
   const { mail, counts, rows, page, pages, maxAttempts } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   const location = useLocation();
+  // A refused retry shows in its row; when that row no longer offers "Retry now" (someone else
+  // retried it first), above the list.
+  const retried = resultFor(useActionData(), "retry");
+  const rowShown = rows.some((m) => m.status === "failed" && String(m.id) === retried?.initialValue?.mailId);
+  const retryError = rowShown ? undefined : (errorsOf(retried).form ?? errorsOf(retried).mailId);
   return (
     <>
       <PageHeader
         title="E-mail"
         description={`Notifications people chose to get by e-mail, and their daily digests. Triad retries a failed mail with growing pauses (1 minute up to 12 hours) and gives up after ${maxAttempts} attempts.`}
       />
-      <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
+      <FormError message={retryError} />
       <section className="card" aria-labelledby="mail-server-title">
         <h2 id="mail-server-title">Mail server</h2>
         {mail.state === "on" ? (
@@ -180,20 +214,7 @@ export default function AdminMail() {
                     <td>{m.lastError ?? "—"}</td>
                     <td>{formatDateTime(m.createdAt)}</td>
                     <td>{m.sentAt ? formatDateTime(m.sentAt) : "—"}</td>
-                    <td>
-                      {m.status === "failed" ? (
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="mailId" value={m.id} />
-                          <button type="submit" name="intent" value="retry" className="btn btn-link">
-                            Retry now
-                            <span className="sr-only">
-                              {" "}
-                              the mail {m.id} to {m.toAddress}
-                            </span>
-                          </button>
-                        </Form>
-                      ) : null}
-                    </td>
+                    <td>{m.status === "failed" ? <RetryForm mailId={m.id} toAddress={m.toAddress} /> : null}</td>
                   </tr>
                 ))}
               </tbody>

@@ -6,15 +6,15 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import type { ReactNode } from "react";
 import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { Field } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm, useRowSubmission } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { ValidationError } from "~/domain/errors";
 import {
   createWebhook,
   type DELIVERY_FAILURES,
@@ -23,12 +23,12 @@ import {
   setWebhookActive,
 } from "~/models/webhooks.server";
 import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, webhookEventDescription } from "~/domain/vocabulary";
+import { addWebhookSchema, webhookStatusSchema } from "~/utils/admin-validation";
 import { requireAdmin, toActor } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { parseSubmission, readForm, resultFor } from "~/utils/forms";
+import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { idField, versionField, webhookSchema } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Webhooks · Triad" }];
 
@@ -43,50 +43,56 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-/** The form posts one `events[]` per ticked checkbox, and a format (Triad JSON when none is sent). */
-const webhookFormSchema = webhookSchema.omit({ events: true }).extend({
-  "events[]": webhookSchema.shape.events,
-  format: z.enum(WEBHOOK_FORMATS, { error: "Choose Triad JSON or Slack-compatible." }).default("triad"),
-});
-const hookAction = z.object({ webhookId: idField("Choose a webhook."), version: versionField });
+type Ctx = { request: Request; actor: ReturnType<typeof toActor> };
+
+/** Adding a webhook: the form posts one `events[]` per ticked box, which arrives as `events`. */
+async function add(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, addWebhookSchema);
+  // A refusal keeps the ticked events (and never sends the secret back).
+  if (submission.status !== "success") return refuse(submission);
+  const hook = submission.value;
+  try {
+    createWebhook({ actor: ctx.actor, ...hook });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, "/admin/webhooks", {
+    kind: "success",
+    message: `Webhook added. Triad now sends ${hook.events.join(", ")} to ${hook.url}${hook.format === "slack" ? " as Slack-compatible messages" : ""}.`,
+  });
+}
+
+async function setActive(ctx: Ctx, formData: FormData, active: boolean) {
+  const submission = parseSubmission(formData, webhookStatusSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const hook = setWebhookActive({ actor: ctx.actor, ...submission.value, active });
+    return redirectWithToast(ctx.request, "/admin/webhooks", {
+      kind: "success",
+      message: active
+        ? `The webhook to ${hook.url} is active again.`
+        : `The webhook to ${hook.url} was deactivated; nothing more is sent to it.`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
-  const actor = toActor(admin);
   const formData = await readForm(request);
+  const ctx: Ctx = { request, actor: toActor(admin) };
   const intent = formData.get("intent");
-  const checked = formData.getAll("events[]").map(String);
-  try {
-    if (intent === "add") {
-      const parsed = parseForm(webhookFormSchema, formData);
-      if (!parsed.ok) return data({ ...parsed, checked }, { status: 400 });
-      const { "events[]": events, ...hook } = parsed.data;
-      createWebhook({ actor, ...hook, events });
-      return redirectWithToast(request, "/admin/webhooks", {
-        kind: "success",
-        message: `Webhook added. Triad now sends ${events.join(", ")} to ${hook.url}${hook.format === "slack" ? " as Slack-compatible messages" : ""}.`,
-      });
-    }
-    if (intent === "deactivate" || intent === "reactivate") {
-      const parsed = parseForm(hookAction, formData);
-      if (!parsed.ok) return data({ ...parsed, checked }, { status: 400 });
-      const hook = setWebhookActive({ actor, ...parsed.data, active: intent === "reactivate" });
-      return redirectWithToast(request, "/admin/webhooks", {
-        kind: "success",
-        message:
-          intent === "reactivate"
-            ? `The webhook to ${hook.url} is active again.`
-            : `The webhook to ${hook.url} was deactivated; nothing more is sent to it.`,
-      });
-    }
-  } catch (error) {
-    // A refused address keeps the ticked events, like a schema failure.
-    if (error instanceof ValidationError) {
-      return data({ ...formFailure(formData, error.fields, error.message), checked }, { status: 400 });
-    }
-    return actionError(error, formData);
+  switch (intent) {
+    case "add":
+      return add(ctx, formData);
+    case "deactivate":
+      return setActive(ctx, formData, false);
+    case "reactivate":
+      return setActive(ctx, formData, true);
+    default:
+      throw unknownIntent(intent);
   }
-  return data({ ...formFailure(formData, {}, "Unknown action."), checked }, { status: 400 });
 }
 
 /** How each format is named on the page (the model stores "triad" or "slack"). */
@@ -110,22 +116,77 @@ const failureLabel: Record<(typeof DELIVERY_FAILURES)[number], string> = {
   deactivated: "Dropped: webhook deactivated",
 };
 
+type StatusIntent = "deactivate" | "reactivate";
+
+/** The last refusal of a deactivate or reactivate, and the webhook it was about. */
+function statusRefusal(actionData: unknown) {
+  for (const intent of ["deactivate", "reactivate"] as const) {
+    const result = resultFor(actionData, intent);
+    if (result) return { intent, result, webhookId: String(result.initialValue?.webhookId ?? "") };
+  }
+  return null;
+}
+
+/** Deactivating (after the confirmation) or reactivating one webhook: only its row shows a refusal. */
+function HookStatusForm({
+  hook,
+  intent,
+  className,
+  children,
+}: {
+  hook: { id: number; version: number };
+  intent: StatusIntent;
+  className: string;
+  children: (sending: ReturnType<typeof useRowSubmission>) => ReactNode;
+}) {
+  const sending = useRowSubmission("webhookId", hook.id);
+  const refused = statusRefusal(useActionData());
+  const mine = refused && refused.intent === intent && refused.webhookId === String(hook.id);
+  const [form] = useIntentForm({
+    intent,
+    id: `form-${intent}-${hook.id}`,
+    schema: webhookStatusSchema,
+    lastResult: mine ? refused.result : null,
+  });
+  return (
+    <Form method="post" className={className} {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["webhookId", "version"])} />
+      <input type="hidden" name="webhookId" value={hook.id} />
+      <input type="hidden" name="version" value={hook.version} />
+      {children(sending)}
+    </Form>
+  );
+}
+
 export default function Webhooks() {
   const { webhooks, deliveries, events, suggestedSecret } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const confirmId = Number(searchParams.get("deactivate"));
-  const failure = actionData && !actionData.ok ? actionData : null;
-  const errors = failure?.fieldErrors ?? {};
-  const values = failure?.values ?? {};
-  const checked = failure && "checked" in failure ? (failure.checked as string[]) : null;
+  const [form, fields] = useIntentForm({
+    intent: "add",
+    schema: addWebhookSchema,
+    defaultValue: { format: "triad", events: [...WEBHOOK_EVENTS] },
+  });
+  const ticked = fields.events.initialValue;
+  const checked = Array.isArray(ticked) ? ticked : [];
+  const format = typeof fields.format.initialValue === "string" ? fields.format.initialValue : "triad";
+  const formatError = fields.format.errors?.[0];
+  const eventsError = fields.events.errors?.[0];
+  // A refused deactivate or reactivate shows in its row; above the list when the row no longer
+  // offers it (someone else changed the webhook first).
+  const refused = statusRefusal(useActionData());
+  const refusedRow = refused && webhooks.find((h) => String(h.id) === refused.webhookId);
+  const rowShows =
+    refusedRow &&
+    (refused.intent === "reactivate" ? !refusedRow.active : refusedRow.active && confirmId === refusedRow.id);
+  const statusError = refused && !rowShows ? refused.result.error?.[""]?.[0] : undefined;
   return (
     <>
       <PageHeader
         title="Webhooks"
         description="Triad posts gate decisions and debt changes to these addresses, as signed Triad JSON or as Slack-compatible messages for a team channel, and retries failures with backoff."
       />
-      <FormError message={failure?.formError} />
+      <FormError message={statusError} />
       {webhooks.length === 0 ? (
         <EmptyState title="No webhooks yet.">
           <p>Add one below to let chat, ticketing or CI tools hear about gate reviews and debt.</p>
@@ -167,30 +228,42 @@ export default function Webhooks() {
                   <td>
                     {hook.active ? (
                       confirmId === hook.id ? (
-                        <Form method="post" className="confirm-box">
-                          <input type="hidden" name="webhookId" value={hook.id} />
-                          <input type="hidden" name="version" value={hook.version} />
-                          <p>Stop sending to {hook.url}? Its pending deliveries are dropped; its history stays.</p>
-                          <div className="form-actions">
-                            <button type="submit" name="intent" value="deactivate" className="btn btn-danger">
-                              Yes, deactivate
-                            </button>
-                            <Link to="/admin/webhooks">Cancel</Link>
-                          </div>
-                        </Form>
+                        <HookStatusForm hook={hook} intent="deactivate" className="confirm-box">
+                          {(sending) => (
+                            <>
+                              <p>Stop sending to {hook.url}? Its pending deliveries are dropped; its history stays.</p>
+                              <div className="form-actions">
+                                <SubmitButton
+                                  intent="deactivate"
+                                  variant="danger"
+                                  pendingLabel="Deactivating…"
+                                  fetcher={sending}
+                                >
+                                  Yes, deactivate
+                                </SubmitButton>
+                                <Link to="/admin/webhooks">Cancel</Link>
+                              </div>
+                            </>
+                          )}
+                        </HookStatusForm>
                       ) : (
                         <Link to={`?deactivate=${hook.id}`}>
                           Deactivate…<span className="sr-only"> the webhook to {hook.url}</span>
                         </Link>
                       )
                     ) : (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="webhookId" value={hook.id} />
-                        <input type="hidden" name="version" value={hook.version} />
-                        <button type="submit" name="intent" value="reactivate" className="btn btn-link">
-                          Reactivate<span className="sr-only"> the webhook to {hook.url}</span>
-                        </button>
-                      </Form>
+                      <HookStatusForm hook={hook} intent="reactivate" className="inline-form">
+                        {(sending) => (
+                          <SubmitButton
+                            intent="reactivate"
+                            variant="link"
+                            pendingLabel="Reactivating…"
+                            fetcher={sending}
+                          >
+                            Reactivate<span className="sr-only"> the webhook to {hook.url}</span>
+                          </SubmitButton>
+                        )}
+                      </HookStatusForm>
                     )}
                   </td>
                 </tr>
@@ -199,18 +272,17 @@ export default function Webhooks() {
           </table>
         </div>
       )}
-      <Form method="post" noValidate className="form-card" aria-labelledby="add-webhook-title">
+      <Form method="post" className="form-card" aria-labelledby="add-webhook-title" {...getFormProps(form)}>
         <h2 id="add-webhook-title">Add a webhook</h2>
+        <FormError id={form.errorId} message={form.errors?.[0]} />
         <Field
           label="Address (URL)"
-          name="url"
+          meta={fields.url}
           type="url"
           placeholder="https://hooks.example.com/triad"
           hint="A public address: Triad refuses loopback, private, link-local and reserved IP addresses (checked again at each delivery)."
-          defaultValue={values.url ?? ""}
-          error={errors.url}
         />
-        <fieldset aria-describedby={errors.format ? "format-error" : "format-hint"}>
+        <fieldset aria-describedby={formatError ? "format-error" : "format-hint"}>
           <legend>Format</legend>
           <p className="field-hint" id="format-hint">
             Triad JSON carries the whole event, signed with the secret below. Slack-compatible sends{" "}
@@ -218,61 +290,52 @@ export default function Webhooks() {
             incoming webhook (the address the channel gives you, e.g. https://hooks.slack.com/services/…); it is not
             signed.
           </p>
-          {WEBHOOK_FORMATS.map((format) => (
-            <div key={format} className="checkbox-field">
+          {WEBHOOK_FORMATS.map((value) => (
+            <div key={value} className="checkbox-field">
               <label>
-                <input
-                  type="radio"
-                  name="format"
-                  value={format}
-                  defaultChecked={(values.format ?? "triad") === format}
-                />{" "}
-                {webhookFormatLabel[format]}
+                <input type="radio" name={fields.format.name} value={value} defaultChecked={format === value} />{" "}
+                {webhookFormatLabel[value]}
               </label>
             </div>
           ))}
-          {errors.format ? (
+          {formatError ? (
             <p className="field-error" id="format-error">
-              {errors.format}
+              {formatError}
             </p>
           ) : null}
         </fieldset>
+        {/* Never refilled from a refusal (a secret is not sent back): a fresh suggestion instead. */}
         <Field
           label="Secret"
-          name="secret"
+          meta={fields.secret}
           hint="For Triad JSON: the receiver checks X-Triad-Signature: sha256=HMAC-SHA256 of the raw body with this secret. Keep a copy. Slack-compatible messages are not signed."
           defaultValue={suggestedSecret}
           autoComplete="off"
           spellCheck={false}
-          error={errors.secret}
         />
-        <fieldset aria-describedby={errors["events[]"] ? "events-error" : undefined}>
+        <fieldset aria-describedby={eventsError ? "events-error" : undefined}>
           <legend>Events</legend>
           {events.map(({ event, description }) => (
             <div key={event} className="checkbox-field">
               <label>
-                <input
-                  type="checkbox"
-                  name="events[]"
-                  value={event}
-                  defaultChecked={checked ? checked.includes(event) : true}
-                />
+                {/* A list field: one `events[]` per ticked box (app/utils/forms.ts). */}
+                <input type="checkbox" name="events[]" value={event} defaultChecked={checked.includes(event)} />
                 <span>
                   <code>{event}</code>: {description}
                 </span>
               </label>
             </div>
           ))}
-          {errors["events[]"] ? (
+          {eventsError ? (
             <p className="field-error" id="events-error">
-              {errors["events[]"]}
+              {eventsError}
             </p>
           ) : null}
         </fieldset>
         <div className="form-actions">
-          <button type="submit" name="intent" value="add" className="btn btn-primary">
+          <SubmitButton intent="add" pendingLabel="Adding…">
             Add webhook
-          </button>
+          </SubmitButton>
         </div>
       </Form>
       <section aria-labelledby="deliveries-title">

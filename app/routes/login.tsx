@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, useSearchParams } from "@remix-run/react";
 import { Field } from "~/components/ui/Field";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { countUsers } from "~/models/users.server";
 import { getOptionalUser, signIn } from "~/utils/auth.server";
-import { parseForm, formFailure, readForm } from "~/utils/forms";
-import { safeRedirect, retryAfterHeaders } from "~/utils/http.server";
+import { parseSubmission, readForm, refusal } from "~/utils/forms";
+import { refuse, retryAfterHeaders, safeRedirect } from "~/utils/http.server";
 import { loginSchema } from "~/utils/validation";
 
 /** Forwards the 429's Retry-After of the password check. */
@@ -22,18 +24,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
+/** The one form of the page (no intent): the e-mail and password, and where to go next. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request);
-  const parsed = parseForm(loginSchema, formData);
-  if (!parsed.ok) return data(parsed, { status: 400 });
+  const submission = parseSubmission(formData, loginSchema);
+  if (submission.status !== "success") return refuse(submission);
   const result = await signIn({
     request,
-    email: parsed.data.email,
-    password: parsed.data.password,
+    email: submission.value.email,
+    password: submission.value.password,
     clientAddress: context?.clientAddress ?? "unknown",
   });
   if (!result.ok) {
-    return data(formFailure(formData, {}, result.message), {
+    // The same message for an unknown e-mail and a wrong password, above the form.
+    return data(refusal(submission, { formError: result.message }), {
       status: result.status,
       headers: result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined,
     });
@@ -44,38 +48,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const busy = useNavigation().state === "submitting";
-  const errors = actionData?.fieldErrors ?? {};
+  const [form, fields] = useIntentForm({ intent: "", schema: loginSchema });
   return (
     <section className="auth-card" aria-labelledby="login-title">
       <h1 id="login-title">Sign in to Triad</h1>
       <p className="page-description">Business, data science and IT, taking data products to production together.</p>
-      <Form method="post" noValidate>
-        <FormError message={actionData?.formError} />
+      <Form method="post" {...getFormProps(form)}>
+        <FormError id={form.errorId} message={form.errors?.[0]} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
-        <Field
-          label="E-mail"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          autoFocus
-          defaultValue={actionData?.values.email}
-          error={errors.email}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          error={errors.password}
-        />
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
+        <Field label="E-mail" meta={fields.email} type="email" autoComplete="username" required autoFocus />
+        <Field label="Password" meta={fields.password} type="password" autoComplete="current-password" required />
+        <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
       </Form>
     </section>
   );

@@ -1,4 +1,8 @@
-/** Sign-out is a POST (a GET never changes anything); GET just shows the way back. */
+/**
+ * Sign-out is a POST (a GET never changes anything); GET just shows the way back. The action
+ * reads no field: whatever the form sent (its button names an intent only for its pending
+ * state, app/root.tsx), the session ends. Signing out is never refused.
+ */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { signOut } from "~/utils/auth.server";

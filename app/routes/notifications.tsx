@@ -6,9 +6,12 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { SelectField, optionsOf } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm, useRowSubmission } from "~/components/ui/Form";
+import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { Pager } from "~/components/ui/Pager";
 import { categoryLabel } from "~/domain/notifications";
@@ -22,10 +25,11 @@ import {
 } from "~/models/notifications-read.server";
 import { requireUser } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { readForm } from "~/utils/forms";
-import { safeRedirect, toResponse } from "~/utils/http.server";
+import { parseSubmission, readForm, rowResult } from "~/utils/forms";
+import { refuse, safeRedirect, submissionError, unknownIntent } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { idField, PAGE_MESSAGE, parsePageParam } from "~/utils/validation";
+import { markAllReadSchema, markReadSchema } from "~/utils/notification-validation";
+import { PAGE_MESSAGE, parsePageParam } from "~/utils/validation";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Triad" }];
 
@@ -50,40 +54,72 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...list, view };
 }
 
-const idMessage = "Choose a notification from the list.";
+type Ctx = { request: Request; userId: number; back: string };
+
+async function read(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, markReadSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    markRead({ userId: ctx.userId, ids: [submission.value.id] });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirect(ctx.back);
+}
+
+async function readAll(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, markAllReadSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const marked = markAllRead({ userId: ctx.userId });
+  return redirectWithToast(ctx.request, ctx.back, {
+    kind: "success",
+    message: marked
+      ? `${marked === 1 ? "1 notification" : `${marked} notifications`} marked read.`
+      : "Nothing was unread.",
+  });
+}
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
   const formData = await readForm(request);
   const url = new URL(request.url);
   // Back to the same list (filter and page) after the change.
-  const back = safeRedirect(url.pathname + url.search, "/notifications");
+  const ctx: Ctx = { request, userId: user.id, back: safeRedirect(url.pathname + url.search, "/notifications") };
   const intent = formData.get("intent");
-  try {
-    if (intent === "read") {
-      const id = idField(idMessage).safeParse(formData.get("id") ?? undefined);
-      if (!id.success) throw new Response(idMessage, { status: 400 });
-      markRead({ userId: user.id, ids: [id.data] });
-      return redirect(back);
-    }
-    if (intent === "read-all") {
-      const marked = markAllRead({ userId: user.id });
-      return redirectWithToast(request, back, {
-        kind: "success",
-        message: marked
-          ? `${marked === 1 ? "1 notification" : `${marked} notifications`} marked read.`
-          : "Nothing was unread.",
-      });
-    }
-  } catch (error) {
-    throw toResponse(error);
+  switch (intent) {
+    case "read":
+      return read(ctx, formData);
+    case "read-all":
+      return readAll(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
-  throw new Response("Unknown action: use “Mark read” or “Mark all read”.", { status: 400 });
+}
+
+/** "Mark read" on one row: only the row that was sent shows a refusal. */
+function MarkReadForm({ id, title }: { id: number; title: string }) {
+  const [form] = useIntentForm({
+    intent: "read",
+    id: `form-read-${id}`,
+    schema: markReadSchema,
+    lastResult: rowResult(useActionData(), "read", "id", id),
+  });
+  const sending = useRowSubmission("id", id);
+  return (
+    <Form method="post" className="notification-actions" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["id"])} />
+      <input type="hidden" name="id" value={id} />
+      <SubmitButton intent="read" variant="link" pendingLabel="Marking…" fetcher={sending}>
+        Mark read<span className="sr-only">: {title}</span>
+      </SubmitButton>
+    </Form>
+  );
 }
 
 export default function Notifications() {
   const { rows, total, unread, page, pages, view } = useLoaderData<typeof loader>();
   const location = useLocation();
+  const [readAllForm] = useIntentForm({ intent: "read-all", schema: markAllReadSchema });
   return (
     <>
       <PageHeader
@@ -96,10 +132,11 @@ export default function Notifications() {
         }
         actions={
           unread > 0 ? (
-            <Form method="post">
-              <button type="submit" name="intent" value="read-all" className="btn btn-secondary">
+            <Form method="post" {...getFormProps(readAllForm)}>
+              <FormError id={readAllForm.errorId} message={readAllForm.errors?.[0]} />
+              <SubmitButton intent="read-all" variant="secondary" pendingLabel="Marking…">
                 Mark all read
-              </button>
+              </SubmitButton>
             </Form>
           ) : null
         }
@@ -161,14 +198,7 @@ export default function Notifications() {
                       {categoryLabel[n.category]}
                     </p>
                   </div>
-                  {isUnread ? (
-                    <Form method="post" className="notification-actions">
-                      <input type="hidden" name="id" value={n.id} />
-                      <button type="submit" name="intent" value="read" className="btn btn-link">
-                        Mark read<span className="sr-only">: {n.title}</span>
-                      </button>
-                    </Form>
-                  ) : null}
+                  {isUnread ? <MarkReadForm id={n.id} title={n.title} /> : null}
                 </li>
               );
             })}

@@ -1,21 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import type { Discipline } from "~/domain/vocabulary";
 import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, optionsOf } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { NeedsConfirmation } from "~/domain/errors";
 import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
 import { listOpenSignOffsOf, listSeatsOf } from "~/models/people-read.server";
 import { getUser, setUserActive, updateUserAccess } from "~/models/users.server";
+import { accessSchema, personStatusSchema } from "~/utils/admin-validation";
 import { requireAdmin, toActor } from "~/utils/auth.server";
-import { formValues, parseForm, readForm } from "~/utils/forms";
-import { actionError, invariantResponse } from "~/utils/http.server";
+import { parseSubmission, readForm, refusal } from "~/utils/forms";
+import { invariantResponse, refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { updateUserSchema } from "~/utils/validation";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.person.name ?? "Person"} · People · Triad` },
@@ -59,69 +60,76 @@ function movedText(seats: number, signOffs: number, to: Discipline) {
   return `${parts.join("")}.`;
 }
 
+type Ctx = { request: Request; actor: ReturnType<typeof toActor>; userId: number };
+
+async function access(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, accessSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { confirmed, ...change } = submission.value;
+  const { userId } = ctx;
+  const before = getUser(userId);
+  invariantResponse(before, "No such person.");
+  // What a discipline change moves (docs/domain.md, "Who may sign"), to ask first and to report after.
+  const moving = before.discipline !== change.discipline;
+  const seats = moving ? listSeatsOf(userId) : [];
+  const live = moving ? listOpenSignOffsOf(userId) : [];
+  try {
+    const person = updateUserAccess({ actor: ctx.actor, userId, ...change, confirmed: confirmed === "true" });
+    return redirectWithToast(ctx.request, `/people/${userId}`, {
+      kind: "success",
+      message:
+        `${person.name} is now ${disciplineLabel[person.discipline]}, ${roleLabel[person.role]}.` +
+        (moving ? movedText(seats.length, live.length, person.discipline) : ""),
+    });
+  } catch (error) {
+    if (!(error instanceof NeedsConfirmation)) return submissionError(error, submission);
+    // Nothing changed: the page asks first, with what the change would move.
+    const confirm: ConfirmChange = {
+      message: error.message,
+      from: before.discipline,
+      to: change.discipline,
+      role: change.role,
+      version: change.version,
+      signOffs: live.length,
+      signOffProjects: [...new Set(live.map((s) => s.projectName))],
+      seats: seats.length,
+    };
+    return data({ ...refusal(submission), confirm }, { status: 409 });
+  }
+}
+
+async function setActive(ctx: Ctx, formData: FormData, active: boolean) {
+  const submission = parseSubmission(formData, personStatusSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const person = setUserActive({ actor: ctx.actor, userId: ctx.userId, active });
+    return redirectWithToast(ctx.request, `/people/${ctx.userId}`, {
+      kind: "success",
+      message: active
+        ? `${person.name} can sign in again.`
+        : `${person.name} was deactivated and signed out everywhere.`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const admin = requireAdmin(request);
   const userId = personId(params);
   const formData = await readForm(request);
+  const ctx: Ctx = { request, actor: toActor(admin), userId };
   const intent = formData.get("intent");
-  try {
-    if (intent === "access") {
-      const parsed = parseForm(updateUserSchema.extend({ confirmed: z.string().optional() }), formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      const { confirmed, ...change } = parsed.data;
-      const before = getUser(userId);
-      invariantResponse(before, "No such person.");
-      // What a discipline change moves (docs/domain.md, "Who may sign"), to ask first and to report after.
-      const moving = before.discipline !== change.discipline;
-      const seats = moving ? listSeatsOf(userId) : [];
-      const live = moving ? listOpenSignOffsOf(userId) : [];
-      try {
-        const person = updateUserAccess({ actor: toActor(admin), userId, ...change, confirmed: confirmed === "true" });
-        return redirectWithToast(request, `/people/${userId}`, {
-          kind: "success",
-          message:
-            `${person.name} is now ${disciplineLabel[person.discipline]}, ${roleLabel[person.role]}.` +
-            (moving ? movedText(seats.length, live.length, person.discipline) : ""),
-        });
-      } catch (error) {
-        if (!(error instanceof NeedsConfirmation)) throw error;
-        return data(
-          {
-            ok: false as const,
-            fieldErrors: {} as Record<string, string>,
-            values: formValues(formData),
-            formError: undefined,
-            confirm: {
-              message: error.message,
-              from: before.discipline,
-              to: change.discipline,
-              role: change.role,
-              version: change.version,
-              signOffs: live.length,
-              signOffProjects: [...new Set(live.map((s) => s.projectName))],
-              seats: seats.length,
-            } satisfies ConfirmChange,
-          },
-          { status: 409 },
-        );
-      }
-    }
-    if (intent === "deactivate" || intent === "reactivate") {
-      const active = intent === "reactivate";
-      const person = setUserActive({ actor: toActor(admin), userId, active });
-      return redirectWithToast(request, `/people/${userId}`, {
-        kind: "success",
-        message: active
-          ? `${person.name} can sign in again.`
-          : `${person.name} was deactivated and signed out everywhere.`,
-      });
-    }
-  } catch (error) {
-    return actionError(error, formData);
+  switch (intent) {
+    case "access":
+      return access(ctx, formData);
+    case "deactivate":
+      return setActive(ctx, formData, false);
+    case "reactivate":
+      return setActive(ctx, formData, true);
+    default:
+      throw unknownIntent(intent);
   }
-  return data(parseForm(z.object({ intent: z.enum(["access", "deactivate", "reactivate"]) }), formData), {
-    status: 400,
-  });
 }
 
 export default function Person() {
@@ -129,9 +137,21 @@ export default function Person() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const confirming = searchParams.get("confirm") === "deactivate";
-  const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
-  const values = actionData && !actionData.ok ? actionData.values : {};
   const confirm = actionData && "confirm" in actionData ? (actionData.confirm as ConfirmChange) : null;
+  const [accessForm, accessFields] = useIntentForm({
+    intent: "access",
+    schema: accessSchema,
+    defaultValue: { discipline: person.discipline, role: person.role },
+  });
+  // The confirmation box only appears with the 409 that asks for it; its errors show on the form above.
+  const [confirmForm] = useIntentForm({
+    intent: "access",
+    id: "form-confirm-access",
+    schema: accessSchema,
+    lastResult: null,
+  });
+  const [deactivateForm] = useIntentForm({ intent: "deactivate", schema: personStatusSchema });
+  const [reactivateForm] = useIntentForm({ intent: "reactivate", schema: personStatusSchema });
   return (
     <>
       <PageHeader
@@ -143,11 +163,14 @@ export default function Person() {
         }
         actions={<Link to="/people">All people</Link>}
       />
-      <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
       {confirm ? (
-        <Form method="post" className="confirm-box" aria-labelledby="confirm-discipline-title">
+        <Form
+          method="post"
+          className="confirm-box"
+          aria-labelledby="confirm-discipline-title"
+          {...getFormProps(confirmForm)}
+        >
           <h2 id="confirm-discipline-title">Change {person.name}'s discipline?</h2>
-          <input type="hidden" name="intent" value="access" />
           <input type="hidden" name="discipline" value={confirm.to} />
           <input type="hidden" name="role" value={confirm.role} />
           <input type="hidden" name="version" value={confirm.version} />
@@ -161,35 +184,28 @@ export default function Person() {
             can sign again.
           </p>
           <div className="form-actions">
-            <button type="submit" className="btn btn-danger">
+            <SubmitButton intent="access" variant="danger" pendingLabel="Changing…">
               Yes, change discipline
-            </button>
+            </SubmitButton>
             <Link to={`/people/${person.id}`}>Cancel</Link>
           </div>
         </Form>
       ) : null}
-      <Form method="post" noValidate className="form-card" aria-labelledby="access-title">
+      <Form method="post" className="form-card" aria-labelledby="access-title" {...getFormProps(accessForm)}>
         <h2 id="access-title">Discipline and role</h2>
+        <FormError id={accessForm.errorId} message={formMessage(accessForm, ["version"])} />
         <input type="hidden" name="version" value={person.version} />
         <SelectField
           label="Discipline"
-          name="discipline"
+          meta={accessFields.discipline}
           options={optionsOf(disciplineLabel)}
-          defaultValue={values.discipline ?? person.discipline}
-          error={errors.discipline}
           hint="It decides the seat on every team they are on. Changing it moves their seats and withdraws their current sign-offs on open reviews; you confirm first."
         />
-        <SelectField
-          label="Role"
-          name="role"
-          options={optionsOf(roleLabel)}
-          defaultValue={values.role ?? person.role}
-          error={errors.role}
-        />
+        <SelectField label="Role" meta={accessFields.role} options={optionsOf(roleLabel)} />
         <div className="form-actions">
-          <button type="submit" name="intent" value="access" className="btn btn-primary">
+          <SubmitButton intent="access" pendingLabel="Saving…">
             Save discipline and role
-          </button>
+          </SubmitButton>
         </div>
       </Form>
       <section className="card" aria-labelledby="seats-title">
@@ -225,16 +241,19 @@ export default function Person() {
         <h2 id="status-title">Access</h2>
         {person.active ? (
           confirming ? (
-            <Form method="post" className="confirm-box">
+            <Form method="post" className="confirm-box" {...getFormProps(deactivateForm)}>
+              <FormError id={deactivateForm.errorId} message={deactivateForm.errors?.[0]} />
               <p>
                 Deactivate {person.name}? They are signed out at once and cannot sign in until reactivated. Their
                 sign-offs and history stay.
               </p>
-              {errors.form ? <p className="field-error">{errors.form}</p> : null}
+              {deactivateForm.allErrors.form?.[0] ? (
+                <p className="field-error">{deactivateForm.allErrors.form[0]}</p>
+              ) : null}
               <div className="form-actions">
-                <button type="submit" name="intent" value="deactivate" className="btn btn-danger">
+                <SubmitButton intent="deactivate" variant="danger" pendingLabel="Deactivating…">
                   Yes, deactivate {person.name}
-                </button>
+                </SubmitButton>
                 <Link to={`/people/${person.id}`}>Cancel</Link>
               </div>
             </Form>
@@ -247,11 +266,12 @@ export default function Person() {
             </>
           )
         ) : (
-          <Form method="post">
+          <Form method="post" {...getFormProps(reactivateForm)}>
+            <FormError id={reactivateForm.errorId} message={reactivateForm.errors?.[0]} />
             <p>{person.name} cannot sign in.</p>
-            <button type="submit" name="intent" value="reactivate" className="btn btn-secondary">
+            <SubmitButton intent="reactivate" variant="secondary" pendingLabel="Reactivating…">
               Reactivate {person.name}
-            </button>
+            </SubmitButton>
           </Form>
         )}
       </section>

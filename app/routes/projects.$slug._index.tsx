@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ComponentProps } from "react";
 import { DISCIPLINES, STAGES } from "~/domain/vocabulary";
 import type { Stage } from "~/domain/vocabulary";
 import { SignOffBadge } from "~/components/gates/GateParts";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, TextareaField, optionsOf } from "~/components/ui/Field";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { utcDate } from "~/domain/dates";
 import {
@@ -25,11 +27,13 @@ import { countMismatches } from "~/models/requirements.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
 import { daysSince, formatDateTime, formatDays } from "~/utils/format";
-import { parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { errorsOf, parseSubmission, readForm, resultFor, type FormResult } from "~/utils/forms";
+import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
+import { reopenSchema, stateChangeFormSchema, stopFormSchema } from "~/utils/lifecycle-validation";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { lifecycleChangeSchema, reopenSchema } from "~/utils/lifecycle-validation";
+
+type FieldMeta = NonNullable<ComponentProps<typeof TextareaField>["meta"]>;
 
 export const meta: MetaFunction = () => [{ title: "Project · Triad" }];
 
@@ -57,39 +61,84 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+type Ctx = { request: Request; actor: ReturnType<typeof toActor>; projectId: number; back: string };
+
+/** The toast after each state change (a stop's depends on what became of the open debt). */
+const CHANGED = {
+  on_hold: "The project is on hold. Gate reviews pause until it resumes.",
+  active: "The project is active again.",
+  retired: "The project was retired from production.",
+} as const;
+
+/** "Put on hold", "Resume" and "Yes, retire it": the intent says which change. */
+async function changeState(ctx: Ctx, formData: FormData, to: keyof typeof CHANGED) {
+  const submission = parseSubmission(formData, stateChangeFormSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    changeProjectState({
+      actor: ctx.actor,
+      projectId: ctx.projectId,
+      version: submission.value.version,
+      change: { to },
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, ctx.back, { kind: "success", message: CHANGED[to] });
+}
+
+/** "Stop the project", with what happens to its open debt (docs/domain.md, "Stopping and reopening a project"). */
+async function stop(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, stopFormSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, ...stopped } = submission.value;
+  try {
+    changeProjectState({ actor: ctx.actor, projectId: ctx.projectId, version, change: { to: "stopped", ...stopped } });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, ctx.back, {
+    kind: "success",
+    message:
+      stopped.openDebt === "write_off"
+        ? "The project was stopped and its open debt written off. Its history and the reasons stay on record."
+        : "The project was stopped. Its history and the reason stay on record.",
+  });
+}
+
+/** An admin's "Reopen the project", with a reason. */
+async function reopen(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, reopenSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    reopenProject({ actor: ctx.actor, projectId: ctx.projectId, ...submission.value });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, ctx.back, {
+    kind: "success",
+    message: "The project is active again. Written-off debt stays written off.",
+  });
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, "project:change-state");
   const formData = await readForm(request);
-  if (formData.get("intent") === "reopen") {
-    const parsed = parseForm(reopenSchema, formData);
-    if (!parsed.ok) return data(parsed, { status: 400 });
-    try {
-      reopenProject({ actor: toActor(user), projectId: project.id, ...parsed.data });
-      return redirectWithToast(request, `/projects/${project.slug}`, {
-        kind: "success",
-        message: "The project is active again. Written-off debt stays written off.",
-      });
-    } catch (error) {
-      return actionError(error, formData);
-    }
-  }
-  const parsed = parseForm(lifecycleChangeSchema, formData);
-  if (!parsed.ok) return data(parsed, { status: 400 });
-  try {
-    const { version, ...change } = parsed.data;
-    changeProjectState({ actor: toActor(user), projectId: project.id, version, change });
-    const messages = {
-      on_hold: "The project is on hold. Gate reviews pause until it resumes.",
-      active: "The project is active again.",
-      stopped:
-        change.to === "stopped" && change.openDebt === "write_off"
-          ? "The project was stopped and its open debt written off. Its history and the reasons stay on record."
-          : "The project was stopped. Its history and the reason stay on record.",
-      retired: "The project was retired from production.",
-    } as const;
-    return redirectWithToast(request, `/projects/${project.slug}`, { kind: "success", message: messages[change.to] });
-  } catch (error) {
-    return actionError(error, formData);
+  const ctx: Ctx = { request, actor: toActor(user), projectId: project.id, back: `/projects/${project.slug}` };
+  const intent = formData.get("intent");
+  switch (intent) {
+    case "hold":
+      return changeState(ctx, formData, "on_hold");
+    case "resume":
+      return changeState(ctx, formData, "active");
+    case "retire":
+      return changeState(ctx, formData, "retired");
+    case "stop":
+      return stop(ctx, formData);
+    case "reopen":
+      return reopen(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
 }
 
@@ -113,15 +162,18 @@ function StageProgress({ stage }: { stage: Stage }) {
 
 export default function ProjectOverview() {
   const d = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<FormResult>();
   const [searchParams] = useSearchParams();
   const p = d.project;
   const confirm = searchParams.get("confirm");
-  const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
+  // Whichever form was refused, its form-level message (a conflict, a stale page, a tampered
+  // version) shows here, where it stays visible even when no box of that form is left open.
+  const refusedFor = (intent: string) => Boolean(resultFor(actionData, intent));
+  const refused = errorsOf(actionData);
   const base = `/projects/${p.slug}`;
   return (
     <>
-      <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
+      <FormError message={refused.form ?? refused.version} />
       <StageProgress stage={p.stage} />
       <div className="grid-2">
         <section className="card" aria-labelledby="about-title">
@@ -260,59 +312,43 @@ export default function ProjectOverview() {
         <StateControls
           project={p}
           confirm={confirm}
-          errors={errors}
-          values={actionData && !actionData.ok ? actionData.values : {}}
+          stopRefused={refusedFor("stop")}
           base={base}
           openDebtCount={d.openDebtCount}
         />
       ) : null}
       {d.mayReopen ? (
-        <ReopenControls
-          project={p}
-          confirm={confirm}
-          errors={errors}
-          values={actionData && !actionData.ok ? actionData.values : {}}
-          base={base}
-        />
+        <ReopenControls project={p} open={confirm === "reopen" || refusedFor("reopen")} base={base} />
       ) : null}
     </>
   );
 }
 
+/**
+ * Hold or resume, stop (a box asking why, `?confirm=stop`) and retire (`?confirm=retire`),
+ * each button sending its own intent. Each box holds its own Conform form, so it starts
+ * fresh every time it opens.
+ */
 function StateControls({
   project,
   confirm,
-  errors,
-  values,
+  stopRefused,
   base,
   openDebtCount,
 }: {
   project: { state: string; stage: Stage; version: number };
   confirm: string | null;
-  errors: Record<string, string>;
-  values: Record<string, string>;
+  stopRefused: boolean;
   base: string;
   openDebtCount: number;
 }) {
   if (project.state === "stopped" || project.state === "retired") return null;
-  const showStop =
-    confirm === "stop" || Boolean(errors.stopCause || errors.stopNote || errors.openDebt || errors.writeOffReason);
+  const showStop = confirm === "stop" || stopRefused;
   return (
     <section className="card" aria-labelledby="state-title">
       <h2 id="state-title">Project state</h2>
       <div className="row">
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="version" value={project.version} />
-          {project.state === "active" ? (
-            <button type="submit" name="to" value="on_hold" className="btn btn-secondary">
-              Put on hold
-            </button>
-          ) : (
-            <button type="submit" name="to" value="active" className="btn btn-secondary">
-              Resume
-            </button>
-          )}
-        </Form>
+        <HoldOrResume state={project.state} version={project.version} />
         {!showStop ? (
           <Link to="?confirm=stop" className="btn btn-secondary">
             Stop project…
@@ -324,47 +360,73 @@ function StateControls({
           </Link>
         ) : null}
       </div>
-      {showStop ? (
-        <Form method="post" noValidate className="confirm-box">
-          <input type="hidden" name="version" value={project.version} />
-          <input type="hidden" name="to" value="stopped" />
-          <p>Stopping ends the project: it becomes read-only and any open gate review is withdrawn.</p>
-          <SelectField
-            label="Why did it stop?"
-            name="stopCause"
-            placeholder="Choose a cause"
-            options={optionsOf(stopCauseLabel)}
-            defaultValue={values.stopCause ?? ""}
-            error={errors.stopCause}
-          />
-          <TextareaField
-            label="What happened"
-            name="stopNote"
-            defaultValue={values.stopNote ?? ""}
-            error={errors.stopNote}
-          />
-          {openDebtCount > 0 ? <OpenDebtChoice count={openDebtCount} errors={errors} values={values} /> : null}
-          <div className="form-actions">
-            <button type="submit" className="btn btn-danger">
-              Stop the project
-            </button>
-            <Link to={base}>Cancel</Link>
-          </div>
-        </Form>
-      ) : null}
+      {showStop ? <StopBox version={project.version} openDebtCount={openDebtCount} base={base} /> : null}
       {confirm === "retire" && project.stage === "production" ? (
-        <Form method="post" className="confirm-box">
-          <input type="hidden" name="version" value={project.version} />
-          <p>Retire this product from production? It becomes read-only; its history stays.</p>
-          <div className="form-actions">
-            <button type="submit" name="to" value="retired" className="btn btn-danger">
-              Yes, retire it
-            </button>
-            <Link to={base}>Cancel</Link>
-          </div>
-        </Form>
+        <RetireBox version={project.version} base={base} />
       ) : null}
     </section>
+  );
+}
+
+/** One button: "Put on hold" for an active project, "Resume" for one on hold. */
+function HoldOrResume({ state, version }: { state: string; version: number }) {
+  const intent = state === "active" ? "hold" : "resume";
+  const [form] = useIntentForm({ intent, schema: stateChangeFormSchema, id: "form-hold-resume" });
+  return (
+    <Form method="post" className="inline-form" {...getFormProps(form)}>
+      <input type="hidden" name="version" value={version} />
+      {intent === "hold" ? (
+        <SubmitButton intent="hold" variant="secondary" pendingLabel="Putting on hold…">
+          Put on hold
+        </SubmitButton>
+      ) : (
+        <SubmitButton intent="resume" variant="secondary" pendingLabel="Resuming…">
+          Resume
+        </SubmitButton>
+      )}
+    </Form>
+  );
+}
+
+function StopBox({ version, openDebtCount, base }: { version: number; openDebtCount: number; base: string }) {
+  const [form, fields] = useIntentForm({ intent: "stop", schema: stopFormSchema });
+  return (
+    <Form method="post" className="confirm-box" {...getFormProps(form)}>
+      <input type="hidden" name="version" value={version} />
+      <p>Stopping ends the project: it becomes read-only and any open gate review is withdrawn.</p>
+      <SelectField
+        label="Why did it stop?"
+        meta={fields.stopCause}
+        placeholder="Choose a cause"
+        options={optionsOf(stopCauseLabel)}
+      />
+      <TextareaField label="What happened" meta={fields.stopNote} />
+      {openDebtCount > 0 ? (
+        <OpenDebtChoice count={openDebtCount} choice={fields.openDebt} reason={fields.writeOffReason} />
+      ) : null}
+      <div className="form-actions">
+        <SubmitButton intent="stop" variant="danger" pendingLabel="Stopping…">
+          Stop the project
+        </SubmitButton>
+        <Link to={base}>Cancel</Link>
+      </div>
+    </Form>
+  );
+}
+
+function RetireBox({ version, base }: { version: number; base: string }) {
+  const [form] = useIntentForm({ intent: "retire", schema: stateChangeFormSchema });
+  return (
+    <Form method="post" className="confirm-box" {...getFormProps(form)}>
+      <input type="hidden" name="version" value={version} />
+      <p>Retire this product from production? It becomes read-only; its history stays.</p>
+      <div className="form-actions">
+        <SubmitButton intent="retire" variant="danger" pendingLabel="Retiring…">
+          Yes, retire it
+        </SubmitButton>
+        <Link to={base}>Cancel</Link>
+      </div>
+    </Form>
   );
 }
 
@@ -372,64 +434,38 @@ function StateControls({
  * What happens to a stopping project's open debt: written off with a reason (it stops costing
  * interest and leaves the queues and overdue counts) or kept open as it is.
  */
-function OpenDebtChoice({
-  count,
-  errors,
-  values,
-}: {
-  count: number;
-  errors: Record<string, string>;
-  values: Record<string, string>;
-}) {
+function OpenDebtChoice({ count, choice, reason }: { count: number; choice: FieldMeta; reason: FieldMeta }) {
   const items = `${count} open debt ${count === 1 ? "item" : "items"}`;
+  const error = choice.errors?.[0];
   return (
     <>
-      <fieldset aria-describedby={`open-debt-hint${errors.openDebt ? " open-debt-error" : ""}`}>
+      <fieldset aria-describedby={`open-debt-hint${error ? " open-debt-error" : ""}`}>
         <legend>What happens to its {items}?</legend>
         <p id="open-debt-hint" className="field-hint">
           Written-off items stop costing interest and leave the queues and overdue counts; each keeps the reason in its
           history. Kept items stay open as they are.
         </p>
         <div className="radio-col">
-          {(["write_off", "keep"] as const).map((choice) => (
-            <label key={choice}>
-              <input type="radio" name="openDebt" value={choice} defaultChecked={values.openDebt === choice} />{" "}
-              {openDebtChoiceLabel[choice]}
+          {(["write_off", "keep"] as const).map((value) => (
+            <label key={value}>
+              <input type="radio" name={choice.name} value={value} defaultChecked={choice.initialValue === value} />{" "}
+              {openDebtChoiceLabel[value]}
             </label>
           ))}
         </div>
-        {errors.openDebt ? (
+        {error ? (
           <p className="field-error" id="open-debt-error">
-            {errors.openDebt}
+            {error}
           </p>
         ) : null}
       </fieldset>
-      <TextareaField
-        label="Why write it off?"
-        name="writeOffReason"
-        hint="Needed when you write the debt off."
-        defaultValue={values.writeOffReason ?? ""}
-        error={errors.writeOffReason}
-      />
+      <TextareaField label="Why write it off?" meta={reason} hint="Needed when you write the debt off." />
     </>
   );
 }
 
 /** An admin brings a stopped project back, with a reason (no JavaScript: a `?confirm=reopen` box). */
-function ReopenControls({
-  project,
-  confirm,
-  errors,
-  values,
-  base,
-}: {
-  project: { version: number };
-  confirm: string | null;
-  errors: Record<string, string>;
-  values: Record<string, string>;
-  base: string;
-}) {
-  const open = confirm === "reopen" || Boolean(errors.reason);
+function ReopenControls({ project, open, base }: { project: { version: number }; open: boolean; base: string }) {
   return (
     <section className="card" aria-labelledby="reopen-title">
       <h2 id="reopen-title">Project state</h2>
@@ -438,24 +474,25 @@ function ReopenControls({
           Reopen…
         </Link>
       ) : (
-        <Form method="post" noValidate className="confirm-box">
-          <input type="hidden" name="version" value={project.version} />
-          <p>Reopen this project? It becomes active again; debt written off when it stopped stays written off.</p>
-          <TextareaField
-            label="Why reopen it?"
-            name="reason"
-            required
-            defaultValue={values.reason ?? ""}
-            error={errors.reason}
-          />
-          <div className="form-actions">
-            <button type="submit" name="intent" value="reopen" className="btn btn-primary">
-              Reopen the project
-            </button>
-            <Link to={base}>Cancel</Link>
-          </div>
-        </Form>
+        <ReopenBox version={project.version} base={base} />
       )}
     </section>
+  );
+}
+
+function ReopenBox({ version, base }: { version: number; base: string }) {
+  const [form, fields] = useIntentForm({ intent: "reopen", schema: reopenSchema });
+  return (
+    <Form method="post" className="confirm-box" {...getFormProps(form)}>
+      <input type="hidden" name="version" value={version} />
+      <p>Reopen this project? It becomes active again; debt written off when it stopped stays written off.</p>
+      <TextareaField label="Why reopen it?" meta={fields.reason} required />
+      <div className="form-actions">
+        <SubmitButton intent="reopen" pendingLabel="Reopening…">
+          Reopen the project
+        </SubmitButton>
+        <Link to={base}>Cancel</Link>
+      </div>
+    </Form>
   );
 }

@@ -3,13 +3,14 @@
  * their cost and totals, and the "Log debt item" form for members.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { STAGES } from "~/domain/vocabulary";
-import { DebtItemFields } from "~/components/debt/DebtItemFields";
+import { DebtItemFields, debtFieldValues } from "~/components/debt/DebtItemFields";
 import { formatDays } from "~/components/debt/format";
 import { RegisterTable } from "~/components/debt/RegisterTable";
 import { EmptyState } from "~/components/ui/EmptyState";
+import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { categoriesFor, type Register } from "~/domain/debt";
@@ -20,8 +21,8 @@ import { createDebtItem, listProjectDebt } from "~/models/debt.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
 import { newDebtItemSchema } from "~/utils/debt-validation";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { parseSubmission, readForm } from "~/utils/forms";
+import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -68,31 +69,40 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+type Ctx = { request: Request; actor: ReturnType<typeof toActor>; projectId: number; slug: string };
+
+/** "Log debt item": the item lands on its own page, which asks for its repayment plan. */
+async function create(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, newDebtItemSchema);
+  if (submission.status !== "success") return refuse(submission);
+  let item;
+  try {
+    item = createDebtItem({ actor: ctx.actor, projectId: ctx.projectId, ...submission.value });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, `/projects/${ctx.slug}/debt/${item.id}`, {
+    kind: "success",
+    message: `“${item.title}” was logged. Now give it a repayment plan.`,
+  });
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, "debt:write");
   const formData = await readForm(request);
-  if (formData.get("intent") !== "create") {
-    return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
-  }
-  const parsed = parseForm(newDebtItemSchema, formData);
-  if (!parsed.ok) return data(parsed, { status: 400 });
-  try {
-    const item = createDebtItem({ actor: toActor(user), projectId: project.id, ...parsed.data });
-    return redirectWithToast(request, `/projects/${project.slug}/debt/${item.id}`, {
-      kind: "success",
-      message: `“${item.title}” was logged. Now give it a repayment plan.`,
-    });
-  } catch (error) {
-    return actionError(error, formData);
+  const ctx: Ctx = { request, actor: toActor(user), projectId: project.id, slug: project.slug };
+  const intent = formData.get("intent");
+  switch (intent) {
+    case "create":
+      return create(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
 }
 
 export default function ProjectDebt() {
   const { project, register, items, summary, dueBeforeNextStage, nextStageLabel, canWrite, form } =
     useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const errors = actionData && !actionData.ok ? actionData.fieldErrors : {};
-  const values = actionData && !actionData.ok ? actionData.values : {};
   const totals = summary[register];
   return (
     <>
@@ -153,33 +163,42 @@ export default function ProjectDebt() {
         />
       )}
       {form ? (
-        <Form
-          method="post"
-          noValidate
-          className="form-card debt-log-form"
-          id="log-debt"
-          aria-labelledby="log-debt-title"
-        >
-          <h2 id="log-debt-title">Log debt item ({registerLabel[register].toLowerCase()})</h2>
-          <FormError message={actionData && !actionData.ok ? actionData.formError : null} />
-          <input type="hidden" name="register" value={register} />
-          <DebtItemFields
-            categories={form.categories}
-            members={form.members}
-            stages={form.stages}
-            defaults={{ stageIncurred: project.stage, severity: "medium" }}
-            values={values}
-            errors={errors}
-          />
-          <div className="form-actions">
-            <button type="submit" name="intent" value="create" className="btn btn-primary">
-              Log debt item
-            </button>
-          </div>
-        </Form>
+        // One form per register: switching tabs starts it afresh, with that register's categories.
+        <LogDebtForm key={register} register={register} stage={project.stage} {...form} />
       ) : (
         <p className="muted">Only members of this project log and change its debt.</p>
       )}
     </>
+  );
+}
+
+type LogFormOptions = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["form"]>;
+
+/** "Log debt item" in one register; the anchor `#log-debt` of the header's button. */
+function LogDebtForm({
+  register,
+  stage,
+  categories,
+  members,
+  stages,
+}: LogFormOptions & { register: Register; stage: string }) {
+  const [form, fields] = useIntentForm({
+    intent: "create",
+    schema: newDebtItemSchema,
+    id: "log-debt",
+    defaultValue: { register, ...debtFieldValues({ stageIncurred: stage, severity: "medium" }) },
+  });
+  return (
+    <Form method="post" className="form-card debt-log-form" aria-labelledby="log-debt-title" {...getFormProps(form)}>
+      <h2 id="log-debt-title">Log debt item ({registerLabel[register].toLowerCase()})</h2>
+      <FormError id={form.errorId} message={formMessage(form, ["register"])} />
+      <input type="hidden" name="register" value={register} />
+      <DebtItemFields categories={categories} members={members} stages={stages} fields={fields} />
+      <div className="form-actions">
+        <SubmitButton intent="create" pendingLabel="Logging…">
+          Log debt item
+        </SubmitButton>
+      </div>
+    </Form>
   );
 }

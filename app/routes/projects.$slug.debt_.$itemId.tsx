@@ -5,17 +5,18 @@
  * for the note that marking it repaid takes (docs/domain.md, "Debt item").
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import type { z } from "zod";
 import { STAGES } from "~/domain/vocabulary";
-import { DebtItemFields } from "~/components/debt/DebtItemFields";
+import { DebtItemFields, debtFieldValues, type DebtFieldDefaults } from "~/components/debt/DebtItemFields";
 import { DebtHistory } from "~/components/debt/DebtHistory";
-import { DebtStatusPanel, type Confirming } from "~/components/debt/DebtStatusPanel";
+import { DebtStatusPanel, RepaidProposal, statusFormsShown, type Confirming } from "~/components/debt/DebtStatusPanel";
 import { OverdueFlag, SeverityBadge } from "~/components/debt/DebtBadges";
 import { formatDay, formatDays, formatRate } from "~/components/debt/format";
 import { RepaymentPlan } from "~/components/debt/RepaymentPlan";
-import { TextareaField } from "~/components/ui/Field";
+import { anyResult, sentValue } from "~/components/debt/results";
+import type { Option } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import {
@@ -47,12 +48,13 @@ import { toActor } from "~/utils/auth.server";
 import {
   debtDetailsSchema,
   debtPlanSchema,
-  debtStatusChangeSchema,
+  debtStatusFormSchema,
+  editStepSchema,
   repaymentStepSchema,
   stepActionSchema,
 } from "~/utils/debt-validation";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError, invariantResponse } from "~/utils/http.server";
+import { errorsOf, parseSubmission, readForm, resultFor } from "~/utils/forms";
+import { invariantResponse, refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -108,90 +110,168 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const STEP_INTENTS = ["step-done", "step-undone", "step-up", "step-down", "step-remove"] as const;
+type Ctx = {
+  request: Request;
+  actor: ReturnType<typeof toActor>;
+  itemId: number;
+  /** The item as the action found it (its steps, to tell whether a tick was the last one). */
+  found: NonNullable<ReturnType<typeof getDebtItem>>;
+  here: string;
+};
+
+/** Back to the item with a success toast. */
+const done = (ctx: Ctx, message: string) => redirectWithToast(ctx.request, ctx.here, { kind: "success", message });
+
+/** "Edit details": the register is fixed once logged (the model checks the category against the stored one). */
+async function saveDetails(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, debtDetailsSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, register: _register, ...details } = submission.value;
+  try {
+    updateDebtItem({ actor: ctx.actor, itemId: ctx.itemId, version, details });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return done(ctx, "The details were saved.");
+}
+
+async function savePlan(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, debtPlanSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, ...plan } = submission.value;
+  try {
+    updateDebtItem({ actor: ctx.actor, itemId: ctx.itemId, version, plan });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return done(ctx, "The repayment plan was saved.");
+}
+
+async function addStep(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, repaymentStepSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, ...step } = submission.value;
+  try {
+    addRepaymentStep({ actor: ctx.actor, itemId: ctx.itemId, version, step });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return done(ctx, `Step “${step.title}” was added.`);
+}
+
+async function editStep(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, editStepSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, stepId, ...step } = submission.value;
+  try {
+    updateRepaymentStep({ actor: ctx.actor, itemId: ctx.itemId, version, stepId, step });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return done(ctx, `Step “${step.title}” was saved.`);
+}
+
+/**
+ * "Mark done" / "Mark not done". Ticking the last step settles nothing: the page comes back
+ * asking for the note that marking the item repaid takes.
+ */
+async function tickStep(ctx: Ctx, formData: FormData, ticking: boolean) {
+  const submission = parseSubmission(formData, stepActionSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, stepId } = submission.value;
+  let after;
+  try {
+    after = setRepaymentStepDone({ actor: ctx.actor, itemId: ctx.itemId, version, stepId, done: ticking });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  const stepsNow = ctx.found.steps.map((s) => ({ done: s.id === stepId ? ticking : s.doneAt != null }));
+  if (ticking && proposeRepaid(after.status, stepsNow)) {
+    return redirectWithToast(ctx.request, `${ctx.here}?propose=repaid`, {
+      kind: "success",
+      message: "Step marked done. That was the last one.",
+    });
+  }
+  return done(ctx, ticking ? "Step marked done." : "Step marked not done.");
+}
+
+async function moveStep(ctx: Ctx, formData: FormData, direction: "up" | "down") {
+  const submission = parseSubmission(formData, stepActionSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, stepId } = submission.value;
+  try {
+    moveRepaymentStep({ actor: ctx.actor, itemId: ctx.itemId, version, stepId, direction });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return done(ctx, "The steps were reordered.");
+}
+
+async function removeStep(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, stepActionSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, stepId } = submission.value;
+  try {
+    removeRepaymentStep({ actor: ctx.actor, itemId: ctx.itemId, version, stepId });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return done(ctx, "The step was removed.");
+}
+
+/** Every status form of the page (and the "all steps are done" proposal) sends intent `status`. */
+async function changeStatus(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, debtStatusFormSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { version, ...change } = submission.value;
+  let after;
+  try {
+    after = setDebtStatus({ actor: ctx.actor, itemId: ctx.itemId, version, change, today: utcDate(Date.now()) });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  const messages: Record<typeof after.status, string> = {
+    open: "The item was reopened.",
+    repaying: "Repayment has started.",
+    repaid: "The item is repaid. Its history stays here.",
+    accepted: `The debt is accepted until ${after.acceptedReviewDate}.`,
+    written_off: "The item is written off.",
+  };
+  return done(ctx, messages[change.to === "open" ? "open" : after.status]);
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  // The permission and the item first: someone who may not write gets the same 403 whatever they post.
   const { user, project } = requireProjectWith(request, params, "debt:write");
   const itemId = itemIdOf(params);
   const found = getDebtItem(itemId);
   invariantResponse(found, "This project has no such debt item.");
   invariantResponse(found.projectId === project.id, "This project has no such debt item.");
   const formData = await readForm(request);
-  const intent = String(formData.get("intent") ?? "");
-  const actor = toActor(user);
-  const here = `/projects/${project.slug}/debt/${itemId}`;
-  const done = (message: string) => redirectWithToast(request, here, { kind: "success", message });
-  const parse = <S extends z.ZodType>(schema: S) => parseForm(schema, formData);
-  try {
-    if (intent === "details") {
-      const parsed = parse(debtDetailsSchema);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      const { version, register: _register, ...details } = parsed.data;
-      updateDebtItem({ actor, itemId, version, details });
-      return done("The details were saved.");
-    }
-    if (intent === "plan") {
-      const parsed = parse(debtPlanSchema);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      const { version, ...plan } = parsed.data;
-      updateDebtItem({ actor, itemId, version, plan });
-      return done("The repayment plan was saved.");
-    }
-    if (intent === "add-step" || intent === "edit-step") {
-      const parsed = parse(repaymentStepSchema);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      const { version, ...step } = parsed.data;
-      if (intent === "add-step") {
-        addRepaymentStep({ actor, itemId, version, step });
-        return done(`Step “${step.title}” was added.`);
-      }
-      const target = parse(stepActionSchema);
-      invariantResponse(target.ok, "No such step.");
-      updateRepaymentStep({ actor, itemId, version, stepId: target.data.stepId, step });
-      return done(`Step “${step.title}” was saved.`);
-    }
-    if ((STEP_INTENTS as readonly string[]).includes(intent)) {
-      const parsed = parse(stepActionSchema);
-      invariantResponse(parsed.ok, "No such step.");
-      const { version, stepId } = parsed.data;
-      if (intent === "step-done" || intent === "step-undone") {
-        const ticking = intent === "step-done";
-        const after = setRepaymentStepDone({ actor, itemId, version, stepId, done: ticking });
-        const stepsNow = found.steps.map((s) => ({ done: s.id === stepId ? ticking : s.doneAt != null }));
-        if (ticking && proposeRepaid(after.status, stepsNow)) {
-          // Nothing is settled by the last step: ask for the note "repaid" needs.
-          return redirectWithToast(request, `${here}?propose=repaid`, {
-            kind: "success",
-            message: "Step marked done. That was the last one.",
-          });
-        }
-        return done(ticking ? "Step marked done." : "Step marked not done.");
-      }
-      if (intent === "step-remove") {
-        removeRepaymentStep({ actor, itemId, version, stepId });
-        return done("The step was removed.");
-      }
-      moveRepaymentStep({ actor, itemId, version, stepId, direction: intent === "step-up" ? "up" : "down" });
-      return done("The steps were reordered.");
-    }
-    if (intent === "status") {
-      const parsed = parse(debtStatusChangeSchema);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      const { version, ...change } = parsed.data;
-      const after = setDebtStatus({ actor, itemId, version, change, today: utcDate(Date.now()) });
-      const messages: Record<typeof after.status, string> = {
-        open: "The item was reopened.",
-        repaying: "Repayment has started.",
-        repaid: "The item is repaid. Its history stays here.",
-        accepted: `The debt is accepted until ${after.acceptedReviewDate}.`,
-        written_off: "The item is written off.",
-      };
-      return done(messages[change.to === "open" ? "open" : after.status]);
-    }
-  } catch (error) {
-    return actionError(error, formData);
+  const ctx: Ctx = { request, actor: toActor(user), itemId, found, here: `/projects/${project.slug}/debt/${itemId}` };
+  const intent = formData.get("intent");
+  switch (intent) {
+    case "details":
+      return saveDetails(ctx, formData);
+    case "plan":
+      return savePlan(ctx, formData);
+    case "add-step":
+      return addStep(ctx, formData);
+    case "edit-step":
+      return editStep(ctx, formData);
+    case "step-done":
+    case "step-undone":
+      return tickStep(ctx, formData, intent === "step-done");
+    case "step-up":
+    case "step-down":
+      return moveStep(ctx, formData, intent === "step-up" ? "up" : "down");
+    case "step-remove":
+      return removeStep(ctx, formData);
+    case "status":
+      return changeStatus(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
-  return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
 }
 
 const CONFIRMS = ["repaid", "accept", "reopen"] as const;
@@ -211,16 +291,13 @@ export default function DebtItemPage() {
     allStepsDone,
     proposing,
   } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData();
   const [searchParams] = useSearchParams();
-  const failed = actionData && !actionData.ok ? actionData : null;
-  const intent = failed?.values.intent ?? null;
-  const errors = failed?.fieldErrors ?? {};
-  const values = failed?.values ?? {};
-  const asked = searchParams.get("confirm");
-  const statusTo = intent === "status" ? values.to : null;
+  const statusResult = resultFor(actionData, "status") ?? null;
+  const statusTo = sentValue(statusResult, "to");
   // The "all steps are done" box holds its own repaid form; its errors show there.
   const proposalFailed = proposing && statusTo === "repaid";
+  const asked = searchParams.get("confirm");
   const confirming: Confirming = proposalFailed
     ? null
     : statusTo === "repaid"
@@ -231,6 +308,26 @@ export default function DebtItemPage() {
           ? "reopen"
           : (CONFIRMS.find((c) => c === asked) ?? null);
   const settled = isSettledDebt(item.status);
+  const writable = canWrite && !settled;
+  // A refusal whose form is no longer on the page (someone settled the item or removed the
+  // step meanwhile) is said above everything rather than lost.
+  const failed = anyResult(actionData);
+  const failedIntent = sentValue(failed, "intent");
+  const hasForm = (() => {
+    switch (failedIntent) {
+      case "details":
+        return canWrite;
+      case "plan":
+      case "add-step":
+        return writable;
+      case "status":
+        return proposalFailed || statusFormsShown(item.status, canWrite, confirming).some((to) => to === statusTo);
+      default: // "edit-step" and a step's buttons: the step's row
+        return writable && steps.some((s) => String(s.id) === sentValue(failed, "stepId"));
+    }
+  })();
+  const failedErrors = errorsOf(failed);
+  const orphan = failed && !hasForm ? (failedErrors.form ?? Object.values(failedErrors)[0]) : undefined;
   const condition = item.condition;
   const estimated = (days: number, text: string) =>
     condition && days === 0 ? <span className="muted">Not estimated</span> : text;
@@ -246,9 +343,9 @@ export default function DebtItemPage() {
         }
         actions={<Link to={`/projects/${project.slug}/debt?register=${item.register}`}>Back to the register</Link>}
       />
-      <FormError message={failed?.formError} />
+      <FormError message={orphan} />
       {proposing ? (
-        <RepaidProposal item={item} errors={proposalFailed ? errors : {}} values={proposalFailed ? values : {}} />
+        <RepaidProposal item={item} result={proposalFailed ? statusResult : null} />
       ) : allStepsDone && canWrite ? (
         <p className="debt-callout" role="note">
           Every repayment step is done. <Link to="?propose=repaid">Mark the item repaid…</Link>
@@ -314,8 +411,7 @@ export default function DebtItemPage() {
         item={item}
         canWrite={canWrite}
         confirming={confirming}
-        errors={intent === "status" ? errors : {}}
-        values={intent === "status" ? values : {}}
+        result={proposalFailed ? null : statusResult}
       />
       <RepaymentPlan
         plan={item}
@@ -325,27 +421,9 @@ export default function DebtItemPage() {
         canWrite={canWrite}
         editable={!settled}
         repayStages={[...repayStages]}
-        state={{ intent, stepId: values.stepId ?? null, values, errors }}
       />
       {canWrite ? (
-        <details className="card debt-edit-details" open={intent === "details"}>
-          <summary>Edit details</summary>
-          <Form method="post" noValidate aria-label="Edit details">
-            <input type="hidden" name="version" value={item.version} />
-            <input type="hidden" name="register" value={item.register} />
-            <DebtItemFields
-              categories={categories}
-              members={members}
-              stages={stages}
-              defaults={item}
-              values={intent === "details" ? values : {}}
-              errors={intent === "details" ? errors : {}}
-            />
-            <button type="submit" name="intent" value="details" className="btn btn-primary">
-              Save details
-            </button>
-          </Form>
-        </details>
+        <EditDetails item={item} categories={categories} members={members} stages={stages} />
       ) : (
         <p className="muted">Only members of {project.name} change its debt.</p>
       )}
@@ -354,40 +432,36 @@ export default function DebtItemPage() {
   );
 }
 
-/**
- * The last step was ticked: the item is not repaid until someone says how. The same status
- * change as "Mark repaid…" (intent `status`, to `repaid`, a note), shown first on the page.
- */
-function RepaidProposal({
+/** "Edit details", folded away until opened, or until its last save was refused. */
+function EditDetails({
   item,
-  errors,
-  values,
+  categories,
+  members,
+  stages,
 }: {
-  item: { title: string; version: number };
-  errors: Record<string, string>;
-  values: Record<string, string>;
+  item: DebtFieldDefaults & { register: string; version: number };
+  categories: Option[];
+  members: Option[];
+  stages: string[];
 }) {
+  const actionData = useActionData();
+  const [form, fields] = useIntentForm({
+    intent: "details",
+    schema: debtDetailsSchema,
+    defaultValue: { register: item.register, ...debtFieldValues(item) },
+  });
   return (
-    <section className="card confirm-box debt-confirm" aria-labelledby="propose-title">
-      <h2 id="propose-title">All steps are done. Mark the item repaid?</h2>
-      <p>“{item.title}” stays open until you mark it repaid. Nothing else changes.</p>
-      <Form method="post" noValidate aria-label="Mark repaid">
+    <details className="card debt-edit-details" open={resultFor(actionData, "details") != null}>
+      <summary>Edit details</summary>
+      <Form method="post" aria-label="Edit details" {...getFormProps(form)}>
+        <FormError id={form.errorId} message={formMessage(form, ["version", "register"])} />
         <input type="hidden" name="version" value={item.version} />
-        <input type="hidden" name="to" value="repaid" />
-        <TextareaField
-          label="How was it repaid?"
-          name="note"
-          required
-          defaultValue={values.note ?? ""}
-          error={errors.note}
-        />
-        <div className="form-actions">
-          <button type="submit" name="intent" value="status" className="btn btn-primary">
-            Yes, mark repaid
-          </button>
-          <Link to=".">Not yet</Link>
-        </div>
+        <input type="hidden" name="register" value={item.register} />
+        <DebtItemFields categories={categories} members={members} stages={stages} fields={fields} />
+        <SubmitButton intent="details" pendingLabel="Saving…">
+          Save details
+        </SubmitButton>
       </Form>
-    </section>
+    </details>
   );
 }

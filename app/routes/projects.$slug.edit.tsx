@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { ProjectForm } from "~/components/ProjectForm";
+import { useIntentForm } from "~/components/ui/Form";
 import { updateProject } from "~/models/projects.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
-import { parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { parseSubmission, readForm } from "~/utils/forms";
+import { refuse, submissionError } from "~/utils/http.server";
 import { requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { projectSchema, versionField } from "~/utils/validation";
@@ -30,13 +30,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The edit form: a project's fields and the version the page was read at. */
+export const editProjectSchema = projectSchema.extend({ version: versionField });
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, project } = requireProjectWith(request, params, "project:edit");
   const formData = await readForm(request);
-  const parsed = parseForm(projectSchema.extend({ version: versionField }), formData);
-  if (!parsed.ok) return data(parsed, { status: 400 });
+  const submission = parseSubmission(formData, editProjectSchema);
+  if (submission.status !== "success") return refuse(submission);
   try {
-    const updated = updateProject({ actor: toActor(user), projectId: project.id, ...parsed.data });
+    const updated = updateProject({ actor: toActor(user), projectId: project.id, ...submission.value });
     return redirectWithToast(request, `/projects/${updated.slug}`, {
       kind: "success",
       message:
@@ -45,24 +48,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
           : "Project saved.",
     });
   } catch (error) {
-    return actionError(error, formData);
+    return submissionError(error, submission);
   }
 }
 
 export default function EditProject() {
   const { project, people, mayChangeOwner } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const values = actionData && !actionData.ok ? actionData.values : {};
+  const [form, fields] = useIntentForm({
+    intent: "",
+    schema: editProjectSchema,
+    defaultValue: {
+      name: project.name,
+      summary: project.summary ?? "",
+      businessCase: project.businessCase ?? "",
+      ownerId: String(project.ownerId),
+    },
+  });
   return (
     <>
       <h2>Edit project</h2>
       <p className="page-description">Renaming keeps the old address working.</p>
       <ProjectForm
+        form={form}
+        fields={fields}
         people={mayChangeOwner ? people : people.filter((p) => p.id === project.ownerId)}
-        defaults={{ ...project, ...values }}
-        errors={actionData && !actionData.ok ? actionData.fieldErrors : {}}
-        formError={actionData && !actionData.ok ? actionData.formError : null}
         submitLabel="Save project"
+        pendingLabel="Saving…"
         cancelTo={`/projects/${project.slug}`}
         version={project.version}
         ownerHint={

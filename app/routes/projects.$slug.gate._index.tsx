@@ -7,6 +7,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { getFormProps, type Submission } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { CommentThread } from "~/components/gates/CommentThread";
@@ -15,11 +16,13 @@ import { SignOffForm } from "~/components/gates/SignOffForm";
 import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { Field, TextareaField } from "~/components/ui/Field";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
-import { ConflictError, ForbiddenError, ValidationError } from "~/domain/errors";
+import { ConflictError, ForbiddenError } from "~/domain/errors";
 import { debtStatusLabel, decisionLabel, disciplineLabel, registerLabel, stageShortLabel } from "~/domain/labels";
 import { can } from "~/domain/permissions";
 import { nextStage } from "~/domain/stages";
+import type { Stage } from "~/domain/vocabulary";
 import { conditionItemsForReview } from "~/models/debt.server";
 import {
   attest,
@@ -36,8 +39,17 @@ import { addComment, editComment, listComments } from "~/models/review-comments.
 import { getUser, type Actor } from "~/models/users.server";
 import { toActor } from "~/utils/auth.server";
 import { formatDateTime } from "~/utils/format";
-import { formFailure, parseForm, type FormFailure, readForm } from "~/utils/forms";
-import { actionError, invariantResponse } from "~/utils/http.server";
+import {
+  errorsOf,
+  parseSubmission,
+  readForm,
+  refusal,
+  resultFor,
+  rowResult,
+  sentValue,
+  type FormResult,
+} from "~/utils/forms";
+import { invariantResponse, refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireProject } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import {
@@ -104,133 +116,169 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-// ---------- the action: one handler per intent ----------
+// ---------- the action: one schema and one handler per intent ----------
 
-type Ctx = {
-  request: Request;
-  formData: FormData;
-  intent: string;
-  actor: Actor;
-  project: ProjectWithOwner;
-  back: string;
-};
-
-/** A refused form: its messages go next to the fields of the form that was sent (found by `intent`). */
-const refused = (ctx: Ctx, failure: FormFailure, status = 400) => data({ ...failure, intent: ctx.intent }, { status });
-
+/** The review every intent but "open" names; withReview checks it is this project's. */
 const reviewIdSchema = z.object({ reviewId: idField("Choose a gate review.") });
 
+/** "Promote to …": nothing but the review. */
+export const promoteSchema = reviewIdSchema;
+/** "Clear attestation": which criterion. */
+export const clearAttestationSchema = attestSchema.pick({ key: true });
+// The other intents' schemas are the shared ones (app/utils/validation.ts), which the API uses too:
+// open openReviewSchema, sign signOffFormSchema, attest attestSchema, dismiss dismissSchema,
+// comment commentSchema, edit-comment editCommentSchema, withdraw withdrawReviewSchema.
+
+type Ctx = { request: Request; actor: Actor; project: ProjectWithOwner; back: string };
+
+/**
+ * What a handler answers when the model refuses: a promotion that is not ready says what
+ * still blocks it (409 with `blockers`); the rest as every form (submissionError).
+ */
+function refusedBy(error: unknown, submission: Submission<unknown>) {
+  if (error instanceof ConflictError && error.details.length) {
+    return data({ ...refusal(submission, { formError: error.message }), blockers: error.details }, { status: 409 });
+  }
+  return submissionError(error, submission);
+}
+
 /** Runs `handler` with the posted review's id, once it is known to be this project's. */
-function withReview(ctx: Ctx, handler: (ctx: Ctx, reviewId: number) => Response | ReturnType<typeof refused>) {
-  const parsed = reviewIdSchema.safeParse({ reviewId: ctx.formData.get("reviewId") });
-  if (!parsed.success) return refused(ctx, formFailure(ctx.formData, {}, "Choose a gate review."));
+function withReview<R>(ctx: Ctx, formData: FormData, handler: (ctx: Ctx, formData: FormData, reviewId: number) => R) {
+  const submission = parseSubmission(formData, reviewIdSchema);
+  if (submission.status !== "success") return refuse(submission, { formError: "Choose a gate review." });
   invariantResponse(
-    reviewBelongsTo(parsed.data.reviewId, ctx.project.id),
+    reviewBelongsTo(submission.value.reviewId, ctx.project.id),
     "This project has no gate review with that number.",
   );
-  return handler(ctx, parsed.data.reviewId);
+  return handler(ctx, formData, submission.value.reviewId);
 }
 
-function handleOpen(ctx: Ctx) {
-  const parsed = parseForm(openReviewSchema, ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
-  const review = openReview({ actor: ctx.actor, projectId: ctx.project.id, statement: parsed.data.statement });
-  return redirectWithToast(ctx.request, ctx.back, {
-    kind: "success",
-    message: `Gate review to ${stageShortLabel[review.targetStage]} opened. Each discipline now signs off.`,
-  });
+function open(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, openReviewSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const review = openReview({ actor: ctx.actor, projectId: ctx.project.id, statement: submission.value.statement });
+    return redirectWithToast(ctx.request, ctx.back, {
+      kind: "success",
+      message: `Gate review to ${stageShortLabel[review.targetStage]} opened. Each discipline now signs off.`,
+    });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
 }
 
-function handleSign(ctx: Ctx, reviewId: number) {
-  const parsed = parseForm(signOffFormSchema, ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
-  signOff({ actor: ctx.actor, reviewId, ...parsed.data });
+function sign(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, signOffFormSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    signOff({ actor: ctx.actor, reviewId, ...submission.value });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
   return redirectWithToast(ctx.request, ctx.back, { kind: "success", message: "Your sign-off was recorded." });
 }
 
-function handleAttest(ctx: Ctx, reviewId: number) {
-  const parsed = parseForm(attestSchema, ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
-  attest({
-    actor: ctx.actor,
-    reviewId,
-    key: parsed.data.key,
-    note: parsed.data.note,
-    evidenceUrl: parsed.data.evidenceUrl,
-  });
+function attestCriterion(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, attestSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { key, note, evidenceUrl } = submission.value;
+  try {
+    attest({ actor: ctx.actor, reviewId, key, note, evidenceUrl });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
   return redirectWithToast(ctx.request, ctx.back, {
     kind: "success",
     message: "Attestation recorded. Sign-offs of the disciplines it concerns, given before it, are now stale.",
   });
 }
 
-function handleClearAttestation(ctx: Ctx, reviewId: number) {
-  const parsed = parseForm(attestSchema.pick({ key: true }), ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
+function clearAttestation(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, clearAttestationSchema);
+  if (submission.status !== "success") return refuse(submission);
   try {
-    attest({ actor: ctx.actor, reviewId, key: parsed.data.key, note: "", clear: true });
+    attest({ actor: ctx.actor, reviewId, key: submission.value.key, note: "", clear: true });
   } catch (error) {
     // Only its author or a member of its discipline clears an attestation: say so on the page.
-    if (error instanceof ForbiddenError) return refused(ctx, formFailure(ctx.formData, {}, error.message), 403);
-    throw error;
+    if (error instanceof ForbiddenError) return refuse(submission, { formError: error.message }, 403);
+    return refusedBy(error, submission);
   }
   return redirectWithToast(ctx.request, ctx.back, { kind: "success", message: "Attestation cleared." });
 }
 
-function handleDismiss(ctx: Ctx, reviewId: number) {
-  const parsed = parseForm(dismissSchema, ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
-  dismissChangesRequest({ actor: ctx.actor, reviewId, signOffId: parsed.data.signOffId, reason: parsed.data.reason });
+function dismiss(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, dismissSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { signOffId, reason } = submission.value;
+  try {
+    dismissChangesRequest({ actor: ctx.actor, reviewId, signOffId, reason });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
   return redirectWithToast(ctx.request, ctx.back, {
     kind: "success",
     message: "The request for changes was dismissed. It stays on the review with your reason.",
   });
 }
 
-function handleComment(ctx: Ctx, reviewId: number) {
-  const parsed = parseForm(commentSchema, ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
-  const comment = addComment({
-    actor: ctx.actor,
-    reviewId,
-    body: parsed.data.body,
-    replyToSignOffId: parsed.data.replyToSignOffId,
-  });
-  const mentioned = comment.mentionedUserIds.length;
-  return redirectWithToast(ctx.request, ctx.back, {
-    kind: "success",
-    message: mentioned
-      ? `Comment added; ${mentioned === 1 ? "the person" : `the ${mentioned} people`} you mentioned will be notified.`
-      : "Comment added.",
-  });
+function comment(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, commentSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const { body, replyToSignOffId } = submission.value;
+  try {
+    const added = addComment({ actor: ctx.actor, reviewId, body, replyToSignOffId });
+    const mentioned = added.mentionedUserIds.length;
+    return redirectWithToast(ctx.request, ctx.back, {
+      kind: "success",
+      message: mentioned
+        ? `Comment added; ${mentioned === 1 ? "the person" : `the ${mentioned} people`} you mentioned will be notified.`
+        : "Comment added.",
+    });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
 }
 
-function handleEditComment(ctx: Ctx, reviewId: number) {
-  const parsed = parseForm(editCommentSchema, ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
+function editOwnComment(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, editCommentSchema);
+  if (submission.status !== "success") return refuse(submission);
   invariantResponse(
-    listComments(reviewId).some((c) => c.id === parsed.data.commentId),
+    listComments(reviewId).some((c) => c.id === submission.value.commentId),
     "This review has no such comment.",
   );
-  editComment({ actor: ctx.actor, ...parsed.data });
+  try {
+    editComment({ actor: ctx.actor, ...submission.value });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
   return redirectWithToast(ctx.request, ctx.back, {
     kind: "success",
     message: "Comment updated; the earlier wording is kept.",
   });
 }
 
-function handlePromote(ctx: Ctx, reviewId: number) {
-  const result = promote({ actor: ctx.actor, reviewId });
-  return redirectWithToast(ctx.request, `/projects/${ctx.project.slug}`, {
-    kind: "success",
-    message: `${ctx.project.name} is now in ${stageShortLabel[result.stage]}.`,
-  });
+function promoteReview(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, promoteSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const result = promote({ actor: ctx.actor, reviewId });
+    return redirectWithToast(ctx.request, `/projects/${ctx.project.slug}`, {
+      kind: "success",
+      message: `${ctx.project.name} is now in ${stageShortLabel[result.stage]}.`,
+    });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
 }
 
-function handleWithdraw(ctx: Ctx, reviewId: number) {
-  const parsed = parseForm(withdrawReviewSchema, ctx.formData);
-  if (!parsed.ok) return refused(ctx, parsed);
-  withdrawReview({ actor: ctx.actor, reviewId, note: parsed.data.note });
+function withdraw(ctx: Ctx, formData: FormData, reviewId: number) {
+  const submission = parseSubmission(formData, withdrawReviewSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    withdrawReview({ actor: ctx.actor, reviewId, note: submission.value.note });
+  } catch (error) {
+    return refusedBy(error, submission);
+  }
   return redirectWithToast(ctx.request, ctx.back, {
     kind: "info",
     message: "The gate review was withdrawn. It stays in the history.",
@@ -239,91 +287,59 @@ function handleWithdraw(ctx: Ctx, reviewId: number) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readForm(request);
+  // Who may do what is each model's question (gate:open, gate:sign for a discipline, …).
   const { user, project } = requireProject(request, params);
-  const ctx: Ctx = {
-    request,
-    formData,
-    intent: String(formData.get("intent") ?? ""),
-    actor: toActor(user),
-    project,
-    back: `/projects/${project.slug}/gate`,
-  };
-  try {
-    switch (ctx.intent) {
-      case "open":
-        return handleOpen(ctx);
-      case "sign":
-        return withReview(ctx, handleSign);
-      case "attest":
-        return withReview(ctx, handleAttest);
-      case "clear-attestation":
-        return withReview(ctx, handleClearAttestation);
-      case "dismiss":
-        return withReview(ctx, handleDismiss);
-      case "comment":
-        return withReview(ctx, handleComment);
-      case "edit-comment":
-        return withReview(ctx, handleEditComment);
-      case "promote":
-        return withReview(ctx, handlePromote);
-      case "withdraw":
-        return withReview(ctx, handleWithdraw);
-      default:
-        return refused(ctx, formFailure(formData, {}, "Unknown action."));
-    }
-  } catch (error) {
-    if (error instanceof ConflictError && error.details.length) {
-      return data(
-        { ...formFailure(formData, {}, error.message), intent: ctx.intent, blockers: error.details },
-        { status: 409 },
-      );
-    }
-    if (error instanceof ValidationError) {
-      // keep the intent, so the page shows the messages next to the fields of the form that was sent
-      return refused(ctx, formFailure(formData, error.fields, error.message));
-    }
-    if (error instanceof ConflictError) return refused(ctx, formFailure(formData, {}, error.message), 409);
-    return actionError(error, formData);
+  const ctx: Ctx = { request, actor: toActor(user), project, back: `/projects/${project.slug}/gate` };
+  const intent = formData.get("intent");
+  switch (intent) {
+    case "open":
+      return open(ctx, formData);
+    case "sign":
+      return withReview(ctx, formData, sign);
+    case "attest":
+      return withReview(ctx, formData, attestCriterion);
+    case "clear-attestation":
+      return withReview(ctx, formData, clearAttestation);
+    case "dismiss":
+      return withReview(ctx, formData, dismiss);
+    case "comment":
+      return withReview(ctx, formData, comment);
+    case "edit-comment":
+      return withReview(ctx, formData, editOwnComment);
+    case "promote":
+      return withReview(ctx, formData, promoteReview);
+    case "withdraw":
+      return withReview(ctx, formData, withdraw);
+    default:
+      throw unknownIntent(intent);
   }
 }
 
 // ---------- the page ----------
 
+/** Hidden fields a refusal may name (a tampered page): their message shows above the page's forms. */
+const HIDDEN_FIELDS = ["reviewId", "signOffId", "key", "commentId", "version", "discipline"];
+
 export default function GateReview() {
   const d = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<FormResult>();
   const [searchParams] = useSearchParams();
-  const failed = actionData && !actionData.ok ? actionData : null;
-  const failedIntent = failed && "intent" in failed ? failed.intent : null;
-  const failure = (intent: string) => (failed && failedIntent === intent ? failed : null);
+  const refused = errorsOf(actionData);
+  // A form-level message (a conflict, a refused promotion, a tampered hidden field) shows at the
+  // top of the page, where it stays visible whichever form was sent.
+  const formError = refused.form ?? HIDDEN_FIELDS.map((name) => refused[name]).find(Boolean);
   const base = `/projects/${d.slug}/gate`;
   if (!d.review) {
-    const openFailure = failure("open");
     return (
       <>
         <h2>Gate review</h2>
-        <FormError message={failed?.formError} />
+        <FormError message={formError} />
         {d.target ? (
           <EmptyState
             title={`No gate review is open. Next gate: ${stageShortLabel[d.stage]} → ${stageShortLabel[d.target]}.`}
           >
             {d.mayOpen ? (
-              <Form method="post" noValidate className="open-review-form">
-                <p>Opening a review asks business, data science and IT to sign off, and checks the gate criteria.</p>
-                <TextareaField
-                  label="Why now?"
-                  name="statement"
-                  required
-                  rows={3}
-                  maxLength={1000}
-                  defaultValue={openFailure?.values.statement ?? ""}
-                  error={openFailure?.fieldErrors.statement}
-                  hint="A sentence or two for the people who sign: what is ready, and why this gate is due."
-                />
-                <button type="submit" name="intent" value="open" className="btn btn-primary">
-                  Open gate review to {stageShortLabel[d.target]}
-                </button>
-              </Form>
+              <OpenReviewForm target={d.target} />
             ) : (
               <p>A member of the project opens it when the team is ready.</p>
             )}
@@ -338,10 +354,9 @@ export default function GateReview() {
     );
   }
   const r = d.review;
-  const attestFailure = failure("attest");
-  const attestKey = attestFailure ? attestFailure.values.key : searchParams.get("attest");
-  const dismissFailure = failure("dismiss");
-  const dismissing = dismissFailure ? dismissFailure.values.signOffId : searchParams.get("dismiss");
+  // A refused attestation or dismissal comes back open, on the row it was about.
+  const attestKey = sentValue(resultFor(actionData, "attest"), "key") ?? searchParams.get("attest");
+  const dismissing = sentValue(resultFor(actionData, "dismiss"), "signOffId") ?? searchParams.get("dismiss");
   const editParam = Number(searchParams.get("edit"));
 
   const signOffActions = (s: SignOffCard) => {
@@ -365,28 +380,12 @@ export default function GateReview() {
       <>
         {links.length ? <p className="small row">{links}</p> : null}
         {dismissable && dismissing === String(s.id) ? (
-          <Form method="post" noValidate className="confirm-box">
-            <input type="hidden" name="reviewId" value={r.id} />
-            <input type="hidden" name="signOffId" value={s.id} />
-            <p className="small">
-              Dismissing lifts {s.userName}'s request for changes so it no longer blocks promotion. It stays on the
-              review with your reason; only {s.userName} can renew it.
-            </p>
-            <TextareaField
-              label="Why are these changes not needed?"
-              name="reason"
-              required
-              rows={3}
-              defaultValue={dismissFailure?.values.reason ?? ""}
-              error={dismissFailure?.fieldErrors.reason}
-            />
-            <div className="form-actions">
-              <button type="submit" name="intent" value="dismiss" className="btn btn-danger">
-                Dismiss this request for changes
-              </button>
-              <Link to={base}>Cancel</Link>
-            </div>
-          </Form>
+          <DismissForm
+            reviewId={r.id}
+            signOff={s}
+            lastResult={rowResult(actionData, "dismiss", "signOffId", s.id)}
+            cancelTo={base}
+          />
         ) : null}
       </>
     );
@@ -413,18 +412,11 @@ export default function GateReview() {
           Opened by {r.openedByName} on {formatDateTime(r.openedAt)}.
         </p>
       </section>
-      <FormError message={failed?.formError} />
+      <FormError message={formError} />
       {r.canPromote ? (
         <div className="promote-ready" role="status">
           <p>Everything is in place: every discipline has its approvals and every criterion is met.</p>
-          {d.mayPromote ? (
-            <Form method="post">
-              <input type="hidden" name="reviewId" value={r.id} />
-              <button type="submit" name="intent" value="promote" className="btn btn-primary">
-                Promote to {stageShortLabel[r.targetStage]}
-              </button>
-            </Form>
-          ) : null}
+          {d.mayPromote ? <PromoteForm reviewId={r.id} targetStage={r.targetStage} /> : null}
         </div>
       ) : (
         <div className="blockers" aria-labelledby="blockers-title">
@@ -461,8 +453,6 @@ export default function GateReview() {
                 reviewId={r.id}
                 discipline={panel.discipline}
                 renewing={panel.signOffs.some((s) => s.userId === d.userId)}
-                values={failure("sign")?.values ?? {}}
-                errors={failure("sign")?.fieldErrors ?? {}}
               />
             ) : null}
           </SignOffPanel>
@@ -479,7 +469,6 @@ export default function GateReview() {
                 replyTo: searchParams.get("reply"),
                 editing: Number.isSafeInteger(editParam) && editParam > 0 ? editParam : null,
                 base,
-                failure: failure("comment") ?? failure("edit-comment"),
               }
             : undefined
         }
@@ -507,15 +496,7 @@ export default function GateReview() {
           if (!criterion || criterion.kind !== "attestation") return null;
           if (criterion.met) {
             if (!criterion.mayClear) return null;
-            return (
-              <Form method="post" className="inline-form">
-                <input type="hidden" name="reviewId" value={r.id} />
-                <input type="hidden" name="key" value={c.key} />
-                <button type="submit" name="intent" value="clear-attestation" className="btn btn-link small">
-                  Clear attestation<span className="sr-only">: {c.label}</span>
-                </button>
-              </Form>
-            );
+            return <ClearAttestationForm reviewId={r.id} criterion={c} />;
           }
           if (!criterion.mayAttest) return null;
           if (attestKey !== c.key) {
@@ -526,48 +507,18 @@ export default function GateReview() {
             );
           }
           return (
-            <Form method="post" noValidate className="attest-form">
-              <input type="hidden" name="reviewId" value={r.id} />
-              <input type="hidden" name="key" value={c.key} />
-              <Field
-                label={`Note for “${c.label}”`}
-                name="note"
-                required
-                defaultValue={attestFailure?.values.note ?? ""}
-                error={attestFailure?.fieldErrors.note}
-                hint="What you checked, and where the evidence is."
-              />
-              <Field
-                label="Link to evidence"
-                name="evidenceUrl"
-                type="url"
-                inputMode="url"
-                defaultValue={attestFailure?.values.evidenceUrl ?? ""}
-                error={attestFailure?.fieldErrors.evidenceUrl}
-                hint="Optional. http:// or https://"
-              />
-              <div className="form-actions">
-                <button type="submit" name="intent" value="attest" className="btn btn-primary">
-                  Attest
-                </button>
-                <Link to={base}>Cancel</Link>
-              </div>
-            </Form>
+            <AttestForm
+              reviewId={r.id}
+              criterion={c}
+              lastResult={rowResult(actionData, "attest", "key", c.key)}
+              cancelTo={base}
+            />
           );
         }}
       />
       {d.mayWithdraw ? (
-        searchParams.get("confirm") === "withdraw" ? (
-          <Form method="post" className="confirm-box">
-            <input type="hidden" name="reviewId" value={r.id} />
-            <Field label="Why withdraw it? (optional)" name="note" />
-            <div className="form-actions">
-              <button type="submit" name="intent" value="withdraw" className="btn btn-danger">
-                Yes, withdraw this review
-              </button>
-              <Link to={base}>Cancel</Link>
-            </div>
-          </Form>
+        searchParams.get("confirm") === "withdraw" || resultFor(actionData, "withdraw") ? (
+          <WithdrawForm reviewId={r.id} cancelTo={base} />
         ) : (
           <p>
             <Link to="?confirm=withdraw">Withdraw this review…</Link>
@@ -575,5 +526,160 @@ export default function GateReview() {
         )
       ) : null}
     </>
+  );
+}
+
+// ---------- the page's forms: each its own Conform form, with its intent's schema ----------
+
+function OpenReviewForm({ target }: { target: Stage }) {
+  const [form, fields] = useIntentForm({ intent: "open", schema: openReviewSchema });
+  return (
+    <Form method="post" className="open-review-form" {...getFormProps(form)}>
+      <p>Opening a review asks business, data science and IT to sign off, and checks the gate criteria.</p>
+      <TextareaField
+        label="Why now?"
+        meta={fields.statement}
+        required
+        rows={3}
+        maxLength={1000}
+        hint="A sentence or two for the people who sign: what is ready, and why this gate is due."
+      />
+      <SubmitButton intent="open" pendingLabel="Opening…">
+        Open gate review to {stageShortLabel[target]}
+      </SubmitButton>
+    </Form>
+  );
+}
+
+function PromoteForm({ reviewId, targetStage }: { reviewId: number; targetStage: Stage }) {
+  const [form] = useIntentForm({ intent: "promote", schema: promoteSchema });
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name="reviewId" value={reviewId} />
+      <SubmitButton intent="promote" pendingLabel="Promoting…">
+        Promote to {stageShortLabel[targetStage]}
+      </SubmitButton>
+    </Form>
+  );
+}
+
+type LastResult = FormResult | null;
+
+/** The owner lifts one "changes requested", with a reason. */
+function DismissForm({
+  reviewId,
+  signOff: s,
+  lastResult,
+  cancelTo,
+}: {
+  reviewId: number;
+  signOff: SignOffCard;
+  lastResult: LastResult;
+  cancelTo: string;
+}) {
+  const [form, fields] = useIntentForm({
+    intent: "dismiss",
+    schema: dismissSchema,
+    id: `form-dismiss-${s.id}`,
+    lastResult,
+  });
+  return (
+    <Form method="post" className="confirm-box" {...getFormProps(form)}>
+      <input type="hidden" name="reviewId" value={reviewId} />
+      <input type="hidden" name="signOffId" value={s.id} />
+      <p className="small">
+        Dismissing lifts {s.userName}'s request for changes so it no longer blocks promotion. It stays on the review
+        with your reason; only {s.userName} can renew it.
+      </p>
+      <TextareaField label="Why are these changes not needed?" meta={fields.reason} required rows={3} />
+      <div className="form-actions">
+        <SubmitButton intent="dismiss" variant="danger" pendingLabel="Dismissing…">
+          Dismiss this request for changes
+        </SubmitButton>
+        <Link to={cancelTo}>Cancel</Link>
+      </div>
+    </Form>
+  );
+}
+
+type Criterion = { key: string; label: string };
+
+/** Attesting one criterion: a note and an optional link to the evidence. */
+function AttestForm({
+  reviewId,
+  criterion: c,
+  lastResult,
+  cancelTo,
+}: {
+  reviewId: number;
+  criterion: Criterion;
+  lastResult: LastResult;
+  cancelTo: string;
+}) {
+  const [form, fields] = useIntentForm({
+    intent: "attest",
+    schema: attestSchema,
+    id: `form-attest-${c.key}`,
+    lastResult,
+  });
+  return (
+    <Form method="post" className="attest-form" {...getFormProps(form)}>
+      <input type="hidden" name="reviewId" value={reviewId} />
+      <input type="hidden" name="key" value={c.key} />
+      <Field
+        label={`Note for “${c.label}”`}
+        meta={fields.note}
+        required
+        hint="What you checked, and where the evidence is."
+      />
+      <Field
+        label="Link to evidence"
+        meta={fields.evidenceUrl}
+        type="url"
+        inputMode="url"
+        hint="Optional. http:// or https://"
+      />
+      <div className="form-actions">
+        <SubmitButton intent="attest" pendingLabel="Attesting…">
+          Attest
+        </SubmitButton>
+        <Link to={cancelTo}>Cancel</Link>
+      </div>
+    </Form>
+  );
+}
+
+/** "Clear attestation" of one met criterion; its refusal (403) shows at the top of the page. */
+function ClearAttestationForm({ reviewId, criterion: c }: { reviewId: number; criterion: Criterion }) {
+  const [form] = useIntentForm({
+    intent: "clear-attestation",
+    schema: clearAttestationSchema,
+    id: `form-clear-attestation-${c.key}`,
+    lastResult: null,
+  });
+  return (
+    <Form method="post" className="inline-form" {...getFormProps(form)}>
+      <input type="hidden" name="reviewId" value={reviewId} />
+      <input type="hidden" name="key" value={c.key} />
+      <SubmitButton intent="clear-attestation" variant="link" className="small" pendingLabel="Clearing…">
+        Clear attestation<span className="sr-only">: {c.label}</span>
+      </SubmitButton>
+    </Form>
+  );
+}
+
+function WithdrawForm({ reviewId, cancelTo }: { reviewId: number; cancelTo: string }) {
+  const [form, fields] = useIntentForm({ intent: "withdraw", schema: withdrawReviewSchema });
+  return (
+    <Form method="post" className="confirm-box" {...getFormProps(form)}>
+      <input type="hidden" name="reviewId" value={reviewId} />
+      <Field label="Why withdraw it? (optional)" meta={fields.note} />
+      <div className="form-actions">
+        <SubmitButton intent="withdraw" variant="danger" pendingLabel="Withdrawing…">
+          Yes, withdraw this review
+        </SubmitButton>
+        <Link to={cancelTo}>Cancel</Link>
+      </div>
+    </Form>
   );
 }

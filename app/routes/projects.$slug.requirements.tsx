@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { ComponentProps } from "react";
 import { z } from "zod";
 import { RequirementForm, VerdictForm, VerdictPanel } from "~/components/requirements/RequirementForms";
 import {
@@ -15,6 +16,7 @@ import {
 import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { SelectField } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import type { VerdictDiscipline } from "~/domain/feasibility";
 import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
@@ -32,9 +34,9 @@ import {
   type RequirementRow,
 } from "~/models/requirements.server";
 import { toActor } from "~/utils/auth.server";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
+import { errorsOf, parseSubmission, readForm, resultFor, sentValue, type FormResult } from "~/utils/forms";
 import { formatDateTime } from "~/utils/format";
-import { actionError, invariantResponse } from "~/utils/http.server";
+import { invariantResponse, refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { assessmentSchema, idField, requirementSchema, versionField } from "~/utils/validation";
@@ -94,93 +96,147 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const withId = z.object({ requirementId: idField("Choose a requirement."), version: versionField });
-const verdictTarget = z.object({
-  requirementId: idField("Choose a requirement."),
-  version: versionField,
-  discipline: z.enum(["data_science", "it"]).optional(),
-});
+// ---------- the action: one schema and one handler per intent ----------
+
+/** The requirement a form names, and the version the page read it at. */
+const requirementTarget = { requirementId: idField("Choose a requirement."), version: versionField };
+
+/** "State a requirement" (intent "create"). */
+export const createRequirementSchema = requirementSchema;
+/** Editing a requirement (intent "update"). */
+export const updateRequirementSchema = requirementSchema.extend(requirementTarget);
+/** "Yes, withdraw it" (intent "withdraw"). */
+export const withdrawRequirementSchema = z.object(requirementTarget);
+/** A member's verdict for their own discipline (intent "assess"); `version` is the verdict's own. */
+export const assessRequirementSchema = assessmentSchema.and(
+  z.object({ ...requirementTarget, discipline: z.enum(["data_science", "it"]).optional() }),
+);
+
+type Ctx = { request: Request; actor: ReturnType<typeof toActor>; projectId: number; back: string };
+
+async function create(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, createRequirementSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const created = createRequirement({ actor: ctx.actor, projectId: ctx.projectId, ...submission.value });
+    return redirectWithToast(ctx.request, ctx.back, {
+      kind: "success",
+      message: `“${created.title}” added. Data science and IT operations each give a verdict on it.`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
+async function update(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, updateRequirementSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const before = getRequirement(submission.value.requirementId);
+  const reset = before ? editResetsAssessment(before, submission.value) : false;
+  try {
+    const updated = updateRequirement({ actor: ctx.actor, ...submission.value });
+    return redirectWithToast(ctx.request, ctx.back, {
+      kind: "success",
+      message: reset
+        ? `“${updated.title}” saved. Both verdicts were reset: data science and IT operations assess it again.`
+        : `“${updated.title}” saved.`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
+async function withdraw(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, withdrawRequirementSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const withdrawn = withdrawRequirement({ actor: ctx.actor, ...submission.value });
+    return redirectWithToast(ctx.request, ctx.back, {
+      kind: "success",
+      message: `“${withdrawn.title}” was withdrawn. Its history stays.`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
+async function assess(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, assessRequirementSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const assessed = assessRequirement({ actor: ctx.actor, ...submission.value });
+    return redirectWithToast(ctx.request, ctx.back, {
+      kind: "success",
+      message: `Your verdict on “${assessed.title}” is saved: ${feasibilityLabel[submission.value.feasibility].toLowerCase()}. ${combinedText(assessed)}`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const intent = formData.get("intent");
   const needs = intent === "assess" ? "requirement:assess" : "requirement:state";
   const { user, project } = requireProjectWith(request, params, needs);
-  const actor = toActor(user);
-  const back = `/projects/${project.slug}/requirements`;
   // Forms post a requirement id; it must be one of the project the URL names.
   const posted = idField("Choose a requirement.").safeParse(formData.get("requirementId"));
   if (posted.success) {
     invariantResponse(getRequirement(posted.data)?.projectId === project.id, "This project has no such requirement.");
   }
-  try {
-    if (intent === "create") {
-      const parsed = parseForm(requirementSchema, formData);
-      if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
-      const created = createRequirement({ actor, projectId: project.id, ...parsed.data });
-      return redirectWithToast(request, back, {
-        kind: "success",
-        message: `“${created.title}” added. Data science and IT operations each give a verdict on it.`,
-      });
-    }
-    if (intent === "update") {
-      const parsed = parseForm(requirementSchema.extend(withId.shape), formData);
-      if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
-      const before = getRequirement(parsed.data.requirementId);
-      const reset = before ? editResetsAssessment(before, parsed.data) : false;
-      const updated = updateRequirement({ actor, ...parsed.data });
-      return redirectWithToast(request, back, {
-        kind: "success",
-        message: reset
-          ? `“${updated.title}” saved. Both verdicts were reset: data science and IT operations assess it again.`
-          : `“${updated.title}” saved.`,
-      });
-    }
-    if (intent === "withdraw") {
-      const parsed = parseForm(withId, formData);
-      if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
-      const withdrawn = withdrawRequirement({ actor, ...parsed.data });
-      return redirectWithToast(request, back, {
-        kind: "success",
-        message: `“${withdrawn.title}” was withdrawn. Its history stays.`,
-      });
-    }
-    if (intent === "assess") {
-      const parsed = parseForm(assessmentSchema.and(verdictTarget), formData);
-      if (!parsed.ok) return data({ ...parsed, intent }, { status: 400 });
-      const assessed = assessRequirement({ actor, ...parsed.data });
-      return redirectWithToast(request, back, {
-        kind: "success",
-        message: `Your verdict on “${assessed.title}” is saved: ${feasibilityLabel[parsed.data.feasibility].toLowerCase()}. ${combinedText(assessed)}`,
-      });
-    }
-  } catch (error) {
-    return actionError(error, formData);
+  const ctx: Ctx = {
+    request,
+    actor: toActor(user),
+    projectId: project.id,
+    back: `/projects/${project.slug}/requirements`,
+  };
+  switch (intent) {
+    case "create":
+      return create(ctx, formData);
+    case "update":
+      return update(ctx, formData);
+    case "withdraw":
+      return withdraw(ctx, formData);
+    case "assess":
+      return assess(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
-  return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
+}
+
+// ---------- the page ----------
+
+/** The requirement a refusal of `intent` was about, or null (another intent, or none). */
+function refusedRow(actionData: FormResult | undefined, intent: string): number | null {
+  const id = Number(sentValue(resultFor(actionData, intent), "requirementId"));
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
 export default function Requirements() {
   const d = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const failed = actionData && !actionData.ok ? actionData : null;
-  // Field errors carry the intent; a conflict (409) only has the posted values.
-  const failedIntent = failed ? (("intent" in failed ? failed.intent : failed.values.intent) ?? null) : null;
-  const failedId = Number(failed?.values.requirementId) || null;
-  const failedFor = (intent: string, id: number | null = null) =>
-    Boolean(failed && failedIntent === intent && failedId === id);
-  const errorsFor = (intent: string, id: number | null = null) =>
-    failed && failedFor(intent, id) ? failed.fieldErrors : {};
-  const valuesFor = (intent: string, id: number | null = null) =>
-    failed && failedFor(intent, id) ? failed.values : null;
+  const actionData = useActionData<FormResult>();
+  // A refused form comes back open, in its row, with its messages.
+  const refusedUpdate = refusedRow(actionData, "update");
+  const refusedAssess = refusedRow(actionData, "assess");
+  const refusedWithdraw = refusedRow(actionData, "withdraw");
   const base = `/projects/${d.slug}/requirements`;
-  const showEdit = (id: number) => d.mayState && (d.editId === id || failedFor("update", id));
-  const showVerdict = (id: number) => d.myVerdict !== null && (d.assessId === id || failedFor("assess", id));
-  const shownElsewhere =
-    failedId !== null &&
-    ((failedIntent === "update" && showEdit(failedId)) || (failedIntent === "assess" && showVerdict(failedId)));
+  const showEdit = (id: number) => d.mayState && (d.editId === id || refusedUpdate === id);
+  const showVerdict = (id: number) => d.myVerdict !== null && (d.assessId === id || refusedAssess === id);
+  const showWithdraw = (id: number) => d.mayState && (d.withdrawId === id || refusedWithdraw === id);
+  /** A row's form gets the action's result only when the refusal was about that row. */
+  const resultOf = (intent: string, id: number) => (refusedRow(actionData, intent) === id ? actionData : null);
   const mismatchById = new Map(d.mismatchRows.map((m) => [m.id, m]));
   const shown = d.view === "mismatches" ? d.requirements.filter((r) => mismatchById.has(r.id)) : d.requirements;
+  // Each form shows its own message; a refusal whose form is not on the page (its requirement
+  // withdrawn meanwhile, or filtered out) shows it here.
+  const rowForm = (id: number | null, open: (id: number) => boolean) =>
+    id !== null && open(id) && shown.some((r) => r.id === id && r.status === "active");
+  const shownInForm =
+    rowForm(refusedUpdate, showEdit) ||
+    rowForm(refusedAssess, showVerdict) ||
+    rowForm(refusedWithdraw, showWithdraw) ||
+    (d.mayState && Boolean(resultFor(actionData, "create")));
+  const refused = errorsOf(actionData);
   const mismatchesUrl = (priority: string | null) =>
     `${base}?view=mismatches${priority ? `&priority=${priority}` : ""}`;
   return (
@@ -190,7 +246,7 @@ export default function Requirements() {
         Business states what the product must achieve; data science and IT operations each give their own verdict on
         whether it can. A requirement counts as assessed once both have.
       </p>
-      {shownElsewhere ? null : <FormError message={failed?.formError} />}
+      {shownInForm ? null : <FormError message={refused.form ?? refused.requirementId ?? refused.version} />}
       <nav className="tabs" aria-label="Requirement views">
         <Link to={base} aria-current={d.view === "all" ? "page" : undefined}>
           All ({d.requirements.length})
@@ -322,58 +378,39 @@ export default function Requirements() {
                   </Link>
                 </div>
                 {showEdit(r.id) && r.status === "active" ? (
-                  <>
-                    <FormError message={failedFor("update", r.id) ? failed?.formError : null} />
-                    <RequirementForm
-                      intent="update"
-                      requirementId={r.id}
-                      version={r.version}
-                      values={
-                        valuesFor("update", r.id) ?? {
-                          title: r.title,
-                          target: r.target,
-                          priority: r.priority,
-                          description: r.description,
-                        }
-                      }
-                      errors={errorsFor("update", r.id)}
-                      submitLabel="Save requirement"
-                      cancelTo={base}
-                    />
-                  </>
+                  <EditRequirement
+                    requirement={r}
+                    lastResult={resultOf("update", r.id)}
+                    cancelTo={base}
+                    // a fresh form for each version it edits
+                    key={r.version}
+                  />
                 ) : null}
                 {mine && myCurrent && showVerdict(r.id) ? (
-                  <VerdictForm
+                  <GiveVerdict
+                    key={mine === "data_science" ? r.dsVersion : r.itVersion}
                     requirementId={r.id}
                     title={r.title}
                     discipline={mine}
                     version={mine === "data_science" ? r.dsVersion : r.itVersion}
+                    current={{
+                      feasibility: myCurrent.feasibility === "unassessed" ? "feasible" : myCurrent.feasibility,
+                      conditions: myCurrent.conditions ?? "",
+                      note: (mine === "data_science" ? r.dsNote : r.itNote) ?? "",
+                    }}
                     changing={myCurrent.feasibility !== "unassessed"}
-                    formError={failedFor("assess", r.id) ? failed?.formError : null}
-                    values={
-                      valuesFor("assess", r.id) ?? {
-                        feasibility: myCurrent.feasibility === "unassessed" ? "feasible" : myCurrent.feasibility,
-                        conditions: myCurrent.conditions ?? "",
-                        note: (mine === "data_science" ? r.dsNote : r.itNote) ?? "",
-                      }
-                    }
-                    errors={errorsFor("assess", r.id)}
+                    lastResult={resultOf("assess", r.id)}
                     cancelTo={base}
                   />
                 ) : null}
-                {d.withdrawId === r.id && d.mayState ? (
-                  <Form method="post" className="confirm-box">
-                    <input type="hidden" name="intent" value="withdraw" />
-                    <input type="hidden" name="requirementId" value={r.id} />
-                    <input type="hidden" name="version" value={r.version} />
-                    <p>Withdraw “{r.title}”? It stops counting for gates; its history stays.</p>
-                    <div className="form-actions">
-                      <button type="submit" className="btn btn-danger">
-                        Yes, withdraw it
-                      </button>
-                      <Link to={base}>Cancel</Link>
-                    </div>
-                  </Form>
+                {showWithdraw(r.id) && r.status === "active" ? (
+                  <WithdrawRequirement
+                    requirementId={r.id}
+                    title={r.title}
+                    version={r.version}
+                    lastResult={resultOf("withdraw", r.id)}
+                    cancelTo={base}
+                  />
                 ) : null}
                 {d.historyId === r.id && d.history ? (
                   <section aria-label={`History of ${r.title}`}>
@@ -395,16 +432,108 @@ export default function Requirements() {
       {d.mayState ? (
         <section aria-labelledby="new-requirement">
           <h3 id="new-requirement">State a requirement</h3>
-          <RequirementForm
-            key={d.requirements.length}
-            intent="create"
-            values={valuesFor("create") ?? {}}
-            errors={errorsFor("create")}
-            submitLabel="Add requirement"
-          />
+          {/* Keyed: a fresh form after each requirement added. */}
+          <NewRequirement key={d.requirements.length} />
         </section>
       ) : null}
     </>
+  );
+}
+
+/** "State a requirement": one form on the page, so its result is the action's. */
+function NewRequirement() {
+  const [form, fields] = useIntentForm({
+    intent: "create",
+    schema: createRequirementSchema,
+    defaultValue: { priority: "must" },
+  });
+  return <RequirementForm intent="create" form={form} fields={fields} submitLabel="Add requirement" />;
+}
+
+type LastResult = FormResult | null | undefined;
+
+/** Editing one requirement, its current wording filled in. */
+function EditRequirement({
+  requirement: r,
+  lastResult,
+  cancelTo,
+}: {
+  requirement: { id: number; version: number; title: string; target: string; priority: string; description: string };
+  lastResult: LastResult;
+  cancelTo: string;
+}) {
+  const [form, fields] = useIntentForm({
+    intent: "update",
+    schema: updateRequirementSchema,
+    id: `form-update-${r.id}`,
+    lastResult: lastResult ?? null,
+    defaultValue: { title: r.title, target: r.target, priority: r.priority, description: r.description },
+  });
+  return (
+    <RequirementForm
+      intent="update"
+      form={form}
+      fields={fields}
+      requirementId={r.id}
+      version={r.version}
+      submitLabel="Save requirement"
+      cancelTo={cancelTo}
+    />
+  );
+}
+
+/** A member's verdict on one requirement, for their own discipline. */
+function GiveVerdict({
+  current,
+  lastResult,
+  ...props
+}: Omit<ComponentProps<typeof VerdictForm>, "form" | "fields"> & {
+  current: { feasibility: string; conditions: string; note: string };
+  lastResult: LastResult;
+}) {
+  const [form, fields] = useIntentForm({
+    intent: "assess",
+    schema: assessRequirementSchema,
+    id: `form-assess-${props.requirementId}`,
+    lastResult: lastResult ?? null,
+    defaultValue: current,
+  });
+  return <VerdictForm form={form} fields={fields} {...props} />;
+}
+
+/** "Withdraw…": the confirmation box of one requirement. */
+function WithdrawRequirement({
+  requirementId,
+  title,
+  version,
+  lastResult,
+  cancelTo,
+}: {
+  requirementId: number;
+  title: string;
+  version: number;
+  lastResult: LastResult;
+  cancelTo: string;
+}) {
+  const [form] = useIntentForm({
+    intent: "withdraw",
+    schema: withdrawRequirementSchema,
+    id: `form-withdraw-${requirementId}`,
+    lastResult: lastResult ?? null,
+  });
+  return (
+    <Form method="post" className="confirm-box" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["requirementId", "version"])} />
+      <input type="hidden" name="requirementId" value={requirementId} />
+      <input type="hidden" name="version" value={version} />
+      <p>Withdraw “{title}”? It stops counting for gates; its history stays.</p>
+      <div className="form-actions">
+        <SubmitButton intent="withdraw" variant="danger" pendingLabel="Withdrawing…">
+          Yes, withdraw it
+        </SubmitButton>
+        <Link to={cancelTo}>Cancel</Link>
+      </div>
+    </Form>
   );
 }
 

@@ -121,7 +121,7 @@ export default function Team() {
       </p>
       {removing && mayManage ? (
         <Form method="post" className="confirm-box" {...getFormProps(removeForm)}>
-          <FormError message={removeForm.errors?.[0]} />
+          <FormError id={removeForm.errorId} message={removeForm.errors?.[0]} />
           <input type="hidden" name="userId" value={removing.userId} />
           <input type="hidden" name="confirmed" value="yes" />
           <p>
@@ -178,7 +178,7 @@ export default function Team() {
         candidates.length ? (
           <Form method="post" className="form-card" aria-labelledby="add-member-title" {...getFormProps(addForm)}>
             <h3 id="add-member-title">Add a member</h3>
-            <FormError message={addForm.errors?.[0]} />
+            <FormError id={addForm.errorId} message={addForm.errors?.[0]} />
             <SelectField
               label="Person"
               meta={addFields.userId}

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { ProjectForm } from "~/components/ProjectForm";
+import { useIntentForm } from "~/components/ui/Form";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { createProject, listActivePeople } from "~/models/projects.server";
 import { requireUser, toActor } from "~/utils/auth.server";
-import { parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { parseSubmission, readForm } from "~/utils/forms";
+import { refuse, submissionError } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { projectSchema } from "~/utils/validation";
 
@@ -20,23 +20,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
   const formData = await readForm(request);
-  const parsed = parseForm(projectSchema, formData);
-  if (!parsed.ok) return data(parsed, { status: 400 });
+  const submission = parseSubmission(formData, projectSchema);
+  if (submission.status !== "success") return refuse(submission);
   try {
-    const project = createProject({ actor: toActor(user), ...parsed.data });
+    const project = createProject({ actor: toActor(user), ...submission.value });
     return redirectWithToast(request, `/projects/${project.slug}`, {
       kind: "success",
       message: `${project.name} starts as a proof of concept. Add business, data science and IT to its team.`,
     });
   } catch (error) {
-    return actionError(error, formData);
+    return submissionError(error, submission);
   }
 }
 
 export default function NewProject() {
   const { people, userId } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const values = actionData && !actionData.ok ? actionData.values : {};
+  const [form, fields] = useIntentForm({
+    intent: "",
+    schema: projectSchema,
+    defaultValue: { ownerId: String(userId) },
+  });
   return (
     <>
       <PageHeader
@@ -44,11 +47,11 @@ export default function NewProject() {
         description="A project starts as a proof of concept. Its owner joins the team in their own discipline."
       />
       <ProjectForm
+        form={form}
+        fields={fields}
         people={people}
-        defaults={{ ...values, ownerId: values.ownerId ?? userId }}
-        errors={actionData && !actionData.ok ? actionData.fieldErrors : {}}
-        formError={actionData && !actionData.ok ? actionData.formError : null}
         submitLabel="Create project"
+        pendingLabel="Creating…"
         cancelTo="/projects"
       />
     </>

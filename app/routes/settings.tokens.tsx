@@ -7,22 +7,23 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { Field } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { utcDate } from "~/domain/dates";
 import { createToken, listTokens, revokeToken } from "~/models/tokens.server";
+import { confirmPasswordSchema, createTokenSchema, revokeTokenSchema } from "~/utils/admin-validation";
 import { requireUser, toActor } from "~/utils/auth.server";
 import { formatDate, formatDateTime } from "~/utils/format";
-import { formFailure, parseForm, readForm } from "~/utils/forms";
-import { actionError, retryAfterHeaders } from "~/utils/http.server";
+import { parseSubmission, readForm, type FormResult } from "~/utils/forms";
+import { refuse, retryAfterHeaders, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireSudo, type SudoPrompt } from "~/utils/sudo.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { idField, newTokenSchema } from "~/utils/validation";
 
 /** Forwards the 429's Retry-After of the password check. */
 export const headers = retryAfterHeaders;
@@ -44,41 +45,61 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { tokens: listTokens(user.id), now, defaultExpiresOn: defaultExpiresOn(now) };
 }
 
+type Ctx = { request: Request; user: ReturnType<typeof requireUser> };
+
+async function create(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, createTokenSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const sudo = await requireSudo(ctx.user, submission, ["intent", "name", "expiresOn", "noExpiry"]);
+  if (sudo) return sudo;
+  const { name, expiresOn, noExpiry } = submission.value;
+  try {
+    // No expiry only when asked for in so many words; an empty date means the default.
+    const { token, row } = createToken({
+      actor: toActor(ctx.user),
+      userId: ctx.user.id,
+      name,
+      expiresOn: noExpiry === "yes" ? null : (expiresOn ?? defaultExpiresOn(Date.now())),
+    });
+    // Not a redirect: the token is shown once, in this response, and stored nowhere in clear.
+    return data(
+      { ok: true as const, created: { name: row.name, token } },
+      { headers: { "Cache-Control": "no-store" } },
+    );
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
+async function revoke(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, revokeTokenSchema);
+  if (submission.status !== "success") return refuse(submission);
+  const sudo = await requireSudo(ctx.user, submission, ["intent", "tokenId"]);
+  if (sudo) return sudo;
+  try {
+    const revoked = revokeToken({ actor: toActor(ctx.user), tokenId: submission.value.tokenId });
+    return redirectWithToast(ctx.request, "/settings/tokens", {
+      kind: "success",
+      message: `The token “${revoked.name}” was revoked. Programs using it can no longer call the API.`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
   const formData = await readForm(request);
+  const ctx: Ctx = { request, user };
   const intent = formData.get("intent");
-  try {
-    if (intent === "create") {
-      const parsed = parseForm(newTokenSchema, formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      const sudo = await requireSudo(user, formData, ["intent", "name", "expiresOn", "noExpiry"]);
-      if (sudo) return sudo;
-      // No expiry only when asked for in so many words; an empty date means the default.
-      const expiresOn =
-        formData.get("noExpiry") === "yes" ? null : (parsed.data.expiresOn ?? defaultExpiresOn(Date.now()));
-      const { token, row } = createToken({ actor: toActor(user), userId: user.id, name: parsed.data.name, expiresOn });
-      // Not a redirect: the token is shown once, in this response, and stored nowhere in clear.
-      return data(
-        { ok: true as const, created: { name: row.name, token } },
-        { headers: { "Cache-Control": "no-store" } },
-      );
-    }
-    if (intent === "revoke") {
-      const parsed = parseForm(z.object({ tokenId: idField("Choose a token.") }), formData);
-      if (!parsed.ok) return data(parsed, { status: 400 });
-      const sudo = await requireSudo(user, formData, ["intent", "tokenId"]);
-      if (sudo) return sudo;
-      const revoked = revokeToken({ actor: toActor(user), tokenId: parsed.data.tokenId });
-      return redirectWithToast(request, "/settings/tokens", {
-        kind: "success",
-        message: `The token “${revoked.name}” was revoked. Programs using it can no longer call the API.`,
-      });
-    }
-  } catch (error) {
-    return actionError(error, formData);
+  switch (intent) {
+    case "create":
+      return create(ctx, formData);
+    case "revoke":
+      return revoke(ctx, formData);
+    default:
+      throw unknownIntent(intent);
   }
-  return data(formFailure(formData, {}, "Unknown action."), { status: 400 });
 }
 
 function status(token: { revokedAt: number | null; expiresAt: number | null }, now: number) {
@@ -93,12 +114,26 @@ export default function Tokens() {
   const [searchParams] = useSearchParams();
   const revokeId = Number(searchParams.get("revoke"));
   const revoking = tokens.find((t) => t.id === revokeId && !t.revokedAt) ?? null;
-  const created = actionData && actionData.ok ? actionData.created : null;
-  const failure = actionData && !actionData.ok ? actionData : null;
-  // The "Confirm your password" answer (its type merges into FormFailure's in the union).
-  const sudo = failure && "sudo" in failure ? (failure as SudoPrompt).sudo : null;
-  const errors = sudo ? {} : (failure?.fieldErrors ?? {});
-  const values = failure?.values ?? {};
+  const created = actionData && "created" in actionData ? actionData.created : null;
+  // The "Confirm your password" answer: the refusal of the create or revoke form, with what to post again.
+  const sudo = actionData && "sudo" in actionData ? (actionData as SudoPrompt) : null;
+  const [createForm, createFields] = useIntentForm({
+    intent: "create",
+    schema: createTokenSchema,
+    defaultValue: { expiresOn: defaultExpiresOn },
+    lastResult: sudo ? null : undefined,
+  });
+  const [revokeForm] = useIntentForm({
+    intent: "revoke",
+    schema: revokeTokenSchema,
+    lastResult: sudo ? null : undefined,
+  });
+  const [sudoForm, sudoFields] = useIntentForm({
+    intent: sudo?.sudo.intent ?? "",
+    id: "form-confirm-password",
+    schema: confirmPasswordSchema,
+    lastResult: sudo ? (sudo as FormResult) : null,
+  });
   return (
     <>
       <PageHeader
@@ -118,45 +153,45 @@ export default function Tokens() {
           <Field label="Token" name="new-token" readOnly value={created.token} autoComplete="off" spellCheck={false} />
         </section>
       ) : null}
-      <FormError message={failure?.formError} />
       {sudo ? (
-        <Form method="post" noValidate className="form-card" aria-labelledby="confirm-password-title">
+        <Form method="post" className="form-card" aria-labelledby="confirm-password-title" {...getFormProps(sudoForm)}>
           <h2 id="confirm-password-title">Confirm your password</h2>
+          <FormError id={sudoForm.errorId} message={sudoForm.errors?.[0]} />
           <p>
-            {sudo.intent === "revoke" ? "Revoking" : "Creating"} a token needs your password, entered in the last 10
-            minutes. Enter it to go on; Triad will not ask again for 10 minutes.
+            {sudo.sudo.intent === "revoke" ? "Revoking" : "Creating"} a token needs your password, entered in the last
+            10 minutes. Enter it to go on; Triad will not ask again for 10 minutes.
           </p>
-          {sudo.pending.map(({ name, value }) => (
+          {sudo.sudo.pending.map(({ name, value }) => (
             <input key={name} type="hidden" name={name} value={value} />
           ))}
           <Field
             label="Your password"
-            name="currentPassword"
+            meta={sudoFields.currentPassword}
             type="password"
             autoComplete="current-password"
             required
             autoFocus
-            error={sudo.error ?? undefined}
           />
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary">
-              {sudo.intent === "revoke" ? "Confirm and revoke the token" : "Confirm and create the token"}
-            </button>
+            <SubmitButton pendingLabel="Confirming…">
+              {sudo.sudo.intent === "revoke" ? "Confirm and revoke the token" : "Confirm and create the token"}
+            </SubmitButton>
             <Link to="/settings/tokens">Cancel</Link>
           </div>
         </Form>
       ) : null}
       {revoking && !sudo ? (
-        <Form method="post" className="confirm-box">
+        <Form method="post" className="confirm-box" {...getFormProps(revokeForm)}>
+          <FormError id={revokeForm.errorId} message={formMessage(revokeForm, ["tokenId"])} />
           <input type="hidden" name="tokenId" value={revoking.id} />
           <p>
             Revoke “{revoking.name}” ({revoking.prefix}…)? Every program using it loses access at once. This cannot be
             undone; create a new token if you need one.
           </p>
           <div className="form-actions">
-            <button type="submit" name="intent" value="revoke" className="btn btn-danger">
+            <SubmitButton intent="revoke" variant="danger" pendingLabel="Revoking…">
               Yes, revoke “{revoking.name}”
-            </button>
+            </SubmitButton>
             <Link to="/settings/tokens">Cancel</Link>
           </div>
         </Form>
@@ -206,34 +241,37 @@ export default function Tokens() {
           </table>
         </div>
       )}
-      <Form method="post" noValidate className="form-card" aria-labelledby="create-token-title">
+      <Form method="post" className="form-card" aria-labelledby="create-token-title" {...getFormProps(createForm)}>
         <h2 id="create-token-title">Create a token</h2>
+        <FormError id={createForm.errorId} message={createForm.errors?.[0]} />
         <Field
           label="Name"
-          name="name"
+          meta={createFields.name}
           hint="What will use it, for example “Nightly training pipeline”."
-          defaultValue={values.name ?? ""}
-          error={errors.name}
           maxLength={80}
         />
         <Field
           label="Valid through"
-          name="expiresOn"
+          meta={createFields.expiresOn}
           type="date"
           hint={`The token stops working after this day (UTC): ${DEFAULT_TOKEN_DAYS} days from today unless you choose another day.`}
-          defaultValue={values.expiresOn ?? defaultExpiresOn}
-          error={errors.expiresOn}
         />
         <div className="field checkbox-field">
           <label>
-            <input type="checkbox" name="noExpiry" value="yes" defaultChecked={values.noExpiry === "yes"} /> No expiry
-            (not recommended: the token works until you revoke it)
+            <input
+              type="checkbox"
+              name={createFields.noExpiry.name}
+              value="yes"
+              defaultChecked={createFields.noExpiry.initialValue === "yes"}
+            />{" "}
+            No expiry (not recommended: the token works until you revoke it)
           </label>
+          {createFields.noExpiry.errors?.[0] ? <p className="field-error">{createFields.noExpiry.errors[0]}</p> : null}
         </div>
         <div className="form-actions">
-          <button type="submit" name="intent" value="create" className="btn btn-primary">
+          <SubmitButton intent="create" pendingLabel="Creating…">
             Create token
-          </button>
+          </SubmitButton>
         </div>
       </Form>
     </>

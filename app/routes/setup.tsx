@@ -1,16 +1,18 @@
 /** First run: on an empty database, create the first admin and sign them in. */
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
-import { Form, useActionData } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
+import { Form } from "@remix-run/react";
 import { Field, SelectField, optionsOf } from "~/components/ui/Field";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { disciplineLabel } from "~/domain/labels";
+import { PASSWORD_MIN } from "~/domain/limits";
 import { countUsers, createFirstAdmin } from "~/models/users.server";
 import { startSession } from "~/utils/auth.server";
-import { parseForm, readForm } from "~/utils/forms";
-import { actionError } from "~/utils/http.server";
+import { parseSubmission, readForm } from "~/utils/forms";
+import { refuse, submissionError } from "~/utils/http.server";
 import { setupSchema } from "~/utils/validation";
-import { PASSWORD_MIN } from "~/domain/limits";
 
 export const meta: MetaFunction = () => [{ title: "Set up Triad" }];
 
@@ -19,69 +21,45 @@ export async function loader() {
   return null;
 }
 
+/** The one form of the page (no intent). Two setups at once: the model lets one through, the other gets 409. */
 export async function action({ request }: ActionFunctionArgs) {
   if (countUsers() > 0) {
     throw new Response("Triad is already set up. Sign in instead.", { status: 403 });
   }
   const formData = await readForm(request);
-  const parsed = parseForm(setupSchema, formData);
-  if (!parsed.ok) return data(parsed, { status: 400 });
+  const submission = parseSubmission(formData, setupSchema);
+  if (submission.status !== "success") return refuse(submission);
   try {
-    const admin = await createFirstAdmin(parsed.data);
+    const admin = await createFirstAdmin(submission.value);
     return redirect("/", { headers: { "Set-Cookie": startSession(request, admin) } });
   } catch (error) {
-    return actionError(error, formData);
+    return submissionError(error, submission);
   }
 }
 
 export default function Setup() {
-  const actionData = useActionData<typeof action>();
-  const errors = actionData?.fieldErrors ?? {};
+  const [form, fields] = useIntentForm({ intent: "", schema: setupSchema, defaultValue: { discipline: "business" } });
   return (
     <section className="auth-card" aria-labelledby="setup-title">
       <h1 id="setup-title">Welcome to Triad</h1>
       <p className="page-description">
         Create the first administrator. You can add the rest of your organisation afterwards.
       </p>
-      <Form method="post" noValidate>
-        <FormError message={actionData?.formError} />
-        <Field
-          label="Your name"
-          name="name"
-          autoComplete="name"
-          required
-          defaultValue={actionData?.values.name}
-          error={errors.name}
-        />
-        <Field
-          label="E-mail"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          defaultValue={actionData?.values.email}
-          error={errors.email}
-        />
-        <SelectField
-          label="Your discipline"
-          name="discipline"
-          options={optionsOf(disciplineLabel)}
-          defaultValue={actionData?.values.discipline ?? "business"}
-          error={errors.discipline}
-        />
+      <Form method="post" {...getFormProps(form)}>
+        <FormError id={form.errorId} message={form.errors?.[0]} />
+        <Field label="Your name" meta={fields.name} autoComplete="name" required />
+        <Field label="E-mail" meta={fields.email} type="email" autoComplete="username" required />
+        <SelectField label="Your discipline" meta={fields.discipline} options={optionsOf(disciplineLabel)} />
         <Field
           label="Password"
-          name="password"
+          meta={fields.password}
           type="password"
           autoComplete="new-password"
           required
           minLength={PASSWORD_MIN}
           hint={`At least ${PASSWORD_MIN} characters.`}
-          error={errors.password}
         />
-        <button type="submit" className="btn btn-primary">
-          Create admin and sign in
-        </button>
+        <SubmitButton pendingLabel="Creating…">Create admin and sign in</SubmitButton>
       </Form>
     </section>
   );

@@ -5,11 +5,13 @@
  * mail scanners open links; POST stops it: the button here, or the RFC 8058 one-click POST a
  * mail client sends (`List-Unsubscribe=One-Click`, no cookie, no Origin — scripts/server.ts
  * lets exactly this path through its same-origin check). The body is not read: the token is
- * the whole request, and a session cookie, if any, plays no part.
+ * the whole request, and a session cookie, if any, plays no part. So the form has no field
+ * and no schema to check (docs/architecture.md, "Forms"): only its button's pending state.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { SubmitButton } from "~/components/ui/Form";
 import { modeLabel } from "~/domain/notifications";
 import { unsubscribe, unsubscribeTarget } from "~/models/mail-outbox.server";
 
@@ -74,9 +76,7 @@ export default function Unsubscribe() {
       {stopped ? null : (
         <Form method="post">
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary">
-              Stop e-mails about this
-            </button>
+            <SubmitButton pendingLabel="Stopping…">Stop e-mails about this</SubmitButton>
           </div>
         </Form>
       )}

@@ -7,7 +7,15 @@
  */
 import { z } from "zod";
 import { DEBT_STATUSES, REGISTERS, SEVERITIES, STAGES } from "~/domain/vocabulary";
-import { DEBT_SORTS, DEBT_STATUS_FILTERS, isValidCategory, MAX_PLAN_STEPS, type DebtFilters } from "~/domain/debt";
+import {
+  DEBT_SORTS,
+  DEBT_STATUS_FILTERS,
+  isValidCategory,
+  MAX_PLAN_STEPS,
+  validateStatusChange,
+  type DebtFilters,
+} from "~/domain/debt";
+import { utcDate } from "~/domain/dates";
 
 export { DEBT_SORTS, DEBT_STATUS_FILTERS, MAX_PLAN_STEPS };
 import { idField, optionalDateField, optionalLongText, pageField, text, versionField } from "./validation";
@@ -121,6 +129,30 @@ export const debtStatusChangeSchema = z.object({
   justification: optionalLongText(2000, "justification"),
   /** Required when accepting: validateStatusChange says so (app/domain/debt.ts). */
   reviewDate: optionalDateField.transform((v) => v ?? ""),
+});
+
+// ---------- the forms of the item page, one schema per intent ----------
+//
+// The same schema validates in the browser (Conform) and in the action, so both give the same
+// message. Where a form has no schema of its own above, it uses the API's: "Log debt item"
+// newDebtItemSchema, "Edit details" debtDetailsSchema, "Repayment plan" debtPlanSchema,
+// "Add step" repaymentStepSchema, a step's buttons stepActionSchema.
+
+/** "Edit step": a step's fields and the step it changes. */
+export const editStepSchema = repaymentStepSchema.extend({ stepId: idField("No such step.") });
+
+/**
+ * A status change by hand ("Start repaying", "Mark repaid…", "Accept…", "Reopen…"): the
+ * shape of debtStatusChangeSchema and the rules of validateStatusChange (a note to mark it
+ * repaid, a justification and a future review date to accept it; docs/domain.md), checked
+ * against today's date wherever it runs. The model checks them again in its transaction.
+ */
+export const debtStatusFormSchema = debtStatusChangeSchema.superRefine((change, ctx) => {
+  if (!DEBT_STATUSES.includes(change.to)) return;
+  const texts = [change.note, change.justification, change.reviewDate];
+  if (texts.some((t) => t != null && typeof t !== "string")) return;
+  const errors = validateStatusChange(change, utcDate(Date.now()));
+  for (const [field, message] of Object.entries(errors)) ctx.addIssue({ code: "custom", path: [field], message });
 });
 
 // ---------- the organisation-wide register: /debt and /debt.csv ----------

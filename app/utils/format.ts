@@ -1,4 +1,4 @@
-/** Formatting for display only (CONVENTIONS: store ms/ISO, format in components). */
+/** Formatting for display only: instants are stored as UTC milliseconds and formatted here, in components (docs/architecture.md). */
 const dateTime = new Intl.DateTimeFormat("en-GB", {
   dateStyle: "medium",
   timeStyle: "short",

@@ -1,7 +1,7 @@
 /**
- * Parsing a submitted form with a zod schema. On failure the action returns
- * `{ fieldErrors, values }` with status 400, so the page shows each message next to its
- * field and keeps what the user typed (never the passwords).
+ * Reading and parsing submitted forms (docs/architecture.md, "Forms"). A form is parsed with
+ * the zod schema of its intent, in the browser and in the action alike; a refusal is Conform's
+ * result with the messages per field and what the user typed (never secrets), status 400.
  *
  * Triad's forms take no files, and each field once (a list field's name ends in `[]`): a file
  * part, or a field sent twice, is refused before any value is read, so no check can look at
@@ -12,18 +12,17 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { z } from "zod";
 import type { FieldErrors } from "~/domain/errors";
 
-export type FormFailure = {
-  ok: false;
-  formError?: string;
-  fieldErrors: FieldErrors;
-  values: Record<string, string>;
-};
-export type FormSuccess<T> = { ok: true; data: T };
-
 const SECRET_FIELDS = /password|secret|token/i;
 
 export const NO_FILES_MESSAGE = "This form takes no files.";
 export const duplicateFieldMessage = (name: string) => `The field “${name}” was sent more than once; send it once.`;
+
+/**
+ * Conform's own control fields (`__intent__`, `__state__`): our forms never send them, and
+ * Conform would parse them as JSON, so a crafted one is refused before any parsing.
+ */
+const CONFORM_INTERNAL = /^__.*__$/;
+export const INTERNAL_FIELD_MESSAGE = "This form was not sent by Triad's page. Send it again from the page.";
 
 /** A field that may be sent several times: its name ends in `[]` (`events[]`). */
 const isListField = (name: string) => name.endsWith("[]");
@@ -36,6 +35,7 @@ export function formShapeError(formData: FormData): { field: string; message: st
   const seen = new Set<string>();
   for (const [key, value] of formData.entries()) {
     if (typeof value !== "string") return { field: "form", message: NO_FILES_MESSAGE };
+    if (CONFORM_INTERNAL.test(key)) return { field: "form", message: INTERNAL_FIELD_MESSAGE };
     if (seen.has(key) && !isListField(key)) return { field: key, message: duplicateFieldMessage(key) };
     seen.add(key);
   }
@@ -60,49 +60,6 @@ export async function readForm(request: Request): Promise<FormData> {
 
 /** Longer than any field a schema accepts: such a value is refused, never sent back. */
 export const MAX_ECHO = 10_000;
-
-/**
- * The submitted text values, minus secrets, to refill the form after an error. A value longer
- * than any field accepts is left out, so an oversized request is never echoed back.
- */
-export function formValues(formData: FormData): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !SECRET_FIELDS.test(key) && value.length <= MAX_ECHO && key.length <= 200) {
-      values[key] ??= value;
-    }
-  }
-  return values;
-}
-
-export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): FormSuccess<z.output<S>> | FormFailure {
-  const problem = formShapeError(formData);
-  if (problem) {
-    return {
-      ok: false,
-      formError: problem.message,
-      fieldErrors: problem.field === "form" ? {} : { [problem.field]: problem.message },
-      values: formValues(formData),
-    };
-  }
-  const raw: Record<string, unknown> = {};
-  for (const key of new Set(formData.keys())) {
-    const all = formData.getAll(key) as string[];
-    raw[key] = isListField(key) ? all : all[0];
-  }
-  const result = schema.safeParse(raw);
-  if (result.success) return { ok: true, data: result.data };
-  const fieldErrors: FieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = issue.path.join(".") || "form";
-    fieldErrors[field] ??= issue.message;
-  }
-  return { ok: false, fieldErrors, values: formValues(formData) };
-}
-
-export function formFailure(formData: FormData, fieldErrors: FieldErrors, formError?: string): FormFailure {
-  return { ok: false, fieldErrors, formError, values: formValues(formData) };
-}
 
 // ---------- Conform: one schema per intent, in the browser and on the server ----------
 
@@ -175,4 +132,28 @@ export function errorsOf(result: FormResult | undefined | null): FieldErrors {
     if (messages?.length) errors[key === "" ? "form" : key] = messages[0];
   }
   return errors;
+}
+
+/** A value the refused form sent, as a string, or null (which row a refusal was about). */
+export function sentValue(result: FormResult | null | undefined, key: string): string | null {
+  const value = (result?.initialValue as Record<string, unknown> | null | undefined)?.[key];
+  return typeof value === "string" ? value : null;
+}
+
+/**
+ * The action's refusal for one of `intents` when its form sent `key` = `value`, else null:
+ * several forms of one intent share a page (a row per step, per criterion, per webhook), and
+ * only the row that was sent shows the refusal. For useIntentForm's `lastResult`.
+ */
+export function rowResult(
+  actionData: unknown,
+  intents: string | readonly string[],
+  key: string,
+  value: string | number,
+): FormResult | null {
+  for (const intent of typeof intents === "string" ? [intents] : intents) {
+    const result = resultFor(actionData, intent);
+    if (result) return sentValue(result, key) === String(value) ? result : null;
+  }
+  return null;
 }

@@ -7,7 +7,7 @@ import { data } from "@remix-run/node";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/domain/errors";
 import type { Submission } from "@conform-to/react";
 import type { FieldErrors } from "~/domain/errors";
-import { formFailure, refusal } from "./forms";
+import { refusal } from "./forms";
 
 export { safeRedirect } from "~/lib/safe-redirect";
 
@@ -95,20 +95,6 @@ export function trustProxySetting(value: string | undefined): false | number | s
     );
   }
   return entries;
-}
-
-/**
- * Turns a thrown domain error into what an action returns: field errors with status 400,
- * a conflict message with 409; 403 and 404 become error pages. Anything else is rethrown.
- */
-export function actionError(error: unknown, formData: FormData) {
-  if (error instanceof ValidationError) {
-    return data(formFailure(formData, error.fields, error.message), { status: 400 });
-  }
-  if (error instanceof ConflictError) {
-    return data(formFailure(formData, {}, error.message), { status: 409 });
-  }
-  throw toResponse(error);
 }
 
 /** Forbidden/NotFound (and the others) as thrown Responses for the ErrorBoundary. */

@@ -9,9 +9,10 @@
  * so a session cannot be used to guess the password either.
  */
 import { data } from "@remix-run/node";
-import type { FieldErrors } from "~/domain/errors";
+import type { Submission } from "@conform-to/react";
 import { getPasswordHash } from "~/models/users.server";
-import { formValues } from "./forms";
+import { confirmPasswordSchema } from "./admin-validation";
+import { refusal, type FormResult } from "./forms";
 import { verifyPassword } from "~/lib/password.server";
 import { loginLimiter } from "./rate-limit.server";
 import { markReauthenticated, type SessionUser } from "./session.server";
@@ -55,63 +56,76 @@ export async function provePassword(user: SessionUser, password: string, now = D
   return { ok: true };
 }
 
-/** What a page gets back when it must ask for the password before going on. */
-export type SudoPrompt = {
-  ok: false;
+/**
+ * What a page gets back when it must ask for the password before going on: the refusal of the
+ * submission (app/utils/forms.ts), its password message next to `currentPassword` like any
+ * field error, and what the "Confirm your password" form needs to post the action again.
+ */
+export type SudoPrompt = FormResult & {
   /**
    * The refused action (its `intent`) and the fields to post again with the password (never
    * secrets), so the action goes on once the password is right.
    */
-  sudo: { intent: string | null; pending: Array<{ name: string; value: string }>; error: string | null };
-  formError?: string;
-  fieldErrors: FieldErrors;
-  values: Record<string, string>;
+  sudo: { intent: string | null; pending: Array<{ name: string; value: string }> };
 };
 
-/** The answer of a refused password proof, for forms: the message, next to the password field. */
-export function proofFailure(formData: FormData, proof: Extract<PasswordProof, { ok: false }>) {
-  return {
-    status: proof.status,
-    headers: proof.retryAfterSeconds ? { "Retry-After": String(proof.retryAfterSeconds) } : undefined,
-    fieldErrors: { [CURRENT_PASSWORD_FIELD]: proof.message } as FieldErrors,
-    values: formValues(formData),
-  };
+/**
+ * The answer of a refused password proof: the message next to the password field (with status
+ * 400, or 429 and Retry-After past the limit), and, when `formError` is set, above the form too.
+ */
+export function proofRefusal(
+  submission: Submission<unknown>,
+  proof: Extract<PasswordProof, { ok: false }>,
+  { formError = false }: { formError?: boolean } = {},
+) {
+  const result = refusal(submission, {
+    fieldErrors: { [CURRENT_PASSWORD_FIELD]: proof.message },
+    formError: formError ? proof.message : undefined,
+  });
+  return { result, init: proofInit(proof) };
 }
 
+const proofInit = (proof: Extract<PasswordProof, { ok: false }>) => ({
+  status: proof.status,
+  headers: proof.retryAfterSeconds ? { "Retry-After": String(proof.retryAfterSeconds) } : undefined,
+});
+
 /**
- * The gate in front of a sensitive form action. Returns null to go ahead: the session proved
- * the password in the last 10 minutes, or this submission carries `currentPassword` and it is
- * right. Otherwise returns the answer to send (nothing was done): 403 with the "Confirm your
- * password" prompt, 400 for a wrong password, 429 past the limit. The prompt re-posts the
- * `pending` fields, taken from this submission by name (list no secret there).
+ * The gate in front of a sensitive form action, called with the action's parsed submission.
+ * Returns null to go ahead: the session proved the password in the last 10 minutes, or this
+ * submission carries `currentPassword` and it is right. Otherwise returns the answer to send
+ * (nothing was done): 403 with the "Confirm your password" prompt, 400 for a missing or wrong
+ * password, 429 past the limit. The prompt re-posts the `pending` fields, taken from this
+ * submission by name (list no secret there).
  */
 export async function requireSudo(
   user: SessionUser,
-  formData: FormData,
+  submission: Submission<unknown>,
   pendingFields: readonly string[],
   now = Date.now(),
 ) {
+  const payload = (submission.payload ?? {}) as Record<string, unknown>;
   const pending: Array<{ name: string; value: string }> = [];
   for (const name of pendingFields) {
-    const value = formData.get(name);
+    const value = payload[name];
     if (typeof value === "string") pending.push({ name, value });
   }
-  const intent = formData.get("intent");
-  const refused = (error: string | null) => ({ intent: typeof intent === "string" ? intent : null, pending, error });
-  const password = formData.get(CURRENT_PASSWORD_FIELD);
-  if (typeof password === "string") {
-    const proof = await provePassword(user, password, now);
+  const intent = typeof payload.intent === "string" ? payload.intent : null;
+  const prompt = (result: FormResult): SudoPrompt => ({ ...result, status: "error", sudo: { intent, pending } });
+  if (CURRENT_PASSWORD_FIELD in payload) {
+    // The prompt's own schema first, as the browser checks it: an empty password is asked again.
+    const entered = confirmPasswordSchema.safeParse(payload);
+    if (!entered.success) {
+      const message = entered.error.issues[0]?.message ?? WRONG_PASSWORD;
+      return data(prompt(refusal(submission, { fieldErrors: { [CURRENT_PASSWORD_FIELD]: message } })), {
+        status: 400,
+      });
+    }
+    const proof = await provePassword(user, entered.data.currentPassword, now);
     if (proof.ok) return null;
-    const failure = proofFailure(formData, proof);
-    const body: SudoPrompt = {
-      ok: false,
-      sudo: refused(proof.message),
-      fieldErrors: failure.fieldErrors,
-      values: failure.values,
-    };
-    return data(body, { status: failure.status, headers: failure.headers });
+    const { result, init } = proofRefusal(submission, proof);
+    return data(prompt(result), init);
   }
   if (hasRecentReauthentication(user, now)) return null;
-  const body: SudoPrompt = { ok: false, sudo: refused(null), fieldErrors: {}, values: formValues(formData) };
-  return data(body, { status: 403, headers: { "Cache-Control": "no-store" } });
+  return data(prompt(refusal(submission)), { status: 403, headers: { "Cache-Control": "no-store" } });
 }

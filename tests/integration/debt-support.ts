@@ -74,3 +74,11 @@ export function logItem(
     ...details(rest),
   });
 }
+
+/** The message of the toast a response sets (the signed cookie's JSON), or null. */
+export function toastOf(headers: Headers): string | null {
+  const cookie = headers.getSetCookie().find((c) => c.startsWith("triad_toast="));
+  if (!cookie) return null;
+  const value = decodeURIComponent(cookie.split(";")[0].slice("triad_toast=".length)).split(".")[0];
+  return (JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as { message: string }).message;
+}

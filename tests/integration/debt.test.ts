@@ -28,7 +28,7 @@ import {
 import * as registerRoute from "~/routes/projects.$slug.debt";
 import * as itemRoute from "~/routes/projects.$slug.debt_.$itemId";
 import { activitySince, countRows, lastActivityId, resetDatabase } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { actorOf, createDebtWorld, DAY, details, logItem, type DebtWorld } from "./debt-support";
 
 const TODAY = "2030-06-15";
@@ -411,8 +411,8 @@ describe("repayment plans", () => {
       },
     });
     expect(step.status).toBe(400);
-    expect(step.data.fieldErrors.dueDate).toMatch(/after the plan's target date 2030-07-01/);
-    expect(step.data.values).toMatchObject({ title: "Port the join", dueDate: "2030-07-20", intent: "add-step" });
+    expect(refusalOf(step.data).fieldErrors.dueDate).toMatch(/after the plan's target date 2030-07-01/);
+    expect(step.data.initialValue).toMatchObject({ title: "Port the join", dueDate: "2030-07-20", intent: "add-step" });
 
     const bad = await callAction(registerRoute.action, `/projects/${world.project.slug}/debt`, {
       params: { slug: world.project.slug },
@@ -430,10 +430,10 @@ describe("repayment plans", () => {
       },
     });
     expect(bad.status).toBe(400);
-    expect(bad.data.fieldErrors).toEqual({
+    expect(refusalOf(bad.data).fieldErrors).toEqual({
       principalDays: "Enter the principal as a number of person-days, like 3 or 2.5.",
     });
-    expect(bad.data.values.title).toBe("Lab tool stack incompatible with core IT");
+    expect(bad.data.initialValue.title).toBe("Lab tool stack incompatible with core IT");
   });
 
   it("orders, edits and removes steps, one activity row each", () => {
@@ -598,8 +598,8 @@ describe("status transitions", () => {
       form: { intent: "status", to: "accepted", version: item.version, justification: "", reviewDate: "2999-01-01" },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toEqual({ justification: "Explain why this debt is kept on purpose." });
-    expect(result.data.values.reviewDate).toBe("2999-01-01");
+    expect(refusalOf(result.data).fieldErrors).toEqual({ justification: "Explain why this debt is kept on purpose." });
+    expect(result.data.initialValue.reviewDate).toBe("2999-01-01");
     expect(getDebtItem(item.id)!.status).toBe("open");
   });
 });
@@ -708,8 +708,8 @@ describe("one activity row per mutation; conflicts", () => {
       form: { intent: "plan", version: stale, strategy: "Third", targetDate: "", repayBeforeStage: "" },
     });
     expect(result.status).toBe(409);
-    expect(result.data.formError).toMatch(/changed by someone else/);
-    expect(result.data.values.strategy).toBe("Third");
+    expect(refusalOf(result.data).formError).toMatch(/changed by someone else/);
+    expect(result.data.initialValue.strategy).toBe("Third");
   });
 });
 

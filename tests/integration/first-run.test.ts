@@ -6,7 +6,7 @@ import * as setup from "~/routes/setup";
 import { countUsers, findUserByEmail, listUsers } from "~/models/users.server";
 import { getSessionUser } from "~/utils/session.server";
 import { activitySince, countRows, lastActivityId, resetDatabase } from "../support/database";
-import { callAction, callLoader, cookieHeader, makeRequest } from "../support/requests";
+import { callAction, callLoader, cookieHeader, makeRequest, refusalOf } from "../support/requests";
 import { createAdmin } from "../support/users";
 
 const form = {
@@ -74,12 +74,12 @@ describe("first-run setup", () => {
       form: { name: "  ", email: "not-an-email", password: "short", discipline: "it" },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toEqual({
+    expect(refusalOf(result.data).fieldErrors).toEqual({
       name: "Enter a name.",
       email: "Enter a valid e-mail address, like ada@example.com.",
       password: "Use at least 12 characters.",
     });
-    expect(result.data.values).toEqual({ name: "  ", email: "not-an-email", discipline: "it" });
+    expect(result.data.initialValue).toEqual({ name: "  ", email: "not-an-email", discipline: "it" });
     expect(countUsers()).toBe(0);
     expect(countRows("activity")).toBe(0);
     expect(result.headers.getSetCookie()).toEqual([]);
@@ -94,7 +94,7 @@ describe("two first-run setups at the same moment", () => {
     expect(results.map((r) => r.status).sort()).toEqual([302, 409]);
     expect(countUsers()).toBe(1);
     const refused = results.find((r) => r.status === 409)!;
-    expect(refused.data.formError).toMatch(/already set up/);
+    expect(refusalOf(refused.data).formError).toMatch(/already set up/);
   });
 });
 

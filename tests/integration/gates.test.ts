@@ -19,7 +19,7 @@ import { assessRequirement, createRequirement, updateRequirement } from "~/model
 import { addMember, NeedsConfirmation, removeMember } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";
 import { countRows, sqlite } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
 // ---------- a project ready for its gate to pilot ----------
@@ -611,10 +611,9 @@ describe("a member changes their decision while the review is open", () => {
       cookie: cookie(people.operator),
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.comment).toMatch(/comment is required/i);
-    expect(result.data.values).toMatchObject({ decision: "changes_requested", discipline: "it" });
+    expect(refusalOf(result.data).fieldErrors.comment).toMatch(/comment is required/i);
     // the page puts errors and input back into the form that was sent, found by its intent
-    expect(result.data.intent).toBe("sign");
+    expect(result.data.initialValue).toMatchObject({ intent: "sign", decision: "changes_requested", discipline: "it" });
     expect(snapshot(world)).toEqual(before);
     expect(panel(world, "it").status).toBe("approved");
   });
@@ -641,8 +640,8 @@ describe("attesting a criterion", () => {
       },
     );
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.note).toMatch(/note is required/);
-    expect(result.data.intent).toBe("attest");
+    expect(refusalOf(result.data).fieldErrors.note).toMatch(/note is required/);
+    expect(result.data.initialValue).toMatchObject({ intent: "attest", key: "privacy_security_reviewed" });
     expect(snapshot(world)).toEqual(before);
   });
 });

@@ -149,7 +149,7 @@ function makeForms(w: World): FormOp[] {
       ["version", projectVersion],
     ]),
     project("project stop", projectRoute.action, "", owner, [
-      ["to", "stopped"],
+      ["intent", "stop"],
       ["version", projectVersion],
       ["stopCause", "too_few_engineers"],
       ["stopNote", "Nobody can run it in production."],

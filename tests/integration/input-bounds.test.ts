@@ -30,7 +30,7 @@ import * as tokensRoute from "~/routes/settings.tokens";
 import { apiLimiter } from "~/api/handler.server";
 import { parseDebtFilters } from "~/utils/debt-validation";
 import { countRows, resetDatabase, sqlite } from "../support/database";
-import { callAction, callLoader, ORIGIN, settle, testContext } from "../support/requests";
+import { callAction, callLoader, ORIGIN, refusalOf, settle, testContext } from "../support/requests";
 import { createAdmin, signInAs } from "../support/users";
 import { actorOf, details } from "./debt-support";
 import { api, snapshotTables, userWithToken, type ApiAnswer, type ApiCall, type TokenUser } from "./api-support";
@@ -242,7 +242,9 @@ describe("5. impossible dates: one calendar check everywhere", () => {
         form: { intent: "create", name: "Impossible day", expiresOn },
       });
       expect({ expiresOn, status: answer.status }).toEqual({ expiresOn, status: 400 });
-      expect(answer.data.fieldErrors.expiresOn, expiresOn).toMatch(/YYYY-MM-DD|between 2000-01-01 and 2999-12-31/);
+      expect(refusalOf(answer.data).fieldErrors.expiresOn, expiresOn).toMatch(
+        /YYYY-MM-DD|between 2000-01-01 and 2999-12-31/,
+      );
       expect(snapshot()).toEqual(before);
     }
   });
@@ -293,7 +295,7 @@ describe("5. impossible dates: one calendar check everywhere", () => {
       },
     });
     expect(answer.status).toBe(400);
-    expect(answer.data.fieldErrors.conditionTargetDate).toMatch(/YYYY-MM-DD/);
+    expect(refusalOf(answer.data).fieldErrors.conditionTargetDate).toMatch(/YYYY-MM-DD/);
     expect(snapshot()).toEqual(before);
   });
 
@@ -342,7 +344,7 @@ describe("5. impossible dates: one calendar check everywhere", () => {
       form: { intent: "plan", version, strategy: "Rewrite it.", targetDate: "2027-02-30", repayBeforeStage: "" },
     });
     expect(answer.status).toBe(400);
-    expect(answer.data.fieldErrors.targetDate).toMatch(/YYYY-MM-DD/);
+    expect(refusalOf(answer.data).fieldErrors.targetDate).toMatch(/YYYY-MM-DD/);
     expect(snapshot()).toEqual(before);
   });
 });
@@ -417,12 +419,12 @@ describe("6. free text: a maximum length everywhere, no control characters", () 
       form: { name: "Long summary", summary: "s".repeat(501), businessCase: "", ownerId: owner.id },
     });
     expect(form.status).toBe(400);
-    expect(form.data.fieldErrors.summary).toBe("Keep the summary under 500 characters.");
+    expect(refusalOf(form.data).fieldErrors.summary).toBe("Keep the summary under 500 characters.");
     const body = await refused(400, "POST", "/api/v1/projects", {
       token: owner.token,
       body: { name: "Long summary", summary: "s".repeat(501) },
     });
-    expect(body.body.error.fields.summary).toBe(form.data.fieldErrors.summary);
+    expect(body.body.error.fields.summary).toBe(refusalOf(form.data).fieldErrors.summary);
     expect(snapshot()).toEqual(before);
   });
 
@@ -442,9 +444,9 @@ describe("6. free text: a maximum length everywhere, no control characters", () 
       });
     const before = snapshot();
     const many = await sign(Array.from({ length: 21 }, (_, i) => `Condition ${i + 1}`).join("\n"));
-    expect(many.data.fieldErrors.conditions).toBe("Write at most 20 conditions.");
+    expect(refusalOf(many.data).fieldErrors.conditions).toBe("Write at most 20 conditions.");
     const long = await sign(`Fine condition\n${"c".repeat(201)}`);
-    expect(long.data.fieldErrors.conditions).toBe("Write each condition in 3 to 200 characters.");
+    expect(refusalOf(long.data).fieldErrors.conditions).toBe("Write each condition in 3 to 200 characters.");
     expect(snapshot()).toEqual(before);
   });
 });
@@ -510,7 +512,7 @@ describe("7. forms: no files, each field once, ids parsed strictly", () => {
       },
     });
     expect(answer.status).toBe(400);
-    // A field error from parseForm, or the 400 page of readForm: either names the field.
+    // The 400 page of readForm names the field.
     expect(JSON.stringify(answer.data)).toMatch(/“requirementId” was sent more than once/);
     expect(getRequirement(requirementA)?.title).toBe("A's requirement");
     expect(getRequirement(requirementB)?.title).toBe("B's requirement");

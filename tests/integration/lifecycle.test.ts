@@ -30,7 +30,7 @@ import * as listRoute from "~/routes/projects._index";
 import { daysSince } from "~/utils/format";
 import { parseDebtFilters } from "~/utils/debt-validation";
 import { activitySince, lastActivityId, resetDatabase, sqlite } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, signInAs, type TestUser } from "../support/users";
 import { actorOf, createDebtWorld, DAY, logItem, type DebtWorld } from "./debt-support";
 
@@ -150,19 +150,19 @@ describe("stopping a project with open debt", () => {
       params: { slug: world.project.slug },
       cookie: world.cookies.owner,
       form: {
-        to: "stopped",
+        intent: "stop",
         version: version(world.project.id),
         stopCause: "other",
         stopNote: "Budget moved elsewhere.",
       },
     });
     expect(page.status).toBe(400);
-    expect(page.data.fieldErrors.openDebt).toMatch(/Say what happens to the 2 open debt items/);
+    expect(refusalOf(page.data).fieldErrors.openDebt).toMatch(/Say what happens to the 2 open debt items/);
     const formNoReason = await callAction(overviewRoute.action, path, {
       params: { slug: world.project.slug },
       cookie: world.cookies.owner,
       form: {
-        to: "stopped",
+        intent: "stop",
         version: version(world.project.id),
         stopCause: "other",
         stopNote: "Budget moved.",
@@ -171,7 +171,7 @@ describe("stopping a project with open debt", () => {
       },
     });
     expect(formNoReason.status).toBe(400);
-    expect(formNoReason.data.fieldErrors).toEqual({
+    expect(refusalOf(formNoReason.data).fieldErrors).toEqual({
       writeOffReason: "Say in a sentence why the open debt is written off.",
     });
     expect(snapshot()).toEqual(before);
@@ -202,7 +202,7 @@ describe("stopping a project with open debt", () => {
       params: { slug: world.project.slug },
       cookie: world.cookies.owner,
       form: {
-        to: "stopped",
+        intent: "stop",
         version: version(world.project.id),
         stopCause: "organisational_gap",
         stopNote: "The plant closes next quarter.",
@@ -412,7 +412,7 @@ describe("reopening a stopped project", () => {
       form: { intent: "reopen", version: version(world.project.id), reason: "" },
     });
     expect(noReason.status).toBe(400);
-    expect(noReason.data.fieldErrors).toEqual({ reason: "Say in a sentence why the project is reopened." });
+    expect(refusalOf(noReason.data).fieldErrors).toEqual({ reason: "Say in a sentence why the project is reopened." });
     expect(snapshot()).toEqual(before);
 
     const since = lastActivityId();
@@ -550,7 +550,7 @@ describe("ticking the last repayment step", () => {
       form: { intent: "status", to: "repaid", version: getDebtItem(item.id)!.version, note: "" },
     });
     expect(noNote.status).toBe(400);
-    expect(noNote.data.fieldErrors).toEqual({ note: "Say how the debt was repaid." });
+    expect(refusalOf(noNote.data).fieldErrors).toEqual({ note: "Say how the debt was repaid." });
     expect(snapshot()).toEqual(before);
 
     const repaid = await callAction(itemRoute.action, `${path}?propose=repaid`, {

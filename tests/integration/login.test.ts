@@ -7,7 +7,7 @@ import * as people from "~/routes/people.$userId";
 import { setUserActive } from "~/models/users.server";
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, getSessionUser } from "~/utils/session.server";
 import { activitySince, countRows, lastActivityId, sqlite } from "../support/database";
-import { callAction, callLoader, cookieHeader, makeRequest } from "../support/requests";
+import { callAction, callLoader, cookieHeader, makeRequest, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs } from "../support/users";
 
 const WRONG = "not the right password";
@@ -81,9 +81,9 @@ describe("sign-in", () => {
     const sessionsBefore = countRows("sessions");
     const result = await callAction(login.action, "/login", signInForm("linus@example.com", WRONG));
     expect(result.status).toBe(401);
-    expect(result.data.formError).toBe(BAD_CREDENTIALS);
-    expect(result.data.values.email).toBe("linus@example.com");
-    expect(result.data.values).not.toHaveProperty("password");
+    expect(refusalOf(result.data).formError).toBe(BAD_CREDENTIALS);
+    expect(result.data.initialValue.email).toBe("linus@example.com");
+    expect(result.data.initialValue).not.toHaveProperty("password");
     expect(result.headers.getSetCookie()).toEqual([]);
     expect(countRows("sessions")).toBe(sessionsBefore);
 
@@ -98,7 +98,7 @@ describe("sign-in", () => {
     const since = lastActivityId();
     const result = await callAction(login.action, "/login", signInForm("nobody@example.com", WRONG));
     expect(result.status).toBe(401);
-    expect(result.data.formError).toBe(BAD_CREDENTIALS);
+    expect(refusalOf(result.data).formError).toBe(BAD_CREDENTIALS);
     const rows = activitySince(since);
     expect(rows.map((r) => r.action)).toEqual(["session.sign_in_failed"]);
     expect(JSON.stringify(rows[0])).not.toContain(WRONG);
@@ -107,7 +107,7 @@ describe("sign-in", () => {
   it("asks for both fields when one is empty", async () => {
     const result = await callAction(login.action, "/login", signInForm("", ""));
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toMatchObject({
+    expect(refusalOf(result.data).fieldErrors).toMatchObject({
       email: "Enter an e-mail address.",
       password: "Enter your password.",
     });
@@ -141,7 +141,9 @@ describe("the sign-in rate limit (10 a minute)", () => {
     const retryAfter = Number(eleventh.headers.get("Retry-After"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(eleventh.data.formError).toBe(`Too many sign-in attempts. Wait ${retryAfter} seconds and try again.`);
+    expect(refusalOf(eleventh.data).formError).toBe(
+      `Too many sign-in attempts. Wait ${retryAfter} seconds and try again.`,
+    );
     expect(eleventh.headers.getSetCookie()).toEqual([]);
     expect(activitySince(since)).toEqual([]);
   });
@@ -161,7 +163,9 @@ describe("the sign-in rate limit (10 a minute)", () => {
     });
     expect(eleventh.status).toBe(429);
     expect(Number(eleventh.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
-    expect(eleventh.data.formError).toMatch(/^Too many sign-in attempts\. Wait \d+ seconds and try again\.$/);
+    expect(refusalOf(eleventh.data).formError).toMatch(
+      /^Too many sign-in attempts\. Wait \d+ seconds and try again\.$/,
+    );
 
     // another client signing in as someone else is not affected
     const other = await createTestUser();
@@ -233,11 +237,11 @@ describe("session expiry", () => {
     expect(await callLoader(index.loader, "/", { cookie })).toMatchObject({ status: 302, location: "/login" });
     const attempt = await callAction(login.action, "/login", signInForm(user.email, user.password));
     expect(attempt.status).toBe(401);
-    expect(attempt.data.formError).toBe("This account is deactivated. Ask an admin to reactivate it.");
+    expect(refusalOf(attempt.data).formError).toBe("This account is deactivated. Ask an admin to reactivate it.");
     expect(attempt.headers.getSetCookie()).toEqual([]);
     // a wrong password does not reveal that the account exists but is deactivated
     const guess = await callAction(login.action, "/login", signInForm(user.email, WRONG));
-    expect(guess.data.formError).toBe(BAD_CREDENTIALS);
+    expect(refusalOf(guess.data).formError).toBe(BAD_CREDENTIALS);
 
     // reactivated, they can sign in again
     setUserActive({

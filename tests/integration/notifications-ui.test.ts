@@ -14,7 +14,7 @@ import { action as settingsAction, loader as settingsLoader } from "~/routes/acc
 import { action as listAction, loader as listLoader } from "~/routes/notifications";
 import { action as openAction, loader as openLoader } from "~/routes/notifications_.$notificationId.open";
 import { activitySince, countRows, lastActivityId, sqlite } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 
 let ada: TestUser;
@@ -418,15 +418,15 @@ describe("/account/notifications", () => {
         form: allModes({ comment: "digest", ...override }),
       });
       expect(answer.status, JSON.stringify(override)).toBe(400);
-      expect(Object.keys(answer.data.fieldErrors), JSON.stringify(override)).toEqual([field]);
-      expect(answer.data.formError).toBeTruthy();
+      expect(Object.keys(refusalOf(answer.data).fieldErrors), JSON.stringify(override)).toEqual([field]);
+      expect(refusalOf(answer.data).formError).toBeTruthy();
     }
     // A category left out of the form is refused too.
     const withoutMention = allModes();
     delete withoutMention.mention;
     const partial = await callAction(settingsAction, "/account/notifications", { cookie, form: withoutMention });
     expect(partial.status).toBe(400);
-    expect(partial.data.fieldErrors.mention).toBeTruthy();
+    expect(refusalOf(partial.data).fieldErrors.mention).toBeTruthy();
 
     expect(activitySince(since)).toEqual([]);
     expect(countRows("notification_preferences")).toBe(rowsBefore);

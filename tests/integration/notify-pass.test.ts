@@ -21,7 +21,7 @@ import { setUserActive } from "~/models/users.server";
 import * as adminGates from "~/routes/admin.gates";
 import { db } from "../../db/client.server";
 import { activitySince, lastActivityId, resetDatabase, sqlite } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 import { actorOf } from "./debt-support";
 
@@ -187,13 +187,13 @@ describe("the gate's timings on /admin/gates", () => {
     expect((await post(owner, { remindAfterDays: "2", escalateAfterDays: "5" })).status).toBe(403);
     const tooMany = await post(admin, { remindAfterDays: "61", escalateAfterDays: "abc" });
     expect(tooMany.status).toBe(400);
-    expect(tooMany.data.fieldErrors).toEqual({
+    expect(refusalOf(tooMany.data).fieldErrors).toEqual({
       remindAfterDays: "Enter a whole number of days from 1 to 60.",
       escalateAfterDays: "Enter a whole number of days from 1 to 60.",
     });
     const backwards = await post(admin, { remindAfterDays: "7", escalateAfterDays: "7" });
     expect(backwards.status).toBe(400);
-    expect(backwards.data.fieldErrors.escalateAfterDays).toMatch(/later than the first reminder/);
+    expect(refusalOf(backwards.data).fieldErrors.escalateAfterDays).toMatch(/later than the first reminder/);
 
     const since = lastActivityId();
     const saved = await post(admin, { remindAfterDays: "2", escalateAfterDays: "5" });

@@ -13,7 +13,7 @@ import { addMember } from "~/models/team.server";
 import { findUserByEmail, getUser, listUsers } from "~/models/users.server";
 import { getSessionUser } from "~/utils/session.server";
 import { activitySince, countRows, lastActivityId, resetDatabase, sqlite } from "../support/database";
-import { callAction, callLoader, makeRequest } from "../support/requests";
+import { callAction, callLoader, makeRequest, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
 let admin: TestUser;
@@ -77,16 +77,16 @@ describe("adding people", () => {
       form: { ...newPerson, name: "Ada Again", email: "ada@x.com", role: "admin", discipline: "it" },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toEqual({
+    expect(refusalOf(result.data).fieldErrors).toEqual({
       email: "Someone already uses this e-mail address. Choose another.",
     });
-    expect(result.data.values).toMatchObject({
+    expect(result.data.initialValue).toMatchObject({
       name: "Ada Again",
       email: "ada@x.com",
       role: "admin",
       discipline: "it",
     });
-    expect(result.data.values).not.toHaveProperty("password");
+    expect(result.data.initialValue).not.toHaveProperty("password");
     expect(snapshot()).toEqual(before);
   });
 
@@ -97,8 +97,14 @@ describe("adding people", () => {
       form: { name: "", email: "ada", discipline: "marketing", role: "owner", password: "short" },
     });
     expect(result.status).toBe(400);
-    expect(Object.keys(result.data.fieldErrors).sort()).toEqual(["discipline", "email", "name", "password", "role"]);
-    expect(result.data.fieldErrors.discipline).toBe("Choose business, data science or IT operations.");
+    expect(Object.keys(refusalOf(result.data).fieldErrors).sort()).toEqual([
+      "discipline",
+      "email",
+      "name",
+      "password",
+      "role",
+    ]);
+    expect(refusalOf(result.data).fieldErrors.discipline).toBe("Choose business, data science or IT operations.");
     expect(snapshot()).toEqual(before);
   });
 });
@@ -214,10 +220,10 @@ describe("changing discipline and role", () => {
       form: { intent: "access", discipline: "data_science", role: "admin", version: String(opened) },
     });
     expect(second.status).toBe(409);
-    expect(second.data.formError).toBe(
+    expect(refusalOf(second.data).formError).toBe(
       "Contested was changed by someone else since you opened the page. Reload and try again.",
     );
-    expect(second.data.values).toMatchObject({ discipline: "data_science", role: "admin" });
+    expect(second.data.initialValue).toMatchObject({ discipline: "data_science", role: "admin" });
     expect(snapshot()).toEqual(before);
     expect(getUser(member.id)).toMatchObject({ discipline: "it", role: "member" });
   });
@@ -230,7 +236,9 @@ describe("changing discipline and role", () => {
       form: { intent: "access", discipline: admin.discipline, role: "member", version: String(admin.version) },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.role).toBe("This is the last active admin. Make someone else admin first.");
+    expect(refusalOf(result.data).fieldErrors.role).toBe(
+      "This is the last active admin. Make someone else admin first.",
+    );
     expect(snapshot()).toEqual(before);
   });
 
@@ -242,7 +250,7 @@ describe("changing discipline and role", () => {
       form: { intent: "deactivate" },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.form).toBe("This is the last active admin. Make someone else admin first.");
+    expect(refusalOf(result.data).formError).toBe("This is the last active admin. Make someone else admin first.");
     expect(snapshot()).toEqual(before);
     expect(getSessionUser(makeRequest("/", { cookie: adminCookie }))).toMatchObject({ id: admin.id });
   });
@@ -334,7 +342,7 @@ describe("a person's own account", () => {
     const before = snapshot();
     const result = await callAction(account.action, "/account", { cookie, form: { intent: "profile", name: "   " } });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toEqual({ name: "Enter a name." });
+    expect(refusalOf(result.data).fieldErrors).toEqual({ name: "Enter a name." });
     expect(snapshot()).toEqual(before);
   });
 
@@ -373,9 +381,8 @@ describe("a person's own account", () => {
       },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toEqual({ currentPassword: "That is not your current password." });
-    expect(result.data.values).not.toHaveProperty("currentPassword");
-    expect(result.data.values).not.toHaveProperty("newPassword");
+    expect(refusalOf(result.data).fieldErrors).toEqual({ currentPassword: "That is not your current password." });
+    expect(result.data.initialValue).toEqual({ intent: "password" });
     expect(snapshot()).toEqual(before);
   });
 
@@ -391,7 +398,7 @@ describe("a person's own account", () => {
       },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toEqual({ confirmPassword: "The two new passwords differ." });
+    expect(refusalOf(result.data).fieldErrors).toEqual({ confirmPassword: "The two new passwords differ." });
     expect(snapshot()).toEqual(before);
   });
 });

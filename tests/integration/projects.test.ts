@@ -15,7 +15,7 @@ import { assessRequirement, createRequirement } from "~/models/requirements.serv
 import { addMember, listTeam } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";
 import { activitySince, countRows, lastActivityId } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
 const actorOf = (u: TestUser): Actor => ({
@@ -141,8 +141,8 @@ describe("creating a project", () => {
       form: { name: " ", summary: "Something useful.", businessCase: "Money.", ownerId: String(owner.id) },
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.name).toMatch(/Enter a project name/);
-    expect(result.data.values).toMatchObject({ summary: "Something useful.", businessCase: "Money." });
+    expect(refusalOf(result.data).fieldErrors.name).toMatch(/Enter a project name/);
+    expect(result.data.initialValue).toMatchObject({ summary: "Something useful.", businessCase: "Money." });
     expect(countRows("projects")).toBe(before);
   });
 });
@@ -208,8 +208,8 @@ describe("renaming", () => {
     });
     expect(getProject(project.id)).toMatchObject({ name: "Energy demand forecast", summary: "" });
     expect(second.status).toBe(409);
-    expect(second.data.formError).toMatch(/changed by someone else/);
-    expect(second.data.values.summary).toBe("Hourly, per site.");
+    expect(refusalOf(second.data).formError).toMatch(/changed by someone else/);
+    expect(second.data.initialValue.summary).toBe("Hourly, per site.");
   });
 
   it("two people editing the summary of the same version: the second gets 409 with a message", async () => {
@@ -233,7 +233,7 @@ describe("renaming", () => {
       form: form("Vision model."),
     });
     expect(second.status).toBe(409);
-    expect(second.data.formError).toMatch(/changed by someone else/);
+    expect(refusalOf(second.data).formError).toMatch(/changed by someone else/);
     expect(getProject(project.id)!.summary).toBe("Camera checks.");
   });
 });
@@ -253,7 +253,7 @@ describe("the projects list", () => {
     const onHold = await callAction(overviewRoute.action, `/projects/${alpha.slug}`, {
       params: { slug: alpha.slug },
       cookie: signInAs(owner),
-      form: { to: "on_hold", version: String(getProject(alpha.id)!.version) },
+      form: { intent: "hold", version: String(getProject(alpha.id)!.version) },
     });
     expect(onHold.status).toBe(302);
   });
@@ -362,11 +362,11 @@ describe("hold, resume, stop and retire", () => {
   it("the owner puts a project on hold and resumes it, one activity row each", async () => {
     const project = make("Hold me");
     let since = lastActivityId();
-    expect((await post(project.slug, owner, { to: "on_hold", version: version(project.id) })).status).toBe(302);
+    expect((await post(project.slug, owner, { intent: "hold", version: version(project.id) })).status).toBe(302);
     expect(getProject(project.id)!.state).toBe("on_hold");
     expect(activitySince(since).map((a) => a.action)).toEqual(["project.state_changed"]);
     since = lastActivityId();
-    expect((await post(project.slug, owner, { to: "active", version: version(project.id) })).status).toBe(302);
+    expect((await post(project.slug, owner, { intent: "resume", version: version(project.id) })).status).toBe(302);
     expect(getProject(project.id)!.state).toBe("active");
     expect(activitySince(since).map((a) => a.action)).toEqual(["project.state_changed"]);
   });
@@ -375,13 +375,13 @@ describe("hold, resume, stop and retire", () => {
     const project = make("Not yours");
     const before = { activity: countRows("activity"), project: getProject(project.id) };
     for (const who of [scientist, outsider]) {
-      const result = await post(project.slug, who, { to: "on_hold", version: version(project.id) });
+      const result = await post(project.slug, who, { intent: "hold", version: version(project.id) });
       expect(result).toMatchObject({ status: 403, thrown: true });
     }
     expect(countRows("activity")).toBe(before.activity);
     expect(getProject(project.id)).toEqual(before.project);
 
-    expect((await post(project.slug, admin, { to: "on_hold", version: version(project.id) })).status).toBe(302);
+    expect((await post(project.slug, admin, { intent: "hold", version: version(project.id) })).status).toBe(302);
     expect(getProject(project.id)!.state).toBe("on_hold");
   });
 
@@ -391,18 +391,18 @@ describe("hold, resume, stop and retire", () => {
     const before = { activity: countRows("activity"), project: getProject(project.id) };
 
     const refused = await post(project.slug, owner, {
-      to: "stopped",
+      intent: "stop",
       version: version(project.id),
       stopCause: "",
       stopNote: "",
     });
     expect(refused.status).toBe(400);
-    expect(Object.keys(refused.data.fieldErrors).sort()).toEqual(["stopCause", "stopNote"]);
+    expect(Object.keys(refusalOf(refused.data).fieldErrors).sort()).toEqual(["stopCause", "stopNote"]);
     expect(countRows("activity")).toBe(before.activity);
     expect(getProject(project.id)).toEqual(before.project);
 
     const stopped = await post(project.slug, owner, {
-      to: "stopped",
+      intent: "stop",
       version: version(project.id),
       stopCause: "data_access_quality",
       stopNote: "The sensor data never left the plant network.",
@@ -419,9 +419,9 @@ describe("hold, resume, stop and retire", () => {
     expect(countRows("activity")).toBe(before.activity + 1);
 
     // read-only now: no resume, no new requirements
-    const resume = await post(project.slug, owner, { to: "active", version: version(project.id) });
+    const resume = await post(project.slug, owner, { intent: "resume", version: version(project.id) });
     expect(resume.status).toBe(409);
-    expect(resume.data.formError).toMatch(/an admin can reopen it with a reason/);
+    expect(refusalOf(resume.data).formError).toMatch(/an admin can reopen it with a reason/);
     expect(() =>
       createRequirement({
         actor: actorOf(owner),
@@ -438,19 +438,19 @@ describe("hold, resume, stop and retire", () => {
   it("retiring is only for a project in production", async () => {
     const project = make("Retire me");
     const before = countRows("activity");
-    const early = await post(project.slug, owner, { to: "retired", version: version(project.id) });
+    const early = await post(project.slug, owner, { intent: "retire", version: version(project.id) });
     expect(early.status).toBe(409);
-    expect(early.data.formError).toMatch(/Only a project in production can be retired/);
+    expect(refusalOf(early.data).formError).toMatch(/Only a project in production can be retired/);
     expect(countRows("activity")).toBe(before);
     expect(getProject(project.id)!.state).toBe("active");
 
     promoteOnce(project.id);
-    expect((await post(project.slug, owner, { to: "retired", version: version(project.id) })).status).toBe(409);
+    expect((await post(project.slug, owner, { intent: "retire", version: version(project.id) })).status).toBe(409);
     promoteOnce(project.id);
     expect(getProject(project.id)!.stage).toBe("production");
 
-    expect((await post(project.slug, scientist, { to: "retired", version: version(project.id) })).status).toBe(403);
-    expect((await post(project.slug, owner, { to: "retired", version: version(project.id) })).status).toBe(302);
+    expect((await post(project.slug, scientist, { intent: "retire", version: version(project.id) })).status).toBe(403);
+    expect((await post(project.slug, owner, { intent: "retire", version: version(project.id) })).status).toBe(302);
     expect(getProject(project.id)).toMatchObject({
       stage: "production",
       state: "retired",

@@ -19,7 +19,7 @@ import {
 import { addMember } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";
 import { activitySince, countRows, lastActivityId } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 
 const actorOf = (u: TestUser): Actor => ({
@@ -212,8 +212,8 @@ describe("bad input", () => {
     const before = counts();
     const result = await call(project, business, { intent: "create", ...stated, target: "" });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors).toEqual({ target: expect.stringMatching(/measurable target/) });
-    expect(result.data.values).toMatchObject({
+    expect(refusalOf(result.data).fieldErrors).toEqual({ target: expect.stringMatching(/measurable target/) });
+    expect(result.data.initialValue).toMatchObject({
       title: stated.title,
       description: stated.description,
       priority: "must",
@@ -234,8 +234,8 @@ describe("bad input", () => {
       note: "Never.",
     });
     expect(result.status).toBe(400);
-    expect(result.data.fieldErrors.conditions).toBe("Say why it is infeasible.");
-    expect(result.data.values.note).toBe("Never.");
+    expect(refusalOf(result.data).fieldErrors.conditions).toBe("Say why it is infeasible.");
+    expect(result.data.initialValue.note).toBe("Never.");
     expect(counts()).toEqual(before);
   });
 });
@@ -469,9 +469,9 @@ describe("two people editing the same requirement", () => {
       target: "recall >= 0.6 at 10 % contacted",
     });
     expect(second.status).toBe(409);
-    expect(second.data.formError).toMatch(/was changed by someone else since you opened the page/);
+    expect(refusalOf(second.data).formError).toMatch(/was changed by someone else since you opened the page/);
     // the second person's input is kept so they can re-apply it
-    expect(second.data.values.target).toBe("recall >= 0.6 at 10 % contacted");
+    expect(second.data.initialValue.target).toBe("recall >= 0.6 at 10 % contacted");
     expect(getRequirement(requirement.id)).toMatchObject({
       target: "recall >= 0.75 at 20 % contacted",
       version: seenByFirst + 1,
@@ -506,8 +506,10 @@ describe("two people editing the same requirement", () => {
       note: "",
     });
     expect(result.status).toBe(409);
-    expect(result.data.formError).toMatch(/changed by someone else since you opened the page: it is now not assessed/);
-    expect(result.data.values.conditions).toBe("Only with the nightly export.");
+    expect(refusalOf(result.data).formError).toMatch(
+      /changed by someone else since you opened the page: it is now not assessed/,
+    );
+    expect(result.data.initialValue.conditions).toBe("Only with the nightly export.");
     expect(counts()).toEqual(before);
     expect(getRequirement(requirement.id)).toMatchObject({
       itFeasibility: "unassessed",

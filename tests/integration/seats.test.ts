@@ -233,7 +233,7 @@ describe("an admin changes a person's discipline", () => {
       signOffProjects: ["Press failure warning"],
       seats: 2,
     });
-    expect(asked.data.values).toMatchObject({ discipline: "it", role: "member" });
+    expect(asked.data.initialValue).toMatchObject({ discipline: "it", role: "member" });
     expect(snapshot()).toEqual(before);
 
     const since = lastActivityId();

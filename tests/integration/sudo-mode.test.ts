@@ -15,7 +15,7 @@ import { getSessionUser } from "~/utils/session.server";
 import { apiLimiter } from "~/api/handler.server";
 import { SUDO_WINDOW_MS } from "~/utils/sudo.server";
 import { countRows, lastActivityId, activitySince, resetDatabase, sqlite } from "../support/database";
-import { callAction, cookieHeader, makeRequest } from "../support/requests";
+import { callAction, cookieHeader, makeRequest, refusalOf } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 import { api } from "./api-support";
 
@@ -72,7 +72,9 @@ describe("creating a token", () => {
     const before = written();
     const refused = await create(cookie, { intent: "create", name: "Stolen-cookie token", expiresOn: "" });
     expect(refused.status).toBe(403);
-    expect(refused.data.sudo).toMatchObject({ intent: "create", error: null });
+    expect(refused.data.sudo).toMatchObject({ intent: "create" });
+    expect(refused.data.status).toBe("error");
+    expect(refusalOf(refused.data)).toEqual({ fieldErrors: {}, formError: undefined });
     expect(refused.data.sudo.pending).toEqual([
       { name: "intent", value: "create" },
       { name: "name", value: "Stolen-cookie token" },
@@ -114,8 +116,8 @@ describe("creating a token", () => {
     const before = written();
     const wrong = await create(cookie, confirmForm(refused, WRONG));
     expect(wrong.status).toBe(400);
-    expect(wrong.data.sudo.error).toBe("That is not your current password.");
-    expect(wrong.data.fieldErrors).toEqual({ currentPassword: "That is not your current password." });
+    expect(refusalOf(wrong.data).fieldErrors).toEqual({ currentPassword: "That is not your current password." });
+    expect(wrong.data.sudo.intent).toBe("create");
     expect(JSON.stringify(wrong.data)).not.toContain(WRONG);
     expect(written()).toEqual(before);
     expect(sessionRow(cookie)!.reauthenticated_at).toBeLessThan(Date.now() - SUDO_WINDOW_MS);
@@ -133,7 +135,9 @@ describe("creating a token", () => {
     const retryAfter = Number(limited.headers.get("Retry-After"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(limited.data.sudo.error).toBe(`Too many password attempts. Wait ${retryAfter} seconds and try again.`);
+    expect(refusalOf(limited.data).fieldErrors.currentPassword).toBe(
+      `Too many password attempts. Wait ${retryAfter} seconds and try again.`,
+    );
     expect(written()).toEqual(before);
 
     const grace = await createTestUser({ name: "Grace Other" });
@@ -180,10 +184,10 @@ describe("changing the password", () => {
     const before = written();
     const missing = await change(cookie, { revokeAll: "yes" }, "");
     expect(missing.status).toBe(400);
-    expect(missing.data.fieldErrors.currentPassword).toBe("Enter your current password.");
+    expect(refusalOf(missing.data).fieldErrors.currentPassword).toBe("Enter your current password.");
     const wrong = await change(cookie, { revokeAll: "yes" }, WRONG);
     expect(wrong.status).toBe(400);
-    expect(wrong.data.fieldErrors).toEqual({ currentPassword: "That is not your current password." });
+    expect(refusalOf(wrong.data).fieldErrors).toEqual({ currentPassword: "That is not your current password." });
     expect(written()).toEqual(before);
   });
 
@@ -195,7 +199,9 @@ describe("changing the password", () => {
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get("Retry-After"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(limited.data.formError).toBe(`Too many password attempts. Wait ${retryAfter} seconds and try again.`);
+    expect(refusalOf(limited.data).formError).toBe(
+      `Too many password attempts. Wait ${retryAfter} seconds and try again.`,
+    );
     expect(written()).toEqual(before);
     // the old password still signs in
     const signIn = await callAction(login.action, "/login", { form: { email: ada.email, password: ada.password } });

@@ -19,7 +19,7 @@ import {
 import { addMember } from "~/models/team.server";
 import type { Actor } from "~/models/users.server";
 import { activitySince, countRows, lastActivityId } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createTestUser, signInAs, type TestUser } from "../support/users";
 
 const actorOf = (u: TestUser): Actor => ({
@@ -243,11 +243,11 @@ describe("two people saving the same verdict", () => {
       note: "We can add a gateway.",
     });
     expect(second.status).toBe(409);
-    expect(second.data.formError).toMatch(
+    expect(refusalOf(second.data).formError).toMatch(
       /verdict on “Warn before a press fails” was changed by someone else since you opened the page: it is now infeasible \(“The presses are not networked.”\)/,
     );
     // the form stays open with what Ian chose
-    expect(second.data.values).toMatchObject({
+    expect(second.data.initialValue).toMatchObject({
       intent: "assess",
       requirementId: String(r.id),
       feasibility: "feasible",

@@ -18,7 +18,7 @@ import { apiLimiter } from "~/api/handler.server";
 import { safePost } from "~/lib/safe-fetch.server";
 import { runWebhookDeliveries, scanOverdueDebt, signBody, startWebhookWorker } from "~/jobs/webhook-worker.server";
 import { countRows, resetDatabase, sqlite } from "../support/database";
-import { callAction, callLoader } from "../support/requests";
+import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, signInAs, type TestUser } from "../support/users";
 import { actorOf } from "./debt-support";
 import { api, userWithToken, type TokenUser } from "./api-support";
@@ -127,10 +127,10 @@ describe("/admin/webhooks", () => {
       form: { intent: "add", url: "ftp://files.example.com", secret: "short" },
     });
     expect(invalid.status).toBe(400);
-    expect(invalid.data.fieldErrors).toMatchObject({
+    expect(refusalOf(invalid.data).fieldErrors).toMatchObject({
       url: expect.stringMatching(/https:\/\//),
       secret: expect.stringMatching(/16 characters/),
-      "events[]": expect.stringMatching(/at least one event/),
+      events: expect.stringMatching(/at least one event/),
     });
     const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
     expect(page.data.events.map((e: { event: string }) => e.event)).toContain("debt.overdue");
@@ -546,7 +546,7 @@ describe("Slack-compatible format", () => {
         form: { intent: "add", url: channel.url, secret: SECRET, format: "teams", "events[]": ["debt.created"] },
       });
       expect(refused.status).toBe(400);
-      expect(refused.data.fieldErrors.format).toBe("Choose Triad JSON or Slack-compatible.");
+      expect(refusalOf(refused.data).fieldErrors.format).toBe("Choose Triad JSON or Slack-compatible.");
     } finally {
       await channel.close();
     }
@@ -570,8 +570,8 @@ describe("internal addresses", () => {
         form: { intent: "add", url, secret: SECRET, "events[]": ["debt.created"] },
       });
       expect(refused.status).toBe(400);
-      expect(refused.data.fieldErrors.url).toMatch(/^Triad does not send webhooks to .+ addresses\.$/);
-      expect(refused.data.checked).toEqual(["debt.created"]);
+      expect(refusalOf(refused.data).fieldErrors.url).toMatch(/^Triad does not send webhooks to .+ addresses\.$/);
+      expect(refused.data.initialValue.events).toEqual(["debt.created"]);
     }
     expect(hookCount()).toBe(before);
     // Host names are judged at each delivery: their DNS answer can change.

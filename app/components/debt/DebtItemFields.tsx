@@ -1,7 +1,9 @@
 /**
- * The fields of a debt item, shared by "Log debt item" and "Edit details". `values` refills
- * the form after an error; `defaults` are the stored (or initial) values.
+ * The fields of a debt item, shared by "Log debt item" and "Edit details". Each takes its
+ * Conform field (app/components/ui/Form.tsx): its name, its error, and the value to show, the
+ * stored (or initial) one or, after a refusal, the one that was sent.
  */
+import type { FieldMetadata } from "@conform-to/react";
 import { Field, SelectField, TextareaField, optionsOf, type Option } from "~/components/ui/Field";
 import { severityLabel, stageLabel } from "~/domain/labels";
 
@@ -17,94 +19,78 @@ export type DebtFieldDefaults = {
   ownerId?: number | string | null;
 };
 
+type DebtFieldName = keyof DebtFieldDefaults;
+const DEBT_FIELD_NAMES: DebtFieldName[] = [
+  "title",
+  "description",
+  "category",
+  "benefit",
+  "stageIncurred",
+  "severity",
+  "principalDays",
+  "interestDays",
+  "ownerId",
+];
+
+/** The stored (or initial) values as the form shows them: strings, "" for none; severity medium by default. */
+export function debtFieldValues(defaults: DebtFieldDefaults): Record<DebtFieldName, string> {
+  const values = Object.fromEntries(
+    DEBT_FIELD_NAMES.map((name) => [name, defaults[name] == null ? "" : String(defaults[name])]),
+  ) as Record<DebtFieldName, string>;
+  return { ...values, severity: values.severity || "medium" };
+}
+
+type Meta = FieldMetadata<unknown, Record<string, unknown>, string[]>;
+
 export function DebtItemFields({
   categories,
   members,
   stages,
-  defaults,
-  values,
-  errors,
+  fields,
 }: {
   categories: Option[];
   members: Option[];
   /** The stages an item can have been incurred in (up to the current one). */
   stages: string[];
-  defaults: DebtFieldDefaults;
-  values: Record<string, string>;
-  errors: Record<string, string>;
+  fields: Record<DebtFieldName, Meta>;
 }) {
-  const value = (name: keyof DebtFieldDefaults) =>
-    values[name] ?? (defaults[name] == null ? "" : String(defaults[name]));
   const stageOptions = optionsOf(stageLabel).filter((o) => stages.includes(o.value));
   return (
     <>
-      <Field label="Title" name="title" required maxLength={200} defaultValue={value("title")} error={errors.title} />
-      <TextareaField
-        label="Description"
-        name="description"
-        defaultValue={value("description")}
-        error={errors.description}
-        hint="What was done the quick way, and where."
-      />
+      <Field label="Title" meta={fields.title} required maxLength={200} />
+      <TextareaField label="Description" meta={fields.description} hint="What was done the quick way, and where." />
       <div className="grid-2">
-        <SelectField
-          label="Category"
-          name="category"
-          options={categories}
-          placeholder="Choose a category"
-          defaultValue={value("category")}
-          error={errors.category}
-        />
-        <SelectField
-          label="Severity"
-          name="severity"
-          options={optionsOf(severityLabel)}
-          defaultValue={value("severity") || "medium"}
-          error={errors.severity}
-        />
+        <SelectField label="Category" meta={fields.category} options={categories} placeholder="Choose a category" />
+        <SelectField label="Severity" meta={fields.severity} options={optionsOf(severityLabel)} />
       </div>
       <TextareaField
         label="Why it was taken on"
-        name="benefit"
-        defaultValue={value("benefit")}
-        error={errors.benefit}
+        meta={fields.benefit}
         hint="The short-term benefit, e.g. “show results to the business tomorrow”."
       />
       <div className="grid-2">
-        <SelectField
-          label="Stage incurred"
-          name="stageIncurred"
-          options={stageOptions}
-          defaultValue={value("stageIncurred")}
-          error={errors.stageIncurred}
-        />
+        <SelectField label="Stage incurred" meta={fields.stageIncurred} options={stageOptions} />
         <SelectField
           label="Owner"
-          name="ownerId"
+          meta={fields.ownerId}
           options={members}
           placeholder="No owner yet"
-          defaultValue={value("ownerId")}
-          error={errors.ownerId}
           hint="A member of this project."
         />
       </div>
       <div className="grid-2">
         <Field
           label="Principal (person-days)"
-          name="principalDays"
+          meta={fields.principalDays}
           inputMode="decimal"
           className="debt-number-field"
-          defaultValue={value("principalDays")}
-          error={errors.principalDays}
           hint="Effort to repay it."
         />
         <Field
           label="Interest (person-days per month)"
-          name="interestDays"
+          meta={fields.interestDays}
           inputMode="decimal"
           className="debt-number-field"
-          defaultValue={value("interestDays")}
-          error={errors.interestDays}
           hint="What it costs each month it stays."
         />
       </div>

@@ -1,11 +1,18 @@
 /**
  * The repayment plan of one item: strategy, target date, "repay before" stage, and the ordered
  * steps with owner, due date and done flag. Members see the forms; everyone sees the plan.
+ * A step's forms (its row of buttons, "Edit step") send its `stepId`, so a refusal comes back
+ * to that step's row only.
  */
-import { Form } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, useActionData } from "@remix-run/react";
 import { Field, SelectField, TextareaField, type Option } from "~/components/ui/Field";
+import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
+import { FormError } from "~/components/ui/FormError";
 import { stageLabel } from "~/domain/labels";
+import { debtPlanSchema, editStepSchema, repaymentStepSchema, stepActionSchema } from "~/utils/debt-validation";
 import { formatDay } from "./format";
+import { resultForStep, STEP_ROW_INTENTS, useSentBy } from "./results";
 
 export type PlanStep = {
   id: number;
@@ -18,64 +25,185 @@ export type PlanStep = {
   overdue: boolean;
 };
 
-type FormState = {
-  intent: string | null;
-  stepId: string | null;
-  values: Record<string, string>;
-  errors: Record<string, string>;
+type Plan = {
+  strategy: string | null;
+  targetDate: string | null;
+  repayBeforeStage: "poc" | "pilot" | "production" | null;
 };
 
-function StepForm({
-  version,
+/** The step's fields: title, owner, due date (shared by "Add step" and "Edit step"). */
+function StepFields({
+  fields,
   members,
+}: {
+  fields: ReturnType<typeof useIntentForm<typeof repaymentStepSchema>>[1];
+  members: Option[];
+}) {
+  return (
+    <>
+      <Field label="Title" meta={fields.title} required />
+      <div className="grid-2">
+        <SelectField label="Owner" meta={fields.ownerId} options={members} placeholder="No owner yet" />
+        <Field label="Due date" meta={fields.dueDate} type="date" />
+      </div>
+    </>
+  );
+}
+
+function AddStepForm({ version, members }: { version: number; members: Option[] }) {
+  const [form, fields] = useIntentForm({
+    intent: "add-step",
+    schema: repaymentStepSchema,
+    defaultValue: { title: "", ownerId: "", dueDate: "" },
+  });
+  return (
+    <Form method="post" className="debt-step-form" aria-label="Add step" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["version"])} />
+      <input type="hidden" name="version" value={version} />
+      <StepFields fields={fields} members={members} />
+      <SubmitButton intent="add-step" variant="secondary" pendingLabel="Adding…">
+        Add step
+      </SubmitButton>
+    </Form>
+  );
+}
+
+/** "Edit step" of one row, open when its last save was refused. */
+function EditStepForm({ version, members, step }: { version: number; members: Option[]; step: PlanStep }) {
+  const actionData = useActionData();
+  const result = resultForStep(actionData, ["edit-step"], step.id);
+  const [form, fields] = useIntentForm({
+    intent: "edit-step",
+    schema: editStepSchema,
+    id: `edit-step-${step.id}`,
+    lastResult: result,
+    defaultValue: {
+      title: step.title,
+      ownerId: step.ownerId ? String(step.ownerId) : "",
+      dueDate: step.dueDate ?? "",
+    },
+  });
+  const sent = useSentBy("stepId", step.id);
+  return (
+    <details className="debt-step-edit" open={result != null}>
+      <summary>
+        Edit step<span className="sr-only">: {step.title}</span>
+      </summary>
+      <Form method="post" className="debt-step-form" aria-label={`Edit step ${step.title}`} {...getFormProps(form)}>
+        <FormError id={form.errorId} message={formMessage(form, ["version", "stepId"])} />
+        <input type="hidden" name="version" value={version} />
+        <input type="hidden" name="stepId" value={step.id} />
+        <StepFields fields={fields} members={members} />
+        <SubmitButton intent="edit-step" variant="secondary" pendingLabel={sent ? "Saving…" : "Save step"}>
+          Save step
+        </SubmitButton>
+      </Form>
+    </details>
+  );
+}
+
+/** A step's row of buttons: one form, an intent per button, the step's id and the item's version. */
+function StepActions({
+  version,
   step,
-  state,
+  first,
+  last,
 }: {
   version: number;
-  members: Option[];
-  step?: PlanStep;
-  state: FormState;
+  step: PlanStep;
+  first: boolean;
+  last: boolean;
 }) {
-  const intent = step ? "edit-step" : "add-step";
-  const mine = state.intent === intent && (!step || state.stepId === String(step.id));
-  const errors = mine ? state.errors : {};
-  const value = (name: string, stored: string) => (mine ? (state.values[name] ?? stored) : stored);
+  const actionData = useActionData();
+  const [form] = useIntentForm({
+    intent: step.doneAt ? "step-undone" : "step-done",
+    schema: stepActionSchema,
+    id: `step-${step.id}`,
+    lastResult: resultForStep(actionData, STEP_ROW_INTENTS, step.id),
+  });
+  const sent = useSentBy("stepId", step.id);
+  const label = (idle: string, pending: string) => (sent ? pending : idle);
+  const done = step.doneAt != null;
   return (
-    <Form
-      method="post"
-      noValidate
-      className="debt-step-form"
-      aria-label={step ? `Edit step ${step.title}` : "Add step"}
-    >
+    <Form method="post" className="inline-form" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["version", "stepId"])} />
       <input type="hidden" name="version" value={version} />
-      {step ? <input type="hidden" name="stepId" value={step.id} /> : null}
-      <Field
-        label="Title"
-        name="title"
-        required
-        defaultValue={value("title", step?.title ?? "")}
-        error={errors.title}
-      />
+      <input type="hidden" name="stepId" value={step.id} />
+      <SubmitButton
+        intent={done ? "step-undone" : "step-done"}
+        variant="secondary"
+        aria-label={`${done ? "Mark not done" : "Mark done"}: ${step.title}`}
+        pendingLabel={label(done ? "Mark not done" : "Mark done", "Saving…")}
+      >
+        {done ? "Mark not done" : "Mark done"}
+      </SubmitButton>
+      {first ? null : (
+        <SubmitButton
+          intent="step-up"
+          variant="link"
+          aria-label={`Move up: ${step.title}`}
+          pendingLabel={label("Move up", "Moving…")}
+        >
+          Move up
+        </SubmitButton>
+      )}
+      {last ? null : (
+        <SubmitButton
+          intent="step-down"
+          variant="link"
+          aria-label={`Move down: ${step.title}`}
+          pendingLabel={label("Move down", "Moving…")}
+        >
+          Move down
+        </SubmitButton>
+      )}
+      <SubmitButton
+        intent="step-remove"
+        variant="link"
+        aria-label={`Remove: ${step.title}`}
+        pendingLabel={label("Remove", "Removing…")}
+      >
+        Remove
+      </SubmitButton>
+    </Form>
+  );
+}
+
+function PlanForm({
+  plan,
+  version,
+  repayStages,
+}: {
+  plan: Plan;
+  version: number;
+  repayStages: ("pilot" | "production")[];
+}) {
+  const [form, fields] = useIntentForm({
+    intent: "plan",
+    schema: debtPlanSchema,
+    defaultValue: {
+      strategy: plan.strategy ?? "",
+      targetDate: plan.targetDate ?? "",
+      repayBeforeStage: plan.repayBeforeStage ?? "",
+    },
+  });
+  return (
+    <Form method="post" aria-label="Repayment plan" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["version"])} />
+      <input type="hidden" name="version" value={version} />
+      <TextareaField label="Strategy" meta={fields.strategy} hint="How the debt will be paid back." />
       <div className="grid-2">
+        <Field label="Target date" meta={fields.targetDate} type="date" />
         <SelectField
-          label="Owner"
-          name="ownerId"
-          options={members}
-          placeholder="No owner yet"
-          defaultValue={value("ownerId", step?.ownerId ? String(step.ownerId) : "")}
-          error={errors.ownerId}
-        />
-        <Field
-          label="Due date"
-          name="dueDate"
-          type="date"
-          defaultValue={value("dueDate", step?.dueDate ?? "")}
-          error={errors.dueDate}
+          label="Repay before stage"
+          meta={fields.repayBeforeStage}
+          placeholder="No stage"
+          options={repayStages.map((s) => ({ value: s, label: stageLabel[s] }))}
         />
       </div>
-      <button type="submit" name="intent" value={intent} className="btn btn-secondary">
-        {step ? "Save step" : "Add step"}
-      </button>
+      <SubmitButton intent="plan" pendingLabel="Saving…">
+        Save plan
+      </SubmitButton>
     </Form>
   );
 }
@@ -88,9 +216,8 @@ export function RepaymentPlan({
   canWrite,
   editable,
   repayStages,
-  state,
 }: {
-  plan: { strategy: string | null; targetDate: string | null; repayBeforeStage: "poc" | "pilot" | "production" | null };
+  plan: Plan;
   steps: PlanStep[];
   version: number;
   members: Option[];
@@ -98,46 +225,13 @@ export function RepaymentPlan({
   /** False once the item is repaid or accepted: reopen it to change the plan. */
   editable: boolean;
   repayStages: ("pilot" | "production")[];
-  state: FormState;
 }) {
-  const planErrors = state.intent === "plan" ? state.errors : {};
-  const planValue = (name: string, stored: string) =>
-    state.intent === "plan" ? (state.values[name] ?? stored) : stored;
   const writable = canWrite && editable;
   return (
     <section className="card" aria-labelledby="plan-title">
       <h2 id="plan-title">Repayment plan</h2>
       {writable ? (
-        <Form method="post" noValidate aria-label="Repayment plan">
-          <input type="hidden" name="version" value={version} />
-          <TextareaField
-            label="Strategy"
-            name="strategy"
-            defaultValue={planValue("strategy", plan.strategy ?? "")}
-            error={planErrors.strategy}
-            hint="How the debt will be paid back."
-          />
-          <div className="grid-2">
-            <Field
-              label="Target date"
-              name="targetDate"
-              type="date"
-              defaultValue={planValue("targetDate", plan.targetDate ?? "")}
-              error={planErrors.targetDate}
-            />
-            <SelectField
-              label="Repay before stage"
-              name="repayBeforeStage"
-              placeholder="No stage"
-              options={repayStages.map((s) => ({ value: s, label: stageLabel[s] }))}
-              defaultValue={planValue("repayBeforeStage", plan.repayBeforeStage ?? "")}
-              error={planErrors.repayBeforeStage}
-            />
-          </div>
-          <button type="submit" name="intent" value="plan" className="btn btn-primary">
-            Save plan
-          </button>
-        </Form>
+        <PlanForm plan={plan} version={version} repayStages={repayStages} />
       ) : (
         <dl className="dl">
           <dt>Strategy</dt>
@@ -171,59 +265,8 @@ export function RepaymentPlan({
               </div>
               {writable ? (
                 <div className="debt-step-actions">
-                  <Form method="post" className="inline-form">
-                    <input type="hidden" name="version" value={version} />
-                    <input type="hidden" name="stepId" value={step.id} />
-                    <button
-                      type="submit"
-                      name="intent"
-                      value={step.doneAt ? "step-undone" : "step-done"}
-                      className="btn btn-secondary"
-                      aria-label={`${step.doneAt ? "Mark not done" : "Mark done"}: ${step.title}`}
-                    >
-                      {step.doneAt ? "Mark not done" : "Mark done"}
-                    </button>
-                    {index > 0 ? (
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="step-up"
-                        className="btn btn-link"
-                        aria-label={`Move up: ${step.title}`}
-                      >
-                        Move up
-                      </button>
-                    ) : null}
-                    {index < steps.length - 1 ? (
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="step-down"
-                        className="btn btn-link"
-                        aria-label={`Move down: ${step.title}`}
-                      >
-                        Move down
-                      </button>
-                    ) : null}
-                    <button
-                      type="submit"
-                      name="intent"
-                      value="step-remove"
-                      className="btn btn-link"
-                      aria-label={`Remove: ${step.title}`}
-                    >
-                      Remove
-                    </button>
-                  </Form>
-                  <details
-                    className="debt-step-edit"
-                    open={state.intent === "edit-step" && state.stepId === String(step.id)}
-                  >
-                    <summary>
-                      Edit step<span className="sr-only">: {step.title}</span>
-                    </summary>
-                    <StepForm version={version} members={members} step={step} state={state} />
-                  </details>
+                  <StepActions version={version} step={step} first={index === 0} last={index === steps.length - 1} />
+                  <EditStepForm version={version} members={members} step={step} />
                 </div>
               ) : null}
             </li>
@@ -233,7 +276,7 @@ export function RepaymentPlan({
       {writable ? (
         <div className="debt-add-step">
           <h3>Add step</h3>
-          <StepForm version={version} members={members} state={state} />
+          <AddStepForm version={version} members={members} />
         </div>
       ) : canWrite ? (
         <p className="muted">This item is settled; reopen it to change its plan.</p>

@@ -4,11 +4,15 @@
  * mention and every earlier wording. Links become clickable through `linkify` (rendered as
  * React children, never as HTML). Without `form` the thread is read-only (closed reviews).
  */
-import { Form, Link } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useActionData } from "@remix-run/react";
 import type { decisionLabel } from "~/domain/labels";
 import { linkify } from "~/domain/comments";
 import { SelectField, TextareaField, type Option } from "~/components/ui/Field";
+import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { formatDateTime } from "~/utils/format";
+import { resultFor, type FormResult } from "~/utils/forms";
+import { commentSchema, editCommentSchema } from "~/utils/validation";
 import { decisionNoun } from "./GateParts";
 
 export type ThreadComment = {
@@ -25,9 +29,6 @@ export type ThreadComment = {
   mentions: Array<{ id: number; name: string }>;
   revisions: Array<{ body: string; replacedAt: number }>;
 };
-
-/** A failed submission of one of the thread's forms, as the action returns it. */
-type Failure = { intent: string; values: Record<string, string>; fieldErrors: Record<string, string> } | null;
 
 /** Plain text with its links clickable; line breaks kept by the `prewrap` class. */
 export function CommentBody({ body }: { body: string }) {
@@ -65,13 +66,12 @@ export function CommentThread({
     editing: number | null;
     /** Where "Cancel" goes. */
     base: string;
-    failure: Failure;
   };
 }) {
-  const failed = (intent: string) => (form?.failure && form.failure.intent === intent ? form.failure : null);
-  const commentFailure = failed("comment");
-  const editFailure = failed("edit-comment");
-  const editing = editFailure ? Number(editFailure.values.commentId) : (form?.editing ?? null);
+  // A refused edit comes back open on the comment it was about.
+  const editResult = resultFor(useActionData<FormResult>(), "edit-comment");
+  const refusedEdit = Number((editResult?.initialValue as Record<string, unknown> | undefined)?.commentId) || null;
+  const editing = refusedEdit ?? form?.editing ?? null;
   return (
     <section className="card comment-thread" aria-labelledby="discussion-title">
       <h3 id="discussion-title">Discussion</h3>
@@ -105,26 +105,12 @@ export function CommentThread({
                   ) : null}
                 </p>
                 {mine && editing === c.id ? (
-                  <Form method="post" noValidate className="comment-edit-form">
-                    <input type="hidden" name="reviewId" value={form.reviewId} />
-                    <input type="hidden" name="commentId" value={c.id} />
-                    <input type="hidden" name="version" value={editFailure?.values.version ?? c.version} />
-                    <TextareaField
-                      label="New wording"
-                      name="body"
-                      required
-                      rows={4}
-                      defaultValue={editFailure?.values.body ?? c.body}
-                      error={editFailure?.fieldErrors.body}
-                      hint="The earlier wording stays visible to everyone."
-                    />
-                    <div className="form-actions">
-                      <button type="submit" name="intent" value="edit-comment" className="btn btn-primary">
-                        Save the new wording
-                      </button>
-                      <Link to={`${form.base}#comment-${c.id}`}>Cancel</Link>
-                    </div>
-                  </Form>
+                  <EditCommentForm
+                    reviewId={form.reviewId}
+                    comment={c}
+                    lastResult={refusedEdit === c.id ? (editResult ?? null) : null}
+                    cancelTo={`${form.base}#comment-${c.id}`}
+                  />
                 ) : (
                   <CommentBody body={c.body} />
                 )}
@@ -158,37 +144,95 @@ export function CommentThread({
       )}
       {form ? (
         // Keyed so that a new comment or another "Reply" link starts from a fresh form.
-        <Form
+        <NewCommentForm
           key={`${comments.length}:${form.replyTo ?? ""}`}
-          method="post"
-          noValidate
-          id="comment-form"
-          className="comment-form"
-        >
-          <input type="hidden" name="reviewId" value={form.reviewId} />
-          <TextareaField
-            label="Comment"
-            name="body"
-            required
-            rows={4}
-            defaultValue={commentFailure?.values.body ?? ""}
-            error={commentFailure?.fieldErrors.body}
-            hint="Plain text. Links become clickable; @name notifies a team member."
-          />
-          <SelectField
-            label="In reply to"
-            name="replyToSignOffId"
-            placeholder="— not a reply to a sign-off —"
-            options={form.replyOptions}
-            defaultValue={commentFailure?.values.replyToSignOffId ?? form.replyTo ?? ""}
-            error={commentFailure?.fieldErrors.replyToSignOffId}
-            hint="Optional: the sign-off your comment answers."
-          />
-          <button type="submit" name="intent" value="comment" className="btn btn-primary">
-            Add comment
-          </button>
-        </Form>
+          reviewId={form.reviewId}
+          replyOptions={form.replyOptions}
+          replyTo={form.replyTo}
+        />
       ) : null}
     </section>
+  );
+}
+
+function NewCommentForm({
+  reviewId,
+  replyOptions,
+  replyTo,
+}: {
+  reviewId: number;
+  replyOptions: Option[];
+  replyTo: string | null;
+}) {
+  const [form, fields] = useIntentForm({
+    intent: "comment",
+    schema: commentSchema,
+    // the "Reply" links lead to #comment-form
+    id: "comment-form",
+    defaultValue: { replyToSignOffId: replyTo ?? "" },
+  });
+  return (
+    <Form method="post" className="comment-form" {...getFormProps(form)}>
+      <input type="hidden" name="reviewId" value={reviewId} />
+      <TextareaField
+        label="Comment"
+        meta={fields.body}
+        required
+        rows={4}
+        hint="Plain text. Links become clickable; @name notifies a team member."
+      />
+      <SelectField
+        label="In reply to"
+        meta={fields.replyToSignOffId}
+        placeholder="— not a reply to a sign-off —"
+        options={replyOptions}
+        hint="Optional: the sign-off your comment answers."
+      />
+      <SubmitButton intent="comment" pendingLabel="Adding…">
+        Add comment
+      </SubmitButton>
+    </Form>
+  );
+}
+
+/** The author's new wording of one comment; the earlier one stays visible. */
+function EditCommentForm({
+  reviewId,
+  comment: c,
+  lastResult,
+  cancelTo,
+}: {
+  reviewId: number;
+  comment: ThreadComment;
+  lastResult: FormResult | null;
+  cancelTo: string;
+}) {
+  const [form, fields] = useIntentForm({
+    intent: "edit-comment",
+    schema: editCommentSchema,
+    id: `form-edit-comment-${c.id}`,
+    lastResult,
+    defaultValue: { body: c.body, version: String(c.version) },
+  });
+  return (
+    <Form method="post" className="comment-edit-form" {...getFormProps(form)}>
+      <input type="hidden" name="reviewId" value={reviewId} />
+      <input type="hidden" name="commentId" value={c.id} />
+      {/* After a refusal, the version the author started from: a conflict is not overwritten by a retry. */}
+      <input type="hidden" name="version" value={String(fields.version.initialValue ?? c.version)} />
+      <TextareaField
+        label="New wording"
+        meta={fields.body}
+        required
+        rows={4}
+        hint="The earlier wording stays visible to everyone."
+      />
+      <div className="form-actions">
+        <SubmitButton intent="edit-comment" pendingLabel="Saving…">
+          Save the new wording
+        </SubmitButton>
+        <Link to={cancelTo}>Cancel</Link>
+      </div>
+    </Form>
   );
 }

@@ -1,59 +1,52 @@
+import { getFormProps, type FormMetadata } from "@conform-to/react";
 import { Form, Link } from "@remix-run/react";
-import { useId, type ReactNode } from "react";
+import { useId, type ComponentProps, type ReactNode } from "react";
 import { Badge } from "~/components/ui/Badge";
 import { Field, SelectField, TextareaField, optionsOf } from "~/components/ui/Field";
+import { formMessage, SubmitButton } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import type { Feasibility, VerdictDiscipline } from "~/domain/feasibility";
 import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
 import { formatDateTime } from "~/utils/format";
 import { feasibilityTone } from "./verdicts";
 
-type Values = Record<string, string | undefined>;
+type FieldMeta = NonNullable<ComponentProps<typeof Field>["meta"]>;
 
+/**
+ * Stating a requirement (`intent` "create") or editing one ("update"): the page owns the Conform
+ * form, whose schema is the one its action parses with, and hands its metadata here.
+ */
 export function RequirementForm({
   intent,
-  values,
-  errors,
+  form,
+  fields,
   version,
   requirementId,
   submitLabel,
   cancelTo,
 }: {
   intent: "create" | "update";
-  values: Values;
-  errors: Record<string, string>;
+  form: FormMetadata;
+  fields: Record<"title" | "target" | "priority" | "description", FieldMeta>;
   version?: number;
   requirementId?: number;
   submitLabel: string;
   cancelTo?: string;
 }) {
   return (
-    <Form method="post" noValidate className="form-card">
-      <input type="hidden" name="intent" value={intent} />
+    <Form method="post" className="form-card" {...getFormProps(form)}>
+      <FormError id={form.errorId} message={formMessage(form, ["requirementId", "version"])} />
       {requirementId ? <input type="hidden" name="requirementId" value={requirementId} /> : null}
       {version ? <input type="hidden" name="version" value={version} /> : null}
-      <Field label="Title" name="title" required defaultValue={values.title} error={errors.title} />
+      <Field label="Title" meta={fields.title} required />
       <Field
         label="Measurable target"
-        name="target"
+        meta={fields.target}
         required
-        defaultValue={values.target}
-        error={errors.target}
         hint="How you will know it works, e.g. “warn at least 48 h before a failure, precision ≥ 0.8”."
       />
-      <SelectField
-        label="Priority"
-        name="priority"
-        options={optionsOf(priorityLabel)}
-        defaultValue={values.priority ?? "must"}
-        error={errors.priority}
-      />
-      <TextareaField
-        label="Description"
-        name="description"
-        defaultValue={values.description}
-        error={errors.description}
-      />
+      <SelectField label="Priority" meta={fields.priority} options={optionsOf(priorityLabel)} />
+      <TextareaField label="Description" meta={fields.description} />
       {intent === "update" ? (
         <p className="field-hint">
           Changing the title, target or priority of an assessed requirement resets both verdicts (data science and IT
@@ -61,9 +54,9 @@ export function RequirementForm({
         </p>
       ) : null}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary">
+        <SubmitButton intent={intent} pendingLabel={intent === "create" ? "Adding…" : "Saving…"}>
           {submitLabel}
-        </button>
+        </SubmitButton>
         {cancelTo ? <Link to={cancelTo}>Cancel</Link> : null}
       </div>
     </Form>
@@ -122,75 +115,74 @@ export function VerdictPanel({
  * colleague's save in between is reported instead of overwritten.
  */
 export function VerdictForm({
+  form,
+  fields,
   requirementId,
   title,
   discipline,
   version,
-  values,
-  errors,
-  formError,
   changing,
   cancelTo,
 }: {
+  form: FormMetadata;
+  fields: Record<"feasibility" | "conditions" | "note", FieldMeta>;
   requirementId: number;
   title: string;
   discipline: VerdictDiscipline;
   version: number;
-  values: Values;
-  errors: Record<string, string>;
-  formError?: string | null;
   changing: boolean;
   cancelTo: string;
 }) {
   const id = useId();
-  const chosen = values.feasibility ?? "feasible";
+  const feasibilityError = fields.feasibility.errors?.[0];
   return (
     <Form
       method="post"
-      noValidate
       className="form-card"
       aria-label={`Your ${disciplineLabel[discipline]} verdict on ${title}`}
+      {...getFormProps(form)}
     >
-      <input type="hidden" name="intent" value="assess" />
       <input type="hidden" name="requirementId" value={requirementId} />
       <input type="hidden" name="discipline" value={discipline} />
       <input type="hidden" name="version" value={version} />
-      <FormError message={formError} />
-      <fieldset aria-describedby={errors.feasibility ? `${id}-feasibility-error` : undefined}>
+      <FormError id={form.errorId} message={formMessage(form, ["requirementId", "discipline", "version"])} />
+      <fieldset aria-describedby={feasibilityError ? `${id}-feasibility-error` : undefined}>
         <legend>
           {changing ? "Change" : "Give"} the {disciplineLabel[discipline]} verdict
         </legend>
         <div className="radio-col">
           {VERDICT_CHOICES.map((f) => (
             <label key={f}>
-              <input type="radio" name="feasibility" value={f} defaultChecked={chosen === f} /> {feasibilityLabel[f]}
+              <input
+                type="radio"
+                name={fields.feasibility.name}
+                value={f}
+                defaultChecked={fields.feasibility.initialValue === f}
+              />{" "}
+              {feasibilityLabel[f]}
             </label>
           ))}
         </div>
-        {errors.feasibility ? (
+        {feasibilityError ? (
           <p className="field-error" id={`${id}-feasibility-error`}>
-            {errors.feasibility}
+            {feasibilityError}
           </p>
         ) : null}
       </fieldset>
       <TextareaField
         label="Conditions or reason"
-        name="conditions"
-        defaultValue={values.conditions}
-        error={errors.conditions}
+        meta={fields.conditions}
         hint="Required for “feasible with conditions” (the conditions) and “infeasible” (why)."
       />
       <TextareaField
         label="Note"
-        name="note"
-        defaultValue={values.note}
-        error={errors.note}
+        meta={fields.note}
         hint="Data granularity, compute, target environment, tools… A note alone never makes sign-offs stale."
       />
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary">
+        <SubmitButton intent="assess" pendingLabel="Saving…">
           Save your verdict
-        </button>
+        </SubmitButton>
         <Link to={cancelTo}>Cancel</Link>
       </div>
     </Form>

@@ -102,15 +102,10 @@ export function TextareaField({ meta, ...props }: Common & React.TextareaHTMLAtt
 export type Option = { value: string; label: string };
 
 export function SelectField({
-  label,
-  name,
-  error,
-  hint,
-  className,
-  options,
-  placeholder,
-  ...select
+  meta,
+  ...props
 }: Common & React.SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
+  const { label, name, error, hint, className, options, placeholder, ...select } = fromMeta(meta, props);
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint} className={className}>

@@ -4,7 +4,7 @@
  * the fields when it comes back (with or without JavaScript), focuses the first error and
  * says that it is working while the request is on its way.
  */
-import { useForm, type DefaultValue } from "@conform-to/react";
+import { useForm, type DefaultValue, type FormMetadata } from "@conform-to/react";
 import { useActionData, useNavigation, type FetcherWithComponents } from "@remix-run/react";
 import type { ButtonHTMLAttributes } from "react";
 import type { z } from "zod";
@@ -57,6 +57,19 @@ export function useSubmitting(intent?: string, fetcher?: Pick<FetcherWithCompone
   return intent === undefined || source.formData.get("intent") === intent;
 }
 
+/** Nothing on its way: what a row's buttons read when another row was pressed. */
+const NOT_SENT = { state: "idle", formData: undefined } as const;
+
+/**
+ * SubmitButton's `fetcher` for one of several forms of an intent on a page (one per row): the
+ * navigation when it sends this row's form (`key` = `value`), else nothing, so only the
+ * pressed row says that it is working.
+ */
+export function useRowSubmission(key: string, value: string | number) {
+  const navigation = useNavigation();
+  return navigation.formData?.get(key) === String(value) ? navigation : NOT_SENT;
+}
+
 type Variant = "primary" | "secondary" | "danger" | "link";
 
 /**
@@ -90,4 +103,15 @@ export function SubmitButton({
       {pending ? pendingLabel : children}
     </button>
   );
+}
+
+/**
+ * The message to show above a form: its own (a conflict), else the first error of a field the
+ * form does not show to type into (a hidden id or version of a tampered page).
+ */
+export function formMessage(
+  form: Pick<FormMetadata<Record<string, unknown>, string[]>, "errors" | "allErrors">,
+  hidden: readonly string[] = [],
+): string | undefined {
+  return form.errors?.[0] ?? hidden.map((name) => form.allErrors[name]?.[0]).find(Boolean);
 }
