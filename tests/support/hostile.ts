@@ -741,7 +741,7 @@ function dumpTables(): Array<{ table: string; columns: string[]; list: string }>
   tableColumns ??= (
     sqlite()
       .prepare(
-        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
+        "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
       )
       .all() as Array<{ name: string }>
   ).map(({ name }) => {
