@@ -20,6 +20,7 @@ import { notifyIntervalMs, startNotificationPass } from "../app/jobs/notify-pass
 import { readMailSettings, startMailWorker } from "../app/jobs/mail-worker.server";
 import { readBackupSettings, startBackupScheduler } from "../app/jobs/backups.server";
 import { metricsHandler, recordRequestMetrics, setRoutePatterns } from "../app/utils/metrics.server";
+import { orgTimeZone } from "../app/lib/org-time-zone.server";
 
 const dev = process.env.NODE_ENV === "development";
 const port = Number(process.env.PORT ?? 3000);
@@ -142,6 +143,7 @@ async function main() {
   const backupSettings = readBackupSettings(); // TRIAD_BACKUP_DIR, TRIAD_BACKUP_EVERY, TRIAD_BACKUP_KEEP, likewise
   if (backupSettings.state === "invalid") throw new Error(backupSettings.problem);
   const shutdownSeconds = shutdownTimeoutSeconds(); // TRIAD_SHUTDOWN_TIMEOUT, likewise
+  const timeZone = orgTimeZone(); // TRIAD_TIME_ZONE (the organisation's "today"), likewise
   getDb(); // open and migrate before the first request
   // Sends webhook deliveries from the outbox on its own timer (unref'd), never in a request.
   const webhookWorker = startWebhookWorker();
@@ -304,7 +306,9 @@ async function main() {
   const server = app.listen(port, host, () => {
     const ms = Math.round(performance.now() - startedAt);
     readiness = "ready";
-    console.log(`Triad listening on http://${host}:${port} (database ${databasePath()}, ready in ${ms} ms)`);
+    console.log(
+      `Triad listening on http://${host}:${port} (database ${databasePath()}, time zone ${timeZone}, ready in ${ms} ms)`,
+    );
   });
 
   const housekeeping = setInterval(() => purgeExpiredSessions(), 60 * 60 * 1000);

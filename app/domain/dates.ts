@@ -5,7 +5,14 @@
  *
  * Valid `YYYY-MM-DD` strings compare correctly as plain strings, so `a < b` is the
  * chronological order once both are validated.
+ *
+ * A calendar date is never shifted by a time zone. Which date an instant falls on depends on
+ * the zone (`dateInZone`): "today" for overdue and due-soon is the organisation's date
+ * (TRIAD_TIME_ZONE, `orgToday` in app/lib/org-time-zone.server.ts); what a person sees is in
+ * their own zone (app/utils/format.ts). See docs/domain.md, "Dates and times".
  */
+
+import { isTimeZone } from "./notifications";
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -75,7 +82,10 @@ export function formatDate({ year, month, day }: CalendarDate): string {
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
-/** The UTC calendar date of an instant: `utcDate(Date.UTC(2025, 0, 31, 23, 59))` is "2025-01-31". */
+/**
+ * The UTC calendar date of an instant: `utcDate(Date.UTC(2025, 0, 31, 23, 59))` is "2025-01-31".
+ * Date arithmetic on calendar dates only; "today" is `orgToday`, never `utcDate(Date.now())`.
+ */
 export function utcDate(instant: number): string {
   const d = new Date(instant);
   return formatDate({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
@@ -175,4 +185,114 @@ export function monthsBetweenDays(fromDay: number, toDay: number): number {
   if (plusMonths(whole) > toDay) whole -= 1;
   const anchor = plusMonths(whole);
   return whole + (toDay - anchor) / (plusMonths(whole + 1) - anchor);
+}
+
+// ---------- time zones (docs/domain.md, "Dates and times") ----------
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One numeric formatter per zone (making one costs far more than using it); null for a zone Intl does not know. */
+function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
+  let formatter = zoneFormatters.get(zone);
+  if (!formatter) {
+    try {
+      formatter = new Intl.DateTimeFormat("en-US", {
+        timeZone: zone,
+        numberingSystem: "latn",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
+    } catch {
+      return null;
+    }
+    if (zoneFormatters.size >= 1000) zoneFormatters.clear();
+    zoneFormatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+/** An instant's wall-clock reading in a zone: `date` "2026-09-22" and `time` "09:02". */
+export type WallClock = { date: string; time: string };
+
+/**
+ * What a clock in `zone` showed at `instant` (an unknown zone counts as UTC). Built from the
+ * numeric parts, never from a locale's pattern, so the server and every browser print the same
+ * characters (no hydration mismatch, no narrow spaces).
+ */
+export function wallClock(instant: number, zone: string): WallClock {
+  const formatter = zoneFormatter(zone) ?? zoneFormatter("UTC")!;
+  let year = "";
+  let month = "";
+  let day = "";
+  let hour = "";
+  let minute = "";
+  for (const part of formatter.formatToParts(instant)) {
+    if (part.type === "year") year = part.value;
+    else if (part.type === "month") month = part.value;
+    else if (part.type === "day") day = part.value;
+    else if (part.type === "hour") hour = part.value;
+    else if (part.type === "minute") minute = part.value;
+  }
+  return {
+    date: `${year.padStart(4, "0")}-${month}-${day}`,
+    // Some engines said "24" for midnight under hour12: false; h23 should not, but be sure.
+    time: `${String(Number(hour) % 24).padStart(2, "0")}:${minute}`,
+  };
+}
+
+/** The calendar date of an instant in a zone: 2026-03-08T04:30Z is "2026-03-07" in America/New_York. */
+export function dateInZone(instant: number, zone: string): string {
+  return wallClock(instant, zone).date;
+}
+
+const MINUTE_MS = 60 * 1000;
+
+/**
+ * The first instant of `date` in `zone`: "2026-03-08" in America/New_York begins at
+ * 2026-03-08T05:00Z. A day whose midnight a clock change skips begins when the clock jumps.
+ * Minute precision (every zone's offset is whole minutes since 1972).
+ */
+export function startOfDateInZone(date: string, zone: string): number {
+  // Offsets lie within ±14 h: the day starts within 15 h of its UTC midnight. Find the first
+  // minute whose local date is `date` or later.
+  const utcMidnight = startOfDateUtc(date);
+  let low = (utcMidnight - 15 * 60 * MINUTE_MS) / MINUTE_MS;
+  let high = (utcMidnight + 15 * 60 * MINUTE_MS) / MINUTE_MS;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (dateInZone(middle * MINUTE_MS, zone) >= date) high = middle;
+    else low = middle + 1;
+  }
+  return low * MINUTE_MS;
+}
+
+/**
+ * The zone of the list a person may choose (app/domain/notifications.ts `timeZones`) that
+ * names `value`, or null. A browser may call a zone by another of its names (Asia/Kolkata for
+ * Asia/Calcutta, Etc/UTC for UTC): those are matched through Intl's own resolution. Anything
+ * else (not a string, too long, unknown) is null.
+ */
+export function listedTimeZone(value: unknown): string | null {
+  if (typeof value !== "string" || value.length === 0 || value.length > 64) return null;
+  if (isTimeZone(value)) return value;
+  let resolved: string;
+  try {
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+  return isTimeZone(resolved) ? resolved : null;
+}
+
+/**
+ * The earliest date it is anywhere at `now` (the date at UTC−12). A check that cannot know the
+ * organisation's zone, a form's schema in the browser, compares with it so that it refuses only
+ * dates past everywhere; the model decides with the organisation's today.
+ */
+export function earliestToday(now: number): string {
+  return utcDate(now - 12 * 60 * 60 * 1000);
 }

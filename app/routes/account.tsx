@@ -1,5 +1,7 @@
 /**
- * A person's own name and password (Triad has no e-mail change).
+ * A person's own name, time zone and password (Triad has no e-mail change). The time zone is the
+ * one every instant is shown in (docs/domain.md, "Dates and times"); the same setting as on
+ * /account/notifications, where it also times the digest.
  * Changing the password needs the current one: that check is rate limited per person and
  * counts as the re-authentication of sudo mode (app/utils/sudo.server.ts). It ends the other
  * sessions and, unless unticked, revokes all the person's API tokens.
@@ -8,13 +10,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { getFormProps } from "@conform-to/react";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import { z } from "zod";
 import { DisciplineBadge } from "~/components/ui/Badge";
-import { Field } from "~/components/ui/Field";
+import { DateTime } from "~/components/ui/DateTime";
+import { Field, SelectField } from "~/components/ui/Field";
 import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { roleLabel } from "~/domain/labels";
 import { PASSWORD_MIN } from "~/domain/limits";
+import { TIME_ZONE_MESSAGE } from "~/domain/notifications";
+import { saveNotificationSettings, timeZones } from "~/models/notifications-read.server";
 import { changePassword, updateProfile } from "~/models/users.server";
 import { changePasswordFormSchema } from "~/utils/admin-validation";
 import { requireUser, toActor } from "~/utils/auth.server";
@@ -22,16 +29,32 @@ import { parseSubmission, readForm } from "~/utils/forms";
 import { refuse, retryAfterHeaders, submissionError, unknownIntent } from "~/utils/http.server";
 import { proofRefusal, provePassword } from "~/utils/sudo.server";
 import { redirectWithToast } from "~/utils/toast.server";
-import { profileSchema } from "~/utils/validation";
+import { zoneLabel } from "~/utils/format";
+import { profileSchema, text } from "~/utils/validation";
 
 /** Forwards the 429's Retry-After of the password check. */
 export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Your account · Triad" }];
 
+/**
+ * The time zone form: a zone of the server's list, which the loader sends (as on
+ * /account/notifications): the browser checks the list the action checks.
+ */
+export function timeZoneFormSchema(zones: readonly string[]) {
+  return z.object({
+    timeZone: text(64, "time zone", TIME_ZONE_MESSAGE).refine((zone) => zones.includes(zone), TIME_ZONE_MESSAGE),
+  });
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);
-  return { user: { name: user.name, email: user.email, role: user.role, discipline: user.discipline } };
+  return {
+    user: { name: user.name, email: user.email, role: user.role, discipline: user.discipline },
+    timeZone: user.timeZone,
+    timeZones: timeZones(),
+    now: Date.now(),
+  };
 }
 
 type Ctx = { request: Request; user: ReturnType<typeof requireUser> };
@@ -45,6 +68,24 @@ async function profile(ctx: Ctx, formData: FormData) {
     return submissionError(error, submission);
   }
   return redirectWithToast(ctx.request, "/account", { kind: "success", message: "Your name was saved." });
+}
+
+async function timeZone(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, timeZoneFormSchema(timeZones()));
+  if (submission.status !== "success") return refuse(submission);
+  let changed: boolean;
+  try {
+    // The same setting (and activity row) as /account/notifications.
+    ({ changed } = saveNotificationSettings({ actor: toActor(ctx.user), timeZone: submission.value.timeZone }));
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+  return redirectWithToast(ctx.request, "/account", {
+    kind: changed ? "success" : "info",
+    message: changed
+      ? `Times are now shown in ${zoneLabel(submission.value.timeZone)}.`
+      : `Your time zone was already ${zoneLabel(submission.value.timeZone)}.`,
+  });
 }
 
 async function password(ctx: Ctx, formData: FormData) {
@@ -86,6 +127,8 @@ export async function action({ request }: ActionFunctionArgs) {
   switch (intent) {
     case "profile":
       return profile(ctx, formData);
+    case "time-zone":
+      return timeZone(ctx, formData);
     case "password":
       return password(ctx, formData);
     default:
@@ -94,7 +137,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, timeZone, timeZones, now } = useLoaderData<typeof loader>();
+  const zoneSchema = useMemo(() => timeZoneFormSchema(timeZones), [timeZones]);
+  const [zoneForm, zoneFields] = useIntentForm({
+    intent: "time-zone",
+    schema: zoneSchema,
+    defaultValue: { timeZone },
+  });
   const [profileForm, profileFields] = useIntentForm({
     intent: "profile",
     schema: profileSchema,
@@ -126,6 +175,24 @@ export default function Account() {
         <Field label="Name" meta={profileFields.name} required />
         <SubmitButton intent="profile" pendingLabel="Saving…">
           Save name
+        </SubmitButton>
+      </Form>
+      <Form method="post" className="form-card" aria-labelledby="time-zone-title" {...getFormProps(zoneForm)}>
+        <h2 id="time-zone-title">Time zone</h2>
+        <FormError id={zoneForm.errorId} message={zoneForm.errors?.[0]} />
+        <SelectField
+          label="Your time zone"
+          meta={zoneFields.timeZone}
+          hint={
+            <>
+              Every time in Triad is shown in it; it is <DateTime at={now} /> there now. Your daily digest goes out in
+              it too. Due and target dates are calendar dates and never shift.
+            </>
+          }
+          options={timeZones.map((z) => ({ value: z, label: zoneLabel(z) }))}
+        />
+        <SubmitButton intent="time-zone" pendingLabel="Saving…">
+          Save time zone
         </SubmitButton>
       </Form>
       <Form method="post" className="form-card" aria-labelledby="password-title" {...getFormProps(passwordForm)}>

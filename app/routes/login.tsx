@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { getFormProps } from "@conform-to/react";
 import { Form, useSearchParams } from "@remix-run/react";
+import { BrowserTimeZoneField } from "~/components/ui/DateTime";
 import { Field } from "~/components/ui/Field";
 import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
@@ -24,7 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-/** The one form of the page (no intent): the e-mail and password, and where to go next. */
+/**
+ * The one form of the page (no intent): the e-mail and password, where to go next, and the
+ * browser's time zone (kept as the person's zone at their first sign-in, docs/domain.md).
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const submission = parseSubmission(formData, loginSchema);
@@ -34,6 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     email: submission.value.email,
     password: submission.value.password,
     clientAddress: context?.clientAddress ?? "unknown",
+    // The browser's zone (hidden field): becomes the person's zone at their first sign-in only.
+    timeZone: formData.get("timeZone"),
   });
   if (!result.ok) {
     // The same message for an unknown e-mail and a wrong password, above the form.
@@ -57,6 +63,7 @@ export default function Login() {
       <Form method="post" {...getFormProps(form)}>
         <FormError id={form.errorId} message={form.errors?.[0]} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
+        <BrowserTimeZoneField />
         <Field label="E-mail" meta={fields.email} type="email" autoComplete="username" required autoFocus />
         <Field label="Password" meta={fields.password} type="password" autoComplete="current-password" required />
         <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>

@@ -1,9 +1,12 @@
 /** Who is asking: sign-in, sign-out and the guards every loader and action starts with. */
 import * as sentence from "~/domain/activity-sentences";
 import { redirect } from "@remix-run/node";
+import { and, eq, sql } from "drizzle-orm";
+import { listedTimeZone } from "~/domain/dates";
 import { countUsers, findUserByEmail, getPasswordHash, type Actor } from "~/models/users.server";
 import { recordActivity } from "~/models/activity.server";
-import { db } from "../../db/client.server";
+import { db, type Tx } from "../../db/client.server";
+import { activity, users } from "../../db/schema";
 import { loginLimiter } from "./rate-limit.server";
 import { burnPasswordCheck, verifyPassword } from "~/lib/password.server";
 import { clearSessionCookie, createSession, destroySession, getSessionUser, type SessionUser } from "./session.server";
@@ -45,11 +48,14 @@ export async function signIn({
   email,
   password,
   clientAddress,
+  timeZone,
 }: {
   request: Request;
   email: string;
   password: string;
   clientAddress: string;
+  /** The browser's zone, from the form's hidden field (BrowserTimeZoneField): kept at the first sign-in only. */
+  timeZone?: unknown;
 }): Promise<SignInResult> {
   const byEmail = loginLimiter.hit(`email:${email}`);
   const byClient = loginLimiter.hit(`client:${clientAddress}`);
@@ -87,7 +93,7 @@ export async function signIn({
     };
   }
 
-  const cookie = startSession(request, user, { client: clientAddress });
+  const cookie = startSession(request, user, { client: clientAddress }, { browserTimeZone: timeZone });
   return { ok: true, user: { id: user.id, name: user.name }, cookie };
 }
 
@@ -109,21 +115,54 @@ export function signOut(request: Request): string {
   return clearSessionCookie(request);
 }
 
-/** A new session and its activity row, in one transaction; returns the Set-Cookie. */
+/**
+ * The zone to keep at this sign-in: the browser's, when it names a zone of the list and this is
+ * the person's first sign-in ever (no earlier "session.signed_in" row) and their zone is still
+ * the default. Later sign-ins, a zone the person chose and an unknown zone change nothing.
+ */
+function firstSignInZone(tx: Tx, userId: number, browserTimeZone: unknown): string | null {
+  const zone = listedTimeZone(browserTimeZone);
+  if (!zone) return null;
+  const person = tx.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId)).get();
+  if (!person || person.timeZone !== "UTC") return null;
+  const signedInBefore = tx
+    .select({ id: activity.id })
+    .from(activity)
+    .where(and(eq(activity.actorId, userId), eq(activity.action, "session.signed_in")))
+    .limit(1)
+    .get();
+  return signedInBefore ? null : zone;
+}
+
+/**
+ * A new session and its activity row, in one transaction; returns the Set-Cookie. At a
+ * person's first sign-in, the browser's zone (when valid) becomes their zone (docs/domain.md,
+ * "Dates and times"), recorded in the same row.
+ */
 export function startSession(
   request: Request,
   user: { id: number; name: string },
   details?: Record<string, unknown>,
+  { browserTimeZone }: { browserTimeZone?: unknown } = {},
 ): string {
   return db.transaction((tx) => {
-    const { cookie } = createSession(request, user.id);
+    const now = Date.now();
+    const timeZone = firstSignInZone(tx, user.id, browserTimeZone);
+    if (timeZone) {
+      tx.update(users)
+        .set({ timeZone, updatedAt: now, version: sql`${users.version} + 1` })
+        .where(eq(users.id, user.id))
+        .run();
+    }
+    const { cookie } = createSession(request, user.id, now);
     recordActivity(tx, {
       actorId: user.id,
       entityType: "session",
       entityId: user.id,
       action: "session.signed_in",
       summary: sentence.signedIn(user.name),
-      after: details,
+      after: timeZone ? { ...details, timeZone } : details,
+      at: now,
     });
     return cookie;
   });

@@ -27,6 +27,8 @@ export type SessionUser = {
   sessionId: string;
   /** When the password was last proved in this session (sign-in counts); null: never. */
   reauthenticatedAt: number | null;
+  /** The person's IANA time zone: every instant on their pages is shown in it. */
+  timeZone: string;
 };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -117,6 +119,7 @@ export function getSessionUser(request: Request, now = Date.now()): SessionUser 
       discipline: users.discipline,
       role: users.role,
       active: users.active,
+      timeZone: users.timeZone,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -138,6 +141,7 @@ export function getSessionUser(request: Request, now = Date.now()): SessionUser 
     role: row.role,
     sessionId,
     reauthenticatedAt: row.reauthenticatedAt,
+    timeZone: row.timeZone,
   };
 }
 
