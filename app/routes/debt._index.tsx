@@ -1,16 +1,24 @@
 /**
  * The organisation-wide debt register: every item of every project, filtered with a GET form,
  * sorted by any column, totals for the filtered set, 50 a page, and the same set as CSV.
+ * The key columns always show; the reader adds the others (`?cols=principal,category`), kept
+ * in every sort, page and filter link.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { OrgDebtTable, type SortHeader } from "~/components/debt/OrgDebtTable";
+import {
+  OPTIONAL_COLUMNS,
+  OrgDebtTable,
+  type OptionalColumn,
+  type OrgColumn,
+  type SortHeader,
+} from "~/components/debt/OrgDebtTable";
 import { formatDays } from "~/components/debt/format";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { Field, SelectField, optionsOf } from "~/components/ui/Field";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { ORGANIZATIONAL_CATEGORIES, TECHNICAL_CATEGORIES, categoriesFor } from "~/domain/debt";
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { debtStatusLabel, registerLabel, severityLabel } from "~/domain/labels";
 import { listOrgDebt, orgDebtFilterOptions } from "~/models/debt.server";
 import { requireUser } from "~/utils/auth.server";
@@ -18,20 +26,41 @@ import { debtFiltersQuery, parseDebtFilters, type DebtFilters, type DebtSort } f
 
 export const meta: MetaFunction = () => [{ title: "Debt register · Triad" }];
 
-const COLUMNS: Array<{ key: DebtSort; label: string; numeric?: boolean; firstDir: "asc" | "desc" }> = [
-  { key: "project", label: "Project", firstDir: "asc" },
+const COLUMNS: Array<{ key: OrgColumn & DebtSort; label: string; numeric?: boolean; firstDir: "asc" | "desc" }> = [
   { key: "title", label: "Title", firstDir: "asc" },
+  { key: "project", label: "Project", firstDir: "asc" },
   { key: "register", label: "Register", firstDir: "asc" },
   { key: "category", label: "Category", firstDir: "asc" },
   { key: "severity", label: "Severity", firstDir: "desc" },
   { key: "status", label: "Status", firstDir: "asc" },
   { key: "owner", label: "Owner", firstDir: "asc" },
   { key: "principal", label: "Principal", numeric: true, firstDir: "desc" },
-  { key: "interest", label: "Interest", numeric: true, firstDir: "desc" },
+  { key: "interest", label: "Interest rate", numeric: true, firstDir: "desc" },
   { key: "accrued", label: "Accrued interest", numeric: true, firstDir: "desc" },
   { key: "target", label: "Target date", firstDir: "asc" },
+  { key: "opened", label: "Opened", firstDir: "desc" },
   { key: "overdue", label: "Overdue", firstDir: "desc" },
 ];
+
+const isOptional = (key: string): key is OptionalColumn => (OPTIONAL_COLUMNS as readonly string[]).includes(key);
+
+/** The extra columns chosen (`?cols=a,b` or `?cols=a&cols=b`); anything else is ignored. */
+function parseColumns(search: URLSearchParams): OptionalColumn[] {
+  const asked = new Set(
+    search
+      .getAll("cols")
+      .slice(0, OPTIONAL_COLUMNS.length)
+      .flatMap((value) => value.slice(0, 200).split(",")),
+  );
+  return OPTIONAL_COLUMNS.filter((key) => asked.has(key));
+}
+
+/** The register's query string: the filters (debtFiltersQuery) and the chosen columns. */
+function registerQuery(filters: Partial<DebtFilters>, columns: OptionalColumn[]): string {
+  const query = debtFiltersQuery(filters);
+  if (columns.length === 0) return query;
+  return `${query ? `${query}&` : "?"}cols=${columns.join(",")}`;
+}
 
 const FILTER_KEYS = [
   "register",
@@ -45,7 +74,7 @@ const FILTER_KEYS = [
   "overdue",
 ] as const;
 
-function sortHeaders(filters: DebtFilters): SortHeader[] {
+function sortHeaders(filters: DebtFilters, columns: OptionalColumn[]): SortHeader[] {
   return COLUMNS.map((c) => {
     const current = filters.sort === c.key;
     const dir = current ? (filters.dir === "asc" ? "desc" : "asc") : c.firstDir;
@@ -53,29 +82,36 @@ function sortHeaders(filters: DebtFilters): SortHeader[] {
       key: c.key,
       label: c.label,
       numeric: c.numeric,
-      href: `/debt${debtFiltersQuery({ ...filters, sort: c.key, dir, page: 1 })}`,
+      href: `/debt${registerQuery({ ...filters, sort: c.key, dir, page: 1 }, columns)}`,
       direction: current ? (filters.dir === "asc" ? "ascending" : "descending") : null,
+      shown: !isOptional(c.key) || columns.includes(c.key),
     };
   });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireUser(request);
-  const filters = parseDebtFilters(new URL(request.url).searchParams);
-  const today = utcDate(Date.now());
+  const search = new URL(request.url).searchParams;
+  const filters = parseDebtFilters(search);
+  const columns = parseColumns(search);
+  const today = orgToday(Date.now());
   const { rows, totals, page, pages } = listOrgDebt({ filters, today });
   const options = orgDebtFilterOptions();
   const categories = filters.register
     ? categoriesFor(filters.register)
     : [...TECHNICAL_CATEGORIES, ...ORGANIZATIONAL_CATEGORIES.filter((c) => c.value !== "other")];
-  const pageHref = (n: number) => `/debt${debtFiltersQuery({ ...filters, page: n })}`;
+  const pageHref = (n: number) => `/debt${registerQuery({ ...filters, page: n }, columns)}`;
   return {
     filters,
     rows,
     totals,
     page,
     pages,
-    headers: sortHeaders(filters),
+    columns,
+    /** The filters and sort as hidden fields of the column chooser. */
+    filterFields: [...new URLSearchParams(debtFiltersQuery({ ...filters, page: 1 })).entries()],
+    clearHref: `/debt${registerQuery({}, columns)}`,
+    headers: sortHeaders(filters, columns),
     previousHref: page > 1 ? pageHref(page - 1) : null,
     nextHref: page < pages ? pageHref(page + 1) : null,
     csvHref: `/debt.csv${debtFiltersQuery({ ...filters, page: 1 })}`,
@@ -94,8 +130,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const STATUS_OPTIONS = [{ value: "unpaid", label: "Still open (open or repaying)" }, ...optionsOf(debtStatusLabel)];
 
 export default function DebtRegister() {
-  const { filters, rows, totals, page, pages, headers, previousHref, nextHref, csvHref, filtered, options } =
-    useLoaderData<typeof loader>();
+  const {
+    filters,
+    columns,
+    filterFields,
+    clearHref,
+    rows,
+    totals,
+    page,
+    pages,
+    headers,
+    previousHref,
+    nextHref,
+    csvHref,
+    filtered,
+    options,
+  } = useLoaderData<typeof loader>();
   const value = (v: string | number | undefined) => (v === undefined ? "" : String(v));
   return (
     <>
@@ -111,6 +161,7 @@ export default function DebtRegister() {
       <Form method="get" className="filters debt-filters" role="search" aria-label="Filter debt">
         <input type="hidden" name="sort" value={filters.sort} />
         <input type="hidden" name="dir" value={filters.dir} />
+        {columns.length > 0 ? <input type="hidden" name="cols" value={columns.join(",")} /> : null}
         <SelectField
           label="Register"
           name="register"
@@ -185,8 +236,9 @@ export default function DebtRegister() {
         <button type="submit" className="btn btn-secondary">
           Apply filters
         </button>
-        {filtered ? <Link to="/debt">Clear filters</Link> : null}
+        {filtered ? <Link to={clearHref}>Clear filters</Link> : null}
       </Form>
+      <ColumnChooser headers={headers} filterFields={filterFields} chosen={columns} />
       <p className="debt-summary" aria-live="polite">
         {totals.count} {totals.count === 1 ? "item" : "items"} · {formatDays(totals.principalDays)} principal still to
         repay · {formatDays(totals.accruedInterestDays)} interest accrued · {totals.overdueCount} overdue
@@ -196,7 +248,7 @@ export default function DebtRegister() {
           <p>
             {filtered ? (
               <>
-                <Link to="/debt">Clear the filters</Link> to see every item.
+                <Link to={clearHref}>Clear the filters</Link> to see every item.
               </>
             ) : (
               "Projects log their shortcuts on their Debt tab; they all show up here."
@@ -220,5 +272,48 @@ export default function DebtRegister() {
         </nav>
       ) : null}
     </>
+  );
+}
+
+/**
+ * "Columns": the optional columns as checkboxes in a GET form that keeps the filters and sort.
+ * Unchosen ones stay readable in each row's "More".
+ */
+function ColumnChooser({
+  headers,
+  filterFields,
+  chosen,
+}: {
+  headers: SortHeader[];
+  filterFields: Array<[string, string]>;
+  chosen: OptionalColumn[];
+}) {
+  const optional = headers.filter((h) => isOptional(h.key));
+  return (
+    <details className="debt-columns">
+      <summary>
+        Columns{" "}
+        <span className="muted">({chosen.length === 0 ? "key columns only" : `${chosen.length} more shown`})</span>
+      </summary>
+      <Form method="get" className="debt-columns-form" aria-label="Choose columns">
+        {filterFields.map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <fieldset>
+          <legend>Also show these columns</legend>
+          <div className="radio-row">
+            {optional.map((h) => (
+              <label key={h.key}>
+                <input type="checkbox" name="cols" value={h.key} defaultChecked={h.shown} />
+                {h.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <button type="submit" className="btn btn-secondary">
+          Show columns
+        </button>
+      </Form>
+    </details>
   );
 }

@@ -1,4 +1,5 @@
 import type { DEBT_STATUSES, SEVERITIES } from "~/domain/vocabulary";
+import type { OverdueReason } from "~/domain/debt";
 import { debtStatusLabel, severityLabel } from "~/domain/labels";
 import { Badge } from "~/components/ui/Badge";
 
@@ -28,14 +29,23 @@ export function DebtStatusBadge({ status }: { status: DebtStatus }) {
   return <Badge tone={statusTone[status]}>{debtStatusLabel[status]}</Badge>;
 }
 
-/** Overdue in words (never colour alone); settled items (repaid, accepted, written off) are neither. */
-export function OverdueFlag({ overdue, status }: { overdue: boolean; status: DebtStatus }) {
+/** "Overdue since 2026-10-01" (the target date passed) or "Step 2 overdue since 2026-11-02". */
+export function overdueText(reason: OverdueReason): string {
+  return reason.what === "item" ? `Overdue since ${reason.since}` : `Step ${reason.step} overdue since ${reason.since}`;
+}
+
+/**
+ * What is overdue, in words (never colour alone): the item or which step, and since when.
+ * Settled items (repaid, accepted, written off) are neither overdue nor on time.
+ */
+export function OverdueFlag({ reason, status }: { reason: OverdueReason | null; status: DebtStatus }) {
   if (status !== "open" && status !== "repaying") return <span className="muted">—</span>;
-  return overdue ? (
+  if (!reason) return <span className="muted">On time</span>;
+  const what = reason.what === "item" ? "Overdue" : `Step ${reason.step} overdue`;
+  return (
     <span className="debt-overdue">
-      <span aria-hidden="true">⚠ </span>Overdue
+      <span aria-hidden="true">⚠ </span>
+      {what} <span className="debt-nowrap">since {reason.since}</span>
     </span>
-  ) : (
-    <span className="muted">On time</span>
   );
 }

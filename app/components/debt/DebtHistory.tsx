@@ -1,5 +1,5 @@
 /** Everything that happened to one debt item, newest first. Nothing here is ever deleted. */
-import { formatInstant } from "./format";
+import { DateTime } from "~/components/ui/DateTime";
 
 export function DebtHistory({
   history,
@@ -15,7 +15,7 @@ export function DebtHistory({
         <ol className="timeline">
           {history.map((row) => (
             <li key={row.id}>
-              <time dateTime={new Date(row.at).toISOString()}>{formatInstant(row.at)}</time>
+              <DateTime at={row.at} />
               {row.summary}
             </li>
           ))}

@@ -14,7 +14,7 @@ import { FormError } from "~/components/ui/FormError";
 import { debtStatusFormSchema } from "~/utils/debt-validation";
 import type { FormResult } from "~/utils/forms";
 import { DebtStatusBadge } from "./DebtBadges";
-import { formatDay } from "./format";
+import { DateTime } from "~/components/ui/DateTime";
 import { sentValue, useSentBy } from "./results";
 
 type DebtStatus = (typeof DEBT_STATUSES)[number];
@@ -75,11 +75,17 @@ export function DebtStatusPanel({
       <h2 id="status-title">Status</h2>
       <p>
         <DebtStatusBadge status={item.status} />{" "}
-        {item.status === "repaid" && item.repaidAt ? `since ${formatDay(item.repaidAt)}` : null}
+        {item.status === "repaid" && item.repaidAt ? (
+          <>
+            since <DateTime at={item.repaidAt} dateOnly />
+          </>
+        ) : null}
         {item.status === "accepted" && item.acceptedReviewDate ? `until a review on ${item.acceptedReviewDate}` : null}
-        {item.status === "written_off" && item.writtenOffAt
-          ? `since ${formatDay(item.writtenOffAt)}, when the project was stopped`
-          : null}
+        {item.status === "written_off" && item.writtenOffAt ? (
+          <>
+            since <DateTime at={item.writtenOffAt} dateOnly />, when the project was stopped
+          </>
+        ) : null}
       </p>
       {item.status === "accepted" && item.acceptedJustification ? (
         <p>

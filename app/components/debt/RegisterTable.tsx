@@ -1,9 +1,15 @@
-/** One register of a project: the items with their cost, and a totals row. */
+/**
+ * One register of a project: the items with their cost, and a totals row. The key columns fit
+ * a 1280 px screen; category, interest rate, opened and "repay before" sit in each row's "More"
+ * (a `<details>`, no JavaScript needed).
+ */
 import { Link } from "@remix-run/react";
-import type { DEBT_STATUSES, REGISTERS, SEVERITIES } from "~/domain/vocabulary";
-import { registerLabel } from "~/domain/labels";
+import type { DEBT_STATUSES, REGISTERS, SEVERITIES, Stage } from "~/domain/vocabulary";
+import type { OverdueReason } from "~/domain/debt";
+import { registerLabel, stageLabel } from "~/domain/labels";
 import { DebtStatusBadge, OverdueFlag, SeverityBadge } from "./DebtBadges";
-import { formatDays } from "./format";
+import { DateTime } from "~/components/ui/DateTime";
+import { formatDays, formatRate } from "./format";
 
 export type RegisterRow = {
   id: number;
@@ -13,9 +19,12 @@ export type RegisterRow = {
   status: (typeof DEBT_STATUSES)[number];
   ownerName: string | null;
   principalDays: number;
+  interestDays: number;
   accruedInterestDays: number;
+  openedAt: number;
   targetDate: string | null;
-  overdue: boolean;
+  repayBeforeStage: Stage | null;
+  overdueReason: OverdueReason | null;
   dueBeforeNextStage: boolean;
   stepCount: number;
   stepsDone: number;
@@ -44,14 +53,13 @@ export function RegisterTable({
 }) {
   return (
     <div className="table-wrap">
-      <table className="debt-table">
+      <table className="debt-table debt-register-table">
         <caption className="sr-only">
           {registerLabel[register]} debt register: {totals.count} items
         </caption>
         <thead>
           <tr>
             <th scope="col">Title</th>
-            <th scope="col">Category</th>
             <th scope="col">Severity</th>
             <th scope="col">Status</th>
             <th scope="col">Owner</th>
@@ -68,14 +76,38 @@ export function RegisterTable({
         <tbody>
           {items.map((item) => (
             <tr key={item.id}>
-              <td>
+              <td className="debt-col-title">
                 <Link to={`/projects/${slug}/debt/${item.id}`}>{item.title}</Link>
                 <div className="debt-sub">
                   {item.stepCount > 0 ? `${item.stepsDone} of ${item.stepCount} steps done` : "No steps yet"}
                   {item.dueBeforeNextStage && nextStageLabel ? ` · due before ${nextStageLabel}` : ""}
                 </div>
+                <details className="debt-more">
+                  <summary>
+                    More<span className="sr-only"> about {item.title}</span>
+                  </summary>
+                  <dl className="debt-more-list">
+                    <div>
+                      <dt>Category</dt>
+                      <dd>{item.categoryLabel}</dd>
+                    </div>
+                    <div>
+                      <dt>Interest rate</dt>
+                      <dd>{formatRate(item.interestDays)}</dd>
+                    </div>
+                    <div>
+                      <dt>Opened</dt>
+                      <dd>
+                        <DateTime at={item.openedAt} dateOnly />
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>Repay before</dt>
+                      <dd>{item.repayBeforeStage ? stageLabel[item.repayBeforeStage] : "No stage set"}</dd>
+                    </div>
+                  </dl>
+                </details>
               </td>
-              <td>{item.categoryLabel}</td>
               <td>
                 <SeverityBadge severity={item.severity} />
               </td>
@@ -85,16 +117,16 @@ export function RegisterTable({
               <td>{item.ownerName ?? <span className="muted">No owner</span>}</td>
               <td className="num">{formatDays(item.principalDays)}</td>
               <td className="num">{formatDays(item.accruedInterestDays)}</td>
-              <td>{item.targetDate ?? <span className="muted">None</span>}</td>
-              <td>
-                <OverdueFlag overdue={item.overdue} status={item.status} />
+              <td className="debt-nowrap">{item.targetDate ?? <span className="muted">None</span>}</td>
+              <td className="debt-col-overdue">
+                <OverdueFlag reason={item.overdueReason} status={item.status} />
               </td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
-            <td colSpan={5}>
+            <td colSpan={4}>
               Total of {totals.count} {totals.count === 1 ? "item" : "items"}; principal counts the {totals.openCount}{" "}
               still open
             </td>

@@ -11,7 +11,7 @@ import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { stageLabel } from "~/domain/labels";
 import { debtPlanSchema, editStepSchema, repaymentStepSchema, stepActionSchema } from "~/utils/debt-validation";
-import { formatDay } from "./format";
+import { DateTime } from "~/components/ui/DateTime";
 import { resultForStep, STEP_ROW_INTENTS, useSentBy } from "./results";
 
 export type PlanStep = {
@@ -258,9 +258,15 @@ export function RepaymentPlan({
                 <span className="debt-sub">
                   {step.ownerName ?? "No owner"} · {step.dueDate ? `due ${step.dueDate}` : "no due date"}
                   {step.overdue ? <span className="debt-overdue"> · ⚠ Overdue</span> : null}
-                  {step.doneAt
-                    ? ` · done ${formatDay(step.doneAt)}${step.doneByName ? ` by ${step.doneByName}` : ""}`
-                    : ""}
+                  {step.doneAt ? (
+                    <>
+                      {" "}
+                      · done <DateTime at={step.doneAt} dateOnly />
+                      {step.doneByName ? ` by ${step.doneByName}` : ""}
+                    </>
+                  ) : (
+                    ""
+                  )}
                 </span>
               </div>
               {writable ? (

@@ -12,12 +12,4 @@ export function formatRate(value: number): string {
   return `${decimal.format(value)} d/month`;
 }
 
-/** An instant as "2025-06-01 14:05 UTC". */
-export function formatInstant(at: number): string {
-  return `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-/** An instant's UTC date, "2025-06-01". */
-export function formatDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
-}
+// Instants and their dates: app/components/ui/DateTime.tsx, in the viewer's zone.
