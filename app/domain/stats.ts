@@ -54,8 +54,15 @@ const days = (ms: number) => ms / DAY;
 export type Period = { from: number; to: number };
 const within = (at: number, period: Period) => at >= period.from && at < period.to;
 
-export type GateWait = { targetStage: Stage; openedAt: number; closedAt: number | null; status: string };
-export type StopFact = { at: number; cause: string };
+export type GateWait = {
+  targetStage: Stage;
+  openedAt: number;
+  closedAt: number | null;
+  status: string;
+  /** Whose review it is, to list the projects behind a figure. */
+  projectId?: number;
+};
+export type StopFact = { at: number; cause: string; projectId?: number };
 
 export type DurationFigures = { count: number; medianDays: number | null; p90Days: number | null };
 
@@ -64,9 +71,20 @@ export type PeriodStats = {
   entered: Record<Stage, number>;
   /**
    * Cohort conversion: of the projects that entered the first stage during the period, how
-   * many have reached the second by `now`.
+   * many have reached the second by `now` (converted), how many stopped before reaching it, and
+   * how many are still on their way (in the first stage, or one between, active or on hold).
+   * converted + stopped + stillInStage = cohort.
    */
-  conversion: Array<{ from: Stage; to: Stage; cohort: number; converted: number; rate: number | null }>;
+  conversion: ConversionRow[];
+  /** Promotions during the period (entering pilot or production), oldest first. */
+  promotions: Array<{ projectId: number; to: Stage; at: number }>;
+  /** The projects behind each figure, by id (a project once per list). */
+  projects: {
+    entered: Record<Stage, number[]>;
+    timeInStage: Record<Stage, number[]>;
+    gateWait: Record<"pilot" | "production", number[]>;
+    stops: Record<string, number[]>;
+  };
   /** Completed stays that ended during the period (left the stage by promotion or stop). */
   timeInStage: Record<Stage, DurationFigures>;
   /** Gate reviews closed as promoted during the period: opened -> promoted. */
@@ -74,6 +92,22 @@ export type PeriodStats = {
   /** Stops during the period by cause. */
   stops: Record<string, number>;
 };
+
+export type ConversionRow = {
+  from: Stage;
+  to: Stage;
+  cohort: number;
+  converted: number;
+  stopped: number;
+  stillInStage: number;
+  rate: number | null;
+  projects: { reached: number[]; stopped: number[]; stillInStage: number[] };
+};
+
+/** Adds `id` to `list` unless it is there already (lists stay short: one period's projects). */
+function addOnce(list: number[], id: number | undefined) {
+  if (id !== undefined && !list.includes(id)) list.push(id);
+}
 
 function durations(values: number[]): DurationFigures {
   return { count: values.length, medianDays: quantile(values, 0.5), p90Days: quantile(values, 0.9) };
@@ -88,16 +122,29 @@ export function periodStats(input: {
   const { histories, reviews, stops, period } = input;
   const entered: Record<Stage, number> = { poc: 0, pilot: 0, production: 0 };
   const stays: Record<Stage, number[]> = { poc: [], pilot: [], production: [] };
+  const projects: PeriodStats["projects"] = {
+    entered: { poc: [], pilot: [], production: [] },
+    timeInStage: { poc: [], pilot: [], production: [] },
+    gateWait: { pilot: [], production: [] },
+    stops: {},
+  };
+  const promotions: PeriodStats["promotions"] = [];
   const reached = histories.map((h) => {
     const intervals = stageIntervals(h);
-    for (const interval of intervals) {
-      if (within(interval.start, period)) entered[interval.stage] += 1;
+    intervals.forEach((interval, i) => {
+      if (within(interval.start, period)) {
+        entered[interval.stage] += 1;
+        addOnce(projects.entered[interval.stage], h.projectId);
+        if (i > 0) promotions.push({ projectId: h.projectId, to: interval.stage, at: interval.start });
+      }
       if (interval.end !== null && within(interval.end, period)) {
         stays[interval.stage].push(days(interval.end - interval.start));
+        addOnce(projects.timeInStage[interval.stage], h.projectId);
       }
-    }
-    return intervals;
+    });
+    return { history: h, intervals };
   });
+  promotions.sort((a, b) => a.at - b.at || a.projectId - b.projectId);
 
   const conversion = (
     [
@@ -105,15 +152,25 @@ export function periodStats(input: {
       ["pilot", "production"],
       ["poc", "production"],
     ] as const
-  ).map(([from, to]) => {
-    const cohort = reached.filter((intervals) => intervals.some((i) => i.stage === from && within(i.start, period)));
-    const converted = cohort.filter((intervals) => intervals.some((i) => i.stage === to)).length;
+  ).map(([from, to]): ConversionRow => {
+    const cohort = reached.filter(({ intervals }) =>
+      intervals.some((i) => i.stage === from && within(i.start, period)),
+    );
+    const groups = { reached: [] as number[], stopped: [] as number[], stillInStage: [] as number[] };
+    for (const { history, intervals } of cohort) {
+      if (intervals.some((i) => i.stage === to)) groups.reached.push(history.projectId);
+      else if (history.endedAt != null) groups.stopped.push(history.projectId);
+      else groups.stillInStage.push(history.projectId);
+    }
     return {
       from,
       to,
       cohort: cohort.length,
-      converted,
-      rate: cohort.length ? converted / cohort.length : null,
+      converted: groups.reached.length,
+      stopped: groups.stopped.length,
+      stillInStage: groups.stillInStage.length,
+      rate: cohort.length ? groups.reached.length / cohort.length : null,
+      projects: groups,
     };
   });
 
@@ -123,17 +180,23 @@ export function periodStats(input: {
     if (!within(review.closedAt, period)) continue;
     if (review.targetStage === "pilot" || review.targetStage === "production") {
       waits[review.targetStage].push(days(review.closedAt - review.openedAt));
+      addOnce(projects.gateWait[review.targetStage], review.projectId);
     }
   }
 
   const stopCounts: Record<string, number> = {};
   for (const stop of stops) {
-    if (within(stop.at, period)) stopCounts[stop.cause] = (stopCounts[stop.cause] ?? 0) + 1;
+    if (within(stop.at, period)) {
+      stopCounts[stop.cause] = (stopCounts[stop.cause] ?? 0) + 1;
+      addOnce((projects.stops[stop.cause] ??= []), stop.projectId);
+    }
   }
 
   return {
     entered,
     conversion,
+    promotions,
+    projects,
     timeInStage: {
       poc: durations(stays.poc),
       pilot: durations(stays.pilot),

@@ -25,6 +25,7 @@ import {
   periodStats,
   quantile,
   stageOn,
+  type PeriodStats,
   type ProjectHistory,
   type StopFact,
 } from "~/domain/stats";
@@ -76,7 +77,8 @@ export function loadStageHistories(projectIds?: number[]): HistoryFacts {
       history.changes.push({ at: row.at, stage: after.stage });
     } else if (row.action === "project.state_changed") {
       if (after.state === "stopped" || after.state === "retired") history.endedAt = row.at;
-      if (after.state === "stopped") stops.push({ at: row.at, cause: after.stopCause ?? "other" });
+      if (after.state === "stopped")
+        stops.push({ at: row.at, cause: after.stopCause ?? "other", projectId: row.projectId });
     } else if (row.action === "project.reopened") {
       // An admin reopened a stopped project: it is in its stage again.
       history.endedAt = null;
@@ -100,6 +102,7 @@ function computeFigures(from: number, to: number) {
   const { histories, stops } = loadStageHistories();
   const reviews = db
     .select({
+      projectId: gateReviews.projectId,
       targetStage: gateReviews.targetStage,
       openedAt: gateReviews.openedAt,
       closedAt: gateReviews.closedAt,
@@ -108,6 +111,7 @@ function computeFigures(from: number, to: number) {
     .from(gateReviews)
     .all();
   const stats = periodStats({ histories, reviews, stops, period: { from, to } });
+  const behind = projectsBehind(stats);
   const debt = db
     .select({
       register: debtItems.register,
@@ -121,7 +125,83 @@ function computeFigures(from: number, to: number) {
     .where(lte(debtItems.openedAt, to))
     .all();
   const series = debtSeries(debt, monthEnds(from, to));
-  return { ...stats, debtSeries: series };
+  const { projects: _ids, promotions: _promotions, ...figures } = stats;
+  return {
+    ...figures,
+    conversion: stats.conversion.map(({ projects: _projects, ...row }) => row),
+    ...behind,
+    debtSeries: series,
+  };
+}
+
+/** How many projects a figure's list names at most; the count above it says how many there are. */
+export const FIGURE_LIST_LIMIT = 25;
+
+export type ProjectRef = { id: number; slug: string; name: string };
+/** The projects behind a figure: how many, and the first FIGURE_LIST_LIMIT by name. */
+export type ProjectList = { total: number; shown: ProjectRef[] };
+
+/** Names the projects behind each figure (by name, at most FIGURE_LIST_LIMIT per list). */
+function projectsBehind(stats: PeriodStats) {
+  const ids = new Set<number>(stats.promotions.map((p) => p.projectId));
+  const lists = [
+    ...Object.values(stats.projects.entered),
+    ...Object.values(stats.projects.timeInStage),
+    ...Object.values(stats.projects.gateWait),
+    ...Object.values(stats.projects.stops),
+    ...stats.conversion.flatMap((c) => Object.values(c.projects)),
+  ];
+  for (const list of lists) for (const id of list) ids.add(id);
+  const refs = new Map<number, ProjectRef>();
+  const all = [...ids];
+  // In chunks: SQLite bounds the number of parameters of one statement.
+  for (let i = 0; i < all.length; i += 500) {
+    for (const ref of db
+      .select({ id: projects.id, slug: projects.slug, name: projects.name })
+      .from(projects)
+      .where(inArray(projects.id, all.slice(i, i + 500)))
+      .all()) {
+      refs.set(ref.id, ref);
+    }
+  }
+  const byName = (a: ProjectRef, b: ProjectRef) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id);
+  const list = (projectIds: number[]): ProjectList => ({
+    total: projectIds.length,
+    shown: projectIds
+      .map((id) => refs.get(id))
+      .filter((ref): ref is ProjectRef => ref !== undefined)
+      .sort(byName)
+      .slice(0, FIGURE_LIST_LIMIT),
+  });
+  const perKey = <K extends string>(record: Record<K, number[]>) =>
+    Object.fromEntries(Object.entries<number[]>(record).map(([key, projectIds]) => [key, list(projectIds)])) as Record<
+      K,
+      ProjectList
+    >;
+  const promoted = stats.promotions.filter((p) => refs.has(p.projectId));
+  return {
+    /** Promotions in the period: how many, to each stage, and the latest first. */
+    promoted: {
+      total: stats.promotions.length,
+      toPilot: stats.promotions.filter((p) => p.to === "pilot").length,
+      toProduction: stats.promotions.filter((p) => p.to === "production").length,
+      latest: promoted
+        .slice(-FIGURE_LIST_LIMIT)
+        .reverse()
+        .map((p) => ({ ...refs.get(p.projectId)!, to: p.to, at: p.at })),
+    },
+    behind: {
+      entered: perKey(stats.projects.entered),
+      timeInStage: perKey(stats.projects.timeInStage),
+      gateWait: perKey(stats.projects.gateWait),
+      stops: perKey(stats.projects.stops) as Partial<Record<string, ProjectList>>,
+      conversion: stats.conversion.map((c) => ({
+        reached: list(c.projects.reached),
+        stopped: list(c.projects.stopped),
+        stillInStage: list(c.projects.stillInStage),
+      })),
+    },
+  };
 }
 
 export function bottleneckFigures({ from, to, now }: { from: number; to: number; now: number }) {
@@ -251,6 +331,14 @@ export function gateWaitNow(now: number) {
     count: open.length,
     oldest: oldest ? { slug: oldest.slug, name: oldest.name, targetStage: oldest.targetStage, days: days[0] } : null,
     medianDays: quantile(days, 0.5),
+    /** The reviews behind the figure, longest waiting first (at most FIGURE_LIST_LIMIT). */
+    waiting: open.slice(0, FIGURE_LIST_LIMIT).map((r, i) => ({
+      reviewId: r.reviewId,
+      slug: r.slug,
+      name: r.name,
+      targetStage: r.targetStage,
+      days: days[i],
+    })),
   };
 }
 
