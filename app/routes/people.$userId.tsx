@@ -11,8 +11,11 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { NeedsConfirmation } from "~/domain/errors";
 import { disciplineLabel, projectStateLabel, roleLabel, stageShortLabel } from "~/domain/labels";
 import { listOpenSignOffsOf, listSeatsOf } from "~/models/people-read.server";
+import { deactivateWithHandover, handOverWork, holdingsOf, type HandoverResult } from "~/models/handover.server";
 import { getUser, setUserActive, updateUserAccess } from "~/models/users.server";
+import { HandoverFields, holdingsSummary } from "~/components/people/HandoverFields";
 import { accessSchema, personStatusSchema } from "~/utils/admin-validation";
+import { handoverChoicesOf, handoverSchema } from "~/utils/handover-validation";
 import { requireAdmin, toActor } from "~/utils/auth.server";
 import { parseSubmission, readForm, refusal } from "~/utils/forms";
 import { invariantResponse, refuse, submissionError, unknownIntent } from "~/utils/http.server";
@@ -32,7 +35,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireAdmin(request);
   const person = getUser(personId(params));
   invariantResponse(person, "No such person.");
-  return { person, seats: listSeatsOf(person.id), openSignOffs: listOpenSignOffsOf(person.id).length };
+  return {
+    person,
+    seats: listSeatsOf(person.id),
+    openSignOffs: listOpenSignOffsOf(person.id).length,
+    // What they hold in open projects, to hand over when they leave (docs/domain.md, "Hand-over on departure").
+    holdings: holdingsOf(person.id),
+  };
 }
 
 /** What the admin is asked to confirm before a discipline change withdraws sign-offs. */
@@ -98,6 +107,51 @@ async function access(ctx: Ctx, formData: FormData) {
   }
 }
 
+/** What a hand-over moved, for the toast ("" when nothing). */
+function handedText({ items, steps, projects }: HandoverResult) {
+  const parts = [
+    items ? plural(items, "debt item", "debt items") : "",
+    steps ? plural(steps, "repayment step", "repayment steps") : "",
+    projects ? plural(projects, "project", "projects") : "",
+  ].filter(Boolean);
+  return parts.length ? ` Handed over: ${parts.join(", ")}.` : "";
+}
+
+/** Deactivating, with the hand-over of what the admin chose (the rest stays with them, orphaned). */
+async function deactivate(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, handoverSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const { person, moved } = deactivateWithHandover({
+      actor: ctx.actor,
+      userId: ctx.userId,
+      choices: handoverChoicesOf(submission.value),
+    });
+    return redirectWithToast(ctx.request, `/people/${ctx.userId}`, {
+      kind: "success",
+      message: `${person.name} was deactivated and signed out everywhere.${handedText(moved)}`,
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
+/** Handing over a deactivated person's orphaned work. */
+async function handover(ctx: Ctx, formData: FormData) {
+  const submission = parseSubmission(formData, handoverSchema);
+  if (submission.status !== "success") return refuse(submission);
+  try {
+    const moved = handOverWork({ actor: ctx.actor, userId: ctx.userId, choices: handoverChoicesOf(submission.value) });
+    const text = handedText(moved);
+    return redirectWithToast(ctx.request, `/people/${ctx.userId}`, {
+      kind: text ? "success" : "info",
+      message: text ? text.trim() : "Nothing was handed over: choose who takes over, project by project.",
+    });
+  } catch (error) {
+    return submissionError(error, submission);
+  }
+}
+
 async function setActive(ctx: Ctx, formData: FormData, active: boolean) {
   const submission = parseSubmission(formData, personStatusSchema);
   if (submission.status !== "success") return refuse(submission);
@@ -124,7 +178,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "access":
       return access(ctx, formData);
     case "deactivate":
-      return setActive(ctx, formData, false);
+      return deactivate(ctx, formData);
+    case "handover":
+      return handover(ctx, formData);
     case "reactivate":
       return setActive(ctx, formData, true);
     default:
@@ -133,7 +189,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Person() {
-  const { person, seats, openSignOffs } = useLoaderData<typeof loader>();
+  const { person, seats, openSignOffs, holdings } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const confirming = searchParams.get("confirm") === "deactivate";
@@ -150,7 +206,9 @@ export default function Person() {
     schema: accessSchema,
     lastResult: null,
   });
-  const [deactivateForm] = useIntentForm({ intent: "deactivate", schema: personStatusSchema });
+  const [deactivateForm] = useIntentForm({ intent: "deactivate", schema: handoverSchema });
+  const [handoverForm] = useIntentForm({ intent: "handover", id: "handover", schema: handoverSchema });
+  const holds = holdingsSummary(holdings);
   const [reactivateForm] = useIntentForm({ intent: "reactivate", schema: personStatusSchema });
   return (
     <>
@@ -247,6 +305,21 @@ export default function Person() {
                 Deactivate {person.name}? They are signed out at once and cannot sign in until reactivated. Their
                 sign-offs and history stay.
               </p>
+              {holdings.length ? (
+                <>
+                  <h3>Hand over their work</h3>
+                  <p>
+                    {person.name} holds {holds} in open projects. Choose who takes each over; what you keep with them
+                    stays theirs, listed under <Link to="/admin/orphans">Orphaned work</Link> until someone takes it.
+                  </p>
+                  <HandoverFields
+                    personName={person.name}
+                    holdings={holdings}
+                    errors={deactivateForm.allErrors}
+                    initial={deactivateForm.initialValue as Record<string, unknown> | undefined}
+                  />
+                </>
+              ) : null}
               {deactivateForm.allErrors.form?.[0] ? (
                 <p className="field-error">{deactivateForm.allErrors.form[0]}</p>
               ) : null}
@@ -259,7 +332,10 @@ export default function Person() {
             </Form>
           ) : (
             <>
-              <p>{person.name} can sign in.</p>
+              <p>
+                {person.name} can sign in.
+                {holds ? ` They hold ${holds} in open projects; deactivating them offers to hand it over.` : ""}
+              </p>
               <Link className="btn btn-secondary" to="?confirm=deactivate">
                 Deactivate…
               </Link>
@@ -275,6 +351,27 @@ export default function Person() {
           </Form>
         )}
       </section>
+      {!person.active && holdings.length ? (
+        <Form method="post" className="form-card" aria-labelledby="handover-title" {...getFormProps(handoverForm)}>
+          <h2 id="handover-title">Hand over their work</h2>
+          <FormError id={handoverForm.errorId} message={handoverForm.errors?.[0]} />
+          <p>
+            {person.name} is deactivated but still holds {holds} in open projects. Choose who takes each over, among the
+            project's members.
+          </p>
+          <HandoverFields
+            personName={person.name}
+            holdings={holdings}
+            errors={handoverForm.allErrors}
+            initial={handoverForm.initialValue as Record<string, unknown> | undefined}
+          />
+          <div className="form-actions">
+            <SubmitButton intent="handover" pendingLabel="Handing over…">
+              Hand over
+            </SubmitButton>
+          </div>
+        </Form>
+      ) : null}
     </>
   );
 }

@@ -33,7 +33,12 @@ export default function People() {
       <PageHeader
         title="People"
         description="Everyone who can sign in. A person's discipline decides their seat on every team they join and the panel they sign in; change it on their page."
-        actions={<ButtonLink to="/people/new">Add person</ButtonLink>}
+        actions={
+          <>
+            <Link to="/admin/orphans">Orphaned work</Link>
+            <ButtonLink to="/people/new">Add person</ButtonLink>
+          </>
+        }
       />
       <Form method="get" className="filters" role="search" aria-label="Filter people">
         <Field label="Search" name="q" type="search" defaultValue={q} placeholder="Name or e-mail" />
