@@ -5,9 +5,11 @@
  * `{"text": ...}` body unsigned), and records the outcome: delivered on
  * a 2xx answer, else retried with backoff (10 s, 30 s, 2 min, 10 min, 1 h) and given up after
  * six attempts. Every minute it also announces newly overdue debt items (debt.overdue, once
- * per item, remembered in the notices table).
+ * per item, remembered in the notices table). An admin's test event (`webhook.test`) and a
+ * delivery sent again are outbox rows like any other: same signature (with the hook's secret at
+ * the time of the attempt, so a rotated secret applies to pending rows too), checks and retries.
  *
- * Requests go through safePost (app/utils/safe-fetch.server.ts): only to public addresses (unless
+ * Requests go through safePost (app/lib/safe-fetch.server.ts): only to public addresses (unless
  * TRIAD_WEBHOOK_ALLOW_PRIVATE=1), checked after DNS resolution and pinned for the connection,
  * without following redirects. Only the status code and a generic failure class are recorded,
  * never the receiver's reply (docs/decisions/002-json-api-tokens-webhooks.md).
@@ -16,7 +18,7 @@
  * waiting.
  */
 import { createHmac } from "node:crypto";
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { overdueSql } from "~/models/debt.server";
 import {
   announceOverdueDebt,
@@ -127,7 +129,7 @@ export async function runWebhookDeliveries(options: WebhookWorkerOptions = {}) {
 
 /** Announces debt items that became overdue since the last scan (debt.overdue). */
 export function scanOverdueDebt(now = Date.now()): number {
-  return announceOverdueDebt({ overdue: overdueSql(utcDate(now)), now });
+  return announceOverdueDebt({ overdue: overdueSql(orgToday(now)), now });
 }
 
 export type WebhookWorker = {

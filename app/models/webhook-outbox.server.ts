@@ -3,7 +3,8 @@
  * inside its own transaction, so a delivery row exists exactly when the change was committed.
  * Each row holds the exact body its hook receives: the signed Triad JSON event, or for a
  * Slack-compatible hook `{"text": "<one sentence> <deep link>"}` (slackText below).
- * The background worker (app/utils/webhook-worker.server.ts) sends due deliveries and records
+ * Test events (enqueueTestDelivery) and redeliveries (webhooks.server.ts) are rows here too.
+ * The background worker (app/jobs/webhook-worker.server.ts) sends due deliveries and records
  * each outcome here; the user's request never waits for a receiver. Re-exported by
  * webhooks.server.ts, which holds the admin side.
  */
@@ -118,6 +119,59 @@ export function enqueueWebhookEvent(tx: Database, event: WebhookEvent, data: unk
     )
     .run();
   return hooks.length;
+}
+
+/**
+ * The event of a test delivery: not one a webhook subscribes to (WEBHOOK_EVENTS), but one an
+ * admin sends to one hook from /admin/webhooks to see it arrive (README.md, "JSON API and
+ * webhooks"). It goes through this outbox like any event, so the worker sends it with the same
+ * signature, address checks and retries.
+ */
+export const WEBHOOK_TEST_EVENT = "webhook.test";
+
+/**
+ * Queues one test delivery to `hook` (active or not: the caller decides), in its format, and
+ * returns the delivery's id. Call it inside the request's transaction.
+ */
+export function enqueueTestDelivery(
+  tx: Database,
+  hook: { id: number; url: string; format: WebhookFormat },
+  sentBy: { id: number; name: string },
+  now = Date.now(),
+): number {
+  const payload =
+    hook.format === "slack"
+      ? JSON.stringify({
+          text: `${slackEscape(`A test message from Triad, sent by ${sentBy.name}: this channel will hear about gate decisions and debt.`)} ${publicUrl()}/admin/webhooks`,
+        })
+      : JSON.stringify({
+          event: WEBHOOK_TEST_EVENT,
+          occurredAt: new Date(now).toISOString(),
+          data: toApiJson({
+            test: true,
+            message: "A test event from Triad: nothing changed. Check its X-Triad-Signature with your secret.",
+            webhook: { id: hook.id, url: hook.url },
+            sentBy,
+          }),
+        });
+  return tx
+    .insert(webhookDeliveries)
+    .values({ webhookId: hook.id, event: WEBHOOK_TEST_EVENT, payload, nextAttemptAt: now, createdAt: now })
+    .returning({ id: webhookDeliveries.id })
+    .get().id;
+}
+
+/**
+ * The format a stored body was written in: a Slack-compatible body is `{"text": ...}` alone,
+ * a Triad event carries `event`. Redelivery sends a body only to a hook of its format.
+ */
+export function payloadFormat(payload: string): WebhookFormat {
+  try {
+    const value = JSON.parse(payload) as unknown;
+    return value && typeof value === "object" && "text" in value && !("event" in value) ? "slack" : "triad";
+  } catch {
+    return "triad";
+  }
 }
 
 /** Whether any active webhook listens to `event` (lets the overdue scan skip its query). */
@@ -268,8 +322,28 @@ export const DELIVERY_FAILURES = [
   "timeout",
   "invalid response",
   "deactivated",
+  /** Dropped: the hook's format changed while it was pending, so its body no longer fits. */
+  "format changed",
 ] as const;
 export type DeliveryFailure = (typeof DELIVERY_FAILURES)[number] | `http ${number}`;
+
+/** How each failure class reads on the admin pages; an HTTP answer reads as its status code. */
+const FAILURE_LABELS: Record<(typeof DELIVERY_FAILURES)[number], string> = {
+  "refused address": "Refused: not a public address",
+  "connection failed": "Connection failed",
+  timeout: "No answer in time",
+  "invalid response": "Invalid response",
+  deactivated: "Dropped: webhook deactivated",
+  "format changed": "Dropped: the webhook's format changed",
+};
+
+/** "HTTP 500", "No answer in time"... or null when the attempt had no failure. */
+export function deliveryFailureLabel(failure: DeliveryFailure | null): string | null {
+  if (failure === null) return null;
+  return failure.startsWith("http ")
+    ? `HTTP ${failure.slice(5)}`
+    : FAILURE_LABELS[failure as keyof typeof FAILURE_LABELS];
+}
 
 /** The wording of deactivations recorded before last_error held only a class. */
 const LEGACY_DEACTIVATED = "The webhook was deactivated before this was delivered.";
