@@ -15,11 +15,15 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { RouteError } from "~/components/ui/RouteError";
+import { SearchBox } from "~/components/SearchBox";
+import { TimeZoneProvider } from "~/components/ui/DateTime";
 import stylesheet from "~/styles/app.css?url";
 import { DisciplineBadge } from "~/components/ui/Badge";
 import { SubmitButton } from "~/components/ui/Form";
 import { unreadCount } from "~/models/notifications-read.server";
+import { orgTimeZone } from "~/lib/org-time-zone.server";
 import { getOptionalUser } from "~/utils/auth.server";
+import { zoneLabel } from "~/utils/format";
 import { useNonce } from "~/utils/nonce";
 import { readToast } from "~/utils/toast.server";
 
@@ -39,6 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       // The bell (docs/domain.md, "Notifications"): one count on an index, on every page.
       unread: user ? unreadCount(user.id) : 0,
       toast,
+      // Every instant is shown in this zone (docs/domain.md, "Dates and times"): the person's, else the organisation's.
+      timeZone: user?.timeZone ?? orgTimeZone(),
     },
     clear ? { headers: { "Set-Cookie": clear } } : undefined,
   );
@@ -97,7 +103,9 @@ function Header({
             {user.role === "admin" ? <NavLink to="/admin/webhooks">Webhooks</NavLink> : null}
             {user.role === "admin" ? <NavLink to="/admin/mail">Mail</NavLink> : null}
             {user.role === "admin" ? <NavLink to="/admin/backups">Backups</NavLink> : null}
+            {user.role === "admin" ? <NavLink to="/admin/activity">Activity log</NavLink> : null}
           </nav>
+          <SearchBox />
           <div className="user-menu">
             <Bell unread={unread} />
             <Link to="/account" className="user-name">
@@ -127,6 +135,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* Light or dark from the system setting (prefers-color-scheme); colours in app.css. */}
+        <meta name="color-scheme" content="light dark" />
         <Meta />
         <Links />
       </head>
@@ -141,8 +151,14 @@ export function Layout({ children }: { children: ReactNode }) {
           </div>
         ) : null}
         <main id="main" className="main">
-          {children}
+          <TimeZoneProvider zone={rootData?.timeZone ?? "UTC"}>{children}</TimeZoneProvider>
         </main>
+        {rootData?.user ? (
+          <footer className="site-footer small muted no-print">
+            Times are shown in {zoneLabel(rootData.timeZone)}.{" "}
+            <Link to="/account#time-zone-title">Change your time zone</Link>
+          </footer>
+        ) : null}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

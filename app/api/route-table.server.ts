@@ -27,6 +27,7 @@ import { MAX_PAGE_SIZE } from "~/domain/limits";
 import { PROJECT_STATES, REGISTERS, SEVERITIES, STAGES } from "~/domain/vocabulary";
 import {
   activityEntry,
+  calendarDate,
   debtItem,
   debtListItem,
   debtListTotals,
@@ -43,9 +44,12 @@ import {
   repaymentStep,
   requirement,
   reviewComment,
+  SEARCH_KINDS,
+  searchResult,
   signOffRecord,
   type ErrorStatus,
 } from "~/api/schemas";
+import { searchExpression, SEARCH_MAX_LENGTH, type SearchKind } from "~/models/search.server";
 import {
   debtDetailsShape,
   debtPlanSchema,
@@ -207,6 +211,11 @@ export const listProjectsQuery = z.strictObject({
   q: searchField.optional().describe("Name contains."),
   stage: oneOf(STAGES).optional(),
   state: oneOf(PROJECT_STATES).optional(),
+  asOf: dateField
+    .optional()
+    .describe(
+      "The portfolio as it stood at the end of this day (YYYY-MM-DD, the organisation's time zone), from the organisation's first day to today; stage and state filter by what the projects were then.",
+    ),
   cursor: cursorParam,
   limit: limitParam(25),
 });
@@ -253,6 +262,20 @@ export const removeMemberQuery = z.strictObject({
   confirm: trueOrFalse.optional().describe("true withdraws the person's approval on the open gate review."),
 });
 export const activityQuery = z.strictObject({ cursor: cursorParam, limit: limitParam(50) });
+const SEARCH_MISSING = "Give the words to search for in q.";
+/** GET /search: the /search page's parameters, strictly (the page ignores a bad kind or stage). */
+export const searchQuery = z.strictObject({
+  q: text(SEARCH_MAX_LENGTH, "search", SEARCH_MISSING)
+    .min(1, SEARCH_MISSING)
+    .refine((q) => searchExpression(q) !== null, "Search for at least one word of letters or digits.")
+    .describe(
+      `The words to find (at most ${SEARCH_MAX_LENGTH} characters): every word must appear in the title or the text, the last one may be the start of a word, words in double quotes are found together. Punctuation separates words; there are no operators.`,
+    ),
+  kind: oneOf(SEARCH_KINDS).optional().describe("Only results of this kind."),
+  stage: oneOf(STAGES).optional().describe("Only what belongs to a project in this stage (leaves people out)."),
+  cursor: cursorParam,
+  limit: limitParam(20),
+});
 export const listNotificationsQuery = z.strictObject({
   unread: z
     .enum(["true", "false"], { error: "Use unread=true for unread notifications only, or leave it out." })
@@ -278,7 +301,8 @@ export type ApiRoute = {
   /** OpenAPI style, relative to API_BASE: "/projects/{slug}". */
   path: string;
   operationId: string;
-  tag: "Projects" | "Team" | "Requirements" | "Gate reviews" | "Debt" | "Activity" | "Notifications" | "Meta";
+  tag:
+    "Projects" | "Team" | "Requirements" | "Gate reviews" | "Debt" | "Activity" | "Notifications" | "Search" | "Meta";
   summary: string;
   description?: string;
   /** Served without a token (only the OpenAPI document). */
@@ -307,10 +331,15 @@ export const apiRoutes = {
     operationId: "listProjects",
     tag: "Projects",
     summary: "List projects",
-    description: "Sorted by name; pass `nextCursor` back as `cursor` for the next page.",
+    description:
+      'Sorted by name; pass `nextCursor` back as `cursor` for the next page. With `asOf`, the projects that existed at the end of that day, each with the stage, state and open gate review it had then, replayed from the activity log (docs/domain.md, "Portfolio on a date"); a date in the future or before the organisation\'s first day is a 400 with `fields.asOf`.',
     query: listProjectsQuery,
     status: 200,
-    response: answer({ projects: z.array(projectSummary).describe("Projects on this page."), nextCursor }),
+    response: answer({
+      projects: z.array(projectSummary).describe("Projects on this page."),
+      asOf: calendarDate.optional().describe("With `asOf`: the day the list stands at."),
+      nextCursor,
+    }),
     errors: [400],
   }),
   createProject: route({
@@ -744,6 +773,27 @@ export const apiRoutes = {
     status: 200,
     response: notificationSettings,
     errors: [],
+  }),
+  search: route({
+    method: "GET",
+    path: "/search",
+    operationId: "search",
+    tag: "Search",
+    summary: "Find projects, requirements, debt items, review comments and people by their words",
+    description:
+      'The /search page as JSON (docs/domain.md, "Search"): projects by name, summary and business case; requirements (not withdrawn ones) by title, target and description; debt items by title, description, benefit, strategy and notes; gate review comments; people by name and e-mail (deactivated people only for admins). Best match first (bm25; a match in the title weighs five times one in the text); `ranked` is false when more than 10,000 match, and they come unranked: add a word or a filter. `counts` has the matches of each kind for these words and stage, whatever `kind`. Each result has its `link` and, where it has them, `titleHighlights` and `snippet` with the matched words marked. Pass `nextCursor` back as `cursor` for the next page. A `q` without any word (only punctuation) is a 400 with `fields.q`.',
+    query: searchQuery,
+    status: 200,
+    response: answer({
+      results: z.array(searchResult).describe("Results on this page, best match first."),
+      counts: z
+        .strictObject(Object.fromEntries(SEARCH_KINDS.map((kind) => [kind, count])) as Record<SearchKind, typeof count>)
+        .describe("Matches of each kind for these words and stage, whatever `kind`."),
+      total: count.describe("Matches of the kind asked for (of every kind without `kind`): what the pages count."),
+      ranked: z.boolean().describe("False when more than 10,000 results match: they are listed unranked."),
+      nextCursor,
+    }),
+    errors: [400],
   }),
   openApi: route({
     method: "GET",

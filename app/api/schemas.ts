@@ -12,6 +12,7 @@
 import { z } from "zod";
 import type { PanelStatus, SignOffStatus } from "~/domain/gates";
 import type { Via } from "~/models/activity.server";
+import type { SearchKind } from "~/models/search.server";
 import {
   CRITERION_KINDS,
   DEBT_STATUSES,
@@ -50,6 +51,14 @@ export const PANEL_STATUSES = [
   "invalid",
   "missing",
 ] as const satisfies readonly PanelStatus[];
+/** What a search finds (app/models/search.server.ts, docs/domain.md "Search"). */
+export const SEARCH_KINDS = [
+  "project",
+  "requirement",
+  "debt",
+  "comment",
+  "person",
+] as const satisfies readonly SearchKind[];
 /** How a change reached Triad (the activity log's `via`). */
 export const VIAS = ["web", "api", "cli"] as const satisfies readonly Via[];
 
@@ -58,7 +67,8 @@ type Covers<All, Listed> = [All] extends [Listed] ? true : never;
 const coversStandings: Covers<SignOffStatus, (typeof SIGNOFF_STANDINGS)[number]> = true;
 const coversPanels: Covers<PanelStatus, (typeof PANEL_STATUSES)[number]> = true;
 const coversVias: Covers<Via, (typeof VIAS)[number]> = true;
-void [coversStandings, coversPanels, coversVias];
+const coversSearchKinds: Covers<SearchKind, (typeof SEARCH_KINDS)[number]> = true;
+void [coversStandings, coversPanels, coversVias, coversSearchKinds];
 
 // ---------- building blocks ----------
 
@@ -95,7 +105,7 @@ export const project = z.strictObject({
   version: id.describe("Send it back with a change; a stale one is refused with 409."),
 });
 
-/** One row of GET /projects. */
+/** One row of GET /projects: as the project is now, or as it stood at the end of `asOf`. */
 export const projectSummary = z.strictObject({
   id,
   slug: z.string(),
@@ -103,11 +113,16 @@ export const projectSummary = z.strictObject({
   summary: z.string(),
   stage,
   state: z.enum(PROJECT_STATES),
-  ownerName: z.string(),
-  memberCount: count,
+  stopCause: z.enum(STOP_CAUSES).nullable().describe("Why it was stopped; null unless stopped."),
+  ownerName: z.string().describe("Today's owner, also with asOf."),
+  memberCount: count.describe("Today's team, also with asOf."),
   stageEnteredAt: instant,
   closedAt: instant.nullable(),
-  updatedAt: instant,
+  updatedAt: instant.describe("Its last change; with asOf, its last change of stage or state by then."),
+  openReview: z
+    .strictObject({ id, targetStage: stage, openedAt: instant })
+    .nullable()
+    .describe("The gate review open (at the end of asOf, or now); null when none was."),
 });
 
 export const member = z.strictObject({
@@ -400,6 +415,29 @@ export const notificationSettings = z.strictObject({
   emailConfigured: z.boolean().describe("Whether this server sends e-mail."),
 });
 
+// ---------- search ----------
+
+const highlighted = z
+  .array(z.strictObject({ text: z.string(), match: z.boolean() }))
+  .describe("The text in pieces, in order; `match` marks the words the search matched. Join the texts for plain text.");
+
+/** One result of GET /search. */
+export const searchResult = z.strictObject({
+  kind: z.enum(SEARCH_KINDS),
+  id: id.describe("The id of the project, requirement, debt item, comment or person."),
+  title: z.string().describe("Its name or title; for a comment, whose comment on which gate review."),
+  titleHighlights: highlighted,
+  snippet: highlighted.describe(
+    "A few words of its text around the matches (… where cut); may be empty. `match` marks the words the search matched.",
+  ),
+  link: z.string().describe("Where it is in Triad: a path; prefix it with Triad's address."),
+  project: z
+    .strictObject({ id, slug: z.string(), name: z.string(), stage, state: z.enum(PROJECT_STATES) })
+    .nullable()
+    .describe("The project it belongs to; null for a person."),
+  reviewId: id.nullable().describe("For a comment, its gate review; null otherwise."),
+});
+
 export const openApiDocumentSchema = z.looseObject({
   openapi: z.literal("3.1.0"),
   info: z.looseObject({ title: z.string(), version: z.string() }),
@@ -481,6 +519,7 @@ export const API_COMPONENTS: Record<string, z.ZodType> = {
   ActivityEntry: activityEntry,
   Notification: notification,
   NotificationSettings: notificationSettings,
+  SearchResult: searchResult,
   Error: apiErrorSchema,
   ...Object.fromEntries(ERROR_STATUSES.map((status) => [`Error${status}`, apiErrorSchemaFor[status]])),
 };

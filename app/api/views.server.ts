@@ -10,7 +10,7 @@
 import type { z } from "zod";
 import type { Requirement as RequirementRecord } from "../../db/schema";
 import { accruedInterest, categoryLabel, isOverdue } from "~/domain/debt";
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { NotFoundError } from "~/domain/errors";
 import { isoInstant, isoInstantOrNull, toApiJson } from "~/lib/api-json";
 import type { ActivityRow } from "~/models/activity.server";
@@ -20,6 +20,7 @@ import { getProject, type ProjectWithOwner } from "~/models/projects.server";
 import { getRequirement, listRequirements, type RequirementRow } from "~/models/requirements.server";
 import { listComments, type CommentRow } from "~/models/review-comments.server";
 import { listTeam, type TeamMember } from "~/models/team.server";
+import type { SearchHit } from "~/models/search.server";
 import {
   mailConfigured,
   modesOf,
@@ -45,6 +46,7 @@ import type {
   repaymentStep,
   requirement,
   reviewComment,
+  searchResult,
   signOffEntry,
   signOffRecord,
   verdict,
@@ -94,14 +96,16 @@ type ProjectListRow = {
   summary: string;
   stage: Of<typeof project>["stage"];
   state: Of<typeof project>["state"];
+  stopCause: Of<typeof project>["stopCause"];
   stageEnteredAt: number;
   closedAt: number | null;
   updatedAt: number;
   ownerName: string;
   memberCount: number;
+  review: { id: number; targetStage: Of<typeof project>["stage"]; openedAt: number } | null;
 };
 
-/** One row of GET /projects. */
+/** One row of GET /projects (now, or as it stood on a date: app/models/portfolio.server.ts). */
 export function projectSummaryJson(row: ProjectListRow): Of<typeof projectSummary> {
   return {
     id: row.id,
@@ -110,11 +114,15 @@ export function projectSummaryJson(row: ProjectListRow): Of<typeof projectSummar
     summary: row.summary,
     stage: row.stage,
     state: row.state,
+    stopCause: row.stopCause,
     ownerName: row.ownerName,
     memberCount: row.memberCount,
     stageEnteredAt: isoInstant(row.stageEnteredAt),
     closedAt: isoInstantOrNull(row.closedAt),
     updatedAt: isoInstant(row.updatedAt),
+    openReview: row.review
+      ? { id: row.review.id, targetStage: row.review.targetStage, openedAt: isoInstant(row.review.openedAt) }
+      : null,
   };
 }
 
@@ -158,7 +166,7 @@ function openReviewSummaryView(projectId: number): Of<typeof openReviewSummarySc
 export function projectDetailView(projectId: number, now = Date.now()): Of<typeof projectDetail> {
   const found = getProject(projectId);
   if (!found) throw new NotFoundError("No such project.");
-  const totals = debtTotalsForProject(projectId, utcDate(now), found.stage);
+  const totals = debtTotalsForProject(projectId, orgToday(now), found.stage);
   const registerTotals = (t: (typeof totals)["technical"]) => ({
     count: t.count,
     openCount: t.openCount,
@@ -424,7 +432,7 @@ function stepJson(s: DebtItemRecord["steps"][number]): Of<typeof repaymentStep> 
 export function debtItemView(itemId: number, now = Date.now()): Of<typeof debtItem> {
   const item = getDebtItem(itemId);
   if (!item) throw new NotFoundError("There is no such debt item.");
-  const today = utcDate(now);
+  const today = orgToday(now);
   const steps = item.steps.map(stepJson);
   return {
     id: item.id,
@@ -570,5 +578,29 @@ export function notificationSettingsView(settings: NotificationSettings): Of<typ
     timeZone: settings.timeZone,
     digestHour: settings.digestHour,
     emailConfigured: mailConfigured(),
+  };
+}
+
+// ---------- search ----------
+
+/** One search result (GET /search): the page's result, with its link and marked words. */
+export function searchResultJson(hit: SearchHit): Of<typeof searchResult> {
+  return {
+    kind: hit.kind,
+    id: hit.id,
+    title: hit.title.map((s) => s.text).join(""),
+    titleHighlights: hit.title.map((s) => ({ text: s.text, match: s.match })),
+    snippet: hit.snippet.map((s) => ({ text: s.text, match: s.match })),
+    link: hit.href,
+    project: hit.project
+      ? {
+          id: hit.project.id,
+          slug: hit.project.slug,
+          name: hit.project.name,
+          stage: hit.project.stage,
+          state: hit.project.state,
+        }
+      : null,
+    reviewId: hit.kind === "comment" ? hit.reviewId : null,
   };
 }

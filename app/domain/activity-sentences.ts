@@ -248,6 +248,21 @@ export const debtStatusChanged = (actor: string, title: string, change: DebtStat
 export const debtWrittenOff = (actor: string, title: string, project: string, reason: string) =>
   `${actor} wrote off ${quote(title)} when ${project} was stopped: ${reason}`;
 
+/** A spreadsheet import: one row for the import; each item it logged has its own "logged" row. */
+export const debtImported = (actor: string, register: Register, file: string, imported: number, skipped: number) =>
+  `${actor} imported ${plural(imported, "debt item")} into the ${registerLabel[register].toLowerCase()} debt register from ${file ? quote(file) : "pasted rows"}` +
+  (skipped ? `; ${plural(skipped, "row")} with errors ${skipped === 1 ? "was" : "were"} skipped` : "");
+
+/** A hand-over (a person left): one row per item, step or project that changed owner. */
+export const debtHandedOver = (actor: string, title: string, from: string, to: string) =>
+  `${actor} handed ${quote(title)} over from ${from} to ${to}`;
+
+export const stepHandedOver = (actor: string, position: number, step: string, item: string, from: string, to: string) =>
+  `${actor} handed step ${position} ${quote(step)} of ${quote(item)} over from ${from} to ${to}`;
+
+export const projectHandedOver = (actor: string, project: string, from: string, to: string) =>
+  `${actor} handed the ownership of ${project} over from ${from} to ${to}`;
+
 /** "; the item is now repaying" when a step change moved the item's status. */
 const nowWords = (status: DebtStatus | null | undefined) =>
   status ? `; the item is now ${debtStatusLabel[status].toLowerCase()}` : "";
@@ -303,6 +318,31 @@ export const webhookCreated = (actor: string, url: string, events: readonly stri
 export const webhookActiveChanged = (actor: string, url: string, active: boolean, dropped: number) =>
   `${actor} ${active ? "reactivated" : "deactivated"} the webhook to ${url}` +
   (dropped ? ` (${dropped} pending deliver${dropped === 1 ? "y" : "ies"} dropped)` : "");
+
+/** What an edit changed: only the parts given; `dropped` pending deliveries written in the old format. */
+export const webhookEdited = (
+  actor: string,
+  url: string,
+  change: { url?: string; events?: readonly string[]; format?: "triad" | "slack" },
+  dropped = 0,
+) =>
+  `${actor} changed the webhook to ${url}: ` +
+  [
+    change.url ? `address now ${change.url}` : null,
+    change.events ? `events now ${change.events.join(", ")}` : null,
+    change.format ? `format now ${change.format === "slack" ? "Slack-compatible" : "Triad JSON"}` : null,
+  ]
+    .filter(Boolean)
+    .join("; ") +
+  (dropped ? ` (${dropped} pending deliver${dropped === 1 ? "y" : "ies"} in the old format dropped)` : "");
+
+export const webhookSecretRotated = (actor: string, url: string) =>
+  `${actor} rotated the signing secret of the webhook to ${url}`;
+
+export const webhookTestSent = (actor: string, url: string) => `${actor} sent a test event to the webhook to ${url}`;
+
+export const webhookRedelivered = (actor: string, url: string, event: string, deliveryId: number, newId: number) =>
+  `${actor} sent delivery ${deliveryId} (${event}) to the webhook to ${url} again, as delivery ${newId}`;
 
 export const mailRetried = (actor: string, subject: string, to: string) =>
   `${actor} asked Triad to send the mail ${quote(subject)} to ${to} again`;

@@ -117,6 +117,27 @@ export function isOverdue(
 }
 
 /**
+ * What is overdue, for the overdue badge: the item itself (its target date passed) or, when
+ * its target is still ahead, the step whose due date passed first (`step` is its number in
+ * the plan, 1-based; `steps` in plan order). Null exactly when `isOverdue` is false.
+ */
+export type OverdueReason = { what: "item"; since: string } | { what: "step"; step: number; since: string };
+
+export function overdueReason(
+  item: { status: string; targetDate: string | null; steps: Array<{ dueDate: string | null; done: boolean }> },
+  today: string,
+): OverdueReason | null {
+  if (!isOpenDebt(item.status)) return null;
+  if (item.targetDate && item.targetDate < today) return { what: "item", since: item.targetDate };
+  let reason: OverdueReason | null = null;
+  for (const [i, s] of item.steps.entries()) {
+    if (s.done || s.dueDate == null || s.dueDate >= today) continue;
+    if (reason == null || s.dueDate < reason.since) reason = { what: "step", step: i + 1, since: s.dueDate };
+  }
+  return reason;
+}
+
+/**
  * Open debt that must be repaid before the project's next gate: its "repay before" stage
  * is the next stage, or the current one or an earlier one (already late).
  */

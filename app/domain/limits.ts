@@ -9,6 +9,10 @@ export const MAX_PAGE_SIZE = 100;
 /** The most rows a model returns for one page (internal callers and exports may ask for more than the API). */
 export const MAX_MODEL_PAGE_SIZE = 1000;
 
+/** A spreadsheet import (docs/domain.md, "Importing a spreadsheet register"): the file's bytes and its rows after the header. */
+export const IMPORT_MAX_BYTES = 512 * 1024;
+export const IMPORT_MAX_ROWS = 2000;
+
 /**
  * Why a page and page size cannot be asked of a model, or null: both whole numbers, the page
  * from 1, 1..MAX_MODEL_PAGE_SIZE rows, and an offset that stays an exact integer. Models check

@@ -318,3 +318,56 @@ export function debtStepAssignedDraft(input: {
     projectId: input.project.id,
   };
 }
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A spreadsheet import made someone the owner of several items: they are told once, with the
+ * count (one notice per item would flood them), linking to the register.
+ */
+export function debtImportedDraft(input: {
+  project: ProjectRef;
+  ownerId: number;
+  actorName: string;
+  register: "technical" | "organizational";
+  items: number;
+}): NotificationDraft {
+  return {
+    userId: input.ownerId,
+    category: "debt_assigned",
+    title: `${input.actorName} imported ${count(input.items, "debt item", "debt items")} you own into the ${input.register} register of ${input.project.name}`,
+    body: "Each item's page shows its repayment plan, or asks for one.",
+    link: `/projects/${input.project.slug}/debt?register=${input.register}`,
+    projectId: input.project.id,
+  };
+}
+
+/**
+ * A hand-over (a person left): each new owner is told once per project, with what they now
+ * own there (debt items, repayment steps, the project itself).
+ */
+export function handedOverDraft(input: {
+  project: ProjectRef;
+  ownerId: number;
+  actorName: string;
+  fromName: string;
+  items: number;
+  steps: number;
+  ownership: boolean;
+}): NotificationDraft {
+  const parts = [
+    input.items ? count(input.items, "debt item", "debt items") : null,
+    input.steps ? count(input.steps, "repayment step", "repayment steps") : null,
+    input.ownership ? `the ownership of ${input.project.name}` : null,
+  ].filter((p): p is string => p !== null);
+  const what = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
+  const debt = input.items + input.steps > 0;
+  return {
+    userId: input.ownerId,
+    category: debt ? "debt_assigned" : "project_changed",
+    title: `${input.actorName} handed you ${what}${input.ownership ? "" : ` on ${input.project.name}`}, from ${input.fromName}`,
+    body: `These were ${input.fromName}'s; you own them now.`,
+    link: debt ? `/projects/${input.project.slug}/debt` : `/projects/${input.project.slug}`,
+    projectId: input.project.id,
+  };
+}

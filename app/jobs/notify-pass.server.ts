@@ -32,7 +32,8 @@ import {
   users,
 } from "../../db/schema";
 import { type Discipline, type NotificationCategory } from "~/domain/vocabulary";
-import { addDays, utcDate } from "~/domain/dates";
+import { addDays } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { isApproved } from "~/domain/gates";
 import { disciplineLabel, stageShortLabel } from "~/domain/labels";
 import type { NotificationDraft } from "~/domain/notifications";
@@ -281,7 +282,7 @@ function notRecorded(
 }
 
 function debtPass(now: number, report: PassReport) {
-  const today = utcDate(now);
+  const today = orgToday(now);
   const horizon = addDays(today, DEBT_DUE_SOON_DAYS);
   const escalateOnOrBefore = addDays(today, -DEBT_ESCALATE_OVERDUE_DAYS);
   const oldest = addDays(today, -DEBT_CATCH_UP_DAYS);

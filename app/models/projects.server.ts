@@ -441,6 +441,7 @@ export function listProjects(filters: ProjectFilters) {
       summary: projects.summary,
       stage: projects.stage,
       state: projects.state,
+      stopCause: projects.stopCause,
       stageEnteredAt: projects.stageEnteredAt,
       closedAt: projects.closedAt,
       updatedAt: projects.updatedAt,

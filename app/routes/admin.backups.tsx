@@ -12,7 +12,7 @@ import { EmptyState } from "~/components/ui/EmptyState";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { backupStatus, listBackups } from "~/jobs/backups.server";
 import { requireAdmin } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 
 export const meta: MetaFunction = () => [{ title: "Backups · Triad" }];
 
@@ -72,12 +72,16 @@ export default function AdminBackups() {
             <dt>Kept</dt>
             <dd>the newest {settings.keep}</dd>
             <dt>Next backup</dt>
-            <dd>{nextRunAt ? formatDateTime(nextRunAt) : "—"}</dd>
+            <dd>{nextRunAt ? <DateTime at={nextRunAt} withZone /> : "—"}</dd>
             <dt>Last good backup</dt>
             <dd>
-              {newest
-                ? `${age(Math.max(0, Math.floor((now - newest.takenAt) / 1000)))} ago (${formatDateTime(newest.takenAt)})`
-                : "none yet"}
+              {newest ? (
+                <>
+                  {age(Math.max(0, Math.floor((now - newest.takenAt) / 1000)))} ago (<DateTime at={newest.takenAt} />)
+                </>
+              ) : (
+                "none yet"
+              )}
             </dd>
           </dl>
         ) : settings.state === "invalid" ? (
@@ -94,7 +98,7 @@ export default function AdminBackups() {
         )}
         {lastError ? (
           <p role="alert">
-            <Badge tone="danger">Last backup failed</Badge> {formatDateTime(lastError.at)}: {lastError.message}
+            <Badge tone="danger">Last backup failed</Badge> <DateTime at={lastError.at} />: {lastError.message}
           </p>
         ) : null}
       </section>
@@ -105,7 +109,7 @@ export default function AdminBackups() {
           </h2>
           {files.length === 0 ? (
             <EmptyState title="No backups yet.">
-              <p>The first one is taken {nextRunAt ? formatDateTime(nextRunAt) : "at the next run"}.</p>
+              <p>The first one is taken {nextRunAt ? <DateTime at={nextRunAt} withZone /> : "at the next run"}.</p>
             </EmptyState>
           ) : (
             <div className="table-wrap">
@@ -129,7 +133,9 @@ export default function AdminBackups() {
                       <td>
                         <code>{f.name}</code>
                       </td>
-                      <td>{formatDateTime(f.takenAt)}</td>
+                      <td>
+                        <DateTime at={f.takenAt} />
+                      </td>
                       <td className="num">{age(Math.max(0, Math.floor((now - f.takenAt) / 1000)))}</td>
                       <td className="num">{size(f.bytes)}</td>
                     </tr>

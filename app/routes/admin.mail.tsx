@@ -18,7 +18,7 @@ import { DEFAULT_MAIL_MAX_ATTEMPTS, readMailSettings } from "~/jobs/mail-worker.
 import { listRecentMail, mailCounts, retryMail } from "~/models/mail-outbox.server";
 import { retryMailSchema } from "~/utils/admin-validation";
 import { requireAdmin, toActor } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { errorsOf, parseSubmission, readForm, resultFor, rowResult } from "~/utils/forms";
 import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -207,13 +207,18 @@ export default function AdminMail() {
                     <td>
                       <Badge tone={statusBadge[m.status].tone}>{statusBadge[m.status].label}</Badge>
                       {m.status === "pending" && m.attempts > 0 ? (
-                        <span className="small muted"> next try {formatDateTime(m.nextAttemptAt)}</span>
+                        <span className="small muted">
+                          {" "}
+                          next try <DateTime at={m.nextAttemptAt} />
+                        </span>
                       ) : null}
                     </td>
                     <td className="num">{m.attempts}</td>
                     <td>{m.lastError ?? "—"}</td>
-                    <td>{formatDateTime(m.createdAt)}</td>
-                    <td>{m.sentAt ? formatDateTime(m.sentAt) : "—"}</td>
+                    <td>
+                      <DateTime at={m.createdAt} />
+                    </td>
+                    <td>{m.sentAt ? <DateTime at={m.sentAt} /> : "—"}</td>
                     <td>{m.status === "failed" ? <RetryForm mailId={m.id} toAddress={m.toAddress} /> : null}</td>
                   </tr>
                 ))}

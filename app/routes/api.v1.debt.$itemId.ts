@@ -2,7 +2,7 @@
  * GET /api/v1/debt/:itemId and PATCH (needs version): details and plan fields change in one
  * write; a `status` change (with its note, justification, review date) is a write of its own.
  */
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { ValidationError } from "~/domain/errors";
 import { setDebtStatus, updateDebtItem } from "~/models/debt.server";
 import { apiResource, debtItemParam, endpoint, sentFields } from "~/api/handler.server";
@@ -43,7 +43,7 @@ const api = apiResource(
         itemId: item.id,
         version: body.version,
         change: { to: body.status, note: body.note, justification: body.justification, reviewDate: body.reviewDate },
-        today: utcDate(now),
+        today: orgToday(now),
         now,
       });
     } else {

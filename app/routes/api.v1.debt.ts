@@ -1,5 +1,5 @@
 /** GET /api/v1/debt: the organisation-wide register with the /debt page's filters and sort. */
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { listOrgDebt } from "~/models/debt.server";
 import { apiResource, endpoint, nextPageCursor, pageFromCursor } from "~/api/handler.server";
 import { apiRoutes } from "~/api/route-table.server";
@@ -12,7 +12,7 @@ const api = apiResource(
     const asked = pageFromCursor(cursor);
     const { rows, totals, page, pages } = listOrgDebt({
       filters: { ...filters, page: asked },
-      today: utcDate(Date.now()),
+      today: orgToday(Date.now()),
       pageSize: limit,
     });
     return {

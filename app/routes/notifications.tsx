@@ -24,7 +24,7 @@ import {
   type NotificationView,
 } from "~/models/notifications-read.server";
 import { requireUser } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { parseSubmission, readForm, rowResult } from "~/utils/forms";
 import { refuse, safeRedirect, submissionError, unknownIntent } from "~/utils/http.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -187,7 +187,7 @@ export default function Notifications() {
                     </p>
                     {n.body ? <p className="notification-body">{n.body}</p> : null}
                     <p className="muted small">
-                      <time dateTime={new Date(n.createdAt).toISOString()}>{formatDateTime(n.createdAt)}</time>
+                      <DateTime at={n.createdAt} />
                       {n.project ? (
                         <>
                           {" · "}

@@ -9,7 +9,7 @@ import { DisciplineBadge } from "~/components/ui/Badge";
 import { SelectField, TextareaField, optionsOf } from "~/components/ui/Field";
 import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import {
   openDebtChoiceLabel,
   projectStateLabel,
@@ -26,7 +26,8 @@ import { changeProjectState, reopenProject } from "~/models/projects.server";
 import { countMismatches } from "~/models/requirements.server";
 import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
-import { daysSince, formatDateTime, formatDays } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
+import { daysSince, formatDays } from "~/utils/format";
 import { errorsOf, parseSubmission, readForm, resultFor, type FormResult } from "~/utils/forms";
 import { refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { reopenSchema, stateChangeFormSchema, stopFormSchema } from "~/utils/lifecycle-validation";
@@ -40,7 +41,7 @@ export const meta: MetaFunction = () => [{ title: "Project · Triad" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, may } = requireProject(request, params);
   const now = Date.now();
-  const debt = debtTotalsForProject(project.id, utcDate(now), project.stage);
+  const debt = debtTotalsForProject(project.id, orgToday(now), project.stage);
   return {
     project,
     team: listTeam(project.id),
@@ -303,7 +304,7 @@ export default function ProjectOverview() {
         <ol className="timeline">
           {d.activity.map((a) => (
             <li key={a.id}>
-              <time dateTime={new Date(a.at).toISOString()}>{formatDateTime(a.at)}</time> {a.summary}
+              <DateTime at={a.at} /> {a.summary}
             </li>
           ))}
         </ol>

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { listProjectActivity } from "~/models/activity.server";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { requireProject } from "~/utils/project.server";
 
 export const meta: MetaFunction = () => [{ title: "Activity · Triad" }];
@@ -34,7 +34,7 @@ export default function ActivityTimeline() {
         <ol className="timeline">
           {rows.map((a) => (
             <li key={a.id}>
-              <time dateTime={new Date(a.at).toISOString()}>{formatDateTime(a.at)}</time>
+              <DateTime at={a.at} />
               {a.summary}
               {a.via !== "web" ? (
                 <>

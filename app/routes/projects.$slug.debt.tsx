@@ -14,7 +14,7 @@ import { formMessage, SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { categoriesFor, type Register } from "~/domain/debt";
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { registerLabel, stageLabel } from "~/domain/labels";
 import { nextStage, stageIndex } from "~/domain/stages";
 import { createDebtItem, listProjectDebt } from "~/models/debt.server";
@@ -40,7 +40,7 @@ function registerOf(request: Request): Register {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, may } = requireProject(request, params);
   const register = registerOf(request);
-  const today = utcDate(Date.now());
+  const today = orgToday(Date.now());
   const { items, summary, dueBeforeNextStage } = listProjectDebt({
     projectId: project.id,
     register,
@@ -111,9 +111,14 @@ export default function ProjectDebt() {
         description="The shortcuts this project took, what they cost each month, and how they are paid back."
         actions={
           canWrite ? (
-            <a className="btn btn-primary" href="#log-debt">
-              Log debt item
-            </a>
+            <>
+              <Link className="btn btn-secondary" to={`/projects/${project.slug}/debt/import?register=${register}`}>
+                Import from a spreadsheet
+              </Link>
+              <a className="btn btn-primary" href="#log-debt">
+                Log debt item
+              </a>
+            </>
           ) : null
         }
       />

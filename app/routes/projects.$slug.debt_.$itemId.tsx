@@ -12,7 +12,8 @@ import { DebtItemFields, debtFieldValues, type DebtFieldDefaults } from "~/compo
 import { DebtHistory } from "~/components/debt/DebtHistory";
 import { DebtStatusPanel, RepaidProposal, statusFormsShown, type Confirming } from "~/components/debt/DebtStatusPanel";
 import { OverdueFlag, SeverityBadge } from "~/components/debt/DebtBadges";
-import { formatDay, formatDays, formatRate } from "~/components/debt/format";
+import { formatDays, formatRate } from "~/components/debt/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { RepaymentPlan } from "~/components/debt/RepaymentPlan";
 import { anyResult, sentValue } from "~/components/debt/results";
 import type { Option } from "~/components/ui/Field";
@@ -27,9 +28,10 @@ import {
   isOpenDebt,
   isOverdue,
   isSettledDebt,
+  overdueReason,
   proposeRepaid,
 } from "~/domain/debt";
-import { utcDate } from "~/domain/dates";
+import { orgToday } from "~/lib/org-time-zone.server";
 import { hasRepaymentPlan } from "~/domain/gates";
 import { disciplineLabel, registerLabel, stageLabel } from "~/domain/labels";
 import { isBefore, nextStage, stageIndex } from "~/domain/stages";
@@ -74,7 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   invariantResponse(found, "This project has no such debt item.");
   invariantResponse(found.projectId === project.id, "This project has no such debt item.");
   const { steps, history, ...item } = found;
-  const today = utcDate(Date.now());
+  const today = orgToday(Date.now());
   const canWrite = may("debt:write");
   const stepFacts = steps.map((s) => ({ dueDate: s.dueDate, done: s.doneAt != null }));
   const next = nextStage(project.stage);
@@ -86,6 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       categoryLabel: categoryLabel(item.register, item.category),
       accruedInterestDays: accruedInterest(item, today),
       overdue: isOverdue({ ...item, steps: stepFacts }, today),
+      overdueReason: overdueReason({ ...item, steps: stepFacts }, today),
       dueBeforeNextStage: isDueBeforeNextStage(item, project.stage),
       hasPlan: hasRepaymentPlan(item),
     },
@@ -226,7 +229,7 @@ async function changeStatus(ctx: Ctx, formData: FormData) {
   const { version, ...change } = submission.value;
   let after;
   try {
-    after = setDebtStatus({ actor: ctx.actor, itemId: ctx.itemId, version, change, today: utcDate(Date.now()) });
+    after = setDebtStatus({ actor: ctx.actor, itemId: ctx.itemId, version, change, today: orgToday(Date.now()) });
   } catch (error) {
     return submissionError(error, submission);
   }
@@ -338,7 +341,7 @@ export default function DebtItemPage() {
         description={
           <>
             {registerLabel[item.register]} debt · {item.categoryLabel} · <SeverityBadge severity={item.severity} /> ·
-            logged {formatDay(item.createdAt)} by {item.createdByName}
+            logged <DateTime at={item.createdAt} dateOnly /> by {item.createdByName}
           </>
         }
         actions={<Link to={`/projects/${project.slug}/debt?register=${item.register}`}>Back to the register</Link>}
@@ -369,7 +372,7 @@ export default function DebtItemPage() {
             <dd className="num">{formatDays(item.accruedInterestDays)}</dd>
             <dt>Overdue</dt>
             <dd>
-              <OverdueFlag overdue={item.overdue} status={item.status} />
+              <OverdueFlag reason={item.overdueReason} status={item.status} />
             </dd>
             {item.dueBeforeNextStage && nextStageLabel ? (
               <>

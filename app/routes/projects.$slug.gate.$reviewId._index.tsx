@@ -12,7 +12,7 @@ import { stageShortLabel } from "~/domain/labels";
 import { getReview, reviewSnapshot } from "~/models/gates.server";
 import { listComments } from "~/models/review-comments.server";
 import { getUser } from "~/models/users.server";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { invariantResponse } from "~/utils/http.server";
 import { requireProject } from "~/utils/project.server";
 
@@ -78,10 +78,15 @@ export default function PastReview() {
         {review.status})
       </h2>
       <p className="page-description">
-        Opened {formatDateTime(review.openedAt)} by {openedByName}
-        {review.closedAt
-          ? `, closed ${formatDateTime(review.closedAt)}${closedByName ? ` by ${closedByName}` : ""}`
-          : ""}
+        Opened <DateTime at={review.openedAt} /> by {openedByName}
+        {review.closedAt ? (
+          <>
+            , closed <DateTime at={review.closedAt} />
+            {closedByName ? ` by ${closedByName}` : ""}
+          </>
+        ) : (
+          ""
+        )}
         .{" "}
         {hasSnapshot
           ? "Shown as it stood when it closed."

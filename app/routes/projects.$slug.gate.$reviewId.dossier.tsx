@@ -22,7 +22,8 @@ import {
   stageShortLabel,
 } from "~/domain/labels";
 import { getGateDossier, type DossierVerdict, type GateDossier } from "~/models/dossier.server";
-import { formatDateTime, formatDays } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
+import { formatDays } from "~/utils/format";
 import { invariantResponse } from "~/utils/http.server";
 import { requireProject } from "~/utils/project.server";
 
@@ -131,11 +132,17 @@ export default function GateDossierPage() {
           {stageShortLabel[review.targetStage]}
         </h2>
         <p className={`dossier-content dossier-content-${content}`} role="note">
-          {content === "closing_snapshot"
-            ? `Closed review: criteria, sign-off validity, requirements and debt as they stood when the review closed (${formatDateTime(review.closedAt!)}).`
-            : content === "live"
-              ? "Open review — live content: everything below is evaluated now and may change until the review closes."
-              : "Closed review without a closing snapshot (closed when the project was stopped or retired): criteria, requirements and debt below are live content, not as they stood at closing."}
+          {content === "closing_snapshot" ? (
+            <>
+              Closed review: criteria, sign-off validity, requirements and debt as they stood when the review closed (
+              <DateTime at={review.closedAt!} withZone />
+              ).
+            </>
+          ) : content === "live" ? (
+            "Open review — live content: everything below is evaluated now and may change until the review closes."
+          ) : (
+            "Closed review without a closing snapshot (closed when the project was stopped or retired): criteria, requirements and debt below are live content, not as they stood at closing."
+          )}
         </p>
       </header>
 
@@ -176,11 +183,17 @@ export default function GateDossierPage() {
             <dd>{reviewStatusLabel[review.status]}</dd>
             <dt>Opened</dt>
             <dd>
-              {formatDateTime(review.openedAt)} by {review.openedBy.name}
+              <DateTime at={review.openedAt} withZone /> by {review.openedBy.name}
             </dd>
             <dt>Closed</dt>
             <dd>
-              {review.closedAt ? `${formatDateTime(review.closedAt)} by ${review.closedBy?.name ?? "—"}` : "— (open)"}
+              {review.closedAt ? (
+                <>
+                  <DateTime at={review.closedAt} withZone /> by {review.closedBy?.name ?? "—"}
+                </>
+              ) : (
+                "— (open)"
+              )}
             </dd>
             {review.closedAt ? (
               <>
@@ -233,7 +246,7 @@ export default function GateDossierPage() {
             // The detail already quotes the attester and the note; the evidence adds when.
             return a ? (
               <p className="small dossier-evidence">
-                Attested on {formatDateTime(a.at)} by {a.byName ?? "—"}.
+                Attested on <DateTime at={a.at} withZone /> by {a.byName ?? "—"}.
                 {a.evidenceUrl ? (
                   <>
                     {" "}
@@ -269,7 +282,9 @@ export default function GateDossierPage() {
                     {s.signer.name} ({disciplineLabel[s.discipline]})
                   </dd>
                   <dt>Signed</dt>
-                  <dd>{formatDateTime(s.signedAt)}</dd>
+                  <dd>
+                    <DateTime at={s.signedAt} withZone />
+                  </dd>
                   <dt>Decision</dt>
                   <dd>{decisionLabel[s.decision]}</dd>
                   <dt>Comment</dt>
@@ -287,7 +302,12 @@ export default function GateDossierPage() {
                   <dt>Standing</dt>
                   <dd>
                     <Standing signOff={s} when={when} />
-                    {s.endedAt ? <span className="small"> — ended {formatDateTime(s.endedAt)}</span> : null}
+                    {s.endedAt ? (
+                      <span className="small">
+                        {" "}
+                        — ended <DateTime at={s.endedAt} withZone />
+                      </span>
+                    ) : null}
                   </dd>
                   {s.changes.length ? (
                     <>
@@ -305,7 +325,7 @@ export default function GateDossierPage() {
                     <>
                       <dt>Dismissed</dt>
                       <dd>
-                        {formatDateTime(s.dismissal.at)} by {s.dismissal.byName ?? "—"}:{" "}
+                        <DateTime at={s.dismissal.at} withZone /> by {s.dismissal.byName ?? "—"}:{" "}
                         <span className="prewrap">{s.dismissal.reason}</span>
                       </dd>
                     </>
@@ -495,8 +515,15 @@ export default function GateDossierPage() {
               return (
                 <li key={c.id} className="comment-item">
                   <p className="small comment-meta">
-                    <strong>{c.author.name}</strong> · {formatDateTime(c.at)}
-                    {c.editedAt ? ` · edited ${formatDateTime(c.editedAt)}` : ""}
+                    <strong>{c.author.name}</strong> · <DateTime at={c.at} withZone />
+                    {c.editedAt ? (
+                      <>
+                        {" "}
+                        · edited <DateTime at={c.editedAt} withZone />
+                      </>
+                    ) : (
+                      ""
+                    )}
                     {answered ? ` · in reply to ${answered.signer.name}'s ${decisionNoun[answered.decision]}` : ""}
                   </p>
                   <CommentBody body={c.body} />
@@ -507,7 +534,9 @@ export default function GateDossierPage() {
                       <ol>
                         {c.earlierWordings.map((w, i) => (
                           <li key={i}>
-                            <span className="muted">until {formatDateTime(w.replacedAt)}:</span>{" "}
+                            <span className="muted">
+                              until <DateTime at={w.replacedAt} withZone />:
+                            </span>{" "}
                             <span className="prewrap">{w.body}</span>
                           </li>
                         ))}
@@ -522,8 +551,8 @@ export default function GateDossierPage() {
       </Section>
 
       <footer className="dossier-footer small">
-        Generated by Triad on {formatDateTime(dossier.generatedAt)} from gate review #{review.id} of {project.slug}. The
-        same data is available as JSON at {base}/dossier.json.
+        Generated by Triad on <DateTime at={dossier.generatedAt} withZone /> from gate review #{review.id} of{" "}
+        {project.slug}. The same data is available as JSON at {base}/dossier.json.
       </footer>
     </article>
   );

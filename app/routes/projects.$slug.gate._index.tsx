@@ -38,7 +38,7 @@ import type { ProjectWithOwner } from "~/models/projects.server";
 import { addComment, editComment, listComments } from "~/models/review-comments.server";
 import { getUser, type Actor } from "~/models/users.server";
 import { toActor } from "~/utils/auth.server";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import {
   errorsOf,
   parseSubmission,
@@ -409,7 +409,7 @@ export default function GateReview() {
         <h3 id="statement-title">Why now</h3>
         <p className="prewrap">{r.statement}</p>
         <p className="small muted">
-          Opened by {r.openedByName} on {formatDateTime(r.openedAt)}.
+          Opened by {r.openedByName} on <DateTime at={r.openedAt} />.
         </p>
       </section>
       <FormError message={formError} />

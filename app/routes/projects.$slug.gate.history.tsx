@@ -4,7 +4,7 @@ import { Badge } from "~/components/ui/Badge";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { stageShortLabel } from "~/domain/labels";
 import { listReviews } from "~/models/gates.server";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { requireProject } from "~/utils/project.server";
 
 export const meta: MetaFunction = () => [{ title: "Gate history · Triad" }];
@@ -52,10 +52,16 @@ export default function GateHistory() {
                     <Badge tone={statusTone[r.status]}>{r.status[0].toUpperCase() + r.status.slice(1)}</Badge>
                   </td>
                   <td>
-                    {formatDateTime(r.openedAt)} by {r.openedByName}
+                    <DateTime at={r.openedAt} /> by {r.openedByName}
                   </td>
                   <td>
-                    {r.closedAt ? `${formatDateTime(r.closedAt)} by ${r.closedByName}` : "—"}
+                    {r.closedAt ? (
+                      <>
+                        <DateTime at={r.closedAt} /> by {r.closedByName}
+                      </>
+                    ) : (
+                      "—"
+                    )}
                     {r.closeNote ? <div className="small muted">{r.closeNote}</div> : null}
                   </td>
                   <td>

@@ -9,7 +9,8 @@ import { StageBadge } from "~/components/ProjectBadges";
 import { EmptyState } from "~/components/ui/EmptyState";
 import { projectStateLabel, stageLabel, stageShortLabel, stopCauseLabel } from "~/domain/labels";
 import { projectStageTimeline, stageHistory } from "~/models/dossier.server";
-import { formatDate, formatDateTime, formatDays } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
+import { formatDays } from "~/utils/format";
 import { requireProject } from "~/utils/project.server";
 
 export const meta: MetaFunction = () => [{ title: "Stage history · Triad" }];
@@ -113,13 +114,12 @@ export default function StageHistory() {
                       <StageBadge stage={s.stage} /> {stageLabel[s.stage]}
                     </td>
                     <td>
-                      <time dateTime={new Date(s.enteredAt).toISOString()}>{formatDate(s.enteredAt)}</time>
+                      <DateTime at={s.enteredAt} dateOnly />
                     </td>
                     <td>
                       {s.leftAt ? (
                         <>
-                          <time dateTime={new Date(s.leftAt).toISOString()}>{formatDate(s.leftAt)}</time> (
-                          {leftLabel(s.leftFor)})
+                          <DateTime at={s.leftAt} dateOnly /> ({leftLabel(s.leftFor)})
                         </>
                       ) : (
                         "— (current stage)"
@@ -139,7 +139,7 @@ export default function StageHistory() {
           <ol className="timeline history-events">
             {events.map((e) => (
               <li key={e.id}>
-                <time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at)}</time>
+                <DateTime at={e.at} />
                 {eventText(e)}
                 {e.actorName ? <span className="muted"> — {e.actorName}</span> : null}
                 {e.reviewId ? (

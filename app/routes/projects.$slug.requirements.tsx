@@ -35,7 +35,7 @@ import {
 } from "~/models/requirements.server";
 import { toActor } from "~/utils/auth.server";
 import { errorsOf, parseSubmission, readForm, resultFor, sentValue, type FormResult } from "~/utils/forms";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { invariantResponse, refuse, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireProject, requireProjectWith } from "~/utils/project.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -306,7 +306,11 @@ export default function Requirements() {
             const mine = d.myVerdict && r.status === "active" ? d.myVerdict : null;
             const myCurrent = mine ? verdictOf(r, mine) : null;
             return (
-              <li key={r.id} className={`card requirement ${r.status === "withdrawn" ? "withdrawn" : ""}`}>
+              <li
+                key={r.id}
+                id={`requirement-${r.id}`}
+                className={`card requirement ${r.status === "withdrawn" ? "withdrawn" : ""}`}
+              >
                 <div className="row">
                   <h3 className="requirement-title">{r.title}</h3>
                   <Badge tone={r.priority === "must" ? "info" : "muted"}>{priorityLabel[r.priority]}</Badge>
@@ -417,7 +421,7 @@ export default function Requirements() {
                     <ol className="timeline">
                       {d.history.map((h) => (
                         <li key={h.id}>
-                          <time dateTime={new Date(h.at).toISOString()}>{formatDateTime(h.at)}</time> {h.summary}
+                          <DateTime at={h.at} /> {h.summary}
                           {h.before ? <VersionDiff before={h.before} after={h.after} /> : null}
                         </li>
                       ))}

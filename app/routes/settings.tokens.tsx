@@ -19,7 +19,7 @@ import { utcDate } from "~/domain/dates";
 import { createToken, listTokens, revokeToken } from "~/models/tokens.server";
 import { confirmPasswordSchema, createTokenSchema, revokeTokenSchema } from "~/utils/admin-validation";
 import { requireUser, toActor } from "~/utils/auth.server";
-import { formatDate, formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { parseSubmission, readForm, type FormResult } from "~/utils/forms";
 import { refuse, retryAfterHeaders, submissionError, unknownIntent } from "~/utils/http.server";
 import { requireSudo, type SudoPrompt } from "~/utils/sudo.server";
@@ -103,7 +103,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 function status(token: { revokedAt: number | null; expiresAt: number | null }, now: number) {
-  if (token.revokedAt) return <Badge tone="muted">Revoked {formatDate(token.revokedAt)}</Badge>;
+  if (token.revokedAt)
+    return (
+      <Badge tone="muted">
+        Revoked <DateTime at={token.revokedAt} dateOnly />
+      </Badge>
+    );
   if (token.expiresAt && token.expiresAt <= now) return <Badge tone="warn">Expired</Badge>;
   return <Badge tone="ok">Active</Badge>;
 }
@@ -224,9 +229,11 @@ export default function Tokens() {
                   <td>
                     <code>{token.prefix}…</code>
                   </td>
-                  <td>{formatDate(token.createdAt)}</td>
-                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
-                  <td>{token.expiresAt ? formatDate(token.expiresAt - 1) : "Never"}</td>
+                  <td>
+                    <DateTime at={token.createdAt} dateOnly />
+                  </td>
+                  <td>{token.lastUsedAt ? <DateTime at={token.lastUsedAt} /> : "Never"}</td>
+                  <td>{token.expiresAt ? <DateTime at={token.expiresAt} /> : "Never"}</td>
                   <td>{status(token, now)}</td>
                   <td>
                     {token.revokedAt ? null : (

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getFormProps } from "@conform-to/react";
 import { Form } from "@remix-run/react";
+import { BrowserTimeZoneField } from "~/components/ui/DateTime";
 import { Field, SelectField, optionsOf } from "~/components/ui/Field";
 import { SubmitButton, useIntentForm } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
@@ -31,7 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return refuse(submission);
   try {
     const admin = await createFirstAdmin(submission.value);
-    return redirect("/", { headers: { "Set-Cookie": startSession(request, admin) } });
+    return redirect("/", {
+      headers: { "Set-Cookie": startSession(request, admin, undefined, { browserTimeZone: formData.get("timeZone") }) },
+    });
   } catch (error) {
     return submissionError(error, submission);
   }
@@ -47,6 +50,7 @@ export default function Setup() {
       </p>
       <Form method="post" {...getFormProps(form)}>
         <FormError id={form.errorId} message={form.errors?.[0]} />
+        <BrowserTimeZoneField />
         <Field label="Your name" meta={fields.name} autoComplete="name" required />
         <Field label="E-mail" meta={fields.email} type="email" autoComplete="username" required />
         <SelectField label="Your discipline" meta={fields.discipline} options={optionsOf(disciplineLabel)} />

@@ -15,7 +15,7 @@ import {
   validateStatusChange,
   type DebtFilters,
 } from "~/domain/debt";
-import { utcDate } from "~/domain/dates";
+import { earliestToday } from "~/domain/dates";
 
 export { DEBT_SORTS, DEBT_STATUS_FILTERS, MAX_PLAN_STEPS };
 import { idField, optionalDateField, optionalLongText, pageField, text, versionField } from "./validation";
@@ -145,13 +145,15 @@ export const editStepSchema = repaymentStepSchema.extend({ stepId: idField("No s
  * A status change by hand ("Start repaying", "Mark repaid…", "Accept…", "Reopen…"): the
  * shape of debtStatusChangeSchema and the rules of validateStatusChange (a note to mark it
  * repaid, a justification and a future review date to accept it; docs/domain.md), checked
- * against today's date wherever it runs. The model checks them again in its transaction.
+ * against the earliest date it is anywhere (earliestToday: the browser does not know the
+ * organisation's zone). The model checks them again in its transaction, against the
+ * organisation's today.
  */
 export const debtStatusFormSchema = debtStatusChangeSchema.superRefine((change, ctx) => {
   if (!DEBT_STATUSES.includes(change.to)) return;
   const texts = [change.note, change.justification, change.reviewDate];
   if (texts.some((t) => t != null && typeof t !== "string")) return;
-  const errors = validateStatusChange(change, utcDate(Date.now()));
+  const errors = validateStatusChange(change, earliestToday(Date.now()));
   for (const [field, message] of Object.entries(errors)) ctx.addIssue({ code: "custom", path: [field], message });
 });
 

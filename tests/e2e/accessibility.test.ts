@@ -28,7 +28,7 @@ describe("accessibility", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it.each(["/", "/people", "/people/new"])("%s (signed in as admin)", async (pathname) => {
+  it.each(["/", "/people", "/people/new", "/search?q=admin", "/admin/activity", "/admin/orphans"])("%s (signed in as admin)", async (pathname) => {
     const page = await e2e.newPage();
     await useSession(page.context(), e2e.server, adminCookie);
     const response = await page.goto(pathname);

@@ -72,7 +72,7 @@ function everything() {
   const names = (
     sqlite()
       .prepare(
-        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'",
+        "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'",
       )
       .all() as {
       name: string;

@@ -105,7 +105,7 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
     listProjects: {
       as: owner,
       params: {},
-      query: { q: "line", stage: "poc", state: "active", limit: "1" },
+      query: { q: "line", stage: "poc", state: "active", limit: "1", asOf: new Date().toISOString().slice(0, 10) },
     },
     createProject: {
       as: owner,
@@ -303,6 +303,7 @@ function makeFixtures(w: World): Record<OperationKey, Fixture | null> {
     },
     listActivity: { as: owner, params: project, query: { limit: "2" } },
     listNotifications: { as: operator, params: {}, query: { unread: "true", limit: "10" } },
+    search: { as: owner, params: {}, query: { q: "press line", kind: "project", stage: "poc", limit: "5" } },
     markNotificationsRead: { as: operator, params: {}, body: { all: true } },
     getNotificationPreferences: { as: owner, params: {} },
     updateNotificationPreferences: {

@@ -393,7 +393,9 @@ function seedOldRows(sqlite: Database.Database) {
 function dump(sqlite: Database.Database) {
   const names = (
     sqlite
-      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+      .prepare(
+        "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' order by name",
+      )
       .all() as { name: string }[]
   ).map((t) => t.name);
   return Object.fromEntries(

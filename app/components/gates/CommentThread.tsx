@@ -10,7 +10,7 @@ import type { decisionLabel } from "~/domain/labels";
 import { linkify } from "~/domain/comments";
 import { SelectField, TextareaField, type Option } from "~/components/ui/Field";
 import { SubmitButton, useIntentForm } from "~/components/ui/Form";
-import { formatDateTime } from "~/utils/format";
+import { DateTime, useDateFormat } from "~/components/ui/DateTime";
 import { resultFor, type FormResult } from "~/utils/forms";
 import { commentSchema, editCommentSchema } from "~/utils/validation";
 import { decisionNoun } from "./GateParts";
@@ -47,8 +47,6 @@ export function CommentBody({ body }: { body: string }) {
   );
 }
 
-const isoOf = (ms: number) => new Date(ms).toISOString();
-
 export function CommentThread({
   comments,
   form,
@@ -72,6 +70,7 @@ export function CommentThread({
   const editResult = resultFor(useActionData<FormResult>(), "edit-comment");
   const refusedEdit = Number((editResult?.initialValue as Record<string, unknown> | undefined)?.commentId) || null;
   const editing = refusedEdit ?? form?.editing ?? null;
+  const format = useDateFormat();
   return (
     <section className="card comment-thread" aria-labelledby="discussion-title">
       <h3 id="discussion-title">Discussion</h3>
@@ -86,12 +85,11 @@ export function CommentThread({
             return (
               <li key={c.id} id={`comment-${c.id}`} className="comment-item">
                 <p className="small comment-meta">
-                  <strong>{c.authorName}</strong> ·{" "}
-                  <time dateTime={isoOf(c.createdAt)}>{formatDateTime(c.createdAt)}</time>
+                  <strong>{c.authorName}</strong> · <DateTime at={c.createdAt} />
                   {c.editedAt ? (
                     <>
                       {" "}
-                      · <span title={`Edited ${formatDateTime(c.editedAt)}`}>edited</span>
+                      · <span title={`Edited ${format.dateTimeInZone(c.editedAt)}`}>edited</span>
                     </>
                   ) : null}
                   {c.replyToSignOffId && c.replyToName && c.replyToDecision ? (
@@ -123,7 +121,9 @@ export function CommentThread({
                     <ol className="list-plain">
                       {c.revisions.map((r, i) => (
                         <li key={i}>
-                          <span className="muted">until {formatDateTime(r.replacedAt)}:</span>
+                          <span className="muted">
+                            until <DateTime at={r.replacedAt} />:
+                          </span>
                           <CommentBody body={r.body} />
                         </li>
                       ))}
@@ -133,7 +133,7 @@ export function CommentThread({
                 {mine && editing !== c.id ? (
                   <p className="small">
                     <Link to={`?edit=${c.id}#comment-${c.id}`}>
-                      Edit<span className="sr-only"> your comment of {formatDateTime(c.createdAt)}</span>
+                      Edit<span className="sr-only"> your comment of {format.dateTime(c.createdAt)}</span>
                     </Link>
                   </p>
                 ) : null}

@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 import type { Discipline } from "~/domain/vocabulary";
 import { Badge, DisciplineBadge } from "~/components/ui/Badge";
 import { decisionLabel } from "~/domain/labels";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 
 /** A panel's status. */
 export type PanelStatus =
@@ -71,7 +71,9 @@ export function SignOffEntry({ signOff: s, children }: { signOff: SignOffCard; c
         <strong>{s.userName}</strong>: {decisionLabel[s.decision].toLowerCase()}{" "}
         {s.standing ? <SignOffBadge status={s.standing} /> : null}
         <br />
-        <span className="muted small">{formatDateTime(s.signedAt)}</span>
+        <span className="muted small">
+          <DateTime at={s.signedAt} />
+        </span>
       </p>
       {s.comment ? <blockquote className="comment prewrap">{s.comment}</blockquote> : null}
       {s.standing === "stale" ? (
@@ -98,8 +100,15 @@ export function SignOffEntry({ signOff: s, children }: { signOff: SignOffCard; c
       {s.standing === "dismissed" ? (
         <p className="small signoff-dismissal">
           Dismissed by {s.dismissedByName ?? "the project owner"}
-          {s.dismissedAt ? ` on ${formatDateTime(s.dismissedAt)}` : ""}:{" "}
-          <span className="prewrap">{s.dismissReason}</span>
+          {s.dismissedAt ? (
+            <>
+              {" "}
+              on <DateTime at={s.dismissedAt} />
+            </>
+          ) : (
+            ""
+          )}
+          : <span className="prewrap">{s.dismissReason}</span>
         </p>
       ) : null}
       {children}
@@ -164,7 +173,7 @@ export function SignOffPanel({
           <ul className="list-plain">
             {earlier.map((e, i) => (
               <li key={i}>
-                {e.userName}: {decisionLabel[e.decision].toLowerCase()}, {formatDateTime(e.signedAt)} ({e.status})
+                {e.userName}: {decisionLabel[e.decision].toLowerCase()}, <DateTime at={e.signedAt} /> ({e.status})
                 {e.comment ? ` — “${e.comment}”` : ""}
               </li>
             ))}

@@ -7,7 +7,7 @@ import { formMessage, SubmitButton } from "~/components/ui/Form";
 import { FormError } from "~/components/ui/FormError";
 import type { Feasibility, VerdictDiscipline } from "~/domain/feasibility";
 import { disciplineLabel, feasibilityLabel, priorityLabel } from "~/domain/labels";
-import { formatDateTime } from "~/utils/format";
+import { DateTime } from "~/components/ui/DateTime";
 import { feasibilityTone } from "./verdicts";
 
 type FieldMeta = NonNullable<ComponentProps<typeof Field>["meta"]>;
@@ -101,7 +101,13 @@ export function VerdictPanel({
           {note ? <p className="small">Note: {note}</p> : null}
           <p className="small muted">
             {assessedByName ?? "Someone"}
-            {assessedAt ? `, ${formatDateTime(assessedAt)}` : ""}
+            {assessedAt ? (
+              <>
+                , <DateTime at={assessedAt} />
+              </>
+            ) : (
+              ""
+            )}
           </p>
         </>
       )}

@@ -66,8 +66,37 @@ function Frame({
   );
 }
 
+/**
+ * `type="date"` is a text field for a calendar date written as the pages write it, YYYY-MM-DD
+ * (docs/domain.md, "Dates and times"), never the browser's locale picker: the hint says the
+ * format, the placeholder shows it, and the form's date schema (app/utils/validation.ts
+ * `dateField`, the domain's dateInputError) checks it in the browser and in the action.
+ */
+const DATE_INPUT = {
+  type: "text",
+  placeholder: "YYYY-MM-DD",
+  maxLength: 10,
+  autoComplete: "off",
+  spellCheck: false,
+  "data-date-input": "",
+} as const;
+const DATE_HINT = "Format: YYYY-MM-DD, for example 2027-03-01.";
+
 export function Field({ meta, ...props }: Common & React.InputHTMLAttributes<HTMLInputElement>) {
-  const { label, name, error, hint, className, ...input } = fromMeta(meta, props);
+  const { label, name, error, hint: givenHint, className, ...given } = fromMeta(meta, props);
+  const isDate = given.type === "date";
+  const input = isDate ? { ...given, ...DATE_INPUT } : given;
+  const hint = isDate ? (
+    givenHint ? (
+      <>
+        {givenHint} {DATE_HINT}
+      </>
+    ) : (
+      DATE_HINT
+    )
+  ) : (
+    givenHint
+  );
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint} className={className}>

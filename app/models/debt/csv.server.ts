@@ -1,13 +1,14 @@
 /**
  * The CSV columns of /debt.csv: the header and one record per row of the org-wide register.
  */
-import { utcDate } from "~/domain/dates";
+import { dateInZone } from "~/domain/dates";
 import { debtStatusLabel, registerLabel, severityLabel, stageLabel } from "~/domain/labels";
 import type { CsvValue } from "~/lib/csv.server";
+import { orgTimeZone } from "~/lib/org-time-zone.server";
 import type { OrgDebtRow } from "./register.server";
 
-/** An instant as its UTC calendar date (ISO). */
-const isoDate = (instant: number | null) => (instant == null ? null : utcDate(instant));
+/** An instant as its calendar date (ISO) in the organisation's zone, as the portfolio's CSV gives it. */
+const isoDate = (instant: number | null) => (instant == null ? null : dateInZone(instant, orgTimeZone()));
 
 export const DEBT_CSV_HEADER = [
   "ID",

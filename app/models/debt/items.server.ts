@@ -139,8 +139,17 @@ export function createDebtItem(
     register,
     plan,
     now: inputNow,
+    tellOwners = true,
     ...details
-  }: DebtDetails & { actor: Actor; projectId: number; register: Register; plan?: NewDebtPlan; now?: number },
+  }: DebtDetails & {
+    actor: Actor;
+    projectId: number;
+    register: Register;
+    plan?: NewDebtPlan;
+    now?: number;
+    /** False when the caller tells the owners itself, once for many items (debt/import.server.ts). */
+    tellOwners?: boolean;
+  },
   options?: WriteOptions,
 ): DebtItem {
   return withTx(withInputNow(options, inputNow), (tx, now) => {
@@ -206,11 +215,11 @@ export function createDebtItem(
     enqueueDebtEvent(tx, "debt.created", created, now);
     // The item's owner, then each step's (one notice per person: the item's link is shared).
     const assigned: NotificationDraft[] = [];
-    if (created.ownerId != null) {
+    if (tellOwners && created.ownerId != null) {
       assigned.push(debtItemAssignedDraft({ project, ownerId: created.ownerId, actorName: actor.name, item: created }));
     }
     for (const step of steps) {
-      if (step.ownerId != null) {
+      if (tellOwners && step.ownerId != null) {
         assigned.push(
           debtStepAssignedDraft({ project, ownerId: step.ownerId, actorName: actor.name, item: created, step }),
         );

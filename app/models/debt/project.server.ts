@@ -12,6 +12,7 @@ import {
   categoryLabel,
   isDueBeforeNextStage,
   isOverdue,
+  overdueReason,
   summarize,
   type DebtStatus,
   type DebtSummary,
@@ -59,6 +60,7 @@ function loadProjectItems(projectId: number, today: string, projectStage: Stage)
       stepsDone: own.filter((s) => s.done).length,
       accruedInterestDays: accruedInterest(row, today),
       overdue: isOverdue({ ...row, steps: own }, today),
+      overdueReason: overdueReason({ ...row, steps: own }, today),
       dueBeforeNextStage: isDueBeforeNextStage(row, projectStage),
     };
   });

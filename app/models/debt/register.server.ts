@@ -7,7 +7,7 @@ import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import Database from "better-sqlite3";
 import { db } from "../../../db/client.server";
 import { debtItems, projects, users } from "../../../db/schema";
-import { accruedInterest, categoryLabel } from "~/domain/debt";
+import { accruedInterest, categoryLabel, type OverdueReason } from "~/domain/debt";
 import { ValidationError } from "~/domain/errors";
 import { pagingError } from "~/domain/limits";
 import type { DebtFilters, DebtSort } from "~/domain/debt";
@@ -25,6 +25,16 @@ export function overdueSql(today: string): SQL {
   // list of a single-table query, and inside the subquery "id" would then mean the step's id.
   const item = (column: string) => sql.raw(`"debt_items"."${column}"`);
   return sql`(${item("status")} in ('open', 'repaying') and ((${item("target_date")} is not null and ${item("target_date")} < ${today}) or exists (select 1 from "repayment_steps" as "rs" where "rs"."debt_item_id" = ${item("id")} and "rs"."done_at" is null and "rs"."due_date" is not null and "rs"."due_date" < ${today})))`;
+}
+
+/**
+ * The unfinished step of an open item whose due date passed first, as "number|due date"
+ * (its number in the plan, 1-based), or null: the "Step 2 overdue since …" of the badge
+ * (domain `overdueReason`), in the same query as the row.
+ */
+export function overdueStepSql(today: string): SQL {
+  const item = (column: string) => sql.raw(`"debt_items"."${column}"`);
+  return sql`(case when ${item("status")} in ('open', 'repaying') then (select (select count(*) from "repayment_steps" as "rn" where "rn"."debt_item_id" = "rs"."debt_item_id" and ("rn"."position" < "rs"."position" or ("rn"."position" = "rs"."position" and "rn"."id" <= "rs"."id"))) || '|' || "rs"."due_date" from "repayment_steps" as "rs" where "rs"."debt_item_id" = ${item("id")} and "rs"."done_at" is null and "rs"."due_date" is not null and "rs"."due_date" < ${today} order by "rs"."due_date", "rs"."position", "rs"."id" limit 1) end)`;
 }
 
 function orgWhere(filters: DebtFilters, today: string): SQL | undefined {
@@ -85,6 +95,7 @@ function orgColumns(today: string) {
     repaidAt: debtItems.repaidAt,
     writtenOffAt: debtItems.writtenOffAt,
     overdue: sql<number>`${overdueSql(today)}`,
+    overdueStep: sql<string | null>`${overdueStepSql(today)}`,
   };
 }
 
@@ -135,16 +146,29 @@ function orgQuery(filters: DebtFilters, today: string) {
 }
 
 /** A row of the org-wide register, with the numbers the domain computes. */
-function finishRow(row: OrgRaw, today: string) {
+function finishRow({ overdueStep, ...row }: OrgRaw, today: string) {
   return {
     ...row,
     overdue: Boolean(row.overdue),
+    overdueReason: orgOverdueReason(row, overdueStep, today),
     categoryLabel: categoryLabel(row.register, row.category),
     accruedInterestDays: accruedInterest(row, today),
   };
 }
 
 export type OrgDebtRow = ReturnType<typeof finishRow>;
+
+/** Domain `overdueReason` from the row and its earliest overdue step (overdueStepSql). */
+function orgOverdueReason(
+  row: Pick<OrgRaw, "overdue" | "targetDate">,
+  overdueStep: string | null,
+  today: string,
+): OverdueReason | null {
+  if (!row.overdue) return null;
+  if (row.targetDate && row.targetDate < today) return { what: "item", since: row.targetDate };
+  const [step, since] = (overdueStep ?? "").split("|");
+  return step && since ? { what: "step", step: Number(step), since } : null;
+}
 
 export type OrgDebtTotals = {
   count: number;
