@@ -28,14 +28,17 @@ describe("accessibility", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it.each(["/", "/people", "/people/new", "/search?q=admin", "/admin/activity", "/admin/orphans"])("%s (signed in as admin)", async (pathname) => {
-    const page = await e2e.newPage();
-    await useSession(page.context(), e2e.server, adminCookie);
-    const response = await page.goto(pathname);
-    expect(response?.status()).toBe(200);
-    await page.getByRole("heading", { level: 1 }).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-  });
+  it.each(["/", "/people", "/people/new", "/search?q=admin", "/admin/activity", "/admin/orphans"])(
+    "%s (signed in as admin)",
+    async (pathname) => {
+      const page = await e2e.newPage();
+      await useSession(page.context(), e2e.server, adminCookie);
+      const response = await page.goto(pathname);
+      expect(response?.status()).toBe(200);
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+    },
+  );
 
   it("/people/new with field errors showing", async () => {
     const page = await e2e.newPage();
