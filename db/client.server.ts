@@ -1,7 +1,15 @@
 /**
  * The one database connection of this process: better-sqlite3 in WAL mode with foreign keys
  * and a busy timeout, kept on globalThis so dev-server reloads do not open a second one.
+ *
+ * Several processes may have the file open at once (the server's workers under TRIAD_WORKERS,
+ * a CLI command, a backup): WAL lets them read in parallel, and writes serialise. Every
+ * connection waits up to BUSY_TIMEOUT_MS for the write lock instead of failing with
+ * SQLITE_BUSY, and every write transaction starts with `BEGIN IMMEDIATE` (WRITE_TX), which takes
+ * the lock at its start: a DEFERRED one that read first and then wants to write can fail at once
+ * with SQLITE_BUSY_SNAPSHOT when another process wrote in between, whatever the timeout.
  */
+import cluster from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -16,6 +24,15 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export const DEFAULT_DATABASE_PATH = "./data/triad.db";
+
+/** How long a connection waits for another one's write to finish before giving up. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The options of every write transaction: `db.transaction(fn, WRITE_TX)` runs
+ * `BEGIN IMMEDIATE`, so it waits its turn (busy_timeout) at the start rather than failing later.
+ */
+export const WRITE_TX = { behavior: "immediate" } as const;
 
 export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_PATH;
@@ -32,7 +49,7 @@ export function openDatabase(file: string): Db {
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma("synchronous = NORMAL");
   return drizzle(sqlite, { schema }) as Db;
 }
@@ -49,11 +66,15 @@ export function applyMigrations(database: Db): void {
 
 const globalForDb = globalThis as unknown as { __triadDb?: Db };
 
-/** The process-wide connection, opened and migrated on first use. */
+/**
+ * The process-wide connection, opened and migrated on first use. A server worker under
+ * TRIAD_WORKERS (a node:cluster worker) does not migrate: the primary process applied the
+ * migrations before it started any worker, so workers never race one another to migrate.
+ */
 export function getDb(): Db {
   if (!globalForDb.__triadDb) {
     const database = openDatabase(databasePath());
-    applyMigrations(database);
+    if (!cluster.isWorker) applyMigrations(database);
     globalForDb.__triadDb = database;
   }
   return globalForDb.__triadDb;

@@ -4,23 +4,35 @@
  * per-request nonce, HSTS over HTTPS) on every response, reads request bodies within a byte
  * limit before any route sees them, and logs one JSON line per request.
  * `NODE_ENV=development` serves through Vite instead of the build.
+ *
+ * TRIAD_WORKERS (default: one per CPU) runs it as that many node:cluster workers on the same
+ * port under a primary process that migrates, runs the background jobs and supervises
+ * (scripts/server-primary.ts); a worker serves HTTP only. TRIAD_WORKERS=1 (and development) is
+ * one process doing everything, with no cluster.
  */
+import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
-import compression from "compression";
+import { compressionSetting, responseCompression, staticFiles } from "../app/utils/serving.server";
 import express from "express";
 import { checkpointAndCloseDb, closeDb, databasePath, getDb } from "../db/client.server";
 import { isAllowedOrigin, readBodyLimit, trustProxySetting } from "../app/utils/http.server";
-import { purgeExpiredSessions } from "../app/utils/session.server";
-import { startWebhookWorker } from "../app/jobs/webhook-worker.server";
-import { notifyIntervalMs, startNotificationPass } from "../app/jobs/notify-pass.server";
-import { readMailSettings, startMailWorker } from "../app/jobs/mail-worker.server";
-import { readBackupSettings, startBackupScheduler } from "../app/jobs/backups.server";
-import { metricsHandler, recordRequestMetrics, setRoutePatterns } from "../app/utils/metrics.server";
+import { notifyIntervalMs } from "../app/jobs/notify-pass.server";
+import { readMailSettings } from "../app/jobs/mail-worker.server";
+import { adoptBackupStatus, readBackupSettings, type BackupStatus } from "../app/jobs/backups.server";
+import {
+  metricsHandler,
+  prepareWorkerMetrics,
+  recordRequestMetrics,
+  setRoutePatterns,
+} from "../app/utils/metrics.server";
 import { orgTimeZone } from "../app/lib/org-time-zone.server";
+import { type Jobs, startJobs } from "./server-jobs";
+import { runPrimary, TO_PRIMARY, TO_WORKER } from "./server-primary";
 
 const dev = process.env.NODE_ENV === "development";
 const port = Number(process.env.PORT ?? 3000);
@@ -47,6 +59,23 @@ function shutdownTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
   if (!/^\d{1,4}$/.test(text) || Number(text) > 3600) {
     throw new Error(
       "TRIAD_SHUTDOWN_TIMEOUT is the seconds in-flight requests get to finish at shutdown: a whole number from 0 to 3600.",
+    );
+  }
+  return Number(text);
+}
+
+/**
+ * TRIAD_WORKERS: how many processes serve HTTP, 1–64 (default: the CPUs this process may use,
+ * os.availableParallelism()); 1 is a single process without node:cluster. Development is
+ * always one process.
+ */
+export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const cpus = os.availableParallelism();
+  const text = env.TRIAD_WORKERS?.trim();
+  if (!text) return cpus;
+  if (!/^\d{1,2}$/.test(text) || Number(text) < 1 || Number(text) > 64) {
+    throw new Error(
+      `TRIAD_WORKERS is the number of server processes: a whole number from 1 to 64 (default: the number of CPUs, ${cpus} here); it is "${text}".`,
     );
   }
   return Number(text);
@@ -144,24 +173,40 @@ async function main() {
   if (backupSettings.state === "invalid") throw new Error(backupSettings.problem);
   const shutdownSeconds = shutdownTimeoutSeconds(); // TRIAD_SHUTDOWN_TIMEOUT, likewise
   const timeZone = orgTimeZone(); // TRIAD_TIME_ZONE (the organisation's "today"), likewise
-  getDb(); // open and migrate before the first request
-  // Sends webhook deliveries from the outbox on its own timer (unref'd), never in a request.
-  const webhookWorker = startWebhookWorker();
-  // Reminders, escalations, debt notices and digests, every few minutes (docs/domain.md,
-  // "Notifications"); TRIAD_NOTIFY_INTERVAL=0 turns it off.
-  const notificationPass = notifyEvery > 0 ? startNotificationPass({ intervalMs: notifyEvery }) : null;
-  // Sends mail from mail_outbox the same way, when TRIAD_SMTP_URL is set (refuses bad settings).
-  const mailWorker = startMailWorker();
-  console.log(
-    mailWorker
-      ? `Mail: sending through ${mailWorker.server}`
-      : "Mail: TRIAD_SMTP_URL is not set, so e-mail waits in the outbox (see /admin/mail)",
-  );
-  // Verified online backups into TRIAD_BACKUP_DIR on an unref'd timer (docs/operations.md,
-  // "Backups and restore"); off without the directory.
-  const backups = startBackupScheduler(() => getDb().$client, backupSettings);
-  if (backups)
-    console.log(`Backups: every ${backups.every} into ${backups.dir}, keeping ${backups.keep} (see /admin/backups)`);
+  const compress = compressionSetting(); // TRIAD_COMPRESSION, likewise
+  const workers = dev ? 1 : workerCount(); // TRIAD_WORKERS, likewise
+  if (cluster.isPrimary && workers > 1) {
+    // Migrations, background jobs and supervision; the workers run this file again and serve.
+    runPrimary({
+      workers,
+      host,
+      port,
+      shutdownSeconds,
+      timeZone,
+      notifyEvery,
+      backupSettings,
+      mailSettings,
+      startedAt,
+    });
+    return;
+  }
+  const worker = cluster.isWorker;
+  if (worker) {
+    // The primary decides when to stop: a signal that reaches a worker (a process group
+    // signalled at once) is passed on to it.
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.on(signal, () => {
+        if (process.connected) process.send!({ type: TO_PRIMARY.signal, signal });
+      });
+    }
+    process.on("message", (message: { type?: string; status?: BackupStatus }) => {
+      if (message?.type === TO_WORKER.backupStatus && message.status) adoptBackupStatus(message.status);
+    });
+    prepareWorkerMetrics();
+  }
+  getDb(); // open (and, in a single process, migrate) before the first request
+  // The background jobs run in exactly one process: this one, or the primary under TRIAD_WORKERS.
+  const jobs: Jobs | null = worker ? null : startJobs({ notifyEvery, backupSettings, mailSettings });
   const app = express();
   app.disable("x-powered-by");
   // A hop count or a list of proxy addresses, never `true`: see trustProxySetting.
@@ -269,7 +314,9 @@ async function main() {
   // Prometheus text format; bearer TRIAD_METRICS_TOKEN or loopback only (app/utils/metrics.server.ts).
   app.get("/metrics", metricsHandler);
 
-  app.use(compression());
+  // TRIAD_COMPRESSION (app/utils/serving.server.ts): off leaves compressing to the proxy in front.
+  const compressAnswers = responseCompression(compress);
+  if (compressAnswers) app.use(compressAnswers);
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (dev) {
@@ -284,8 +331,8 @@ async function main() {
     );
   } else {
     const buildDir = path.resolve(process.cwd(), "build");
-    app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
-    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+    // /assets/* and the top-level public files by exact path: pages never reach express.static.
+    app.use(staticFiles(path.join(buildDir, "client")));
     build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
     setRoutePatterns(build.routes);
   }
@@ -306,13 +353,13 @@ async function main() {
   const server = app.listen(port, host, () => {
     const ms = Math.round(performance.now() - startedAt);
     readiness = "ready";
-    console.log(
-      `Triad listening on http://${host}:${port} (database ${databasePath()}, time zone ${timeZone}, ready in ${ms} ms)`,
-    );
+    // Under TRIAD_WORKERS the primary says it once every worker listens.
+    if (worker) process.send?.({ type: TO_PRIMARY.listening });
+    else
+      console.log(
+        `Triad listening on http://${host}:${port} (database ${databasePath()}, time zone ${timeZone}, ready in ${ms} ms)`,
+      );
   });
-
-  const housekeeping = setInterval(() => purgeExpiredSessions(), 60 * 60 * 1000);
-  housekeeping.unref();
 
   /**
    * Graceful shutdown on SIGTERM/SIGINT (docs/operations.md, "Shutdown and readiness"): stop
@@ -321,6 +368,11 @@ async function main() {
    * deliveries (a delivery cut off stays pending and is sent again at the next start, same
    * X-Triad-Delivery id), checkpoint the WAL, close the database, exit 0. A second signal (a
    * second or more after the first) exits at once, code 1. One log line per step.
+   *
+   * A worker under TRIAD_WORKERS does the HTTP part of this when the primary tells it to, and
+   * reports each step to the primary instead of logging it; it closes its connection to the
+   * database without a checkpoint and exits 0. The primary stops the jobs, checkpoints and logs
+   * (scripts/server-primary.ts).
    */
   const log = (message: string) => console.log(`Shutdown: ${message}`);
   let firstSignalAt = 0;
@@ -338,22 +390,20 @@ async function main() {
     }
     readiness = "shutting_down";
     firstSignalAt = Date.now();
-    clearInterval(housekeeping);
-    log(
-      `${signal} received: /readyz answers 503, no new connections; waiting up to ${shutdownSeconds} s for requests in flight`,
-    );
+    if (!worker)
+      log(
+        `${signal} received: /readyz answers 503, no new connections; waiting up to ${shutdownSeconds} s for requests in flight`,
+      );
     const requestsDone = new Promise<void>((resolve) => server.close(() => resolve()));
     // Keep-alive connections that go idle from now on are closed too (close() did those idle now).
     server.closeIdleConnections();
     const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
     idleSweep.unref();
+    // The primary hears this after node:cluster's own "closed" (same channel, in order), so by
+    // then the port refuses new connections if this was the last worker listening.
+    if (worker) process.send?.({ type: TO_PRIMARY.closed });
     let workersStopped = false;
-    const workersDone = Promise.allSettled([
-      webhookWorker.stop(),
-      mailWorker?.stop(),
-      notificationPass?.stop(),
-      backups?.stop(),
-    ]).then(() => {
+    const workersDone = (jobs?.stop() ?? Promise.resolve()).then(() => {
       workersStopped = true;
     });
     let timer: NodeJS.Timeout | undefined;
@@ -362,6 +412,14 @@ async function main() {
     });
     void (async () => {
       const requests = await Promise.race([requestsDone.then(() => "done" as const), timedOut]);
+      if (worker) {
+        if (requests !== "done") server.closeAllConnections();
+        clearTimeout(timer);
+        clearInterval(idleSweep);
+        closeDb();
+        process.send!({ type: TO_PRIMARY.requests, done: requests === "done" }, () => process.exit(0));
+        return;
+      }
       if (requests === "done") log("all requests answered, server closed");
       else {
         log(`requests still open after ${shutdownSeconds} s: closing their connections`);
@@ -388,8 +446,14 @@ async function main() {
       process.exit(0);
     })();
   };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  if (worker) {
+    process.on("message", (message: { type?: string; signal?: NodeJS.Signals }) => {
+      if (message?.type === TO_WORKER.shutdown) shutdown(message.signal ?? "SIGTERM");
+    });
+  } else {
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    process.on("SIGINT", () => shutdown("SIGINT"));
+  }
 }
 
 main().catch((error) => {

@@ -2,6 +2,7 @@
 // (migrations run at startup). The server runs as a child process: SIGINT and SIGTERM sent to
 // this process are passed on to it (a second one too, which makes it exit at once), and this
 // process exits with the server's exit code (128 + the signal's number if it was killed).
+// Under TRIAD_WORKERS above 1 that child is the primary process, which shuts its workers down.
 // As a service's entry point use `node scripts/start.mjs` directly, not `npm start`, so the
 // service manager's signal reaches this process (docs/operations.md, docs/triad.service).
 import { spawn } from "node:child_process";
@@ -47,7 +48,11 @@ if (!existsSync("build/server/index.js")) {
   if (status !== 0) process.exit(status);
 }
 
-const status = await run(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
+// The server's heap limit, inherited by every worker: 128 MB of old generation keeps a process
+// under 300 MB resident at 5,000 projects (docs/operations.md, "Memory"). A
+// --max-old-space-size in NODE_OPTIONS chooses another.
+const heapLimit = /--max-old-space-size/.test(process.env.NODE_OPTIONS ?? "") ? [] : ["--max-old-space-size=128"];
+const status = await run(process.execPath, [...heapLimit, "--import", "tsx", "scripts/server.ts"], {
   env: { ...process.env, NODE_ENV: "production" },
 });
 process.exit(status);

@@ -251,6 +251,14 @@ export function backupStatus(): BackupStatus {
   );
 }
 
+/**
+ * In a server worker (TRIAD_WORKERS): the schedule's state as the primary process, which runs
+ * the schedule, last sent it (scripts/server.ts).
+ */
+export function adoptBackupStatus(status: BackupStatus): void {
+  shared.__triadBackupStatus = status;
+}
+
 /** Seconds since the newest verified backup in TRIAD_BACKUP_DIR; null when off or none yet. */
 export function lastBackupAgeSeconds(now = Date.now(), settings = readBackupSettings()): number | null {
   if (settings.state !== "on") return null;

@@ -19,7 +19,7 @@
  */
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { db, type Tx } from "../../db/client.server";
+import { db, WRITE_TX, type Tx } from "../../db/client.server";
 import {
   debtItems,
   gateReviews,
@@ -257,7 +257,7 @@ function reviewPass(now: number, report: PassReport) {
           `Escalation on ${review.name} (gate to ${stageShortLabel[review.targetStage]}, ${plural(days, "day")}) waiting for ${names}: ${people(ids.length)}`,
         );
       }
-    });
+    }, WRITE_TX);
   }
 }
 
@@ -391,7 +391,7 @@ function debtPass(now: number, report: PassReport) {
       if (notice.kind === "escalation") report.escalations += ids.length;
       else report.debtNotices += ids.length;
       if (ids.length) report.lines.push(line);
-    });
+    }, WRITE_TX);
   };
   const when = (notice: DebtNotice) =>
     notice.kind === "due_soon"
@@ -553,7 +553,7 @@ function digestPass(now: number, report: PassReport) {
         .run();
       report.digests += 1;
       report.lines.push(`Digest for ${person.name} (${due.localDate}): ${plural(rows.length, "notification")}`);
-    });
+    }, WRITE_TX);
   }
 }
 

@@ -5,7 +5,7 @@
  * happens at instead of the clock. The demo (app/demo/) replays its whole story in one
  * transaction on a deterministic clock this way; pages and the API pass neither.
  */
-import { db, type Tx } from "../../db/client.server";
+import { db, WRITE_TX, type Tx } from "../../db/client.server";
 import { noteWrite } from "./data-version.server";
 
 export type WriteOptions = {
@@ -17,11 +17,14 @@ export type WriteOptions = {
 
 /**
  * Runs `write` in its transaction at its instant, as `options` say, and tells the memos
- * (data-version.server.ts) that the data moved.
+ * (data-version.server.ts) that the data moved. A transaction of its own is `BEGIN IMMEDIATE`
+ * (WRITE_TX, db/client.server.ts): it waits for another process's write instead of failing.
  */
 export function withTx<T>(options: WriteOptions | undefined, write: (tx: Tx, now: number) => T): T {
   const now = options?.now ?? Date.now();
-  const result = options?.tx ? options.tx.transaction((tx) => write(tx, now)) : db.transaction((tx) => write(tx, now));
+  const result = options?.tx
+    ? options.tx.transaction((tx) => write(tx, now))
+    : db.transaction((tx) => write(tx, now), WRITE_TX);
   noteWrite();
   return result;
 }

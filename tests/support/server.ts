@@ -62,6 +62,9 @@ export async function startServer({ env = {} }: { env?: Record<string, string> }
       TRIAD_LOGIN_LIMIT: "1000",
       // No scheduled notification pass: tests run passes themselves at chosen instants.
       TRIAD_NOTIFY_INTERVAL: "0",
+      // One process unless a test asks for workers: starts in a second on a loaded machine.
+      // tests/e2e/workers.test.ts runs the cluster (the default on a multi-core machine).
+      TRIAD_WORKERS: "1",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
