@@ -1,5 +1,6 @@
 /**
- * The JSON API's request pipeline, shared by every app/routes/api.v1.*.ts file:
+ * The JSON API's request pipeline, shared by every operation (app/api/operations.server.ts,
+ * served by app/api/dispatch.server.ts):
  *
  *   method known? (405) -> bearer token (401) -> rate limit per token (429)
  *   -> query string: known names, once each, valid values (400)
@@ -30,7 +31,7 @@ import { envLimit, RateLimiter } from "~/utils/rate-limit.server";
 export type ApiActor = Actor & { via: "api"; tokenId: number };
 
 /** Requests per token per minute (TRIAD_API_LIMIT, default 120). */
-export const apiLimiter = new RateLimiter(envLimit("TRIAD_API_LIMIT", 120), 60_000);
+export const apiLimiter = new RateLimiter(envLimit("TRIAD_API_LIMIT", 120), 60_000, { name: "api" });
 export const apiRateKey = (tokenId: number) => `api:token:${tokenId}`;
 
 /** The largest body read, in bytes (the server's TRIAD_BODY_LIMIT, default 1 MiB). */
@@ -52,6 +53,18 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * JSON with its Content-Length: the server's compression (app/utils/serving.server.ts) then
+ * leaves a small answer (most errors) as it is instead of compressing a few dozen bytes.
+ */
+function jsonResponse(body: unknown, status: number, headers: Record<string, string>): Response {
+  const text = JSON.stringify(body);
+  return new Response(text, {
+    status,
+    headers: { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)), ...headers },
+  });
+}
+
 export function errorResponse(
   status: ErrorStatus,
   code: ErrorCode,
@@ -60,7 +73,7 @@ export function errorResponse(
   headers: Record<string, string> = {},
 ): Response {
   const body: ApiErrorBody = { error: { code, message, ...extra } };
-  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+  return jsonResponse(body, status, { ...NO_STORE, ...headers });
 }
 
 const RESPONSE_CODES: Partial<Record<number, ErrorCode>> = {
@@ -451,7 +464,7 @@ export function endpoint<R extends ApiRoute, T extends Reply<R>>(
         const checked = route.response.safeParse(result);
         if (!checked.success) throw new ContractError(route, checked.error);
       }
-      return Response.json(result, { status: route.status, headers });
+      return jsonResponse(result, route.status, headers);
     },
   };
 }

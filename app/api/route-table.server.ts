@@ -1,7 +1,8 @@
 /**
  * The JSON API v1, as data: every operation's method, path, request schemas, answer schema
- * and documented errors. The route files (app/routes/api.v1.*.ts) hand these entries to
- * `endpoint`, which validates requests with exactly these schemas and types each handler's
+ * and documented errors. app/api/operations.server.ts hands these entries to `endpoint`,
+ * and app/api/dispatch.server.ts serves them by path from one route (app/routes/api.v1.$.ts);
+ * `endpoint` validates requests with exactly these schemas and types each handler's
  * answer by `response`; app/api/openapi.server.ts turns the same table into the OpenAPI
  * document. One source, so the document cannot drift from the server.
  *

@@ -29,6 +29,7 @@ import { pagingError } from "~/domain/limits";
 import { notificationSettingsChanged } from "~/domain/activity-sentences";
 import { recordActivity } from "./activity.server";
 import { noteWrite } from "./data-version.server";
+import { perConnection } from "./prepared.server";
 import type { Actor } from "./users.server";
 import { withInputNow, withTx, type WriteOptions } from "./transaction.server";
 
@@ -63,7 +64,8 @@ export type NotificationRow = {
  * The unread count of the bell: one count on the (user_id, read_at, id) index, run by the
  * root loader on every page.
  */
-export function unreadCount(userId: number, database: Database = db): number {
+export function unreadCount(userId: number, database?: Database): number {
+  if (!database) return unreadStatement().get({ userId })?.n ?? 0;
   return (
     database
       .select({ n: count() })
@@ -72,6 +74,15 @@ export function unreadCount(userId: number, database: Database = db): number {
       .get()?.n ?? 0
   );
 }
+
+/** The same count, prepared once per connection: the root loader runs it on every page. */
+const unreadStatement = perConnection((database) =>
+  database
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
+    .prepare(),
+);
 
 /** One page of a person's notifications, newest first (or unread first, or unread only). */
 export function listNotifications({

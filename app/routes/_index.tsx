@@ -1,10 +1,13 @@
 /**
  * The portfolio dashboard: my queue, the pipeline board (today's, or as it stood at the end of
  * a past day with `?asOf=YYYY-MM-DD`) and where projects get stuck. Every figure says in one
- * line what it counts and lists the projects behind it (docs/domain.md, "Portfolio on a date").
+ * line what it counts and links to the projects behind it (docs/domain.md, "Portfolio on a
+ * date"): `?behind=<key>` opens that one list on the page, so the page carries one list, not
+ * twenty-five (issue 15: the dashboard stays under 100 KB at 5,000 projects).
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { DISCIPLINES, STOP_CAUSES, type Stage } from "~/domain/vocabulary";
 import { FunnelChart, LineChart, StackedBarChart } from "~/components/charts/Charts";
 import { BoardOnDate } from "~/components/dashboard/BoardOnDate";
@@ -24,6 +27,39 @@ export const meta: MetaFunction = () => [{ title: "Dashboard · Triad" }];
 
 const PERIODS = [3, 6, 12, 24] as const;
 const STAGE_LIST = ["poc", "pilot", "production"] as const;
+const GATE_STAGES = ["pilot", "production"] as const;
+
+type Figures = ReturnType<typeof bottleneckFigures>;
+type GateWaitNow = ReturnType<typeof gateWaitNow>;
+
+/** A list behind a figure, as `?behind=<key>` opens it. */
+type Behind =
+  | ({ kind: "projects" } & ProjectList)
+  | { kind: "promotions"; total: number; latest: Figures["promoted"]["latest"] }
+  | { kind: "reviews"; total: number; waiting: GateWaitNow["waiting"] };
+
+/** Every list behind a figure, by its key. */
+function behindLists(figures: Figures, wait: GateWaitNow): Record<string, Behind> {
+  const { behind } = figures;
+  const lists: Record<string, Behind> = {
+    waiting: { kind: "reviews", total: wait.count, waiting: wait.waiting },
+    promoted: { kind: "promotions", total: figures.promoted.total, latest: figures.promoted.latest },
+  };
+  for (const stage of STAGE_LIST) {
+    lists[`entered-${stage}`] = { kind: "projects", ...behind.entered[stage] };
+    lists[`stay-${stage}`] = { kind: "projects", ...behind.timeInStage[stage] };
+  }
+  for (const stage of GATE_STAGES) lists[`gate-${stage}`] = { kind: "projects", ...behind.gateWait[stage] };
+  for (const [cause, list] of Object.entries(behind.stops)) {
+    if (list) lists[`stopped-${cause}`] = { kind: "projects", ...list };
+  }
+  behind.conversion.forEach((c, i) => {
+    lists[`conversion-${i}-reached`] = { kind: "projects", ...c.reached };
+    lists[`conversion-${i}-stopped`] = { kind: "projects", ...c.stopped };
+    lists[`conversion-${i}-still`] = { kind: "projects", ...c.stillInStage };
+  });
+  return lists;
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);
@@ -40,6 +76,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asOfInput = (params.get("asOf") ?? "").slice(0, 40);
   const parsed = parseAsOf(asOfInput, now);
   const asOf = parsed.ok ? parsed.asOf : null;
+  const wait = gateWaitNow(now);
+  // The lists behind the figures: how many each names, and the one asked for (?behind=).
+  const lists = behindLists(figures, wait);
+  const asked = params.get("behind") ?? "";
+  const { behind: _lists, promoted, ...counts } = figures;
+  const { waiting: _waiting, ...gateWait } = wait;
   return {
     name: user.name,
     filters: { months, mine, waitingFor: waitingFor ?? "" },
@@ -47,8 +89,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asOfField: { value: asOfInput, error: parsed.ok ? null : parsed.message, firstDay: organisationFirstDay(), today },
     board: asOf ? [] : pipelineBoard({ userId: user.id, mine, waitingFor, today }),
     queue: myQueue({ userId: user.id, today }),
-    gateWait: gateWaitNow(now),
-    figures,
+    gateWait,
+    figures: {
+      ...counts,
+      promoted: { total: promoted.total, toPilot: promoted.toPilot, toProduction: promoted.toProduction },
+    },
+    behindTotals: Object.fromEntries(Object.entries(lists).map(([key, list]) => [key, list.total])),
+    behind: Object.hasOwn(lists, asked) ? { key: asked, ...lists[asked] } : null,
     periodStart: start.getTime(),
     now,
   };
@@ -91,22 +138,7 @@ function GateWaitFigure({ wait }: { wait: GateWait }) {
               median <span className="debt-stat-value">{fmtDays(wait.medianDays)}</span>
             </li>
           </ul>
-          <details className="figure-behind small">
-            <summary>Which reviews ({wait.count})</summary>
-            <ul className="small figure-projects">
-              {wait.waiting.map((r) => (
-                <li key={r.reviewId}>
-                  <Link to={`/projects/${r.slug}/gate`}>
-                    {r.name} → {stageShortLabel[r.targetStage]}
-                  </Link>{" "}
-                  · {r.days === 1 ? "1 day" : `${r.days} days`}
-                </li>
-              ))}
-            </ul>
-            {wait.count > wait.waiting.length ? (
-              <p className="small muted">and {wait.count - wait.waiting.length} more.</p>
-            ) : null}
-          </details>
+          <BehindFigure id="waiting" summary="Which reviews" />
         </>
       )}
     </section>
@@ -197,19 +229,16 @@ function ConversionCard({ figures, months }: { figures: LoaderData["figures"]; m
         Rate = reached ÷ cohort. For PoC → Production, "still in stage" counts projects still in PoC or in Pilot.
       </p>
       {figures.conversion.map((c, i) => {
-        const behind = figures.behind.conversion[i];
+        const cohort = `${stageShortLabel[c.from]} → ${stageShortLabel[c.to]}`;
         return (
-          <FigureProjects
-            key={`${c.from}-${c.to}`}
-            summary={`Which projects: ${stageShortLabel[c.from]} → ${stageShortLabel[c.to]} (${c.cohort})`}
-          >
-            <p className="small">Reached {stageShortLabel[c.to]}:</p>
-            <ProjectLinks list={behind.reached} />
-            <p className="small">Stopped before it:</p>
-            <ProjectLinks list={behind.stopped} />
-            <p className="small">Still in stage:</p>
-            <ProjectLinks list={behind.stillInStage} />
-          </FigureProjects>
+          <Fragment key={cohort}>
+            <BehindFigure
+              id={`conversion-${i}-reached`}
+              summary={`${cohort}: which reached ${stageShortLabel[c.to]}`}
+            />
+            <BehindFigure id={`conversion-${i}-stopped`} summary={`${cohort}: which stopped before it`} />
+            <BehindFigure id={`conversion-${i}-still`} summary={`${cohort}: which are still in stage`} />
+          </Fragment>
         );
       })}
     </div>
@@ -238,32 +267,73 @@ function PromotedCard({ promoted, months }: { promoted: LoaderData["figures"]["p
       {promoted.total === 0 ? (
         <p className="small muted">No project was promoted in this period.</p>
       ) : (
-        <details className="figure-behind small">
-          <summary>Which projects ({promoted.total})</summary>
+        <BehindFigure id="promoted" summary="Which projects" />
+      )}
+    </div>
+  );
+}
+
+function PerStage({ prefix, label }: { prefix: string; label: (stage: Stage) => string }) {
+  return (
+    <>
+      {STAGE_LIST.map((stage) => (
+        <BehindFigure key={stage} id={`${prefix}-${stage}`} summary={label(stage)} />
+      ))}
+    </>
+  );
+}
+
+/** The list behind a figure as `?behind=` opened it. */
+function BehindList({ list }: { list: NonNullable<LoaderData["behind"]> }) {
+  switch (list.kind) {
+    case "projects":
+      return <ProjectLinks list={list} />;
+    case "promotions":
+      return (
+        <>
           <ul className="small figure-projects">
-            {promoted.latest.map((p) => (
+            {list.latest.map((p) => (
               <li key={`${p.id}-${p.to}`}>
                 <Link to={`/projects/${p.slug}`}>{p.name}</Link> → {stageShortLabel[p.to]} on{" "}
                 <DateTime at={p.at} dateOnly />
               </li>
             ))}
           </ul>
-          {promoted.total > promoted.latest.length ? (
-            <p className="small muted">and {promoted.total - promoted.latest.length} earlier.</p>
+          {list.total > list.latest.length ? (
+            <p className="small muted">and {list.total - list.latest.length} earlier.</p>
           ) : null}
-        </details>
-      )}
-    </div>
-  );
+        </>
+      );
+    case "reviews":
+      return (
+        <>
+          <ul className="small figure-projects">
+            {list.waiting.map((r) => (
+              <li key={r.reviewId}>
+                <Link to={`/projects/${r.slug}/gate`}>
+                  {r.name} → {stageShortLabel[r.targetStage]}
+                </Link>{" "}
+                · {r.days === 1 ? "1 day" : `${r.days} days`}
+              </li>
+            ))}
+          </ul>
+          {list.total > list.waiting.length ? (
+            <p className="small muted">and {list.total - list.waiting.length} more.</p>
+          ) : null}
+        </>
+      );
+  }
 }
 
-function PerStage({ lists, label }: { lists: Record<Stage, ProjectList>; label: (stage: Stage) => string }) {
+/** A figure's "Which projects (N)": a link to its list, or the list when it is the one open. */
+function BehindFigure({ id, summary }: { id: string; summary: string }) {
+  const { behind, behindTotals } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const open = behind?.key === id ? behind : null;
   return (
-    <>
-      {STAGE_LIST.map((stage) => (
-        <FigureProjects key={stage} summary={label(stage)} list={lists[stage]} />
-      ))}
-    </>
+    <FigureProjects id={id} summary={summary} total={behindTotals[id] ?? 0} open={open !== null} query={search}>
+      {open ? <BehindList list={open} /> : null}
+    </FigureProjects>
   );
 }
 
@@ -359,7 +429,7 @@ export default function Dashboard() {
             <p className="small muted">
               PoC counts projects created in the period; Pilot and Production count promotions into them.
             </p>
-            <PerStage lists={f.behind.entered} label={(stage) => `Which projects entered ${stageLabel[stage]}`} />
+            <PerStage prefix="entered" label={(stage) => `Which projects entered ${stageLabel[stage]}`} />
           </div>
           <div className="card">
             <h3 id="durations-title">Time in stage and at the gate</h3>
@@ -401,12 +471,12 @@ export default function Dashboard() {
                 ))}
               </tbody>
             </table>
-            <PerStage lists={f.behind.timeInStage} label={(stage) => `Whose stay in ${stageLabel[stage]} ended`} />
-            {(["pilot", "production"] as const).map((stage) => (
-              <FigureProjects
+            <PerStage prefix="stay" label={(stage) => `Whose stay in ${stageLabel[stage]} ended`} />
+            {GATE_STAGES.map((stage) => (
+              <BehindFigure
                 key={stage}
+                id={`gate-${stage}`}
                 summary={`Whose gate review to ${stageLabel[stage]} was promoted`}
-                list={f.behind.gateWait[stage]}
               />
             ))}
           </div>
@@ -421,10 +491,10 @@ export default function Dashboard() {
               <Link to="/projects?state=stopped">All stopped projects</Link>.
             </p>
             {STOP_CAUSES.filter((cause) => f.stops[cause]).map((cause) => (
-              <FigureProjects
+              <BehindFigure
                 key={cause}
+                id={`stopped-${cause}`}
                 summary={`Stopped for ${stopCauseLabel[cause].toLowerCase()}`}
-                list={f.behind.stops[cause]}
               />
             ))}
           </div>

@@ -1,8 +1,9 @@
-/** Any other address under /api/v1: a JSON 404 (not the HTML "page not found"). */
-import { errorResponse } from "~/api/handler.server";
+/**
+ * The JSON API v1, every operation: app/api/dispatch.server.ts matches the path against the
+ * route table and hands the request to that path's endpoints; any other address under /api/v1
+ * is a JSON 404 (not the HTML "page not found").
+ */
+import { dispatchApi } from "~/api/dispatch.server";
 
-const notFound = () =>
-  errorResponse(404, "not_found", "There is no API endpoint at this address. See /api/v1/openapi.json.");
-
-export const loader = notFound;
-export const action = notFound;
+export const loader = dispatchApi;
+export const action = dispatchApi;

@@ -5,7 +5,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { listedTimeZone } from "~/domain/dates";
 import { countUsers, findUserByEmail, getPasswordHash, type Actor } from "~/models/users.server";
 import { recordActivity } from "~/models/activity.server";
-import { db, type Tx } from "../../db/client.server";
+import { db, WRITE_TX, type Tx } from "../../db/client.server";
 import { activity, users } from "../../db/schema";
 import { loginLimiter } from "./rate-limit.server";
 import { burnPasswordCheck, verifyPassword } from "~/lib/password.server";
@@ -110,7 +110,7 @@ export function signOut(request: Request): string {
         action: "session.signed_out",
         summary: sentence.signedOut(user.name),
       });
-    });
+    }, WRITE_TX);
   }
   return clearSessionCookie(request);
 }
@@ -165,5 +165,5 @@ export function startSession(
       at: now,
     });
     return cookie;
-  });
+  }, WRITE_TX);
 }

@@ -3,20 +3,27 @@
  *
  * - Request count and duration by route PATTERN (`/projects/:slug/gate`, never the raw URL),
  *   method and status class, so the number of series stays bounded whatever clients request.
- *   Patterns come from the Remix route manifest; a path only the catch-all splat routes match
+ *   Patterns come from the Remix route manifest, and for the JSON API (one resource route) from
+ *   its route table (setApiRoutePatterns); a path no pattern matches but a catch-all splat
  *   (a 404, a probe) is counted as `other`.
  * - Gauges computed when scraped (cheap indexed queries, fs.stat): outbox depths and the age
  *   of their oldest pending entry, the newest verified backup's age, the database and WAL file sizes.
  * - prom-client's default process metrics (event-loop lag, heap, CPU, file descriptors).
  *
+ * Under TRIAD_WORKERS each worker counts the requests it answers; the worker that is scraped
+ * asks the primary process, which gathers every worker's registry and adds them up
+ * (prom-client's AggregatorRegistry): counts and durations are summed, the database gauges are
+ * read once ("first"), process metrics are summed or averaged as prom-client defines them.
+ *
  * Access: with TRIAD_METRICS_TOKEN set, `Authorization: Bearer <token>` (compared in constant
  * time) or 401; unset, loopback clients only (the socket's address, never X-Forwarded-For) or 403,
  * and 403 too to a request that came through a proxy (see wasForwarded).
  */
+import cluster, { type Worker } from "node:cluster";
 import { createHash, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import type { NextFunction, Request, Response } from "express";
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { databasePath, getDb } from "../../db/client.server";
 import { lastBackupAgeSeconds } from "../jobs/backups.server";
 
@@ -60,6 +67,23 @@ export function setRoutePatterns(routes: Record<string, ManifestRoute | undefine
   patterns = [...byLabel.values()].sort((a, b) => b.score - a.score);
 }
 
+/**
+ * The JSON API's paths ("/api/v1/projects/:slug"): the API is one splat resource route
+ * dispatching through its route table (app/api/dispatch.server.ts), which registers them when
+ * the build loads. Kept on globalThis: the server imports this module from source while the
+ * build bundles its own copy.
+ */
+const globalForPatterns = globalThis as unknown as { __triadApiPatterns?: Pattern[] };
+
+export function setApiRoutePatterns(paths: string[]): void {
+  globalForPatterns.__triadApiPatterns = paths
+    .map((label) => {
+      const segments = label.split("/").filter(Boolean);
+      return { label, segments, score: scorePattern(segments) };
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
 function matches(pattern: Pattern, parts: string[]): boolean {
   const { segments } = pattern;
   for (let i = 0; i < segments.length; i++) {
@@ -78,9 +102,12 @@ export function routeLabel(requestPath: string): string {
   if (requestPath.startsWith("/assets/")) return "/assets/*";
   const parts = requestPath.split("/").filter(Boolean);
   const pattern = patterns.find((p) => matches(p, parts));
-  // Only the catch-all splat routes ($.tsx, api.v1.$.ts) match an unknown path.
-  if (!pattern || pattern.segments.includes(SPLAT)) return "other";
-  return pattern.label;
+  if (pattern && !pattern.segments.includes(SPLAT)) return pattern.label;
+  // The API's operations; only the catch-all splat routes ($.tsx, api.v1.$.ts) match an unknown path.
+  const api = requestPath.startsWith("/api/")
+    ? globalForPatterns.__triadApiPatterns?.find((p) => matches(p, parts))
+    : undefined;
+  return api?.label ?? "other";
 }
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -132,6 +159,7 @@ function createMetrics(): Metrics {
 
   new Gauge({
     name: "triad_outbox_pending",
+    aggregator: "first", // the same reading in every worker
     help: "Entries waiting to be sent, by outbox (webhooks: webhook_deliveries, mail: mail_outbox).",
     labelNames: ["outbox"] as const,
     registers: [registry],
@@ -141,6 +169,7 @@ function createMetrics(): Metrics {
   });
   new Gauge({
     name: "triad_outbox_oldest_pending_age_seconds",
+    aggregator: "first", // the same reading in every worker
     help: "Age of the oldest pending entry, by outbox; 0 when nothing is pending.",
     labelNames: ["outbox"] as const,
     registers: [registry],
@@ -154,6 +183,7 @@ function createMetrics(): Metrics {
   });
   new Gauge({
     name: "triad_backup_last_age_seconds",
+    aggregator: "first", // the same reading in every worker
     help: "Seconds since the newest verified backup in TRIAD_BACKUP_DIR; NaN when backups are off or none exists yet.",
     registers: [registry],
     collect() {
@@ -163,6 +193,7 @@ function createMetrics(): Metrics {
   });
   new Gauge({
     name: "triad_db_size_bytes",
+    aggregator: "first", // the same reading in every worker
     help: "Size of the SQLite database file (DATABASE_URL).",
     registers: [registry],
     collect() {
@@ -171,6 +202,7 @@ function createMetrics(): Metrics {
   });
   new Gauge({
     name: "triad_db_wal_size_bytes",
+    aggregator: "first", // the same reading in every worker
     help: "Size of the SQLite write-ahead log (DATABASE_URL-wal); 0 when there is none.",
     registers: [registry],
     collect() {
@@ -184,6 +216,121 @@ function createMetrics(): Metrics {
 function metrics(): Metrics {
   globalForMetrics.__triadMetrics ??= createMetrics();
   return globalForMetrics.__triadMetrics;
+}
+
+// ---------- across workers ----------
+
+/** A worker scraped asks the primary (SCRAPE); the primary asks every worker (COLLECT) and adds up. */
+const SCRAPE = "triad:metrics-scrape";
+const SCRAPED = "triad:metrics-scraped";
+const COLLECT = "triad:metrics-collect";
+const COLLECTED = "triad:metrics-collected";
+type Answer = { type: string; id: number; text?: string; metrics?: unknown[]; error?: string };
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+type MetricJson = { values?: Array<{ value: unknown }> };
+/**
+ * IPC carries JSON, where NaN and Infinity become null (NaN is what the backup gauge reads
+ * without backups): a worker sends them as text and the primary reads them back.
+ */
+function nonFiniteAsText(list: MetricJson[]): MetricJson[] {
+  return list.map((metric) => ({
+    ...metric,
+    values: metric.values?.map((v) =>
+      typeof v.value === "number" && !Number.isFinite(v.value) ? { ...v, value: String(v.value) } : v,
+    ),
+  }));
+}
+function nonFiniteFromText(list: MetricJson[]): MetricJson[] {
+  return list.map((metric) => ({
+    ...metric,
+    values: metric.values?.map((v) => (typeof v.value === "string" ? { ...v, value: Number(v.value) } : v)),
+  }));
+}
+
+/** Answers over IPC, by request id; each waits at most `ms`. */
+function requests<T>(ms: number) {
+  let next = 0;
+  const waiting = new Map<number, { settle: (value: T | Error) => void }>();
+  return {
+    ask(send: (id: number) => void): Promise<T> {
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => settle(new Error(`no answer within ${ms / 1000} s`)), ms);
+        const settle = (value: T | Error) => {
+          clearTimeout(timer);
+          waiting.delete(id);
+          if (value instanceof Error) reject(value);
+          else resolve(value);
+        };
+        waiting.set(id, { settle });
+        send(id);
+      });
+    },
+    answer(id: number, value: T | Error) {
+      waiting.get(id)?.settle(value);
+    },
+  };
+}
+
+/**
+ * In a worker, at start: makes the registry and answers the primary's requests for it, and
+ * receives the sums the primary sends back when this worker is scraped.
+ */
+export function prepareWorkerMetrics(): void {
+  const { registry } = metrics();
+  process.on("message", (message: Answer) => {
+    if (message?.type === COLLECT) {
+      registry.getMetricsAsJSON().then(
+        (list) => process.send?.({ type: COLLECTED, id: message.id, metrics: nonFiniteAsText(list) }),
+        (error: unknown) => process.send?.({ type: COLLECTED, id: message.id, error: errorText(error) }),
+      );
+    } else if (message?.type === SCRAPED) {
+      scrapes.answer(message.id, message.text ?? new Error(message.error ?? "no metrics"));
+    }
+  });
+}
+
+const scrapes = requests<string>(10_000);
+
+/** In a worker: every worker's metrics, added up by the primary. */
+function clusterMetrics(): Promise<string> {
+  return scrapes.ask((id) => process.send!({ type: SCRAPE, id }));
+}
+
+/**
+ * In the primary, before the workers start: answers a worker's scrape with the sum over
+ * `workers()` (those listening; one that is starting or gone is left out).
+ */
+export function serveClusterMetrics(workers: () => Worker[]): void {
+  const collects = requests<unknown[]>(5_000);
+  cluster.on("message", (worker: Worker, message: Answer) => {
+    if (message?.type === COLLECTED) {
+      collects.answer(message.id, message.metrics ?? new Error(message.error ?? "no metrics"));
+      return;
+    }
+    if (message?.type !== SCRAPE) return;
+    const reply = (answer: { text?: string; error?: string }) => {
+      if (worker.isConnected()) worker.send({ type: SCRAPED, id: message.id, ...answer });
+    };
+    Promise.all(
+      workers()
+        .filter((w) => w.isConnected())
+        .map((w) => collects.ask((id) => w.send({ type: COLLECT, id }))),
+    )
+      .then((all) =>
+        AggregatorRegistry.aggregate(
+          all.map((list) => nonFiniteFromText(list as MetricJson[])) as Parameters<
+            typeof AggregatorRegistry.aggregate
+          >[0],
+        ).metrics(),
+      )
+      .then(
+        (text) => reply({ text }),
+        (error: unknown) => reply({ error: errorText(error) }),
+      );
+  });
 }
 
 // ---------- Express ----------
@@ -246,7 +393,7 @@ export async function metricsHandler(req: Request, res: Response, next: NextFunc
       return;
     }
     const { registry } = metrics();
-    const body = await registry.metrics();
+    const body = cluster.isWorker && process.connected ? await clusterMetrics() : await registry.metrics();
     res.status(200).setHeader("Content-Type", registry.contentType);
     res.send(body);
   } catch (error) {

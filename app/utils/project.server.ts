@@ -4,7 +4,14 @@
  */
 import { redirect } from "@remix-run/node";
 import { can, type Action, type ProjectContext } from "~/domain/permissions";
-import { findProjectBySlug, forbiddenMessage, projectContext, type ProjectWithOwner } from "~/models/projects.server";
+import { memoUntilWrite } from "~/models/data-version.server";
+import {
+  findProjectBySlug,
+  forbiddenMessage,
+  projectContext,
+  type ProjectLookup,
+  type ProjectWithOwner,
+} from "~/models/projects.server";
 import { requireUser, type SessionUser } from "./auth.server";
 
 export type ProjectRequest = {
@@ -15,10 +22,33 @@ export type ProjectRequest = {
   may: (action: Action, discipline?: ProjectContext["memberDiscipline"]) => boolean;
 };
 
+type Lookup =
+  Exclude<ProjectLookup, { kind: "found" }> | { kind: "found"; project: ProjectWithOwner; context: ProjectContext };
+
+/**
+ * The project at `slug` and this person's standing on it, remembered until the next write
+ * (data-version.server.ts): a project page's layout and its tab both start with
+ * requireProject, and Remix hands each loader a Request of its own, so the memo (not the
+ * request) makes it one lookup per page, and none while nothing changed.
+ */
+const lookups = new Map<string, { version: string; value: Lookup }>();
+
+function lookUp(slug: string, userId: number): Lookup {
+  return memoUntilWrite(
+    lookups,
+    `${userId}/${slug}`,
+    (): Lookup => {
+      const found = findProjectBySlug(slug);
+      return found.kind === "found" ? { ...found, context: projectContext(found.project, userId) } : found;
+    },
+    1000,
+  );
+}
+
 export function requireProject(request: Request, params: { slug?: string }): ProjectRequest {
   const user = requireUser(request);
   const slug = params.slug ?? "";
-  const found = findProjectBySlug(slug);
+  const found = lookUp(slug, user.id);
   if (found.kind === "moved") {
     if (request.method !== "GET" && request.method !== "HEAD") {
       // A form opened before a rename still reaches the project, so its version check can
@@ -34,10 +64,11 @@ export function requireProject(request: Request, params: { slug?: string }): Pro
       status: 404,
     });
   }
-  const context = projectContext(found.project, user.id);
+  // Copies: the memo's objects are shared by every request until the next write.
+  const context = { ...found.context };
   return {
     user,
-    project: found.project,
+    project: { ...found.project },
     context,
     may: (action, discipline) => can(user, action, { project: context, discipline }),
   };

@@ -6,9 +6,10 @@
  * (`reauthenticatedAt`: sign-in, or "Confirm your password"), for sudo mode (sudo.server.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { eq, lt, or } from "drizzle-orm";
+import { eq, lt, or, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { sessions, users } from "../../db/schema";
+import { perConnection } from "~/models/prepared.server";
 import { type Discipline, type Role } from "~/domain/vocabulary";
 
 /** A session ends after this long without a request... */
@@ -34,7 +35,7 @@ export type SessionUser = {
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export function isSecureRequest(request: Request): boolean {
-  return new URL(request.url).protocol === "https:";
+  return request.url.startsWith("https:");
 }
 
 export function sessionCookieName(secure: boolean): string {
@@ -103,12 +104,12 @@ export function clearSessionCookie(request: Request): string {
   return serializeCookie(sessionCookieName(secure), "", { secure, maxAgeSeconds: 0 });
 }
 
-/** The signed-in, active user of this request, or null. Expired sessions are removed. */
-export function getSessionUser(request: Request, now = Date.now()): SessionUser | null {
-  const token = readCookie(request, sessionCookieName(isSecureRequest(request)));
-  if (!token) return null;
-  const sessionId = hashToken(token);
-  const row = db
+/**
+ * The session lookup of every request, prepared once per connection (prepared.server.ts):
+ * the session row joined to its person, by the token's hash.
+ */
+const sessionById = perConnection((database) =>
+  database
     .select({
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
@@ -123,16 +124,29 @@ export function getSessionUser(request: Request, now = Date.now()): SessionUser 
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sessionId))
-    .get();
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare(),
+);
+const touchSession = perConnection((database) =>
+  database
+    .update(sessions)
+    .set({ lastSeenAt: sql`${sql.placeholder("now")}` })
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare(),
+);
+
+/** The signed-in, active user of this request, or null. Expired sessions are removed. */
+export function getSessionUser(request: Request, now = Date.now()): SessionUser | null {
+  const token = readCookie(request, sessionCookieName(isSecureRequest(request)));
+  if (!token) return null;
+  const sessionId = hashToken(token);
+  const row = sessionById().get({ id: sessionId });
   if (!row) return null;
   if (!row.active || now >= row.expiresAt || now - row.lastSeenAt >= IDLE_TIMEOUT_MS) {
     db.delete(sessions).where(eq(sessions.id, sessionId)).run();
     return null;
   }
-  if (now - row.lastSeenAt >= TOUCH_INTERVAL_MS) {
-    db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId)).run();
-  }
+  if (now - row.lastSeenAt >= TOUCH_INTERVAL_MS) touchSession().run({ id: sessionId, now });
   return {
     id: row.id,
     name: row.name,

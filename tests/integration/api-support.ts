@@ -1,80 +1,39 @@
 /**
- * Calling the JSON API in integration tests the way Remix does: the request's path is
- * matched against the route files app/routes/api.v1.*.ts (flat-routes naming, read from the
- * directory), and the matching module's loader (GET) or action (anything else) gets a real
- * `Request` and its params. Every answer is checked against the OpenAPI document
+ * Calling the JSON API in integration tests the way Remix does: the request goes to the API's
+ * one resource route (app/routes/api.v1.$.ts), whose loader (GET) or action (anything else)
+ * gets a real `Request` and matches its path against the route table
+ * (app/api/dispatch.server.ts). Every answer is checked against the OpenAPI document
  * (api-contract.ts): one outside it fails the test that made the request. (Not a test file:
  * no `.test`.)
  */
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { AppLoadContext } from "@remix-run/node";
 import type { Discipline, Role } from "../../app/domain/vocabulary";
+import { apiResourcesByPath, matchApiPath } from "~/api/dispatch.server";
 import { createToken } from "~/models/tokens.server";
+import * as apiRoute from "../../app/routes/api.v1.$";
 import { ORIGIN, testContext } from "../support/requests";
 import { createTestUser, type TestUser } from "../support/users";
 import { contractProblems } from "./api-contract";
 
+type RouteArgs = { request: Request; params: Record<string, string>; context: AppLoadContext };
 type RouteModule = {
-  loader?: (args: { request: Request; params: Record<string, string>; context: AppLoadContext }) => Promise<Response>;
-  action?: (args: { request: Request; params: Record<string, string>; context: AppLoadContext }) => Promise<Response>;
+  loader?: (args: RouteArgs) => Promise<Response>;
+  action?: (args: RouteArgs) => Promise<Response>;
 };
 
-const modules = import.meta.glob<RouteModule>("../../app/routes/api.v1.*.ts", { eager: true });
-
-export const ROUTES_DIR = fileURLToPath(new URL("../../app/routes", import.meta.url));
-
-/** "api.v1.projects.$slug.gate-reviews.ts" -> ["projects", "$slug", "gate-reviews"]; "[.]" escapes a dot. */
-export function routeSegments(file: string): string[] {
-  const name = file.replace(/\.tsx?$/, "").replace(/^api\.v1\./, "");
-  return name
-    .replace(/\[\.\]/g, "\u0000")
-    .split(".")
-    .map((s) => s.replace(/\u0000/g, "."));
+/** The route table's paths the API serves ("/projects/{slug}/gate-reviews"). */
+export function servedApiPaths(): string[] {
+  return [...apiResourcesByPath().keys()];
 }
 
-/** The OpenAPI path a route file serves: "/projects/{slug}/gate-reviews". */
-export function documentedPathOf(file: string): string {
-  return `/${routeSegments(file)
-    .map((s) => (s.startsWith("$") ? `{${s.slice(1)}}` : s))
-    .join("/")}`;
-}
-
-export function apiRouteFiles(): string[] {
-  return fs.readdirSync(ROUTES_DIR).filter((f) => /^api\.v1\..+\.tsx?$/.test(f));
-}
-
-type Match = { module: RouteModule; params: Record<string, string>; file: string };
-
-function match(pathname: string): Match | null {
-  const parts = pathname
-    .replace(/^\/api\/v1\/?/, "")
-    .split("/")
-    .filter(Boolean)
-    .map(decodeURIComponent);
-  let best: (Match & { score: number }) | null = null;
-  for (const [key, module] of Object.entries(modules)) {
-    const file = path.basename(key);
-    const segments = routeSegments(file);
-    const params: Record<string, string> = {};
-    let score = 0;
-    let ok = true;
-    if (segments.length === 1 && segments[0] === "$") {
-      params["*"] = parts.join("/");
-      score = -1;
-    } else if (segments.length !== parts.length) {
-      ok = false;
-    } else {
-      segments.forEach((segment, i) => {
-        if (segment.startsWith("$")) params[segment.slice(1)] = parts[i];
-        else if (segment === parts[i]) score += 1;
-        else ok = false;
-      });
-    }
-    if (ok && (!best || score > best.score)) best = { module, params, file, score };
-  }
-  return best;
+/**
+ * Each served path as a route module of its own, called with the params given (for tests that
+ * build a request per operation and need no path matching).
+ */
+export function apiModuleByPath(): Map<string, RouteModule> {
+  return new Map(
+    [...apiResourcesByPath()].map(([path, handle]) => [path, { loader: handle, action: handle } as RouteModule]),
+  );
 }
 
 export type ApiCall = {
@@ -88,11 +47,10 @@ export type ApiCall = {
 
 export type ApiAnswer<T = any> = { status: number; headers: Headers; body: T; file: string };
 
-/** Sends `method path` through the route module that serves it, as the server would. */
+/** Sends `method path` through the API's resource route, as the server would. */
 export async function api<T = any>(method: string, pathname: string, call: ApiCall = {}): Promise<ApiAnswer<T>> {
   const url = new URL(pathname, ORIGIN);
-  const found = match(url.pathname);
-  if (!found) throw new Error(`No API route file serves ${url.pathname}`);
+  if (!url.pathname.startsWith("/api/v1")) throw new Error(`${url.pathname} is not under /api/v1`);
   const headers = new Headers(call.headers);
   if (call.token) headers.set("Authorization", `Bearer ${call.token}`);
   let body: string | undefined;
@@ -101,17 +59,19 @@ export async function api<T = any>(method: string, pathname: string, call: ApiCa
   if (body !== undefined && call.contentType !== null)
     headers.set("Content-Type", call.contentType ?? "application/json");
   const request = new Request(url, { method, headers, body });
-  const handler = method === "GET" || method === "HEAD" ? found.module.loader : found.module.action;
-  if (!handler) throw new Error(`${found.file} has no ${method === "GET" ? "loader" : "action"}`);
-  const response = await handler({ request, params: found.params, context: testContext });
-  if (!(response instanceof Response)) throw new Error(`${found.file} answered ${method} without a Response`);
+  const handler = method === "GET" || method === "HEAD" ? apiRoute.loader : apiRoute.action;
+  const params = { "*": url.pathname.replace(/^\/api\/v1\/?/, "") };
+  const response = await handler({ request, params, context: testContext } as Parameters<typeof handler>[0]);
+  // Which operation path served it (or the JSON 404), for messages.
+  const file = matchApiPath(url.pathname)?.resource.path ?? "api.v1.$.ts (404)";
+  if (!(response instanceof Response)) throw new Error(`${file} answered ${method} without a Response`);
   const text = await response.text();
   const type = response.headers.get("Content-Type") ?? "";
   const answer = {
     status: response.status,
     headers: response.headers,
     body: type.includes("json") && text ? JSON.parse(text) : text,
-    file: found.file,
+    file,
   };
   const problems = contractProblems({
     method,

@@ -23,7 +23,6 @@
  * rows and a shrunk counterexample replays exactly. Fixed seed by default; see hostile.ts for
  * HOSTILE_SEED / HOSTILE_PATH / HOSTILE_RUNS to explore or replay.
  */
-import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorSchema, apiRoutes, ERROR_CODES, type ApiRoute } from "~/api/route-table.server";
@@ -60,7 +59,7 @@ import {
   type World,
 } from "../support/hostile";
 import { contractProblems } from "./api-contract";
-import { documentedPathOf } from "./api-support";
+import { apiModuleByPath } from "./api-support";
 
 /** Runs per operation: ~25 operations x RUNS requests must stay well under a minute on 2 cores. */
 const RUNS = 40;
@@ -71,10 +70,7 @@ const PATH_RUNS = 15;
 type Handler = (args: { request: Request; params: Record<string, string>; context: typeof testContext }) => unknown;
 type RouteModule = { loader?: Handler; action?: Handler };
 
-const modules = import.meta.glob<RouteModule>("../../app/routes/api.v1.*.ts", { eager: true });
-const moduleByPath = new Map(
-  Object.entries(modules).map(([file, module]) => [documentedPathOf(path.basename(file)), module]),
-);
+const moduleByPath: Map<string, RouteModule> = apiModuleByPath();
 
 type OperationKey = keyof typeof apiRoutes;
 const operations = Object.entries(apiRoutes) as Array<[OperationKey, ApiRoute]>;

@@ -419,6 +419,13 @@ describe("a date the portfolio cannot be shown on", () => {
 describe("the dashboard's figures", () => {
   type List = { total: number; shown: Array<{ slug: string; name: string }> };
   const names = (list: List) => list.shown.map((p) => p.name);
+  /** The list behind a figure, as its link (`?behind=<key>`) opens it; the page carries no other. */
+  const behind = async (key: string) => {
+    const data = await dashboard(`?months=12&behind=${key}`);
+    expect(data.behind.key).toBe(key);
+    expect(data.behindTotals[key]).toBe(data.behind.total);
+    return data.behind;
+  };
 
   it("explain conversion as a cohort: reached, stopped and still in stage add up", async () => {
     const { figures } = await dashboard("?months=12");
@@ -438,21 +445,28 @@ describe("the dashboard's figures", () => {
     expect(pocToPilot).toMatchObject({ cohort: 3, converted: 0, stopped: 0, stillInStage: 3 });
     expect(pocToProduction).toMatchObject({ cohort: 3, converted: 0, stopped: 0, stillInStage: 3 });
     for (const row of figures.conversion) expect(row.converted + row.stopped + row.stillInStage).toBe(row.cohort);
-    const behind = figures.behind.conversion[1];
-    expect(names(behind.stopped)).toEqual(["Visual quality inspection of weld seams"]);
-    expect(names(behind.stillInStage)).toEqual([
+    expect(names(await behind("conversion-1-stopped"))).toEqual(["Visual quality inspection of weld seams"]);
+    expect(names(await behind("conversion-1-still"))).toEqual([
       "Customer churn early warning",
       "Predictive maintenance for press line 3",
     ]);
-    expect(behind.reached).toEqual({ total: 0, shown: [] });
+    expect(await behind("conversion-1-reached")).toEqual({
+      key: "conversion-1-reached",
+      kind: "projects",
+      total: 0,
+      shown: [],
+    });
     // the OEE dashboard is on hold in its PoC: still in stage
-    expect(names(figures.behind.conversion[0].stillInStage)).toContain("Shop-floor OEE dashboard");
+    expect(names(await behind("conversion-0-still"))).toContain("Shop-floor OEE dashboard");
+    // No list is on the page until its link is followed.
+    expect((await dashboard("?months=12")).behind).toBeNull();
   });
 
   it("count promotions in the period plainly, latest first, with links", async () => {
     const { figures } = await dashboard("?months=12");
     expect(figures.promoted).toMatchObject({ total: 5, toPilot: 3, toProduction: 2 });
-    const latest = figures.promoted.latest.map((p: { name: string; to: string }) => `${p.name} → ${p.to}`);
+    const promoted = await behind("promoted");
+    const latest = promoted.latest.map((p: { name: string; to: string }) => `${p.name} → ${p.to}`);
     expect(latest.slice(0, 3)).toEqual([
       "Predictive maintenance for press line 3 → pilot", // 120 days ago
       "Customer churn early warning → pilot", // 200
@@ -463,33 +477,33 @@ describe("the dashboard's figures", () => {
       "Invoice OCR and account coding → production",
       "Visual quality inspection of weld seams → pilot",
     ]);
-    expect(figures.promoted.latest[0].slug).toBe(seed.projects.pressLine3.slug);
+    expect(promoted.latest[0].slug).toBe(seed.projects.pressLine3.slug);
   });
 
   it("name the projects behind every other figure, with their slugs to link to", async () => {
-    const { figures, gateWait } = await dashboard("?months=12");
-    expect(names(figures.behind.entered.poc)).toEqual([
+    const { figures, gateWait, behindTotals } = await dashboard("?months=12");
+    expect(names(await behind("entered-poc"))).toEqual([
       "Energy-price forecast for procurement",
       "Service-desk call-volume forecast",
       "Shop-floor OEE dashboard",
     ]);
-    expect(figures.behind.entered.pilot.total).toBe(figures.entered.pilot);
-    expect(names(figures.behind.stops.technology_landscape)).toEqual(["Visual quality inspection of weld seams"]);
+    expect(behindTotals["entered-pilot"]).toBe(figures.entered.pilot);
+    expect(names(await behind("stopped-technology_landscape"))).toEqual(["Visual quality inspection of weld seams"]);
     expect(figures.stops).toEqual({ technology_landscape: 1 });
     for (const stage of ["poc", "pilot", "production"] as const) {
-      expect(figures.behind.timeInStage[stage].total).toBe(figures.timeInStage[stage].count);
+      expect(behindTotals[`stay-${stage}`]).toBe(figures.timeInStage[stage].count);
     }
-    expect(names(figures.behind.gateWait.production)).toEqual([
+    expect(names(await behind("gate-production"))).toEqual([
       "Invoice OCR and account coding",
       "Spare-parts demand forecast",
     ]);
     const slugs = new Set(Object.values(seed.projects).map((p) => p.slug));
-    for (const list of [figures.behind.entered.poc, figures.behind.gateWait.pilot]) {
+    for (const list of [await behind("entered-poc"), await behind("gate-pilot")]) {
       for (const p of list.shown) expect(slugs).toContain(p.slug);
     }
     // "waiting at the gate now" lists its reviews, the longest waiting first
     expect(gateWait.count).toBe(2);
-    expect(gateWait.waiting.map((r: { name: string }) => r.name)).toEqual([
+    expect((await behind("waiting")).waiting.map((r: { name: string }) => r.name)).toEqual([
       "Customer churn early warning",
       "Predictive maintenance for press line 3",
     ]);

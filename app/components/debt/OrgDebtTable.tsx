@@ -6,7 +6,7 @@
  * JavaScript needed).
  */
 import { Link } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import type { DEBT_STATUSES, REGISTERS, SEVERITIES } from "~/domain/vocabulary";
 import type { OverdueReason } from "~/domain/debt";
 import { registerLabel } from "~/domain/labels";
@@ -171,14 +171,14 @@ export function OrgDebtTable({ rows, headers, totals }: { rows: OrgRow[]; header
                   {key === "title" && folded.length > 0 ? (
                     <details className="debt-more">
                       <summary>
-                        More<span className="sr-only"> about {row.title}</span>
+                        More<span className="sr-only">{` about ${row.title}`}</span>
                       </summary>
                       <dl className="debt-more-list">
                         {folded.map((h) => (
-                          <div key={h.key}>
+                          <Fragment key={h.key}>
                             <dt>{h.label}</dt>
                             <dd>{cell(h.key, row)}</dd>
-                          </div>
+                          </Fragment>
                         ))}
                       </dl>
                     </details>
