@@ -32,26 +32,7 @@ import { parseSubmission } from "~/utils/forms";
 import { markAllReadSchema, markReadSchema, preferencesFormSchema } from "~/utils/notification-validation";
 import { loginSchema, newUserSchema, profileSchema, setupSchema } from "~/utils/validation";
 
-type Form = Record<string, string | string[]>;
-
-function formDataOf(form: Form): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(form)) {
-    for (const v of Array.isArray(value) ? value : [value]) data.append(key, v);
-  }
-  return data;
-}
-
-/** The first message of each field ("" is the form's own), as the page shows them. */
-function messagesOf(schema: z.ZodType, form: Form): Record<string, string> {
-  const submission = parseSubmission(formDataOf(form), schema);
-  if (submission.status === "success") return {};
-  return Object.fromEntries(
-    Object.entries(submission.error ?? {}).flatMap(([field, messages]) =>
-      messages?.length ? [[field, messages[0]]] : [],
-    ),
-  );
-}
+import { formDataOf, messagesOf, type Form } from "../support/form-schemas";
 
 /** The server's zone list, as the settings page's loader sends it to the browser. */
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York"];

@@ -17,26 +17,10 @@ import {
   repaymentStepSchema,
   stepActionSchema,
 } from "~/utils/debt-validation";
-import { parseSubmission } from "~/utils/forms";
+
+import { messagesOf } from "../support/form-schemas";
 
 type Form = Record<string, string>;
-
-function formDataOf(form: Form): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(form)) data.append(key, value);
-  return data;
-}
-
-/** The first message of each field, as the page shows them. */
-function messagesOf(schema: z.ZodType, form: Form): Record<string, string> {
-  const submission = parseSubmission(formDataOf(form), schema);
-  if (submission.status === "success") return {};
-  return Object.fromEntries(
-    Object.entries(submission.error ?? {}).flatMap(([field, messages]) =>
-      messages?.length ? [[field, messages[0]]] : [],
-    ),
-  );
-}
 
 const item: Form = {
   intent: "create",

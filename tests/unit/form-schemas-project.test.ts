@@ -17,7 +17,6 @@ import {
   updateRequirementSchema,
   withdrawRequirementSchema,
 } from "~/routes/projects.$slug.requirements";
-import { parseSubmission } from "~/utils/forms";
 import {
   lifecycleChangeSchema,
   reopenSchema,
@@ -35,24 +34,9 @@ import {
   withdrawReviewSchema,
 } from "~/utils/validation";
 
+import { messagesOf } from "../support/form-schemas";
+
 type Form = Record<string, string>;
-
-function formDataOf(form: Form): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(form)) data.append(key, value);
-  return data;
-}
-
-/** The first message of each field, as the page shows them. */
-function messagesOf(schema: z.ZodType, form: Form): Record<string, string> {
-  const submission = parseSubmission(formDataOf(form), schema);
-  if (submission.status === "success") return {};
-  return Object.fromEntries(
-    Object.entries(submission.error ?? {}).flatMap(([field, messages]) =>
-      messages?.length ? [[field, messages[0]]] : [],
-    ),
-  );
-}
 
 // ---------- valid forms, as each page sends them ----------
 
