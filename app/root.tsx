@@ -19,7 +19,7 @@ import { SearchBox } from "~/components/SearchBox";
 import { TimeZoneProvider } from "~/components/ui/DateTime";
 import stylesheet from "~/styles/app.css?url";
 import { DisciplineBadge } from "~/components/ui/Badge";
-import { SubmitButton } from "~/components/ui/Form";
+import { SubmitButton } from "~/components/ui/SubmitButton";
 import { unreadCount } from "~/models/notifications-read.server";
 import { orgTimeZone } from "~/lib/org-time-zone.server";
 import { getOptionalUser } from "~/utils/auth.server";

@@ -324,6 +324,13 @@ function openReviewAges() {
  * opened, as reminders count them) and the median wait.
  */
 export function gateWaitNow(now: number) {
+  // Whole days move once a day: worked out once a minute (and after every write), not per request.
+  return memoUntilWrite(gateWaitNowCache, String(Math.floor(now / 60_000)), () => computeGateWait(now), 1);
+}
+
+const gateWaitNowCache = new Map<string, { version: string; value: ReturnType<typeof computeGateWait> }>();
+
+function computeGateWait(now: number) {
   const open = memoUntilWrite(gateWaitCache, "open", openReviewAges, 1);
   const days = open.map((r) => daysWaited(r.openedAt, now));
   const oldest = open[0];

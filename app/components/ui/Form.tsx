@@ -5,10 +5,13 @@
  * says that it is working while the request is on its way.
  */
 import { useForm, type DefaultValue, type FormMetadata } from "@conform-to/react";
-import { useActionData, useNavigation, type FetcherWithComponents } from "@remix-run/react";
-import type { ButtonHTMLAttributes } from "react";
+import { useActionData } from "@remix-run/react";
 import type { z } from "zod";
 import { parseSubmission, resultFor, type FormResult } from "~/utils/forms";
+
+// The submit button lives apart, so a page with no Conform form (the layout's sign-out button)
+// loads neither Conform nor zod; every form imports it from here.
+export { SubmitButton, useRowSubmission, useSubmitting } from "./SubmitButton";
 
 type FormSchema = z.ZodType<unknown, Record<string, unknown>>;
 
@@ -44,65 +47,6 @@ export function useIntentForm<S extends FormSchema>({
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseSubmission(formData, schema),
   });
-}
-
-/**
- * Whether this submit is on its way: a navigation (or the given fetcher) is submitting with
- * this intent, or, with no intent given, any form of the page.
- */
-export function useSubmitting(intent?: string, fetcher?: Pick<FetcherWithComponents<unknown>, "state" | "formData">) {
-  const navigation = useNavigation();
-  const source = fetcher ?? navigation;
-  if (source.state === "idle" || !source.formData) return false;
-  return intent === undefined || source.formData.get("intent") === intent;
-}
-
-/** Nothing on its way: what a row's buttons read when another row was pressed. */
-const NOT_SENT = { state: "idle", formData: undefined } as const;
-
-/**
- * SubmitButton's `fetcher` for one of several forms of an intent on a page (one per row): the
- * navigation when it sends this row's form (`key` = `value`), else nothing, so only the
- * pressed row says that it is working.
- */
-export function useRowSubmission(key: string, value: string | number) {
-  const navigation = useNavigation();
-  return navigation.formData?.get(key) === String(value) ? navigation : NOT_SENT;
-}
-
-type Variant = "primary" | "secondary" | "danger" | "link";
-
-/**
- * A submit button that says it is working (`pendingLabel`, aria-busy) and cannot be pressed
- * twice while its form is on its way. With `intent`, it also sends that intent.
- */
-export function SubmitButton({
-  intent,
-  pendingLabel = "Saving…",
-  variant = "primary",
-  fetcher,
-  className,
-  children,
-  ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & {
-  intent?: string;
-  pendingLabel?: string;
-  variant?: Variant;
-  fetcher?: Pick<FetcherWithComponents<unknown>, "state" | "formData">;
-}) {
-  const pending = useSubmitting(intent ?? (props.name === "intent" ? String(props.value) : undefined), fetcher);
-  return (
-    <button
-      type="submit"
-      {...(intent !== undefined ? { name: "intent", value: intent } : {})}
-      {...props}
-      className={`btn btn-${variant} ${className ?? ""}`}
-      disabled={pending || props.disabled}
-      aria-busy={pending || undefined}
-    >
-      {pending ? pendingLabel : children}
-    </button>
-  );
 }
 
 /**
