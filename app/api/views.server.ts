@@ -14,6 +14,7 @@ import { orgToday } from "~/lib/org-time-zone.server";
 import { NotFoundError } from "~/domain/errors";
 import { isoInstant, isoInstantOrNull, toApiJson } from "~/lib/api-json";
 import type { ActivityRow } from "~/models/activity.server";
+import { memoUntilWrite } from "~/models/data-version.server";
 import { debtTotalsForProject, getDebtItem, type OrgDebtRow, type OrgDebtTotals } from "~/models/debt.server";
 import { getReview, listReviews, openReviewSummary, reviewSnapshot, type ReviewView } from "~/models/gates.server";
 import { getProject, type ProjectWithOwner } from "~/models/projects.server";
@@ -162,11 +163,22 @@ function openReviewSummaryView(projectId: number): Of<typeof openReviewSummarySc
   };
 }
 
-/** GET /projects/{slug}: the project with its team, requirements, current review and debt totals. */
+const projectDetailCache = new Map<string, { version: string; value: Of<typeof projectDetail> }>();
+
+/**
+ * GET /projects/{slug}: the project with its team, requirements, current review and debt totals.
+ * The same for every reader, so it is remembered per project and day until the next write (a
+ * dozen queries otherwise, most of the request's time).
+ */
 export function projectDetailView(projectId: number, now = Date.now()): Of<typeof projectDetail> {
+  const today = orgToday(now);
+  return memoUntilWrite(projectDetailCache, `${projectId}|${today}`, () => computeProjectDetail(projectId, today));
+}
+
+function computeProjectDetail(projectId: number, today: string): Of<typeof projectDetail> {
   const found = getProject(projectId);
   if (!found) throw new NotFoundError("No such project.");
-  const totals = debtTotalsForProject(projectId, orgToday(now), found.stage);
+  const totals = debtTotalsForProject(projectId, today, found.stage);
   const registerTotals = (t: (typeof totals)["technical"]) => ({
     count: t.count,
     openCount: t.openCount,

@@ -222,8 +222,25 @@ export type WallClock = { date: string; time: string };
  * What a clock in `zone` showed at `instant` (an unknown zone counts as UTC). Built from the
  * numeric parts, never from a locale's pattern, so the server and every browser print the same
  * characters (no hydration mismatch, no narrow spaces).
+ *
+ * A page of a hundred times, or a download of 100,000 rows, asks for many: Intl's
+ * formatToParts costs microseconds a call, so the zone's offset is looked up once per hour
+ * of UTC time and the clock read from the instant moved by it (docs/domain.md, "Dates and
+ * times": from 1973 on, offsets are whole minutes and change at most once within an hour).
  */
 export function wallClock(instant: number, zone: string): WallClock {
+  if (instant >= OFFSETS_FROM && instant < OFFSETS_UNTIL) {
+    const offset = zone === "UTC" ? 0 : zoneOffsetInHour(instant, zone);
+    if (offset !== null) {
+      const iso = new Date(instant + offset).toISOString();
+      return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+    }
+  }
+  return intlWallClock(instant, zone);
+}
+
+/** wallClock from Intl's parts, for any instant. */
+function intlWallClock(instant: number, zone: string): WallClock {
   const formatter = zoneFormatter(zone) ?? zoneFormatter("UTC")!;
   let year = "";
   let month = "";
@@ -246,27 +263,23 @@ export function wallClock(instant: number, zone: string): WallClock {
 
 /** The calendar date of an instant in a zone: 2026-03-08T04:30Z is "2026-03-07" in America/New_York. */
 export function dateInZone(instant: number, zone: string): string {
-  // A download of 100,000 rows asks for a few dates each: Intl's formatToParts costs ~2 µs a
-  // call, so the zone's offset is looked up once per hour of time instead (docs/domain.md,
-  // "Dates and times": offsets are whole minutes and change at most once an hour).
-  if (instant >= OFFSETS_FROM && instant < OFFSETS_UNTIL) {
-    const offset = zone === "UTC" ? 0 : zoneOffsetInHour(instant, zone);
-    if (offset !== null) return utcDate(instant + offset);
-  }
   return wallClock(instant, zone).date;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
-/** 1972-01-01 to 9000-01-01 UTC: from 1972 on, every zone's offset is whole minutes. */
-const OFFSETS_FROM = Date.UTC(1972, 0, 1);
+/**
+ * 1973-01-01 to 9000-01-01 UTC: from 1973 on every zone's offset is whole minutes (Liberia's
+ * -0:44:30, the last with seconds, ended in January 1972).
+ */
+const OFFSETS_FROM = Date.UTC(1973, 0, 1);
 const OFFSETS_UNTIL = Date.UTC(9000, 0, 1);
 /** By zone, the offset (wall clock minus UTC) through each UTC hour, null for an hour with a change. */
 const hourOffsets = new Map<string, Map<number, number | null>>();
 const HOUR_OFFSETS_MAX = 50_000;
 
-/** The wall clock's offset from UTC in ms at a whole minute (`wallClock`'s zone rules). */
+/** The wall clock's offset from UTC in ms at a whole minute, from Intl. */
 function offsetAtMinute(minute: number, zone: string): number {
-  const { date, time } = wallClock(minute, zone);
+  const { date, time } = intlWallClock(minute, zone);
   return startOfDateUtc(date) + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * 60_000 - minute;
 }
 
@@ -294,7 +307,7 @@ const MINUTE_MS = 60 * 1000;
 /**
  * The first instant of `date` in `zone`: "2026-03-08" in America/New_York begins at
  * 2026-03-08T05:00Z. A day whose midnight a clock change skips begins when the clock jumps.
- * Minute precision (every zone's offset is whole minutes since 1972).
+ * Minute precision (every zone's offset is whole minutes since 1973).
  */
 export function startOfDateInZone(date: string, zone: string): number {
   // Offsets lie within ±14 h: the day starts within 15 h of its UTC midnight. Find the first

@@ -124,11 +124,46 @@ describe("dates in a time zone", () => {
     expect(dateInZone(santiago - 1, "America/Santiago")).toBe("2024-09-07");
   });
 
-  it("gives every instant's date in a zone as the zone's wall clock does, clock changes included", () => {
-    // dateInZone looks a zone's offset up once per UTC hour; the wall clock asks Intl each time.
-    // Lord Howe changes by 30 minutes at half past a UTC hour, Tehran (UTC+3:30) turned its
-    // clocks back at midnight until 2022, Kathmandu and Chatham are off by 45 minutes, Apia
-    // skipped 2011-12-30 altogether.
+  it("reads every instant's clock in a zone as Intl does, across clock changes (once-an-hour offsets)", () => {
+    // wallClock and dateInZone look a zone's offset up once per UTC hour; here Intl is asked
+    // for every instant. Lord Howe changes by 30 minutes at half past a UTC hour, Tehran
+    // (UTC+3:30) turned its clocks back at midnight until 2022, Kathmandu and Chatham are off
+    // by 45 minutes, Apia skipped 2011-12-30 altogether; Monrovia's offset had seconds until 1972.
+    const formatters = new Map<string, Intl.DateTimeFormat>();
+    const formatter = (timeZone: string): Intl.DateTimeFormat => {
+      if (!formatters.has(timeZone)) {
+        try {
+          const options: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit" };
+          formatters.set(
+            timeZone,
+            new Intl.DateTimeFormat("en-CA", {
+              ...options,
+              hour: "2-digit",
+              minute: "2-digit",
+              hourCycle: "h23",
+              timeZone,
+            }),
+          );
+        } catch {
+          return formatter("UTC"); // an unknown zone counts as UTC
+        }
+      }
+      return formatters.get(timeZone)!;
+    };
+    const intl = (instant: number, zone: string) => {
+      const part = Object.fromEntries(
+        formatter(zone)
+          .formatToParts(instant)
+          .map((p) => [p.type, p.value]),
+      );
+      return { date: `${part.year.padStart(4, "0")}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
+    };
+    const agrees = (instant: number, zone: string) => {
+      const expected = intl(instant, zone);
+      const where = `${zone} ${new Date(instant).toISOString()}`;
+      expect(wallClock(instant, zone), where).toEqual(expected);
+      expect(dateInZone(instant, zone), where).toBe(expected.date);
+    };
     const zones = [
       "UTC",
       "America/New_York",
@@ -141,21 +176,19 @@ describe("dates in a time zone", () => {
       "Asia/Tehran",
       "Mars/Olympus_Mons",
     ];
-    const instants = fc.integer({ min: Date.UTC(1960, 0, 1), max: Date.UTC(2100, 0, 1) });
     fc.assert(
-      fc.property(fc.constantFrom(...zones), instants, (zone, instant) => {
-        expect(dateInZone(instant, zone)).toBe(wallClock(instant, zone).date);
-      }),
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(1960, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        (zone, instant) => agrees(instant, zone),
+      ),
       { numRuns: 3000 },
     );
-    // Every minute around the changes and midnights where an hour's offset is not one value.
+    // Every minute (and the last millisecond of every other one) around the hours where an
+    // offset changes mid-hour or the date turns.
     const around = (iso: string, zone: string) => {
-      for (let minute = -90; minute <= 90; minute++) {
-        const instant = at(iso) + minute * 60_000 + (minute % 2 ? 59_999 : 0);
-        expect(dateInZone(instant, zone), `${zone} ${new Date(instant).toISOString()}`).toBe(
-          wallClock(instant, zone).date,
-        );
-      }
+      for (let minute = -90; minute <= 90; minute++)
+        agrees(at(iso) + minute * 60_000 + (minute % 2 ? 59_999 : 0), zone);
     };
     around("2026-04-04T15:00:00Z", "Australia/Lord_Howe"); // 02:00 daylight -> 01:30 standard, at 15:00 UTC
     around("2026-10-03T15:30:00Z", "Australia/Lord_Howe"); // 02:00 -> 02:30, at 15:30 UTC
@@ -163,8 +196,9 @@ describe("dates in a time zone", () => {
     around("2026-09-22T18:15:00Z", "Asia/Kathmandu"); // local midnight, UTC+5:45
     around("2011-12-30T10:00:00Z", "Pacific/Apia"); // the day Samoa skipped
     around("2021-09-21T19:30:00Z", "Asia/Tehran"); // 24:00 (UTC+4:30) -> 23:00 (UTC+3:30), mid-hour in UTC
-    around("2026-11-01T04:00:00Z", "America/New_York");
-    around("2026-11-01T06:00:00Z", "America/New_York");
+    around("2026-11-01T06:00:00Z", "America/New_York"); // 01:30 happens twice
+    around("1972-01-07T00:44:30Z", "Africa/Monrovia"); // -0:44:30 until 1972-01-07: Intl for each instant
+    around("1973-01-01T00:00:00Z", "Africa/Monrovia");
   });
 
   it("gives the earliest date anywhere, for checks that cannot know the org's zone", () => {
