@@ -32,6 +32,7 @@ export {
   listReviews,
   openReviewIds,
   openReviewSummary,
+  openReviewView,
   reviewSnapshot,
   reviewBelongsTo,
   type PanelStatus,

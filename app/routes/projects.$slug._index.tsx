@@ -19,12 +19,8 @@ import {
   stopCauseLabel,
 } from "~/domain/labels";
 import { stageIndex } from "~/domain/stages";
-import { listProjectActivity } from "~/models/activity.server";
-import { debtTotalsForProject } from "~/models/debt.server";
-import { openReviewSummary } from "~/models/gates.server";
+import { projectOverview } from "~/models/project-overview.server";
 import { changeProjectState, reopenProject } from "~/models/projects.server";
-import { countMismatches } from "~/models/requirements.server";
-import { listTeam } from "~/models/team.server";
 import { toActor } from "~/utils/auth.server";
 import { DateTime } from "~/components/ui/DateTime";
 import { daysSince, formatDays } from "~/utils/format";
@@ -41,14 +37,14 @@ export const meta: MetaFunction = () => [{ title: "Project · Triad" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { project, may } = requireProject(request, params);
   const now = Date.now();
-  const debt = debtTotalsForProject(project.id, orgToday(now), project.stage);
+  const { team, mismatches, review, debt, activity } = projectOverview(project, orgToday(now));
   return {
     project,
-    team: listTeam(project.id),
-    mismatches: countMismatches(project.id),
-    review: openReviewSummary(project.id),
+    team,
+    mismatches,
+    review,
     debt,
-    activity: listProjectActivity({ projectId: project.id, limit: 8 }),
+    activity,
     mayEdit: may("project:edit"),
     mayChangeState: may("project:change-state"),
     // Stopping asks what happens to the open debt; an admin reopens a stopped project.

@@ -27,8 +27,8 @@ import { conditionItemsForReview } from "~/models/debt.server";
 import {
   attest,
   dismissChangesRequest,
-  getOpenReview,
   openReview,
+  openReviewView,
   promote,
   reviewBelongsTo,
   signOff,
@@ -67,7 +67,7 @@ export const meta: MetaFunction = () => [{ title: "Gate review · Triad" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, project, context, may } = requireProject(request, params);
-  const view = getOpenReview(project.id);
+  const view = openReviewView(project.id);
   const target = nextStage(project.stage);
   const current = view ? view.panels.flatMap((p) => p.signOffs) : [];
   return {
