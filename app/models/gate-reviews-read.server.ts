@@ -251,17 +251,6 @@ export function getOpenReview(projectId: number) {
   return review ? evaluateReview(db, review) : null;
 }
 
-const openReviewCache = new Map<string, { version: string; value: ReturnType<typeof getOpenReview> }>();
-
-/**
- * The gate page's open review, remembered until the next write: evaluating criteria, panels
- * and every sign-off's staleness is a dozen queries, the same for every reader. (getOpenReview
- * itself always evaluates afresh, for checks inside a transaction.)
- */
-export function openReviewView(projectId: number) {
-  return memoUntilWrite(openReviewCache, String(projectId), () => getOpenReview(projectId));
-}
-
 const summaryCache = new Map<string, { version: string; value: ReturnType<typeof computeSummary> }>();
 
 /** For the overview and the pipeline board: the open review's panels only (remembered until the next write). */

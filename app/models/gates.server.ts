@@ -32,7 +32,6 @@ export {
   listReviews,
   openReviewIds,
   openReviewSummary,
-  openReviewView,
   reviewSnapshot,
   reviewBelongsTo,
   type PanelStatus,

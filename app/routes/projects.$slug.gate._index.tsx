@@ -23,12 +23,11 @@ import { debtStatusLabel, decisionLabel, disciplineLabel, registerLabel, stageSh
 import { can } from "~/domain/permissions";
 import { nextStage } from "~/domain/stages";
 import type { Stage } from "~/domain/vocabulary";
-import { conditionItemsForReview } from "~/models/debt.server";
+import { openReviewPage } from "~/models/gate-page.server";
 import {
   attest,
   dismissChangesRequest,
   openReview,
-  openReviewView,
   promote,
   reviewBelongsTo,
   signOff,
@@ -36,7 +35,7 @@ import {
 } from "~/models/gates.server";
 import type { ProjectWithOwner } from "~/models/projects.server";
 import { addComment, editComment, listComments } from "~/models/review-comments.server";
-import { getUser, type Actor } from "~/models/users.server";
+import type { Actor } from "~/models/users.server";
 import { toActor } from "~/utils/auth.server";
 import { DateTime } from "~/components/ui/DateTime";
 import {
@@ -67,7 +66,8 @@ export const meta: MetaFunction = () => [{ title: "Gate review · Triad" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, project, context, may } = requireProject(request, params);
-  const view = openReviewView(project.id);
+  const page = openReviewPage(project.id);
+  const view = page?.view ?? null;
   const target = nextStage(project.stage);
   const current = view ? view.panels.flatMap((p) => p.signOffs) : [];
   return {
@@ -75,37 +75,38 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     stage: project.stage,
     target,
     userId: user.id,
-    review: view
-      ? {
-          id: view.review.id,
-          targetStage: view.review.targetStage,
-          openedAt: view.review.openedAt,
-          openedByName: getUser(view.review.openedById)?.name ?? "—",
-          statement: view.review.statement,
-          requiredApprovals: view.review.requiredApprovals,
-          criteria: view.criteria.map((c) => ({
-            ...c,
-            mayAttest: may("gate:attest", c.discipline),
-            // Its author or a member of the discipline it belongs to (the model checks the same).
-            mayClear:
-              c.attestedAt != null &&
-              can(user, "gate:clear-attestation", {
-                project: context,
-                discipline: c.discipline ?? c.attesterDiscipline ?? null,
-                authorId: c.attestedById,
-              }),
-          })),
-          panels: view.panels,
-          blockers: view.blockers,
-          canPromote: view.canPromote,
-          conditions: conditionItemsForReview(view.review.id),
-          comments: listComments(view.review.id),
-          replyOptions: current.map((s) => ({
-            value: String(s.id),
-            label: `${s.userName} — ${disciplineLabel[s.discipline]}: ${decisionLabel[s.decision]}`,
-          })),
-        }
-      : null,
+    review:
+      page && view
+        ? {
+            id: view.review.id,
+            targetStage: view.review.targetStage,
+            openedAt: view.review.openedAt,
+            openedByName: page.openedByName,
+            statement: view.review.statement,
+            requiredApprovals: view.review.requiredApprovals,
+            criteria: view.criteria.map((c) => ({
+              ...c,
+              mayAttest: may("gate:attest", c.discipline),
+              // Its author or a member of the discipline it belongs to (the model checks the same).
+              mayClear:
+                c.attestedAt != null &&
+                can(user, "gate:clear-attestation", {
+                  project: context,
+                  discipline: c.discipline ?? c.attesterDiscipline ?? null,
+                  authorId: c.attestedById,
+                }),
+            })),
+            panels: view.panels,
+            blockers: view.blockers,
+            canPromote: view.canPromote,
+            conditions: page.conditions,
+            comments: page.comments,
+            replyOptions: current.map((s) => ({
+              value: String(s.id),
+              label: `${s.userName} — ${disciplineLabel[s.discipline]}: ${decisionLabel[s.decision]}`,
+            })),
+          }
+        : null,
     myDiscipline: context.memberDiscipline,
     mayOpen: may("gate:open"),
     maySign: context.memberDiscipline ? may("gate:sign", context.memberDiscipline) : false,

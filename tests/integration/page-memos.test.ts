@@ -1,5 +1,6 @@
 /**
- * The gate page's open review (`openReviewView`) and a project's overview (`projectOverview`)
+ * The gate page (`openReviewPage`: the open review, its conditions and comments) and a project's
+ * overview (`projectOverview`)
  * are remembered until the next write (issue 15): a change made through the app, or committed
  * by another connection (another worker, the operator CLI), shows on the very next read.
  */
