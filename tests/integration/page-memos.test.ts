@@ -1,8 +1,8 @@
 /**
- * The gate page (`openReviewPage`: the open review, its conditions and comments) and a project's
- * overview (`projectOverview`)
- * are remembered until the next write (issue 15): a change made through the app, or committed
- * by another connection (another worker, the operator CLI), shows on the very next read.
+ * The gate page (`openReviewPage`: the open review, its conditions and comments) and a
+ * project's overview (`projectOverview`) are remembered until the next write (issue 15): a
+ * change made through the app, or committed by another connection (another worker, the
+ * operator CLI), shows on the very next read.
  */
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
