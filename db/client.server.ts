@@ -51,7 +51,59 @@ export function openDatabase(file: string): Db {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma("synchronous = NORMAL");
+  rememberStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
+}
+
+/** Compiled statements a connection keeps, by SQL text, the least recently used going first. */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/** Per connection: how many `withOwnStatements` calls are running (then nothing is shared). */
+const statementCaches = new WeakMap<Database.Database, { own: number }>();
+
+/**
+ * Makes `prepare` hand out the statement it compiled before for the same SQL text
+ * (docs/architecture.md, "Statements and remembered reads"): drizzle prepares every query it
+ * runs, and SQLite compiling the same text again and again was a sixth of a write's CPU. A statement is handed out in
+ * its default modes (objects, not raw rows or plucked values); one that is busy (an iteration
+ * still open) is never handed out twice: the caller gets a fresh one.
+ */
+function rememberStatements(sqlite: Database.Database): void {
+  const compile = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  const state = { own: 0 };
+  statementCaches.set(sqlite, state);
+  sqlite.prepare = function prepare(source: string) {
+    if (state.own > 0) return compile(source);
+    const known = cache.get(source);
+    if (known && !known.busy) {
+      cache.delete(source); // the most recently used last
+      cache.set(source, known);
+      if (known.reader) known.raw(false).pluck(false).expand(false);
+      return known;
+    }
+    const statement = compile(source);
+    if (!known) {
+      cache.set(source, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    return statement;
+  } as typeof sqlite.prepare;
+}
+
+/**
+ * Runs `make` with statements of its own, never shared through the cache: for statements a
+ * module keeps and reuses with a mode of its own (`perConnection` in app/models/prepared.server.ts).
+ */
+export function withOwnStatements<T>(database: Db, make: () => T): T {
+  const state = statementCaches.get(database.$client);
+  if (!state) return make();
+  state.own += 1;
+  try {
+    return make();
+  } finally {
+    state.own -= 1;
+  }
 }
 
 /**
