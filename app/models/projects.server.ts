@@ -16,6 +16,7 @@ import { can } from "~/domain/permissions";
 import { reasonError, writeOffReasonError } from "~/domain/debt";
 import { projectChangedDrafts, type ProjectChange } from "~/domain/notify-rules";
 import { recordActivity } from "./activity.server";
+import { memoUntilWrite } from "./data-version.server";
 import { openDebtOf, writeOffOpenDebt } from "./debt/items.server";
 import { withdrawOpenReviewOf } from "./gates.server";
 import { notify } from "./notifications.server";
@@ -409,10 +410,23 @@ export type ProjectFilters = {
   pageSize?: number;
 };
 
+const listCache = new Map<string, { version: string; value: ReturnType<typeof computeList> }>();
+
+/**
+ * One page of the projects list with its total, remembered until the next write (a count over
+ * every project and the page's query, on the most visited list).
+ */
 export function listProjects(filters: ProjectFilters) {
-  const { page = 1, pageSize = 25, sort = "name" } = filters;
+  const { page = 1, pageSize = 25 } = filters;
   const badPaging = pagingError(page, pageSize);
   if (badPaging) throw new ValidationError(badPaging, { page: badPaging });
+  // Every field of the filters, in a fixed order, so a filter added later is part of the key.
+  const key = JSON.stringify(Object.entries({ ...filters, page, pageSize }).sort(([a], [b]) => a.localeCompare(b)));
+  return memoUntilWrite(listCache, key, () => computeList(filters));
+}
+
+function computeList(filters: ProjectFilters) {
+  const { page = 1, pageSize = 25, sort = "name" } = filters;
   const where: SQL[] = [];
   if (filters.q) where.push(like(projects.name, `%${filters.q.replace(/[%_]/g, "")}%`));
   if (filters.stage) where.push(eq(projects.stage, filters.stage));

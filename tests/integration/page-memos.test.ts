@@ -1,12 +1,13 @@
 /**
- * The gate page (`openReviewPage`: the open review, its conditions and comments) and a
- * project's overview (`projectOverview`) are remembered until the next write (issue 15): a
- * change made through the app, or committed by another connection (another worker, the
- * operator CLI), shows on the very next read.
+ * The gate page (`openReviewPage`: the open review, its conditions and comments), a project's
+ * overview (`projectOverview`) and the projects list (`listProjects`) are remembered until the
+ * next write (issue 15): a change made through the app, or committed by another connection
+ * (another worker, the operator CLI), shows on the very next read.
  */
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openReview, signOff } from "~/models/gates.server";
+import { createProject, listProjects } from "~/models/projects.server";
 import { addMember } from "~/models/team.server";
 import { createRequirement } from "~/models/requirements.server";
 import * as overviewRoute from "~/routes/projects.$slug._index";
@@ -103,5 +104,21 @@ describe("remembered pages show every change at once", () => {
 
     commitElsewhere("UPDATE users SET name = ? WHERE id = ?", "Ingrid Renamed", operator.id);
     expect((await overviewPage()).team.map((m) => m.name)).toContain("Ingrid Renamed");
+  });
+
+  it("the projects list: a project created in the app, and one renamed by another connection", () => {
+    const names = () => listProjects({ q: "Remembered", pageSize: 100 }).rows.map((r) => r.name);
+    expect(names()).toEqual(["Remembered pages"]);
+    expect(names()).toEqual(["Remembered pages"]); // remembered now
+    createProject({
+      actor: actorOf(world.owner),
+      name: "Remembered lists",
+      summary: "A second one.",
+      businessCase: "",
+      ownerId: world.owner.id,
+    });
+    expect(names()).toEqual(["Remembered lists", "Remembered pages"]);
+    commitElsewhere("UPDATE projects SET name = ? WHERE id = ?", "Remembered pages, renamed", world.project.id);
+    expect(names()).toEqual(["Remembered lists", "Remembered pages, renamed"]);
   });
 });
