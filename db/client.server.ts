@@ -64,9 +64,9 @@ const statementCaches = new WeakMap<Database.Database, { own: number }>();
 /**
  * Makes `prepare` hand out the statement it compiled before for the same SQL text
  * (docs/architecture.md, "Statements and remembered reads"): drizzle prepares every query it
- * runs, and SQLite compiling the same text again and again was a sixth of a write's CPU. A statement is handed out in
- * its default modes (objects, not raw rows or plucked values); one that is busy (an iteration
- * still open) is never handed out twice: the caller gets a fresh one.
+ * runs, and SQLite compiling the same text again and again was a sixth of a write's CPU. A
+ * statement is handed out in its default modes (objects, not raw rows or plucked values); one
+ * that is busy (an iteration still open) is never handed out twice: the caller gets a fresh one.
  */
 function rememberStatements(sqlite: Database.Database): void {
   const compile = sqlite.prepare.bind(sqlite);
