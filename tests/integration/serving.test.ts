@@ -2,7 +2,7 @@
  * Static files and compression as the server mounts them (app/utils/serving.server.ts): files
  * only under /assets and at the exact paths of the top-level public files, so a page request
  * never reaches express.static; TRIAD_COMPRESSION on or off, never for tiny answers or types
- * that are compressed already.
+ * that are compressed already, CSV downloads at zlib's fastest level.
  */
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
