@@ -15,7 +15,6 @@
  *   of actions is read in the same transaction, so no row is left out.
  * tests/integration/admin-activity.test.ts checks these plans on a generated organisation.
  */
-import Database from "better-sqlite3";
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "../../db/client.server";
 import { activity, projects, users } from "../../db/schema";
@@ -25,6 +24,7 @@ import { activityActionLabel } from "~/domain/labels";
 import { MAX_MODEL_PAGE_SIZE } from "~/domain/limits";
 import type { CsvValue } from "~/lib/csv.server";
 import { memoUntilWrite } from "./data-version.server";
+import { streamOnOwnConnection, type RowStream } from "./own-snapshot.server";
 
 export const ACTIVITY_LOG_PAGE_SIZE = 50;
 
@@ -202,39 +202,16 @@ function readPage(tx: Reader, where: SQL[], dir: "older" | "newer", limit: numbe
 }
 
 /**
- * Every row of the filtered log, newest first, one at a time, for the CSV download. Like the
- * debt register's export (app/models/debt/register.server.ts `iterateOrgDebt`), it reads through
- * its own read-only connection: an open iterator would block the app's connection for writes,
- * and one statement reads one consistent snapshot (WAL). Call `close` when done.
+ * Every row of the filtered log, newest first, one at a time, for the CSV download, through a
+ * read-only connection of its own (own-snapshot.server.ts). Call `close` when done.
  */
-export function iterateActivityLog(query: ActivityLogQuery): { rows: Iterator<ActivityLogRow>; close: () => void } {
-  const statement = selectRows(db, filterWhere(query), "older");
-  const file = db.$client.name;
-  if (!file || file === ":memory:" || db.$client.memory) {
-    return { rows: statement.all()[Symbol.iterator](), close: () => {} };
-  }
-  const { sql: text, params } = statement.toSQL();
+export function iterateActivityLog(query: ActivityLogQuery): RowStream<ActivityLogRow> {
   const keys = Object.keys(logColumns) as (keyof ActivityLogRow)[];
-  const reader = new Database(file, { readonly: true, fileMustExist: true });
-  reader.pragma("busy_timeout = 5000");
-  const cursor = reader
-    .prepare(text)
-    .raw(true)
-    .iterate(...params) as IterableIterator<unknown[]>;
-  function* rows(): Generator<ActivityLogRow> {
-    for (const values of cursor) {
-      const row = {} as Record<string, unknown>;
-      for (let i = 0; i < keys.length; i++) row[keys[i]] = values[i];
-      yield row as ActivityLogRow;
-    }
-  }
-  return {
-    rows: rows(),
-    close: () => {
-      cursor.return?.();
-      if (reader.open) reader.close();
-    },
-  };
+  return streamOnOwnConnection(selectRows(db, filterWhere(query), "older"), (values) => {
+    const row = {} as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) row[keys[i]] = values[i];
+    return row as ActivityLogRow;
+  });
 }
 
 // ---------- the filter form's choices ----------

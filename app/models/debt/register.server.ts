@@ -4,7 +4,6 @@
  */
 import { and, asc, eq, inArray, isNull, not, sql, type SQL } from "drizzle-orm";
 import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import Database from "better-sqlite3";
 import { db } from "../../../db/client.server";
 import { debtItems, projects, users } from "../../../db/schema";
 import { accruedInterest, categoryLabel, type OverdueReason } from "~/domain/debt";
@@ -12,6 +11,7 @@ import { ValidationError } from "~/domain/errors";
 import { pagingError } from "~/domain/limits";
 import type { DebtFilters, DebtSort } from "~/domain/debt";
 import { memoUntilWrite } from "../data-version.server";
+import { streamOnOwnConnection, type RowStream } from "../own-snapshot.server";
 import { UNSETTLED } from "./shared.server";
 
 export const DEBT_PAGE_SIZE = 50;
@@ -244,43 +244,18 @@ function computeOrgDebt({ filters, today, pageSize = DEBT_PAGE_SIZE }: OrgDebtIn
 }
 
 /**
- * Every row of the filtered set, in the page's order, one at a time, for the CSV download.
- *
- * It reads through its own read-only connection: a better-sqlite3 connection with an open
- * iterator refuses every write ("connection is busy"), and a download streams across many
- * event-loop turns. The separate connection also reads one consistent snapshot (WAL). Call
- * `close` when done (csvStream does, also when the client goes away).
+ * Every row of the filtered set, in the page's order, one at a time, for the CSV download,
+ * through a read-only connection of its own (own-snapshot.server.ts). Call `close` when done
+ * (csvStream does, also when the client goes away).
  */
-export function iterateOrgDebt(filters: DebtFilters, today: string): { rows: Iterator<OrgDebtRow>; close: () => void } {
-  const query = orgQuery(filters, today);
-  const file = db.$client.name;
-  if (!file || file === ":memory:" || db.$client.memory) {
-    const all = query.all().map((row) => finishQueryRow(row, today));
-    return { rows: all[Symbol.iterator](), close: () => {} };
-  }
-  const { sql: text, params } = query.toSQL();
+export function iterateOrgDebt(filters: DebtFilters, today: string): RowStream<OrgDebtRow> {
   const keys = Object.keys(orgColumns(today)) as (keyof OrgRaw)[];
   const stepAt = keys.indexOf("overdueStep");
-  const reader = new Database(file, { readonly: true, fileMustExist: true });
-  reader.pragma("busy_timeout = 5000");
-  const cursor = reader
-    .prepare(text)
-    .raw(true)
-    .iterate(...params) as IterableIterator<unknown[]>;
-  function* rows(): Generator<OrgDebtRow> {
-    for (const values of cursor) {
-      const row = {} as Record<string, unknown>;
-      for (let i = 0; i < keys.length; i++) if (i !== stepAt) row[keys[i]] = values[i];
-      yield finishRow(row as OrgFields, values[stepAt] as string | null, today);
-    }
-  }
-  return {
-    rows: rows(),
-    close: () => {
-      cursor.return?.();
-      if (reader.open) reader.close();
-    },
-  };
+  return streamOnOwnConnection(orgQuery(filters, today), (values) => {
+    const row = {} as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) if (i !== stepAt) row[keys[i]] = values[i];
+    return finishRow(row as OrgFields, values[stepAt] as string | null, today);
+  });
 }
 
 /** Choices for the /debt filter form: projects, and people who own debt. */
