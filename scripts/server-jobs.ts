@@ -3,7 +3,7 @@
  * TRIAD_WORKERS=1, the primary process (which serves no HTTP) under TRIAD_WORKERS > 1
  * (docs/operations.md, "Workers"). Each runs on its own unref'd timer, never in a request.
  */
-import { getDb } from "../db/client.server";
+import { checkpointAndCloseDb, getDb } from "../db/client.server";
 import { type BackupSettings, startBackupScheduler } from "../app/jobs/backups.server";
 import { type MailSettings, startMailWorker } from "../app/jobs/mail-worker.server";
 import { startNotificationPass } from "../app/jobs/notify-pass.server";
@@ -69,4 +69,25 @@ export function startJobs({
       await Promise.allSettled(running.map((job) => job?.stop()));
     },
   };
+}
+
+/**
+ * The last step of a shutdown, in the single process and in the primary alike
+ * (docs/operations.md, "Shutdown and readiness"): checkpoint the write-ahead log into the
+ * database file and close it, saying which happened. False when the checkpoint failed: the
+ * caller exits 1, and nothing committed is lost (SQLite replays the log at the next open).
+ */
+export function checkpointAtShutdown(log: (line: string) => void): boolean {
+  try {
+    const checkpoint = checkpointAndCloseDb();
+    log(
+      checkpoint.busy
+        ? "database closed; another process held the write-ahead log, so it is replayed at the next open"
+        : "write-ahead log checkpointed into the database file, database closed",
+    );
+    return true;
+  } catch (error) {
+    log(`the checkpoint failed (${error instanceof Error ? error.message : String(error)}); exiting 1`);
+    return false;
+  }
 }

@@ -21,12 +21,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { checkpointAndCloseDb, closeDb, databasePath, getDb } from "../db/client.server";
+import { closeDb, databasePath, getDb } from "../db/client.server";
 import { type BackupSettings, backupStatus } from "../app/jobs/backups.server";
 import type { MailSettings } from "../app/jobs/mail-worker.server";
 import { serveClusterMetrics } from "../app/utils/metrics.server";
 import { SHARED_HITS_ENV, SharedHits } from "../app/utils/rate-limit.server";
-import { startJobs } from "./server-jobs";
+import { checkpointAtShutdown, startJobs } from "./server-jobs";
 
 /** Messages between the primary and its workers. */
 export const TO_PRIMARY = {
@@ -251,16 +251,7 @@ export function runPrimary(settings: PrimarySettings): void {
       clearTimeout(timer);
       if (jobsStopped) log("background workers stopped");
       else log("a delivery still in flight: it stays pending and is sent again at the next start");
-      try {
-        const checkpoint = checkpointAndCloseDb();
-        log(
-          checkpoint.busy
-            ? "database closed; another process held the write-ahead log, so it is replayed at the next open"
-            : "write-ahead log checkpointed into the database file, database closed",
-        );
-      } catch (error) {
-        // Nothing committed is lost: SQLite replays the log at the next open.
-        log(`the checkpoint failed (${error instanceof Error ? error.message : String(error)}); exiting 1`);
+      if (!checkpointAtShutdown(log)) {
         rateLimits.remove();
         process.exit(1);
       }

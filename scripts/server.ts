@@ -19,7 +19,7 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import { compressionSetting, responseCompression, staticFiles } from "../app/utils/serving.server";
 import express from "express";
-import { checkpointAndCloseDb, closeDb, databasePath, getDb } from "../db/client.server";
+import { closeDb, databasePath, getDb } from "../db/client.server";
 import { isAllowedOrigin, readBodyLimit, trustProxySetting } from "../app/utils/http.server";
 import { notifyIntervalMs } from "../app/jobs/notify-pass.server";
 import { readMailSettings } from "../app/jobs/mail-worker.server";
@@ -31,7 +31,7 @@ import {
   setRoutePatterns,
 } from "../app/utils/metrics.server";
 import { orgTimeZone } from "../app/lib/org-time-zone.server";
-import { type Jobs, startJobs } from "./server-jobs";
+import { checkpointAtShutdown, type Jobs, startJobs } from "./server-jobs";
 import { runPrimary, TO_PRIMARY, TO_WORKER } from "./server-primary";
 
 const dev = process.env.NODE_ENV === "development";
@@ -430,18 +430,7 @@ async function main() {
       clearInterval(idleSweep);
       if (workersStopped) log("background workers stopped");
       else log("a delivery still in flight: it stays pending and is sent again at the next start");
-      try {
-        const checkpoint = checkpointAndCloseDb();
-        log(
-          checkpoint.busy
-            ? "database closed; another process held the write-ahead log, so it is replayed at the next open"
-            : "write-ahead log checkpointed into the database file, database closed",
-        );
-      } catch (error) {
-        // Nothing committed is lost: SQLite replays the log at the next open.
-        log(`the checkpoint failed (${error instanceof Error ? error.message : String(error)}); exiting 1`);
-        process.exit(1);
-      }
+      if (!checkpointAtShutdown(log)) process.exit(1);
       log("done, exiting 0");
       process.exit(0);
     })();
