@@ -104,30 +104,39 @@ export type DeliveryRow = {
   deliveredAt: number | null;
 };
 
+/** A delivery's columns as the admin pages list and show it (with its hook's address). */
+const deliveryColumns = {
+  id: webhookDeliveries.id,
+  webhookId: webhookDeliveries.webhookId,
+  url: webhooks.url,
+  event: webhookDeliveries.event,
+  status: webhookDeliveries.status,
+  attempts: webhookDeliveries.attempts,
+  nextAttemptAt: webhookDeliveries.nextAttemptAt,
+  lastStatusCode: webhookDeliveries.lastStatusCode,
+  lastError: webhookDeliveries.lastError,
+  createdAt: webhookDeliveries.createdAt,
+  deliveredAt: webhookDeliveries.deliveredAt,
+};
+
+/** The stored error replaced by its class and the page's words for it (the error text is never shown). */
+function withFailureClass<R extends { lastError: string | null; lastStatusCode: number | null }>({
+  lastError,
+  ...row
+}: R) {
+  const failure = deliveryFailure(lastError, row.lastStatusCode);
+  return { ...row, failure, failureLabel: deliveryFailureLabel(failure) };
+}
+
 export function listRecentDeliveries({ limit = 50 }: { limit?: number } = {}): DeliveryRow[] {
-  const rows = db
-    .select({
-      id: webhookDeliveries.id,
-      webhookId: webhookDeliveries.webhookId,
-      url: webhooks.url,
-      event: webhookDeliveries.event,
-      status: webhookDeliveries.status,
-      attempts: webhookDeliveries.attempts,
-      nextAttemptAt: webhookDeliveries.nextAttemptAt,
-      lastStatusCode: webhookDeliveries.lastStatusCode,
-      lastError: webhookDeliveries.lastError,
-      createdAt: webhookDeliveries.createdAt,
-      deliveredAt: webhookDeliveries.deliveredAt,
-    })
+  return db
+    .select(deliveryColumns)
     .from(webhookDeliveries)
     .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
     .orderBy(desc(webhookDeliveries.id))
     .limit(limit)
-    .all();
-  return rows.map(({ lastError, ...row }) => {
-    const failure = deliveryFailure(lastError, row.lastStatusCode);
-    return { ...row, failure, failureLabel: deliveryFailureLabel(failure) };
-  });
+    .all()
+    .map(withFailureClass);
 }
 
 export function createWebhook(
@@ -404,38 +413,25 @@ export type DeliveryDetail = DeliveryRow & {
 export function getWebhookDelivery(deliveryId: number): DeliveryDetail | null {
   const row = db
     .select({
-      id: webhookDeliveries.id,
-      webhookId: webhookDeliveries.webhookId,
-      url: webhooks.url,
+      ...deliveryColumns,
       format: webhooks.format,
       webhookActive: webhooks.active,
-      event: webhookDeliveries.event,
       payload: webhookDeliveries.payload,
-      status: webhookDeliveries.status,
-      attempts: webhookDeliveries.attempts,
-      nextAttemptAt: webhookDeliveries.nextAttemptAt,
-      lastStatusCode: webhookDeliveries.lastStatusCode,
-      lastError: webhookDeliveries.lastError,
-      createdAt: webhookDeliveries.createdAt,
-      deliveredAt: webhookDeliveries.deliveredAt,
     })
     .from(webhookDeliveries)
     .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
     .where(eq(webhookDeliveries.id, deliveryId))
     .get();
   if (!row) return null;
-  const { lastError, payload, ...rest } = row;
+  const { payload, ...rest } = row;
   let payloadText = payload;
   try {
     payloadText = JSON.stringify(JSON.parse(payload), null, 2);
   } catch {
     // Shown as stored.
   }
-  const failure = deliveryFailure(lastError, row.lastStatusCode);
   return {
-    ...rest,
-    failure,
-    failureLabel: deliveryFailureLabel(failure),
+    ...withFailureClass(rest),
     payloadText,
     redeliverable: row.status !== "pending" && row.webhookActive && payloadFormat(payload) === row.format,
   };
