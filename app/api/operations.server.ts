@@ -4,6 +4,7 @@
  * app/api/dispatch.server.ts, so the server matches one route module for the whole API instead
  * of one per path. A handler returns exactly its operation's response schema.
  */
+import { DEBT_DETAIL_FIELDS, DEBT_PLAN_FIELDS } from "~/domain/debt";
 import { orgToday } from "~/lib/org-time-zone.server";
 import { NotFoundError, ValidationError } from "~/domain/errors";
 import { listProjectActivity } from "~/models/activity.server";
@@ -74,18 +75,8 @@ import {
   stepOf,
 } from "~/api/views.server";
 
-const DETAILS = [
-  "title",
-  "description",
-  "category",
-  "benefit",
-  "stageIncurred",
-  "severity",
-  "principalDays",
-  "interestDays",
-  "ownerId",
-] as const;
-const PLAN = ["strategy", "targetDate", "repayBeforeStage"] as const;
+const DETAILS = DEBT_DETAIL_FIELDS;
+const PLAN = DEBT_PLAN_FIELDS;
 const STATUS = ["note", "justification", "reviewDate"] as const;
 const STEP_FIELDS = ["title", "ownerId", "dueDate"] as const;
 

@@ -332,6 +332,24 @@ export function summarize(items: DebtSummaryItem[], today: string): Record<Regis
 // ---------- the organisation-wide register's filters (/debt, /debt.csv, GET /api/v1/debt) ----------
 
 /** The most steps a plan can be logged with in one go (createDebtItem's `plan`). */
+/**
+ * The fields that describe a debt item, in the form's order: the form, the model (what a
+ * change compares and records) and the API's partial update name the same ones.
+ */
+export const DEBT_DETAIL_FIELDS = [
+  "title",
+  "description",
+  "category",
+  "benefit",
+  "stageIncurred",
+  "severity",
+  "principalDays",
+  "interestDays",
+  "ownerId",
+] as const;
+/** The fields of an item's repayment plan (its steps apart). */
+export const DEBT_PLAN_FIELDS = ["strategy", "targetDate", "repayBeforeStage"] as const;
+
 export const MAX_PLAN_STEPS = 20;
 
 export const DEBT_SORTS = [

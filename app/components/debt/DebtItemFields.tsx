@@ -3,6 +3,7 @@
  * Conform field (app/components/ui/Form.tsx): its name, its error, and the value to show, the
  * stored (or initial) one or, after a refusal, the one that was sent.
  */
+import { DEBT_DETAIL_FIELDS } from "~/domain/debt";
 import type { FieldMetadata } from "@conform-to/react";
 import { Field, SelectField, TextareaField, optionsOf, type Option } from "~/components/ui/Field";
 import { severityLabel, stageLabel } from "~/domain/labels";
@@ -20,17 +21,7 @@ export type DebtFieldDefaults = {
 };
 
 type DebtFieldName = keyof DebtFieldDefaults;
-const DEBT_FIELD_NAMES: DebtFieldName[] = [
-  "title",
-  "description",
-  "category",
-  "benefit",
-  "stageIncurred",
-  "severity",
-  "principalDays",
-  "interestDays",
-  "ownerId",
-];
+const DEBT_FIELD_NAMES: readonly DebtFieldName[] = DEBT_DETAIL_FIELDS;
 
 /** The stored (or initial) values as the form shows them: strings, "" for none; severity medium by default. */
 export function debtFieldValues(defaults: DebtFieldDefaults): Record<DebtFieldName, string> {

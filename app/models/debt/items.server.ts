@@ -21,7 +21,7 @@ import { debtEdited, debtLogged, debtStatusChanged, debtWrittenOff } from "~/dom
 import { debtItemAssignedDraft, debtStepAssignedDraft, newOwner } from "~/domain/notify-rules";
 import type { NotificationDraft } from "~/domain/notifications";
 import { stageIndex } from "~/domain/stages";
-import { MAX_PLAN_STEPS } from "~/domain/debt";
+import { DEBT_DETAIL_FIELDS, DEBT_PLAN_FIELDS, MAX_PLAN_STEPS } from "~/domain/debt";
 import { notify } from "../notifications.server";
 import { staleDrafts, watchSignOffs } from "../notify-events.server";
 import { projectForWrite } from "../project-access.server";
@@ -65,18 +65,8 @@ export type NewDebtPlan = DebtPlan & {
   steps: Array<{ title: string; ownerId?: number | null; dueDate?: string | null }>;
 };
 
-const DETAIL_KEYS = [
-  "title",
-  "description",
-  "category",
-  "benefit",
-  "stageIncurred",
-  "severity",
-  "principalDays",
-  "interestDays",
-  "ownerId",
-] as const satisfies readonly (keyof DebtDetails)[];
-const PLAN_KEYS = ["strategy", "targetDate", "repayBeforeStage"] as const satisfies readonly (keyof DebtPlan)[];
+const DETAIL_KEYS = DEBT_DETAIL_FIELDS satisfies readonly (keyof DebtDetails)[];
+const PLAN_KEYS = DEBT_PLAN_FIELDS satisfies readonly (keyof DebtPlan)[];
 /** The fields of an item a discipline's view holds (docs/domain.md, "What makes a sign-off stale"). */
 const VIEW_KEYS = ["title", "severity", "ownerId", "strategy", "targetDate", "repayBeforeStage"] as const;
 
