@@ -9,7 +9,7 @@
  * with reminders every 3 days sends reminder 2, not reminders 1 and 2).
  */
 import type { Discipline } from "~/domain/vocabulary";
-import { addDays, daysBetween } from "./dates";
+import { addDays, daysBetween, wallClock } from "./dates";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -144,36 +144,10 @@ export function dueDebtNotices(subject: DebtSubject, date: string | null, today:
 
 // ---------- the daily digest ----------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** One formatter per time zone (making one costs far more than using it); null for an unknown zone. */
-function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    try {
-      formatter = new Intl.DateTimeFormat("en-CA", {
-        timeZone,
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        hourCycle: "h23",
-      });
-    } catch {
-      return null;
-    }
-    if (formatters.size >= 1000) formatters.clear();
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** A person's local calendar date and hour at `now`; an unknown time zone counts as UTC. */
+/** A person's local calendar date and hour at `now` (dates.ts `wallClock`); an unknown time zone counts as UTC. */
 export function localTime(now: number, timeZone: string): { date: string; hour: number } {
-  const formatter = formatterFor(timeZone) ?? formatterFor("UTC")!;
-  const parts = formatter.formatToParts(now);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return { date: `${part("year")}-${part("month")}-${part("day")}`, hour: Number(part("hour")) % 24 };
+  const { date, time } = wallClock(now, timeZone);
+  return { date, hour: Number(time.slice(0, 2)) };
 }
 
 export const digestKey = (userId: number, localDate: string) => `digest:${userId}:${localDate}`;

@@ -6,6 +6,7 @@
  * those directly. No server module here: the pages' bundles import this file.
  */
 import { z } from "zod";
+import type { LogFilterInput } from "~/models/activity-log.server";
 import { WEBHOOK_FORMATS } from "~/domain/vocabulary";
 import { gateTimingsError, MAX_TIMING_DAYS, MIN_TIMING_DAYS } from "~/domain/reminders";
 import {
@@ -131,17 +132,8 @@ type ActivityFilterKey = (typeof ACTIVITY_FILTER_KEYS)[number];
 /** A position in the log, as the page's links write it: `<at>-<id>` (milliseconds and row id). */
 export type LogCursorParam = { at: number; id: number };
 
-export type ActivityFilters = {
-  /** A person's id, or "none" for rows without a signed-in person. */
-  actor?: number | "none";
-  actorName?: string;
-  action?: string;
-  project?: number;
-  projectName?: string;
-  /** Calendar dates, YYYY-MM-DD, both included. */
-  from?: string;
-  to?: string;
-};
+/** The filters as the model takes them (a person's id or "none", names, calendar dates both included). */
+export type ActivityFilters = LogFilterInput;
 
 /** What was wrong with a parameter, next to its field ("page" for a paging link). */
 export type ActivityFilterProblems = Partial<Record<ActivityFilterKey | "page", string>>;
