@@ -17,6 +17,7 @@ import {
 import { changeProjectState, getProject } from "~/models/projects.server";
 import * as debtCsv from "~/routes/debt[.]csv";
 import * as debtIndex from "~/routes/debt._index";
+import { parseCsv } from "../support/csv";
 import { resetDatabase } from "../support/database";
 import { callLoader, makeRequest, testContext } from "../support/requests";
 import { actorOf, createDebtWorld, DAY, details, logItem, type DebtWorld } from "./debt-support";
@@ -24,36 +25,6 @@ import { actorOf, createDebtWorld, DAY, details, logItem, type DebtWorld } from 
 let a: DebtWorld;
 let b: DebtWorld;
 const today = utcDate(Date.now());
-
-/** A small RFC 4180 reader: enough to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  if (field !== "" || row.length) throw new Error("The CSV does not end with CRLF");
-  return rows;
-}
 
 async function download(query: string, cookie = a.cookies.outsider) {
   const response = (await debtCsv.loader({
@@ -63,7 +34,7 @@ async function download(query: string, cookie = a.cookies.outsider) {
   })) as Response;
   const bytes = new Uint8Array(await response.arrayBuffer());
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-  return { response, bytes, text, rows: parseCsv(text.replace(/^\uFEFF/, "")) };
+  return { response, bytes, text, rows: parseCsv(text) };
 }
 
 async function page(query: string, cookie = a.cookies.outsider) {
@@ -337,7 +308,7 @@ describe("the CSV file", () => {
       if (done) break;
       text += decoder.decode(value, { stream: true });
     }
-    const rows = parseCsv(text.replace(/^\uFEFF/, ""));
+    const rows = parseCsv(text);
     expect(rows).toHaveLength(451);
     expect(text).not.toContain("Written during a download");
   });

@@ -9,7 +9,6 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { NOTIFICATION_CATEGORIES } from "~/domain/notifications";
 import { getGatePolicy, listTemplates } from "~/models/gate-templates.server";
 import { timeZones } from "~/models/notifications-read.server";
@@ -41,11 +40,21 @@ import {
   updateAttestationSchema,
   webhookStatusSchema,
 } from "~/utils/admin-validation";
-import { parseSubmission, resultFor } from "~/utils/forms";
+import { resultFor } from "~/utils/forms";
 import { markReadSchema, preferencesFormSchema } from "~/utils/notification-validation";
 import { SUDO_WINDOW_MS } from "~/utils/sudo.server";
 import { loginSchema, newUserSchema, profileSchema, setupSchema } from "~/utils/validation";
 import { activitySince, lastActivityId, resetDatabase, sqlite } from "../support/database";
+import {
+  browserSays,
+  expectRefusal,
+  expectUnknownIntentRefused,
+  snapshotTables,
+  unknownIntentCases,
+  withIntent,
+  type IntentRefusal,
+} from "../support/form-intents";
+import type { Form } from "../support/form-schemas";
 import { callAction, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
@@ -85,23 +94,6 @@ beforeAll(async () => {
   pilotFirst = { id: first.id, version: first.version, kind: first.kind };
 });
 
-/** Every row of every table but the sessions (signing in touches those), to compare before and after. */
-function everything() {
-  const names = (
-    sqlite()
-      .prepare(
-        "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'",
-      )
-      .all() as { name: string }[]
-  )
-    .map((t) => t.name)
-    .filter((name) => name !== "sessions");
-  return Object.fromEntries(
-    names.map((name) => [name, sqlite().prepare(`select * from "${name}" order by rowid`).all()]),
-  );
-}
-
-type Form = Record<string, string | string[]>;
 type Page =
   | "login"
   | "account"
@@ -138,21 +130,6 @@ function post(page: Page, form: Form, as?: Who) {
   });
 }
 
-function formDataOf(form: Form): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(form)) {
-    for (const v of Array.isArray(value) ? value : [value]) data.append(key, v);
-  }
-  return data;
-}
-
-/** What the browser says about the form with the same schema, before sending it. */
-function browserSays(schema: z.ZodType, form: Form, field: string): string | undefined {
-  const submission = parseSubmission(formDataOf(form), schema);
-  if (submission.status !== "error") return undefined;
-  return (field === "form" ? submission.error?.[""] : submission.error?.[field])?.[0];
-}
-
 const SECRET_FIELDS = /password|secret|token/i;
 
 describe("an unknown or missing intent is a 400 and changes nothing", () => {
@@ -166,47 +143,28 @@ describe("an unknown or missing intent is a 400 and changes nothing", () => {
     mail: () => ({ mailId: "1" }),
     webhooks: () => ({ webhookId: String(webhook.id), version: String(webhook.version) }),
   };
-  const cases: Array<[string, keyof typeof forms, string | undefined]> = [];
-  for (const page of Object.keys(forms) as Array<keyof typeof forms>) {
-    cases.push([`${page}, no intent`, page, undefined]);
-    cases.push([`${page}, an unknown intent`, page, "delete"]);
-    cases.push([`${page}, an empty intent`, page, ""]);
-    cases.push([`${page}, another page's intent`, page, page === "account" ? "create" : "profile"]);
-  }
+  const cases = (Object.keys(forms) as Array<keyof typeof forms>).flatMap((page) =>
+    unknownIntentCases(page, page, [["another page's intent", page === "account" ? "create" : "profile"]]),
+  );
 
   it.each(cases)("%s", async (_name, page, intent) => {
-    const form: Form = { ...(intent === undefined ? {} : { intent }), ...forms[page]() };
-    const before = everything();
-    const result = await post(page, form);
-    expect(result).toMatchObject({ status: 400, thrown: true });
-    expect(result.data).toMatch(/This page cannot do .*Use one of its buttons\./);
-    expect(everything()).toEqual(before);
+    const form = withIntent(intent, forms[page]());
+    await expectUnknownIntentRefused(() => post(page, form));
   });
 
   it("the admin pages check the permission first: a member gets 403 whatever the intent", async () => {
-    const before = everything();
+    const before = snapshotTables();
     for (const page of ["person", "gates", "mail", "webhooks"] as const) {
       for (const intent of ["delete", "add"]) {
         const result = await post(page, { intent }, "member");
         expect(result, `${page} ${intent}`).toMatchObject({ status: 403, thrown: true });
       }
     }
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 });
 
-type Refusal = {
-  name: string;
-  page: Page;
-  as?: Who;
-  form: () => Form;
-  status: 400 | 401 | 403 | 409;
-  /** The field the message shows next to, or "form" for the message above the form. */
-  field: string;
-  message: string | RegExp;
-  /** The schema the page's form validates with in the browser: it gives the same message. */
-  schema?: z.ZodType;
-};
+type Refusal = IntentRefusal<Page> & { as?: Who; status: 400 | 401 | 403 | 409 };
 
 const passwordForm = (form: Form = {}): Form => ({
   intent: "password",
@@ -522,38 +480,14 @@ const refusals: Refusal[] = [
 
 describe("each intent's refusal: the message by its field, the values sent, the intent", () => {
   it.each(refusals.map((r) => [r.name, r] as const))("%s", async (_name, refusal) => {
-    const form = refusal.form();
-    const before = everything();
-    const result = await post(refusal.page, form, refusal.as);
-    expect(result.status).toBe(refusal.status);
-    expect(result.thrown).toBe(false);
-    // A failed sign-in is logged on purpose; nothing else may change.
-    if (refusal.page !== "login") expect(everything()).toEqual(before);
-
-    // Conform's result, for the form of this intent only ("" on the pages with one form).
-    const intent = typeof form.intent === "string" ? form.intent : "";
-    expect(result.data.status).toBe("error");
-    expect(resultFor(result.data, intent)).toBe(result.data);
-    expect(resultFor(result.data, intent === "add" ? "update" : "add")).toBeUndefined();
-
-    const { fieldErrors, formError } = refusalOf(result.data);
-    // Only the field that is wrong is marked.
-    if (refusal.field !== "form") expect(Object.keys(fieldErrors)).toEqual([refusal.field]);
-    const said = refusal.field === "form" ? formError : fieldErrors[refusal.field];
-    if (typeof refusal.message === "string") expect(said).toBe(refusal.message);
-    else expect(said).toMatch(refusal.message);
-
-    // Every value sent comes back to refill the form, but never a password, secret or token.
-    for (const [key, value] of Object.entries(form)) {
-      const name = key.replace(/\[\]$/, "");
-      if (SECRET_FIELDS.test(name)) expect(result.data.initialValue, key).not.toHaveProperty(name);
-      else if (Array.isArray(value)) {
-        if (value.length) expect(result.data.initialValue[name], key).toEqual(value);
-      } else if (value.trim() !== "") expect(result.data.initialValue[name], key).toBe(value);
-    }
-
-    // The browser, with the same schema, says the same before anything is sent.
-    if (refusal.schema) expect(browserSays(refusal.schema, form, refusal.field)).toBe(said);
+    await expectRefusal(refusal, (form) => post(refusal.page, form, refusal.as), {
+      intents: ["add", "update"],
+      // Never a password, secret or token comes back to refill the form.
+      secretFields: SECRET_FIELDS,
+      onlyThatField: true,
+      // A failed sign-in is logged on purpose; nothing else may change.
+      changesNothing: refusal.page !== "login",
+    });
   });
 
   it("a refused row says which row it was about, so only that row's form shows it", async () => {
@@ -577,7 +511,7 @@ describe("each intent's refusal: the message by its field, the values sent, the 
 
 describe("sudo mode's prompt is a refusal like the others", () => {
   it("asks for the password with 403, a Conform result with nothing to show by a field, and what to post again", async () => {
-    const before = everything();
+    const before = snapshotTables();
     const asked = await post("tokens", { intent: "revoke", tokenId: String(tokenId) }, "stale");
     expect(asked.status).toBe(403);
     expect(asked.data.status).toBe("error");
@@ -589,7 +523,7 @@ describe("sudo mode's prompt is a refusal like the others", () => {
         { name: "tokenId", value: String(tokenId) },
       ],
     });
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 });
 
@@ -680,10 +614,10 @@ describe("first run (one form, no intent), on an empty database", () => {
 
   it("refuses a short password next to the field, keeps the rest, never the password", async () => {
     const form = { name: "Ada", email: "ada@example.com", discipline: "it", password: "short" };
-    const before = everything();
+    const before = snapshotTables();
     const result = await callAction(setupRoute.action, "/setup", { form });
     expect(result.status).toBe(400);
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
     expect(resultFor(result.data, "")).toBe(result.data);
     expect(refusalOf(result.data).fieldErrors).toEqual({ password: "Use at least 12 characters." });
     expect(result.data.initialValue).toEqual({ name: "Ada", email: "ada@example.com", discipline: "it" });

@@ -7,7 +7,6 @@
  * with the same schema before anything is sent.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { dateInputError } from "~/domain/dates";
 import { addRepaymentStep, getDebtItem, updateDebtItem } from "~/models/debt.server";
 import * as registerRoute from "~/routes/projects.$slug.debt";
@@ -21,9 +20,17 @@ import {
   repaymentStepSchema,
   stepActionSchema,
 } from "~/utils/debt-validation";
-import { parseSubmission, resultFor } from "~/utils/forms";
-import { resetDatabase, sqlite } from "../support/database";
-import { callAction, refusalOf } from "../support/requests";
+import { resetDatabase } from "../support/database";
+import {
+  expectRefusal,
+  expectUnknownIntentRefused,
+  snapshotTables,
+  unknownIntentCases,
+  withIntent,
+  type IntentRefusal,
+} from "../support/form-intents";
+import type { Form } from "../support/form-schemas";
+import { callAction } from "../support/requests";
 import { actorOf, createDebtWorld, logItem, toastOf, type DebtWorld } from "./debt-support";
 
 let world: DebtWorld;
@@ -57,27 +64,9 @@ beforeAll(async () => {
   lastStep = steps[1].id;
 });
 
-/** Every row of every table but the sessions (signing in touches those), to compare before and after. */
-function everything() {
-  const names = (
-    sqlite()
-      .prepare(
-        "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'",
-      )
-      .all() as { name: string }[]
-  )
-    .map((t) => t.name)
-    .filter((name) => name !== "sessions");
-  return Object.fromEntries(
-    names.map((name) => [name, sqlite().prepare(`select * from "${name}" order by rowid`).all()]),
-  );
-}
-
 const version = () => String(getDebtItem(itemId)!.version);
 const itemPath = () => `/projects/${world.project.slug}/debt/${itemId}`;
 const registerPath = () => `/projects/${world.project.slug}/debt`;
-
-type Form = Record<string, string>;
 
 function postItem(form: Form, cookie = world.cookies.scientist) {
   return callAction(itemRoute.action, itemPath(), {
@@ -91,35 +80,18 @@ function postRegister(form: Form, cookie = world.cookies.scientist) {
   return callAction(registerRoute.action, registerPath(), { params: { slug: world.project.slug }, cookie, form });
 }
 
-function formDataOf(form: Form): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(form)) data.append(key, value);
-  return data;
-}
-
-/** What the browser says about the form with the same schema, before sending it. */
-function browserSays(schema: z.ZodType, form: Form, field: string): string | undefined {
-  const submission = parseSubmission(formDataOf(form), schema);
-  return submission.status === "error" ? submission.error?.[field]?.[0] : undefined;
-}
-
 describe("an unknown or missing intent is a 400 and changes nothing", () => {
-  const cases: Array<[string, "register" | "item", string | undefined]> = [
-    ["register page, no intent", "register", undefined],
-    ["register page, an unknown intent", "register", "delete"],
-    ["register page, an empty intent", "register", ""],
-    ["register page, an item page's intent", "register", "details"],
-    ["item page, no intent", "item", undefined],
-    ["item page, an unknown intent", "item", "delete"],
-    ["item page, an empty intent", "item", ""],
-    ["item page, the register page's intent", "item", "create"],
-    ["item page, an intent in another case", "item", "STATUS"],
+  const cases = [
+    ...unknownIntentCases("register page", "register", [["an item page's intent", "details"]]),
+    ...unknownIntentCases("item page", "item", [
+      ["the register page's intent", "create"],
+      ["an intent in another case", "STATUS"],
+    ]),
   ];
 
   it.each(cases)("%s", async (_name, page, intent) => {
     // A form that would be valid for some handler: only the intent is wrong.
-    const form: Form = {
-      ...(intent === undefined ? {} : { intent }),
+    const form = withIntent(intent, {
       version: version(),
       register: "technical",
       title: "Valid title for any handler",
@@ -128,16 +100,12 @@ describe("an unknown or missing intent is a 400 and changes nothing", () => {
       severity: "low",
       to: "repaying",
       stepId: String(firstStep),
-    };
-    const before = everything();
-    const result = page === "register" ? await postRegister(form) : await postItem(form);
-    expect(result).toMatchObject({ status: 400, thrown: true });
-    expect(result.data).toMatch(/This page cannot do .*Use one of its buttons\./);
-    expect(everything()).toEqual(before);
+    });
+    await expectUnknownIntentRefused(() => (page === "register" ? postRegister(form) : postItem(form)));
   });
 
   it("checks the permission first: a non-member gets the same 403 whatever the intent", async () => {
-    const before = everything();
+    const before = snapshotTables();
     for (const intent of ["delete", "create"]) {
       const result = await postRegister({ intent, title: "Sneaky" }, world.cookies.outsider);
       expect(result).toMatchObject({ status: 403, thrown: true });
@@ -146,22 +114,11 @@ describe("an unknown or missing intent is a 400 and changes nothing", () => {
       const result = await postItem({ intent, to: "repaying", version: version() }, world.cookies.outsider);
       expect(result).toMatchObject({ status: 403, thrown: true });
     }
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 });
 
-type Refusal = {
-  name: string;
-  page: "register" | "item";
-  /** The form as sent (functions read the current version and step ids). */
-  form: () => Form;
-  status: 400 | 409;
-  /** The field the message shows next to, or "form" for the message above the form. */
-  field: string;
-  message: string | RegExp;
-  /** The schema the page's form validates with in the browser: it gives the same message. */
-  schema?: z.ZodType;
-};
+type Refusal = IntentRefusal<"register" | "item"> & { status: 400 | 409 };
 
 const details = (): Form => ({
   intent: "details",
@@ -378,30 +335,9 @@ const refusals: Refusal[] = [
 
 describe("each intent's refusal: the message by its field, the values sent, the intent", () => {
   it.each(refusals.map((r) => [r.name, r] as const))("%s", async (_name, refusal) => {
-    const form = refusal.form();
-    const before = everything();
-    const result = refusal.page === "register" ? await postRegister(form) : await postItem(form);
-    expect(result.status).toBe(refusal.status);
-    expect(result.thrown).toBe(false);
-    expect(everything()).toEqual(before);
-
-    // Conform's result, for the form of this intent only.
-    expect(result.data.status).toBe("error");
-    expect(resultFor(result.data, form.intent)).toBe(result.data);
-    expect(resultFor(result.data, form.intent === "plan" ? "details" : "plan")).toBeUndefined();
-
-    const { fieldErrors, formError } = refusalOf(result.data);
-    const said = refusal.field === "form" ? formError : fieldErrors[refusal.field];
-    if (typeof refusal.message === "string") expect(said).toBe(refusal.message);
-    else expect(said).toMatch(refusal.message);
-
-    // Every value sent comes back to refill the form.
-    for (const [key, value] of Object.entries(form)) {
-      if (value.trim() !== "") expect(result.data.initialValue[key], key).toBe(value);
-    }
-
-    // The browser, with the same schema, says the same before sending anything.
-    if (refusal.schema) expect(browserSays(refusal.schema, form, refusal.field)).toBe(said);
+    await expectRefusal(refusal, (form) => (refusal.page === "register" ? postRegister(form) : postItem(form)), {
+      intents: ["plan", "details"],
+    });
   });
 
   it("covers every intent of both pages", () => {

@@ -9,7 +9,6 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
 import { attest, getReview, openReview, signOff } from "~/models/gates.server";
 import { changeProjectState, createProject, getProject } from "~/models/projects.server";
 import { getRequirement, createRequirement } from "~/models/requirements.server";
@@ -21,7 +20,7 @@ import * as editRoute from "~/routes/projects.$slug.edit";
 import * as gateRoute from "~/routes/projects.$slug.gate._index";
 import * as requirementsRoute from "~/routes/projects.$slug.requirements";
 import * as newRoute from "~/routes/projects.new";
-import { parseSubmission, resultFor } from "~/utils/forms";
+import { resultFor } from "~/utils/forms";
 import { reopenSchema, stateChangeFormSchema, stopFormSchema } from "~/utils/lifecycle-validation";
 import {
   attestSchema,
@@ -34,7 +33,16 @@ import {
   withdrawReviewSchema,
 } from "~/utils/validation";
 import { activitySince, lastActivityId, resetDatabase, sqlite } from "../support/database";
-import { callAction, refusalOf } from "../support/requests";
+import {
+  expectRefusal,
+  expectUnknownIntentRefused,
+  snapshotTables,
+  unknownIntentCases,
+  withIntent,
+  type IntentRefusal,
+} from "../support/form-intents";
+import type { Form } from "../support/form-schemas";
+import { callAction } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 
 const actorOf = (u: TestUser): Actor => ({
@@ -114,23 +122,6 @@ beforeAll(async () => {
   stopped = { id: s.id, slug: s.slug };
 });
 
-/** Every row of every table but the sessions (signing in touches those), to compare before and after. */
-function everything() {
-  const names = (
-    sqlite()
-      .prepare(
-        "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'",
-      )
-      .all() as { name: string }[]
-  )
-    .map((t) => t.name)
-    .filter((name) => name !== "sessions");
-  return Object.fromEntries(
-    names.map((name) => [name, sqlite().prepare(`select * from "${name}" order by rowid`).all()]),
-  );
-}
-
-type Form = Record<string, string>;
 type Page = "overview" | "edit" | "new" | "requirements" | "gate";
 
 const ROUTES: Record<Page, { action: (args: ActionFunctionArgs) => unknown; suffix: string }> = {
@@ -149,18 +140,6 @@ function post(page: Page, slug: string, who: Who, form: Form) {
 
 const projectVersion = (id: number) => String(getProject(id)!.version);
 const requirementVersion = () => String(getRequirement(main.requirementId)!.version);
-
-function formDataOf(form: Form): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(form)) data.append(key, value);
-  return data;
-}
-
-/** What the browser says about the form with the same schema, before sending it. */
-function browserSays(schema: z.ZodType, form: Form, field: string): string | undefined {
-  const submission = parseSubmission(formDataOf(form), schema);
-  return submission.status === "error" ? submission.error?.[field]?.[0] : undefined;
-}
 
 describe("an unknown or missing intent is a 400 and changes nothing", () => {
   /** A form that would be valid for some handler of the page: only the intent is wrong. */
@@ -188,55 +167,36 @@ describe("an unknown or missing intent is a 400 and changes nothing", () => {
       decision: "approve",
     }),
   };
-  const cases: Array<[string, "overview" | "requirements" | "gate", string | undefined]> = [
-    ["overview, no intent (the old form's `to` alone)", "overview", undefined],
-    ["overview, an unknown intent", "overview", "delete"],
-    ["overview, an empty intent", "overview", ""],
-    ["overview, the API's word for it", "overview", "on_hold"],
-    ["overview, an intent in another case", "overview", "HOLD"],
-    ["requirements, no intent", "requirements", undefined],
-    ["requirements, an unknown intent", "requirements", "delete"],
-    ["requirements, an empty intent", "requirements", ""],
-    ["requirements, another page's intent", "requirements", "stop"],
-    ["gate, no intent", "gate", undefined],
-    ["gate, an unknown intent", "gate", "delete"],
-    ["gate, an empty intent", "gate", ""],
-    ["gate, another page's intent", "gate", "create"],
+  const cases = [
+    ...unknownIntentCases(
+      "overview",
+      "overview",
+      [
+        ["the API's word for it", "on_hold"],
+        ["an intent in another case", "HOLD"],
+      ],
+      "no intent (the old form's `to` alone)",
+    ),
+    ...unknownIntentCases("requirements", "requirements", [["another page's intent", "stop"]]),
+    ...unknownIntentCases("gate", "gate", [["another page's intent", "create"]]),
   ];
 
   it.each(cases)("%s", async (_name, page, intent) => {
-    const form: Form = { ...(intent === undefined ? {} : { intent }), ...forms[page]() };
-    const before = everything();
-    const result = await post(page, main.slug, "owner", form);
-    expect(result).toMatchObject({ status: 400, thrown: true });
-    expect(result.data).toMatch(/This page cannot do .*Use one of its buttons\./);
-    expect(everything()).toEqual(before);
+    const form = withIntent(intent, forms[page]());
+    await expectUnknownIntentRefused(() => post(page, main.slug, "owner", form));
   });
 
   it("the overview checks the permission first: a member who may not change the state gets 403 whatever the intent", async () => {
-    const before = everything();
+    const before = snapshotTables();
     for (const intent of ["delete", "hold"]) {
       const result = await post("overview", main.slug, "scientist", { intent, version: projectVersion(main.id) });
       expect(result).toMatchObject({ status: 403, thrown: true });
     }
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 });
 
-type Refusal = {
-  name: string;
-  page: Page;
-  slug?: () => string;
-  as: Who;
-  /** The form as sent (functions read the current versions). */
-  form: () => Form;
-  status: 400 | 403 | 409;
-  /** The field the message shows next to, or "form" for the message above the form. */
-  field: string;
-  message: string | RegExp;
-  /** The schema the page's form validates with in the browser: it gives the same message. */
-  schema?: z.ZodType;
-};
+type Refusal = IntentRefusal<Page> & { slug?: () => string; as: Who; status: 400 | 403 | 409 };
 
 const stopForm = (): Form => ({
   intent: "stop",
@@ -560,31 +520,9 @@ const refusals: Refusal[] = [
 
 describe("each intent's refusal: the message by its field, the values sent, the intent", () => {
   it.each(refusals.map((r) => [r.name, r] as const))("%s", async (_name, refusal) => {
-    const form = refusal.form();
-    const before = everything();
-    const result = await post(refusal.page, refusal.slug?.() ?? main.slug, refusal.as, form);
-    expect(result.status).toBe(refusal.status);
-    expect(result.thrown).toBe(false);
-    expect(everything()).toEqual(before);
-
-    // Conform's result, for the form of this intent only ("" on the pages with one form).
-    const intent = form.intent ?? "";
-    expect(result.data.status).toBe("error");
-    expect(resultFor(result.data, intent)).toBe(result.data);
-    expect(resultFor(result.data, intent === "withdraw" ? "comment" : "withdraw")).toBeUndefined();
-
-    const { fieldErrors, formError } = refusalOf(result.data);
-    const said = refusal.field === "form" ? formError : fieldErrors[refusal.field];
-    if (typeof refusal.message === "string") expect(said).toBe(refusal.message);
-    else expect(said).toMatch(refusal.message);
-
-    // Every value sent comes back to refill the form.
-    for (const [key, value] of Object.entries(form)) {
-      if (value.trim() !== "") expect(result.data.initialValue[key], key).toBe(value);
-    }
-
-    // The browser, with the same schema, says the same before anything is sent.
-    if (refusal.schema) expect(browserSays(refusal.schema, form, refusal.field)).toBe(said);
+    await expectRefusal(refusal, (form) => post(refusal.page, refusal.slug?.() ?? main.slug, refusal.as, form), {
+      intents: ["withdraw", "comment"],
+    });
   });
 
   it("a promotion that is not ready says what blocks it, as the page lists it", async () => {

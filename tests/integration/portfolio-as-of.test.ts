@@ -17,6 +17,7 @@ import { apiLimiter } from "~/api/handler.server";
 import * as dashboardRoute from "~/routes/_index";
 import * as projectsRoute from "~/routes/projects._index";
 import * as projectsCsv from "~/routes/projects[.]csv";
+import { parseCsv } from "../support/csv";
 import { resetDatabase, sqlite } from "../support/database";
 import { callLoader, makeRequest, testContext } from "../support/requests";
 import { signInAs } from "../support/users";
@@ -119,41 +120,12 @@ async function projectsPage(query: string) {
   return result.data;
 }
 
-/** A CSV the spreadsheets read: BOM, CRLF, quoted fields (app/lib/csv.server.ts). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
-
 async function downloadCsv(query: string) {
   const response = (await projectsCsv
     .loader({ request: makeRequest(`/projects.csv${query}`, { cookie }), params: {}, context: testContext })
     .catch((thrown: unknown) => thrown)) as Response;
   const text = await response.text();
-  return { response, text, rows: response.ok ? parseCsv(text.replace(/^\uFEFF/, "")) : [] };
+  return { response, text, rows: response.ok ? parseCsv(text, { unterminated: "drop" }) : [] };
 }
 
 const STAGE_LABELS: Record<string, Expected["stage"]> = {

@@ -8,9 +8,6 @@
  * The receivers listen on loopback, so these tests set TRIAD_WEBHOOK_ALLOW_PRIVATE=1 like
  * tests/integration/webhooks.test.ts.
  */
-import { createHmac } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WEBHOOK_EVENTS } from "~/domain/vocabulary";
 import { runWebhookDeliveries } from "~/jobs/webhook-worker.server";
@@ -19,34 +16,19 @@ import * as deliveryPage from "~/routes/admin.webhooks_.deliveries.$deliveryId";
 import { activitySince, countRows, lastActivityId, resetDatabase, sqlite } from "../support/database";
 import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
+import {
+  addWebhook,
+  allowPrivateAddresses,
+  deliveriesOf,
+  RECEIVER_REPLY,
+  refusePrivateAddresses,
+  silenceEarlierWebhooks,
+  startWebhookReceiver,
+  webhookSignature,
+} from "../support/webhooks";
 
-type Received = { headers: http.IncomingHttpHeaders; body: string };
-
-/** What a receiver must never see shown back: its own reply. */
-const RECEIVER_REPLY = "internal-only: db_password=hunter2";
-
-/** A receiver on a free loopback port answering with the next status of `script` (then the last). */
-async function receiver(script: number[]) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      const status = script[Math.min(received.length - 1, script.length - 1)];
-      res.writeHead(status, { "Content-Type": "text/plain" }).end(RECEIVER_REPLY);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return { url, received, close };
-}
+/** A receiver on a free loopback port that answers every request, even a 200, with RECEIVER_REPLY. */
+const receiver = (script: number[]) => startWebhookReceiver(script, { reply: () => RECEIVER_REPLY });
 
 type HookRow = {
   id: number;
@@ -57,21 +39,7 @@ type HookRow = {
   active: number;
   version: number;
 };
-type DeliveryRow = {
-  id: number;
-  webhook_id: number;
-  event: string;
-  payload: string;
-  status: string;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-};
-
 const hookRow = (id: number) => sqlite().prepare("select * from webhooks where id = ?").get(id) as HookRow;
-const deliveriesOf = (webhookId: number) =>
-  sqlite().prepare("select * from webhook_deliveries where webhook_id = ? order by id").all(webhookId) as DeliveryRow[];
-const signature = (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 const SECRET = "the-first-secret-of-this-hook";
 let admin: TestUser;
@@ -82,20 +50,11 @@ const post = (form: Record<string, string | string[]>, as = cookie) =>
   callAction(adminWebhooks.action, "/admin/webhooks", { cookie: as, form });
 
 async function addHook(url: string, { events = ["debt.created"], format = "triad" } = {}): Promise<number> {
-  const answer = await post({ intent: "add", url, secret: SECRET, format, "events[]": events });
-  expect(answer.status).toBe(302);
-  return (sqlite().prepare("select max(id) as id from webhooks").get() as { id: number }).id;
+  return addWebhook(cookie, { url, secret: SECRET, format, events });
 }
 
 /** Sends every due delivery now (the worker's pass, on the test's clock). */
 const deliverNow = () => runWebhookDeliveries({ now: () => Date.now() + 1000 });
-
-const allowPrivate = () => {
-  process.env.TRIAD_WEBHOOK_ALLOW_PRIVATE = "1";
-};
-const refusePrivate = () => {
-  delete process.env.TRIAD_WEBHOOK_ALLOW_PRIVATE;
-};
 
 beforeAll(async () => {
   resetDatabase();
@@ -105,14 +64,13 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  allowPrivate();
+  allowPrivateAddresses();
   // Earlier tests' hooks and deliveries must not reach this test's receivers.
-  sqlite().prepare("update webhooks set active = 0").run();
-  sqlite().prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
+  silenceEarlierWebhooks();
 });
 
 afterAll(() => {
-  refusePrivate();
+  refusePrivateAddresses();
 });
 
 describe("editing a webhook", () => {
@@ -230,14 +188,14 @@ describe("editing a webhook", () => {
         format: "triad",
         "events[]": ["debt.created"],
       });
-    refusePrivate();
+    refusePrivateAddresses();
     for (const url of ["http://127.0.0.1:8080/hook", "http://[::ffff:10.0.0.1]/", "http://192.168.1.20/"]) {
       const refused = await edit(url);
       expect(refused.status, url).toBe(400);
       expect(refusalOf(refused.data).fieldErrors.url).toMatch(/^Triad does not send webhooks to .+ addresses\.$/);
     }
     // Link-local (cloud metadata) stays refused even when private addresses are allowed.
-    allowPrivate();
+    allowPrivateAddresses();
     const metadata = await edit("http://169.254.169.254/latest/meta-data");
     expect(metadata.status).toBe(400);
     expect(refusalOf(metadata.data).fieldErrors.url).toMatch(/link-local/);
@@ -279,7 +237,7 @@ describe("rotating the secret", () => {
       const hookId = await addHook(target.url);
       await post({ intent: "test", webhookId: String(hookId) });
       await deliverNow();
-      expect(target.received[0].headers["x-triad-signature"]).toBe(signature(SECRET, target.received[0].body));
+      expect(target.received[0].headers["x-triad-signature"]).toBe(webhookSignature(SECRET, target.received[0].body));
 
       const since = lastActivityId();
       const rotated = await post({
@@ -309,8 +267,8 @@ describe("rotating the secret", () => {
       await deliverNow();
       expect(target.received).toHaveLength(2);
       const second = target.received[1];
-      expect(second.headers["x-triad-signature"]).toBe(signature(secret, second.body));
-      expect(second.headers["x-triad-signature"]).not.toBe(signature(SECRET, second.body));
+      expect(second.headers["x-triad-signature"]).toBe(webhookSignature(secret, second.body));
+      expect(second.headers["x-triad-signature"]).not.toBe(webhookSignature(SECRET, second.body));
 
       // A stale version is refused and changes nothing.
       const stale = await post({
@@ -360,7 +318,7 @@ describe("a test event", () => {
       const [{ headers, body }] = target.received;
       expect(headers["x-triad-event"]).toBe("webhook.test");
       expect(headers["x-triad-delivery"]).toBe(String(queued.id));
-      expect(headers["x-triad-signature"]).toBe(signature(SECRET, body));
+      expect(headers["x-triad-signature"]).toBe(webhookSignature(SECRET, body));
       expect(JSON.parse(body)).toMatchObject({
         event: "webhook.test",
         occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
@@ -378,7 +336,7 @@ describe("a test event", () => {
     try {
       const hookId = await addHook(target.url.replace("127.0.0.1", "localhost"));
       await post({ intent: "test", webhookId: String(hookId) });
-      refusePrivate();
+      refusePrivateAddresses();
       await runWebhookDeliveries({ now: () => Date.now() + 1000, maxAttempts: 1 });
       expect(target.received).toEqual([]);
       expect(deliveriesOf(hookId)[0]).toMatchObject({ status: "failed", last_error: "refused address" });
@@ -510,7 +468,7 @@ describe("sending a delivery again", () => {
       expect(target.received).toHaveLength(2);
       expect(target.received[1].body).toBe(target.received[0].body);
       expect(target.received[1].headers["x-triad-delivery"]).toBe(String(copy.id));
-      expect(target.received[1].headers["x-triad-signature"]).toBe(signature(SECRET, original.payload));
+      expect(target.received[1].headers["x-triad-signature"]).toBe(webhookSignature(SECRET, original.payload));
     } finally {
       await target.close();
     }

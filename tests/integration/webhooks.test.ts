@@ -8,9 +8,6 @@
  * The receivers listen on loopback, so these tests set TRIAD_WEBHOOK_ALLOW_PRIVATE=1; the
  * "internal addresses" tests show what happens without it (docs/decisions/002-json-api-tokens-webhooks.md).
  */
-import { createHmac } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setWebhookActive } from "~/models/webhooks.server";
 import * as adminWebhooks from "~/routes/admin.webhooks";
@@ -20,69 +17,27 @@ import { runWebhookDeliveries, scanOverdueDebt, signBody, startWebhookWorker } f
 import { countRows, resetDatabase, sqlite } from "../support/database";
 import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, signInAs, type TestUser } from "../support/users";
+import {
+  addWebhook,
+  allowPrivateAddresses,
+  deliveriesOf,
+  RECEIVER_REPLY,
+  refusePrivateAddresses,
+  silenceEarlierWebhooks,
+  startWebhookReceiver,
+  webhookSignature,
+} from "../support/webhooks";
 import { actorOf } from "./debt-support";
 import { api, userWithToken, type TokenUser } from "./api-support";
-
-type Received = { headers: http.IncomingHttpHeaders; body: string };
-
-/** What an internal service would never want to leave the network. */
-const INTERNAL_REPLY = "internal-only: db_password=hunter2";
-
-/**
- * A receiver on a free local port that answers with the next status of `script` (then the
- * last one); error answers carry INTERNAL_REPLY as their body.
- */
-async function receiver(script: number[], { hang = false, headers = {} as Record<string, string> } = {}) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      if (hang) return; // never answers
-      const status = script[Math.min(received.length - 1, script.length - 1)];
-      res.writeHead(status, { "Content-Type": "text/plain", ...headers }).end(status >= 300 ? INTERNAL_REPLY : "ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return { url, received, close };
-}
-
-type DeliveryRow = {
-  id: number;
-  webhook_id: number;
-  event: string;
-  payload: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_status_code: number | null;
-  last_error: string | null;
-};
-
-const deliveries = (webhookId: number) =>
-  sqlite().prepare("select * from webhook_deliveries where webhook_id = ? order by id").all(webhookId) as DeliveryRow[];
 
 let admin: TestUser;
 let owner: TokenUser;
 let scientist: TokenUser;
 const SECRET = "s3cret-for-the-webhook-test";
 
-async function addHook(url: string, events: string[]): Promise<number> {
-  const answer = await callAction(adminWebhooks.action, "/admin/webhooks", {
-    cookie: signInAs(admin),
-    form: { intent: "add", url, secret: SECRET, "events[]": events },
-  });
-  expect(answer.status).toBe(302);
-  return (sqlite().prepare("select max(id) as id from webhooks").get() as { id: number }).id;
-}
+/** Adds a hook as the admin; without `format` the form sends none (Triad JSON). */
+const addHook = (url: string, events: string[], format?: string) =>
+  addWebhook(signInAs(admin), { url, secret: SECRET, events, format });
 
 async function newProject(name: string) {
   const created = await api("POST", "/api/v1/projects", { token: owner.token, body: { name } });
@@ -94,13 +49,6 @@ async function newProject(name: string) {
   return slug;
 }
 
-const allowPrivate = () => {
-  process.env.TRIAD_WEBHOOK_ALLOW_PRIVATE = "1";
-};
-const refusePrivate = () => {
-  delete process.env.TRIAD_WEBHOOK_ALLOW_PRIVATE;
-};
-
 beforeAll(async () => {
   resetDatabase();
   admin = await createAdmin({ name: "Ada Admin" });
@@ -110,11 +58,10 @@ beforeAll(async () => {
 
 beforeEach(() => {
   apiLimiter.reset();
-  allowPrivate(); // the receivers listen on loopback
+  allowPrivateAddresses(); // the receivers listen on loopback
 
   // Earlier tests' hooks must not receive this test's events.
-  sqlite().prepare("update webhooks set active = 0").run();
-  sqlite().prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
+  silenceEarlierWebhooks();
 });
 
 describe("/admin/webhooks", () => {
@@ -140,7 +87,7 @@ describe("/admin/webhooks", () => {
 
 describe("delivery", () => {
   it("signs the body, retries after a 500 with backoff, then delivers", async () => {
-    const target = await receiver([500, 200]);
+    const target = await startWebhookReceiver([500, 200]);
     try {
       const hookId = await addHook(target.url, ["gate.review_opened", "gate.signoff"]);
       const slug = await newProject("Webhook journey");
@@ -150,26 +97,26 @@ describe("delivery", () => {
       });
       expect(opened.status).toBe(201);
       // The outbox row was written with the change; nothing was sent during the request.
-      const [pending] = deliveries(hookId);
+      const [pending] = deliveriesOf(hookId);
       expect(pending).toMatchObject({ event: "gate.review_opened", status: "pending", attempts: 0 });
       expect(target.received).toHaveLength(0);
 
       let clock = pending.next_attempt_at;
       const options = { now: () => clock, backoff: (attempt: number) => attempt * 10_000 };
       expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 1, retrying: 1 });
-      expect(deliveries(hookId)[0]).toMatchObject({
+      expect(deliveriesOf(hookId)[0]).toMatchObject({
         status: "pending",
         attempts: 1,
         last_status_code: 500,
         next_attempt_at: clock + 10_000,
       });
-      expect(deliveries(hookId)[0].last_error).toBe("http 500");
+      expect(deliveriesOf(hookId)[0].last_error).toBe("http 500");
 
       clock += 9_999;
       expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 0 });
       clock += 1;
       expect(await runWebhookDeliveries(options)).toMatchObject({ sent: 1, delivered: 1 });
-      expect(deliveries(hookId)[0]).toMatchObject({
+      expect(deliveriesOf(hookId)[0]).toMatchObject({
         status: "delivered",
         attempts: 2,
         last_status_code: 200,
@@ -178,7 +125,7 @@ describe("delivery", () => {
 
       expect(target.received).toHaveLength(2);
       for (const { headers, body } of target.received) {
-        const expected = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+        const expected = webhookSignature(SECRET, body);
         expect(headers["x-triad-signature"]).toBe(expected);
         expect(headers["x-triad-event"]).toBe("gate.review_opened");
         expect(headers["x-triad-delivery"]).toBe(String(pending.id));
@@ -199,8 +146,8 @@ describe("delivery", () => {
         body: { decision: "approve_with_conditions", comment: "", conditions: [{ title: "Automate the data export" }] },
       });
       expect(signed.status).toBe(201);
-      expect(deliveries(hookId).map((d) => d.event)).toEqual(["gate.review_opened", "gate.signoff"]);
-      expect(JSON.parse(deliveries(hookId)[1].payload).data.signoff).toMatchObject({
+      expect(deliveriesOf(hookId).map((d) => d.event)).toEqual(["gate.review_opened", "gate.signoff"]);
+      expect(JSON.parse(deliveriesOf(hookId)[1].payload).data.signoff).toMatchObject({
         discipline: "data_science",
         decision: "approve_with_conditions",
         conditionDebtItemIds: signed.body.signoff.conditionDebtItemIds,
@@ -211,7 +158,7 @@ describe("delivery", () => {
   });
 
   it("writes no delivery when the change is refused", async () => {
-    const target = await receiver([200]);
+    const target = await startWebhookReceiver([200]);
     try {
       const hookId = await addHook(target.url, ["gate.signoff", "project.promoted", "debt.created"]);
       const slug = await newProject("Refused writes");
@@ -236,7 +183,7 @@ describe("delivery", () => {
         },
       );
       expect(refusedPromotion.status).toBe(409);
-      expect(deliveries(hookId)).toEqual([]);
+      expect(deliveriesOf(hookId)).toEqual([]);
       // An accepted sign-off with a condition announces both the sign-off and the new debt item.
       const signed = await api("POST", `/api/v1/projects/${slug}/gate-reviews/${opened.body.review.id}/signoffs`, {
         token: scientist.token,
@@ -246,8 +193,8 @@ describe("delivery", () => {
         },
       });
       expect(signed.status).toBe(201);
-      expect(deliveries(hookId).map((d) => d.event)).toEqual(["gate.signoff", "debt.created"]);
-      expect(JSON.parse(deliveries(hookId)[1].payload).data.debtItem).toMatchObject({
+      expect(deliveriesOf(hookId).map((d) => d.event)).toEqual(["gate.signoff", "debt.created"]);
+      expect(JSON.parse(deliveriesOf(hookId)[1].payload).data.debtItem).toMatchObject({
         id: signed.body.signoff.conditionDebtItemIds[0],
         title: "Write the missing tests",
       });
@@ -257,9 +204,9 @@ describe("delivery", () => {
   });
 
   it("gives up after the last attempt, and records dead and silent receivers", async () => {
-    const down = await receiver([500]);
-    const silent = await receiver([200], { hang: true });
-    const dead = await receiver([200]);
+    const down = await startWebhookReceiver([500]);
+    const silent = await startWebhookReceiver([200], { hang: true });
+    const dead = await startWebhookReceiver([200]);
     await dead.close(); // nothing listens there any more
     try {
       const hooks = [
@@ -283,7 +230,7 @@ describe("delivery", () => {
       await runWebhookDeliveries(options);
       clock += 1;
       await runWebhookDeliveries(options);
-      const [toDown, toSilent, toDead] = hooks.map((id) => deliveries(id)[0]);
+      const [toDown, toSilent, toDead] = hooks.map((id) => deliveriesOf(id)[0]);
       // Only generic classes: no reply text, no error code that tells a closed port from a filtered one.
       expect(toDown).toMatchObject({ status: "failed", attempts: 2, last_status_code: 500, last_error: "http 500" });
       expect(toSilent).toMatchObject({ status: "failed", attempts: 2, last_status_code: null, last_error: "timeout" });
@@ -300,7 +247,7 @@ describe("delivery", () => {
   });
 
   it("drops pending deliveries when a hook is deactivated", async () => {
-    const target = await receiver([200]);
+    const target = await startWebhookReceiver([200]);
     try {
       const hookId = await addHook(target.url, ["gate.review_opened"]);
       const slug = await newProject("Deactivated hook");
@@ -311,7 +258,7 @@ describe("delivery", () => {
       const version = (sqlite().prepare("select version from webhooks where id = ?").get(hookId) as { version: number })
         .version;
       setWebhookActive({ actor: actorOf(admin), webhookId: hookId, version, active: false });
-      expect(deliveries(hookId)[0]).toMatchObject({ status: "failed", attempts: 0 });
+      expect(deliveriesOf(hookId)[0]).toMatchObject({ status: "failed", attempts: 0 });
       expect(await runWebhookDeliveries({ now: () => Date.now() + 1000 })).toMatchObject({ sent: 0 });
       expect(target.received).toHaveLength(0);
     } finally {
@@ -320,7 +267,7 @@ describe("delivery", () => {
   });
 
   it("runs in the background on a timer and stops cleanly", async () => {
-    const target = await receiver([200]);
+    const target = await startWebhookReceiver([200]);
     try {
       const hookId = await addHook(target.url, ["project.promoted", "gate.review_opened"]);
       const slug = await newProject("Background worker");
@@ -330,12 +277,12 @@ describe("delivery", () => {
       });
       const worker = startWebhookWorker({ intervalMs: 10 });
       try {
-        for (let i = 0; i < 200 && deliveries(hookId)[0]?.status !== "delivered"; i++)
+        for (let i = 0; i < 200 && deliveriesOf(hookId)[0]?.status !== "delivered"; i++)
           await new Promise((r) => setTimeout(r, 10));
       } finally {
         await worker.stop();
       }
-      expect(deliveries(hookId)[0]).toMatchObject({ status: "delivered", attempts: 1 });
+      expect(deliveriesOf(hookId)[0]).toMatchObject({ status: "delivered", attempts: 1 });
       expect(target.received).toHaveLength(1);
     } finally {
       await target.close();
@@ -345,7 +292,7 @@ describe("delivery", () => {
 
 describe("debt.created and debt.repaid", () => {
   it("are announced when an item is logged and when it is repaid, after its last step too", async () => {
-    const target = await receiver([200]);
+    const target = await startWebhookReceiver([200]);
     try {
       const hookId = await addHook(target.url, ["debt.created", "debt.repaid"]);
       const slug = await newProject("Debt events");
@@ -386,14 +333,14 @@ describe("debt.created and debt.repaid", () => {
         body: { version: done.body.debtItem.version, status: "repaid", note: "All steps done." },
       });
       expect(repaid.body.debtItem.status).toBe("repaid");
-      const events = deliveries(hookId).map((d) => [d.event, JSON.parse(d.payload).data.debtItem.title]);
+      const events = deliveriesOf(hookId).map((d) => [d.event, JSON.parse(d.payload).data.debtItem.title]);
       expect(events).toEqual([
         ["debt.created", "No tests for the loader"],
         ["debt.created", "No tests for the scorer"],
         ["debt.repaid", "No tests for the loader"],
         ["debt.repaid", "No tests for the scorer"],
       ]);
-      expect(JSON.parse(deliveries(hookId)[2].payload).data.debtItem.repaidAt).toMatch(/^\d{4}-/);
+      expect(JSON.parse(deliveriesOf(hookId)[2].payload).data.debtItem.repaidAt).toMatch(/^\d{4}-/);
     } finally {
       await target.close();
     }
@@ -402,7 +349,7 @@ describe("debt.created and debt.repaid", () => {
 
 describe("debt.overdue", () => {
   it("is announced once per item by the periodic scan", async () => {
-    const target = await receiver([200]);
+    const target = await startWebhookReceiver([200]);
     try {
       const slug = await newProject("Overdue debt");
       const logged = await api("POST", `/api/v1/projects/${slug}/debt`, {
@@ -431,7 +378,7 @@ describe("debt.overdue", () => {
       const announced = scanOverdueDebt();
       expect(announced).toBeGreaterThanOrEqual(1);
       expect(scanOverdueDebt()).toBe(0);
-      const rows = deliveries(hookId).filter((d) => JSON.parse(d.payload).data.debtItem.id === item.id);
+      const rows = deliveriesOf(hookId).filter((d) => JSON.parse(d.payload).data.debtItem.id === item.id);
       expect(rows).toHaveLength(1);
       expect(JSON.parse(rows[0].payload).data).toMatchObject({
         project: { slug },
@@ -445,18 +392,11 @@ describe("debt.overdue", () => {
 });
 
 describe("Slack-compatible format", () => {
-  async function addSlackHook(url: string, events: string[]): Promise<number> {
-    const answer = await callAction(adminWebhooks.action, "/admin/webhooks", {
-      cookie: signInAs(admin),
-      form: { intent: "add", url, secret: SECRET, format: "slack", "events[]": events },
-    });
-    expect(answer.status).toBe(302);
-    return (sqlite().prepare("select max(id) as id from webhooks").get() as { id: number }).id;
-  }
+  const addSlackHook = (url: string, events: string[]) => addHook(url, events, "slack");
 
   it("posts one sentence and an absolute deep link as {text}, unsigned, next to a signed Triad hook", async () => {
-    const channel = await receiver([200]);
-    const service = await receiver([200]);
+    const channel = await startWebhookReceiver([200]);
+    const service = await startWebhookReceiver([200]);
     const before = process.env.TRIAD_PUBLIC_URL;
     process.env.TRIAD_PUBLIC_URL = "https://triad.example.com/";
     try {
@@ -513,7 +453,7 @@ describe("Slack-compatible format", () => {
   });
 
   it("announces debt with a link to the item, and refuses an unknown format", async () => {
-    const channel = await receiver([200]);
+    const channel = await startWebhookReceiver([200]);
     try {
       const hookId = await addSlackHook(channel.url, ["debt.created"]);
       const slug = await newProject("Slack debt");
@@ -530,7 +470,7 @@ describe("Slack-compatible format", () => {
         },
       });
       expect(logged.status).toBe(201);
-      const [row] = deliveries(hookId);
+      const [row] = deliveriesOf(hookId);
       expect(JSON.parse(row.payload)).toEqual({
         text: expect.stringMatching(
           new RegExp(
@@ -557,7 +497,7 @@ describe("internal addresses", () => {
   const hookCount = () => countRows("webhooks");
 
   it("refuses an IP literal in an internal range when the webhook is added, unless allowed", async () => {
-    refusePrivate();
+    refusePrivateAddresses();
     const before = hookCount();
     for (const url of [
       "http://127.0.0.1:8080/hook",
@@ -577,18 +517,18 @@ describe("internal addresses", () => {
     // Host names are judged at each delivery: their DNS answer can change.
     await addHook("http://localhost:9/hook", ["debt.created"]);
     expect(hookCount()).toBe(before + 1);
-    allowPrivate();
+    allowPrivateAddresses();
     await addHook("http://127.0.0.1:9/hook", ["debt.created"]);
     expect(hookCount()).toBe(before + 2);
   });
 
   it("sends nothing to a loopback receiver without TRIAD_WEBHOOK_ALLOW_PRIVATE, and shows only a class", async () => {
-    const target = await receiver([500]);
+    const target = await startWebhookReceiver([500]);
     try {
       // One hook by IP literal (added while allowed, or before this check existed), one by host name.
       const byLiteral = await addHook(target.url, ["gate.review_opened"]);
       const byName = await addHook(target.url.replace("127.0.0.1", "localhost"), ["gate.review_opened"]);
-      refusePrivate();
+      refusePrivateAddresses();
       const slug = await newProject("Internal receiver");
       expect(
         (
@@ -602,7 +542,7 @@ describe("internal addresses", () => {
       expect(await runWebhookDeliveries({ now: () => clock, maxAttempts: 1 })).toMatchObject({ sent: 2, failed: 2 });
       expect(target.received).toHaveLength(0);
       for (const hookId of [byLiteral, byName]) {
-        expect(deliveries(hookId)).toEqual([
+        expect(deliveriesOf(hookId)).toEqual([
           expect.objectContaining({
             status: "failed",
             attempts: 1,
@@ -623,7 +563,7 @@ describe("internal addresses", () => {
   });
 
   it("never keeps or shows a receiver's reply, even a 500 with text, nor old rows' text", async () => {
-    const target = await receiver([500]);
+    const target = await startWebhookReceiver([500]);
     try {
       const hookId = await addHook(target.url, ["gate.review_opened"]);
       const slug = await newProject("Chatty receiver");
@@ -631,12 +571,12 @@ describe("internal addresses", () => {
       const clock = Date.now();
       await runWebhookDeliveries({ now: () => clock, maxAttempts: 1 });
       expect(target.received).toHaveLength(1);
-      const [row] = deliveries(hookId);
+      const [row] = deliveriesOf(hookId);
       expect(row).toMatchObject({ status: "failed", last_status_code: 500, last_error: "http 500" });
       // A row written before this fix, with part of the reply in last_error.
       sqlite()
         .prepare("update webhook_deliveries set last_error = ? where id = ?")
-        .run(`The receiver answered 500: ${INTERNAL_REPLY}`, row.id);
+        .run(`The receiver answered 500: ${RECEIVER_REPLY}`, row.id);
       const page = await callLoader(adminWebhooks.loader, "/admin/webhooks", { cookie: signInAs(admin) });
       expect(page.data.deliveries.find((d: { id: number }) => d.id === row.id)).toMatchObject({
         lastStatusCode: 500,
@@ -649,8 +589,8 @@ describe("internal addresses", () => {
   });
 
   it("does not follow redirects", async () => {
-    const inside = await receiver([200]);
-    const target = await receiver([302], { headers: { Location: inside.url } });
+    const inside = await startWebhookReceiver([200]);
+    const target = await startWebhookReceiver([302], { headers: { Location: inside.url } });
     try {
       const hookId = await addHook(target.url, ["gate.review_opened"]);
       const slug = await newProject("Redirecting receiver");
@@ -659,14 +599,18 @@ describe("internal addresses", () => {
       await runWebhookDeliveries({ now: () => clock, maxAttempts: 1 });
       expect(target.received).toHaveLength(1);
       expect(inside.received).toHaveLength(0);
-      expect(deliveries(hookId)[0]).toMatchObject({ status: "failed", last_status_code: 302, last_error: "http 302" });
+      expect(deliveriesOf(hookId)[0]).toMatchObject({
+        status: "failed",
+        last_status_code: 302,
+        last_error: "http 302",
+      });
     } finally {
       await Promise.all([inside.close(), target.close()]);
     }
   });
 
   it("checks every resolved address, resolves once, and connects to the checked one (no DNS rebinding)", async () => {
-    const target = await receiver([200]);
+    const target = await startWebhookReceiver([200]);
     try {
       const port = new URL(target.url).port;
       const hookId = await addHook(`http://rebind.test:${port}/hook`, ["gate.review_opened"]);
@@ -675,18 +619,18 @@ describe("internal addresses", () => {
       const clock = Date.now();
 
       // One public and one internal answer: refused, nothing sent.
-      refusePrivate();
+      refusePrivateAddresses();
       const mixed = async () => [
         { address: "93.184.215.14", family: 4 },
         { address: "127.0.0.1", family: 4 },
       ];
       await runWebhookDeliveries({ now: () => clock, resolve: mixed, backoff: () => 0 });
-      expect(deliveries(hookId)[0]).toMatchObject({ status: "pending", last_error: "refused address" });
+      expect(deliveriesOf(hookId)[0]).toMatchObject({ status: "pending", last_error: "refused address" });
       expect(target.received).toHaveLength(0);
 
       // The name is resolved once; a second answer (rebinding) is never asked for, and the
       // connection goes to the checked address with the host name kept in Host.
-      allowPrivate();
+      allowPrivateAddresses();
       const asked: string[] = [];
       const rebinding = async (hostname: string) => {
         asked.push(hostname);
@@ -694,7 +638,7 @@ describe("internal addresses", () => {
       };
       await runWebhookDeliveries({ now: () => clock, resolve: rebinding });
       expect(asked).toEqual(["rebind.test"]);
-      expect(deliveries(hookId)[0]).toMatchObject({ status: "delivered", last_status_code: 200, last_error: null });
+      expect(deliveriesOf(hookId)[0]).toMatchObject({ status: "delivered", last_status_code: 200, last_error: null });
       expect(target.received).toHaveLength(1);
       expect(target.received[0].headers.host).toBe(`rebind.test:${port}`);
     } finally {
@@ -703,8 +647,8 @@ describe("internal addresses", () => {
   });
 
   it("tells a timeout only after the full timeout, and one class for every connection failure", async () => {
-    const silent = await receiver([200], { hang: true });
-    const dead = await receiver([200]);
+    const silent = await startWebhookReceiver([200], { hang: true });
+    const dead = await startWebhookReceiver([200]);
     await dead.close();
     try {
       const post = { headers: {}, body: "{}", timeoutMs: 400, allowPrivate: true };
@@ -732,5 +676,5 @@ describe("internal addresses", () => {
 
 afterAll(() => {
   apiLimiter.reset();
-  refusePrivate();
+  refusePrivateAddresses();
 });
