@@ -21,6 +21,7 @@ import * as orphansRoute from "~/routes/admin.orphans";
 import * as personRoute from "~/routes/people.$userId";
 import { ForbiddenError } from "~/domain/errors";
 import { resetDatabase, sqlite } from "../support/database";
+import { snapshotTables } from "../support/form-intents";
 import { callAction, callLoader, refusalOf } from "../support/requests";
 import { createAdmin, createTestUser, signInAs, type TestUser } from "../support/users";
 import { actorOf, toastOf } from "./debt-support";
@@ -149,25 +150,6 @@ const activitySince = (id: number) =>
     after: string;
   }>;
 
-/** Every row of every table but the sessions, to compare before and after a refusal (any order). */
-function everything() {
-  const names = (
-    sqlite()
-      .prepare(
-        "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'",
-      )
-      .all() as { name: string }[]
-  )
-    .map((t) => t.name)
-    .filter((name) => name !== "sessions");
-  return Object.fromEntries(
-    names.map((name) => [
-      name,
-      (sqlite().prepare(`select * from "${name}"`).all() as unknown[]).map((row) => JSON.stringify(row)).sort(),
-    ]),
-  );
-}
-
 const notices = (userId: number) =>
   (
     sqlite().prepare("select title from notifications where user_id = ? order by id").all(userId) as Array<{
@@ -293,7 +275,7 @@ describe("deactivating with a hand-over", () => {
     const gone = await createTestUser({ name: "Gina Gone", discipline: "it" });
     addMember({ actor: actorOf(carol), projectId: alpha.id, userId: gone.id, discipline: "it" });
     setUserActive({ actor: actorOf(admin), userId: gone.id, active: false });
-    const before = everything();
+    const before = snapshotTables();
     const result = await callAction(personRoute.action, personPath(carol), {
       cookie: signInAs(admin),
       params: { userId: String(carol.id) },
@@ -308,11 +290,11 @@ describe("deactivating with a hand-over", () => {
       fieldErrors: { [`ownership.${alpha.id}`]: "Gina Gone is deactivated. Choose an active member of Alpha." },
       formError: "Check the people chosen to take over.",
     });
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 
   it("refuses someone not on the project's team, and the leaver themself", async () => {
-    const before = everything();
+    const before = snapshotTables();
     expect(() =>
       deactivateWithHandover({
         actor: actorOf(admin),
@@ -330,7 +312,7 @@ describe("deactivating with a hand-over", () => {
         },
       }),
     );
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 
   it("changes nothing when the deactivation itself is refused (the last admin)", async () => {
@@ -338,7 +320,7 @@ describe("deactivating with a hand-over", () => {
     // Make `lone` the only active admin, owning Beta's debt item.
     setUserActive({ actor: actorOf(lone), userId: admin.id, active: false });
     addMember({ actor: actorOf(dan), projectId: beta.id, userId: lone.id, discipline: "business" });
-    const before = everything();
+    const before = snapshotTables();
     expect(() =>
       deactivateWithHandover({
         actor: actorOf(lone),
@@ -346,7 +328,7 @@ describe("deactivating with a hand-over", () => {
         choices: [{ projectId: beta.id, items: dan.id }],
       }),
     ).toThrow("Triad needs at least one active admin.");
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 
   it("lets only admins hand over", () => {
@@ -399,7 +381,7 @@ describe("orphaned work", () => {
   });
 
   it("refuses an unknown intent and a malformed choice with a 400 that changes nothing", async () => {
-    const before = everything();
+    const before = snapshotTables();
     const unknown = await callAction(personRoute.action, personPath(carol), {
       cookie: signInAs(admin),
       params: { userId: String(carol.id) },
@@ -424,6 +406,6 @@ describe("orphaned work", () => {
     expect(refusalOf(otherProject.data).fieldErrors[`items.${closed.id}`]).toBe(
       "Closed is stopped; its work no longer changes hands.",
     );
-    expect(everything()).toEqual(before);
+    expect(snapshotTables()).toEqual(before);
   });
 });
